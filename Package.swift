@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+// Ballast: a daemon for imbalanced classification, spoken to over signed JSON-RPC on ZeroMQ.
+// Layers (arrows point down only): executables -> BallastServer / BallastClient -> BallastTransport
+// -> ZeroMQ -> CZeroMQ; BallastProtocol and BallastML depend on nothing of ours.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "Ballast",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ballastd", targets: ["ballastd"]),
+        .executable(name: "ballast", targets: ["ballast"]),
+        .library(name: "BallastClient", targets: ["BallastClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
+        .target(name: "BallastProtocol", swiftSettings: strict),
+        .target(name: "BallastTransport",
+                dependencies: ["ZeroMQ", "CSodium", "BallastProtocol"], swiftSettings: strict),
+        .target(name: "BallastML",
+                dependencies: [.product(name: "Numerics", package: "swift-numerics")],
+                swiftSettings: strict + [.unsafeFlags(["-Ounchecked"])]),
+        .target(name: "BallastServer",
+                dependencies: ["BallastTransport", "BallastProtocol", "BallastML"], swiftSettings: strict),
+        .target(name: "BallastClient",
+                dependencies: ["BallastTransport", "BallastProtocol"], swiftSettings: strict),
+        .executableTarget(name: "ballastd",
+                          dependencies: ["BallastServer",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+        .executableTarget(name: "ballast",
+                          dependencies: ["BallastClient",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
+        .testTarget(name: "BallastProtocolTests", dependencies: ["BallastProtocol"], swiftSettings: strict),
+        .testTarget(name: "BallastTransportTests", dependencies: ["BallastTransport"], swiftSettings: strict),
+        .testTarget(name: "BallastMLTests", dependencies: ["BallastML"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests",
+                    dependencies: ["BallastServer", "BallastClient", "BallastProtocol", "BallastTransport"],
+                    swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,63 @@
+/// A labelled table held in memory: the unit every part of Ballast works on.
+///
+/// Features are stored row-major as contiguous `Float` (float32), `rowCount × featureCount`.
+/// Each row's class is an index into `classLabels`, which keeps the labels exactly as they
+/// were given (`"0"`, `"1"`, `"Yes"`, `"positive"`).
+///
+/// - Important: `features.count == rowCount * featureCount`, `classIndex.count == rowCount`,
+///   every `classIndex` value is a valid index into `classLabels`, and `featureNames.count == featureCount`.
+public struct Dataset: Sendable, Equatable {
+    public var featureNames: [String]
+    public var features: [Float]
+    public var classIndex: [Int32]
+    public var classLabels: [String]
+    /// For binary data, the class index of the rare/positive class; `nil` for multiclass data.
+    public var positiveClass: Int?
+
+    public init(featureNames: [String], features: [Float], classIndex: [Int32],
+                classLabels: [String], positiveClass: Int?) {
+        precondition(featureNames.isEmpty || features.count % featureNames.count == 0,
+                     "features.count must be a multiple of featureNames.count")
+        precondition(featureNames.isEmpty ? features.isEmpty : features.count / featureNames.count == classIndex.count,
+                     "one class index per row")
+        self.featureNames = featureNames
+        self.features = features
+        self.classIndex = classIndex
+        self.classLabels = classLabels
+        self.positiveClass = positiveClass
+    }
+
+    public var rowCount: Int { classIndex.count }
+    public var featureCount: Int { featureNames.count }
+    public var classCount: Int { classLabels.count }
+
+    /// Rows per class, indexed like `classLabels`.
+    public var classCounts: [Int] {
+        var counts = [Int](repeating: 0, count: classLabels.count)
+        for c in classIndex { counts[Int(c)] += 1 }
+        return counts
+    }
+
+    /// Bytes held by the feature matrix and the class column: what the memory budget counts.
+    public var byteCount: Int {
+        features.count * MemoryLayout<Float>.stride + classIndex.count * MemoryLayout<Int32>.stride
+    }
+
+    /// A new dataset made of the given rows, in the given order (rows may repeat).
+    public func selecting(rows: [Int]) -> Dataset {
+        let width = featureCount
+        var picked = [Float](repeating: 0, count: rows.count * width)
+        var classes = [Int32](repeating: 0, count: rows.count)
+        features.withUnsafeBufferPointer { source in
+            picked.withUnsafeMutableBufferPointer { target in
+                for (outRow, inRow) in rows.enumerated() {
+                    let from = source.baseAddress! + inRow * width
+                    (target.baseAddress! + outRow * width).update(from: from, count: width)
+                }
+            }
+        }
+        for (outRow, inRow) in rows.enumerated() { classes[outRow] = classIndex[inRow] }
+        return Dataset(featureNames: featureNames, features: picked, classIndex: classes,
+                       classLabels: classLabels, positiveClass: positiveClass)
+    }
+}
