@@ -1,0 +1,1 @@
+// BallastClient: see Package.swift for its place in the layers.

@@ -1,0 +1,1 @@
+// BallastProtocol: see Package.swift for its place in the layers.

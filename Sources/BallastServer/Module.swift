@@ -1,0 +1,1 @@
+// BallastServer: see Package.swift for its place in the layers.

@@ -1,0 +1,1 @@
+// BallastTransport: see Package.swift for its place in the layers.

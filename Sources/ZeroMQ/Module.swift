@@ -1,0 +1,1 @@
+// ZeroMQ: see Package.swift for its place in the layers.
