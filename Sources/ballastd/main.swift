@@ -1,1 +1,107 @@
-print("ballastd")
+import ArgumentParser
+import BallastServer
+import Foundation
+
+/// `ballastd`: the Ballast daemon. Clients find it through its connection file.
+struct BallastDaemon: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ballastd",
+        abstract: "Hold imbalanced datasets and models in memory and serve them over signed JSON-RPC on ZeroMQ.",
+        discussion: """
+        The daemon binds three sockets (request, control, events) on 127.0.0.1, then writes a \
+        connection file (mode 0600) with their ports and the key that signs every message. \
+        If the file already exists, its ports and key are used. See protocol/README.md.
+        """)
+
+    @Option(help: "Where to write (or read) the connection file. Default: $XDG_RUNTIME_DIR/ballast/ballastd.json.")
+    var connectionFile: String?
+
+    @Option(help: "The address to listen on.")
+    var ip = "127.0.0.1"
+
+    @Flag(help: "Allow listening on an address that is not loopback (anyone who can reach it and holds the key can drive the daemon).")
+    var allowRemote = false
+
+    @Option(help: "Request socket port (default: from the connection file, else ephemeral).")
+    var requestPort: Int?
+    @Option(help: "Control socket port.")
+    var controlPort: Int?
+    @Option(help: "Events socket port.")
+    var eventPort: Int?
+
+    @Option(help: "Exit when the process with this id ends (for editors that launch the daemon).")
+    var parentPid: Int32?
+
+    @Option(help: "Largest message accepted, in bytes.")
+    var maxMessageBytes: Int64 = 256 << 20
+
+    @Option(help: "Long computations run at once; more are queued.")
+    var workers: Int?
+
+    @Option(help: "Memory budget for datasets and models, in bytes (suffixes K, M, G allowed). Default: 75% of RAM.")
+    var memoryBudget: String?
+
+    @Option(help: "How many recent message signatures to remember against replays.")
+    var replayCache = 65_536
+
+    @Option(help: "debug, info, warning or error.")
+    var logLevel = "info"
+
+    func validate() throws {
+        guard Log.Level.allCases.contains(where: { $0.name == logLevel }) else {
+            throw ValidationError("--log-level must be one of debug, info, warning, error.")
+        }
+        if let memoryBudget, Self.bytes(memoryBudget) == nil {
+            throw ValidationError("--memory-budget must be a number of bytes, optionally with K, M or G, like 8G.")
+        }
+        if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
+        if replayCache < 1 { throw ValidationError("--replay-cache must be at least 1.") }
+    }
+
+    static func bytes(_ text: String) -> Int? {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        if let last = text.uppercased().last, let unit = units[last] {
+            return Double(text.dropLast()).map { Int($0 * Double(unit)) }
+        }
+        return Int(text)
+    }
+
+    func run() throws {
+        var config = ServerConfiguration()
+        if let connectionFile { config.connectionFile = connectionFile }
+        config.ip = ip
+        config.allowNonLoopback = allowRemote
+        config.requestPort = requestPort
+        config.controlPort = controlPort
+        config.eventPort = eventPort
+        config.maxMessageBytes = maxMessageBytes
+        config.replayCapacity = replayCache
+        if let workers { config.jobWorkers = workers }
+        if let memoryBudget, let bytes = Self.bytes(memoryBudget) { config.memoryBudgetBytes = bytes }
+        config.log = Log(minimum: Log.Level.allCases.first { $0.name == logLevel }!)
+
+        let log = config.log
+        let server = Server(configuration: config)
+        do {
+            try server.start()
+        } catch {
+            log(.error, "Could not start: \(error)")
+            throw ExitCode(2)
+        }
+        let signals = SignalWatcher { signal in
+            log(.info, "Received \(signal); stopping gracefully.")
+            server.requestStop(exitCode: 0)
+        }
+        if let parentPid {
+            ParentWatcher.watch(pid: parentPid) {
+                log(.info, "The parent process \(parentPid) has ended; stopping.")
+                server.requestStop(exitCode: 0)
+            }
+        }
+        let code = server.waitUntilStopped()
+        withExtendedLifetime(signals) {}
+        throw ExitCode(code)
+    }
+}
+
+BallastDaemon.main()

@@ -1,0 +1,81 @@
+/// `initialize`: the first request of every client. Until it is answered, other requests on the
+/// request socket get -32002.
+public enum Initialize: RequestMethod {
+    public static let method = "initialize"
+
+    public struct Params: Codable, Sendable, Equatable, KnownFields {
+        public static let fieldNames = ["client", "protocol_version"]
+        public var client: Peer?
+        /// The protocol version the client speaks; a different major version is refused.
+        public var protocolVersion: String?
+
+        public init(client: Peer? = nil, protocolVersion: String? = nil) {
+            self.client = client
+            self.protocolVersion = protocolVersion
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case client
+            case protocolVersion = "protocol_version"
+        }
+    }
+
+    public struct Peer: Codable, Sendable, Equatable {
+        public var name: String
+        public var version: String?
+        public init(name: String, version: String? = nil) {
+            self.name = name
+            self.version = version
+        }
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        public var server: Peer
+        public var protocolVersion: String
+        /// Names this client's connection; `$/cancelRequest` on the control socket takes it.
+        public var session: String
+        public var capabilities: Capabilities
+
+        public init(server: Peer, protocolVersion: String, session: String, capabilities: Capabilities) {
+            self.server = server
+            self.protocolVersion = protocolVersion
+            self.session = session
+            self.capabilities = capabilities
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case server, session, capabilities
+            case protocolVersion = "protocol_version"
+        }
+    }
+
+    /// Everything the daemon knows how to do, so clients can complete names and check support.
+    public struct Capabilities: Codable, Sendable, Equatable {
+        public var methods: [String]
+        public var controlMethods: [String]
+        public var notifications: [String]
+        public var models: [String]
+        public var losses: [String]
+        public var weightSchemes: [String]
+        public var optimizers: [String]
+        public var presets: [String]
+
+        public init(methods: [String], controlMethods: [String], notifications: [String], models: [String],
+                    losses: [String], weightSchemes: [String], optimizers: [String], presets: [String]) {
+            self.methods = methods
+            self.controlMethods = controlMethods
+            self.notifications = notifications
+            self.models = models
+            self.losses = losses
+            self.weightSchemes = weightSchemes
+            self.optimizers = optimizers
+            self.presets = presets
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case methods, notifications, models, losses, optimizers, presets
+            case controlMethods = "control_methods"
+            case weightSchemes = "weight_schemes"
+        }
+    }
+}

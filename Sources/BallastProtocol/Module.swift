@@ -1,1 +1,0 @@
-// BallastProtocol: see Package.swift for its place in the layers.

@@ -1,0 +1,67 @@
+/// A request the daemon answers: its wire name, what it takes and what it returns.
+///
+/// Adding a method touches: its file under `Methods/`, `MethodCatalog`, the server's handler
+/// table, `protocol/` (README section, schemas, a golden example, CHANGELOG). See protocol/README.md.
+public protocol RequestMethod: Sendable {
+    static var method: String { get }
+    associatedtype Params: Codable & Sendable & KnownFields
+    associatedtype Result: Codable & Sendable
+}
+
+/// A notification: no reply, only params.
+public protocol NotificationMethod: Sendable {
+    static var method: String { get }
+    associatedtype Params: Codable & Sendable & KnownFields
+}
+
+/// The top-level field names a params object may carry, so that a misspelt field is reported
+/// instead of silently ignored.
+public protocol KnownFields {
+    static var fieldNames: [String] { get }
+}
+
+/// Params for methods that take none.
+public struct NoParams: Codable, Sendable, Equatable, KnownFields {
+    public static let fieldNames: [String] = []
+    public init() {}
+}
+
+/// The `null` result of methods that only acknowledge (LSP's `shutdown`).
+public struct NullResult: Codable, Sendable, Equatable {
+    public init() {}
+    public init(from decoder: any Decoder) throws {}
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encodeNil()
+    }
+}
+
+extension KnownFields where Self: Decodable {
+    /// Decodes params, first refusing fields the method does not know, with a suggestion when
+    /// the unknown name is close to a known one.
+    public static func decodeChecked(from params: JSONValue) throws(RPCError) -> Self {
+        if let members = params.objectValue {
+            for key in members.keys.sorted() where !fieldNames.contains(key) {
+                let known = fieldNames.isEmpty ? "it takes no params" : "known fields: \(fieldNames.joined(separator: ", "))"
+                let hint = fieldNames.min { editDistance($0, key) < editDistance($1, key) }
+                    .flatMap { editDistance($0, key) <= 2 ? " Did you mean '\($0)'?" : nil } ?? ""
+                throw RPCError.invalidParams("Unknown field '\(key)' (\(known)).\(hint)", field: key)
+            }
+        }
+        return try params.decode(as: Self.self)
+    }
+}
+
+/// Levenshtein distance, for "did you mean" hints on short names.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    var previous = Array(0...b.count)
+    for (i, ca) in a.enumerated() {
+        var current = [i + 1] + Array(repeating: 0, count: b.count)
+        for (j, cb) in b.enumerated() {
+            current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,174 @@
+import BallastProtocol
+import BallastTransport
+import Foundation
+
+/// Turns verified wire messages into handler calls and handler outcomes into replies.
+///
+/// Runs on the socket threads, so it only checks, decides and queues: every handler runs on a
+/// `WorkQueue`, except the control methods, which are bookkeeping that must answer at once.
+final class Dispatcher: Sendable {
+    struct Outlets: Sendable {
+        var request: @Sendable (_ identity: Data, _ message: JSONValue) -> Void
+        var control: @Sendable (_ identity: Data, _ message: JSONValue) -> Void
+        var publish: @Sendable (_ topic: String, _ message: JSONValue) -> Void
+    }
+
+    let table: MethodTable
+    let controlTable: MethodTable
+    let sessions: Sessions
+    let authenticator: Authenticator
+    let lifecycle: Lifecycle
+    let ordered: WorkQueue
+    let jobs: WorkQueue
+    let outlets: Outlets
+    let log: Log
+
+    init(table: MethodTable, controlTable: MethodTable, sessions: Sessions, authenticator: Authenticator,
+         lifecycle: Lifecycle, jobWorkers: Int, outlets: Outlets, log: Log) {
+        self.table = table
+        self.controlTable = controlTable
+        self.sessions = sessions
+        self.authenticator = authenticator
+        self.lifecycle = lifecycle
+        self.ordered = WorkQueue(name: "requests", threads: 1)
+        self.jobs = WorkQueue(name: "jobs", threads: jobWorkers)
+        self.outlets = outlets
+        self.log = log
+    }
+
+    // MARK: Request socket
+
+    func receivedOnRequestSocket(_ frames: [Data]) {
+        guard let (identity, message) = admit(frames, socket: "request", reply: outlets.request) else { return }
+        let session = Sessions.name(of: identity)
+        switch message {
+        case let .request(id, method, params):
+            dispatchRequest(session: session, identity: identity, id: id, method: method, params: params)
+        case let .notification(method, params):
+            receivedNotification(session: session, method: method, params: params)
+        case let .response(id, _):
+            log(.debug, "Session \(session) sent a response (id \(id)) to no request of the daemon; it is ignored.")
+        }
+    }
+
+    private func dispatchRequest(session: String, identity: Data, id: RequestID, method: String, params: JSONValue) {
+        let reply = { @Sendable (message: JSONValue) in self.outlets.request(identity, message) }
+        func refuse(_ error: RPCError) { reply(Message.response(id: id, outcome: .error(error)).json) }
+
+        guard lifecycle.takesWork else { return refuse(.shuttingDown) }
+        if method == Initialize.method {
+            let client = (try? Initialize.Params.decodeChecked(from: params))?.client ?? Initialize.Peer(name: "unknown")
+            guard sessions.markInitialized(session, client: client) else {
+                return refuse(.invalidRequest("This session is already initialized; send 'initialize' once per connection."))
+            }
+        } else if !sessions.isInitialized(session) {
+            return refuse(.serverNotInitialized)
+        }
+        guard let entry = table.entry(method) else {
+            if controlTable.entry(method) != nil {
+                return refuse(RPCError(code: ErrorCode.methodNotFound,
+                                       message: "'\(method)' is served on the control socket, not the request socket.",
+                                       data: ["method": .string(method), "socket": "control"]))
+            }
+            return refuse(.methodNotFound(method))
+        }
+        guard let cancellation = sessions.begin(session: session, id: id, method: method) else {
+            return refuse(.invalidRequest("A request with id \(id) from this session is still in flight; ids must be unique."))
+        }
+        let handle = ReplyHandle(id: id, method: method) { [sessions] message in
+            sessions.end(session: session, id: id)
+            reply(message)
+        }
+        let context = RequestContext(session: session, id: id, cancellation: cancellation,
+                                     progressToken: params["progress_token"], notifyClient: reply,
+                                     events: EventPublisher(publish: outlets.publish))
+        let queue = entry.lane == .jobs ? jobs : ordered
+        queue.submit { [log] in
+            if cancellation.isCancelled { return handle.fail(.cancelled()) }
+            do {
+                handle.succeed(try entry.run(params, context))
+            } catch {
+                let rpc = MethodTable.rpcError(from: error)
+                if rpc.code == ErrorCode.internalError { log(.error, "\(method) (id \(id)) failed: \(error)") }
+                handle.fail(rpc)
+            }
+        }
+    }
+
+    private func receivedNotification(session: String, method: String, params: JSONValue) {
+        switch method {
+        case Exit.method:
+            log(.info, "Session \(session) sent 'exit'; the daemon stops.")
+            lifecycle.exitRequested()
+        case CancelRequest.method:
+            guard let cancel = try? CancelRequest.Params.decodeChecked(from: params), let id = RequestID(cancel.id) else {
+                return log(.warning, "Session \(session) sent a $/cancelRequest without a valid id; it is ignored.")
+            }
+            if !sessions.cancel(session: cancel.session ?? session, id: id) {
+                log(.debug, "Session \(session) cancelled request \(id), which is no longer in flight.")
+            }
+        default:
+            log(.debug, "Session \(session) sent the notification '\(method)', which the daemon does not handle; it is ignored.")
+        }
+    }
+
+    // MARK: Control socket
+
+    func receivedOnControlSocket(_ frames: [Data]) {
+        guard let (identity, message) = admit(frames, socket: "control", reply: outlets.control) else { return }
+        let session = Sessions.name(of: identity)
+        switch message {
+        case let .request(id, method, params):
+            let handle = ReplyHandle(id: id, method: method) { [outlets] in outlets.control(identity, $0) }
+            guard let entry = controlTable.entry(method) else {
+                return handle.fail(RPCError(code: ErrorCode.methodNotFound,
+                                            message: "'\(method)' is not a control method (control methods: \(controlTable.methodNames.joined(separator: ", "))).",
+                                            data: ["method": .string(method), "socket": "control"]))
+            }
+            let context = RequestContext(session: session, id: id, cancellation: CancellationFlag(), progressToken: nil,
+                                         notifyClient: { _ in }, events: EventPublisher(publish: outlets.publish))
+            do { handle.succeed(try entry.run(params, context)) } catch { handle.fail(MethodTable.rpcError(from: error)) }
+        case let .notification(method, params):
+            receivedNotification(session: session, method: method, params: params)
+        case .response:
+            break
+        }
+    }
+
+    // MARK: Events socket
+
+    /// XPUB delivers `[0x01 + topic]` for each subscription (verbose mode: every subscriber).
+    func receivedSubscription(_ frames: [Data]) {
+        guard let frame = frames.first, frame.first == 1 else { return }
+        let topic = String(decoding: frame.dropFirst(), as: UTF8.self)
+        let welcome = Welcome.Params(topic: topic, protocolVersion: ProtocolVersion.current)
+        guard let params = try? JSONValue(encoding: welcome) else { return }
+        outlets.publish(topic, Message.notification(method: Welcome.method, params: params).json)
+    }
+
+    // MARK: Admission
+
+    /// Verifies framing, signature and freshness, then parses. Messages that fail verification are
+    /// dropped, counted and logged; messages that verify but are not valid JSON-RPC are answered.
+    private func admit(_ frames: [Data], socket: String,
+                       reply: @escaping @Sendable (Data, JSONValue) -> Void) -> (Data, Message)? {
+        guard let routed = Frames.routed(frames) else {
+            authenticator.count(.malformed)
+            log(.warning, "Dropped a message on the \(socket) socket with \(frames.count) frames instead of [signature, payload].")
+            return nil
+        }
+        if let rejection = authenticator.check(signature: routed.signature, payload: routed.payload) {
+            let session = Sessions.name(of: routed.identity)
+            let why = rejection == .replayed ? "it repeats an earlier message (a replay)" : "its signature does not match"
+            log(.warning, "Dropped a message from \(session) on the \(socket) socket unexecuted because \(why).")
+            return nil
+        }
+        switch Message.parse(Array(routed.payload)) {
+        case .success(let message):
+            return (routed.identity, message)
+        case .failure(let failure):
+            reply(routed.identity, Message.errorReply(id: failure.id, failure.error))
+            return nil
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import BallastProtocol
+import Foundation
+
+/// What a handler knows about the request it serves: who asked, whether it has been cancelled,
+/// and how to report progress to the asker and to the events socket.
+public struct RequestContext: Sendable {
+    public let session: String
+    public let id: RequestID
+    public let cancellation: CancellationFlag
+    /// The `progress_token` the client sent, if any: `$/progress` notifications carry it.
+    public let progressToken: JSONValue?
+    let notifyClient: @Sendable (JSONValue) -> Void
+    public let events: EventPublisher
+
+    /// Throws the -32800 error when the request has been cancelled; long work calls this between
+    /// batches or iterations.
+    public func checkCancellation(partial: JSONValue? = nil) throws(RPCError) {
+        if cancellation.isCancelled { throw RPCError.cancelled(partial: partial) }
+    }
+
+    /// Sends `$/progress {token, value}` to the requesting client when it asked for progress.
+    public func progress(_ kind: WorkProgress.Kind, _ fields: [String: JSONValue] = [:]) {
+        guard let progressToken else { return }
+        var value = fields
+        value["kind"] = .string(kind.rawValue)
+        let params = JSONValue.object(["token": progressToken, "value": .object(value)])
+        notifyClient(Message.notification(method: WorkProgress.method, params: params).json)
+    }
+}

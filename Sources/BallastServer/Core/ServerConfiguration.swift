@@ -1,0 +1,34 @@
+import BallastTransport
+import Foundation
+
+/// Everything `ballastd`'s flags can set. Defaults are safe: loopback only, ephemeral ports.
+public struct ServerConfiguration: Sendable {
+    /// Where the connection file is written (and read from first, when it already exists).
+    public var connectionFile: String = ConnectionInfo.defaultPath
+    public var ip: String = "127.0.0.1"
+    /// Binding to anything but a loopback address needs this, and logs a warning.
+    public var allowNonLoopback = false
+    /// Ports to bind; nil = the connection file's, or an ephemeral port chosen by the system.
+    public var requestPort: Int?
+    public var controlPort: Int?
+    public var eventPort: Int?
+    /// Messages larger than this are refused by ZeroMQ before they reach the daemon.
+    public var maxMessageBytes: Int64 = 256 << 20
+    public var heartbeatIntervalMilliseconds: Int32 = 5_000
+    public var heartbeatTimeoutMilliseconds: Int32 = 30_000
+    /// How many recent signatures are remembered to refuse replays.
+    public var replayCapacity = 65_536
+    /// Long computations (training, experiments) that may run at once; more are queued.
+    public var jobWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Datasets and models may hold at most this many bytes together.
+    public var memoryBudgetBytes = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
+    /// How long a graceful stop waits for requests in flight before cancelling them.
+    public var stopGraceSeconds: Double = 10
+    public var log = Log()
+
+    public init() {}
+
+    public static func isLoopback(_ ip: String) -> Bool {
+        ip == "localhost" || ip == "::1" || ip.hasPrefix("127.")
+    }
+}

@@ -1,1 +1,0 @@
-// BallastServer: see Package.swift for its place in the layers.

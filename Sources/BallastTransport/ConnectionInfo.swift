@@ -1,0 +1,136 @@
+import BallastProtocol
+import Foundation
+
+/// The connection file: where a daemon listens and the key that signs its messages.
+///
+/// Written atomically, mode 0600, in a folder of mode 0700: whoever can read it can drive the daemon.
+public struct ConnectionInfo: Codable, Sendable, Equatable {
+    public var transport: String
+    public var ip: String
+    public var requestPort: Int
+    public var controlPort: Int
+    public var eventPort: Int
+    public var key: String
+    public var signatureScheme: String
+    public var pid: Int32?
+    public var protocolVersion: String?
+
+    public init(transport: String = "tcp", ip: String = "127.0.0.1", requestPort: Int = 0, controlPort: Int = 0,
+                eventPort: Int = 0, key: String = MessageSigner.randomKey(), signatureScheme: String = "hmac-sha256",
+                pid: Int32? = nil, protocolVersion: String? = nil) {
+        self.transport = transport
+        self.ip = ip
+        self.requestPort = requestPort
+        self.controlPort = controlPort
+        self.eventPort = eventPort
+        self.key = key
+        self.signatureScheme = signatureScheme
+        self.pid = pid
+        self.protocolVersion = protocolVersion
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case transport, ip, key, pid
+        case requestPort = "request_port"
+        case controlPort = "control_port"
+        case eventPort = "event_port"
+        case signatureScheme = "signature_scheme"
+        case protocolVersion = "protocol_version"
+    }
+
+    public func endpoint(port: Int) -> String {
+        ip.contains(":") ? "\(transport)://[\(ip)]:\(port)" : "\(transport)://\(ip):\(port)"
+    }
+    public var requestEndpoint: String { endpoint(port: requestPort) }
+    public var controlEndpoint: String { endpoint(port: controlPort) }
+    public var eventEndpoint: String { endpoint(port: eventPort) }
+
+    public var signer: MessageSigner { MessageSigner(key: key) }
+
+    // MARK: Files
+
+    public enum FileError: Error, CustomStringConvertible {
+        case unreadable(path: String, reason: String)
+        case invalid(path: String, reason: String)
+        case unwritable(path: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case let .unreadable(path, reason): "Cannot read the connection file \(path): \(reason)"
+            case let .invalid(path, reason): "The connection file \(path) is not valid: \(reason)"
+            case let .unwritable(path, reason): "Cannot write the connection file \(path): \(reason)"
+            }
+        }
+    }
+
+    public static func read(from path: String) throws -> ConnectionInfo {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw FileError.unreadable(path: path, reason: error.localizedDescription)
+        }
+        do {
+            let info = try JSONDecoder().decode(ConnectionInfo.self, from: data)
+            guard info.signatureScheme == "hmac-sha256" else {
+                throw FileError.invalid(path: path, reason: "signature_scheme must be hmac-sha256, not \(info.signatureScheme)")
+            }
+            guard info.transport == "tcp" else {
+                throw FileError.invalid(path: path, reason: "transport must be tcp, not \(info.transport)")
+            }
+            guard !info.key.isEmpty else { throw FileError.invalid(path: path, reason: "the key is empty") }
+            return info
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError.invalid(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Writes the file atomically (a private temporary file renamed over the target), creating
+    /// its folder with mode 0700 when missing.
+    public func write(to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let folder = url.deletingLastPathComponent().path
+        let manager = FileManager.default
+        do {
+            if !manager.fileExists(atPath: folder) {
+                try manager.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                            attributes: [.posixPermissions: 0o700])
+            }
+            let value = try JSONValue(encoding: self)
+            let bytes = JSONWriter.data(value, pretty: true) + [UInt8(ascii: "\n")]
+            let temporary = folder + "/." + url.lastPathComponent + ".\(getpid()).tmp"
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { throw FileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
+            defer { close(fd) }
+            _ = fchmod(fd, 0o600)
+            let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            guard written == bytes.count, fsync(fd) == 0 else {
+                unlink(temporary)
+                throw FileError.unwritable(path: path, reason: String(cString: strerror(errno)))
+            }
+            guard rename(temporary, path) == 0 else {
+                unlink(temporary)
+                throw FileError.unwritable(path: path, reason: String(cString: strerror(errno)))
+            }
+        } catch let error as FileError {
+            throw error
+        } catch {
+            throw FileError.unwritable(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Where a daemon started without `--connection-file` writes, and where clients look:
+    /// `$BALLAST_CONNECTION_FILE`, else `$XDG_RUNTIME_DIR/ballast/ballastd.json`, else
+    /// `~/.local/state/ballast/ballastd.json`.
+    public static var defaultPath: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let explicit = environment["BALLAST_CONNECTION_FILE"], !explicit.isEmpty { return explicit }
+        if let runtime = environment["XDG_RUNTIME_DIR"], !runtime.isEmpty,
+           FileManager.default.isWritableFile(atPath: runtime) {
+            return runtime + "/ballast/ballastd.json"
+        }
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() + "/.local/state")
+        return state + "/ballast/ballastd.json"
+    }
+}

@@ -1,1 +1,0 @@
-// BallastTransport: see Package.swift for its place in the layers.

@@ -1,0 +1,100 @@
+import Foundation
+import Synchronization
+import ZeroMQ
+
+/// One thread that owns a set of sockets: it receives from them and sends what other threads
+/// queue for them. Nothing else ever touches these sockets, so no socket is shared across threads.
+///
+/// Other threads call `send(_:on:)`, which queues the frames and wakes the loop through a
+/// self-pipe that is polled beside the sockets.
+public final class SocketLoop: @unchecked Sendable {
+    // @unchecked: `sockets` is handed over at init and from then on touched only by the loop
+    // thread (`run`); everything else that is shared sits behind a Mutex or is immutable.
+    public typealias Receiver = @Sendable (_ socketIndex: Int, _ frames: [Data]) -> Void
+    public typealias FailureLog = @Sendable (_ message: String) -> Void
+
+    public let name: String
+    private let sockets: [Socket]
+    private let receiver: Receiver
+    private let log: FailureLog
+    private let wakeup: Wakeup
+    private let outbox = Mutex<[(Int, [Data])]>([])
+    private let stopRequested = Atomic<Bool>(false)
+    private let stopped = DispatchSemaphore(value: 0)
+    private let started = Atomic<Bool>(false)
+
+    public init(name: String, sockets: [Socket], log: @escaping FailureLog, receiver: @escaping Receiver) throws(ZMQError) {
+        self.name = name
+        self.sockets = sockets
+        self.receiver = receiver
+        self.log = log
+        self.wakeup = try Wakeup()
+    }
+
+    public func start() {
+        guard started.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged else { return }
+        let thread = Thread { [self] in run() }
+        thread.name = "ballast.\(name)"
+        thread.start()
+    }
+
+    /// Queues a message for the socket at `index`. Callable from any thread.
+    public func send(_ frames: [Data], on index: Int) {
+        outbox.withLock { $0.append((index, frames)) }
+        wakeup.signal()
+    }
+
+    /// Asks the loop to send what is queued, close its sockets and end. Returns at once.
+    public func stop() {
+        stopRequested.store(true, ordering: .sequentiallyConsistent)
+        wakeup.signal()
+    }
+
+    /// Blocks until the loop has closed its sockets.
+    public func waitUntilStopped() {
+        guard started.load(ordering: .sequentiallyConsistent) else { return }
+        stopped.wait()
+        stopped.signal()
+    }
+
+    private func run() {
+        let poller = Poller(sockets.map { .socket($0) } + [.fileDescriptor(wakeup.fileDescriptor)])
+        while !stopRequested.load(ordering: .sequentiallyConsistent) {
+            do {
+                let readable = try poller.poll(timeoutMilliseconds: 1000)
+                if readable.last == true { wakeup.drain() }
+                flushOutbox()
+                for (index, socket) in sockets.enumerated() where readable[index] {
+                    // Drain everything waiting, without blocking, so one busy peer cannot starve the outbox.
+                    while let frames = try socket.receive(dontWait: true) {
+                        receiver(index, frames)
+                    }
+                }
+                flushOutbox()
+            } catch {
+                if error.isTermination { break }
+                log("The \(name) socket loop hit an error and keeps going: \(error)")
+            }
+        }
+        flushOutbox()
+        for socket in sockets { socket.close() }
+        stopped.signal()
+    }
+
+    private func flushOutbox() {
+        let pending = outbox.withLock { queue in
+            let taken = queue
+            queue.removeAll(keepingCapacity: true)
+            return taken
+        }
+        for (index, frames) in pending {
+            do {
+                try sockets[index].send(frames)
+            } catch where error.errno == EHOSTUNREACH {
+                log("A reply was dropped because its client (\(name) socket) has disconnected.")
+            } catch {
+                log("A message on the \(name) socket could not be sent: \(error)")
+            }
+        }
+    }
+}

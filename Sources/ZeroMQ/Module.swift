@@ -1,1 +1,0 @@
-// ZeroMQ: see Package.swift for its place in the layers.
