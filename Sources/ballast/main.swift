@@ -1,1 +1,132 @@
-print("ballast")
+import ArgumentParser
+import BallastClient
+import BallastProtocol
+import BallastTransport
+import Foundation
+
+/// `ballast`: the command-line client. Finds the daemon (starting one if none runs) and talks
+/// to it. Exit status: 0 success, 1 the daemon answered with an error, 2 bad usage,
+/// 3 no daemon could be reached or started.
+struct Ballast: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ballast",
+        abstract: "Talk to the Ballast daemon: imbalanced datasets, class weights, CE vs WCE training.",
+        subcommands: [Call.self, StatusCommand.self, Stop.self])
+}
+
+struct ConnectionOptions: ParsableArguments {
+    @Option(help: "The daemon's connection file (default: $BALLAST_CONNECTION_FILE or $XDG_RUNTIME_DIR/ballast/ballastd.json).")
+    var connectionFile: String?
+
+    @Flag(help: "Do not start a daemon when none is running.")
+    var noSpawn = false
+
+    @Option(help: "Seconds to wait for the reply.")
+    var timeout: Double = 600
+
+    func connect() throws -> ConnectionInfo {
+        do {
+            return try DaemonLauncher.connect(connectionFile: connectionFile, spawn: !noSpawn)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(3)
+        }
+    }
+}
+
+struct Call: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send one request and print its result as JSON.",
+        discussion: """
+        Examples:
+          ballast call ping
+          ballast call dataset/generate '{"preset": "fraud", "name": "cards"}'
+          ballast call status --control
+        """)
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Argument(help: "The method, e.g. ping or dataset/describe.")
+    var method: String
+
+    @Argument(help: "The params as a JSON object (default {}).")
+    var params: String = "{}"
+
+    @Flag(help: "Send on the control socket (ping, status, shutdown).")
+    var control = false
+
+    @Flag(help: "Print notifications (such as $/progress) to standard error as they arrive.")
+    var progress = false
+
+    func run() throws {
+        let parsed: JSONValue
+        do { parsed = try JSONParser.parse(params) } catch {
+            printError("The params are not valid JSON: \(error).")
+            throw ExitCode(2)
+        }
+        guard case .object(var members) = parsed else {
+            printError("The params must be a JSON object, like '{\"dataset\": \"cards\"}'.")
+            throw ExitCode(2)
+        }
+        if progress && !control && members["progress_token"] == nil { members["progress_token"] = "cli" }
+        let info = try connection.connect()
+        do {
+            print(JSONWriter.string(try send(.object(members), to: info), pretty: true))
+        } catch {
+            printError("\(error)")
+            if case .rpc = error { throw ExitCode(1) }
+            throw ExitCode(3)
+        }
+    }
+
+    private func send(_ params: JSONValue, to info: ConnectionInfo) throws(ClientError) -> JSONValue {
+        let client = try Client(info)
+        defer { client.close() }
+        if control { return try client.control(method, params: params, timeout: connection.timeout) }
+        try client.initialize()
+        return try client.call(method, params: params, timeout: connection.timeout) { name, params in
+            if progress { printError(JSONWriter.string(["method": .string(name), "params": params])) }
+        }
+    }
+}
+
+struct StatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show what the daemon is doing (control socket).")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        var options = connection
+        options.noSpawn = true
+        let info = try options.connect()
+        do {
+            print(JSONWriter.string(try Client(info).control(Status.method), pretty: true))
+        } catch {
+            printError("\(error)")
+            throw ExitCode(3)
+        }
+    }
+}
+
+struct Stop: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop the daemon gracefully (control socket shutdown).")
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        guard let info = DaemonLauncher.liveDaemon(at: connection.connectionFile ?? ConnectionInfo.defaultPath) else {
+            printError("No daemon is running.")
+            return
+        }
+        do {
+            _ = try Client(info).control(Shutdown.method)
+        } catch {
+            printError("\(error)")
+            throw ExitCode(3)
+        }
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data(("ballast: " + text + "\n").utf8))
+}
+
+Ballast.main()

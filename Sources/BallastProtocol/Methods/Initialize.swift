@@ -18,6 +18,14 @@ public enum Initialize: RequestMethod {
             case client
             case protocolVersion = "protocol_version"
         }
+
+        /// Refuses a client that speaks another major version of the protocol.
+        public func checkCompatible() throws(RPCError) {
+            guard let version = protocolVersion, version.split(separator: ".").first != "\(ProtocolVersion.major)" else { return }
+            throw RPCError(code: ErrorCode.invalidParams,
+                           message: "This daemon speaks protocol \(ProtocolVersion.current); version \(version) has a different major version.",
+                           data: ["field": "protocol_version", "supported": .string(ProtocolVersion.current)])
+        }
     }
 
     public struct Peer: Codable, Sendable, Equatable {

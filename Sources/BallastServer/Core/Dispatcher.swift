@@ -40,7 +40,7 @@ final class Dispatcher: Sendable {
 
     func receivedOnRequestSocket(_ frames: [Data]) {
         guard let (identity, message) = admit(frames, socket: "request", reply: outlets.request) else { return }
-        let session = Sessions.name(of: identity)
+        let session = SessionName.of(identity)
         switch message {
         case let .request(id, method, params):
             dispatchRequest(session: session, identity: identity, id: id, method: method, params: params)
@@ -57,7 +57,15 @@ final class Dispatcher: Sendable {
 
         guard lifecycle.takesWork else { return refuse(.shuttingDown) }
         if method == Initialize.method {
-            let client = (try? Initialize.Params.decodeChecked(from: params))?.client ?? Initialize.Peer(name: "unknown")
+            // Checked here, before the session counts as initialized, so a malformed initialize
+            // leaves the session uninitialized; the handler then decodes the same params again.
+            let client: Initialize.Peer
+            do {
+                let typed = try Initialize.Params.decodeChecked(from: params)
+                try typed.checkCompatible()
+                client = typed.client ?? Initialize.Peer(name: "unnamed")
+            }
+            catch { return refuse(MethodTable.rpcError(from: error)) }
             guard sessions.markInitialized(session, client: client) else {
                 return refuse(.invalidRequest("This session is already initialized; send 'initialize' once per connection."))
             }
@@ -116,7 +124,7 @@ final class Dispatcher: Sendable {
 
     func receivedOnControlSocket(_ frames: [Data]) {
         guard let (identity, message) = admit(frames, socket: "control", reply: outlets.control) else { return }
-        let session = Sessions.name(of: identity)
+        let session = SessionName.of(identity)
         switch message {
         case let .request(id, method, params):
             let handle = ReplyHandle(id: id, method: method) { [outlets] in outlets.control(identity, $0) }
@@ -158,7 +166,7 @@ final class Dispatcher: Sendable {
             return nil
         }
         if let rejection = authenticator.check(signature: routed.signature, payload: routed.payload) {
-            let session = Sessions.name(of: routed.identity)
+            let session = SessionName.of(routed.identity)
             let why = rejection == .replayed ? "it repeats an earlier message (a replay)" : "its signature does not match"
             log(.warning, "Dropped a message from \(session) on the \(socket) socket unexecuted because \(why).")
             return nil

@@ -1,4 +1,5 @@
 import BallastProtocol
+import BallastTransport
 import Foundation
 import Synchronization
 
@@ -21,11 +22,6 @@ public final class Sessions: Sendable {
     private let state = Mutex(State())
 
     public init() {}
-
-    /// The printable session name of a routing identity.
-    public static func name(of identity: Data) -> String {
-        identity.map { String(format: "%02x", $0) }.joined()
-    }
 
     public func markInitialized(_ session: String, client: Initialize.Peer) -> Bool {
         state.withLock { state in

@@ -4,12 +4,7 @@ import Foundation
 extension Handlers {
     /// `initialize`, `ping` and `shutdown` on the request socket.
     func registerLifecycle(into table: inout MethodTable) {
-        table.register(Initialize.self) { params, context in
-            if let version = params.protocolVersion, version.split(separator: ".").first != "\(ProtocolVersion.major)" {
-                throw RPCError(code: ErrorCode.invalidParams,
-                               message: "This daemon speaks protocol \(ProtocolVersion.current); version \(version) has a different major version.",
-                               data: ["field": "protocol_version", "supported": .string(ProtocolVersion.current)])
-            }
+        table.register(Initialize.self) { _, context in
             return Initialize.Result(server: .init(name: "ballastd", version: ProtocolVersion.serverVersion),
                                      protocolVersion: ProtocolVersion.current, session: context.session,
                                      capabilities: capabilities())

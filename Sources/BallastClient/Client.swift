@@ -1,0 +1,192 @@
+import BallastProtocol
+import BallastTransport
+import Foundation
+import ZeroMQ
+
+/// A connection to `ballastd`: signs requests, matches replies to them, and hands notifications
+/// that arrive meanwhile (such as `$/progress`) to a callback.
+///
+/// - Important: not thread-safe, like the sockets inside it: use a client from one thread.
+public final class Client {
+    public let info: ConnectionInfo
+    public let signer: MessageSigner
+    /// The session name the daemon knows this client by (hex of the routing identity).
+    public let session: String
+    private let context: Context
+    private let request: Socket
+    private var controlSocket: Socket?
+    private var nextID: Int64
+    /// Seconds to wait for a reply unless a call says otherwise.
+    public var defaultTimeout: Double = 60
+
+    public init(_ info: ConnectionInfo) throws(ClientError) {
+        self.info = info
+        self.signer = info.signer
+        // Ids must never repeat under one key (the daemon refuses replays), across all clients:
+        // start at a random 40-bit offset.
+        self.nextID = Int64.random(in: 1...(1 << 40))
+        var identity = Data(count: 16)
+        for index in identity.indices { identity[index] = UInt8.random(in: 0...255) }
+        session = SessionName.of(identity)
+        do {
+            context = try Context()
+            request = try Socket(context, .dealer)
+            try request.setRoutingID(identity)
+            try request.setLinger(milliseconds: 500)
+            try request.connect(info.requestEndpoint)
+        } catch {
+            throw .transport(error)
+        }
+    }
+
+    deinit { close() }
+
+    public func close() {
+        request.close()
+        controlSocket?.close()
+    }
+
+    // MARK: Requests
+
+    /// Sends `initialize`; returns the server's answer.
+    @discardableResult
+    public func initialize(name: String = "ballast", version: String = ProtocolVersion.serverVersion) throws(ClientError) -> Initialize.Result {
+        try call(Initialize.self, Initialize.Params(client: .init(name: name, version: version),
+                                                   protocolVersion: ProtocolVersion.current))
+    }
+
+    public func call<M: RequestMethod>(_ method: M.Type, _ params: M.Params, timeout: Double? = nil) throws(ClientError) -> M.Result {
+        let paramsJSON: JSONValue
+        do { paramsJSON = try JSONValue(encoding: params) } catch {
+            throw .protocolViolation("the params of \(M.method) could not be encoded: \(error)")
+        }
+        let result = try call(M.method, params: paramsJSON, timeout: timeout)
+        do { return try result.decode(as: M.Result.self) } catch {
+            throw .protocolViolation("the result of \(M.method) did not match its schema: \(error.message)")
+        }
+    }
+
+    /// Sends a request and waits for its reply. Notifications that arrive meanwhile go to
+    /// `onNotification`; replies to other ids are ignored.
+    public func call(_ method: String, params: JSONValue = [:], timeout: Double? = nil,
+                     onNotification: (String, JSONValue) -> Void = { _, _ in }) throws(ClientError) -> JSONValue {
+        let id = RequestID.number(nextID)
+        nextID += 1
+        try send(Message.request(id: id, method: method, params: params).json, on: request)
+        let deadline = Date().addingTimeInterval(timeout ?? defaultTimeout)
+        while true {
+            guard let message = try receive(on: request, until: deadline) else {
+                throw .timeout(method: method, seconds: timeout ?? defaultTimeout)
+            }
+            switch Message.classify(message) {
+            case .success(.response(let replyID, let outcome)) where replyID == id:
+                switch outcome {
+                case .result(let value): return value
+                case .error(let error): throw .rpc(error)
+                }
+            case .success(.notification(let name, let params)):
+                onNotification(name, params)
+            case .failure(let failure) where failure.id == nil && message["error"] != nil:
+                // An error answered with a null id (the daemon could not read ours).
+                if let error = message["error"].flatMap(RPCError.init(json:)) { throw .rpc(error) }
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Sends a notification (no reply).
+    public func notify(_ method: String, params: JSONValue = [:]) throws(ClientError) {
+        try send(Message.notification(method: method, params: params).json, on: request)
+    }
+
+    /// Asks the daemon to cancel one of this client's requests.
+    public func cancel(_ id: RequestID) throws(ClientError) {
+        try notify(CancelRequest.method, params: ["id": id.json])
+    }
+
+    /// The id the next `call` will use, so a caller can cancel it from another connection.
+    public var upcomingID: RequestID { .number(nextID) }
+
+    // MARK: Control socket
+
+    /// Sends a request on the control socket (`ping`, `status`, `shutdown`), which needs no
+    /// `initialize` and answers even while the daemon's workers are busy.
+    public func control(_ method: String, params: JSONValue = [:], timeout: Double = 5) throws(ClientError) -> JSONValue {
+        let socket = try controlConnection()
+        let id = RequestID.number(nextID)
+        nextID += 1
+        try send(Message.request(id: id, method: method, params: params).json, on: socket)
+        let deadline = Date().addingTimeInterval(timeout)
+        while let message = try receive(on: socket, until: deadline) {
+            guard case .success(.response(let replyID, let outcome)) = Message.classify(message), replyID == id else { continue }
+            switch outcome {
+            case .result(let value): return value
+            case .error(let error): throw .rpc(error)
+            }
+        }
+        throw .timeout(method: method, seconds: timeout)
+    }
+
+    /// Sends a notification on the control socket (`$/cancelRequest` with a session).
+    public func controlNotify(_ method: String, params: JSONValue) throws(ClientError) {
+        try send(Message.notification(method: method, params: params).json, on: controlConnection())
+    }
+
+    private func controlConnection() throws(ClientError) -> Socket {
+        if let controlSocket { return controlSocket }
+        do {
+            let socket = try Socket(context, .dealer)
+            try socket.setLinger(milliseconds: 500)
+            try socket.connect(info.controlEndpoint)
+            controlSocket = socket
+            return socket
+        } catch {
+            throw .transport(error)
+        }
+    }
+
+    // MARK: Raw access, for tools and tests
+
+    /// Sends payload bytes as they are, signed (or with the given signature frame).
+    public func sendRaw(_ payload: [UInt8], signature: Data? = nil, control: Bool = false) throws(ClientError) {
+        let frames = [signature ?? Data(signer.signature(of: payload).utf8), Data(payload)]
+        let socket = control ? try controlConnection() : request
+        do { try socket.send(frames) } catch { throw .transport(error) }
+    }
+
+    /// Sends arbitrary frames on the request socket (to test framing errors).
+    public func sendFrames(_ frames: [Data]) throws(ClientError) {
+        do { try request.send(frames) } catch { throw .transport(error) }
+    }
+
+    /// The next verified message on the request (or control) socket, or nil after `timeout`.
+    public func receiveMessage(timeout: Double, control: Bool = false) throws(ClientError) -> JSONValue? {
+        try receive(on: control ? controlConnection() : request, until: Date().addingTimeInterval(timeout))
+    }
+
+    private func send(_ message: JSONValue, on socket: Socket) throws(ClientError) {
+        do { try socket.send(Frames.signed(Data(JSONWriter.data(message)), with: signer)) } catch {
+            throw .transport(error)
+        }
+    }
+
+    /// Receives until a correctly signed, parseable message arrives or the deadline passes;
+    /// anything unsigned or malformed is dropped.
+    private func receive(on socket: Socket, until deadline: Date) throws(ClientError) -> JSONValue? {
+        let poller = Poller([.socket(socket)])
+        while true {
+            let remaining = deadline.timeIntervalSinceNow
+            if remaining <= 0 { return nil }
+            do {
+                guard try poller.poll(timeoutMilliseconds: Int(remaining * 1000) + 1)[0],
+                      let frames = try socket.receive(dontWait: true) else { continue }
+                guard frames.count == 2, signer.verify(signature: frames[0], payload: frames[1]),
+                      let value = try? JSONParser.parse(frames[1]) else { continue }
+                return value
+            } catch {
+                throw .transport(error)
+            }
+        }
+    }
+}

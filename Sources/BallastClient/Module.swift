@@ -1,1 +1,0 @@
-// BallastClient: see Package.swift for its place in the layers.
