@@ -71,8 +71,12 @@ private struct Reader {
 
     mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
         let expected = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        let start = position
         for byte in expected {
-            guard current == byte else { throw error("Invalid literal; expected '\(word)'") }
+            guard current == byte else {
+                position = start
+                throw error("Invalid literal; expected '\(word)'")
+            }
             position += 1
         }
     }

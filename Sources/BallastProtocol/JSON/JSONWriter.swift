@@ -57,6 +57,7 @@ public enum JSONWriter {
     /// are written as null (the protocol never produces them on purpose).
     static func format(_ d: Double) -> String {
         guard d.isFinite else { return "null" }
+        if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
         if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) + ".0" }
         return d.description   // Swift prints the shortest round-trip form, e.g. 0.1, 1e-05
     }
