@@ -89,7 +89,7 @@ final class CSVFloatParsingTests: XCTestCase {
         var rng = SystemRandomNumberGenerator()
         for r in 0..<2000 {
             let a = String(format: "%.17g", Double.random(in: -1e6...1e6, using: &rng))
-            let b = "\(Double.random(in: -1...1, using: &rng))e\(Int.random(in: -30...30, using: &rng))"
+            let b = String(format: "%.16f", Double.random(in: -1...1, using: &rng)) + "e\(Int.random(in: -30...30, using: &rng))"
             values += [a, b]
             text += "\(a), \"\(b)\" ,\(r % 2)\n"
         }

@@ -50,6 +50,30 @@ final class CSVParallelTests: XCTestCase {
         }
     }
 
+    func testFileWithoutFinalNewlineEndingInLongQuotedRecord() throws {
+        var bytes = generated(rows: 30_000)
+        let huge = String(repeating: "long label line\n", count: 9_000)   // 144 KB, past the small tail chunk
+        bytes += Array("30000,1.00,card,\"end\nnote\",1,2,\"\(huge)\"".utf8)
+        let path = temporaryFile(bytes)
+        var tables: [LoadedTable] = []
+        for threads in [1, 2, 5] {
+            var options = CSVOptions()
+            options.threads = threads
+            options.missing = .dropRows
+            tables.append(try CSVLoader.load(path: path, options: options))
+        }
+        let first = tables[0].dataset
+        XCTAssertEqual(first.classLabels.count, 3)
+        XCTAssertEqual(first.classLabels[Int(first.classIndex.last!)], huge)
+        XCTAssertEqual(first.features[(first.rowCount - 1) * first.featureCount], 30_000)
+        for other in tables.dropFirst() {
+            XCTAssertEqual(other.dataset.features.map(\.bitPattern), first.features.map(\.bitPattern))
+            XCTAssertEqual(other.dataset.classIndex, first.classIndex)
+            XCTAssertEqual(other.droppedRows, tables[0].droppedRows)
+        }
+        XCTAssertGreaterThan(tables[0].droppedRows, 0)
+    }
+
     func testQuoteFreeFileSplitsIdentically() throws {
         var text = ""
         var rng = SplitMix(seed: 7)

@@ -489,9 +489,17 @@ struct Reader {
         let hasQuotes = dataLength > 0 && memchr(data, Int32(CSVLexer.quote), dataLength) != nil
 
         // 1. Chunk boundaries at record starts.
-        let chunkCount = threads <= 1 ? 1 : max(1, min(dataLength / (1 << 16), threads * 4))
+        var chunkCount = threads <= 1 ? 1 : max(1, min(dataLength / (1 << 16), threads * 4))
         var bounds = [Int](repeating: 0, count: chunkCount + 1)
         for i in 0...chunkCount { bounds[i] = dataStart + Int((Int64(dataLength) * Int64(i)) / Int64(chunkCount)) }
+        // The parser needs every chunk to end with a newline; when the file does not, the last chunk is
+        // copied with one added. Cut a small final chunk so that copy stays small.
+        let endsWithNewline = base[count - 1] == CSVLexer.newline
+        let smallTail = 1 << 16
+        if !endsWithNewline && bounds[chunkCount] - bounds[chunkCount - 1] > 2 * smallTail {
+            bounds.insert(count - smallTail, at: chunkCount)
+            chunkCount += 1
+        }
         var quoteParity = [Bool](repeating: false, count: chunkCount + 1)
         if hasQuotes && chunkCount > 1 {
             var quoteCounts = [Int](repeating: 0, count: chunkCount)
@@ -555,13 +563,14 @@ struct Reader {
         var matrix = [Float](unsafeUninitializedCapacity: rows * width) { _, n in n = rows * width }
         var classes = [Int32](unsafeUninitializedCapacity: rows) { _, n in n = rows }
         let outputs = (0..<chunkCount).map { _ in ChunkOutput() }
-        // The last chunk must end with a newline for the parser's sentinel; copy it if it does not.
+        // The last non-empty chunk must end with a newline for the parser's sentinel; copy it if it does not.
         var tailCopy: UnsafeMutablePointer<UInt8>? = nil
-        let lastStart = bounds[chunkCount - 1]
-        if count > lastStart && base[count - 1] != CSVLexer.newline {
-            let n = count - lastStart
+        var tailChunk = -1
+        if !endsWithNewline {
+            tailChunk = (0..<chunkCount).last { bounds[$0] < bounds[$0 + 1] } ?? 0
+            let n = count - bounds[tailChunk]
             let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: n + 1)
-            copy.initialize(from: base + lastStart, count: n)
+            copy.initialize(from: base + bounds[tailChunk], count: n)
             copy[n] = CSVLexer.newline
             tailCopy = copy
         }
@@ -574,7 +583,7 @@ struct Reader {
                 parallelFor(chunkCount, threads: threads) { i in
                     var s = base + parseBounds[i]
                     var e = base + parseBounds[i + 1]
-                    if i == chunkCount - 1, let copy = tail.value {
+                    if i == tailChunk, let copy = tail.value {
                         s = UnsafePointer(copy)
                         e = UnsafePointer(copy) + (count - parseBounds[i] + 1)
                     }
@@ -585,17 +594,15 @@ struct Reader {
         }
         for out in outputs { if let error = out.error { throw error } }
 
-        return try assemble(layout: layout, rows: rows, matrix: matrix, classes: classes,
+        return try assemble(layout: layout, rows: rows, matrix: &matrix, classes: &classes,
                             outputs: outputs, firstRows: firstRows, threads: threads)
     }
 
     // MARK: Assembly
 
-    func assemble(layout: Layout, rows: Int, matrix: [Float], classes: [Int32], outputs: [ChunkOutput],
+    func assemble(layout: Layout, rows: Int, matrix: inout [Float], classes: inout [Int32], outputs: [ChunkOutput],
                   firstRows: [Int], threads: Int) throws(DataError) -> LoadedTable {
         let width = layout.width
-        var matrix = matrix
-        var classes = classes
         func sourceColumn(_ slot: Int) -> Int { slot < layout.labelColumn ? slot : slot + 1 }
 
         // Column kinds.
@@ -723,7 +730,11 @@ struct Reader {
             }
             matrix.removeLast(dropped * finalWidth)
             classes.removeLast(dropped)
-            if dropped * 4 > rows { matrix = Array(matrix); classes = Array(classes) }
+            if dropped * 4 > rows {
+                // Give back the capacity of the dropped rows.
+                matrix = matrix.withUnsafeBufferPointer { Array($0) }
+                classes = classes.withUnsafeBufferPointer { Array($0) }
+            }
         } else if anyMissing && options.missing == .imputeMean {
             let n = rows
             var sums = [Double](repeating: 0, count: finalWidth)
