@@ -43,7 +43,7 @@ let package = Package(
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "BallastProtocolTests", dependencies: ["BallastProtocol"], swiftSettings: strict),
         .testTarget(name: "BallastTransportTests", dependencies: ["BallastTransport"], swiftSettings: strict),
-        .testTarget(name: "BallastMLTests", dependencies: ["BallastML"], swiftSettings: strict),
+        .testTarget(name: "BallastMLTests", dependencies: ["BallastML"], exclude: ["Reference"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["BallastServer", "BallastClient", "BallastProtocol", "BallastTransport"],
                     swiftSettings: strict),

@@ -16,6 +16,10 @@ struct Handlers: Sendable {
     func requestTable() -> MethodTable {
         var table = MethodTable()
         registerLifecycle(into: &table)
+        registerDatasets(into: &table)
+        registerDatasetLoad(into: &table)
+        registerDatasetTransforms(into: &table)
+        registerWeights(into: &table)
         return table
     }
 
@@ -30,6 +34,6 @@ struct Handlers: Sendable {
         Initialize.Capabilities(
             methods: requestTable().methodNames, controlMethods: controlTable().methodNames,
             notifications: [Exit.method, CancelRequest.method, WorkProgress.method, Welcome.method],
-            models: [], losses: [], weightSchemes: [], optimizers: [], presets: [])
+            models: [], losses: [], weightSchemes: WeightScheme.names, optimizers: [], presets: SyntheticSpec.presets)
     }
 }

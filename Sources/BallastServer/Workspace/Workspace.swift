@@ -3,17 +3,125 @@ import BallastProtocol
 import Foundation
 import Synchronization
 
-/// The daemon's shared state, like a notebook kernel's: datasets (and, later, models) by name,
-/// with the bytes they hold counted against a memory budget.
+/// The daemon's shared state, like a notebook kernel's: datasets by name, with the bytes they
+/// hold counted against a memory budget, and leases that keep a dataset in use from being dropped.
 public final class Workspace: Sendable {
+    /// A dataset and what Ballast knows about where it came from.
+    public struct Entry: Sendable {
+        public var dataset: Dataset
+        /// `generated`, `loaded`, `split`, `fold`, `resampled`, `standardized`.
+        public var origin: String
+        /// Missing cells per feature in the source file (zeros when not loaded from a file).
+        public var missingPerFeature: [Int]
+    }
+
+    private struct State {
+        var datasets: [String: Entry] = [:]
+        var leases: [String: Int] = [:]
+    }
+
     public let memoryBudget: Int
-    private let datasets = Mutex([String: Dataset]())
+    private let state = Mutex(State())
 
     public init(memoryBudget: Int) {
         self.memoryBudget = memoryBudget
     }
 
-    public var datasetNames: [String] { datasets.withLock { $0.keys.sorted() } }
+    public var datasetNames: [String] { state.withLock { $0.datasets.keys.sorted() } }
 
-    public var bytesUsed: Int { datasets.withLock { $0.values.reduce(0) { $0 + $1.byteCount } } }
+    public var bytesUsed: Int { state.withLock { Self.bytes(of: $0) } }
+
+    private static func bytes(of state: State) -> Int {
+        state.datasets.values.reduce(0) { $0 + $1.dataset.byteCount }
+    }
+
+    public func entry(_ name: String, field: String = "dataset") throws(RPCError) -> Entry {
+        let found = state.withLock { $0.datasets[name] }
+        guard let found else { throw .notFound("dataset", name, field: field, known: datasetNames) }
+        return found
+    }
+
+    public func dataset(_ name: String, field: String = "dataset") throws(RPCError) -> Dataset {
+        try entry(name, field: field).dataset
+    }
+
+    /// Stores datasets under their names, all or none: refused when a name is invalid, when a
+    /// dataset being replaced is in use, or when the memory budget would be exceeded.
+    /// Returns, per name, whether it replaced an existing dataset.
+    @discardableResult
+    public func store(_ entries: [(name: String, entry: Entry)]) throws(RPCError) -> [String: Bool] {
+        for (name, _) in entries { try Self.validate(name: name) }
+        return try state.withLock { (state) throws(RPCError) -> [String: Bool] in
+            var replaced: [String: Bool] = [:]
+            var after = Self.bytes(of: state)
+            for (name, entry) in entries {
+                if let old = state.datasets[name] {
+                    if state.leases[name, default: 0] > 0 {
+                        throw RPCError(code: ErrorCode.conflict,
+                                       message: "The dataset '\(name)' is in use by a running job and cannot be replaced now.",
+                                       data: ["name": .string(name)])
+                    }
+                    after -= old.dataset.byteCount
+                    replaced[name] = true
+                } else {
+                    replaced[name] = false
+                }
+                after += entry.dataset.byteCount
+            }
+            if after > memoryBudget {
+                throw RPCError(code: ErrorCode.resourceLimit,
+                               message: "Keeping this would use \(Self.megabytes(after)) of the \(Self.megabytes(memoryBudget)) memory budget; drop a dataset or raise --memory-budget.",
+                               data: ["bytes_needed": .int(Int64(after)), "memory_budget": .int(Int64(memoryBudget))])
+            }
+            for (name, entry) in entries { state.datasets[name] = entry }
+            return replaced
+        }
+    }
+
+    public func store(_ name: String, _ entry: Entry) throws(RPCError) -> Bool {
+        try store([(name, entry)])[name] ?? false
+    }
+
+    /// Removes a dataset; refused while a job holds a lease on it.
+    public func drop(_ name: String) throws(RPCError) -> Int {
+        try state.withLock { (state) throws(RPCError) -> Int in
+            guard let entry = state.datasets[name] else {
+                throw .notFound("dataset", name, field: "dataset", known: state.datasets.keys.sorted())
+            }
+            guard state.leases[name, default: 0] == 0 else {
+                throw RPCError(code: ErrorCode.conflict,
+                               message: "The dataset '\(name)' is in use by a running job; cancel it or wait for it to finish.",
+                               data: ["name": .string(name)])
+            }
+            state.datasets[name] = nil
+            return entry.dataset.byteCount
+        }
+    }
+
+    /// Marks datasets as in use until the returned closure is called.
+    public func lease(_ names: [String]) throws(RPCError) -> @Sendable () -> Void {
+        try state.withLock { (state) throws(RPCError) in
+            for name in names where state.datasets[name] == nil {
+                throw .notFound("dataset", name, field: "dataset", known: state.datasets.keys.sorted())
+            }
+            for name in names { state.leases[name, default: 0] += 1 }
+        }
+        return { [self] in state.withLock { for name in names { $0.leases[name, default: 1] -= 1 } } }
+    }
+
+    /// Names: letters, digits, `_`, `-`, `.`; at most 128 characters; not starting with `.`.
+    static func validate(name: String) throws(RPCError) {
+        let allowed = name.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".")
+        }
+        guard allowed, !name.isEmpty, name.count <= 128, !name.hasPrefix(".") else {
+            throw .invalidParams("The name '\(name)' is not allowed: use letters, digits, '_', '-' and '.', at most 128 characters, not starting with '.'.",
+                                 field: "name")
+        }
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1_000_000)
+    }
 }

@@ -1,0 +1,46 @@
+# Ballast: the two README commands (`make demo`, `make test`), plus `make bench`.
+# Each installs what is missing first (scripts/install-deps.sh), so a fresh Debian machine with
+# Swift needs nothing else.
+
+SWIFT ?= swift
+PYTHON ?= python3
+PY_TEST_REQUIREMENTS := clients/python/requirements-test.txt
+BENCH_REQUIREMENTS := Benchmarks/requirements.txt
+
+.PHONY: all deps build release test test-swift test-python demo bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build --build-tests
+
+release: deps
+	$(SWIFT) build -c release --product ballastd
+	$(SWIFT) build -c release --product ballast
+
+## Every test: the Swift packages' own, then each client's (they replay protocol/examples too).
+test: deps
+	@scripts/install-deps.sh $(PY_TEST_REQUIREMENTS)
+	$(SWIFT) build --build-tests
+	$(MAKE) test-swift test-python
+
+test-swift:
+	$(SWIFT) test
+
+test-python:
+	cd clients/python && BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
+
+## The main job on the embedded default: the synthetic fraud dataset and the seed's experiment.
+demo: release
+	@examples/demo.sh $(CURDIR)/.build/release
+
+## Benchmarks, each beside its peer measured in the same run. Not part of `make test`.
+bench: release
+	@scripts/install-deps.sh $(PY_TEST_REQUIREMENTS) $(BENCH_REQUIREMENTS)
+	@Benchmarks/run.sh $(CURDIR)/.build/release
+
+clean:
+	rm -rf .build Benchmarks/.build

@@ -1,0 +1,89 @@
+import BallastML
+import BallastProtocol
+import Foundation
+
+extension Handlers {
+    /// `dataset/split`, `dataset/kfold`, `dataset/standardize`, `dataset/resample`.
+    func registerDatasetTransforms(into table: inout MethodTable) {
+        table.register(DatasetSplit.self) { params, _ in
+            guard params.stratify ?? true else {
+                throw RPCError.invalidParams("Only stratified splits are offered: an unstratified split can leave a rare class out of a part by chance.",
+                                             field: "stratify")
+            }
+            let source = try workspace.dataset(params.dataset)
+            let parts = try Splitting.stratifiedSplit(classIndex: source.classIndex, classCount: source.classCount,
+                                                      test: params.test ?? 0.3, validation: params.validation ?? 0,
+                                                      seed: params.seed ?? 0)
+            let prefix = params.prefix ?? params.dataset
+            var made: [(name: String, entry: Workspace.Entry)] = []
+            for (suffix, rows) in [("train", parts.train), ("validation", parts.validation), ("test", parts.test)] where !rows.isEmpty {
+                made.append(("\(prefix).\(suffix)", .init(dataset: source.selecting(rows: rows), origin: "split",
+                                                          missingPerFeature: Array(repeating: 0, count: source.featureCount))))
+            }
+            let replaced = try workspace.store(made)
+            let names = Set(made.map(\.name))
+            func named(_ suffix: String) -> String? { names.contains("\(prefix).\(suffix)") ? "\(prefix).\(suffix)" : nil }
+            return DatasetSplit.Result(train: "\(prefix).train", validation: named("validation"), test: named("test"),
+                                       datasets: made.map { DatasetSummary(name: $0.name, dataset: $0.entry.dataset, replaced: replaced[$0.name]) })
+        }
+        table.register(DatasetKFold.self) { params, _ in
+            let source = try workspace.dataset(params.dataset)
+            let folds = try Splitting.stratifiedKFold(classIndex: source.classIndex, classCount: source.classCount,
+                                                      folds: params.folds ?? 5, seed: params.seed ?? 0)
+            var made: [(name: String, entry: Workspace.Entry)] = []
+            var result: [DatasetKFold.Fold] = []
+            for (index, heldOut) in folds.enumerated() {
+                var counts = [Int](repeating: 0, count: source.classCount)
+                for row in heldOut { counts[Int(source.classIndex[row])] += 1 }
+                var fold = DatasetKFold.Fold(index: index + 1, classes: zip(source.classLabels, counts).map { ClassCount(label: $0, count: $1) },
+                                             train: nil, test: nil)
+                if params.materialize ?? false {
+                    var isHeldOut = [Bool](repeating: false, count: source.rowCount)
+                    for row in heldOut { isHeldOut[row] = true }
+                    let trainRows = (0..<source.rowCount).filter { !isHeldOut[$0] }
+                    fold.train = "\(params.dataset).fold\(index + 1).train"
+                    fold.test = "\(params.dataset).fold\(index + 1).test"
+                    let zeros = Array(repeating: 0, count: source.featureCount)
+                    made.append((fold.train!, .init(dataset: source.selecting(rows: trainRows), origin: "fold", missingPerFeature: zeros)))
+                    made.append((fold.test!, .init(dataset: source.selecting(rows: heldOut), origin: "fold", missingPerFeature: zeros)))
+                }
+                result.append(fold)
+            }
+            try workspace.store(made)
+            return DatasetKFold.Result(folds: result)
+        }
+        table.register(DatasetStandardize.self) { params, _ in
+            let scaler = Standardizer.fit(try workspace.dataset(params.fit, field: "fit"))
+            let inPlace = params.inPlace ?? false
+            let suffix = params.suffix ?? ".std"
+            var made: [(name: String, entry: Workspace.Entry)] = []
+            for name in params.apply ?? [params.fit] {
+                let entry = try workspace.entry(name, field: "apply")
+                let scaled = try scaler.apply(entry.dataset)
+                made.append((inPlace ? name : name + suffix,
+                             .init(dataset: scaled, origin: "standardized", missingPerFeature: entry.missingPerFeature)))
+            }
+            try workspace.store(made)
+            let outputs = Dictionary(uniqueKeysWithValues: zip(params.apply ?? [params.fit], made.map(\.name)))
+            return DatasetStandardize.Result(mean: scaler.mean, scale: scaler.scale, outputs: outputs)
+        }
+        table.register(DatasetResample.self) { params, _ in
+            let source = try workspace.dataset(params.dataset)
+            let ratio = params.ratio ?? 1, seed = params.seed ?? 0
+            let resampled: Dataset
+            switch params.method {
+            case "over": resampled = try Resampling.randomOver(source, ratio: ratio, seed: seed)
+            case "under": resampled = try Resampling.randomUnder(source, ratio: ratio, seed: seed)
+            case "smote": resampled = try Resampling.smote(source, ratio: ratio, k: params.k ?? 5, seed: seed)
+            default:
+                throw RPCError(code: ErrorCode.invalidParams,
+                               message: "There is no resampling method '\(params.method)' (methods: over, under, smote).",
+                               data: ["field": "method", "known": ["over", "under", "smote"]])
+            }
+            let name = params.name ?? "\(params.dataset).\(params.method)"
+            let replaced = try workspace.store(name, .init(dataset: resampled, origin: "resampled",
+                                                           missingPerFeature: Array(repeating: 0, count: resampled.featureCount)))
+            return DatasetSummary(name: name, dataset: resampled, replaced: replaced)
+        }
+    }
+}

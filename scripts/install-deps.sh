@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what Ballast needs and is missing, and nothing else:
+#   system: libzmq3-dev (with libsodium-dev) and pkg-config, from Debian's packages;
+#   python: the packages listed in the requirement files given as arguments.
+# Safe to run again: each step checks first.
+set -euo pipefail
+
+need_apt=()
+command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
+pkg-config --exists libzmq 2>/dev/null || need_apt+=(libzmq3-dev)
+pkg-config --exists libsodium 2>/dev/null || need_apt+=(libsodium-dev)
+if [ ${#need_apt[@]} -gt 0 ]; then
+    echo "Installing ${need_apt[*]} (Debian packages)…"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}"
+fi
+
+for requirements in "$@"; do
+    # A requirement file is satisfied when every module it names imports.
+    modules=$(sed -n 's/^# import: //p' "$requirements")
+    if [ -n "$modules" ] && python3 -c "import $modules" >/dev/null 2>&1; then
+        continue
+    fi
+    echo "Installing the Python packages of $requirements…"
+    python3 -m pip install --quiet --disable-pip-version-check -r "$requirements"
+done
