@@ -49,5 +49,8 @@ final class GoldenExampleTests: XCTestCase {
         XCTAssertNotNil(ExampleMatcher.mismatch(expected: ["a": 1], actual: ["a": 1, "extra": true]))
         XCTAssertNotNil(ExampleMatcher.mismatch(expected: [1, 2], actual: [1]))
         XCTAssertNotNil(ExampleMatcher.mismatch(expected: "x", actual: "y"))
+        XCTAssertNil(ExampleMatcher.mismatch(expected: 0.1, actual: 0.09999999999999999))
+        XCTAssertNotNil(ExampleMatcher.mismatch(expected: 0.1, actual: 0.1000001))
+        XCTAssertNotNil(ExampleMatcher.mismatch(expected: "$/progress", actual: "anything"), "only the listed words are matchers")
     }
 }

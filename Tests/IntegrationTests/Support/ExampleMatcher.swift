@@ -1,7 +1,7 @@
 import BallastProtocol
 
 /// Compares a received message with a golden example's expectation (protocol/README.md,
-/// section 9): `$`-matchers for values that vary, exact members, numbers by value.
+/// section 9): `$`-matchers for values that vary, exact members, numbers within 1e-9 relative.
 enum ExampleMatcher {
     static let matchers: Set = ["$any", "$string", "$number", "$integer", "$boolean", "$array", "$object", "$null"]
 
@@ -31,6 +31,9 @@ enum ExampleMatcher {
                 if let problem = mismatch(expected: pair.0, actual: pair.1, path: "\(path)[\(index)]") { return problem }
             }
             return nil
+        case (.int, .int), (.int, .double), (.double, .int), (.double, .double):
+            let e = expected.doubleValue!, a = actual.doubleValue!
+            return abs(e - a) <= 1e-9 * max(abs(e), abs(a)) ? nil : "\(path): expected \(e), found \(a)"
         default:
             return expected == actual ? nil : "\(path): expected \(JSONWriter.string(expected)), found \(JSONWriter.string(actual))"
         }
