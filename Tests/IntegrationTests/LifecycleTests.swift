@@ -13,7 +13,7 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(result.protocolVersion, ProtocolVersion.current)
         XCTAssertEqual(result.session, client.session)
         XCTAssertTrue(result.capabilities.methods.contains("initialize"))
-        XCTAssertEqual(result.capabilities.controlMethods, ["ping", "shutdown", "status"])
+        XCTAssertEqual(result.capabilities.controlMethods, ["ping", "run/cancel", "shutdown", "status"])
         XCTAssertEqual(try client.control(Status.method)["sessions"], 1)
     }
 

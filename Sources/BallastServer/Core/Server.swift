@@ -14,6 +14,7 @@ public final class Server: Sendable {
     public let started = Date()
     let sessions = Sessions()
     let workspace: Workspace
+    let runs = Runs()
     private let state = Mutex(Running())
     private let finished = DispatchSemaphore(value: 0)
 

@@ -20,12 +20,14 @@ struct Handlers: Sendable {
         registerDatasetLoad(into: &table)
         registerDatasetTransforms(into: &table)
         registerWeights(into: &table)
+        table.register(RunEvents.self) { params, _ in try server.runs.events(run: params.run, since: params.sinceSeq ?? 0) }
         return table
     }
 
     func controlTable() -> MethodTable {
         var table = MethodTable()
         registerControl(into: &table)
+        table.register(RunCancel.self) { params, _ in try server.runs.cancel(run: params.run, name: params.name) }
         return table
     }
 
@@ -33,7 +35,7 @@ struct Handlers: Sendable {
     func capabilities() -> Initialize.Capabilities {
         Initialize.Capabilities(
             methods: requestTable().methodNames, controlMethods: controlTable().methodNames,
-            notifications: [Exit.method, CancelRequest.method, WorkProgress.method, Welcome.method],
+            notifications: [Exit.method, CancelRequest.method, WorkProgress.method, Welcome.method, "run/event"],
             models: [], losses: [], weightSchemes: WeightScheme.names, optimizers: [], presets: SyntheticSpec.presets)
     }
 }

@@ -1,0 +1,59 @@
+/// `run/events`: the records of a run (training, experiment) from a sequence number on, so a
+/// subscriber that joined late or lost messages on the events socket misses nothing.
+public enum RunEvents: RequestMethod {
+    public static let method = "run/events"
+
+    public struct Params: Codable, Sendable, Equatable, KnownFields {
+        public static let fieldNames = ["run", "since_seq"]
+        public var run: String
+        /// Return records with `seq` greater than this (default 0: everything).
+        public var sinceSeq: Int?
+        public init(run: String, sinceSeq: Int? = nil) {
+            self.run = run
+            self.sinceSeq = sinceSeq
+        }
+        enum CodingKeys: String, CodingKey {
+            case run
+            case sinceSeq = "since_seq"
+        }
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        public var run: String
+        /// Each record: `{run, seq, kind: begin|report|end, …}`, as published on `run.<id>`.
+        public var events: [JSONValue]
+        /// True once the run has ended: no record will follow the last one.
+        public var complete: Bool
+        public init(run: String, events: [JSONValue], complete: Bool) {
+            self.run = run
+            self.events = events
+            self.complete = complete
+        }
+    }
+}
+
+/// `run/cancel` (control socket): stops a running job by run id (or by the model name it will
+/// produce), from any client. The job's request is answered with -32800.
+public enum RunCancel: RequestMethod {
+    public static let method = "run/cancel"
+
+    public struct Params: Codable, Sendable, Equatable, KnownFields {
+        public static let fieldNames = ["run", "name"]
+        public var run: String?
+        public var name: String?
+        public init(run: String? = nil, name: String? = nil) {
+            self.run = run
+            self.name = name
+        }
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        public var run: String
+        /// False when the run had already ended.
+        public var cancelled: Bool
+        public init(run: String, cancelled: Bool) {
+            self.run = run
+            self.cancelled = cancelled
+        }
+    }
+}

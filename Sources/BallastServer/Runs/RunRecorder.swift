@@ -1,0 +1,75 @@
+import BallastProtocol
+import Foundation
+import Synchronization
+
+/// The records of one run: each gets the next `seq`, is kept for `run/events`, published on
+/// the events socket under `run.<id>`, and sent to the requester as `$/progress` when it asked.
+///
+/// Reports are coalesced: at most one every `reportInterval` seconds reaches the record (a person
+/// reads a few per second); the newest one waiting is flushed before `end`, so the last step is
+/// never lost.
+public final class RunRecorder: Sendable {
+    public let id: String
+    private let runs: Runs
+    private let context: RequestContext
+    private let reportInterval: Double
+    private struct State {
+        var seq = 0
+        var lastReport = Date.distantPast
+        var pending: [String: JSONValue]?
+    }
+    private let state = Mutex(State())
+
+    init(id: String, runs: Runs, context: RequestContext, reportInterval: Double = 0.2) {
+        self.id = id
+        self.runs = runs
+        self.context = context
+        self.reportInterval = reportInterval
+    }
+
+    public var topic: String { "run.\(id)" }
+
+    public func begin(_ fields: [String: JSONValue]) {
+        record(.begin, fields)
+    }
+
+    /// A progress report; dropped in favour of a later one when they come faster than the interval.
+    public func report(_ fields: [String: JSONValue]) {
+        let now = Date()
+        let due = state.withLock { state -> Bool in
+            if now.timeIntervalSince(state.lastReport) >= reportInterval {
+                state.lastReport = now
+                state.pending = nil
+                return true
+            }
+            state.pending = fields
+            return false
+        }
+        if due { record(.report, fields) }
+    }
+
+    public func end(_ fields: [String: JSONValue]) {
+        if let pending = state.withLock({ state -> [String: JSONValue]? in
+            defer { state.pending = nil }
+            return state.pending
+        }) {
+            record(.report, pending)
+        }
+        record(.end, fields)
+    }
+
+    private func record(_ kind: WorkProgress.Kind, _ fields: [String: JSONValue]) {
+        var value = fields
+        let seq = state.withLock { state -> Int in
+            state.seq += 1
+            return state.seq
+        }
+        value["run"] = .string(id)
+        value["seq"] = .int(Int64(seq))
+        value["kind"] = .string(kind.rawValue)
+        let event = JSONValue.object(value)
+        runs.append(event, to: id, finishing: kind == .end)
+        context.events.notify(topic: topic, method: "run/event", params: event)
+        context.progress(kind, value)
+    }
+}
