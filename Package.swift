@@ -13,6 +13,9 @@ let package = Package(
         .executable(name: "ballastd", targets: ["ballastd"]),
         .executable(name: "ballast", targets: ["ballast"]),
         .library(name: "BallastClient", targets: ["BallastClient"]),
+        .library(name: "BallastTransport", targets: ["BallastTransport"]),
+        .library(name: "BallastProtocol", targets: ["BallastProtocol"]),
+        .library(name: "ZeroMQ", targets: ["ZeroMQ"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -1,0 +1,319 @@
+// ping-bench: the round trip of a signed `ping` through ballastd, beside a bare ZeroMQ echo with
+// the same frame sizes, measured in the same run so that the machine's noise hits both alike.
+//
+// Usage: ping-bench [BALLASTD] [--count N] [--warmup N] [--rounds N]
+//   BALLASTD defaults to $BALLASTD, else ballastd beside this executable's main package build.
+//
+// Prints figures only; asserts nothing about time.
+
+import BallastClient
+import BallastProtocol
+import BallastTransport
+import Foundation
+import ZeroMQ
+
+// MARK: Arguments
+
+struct Options {
+    var daemon: String?
+    var count = 20_000
+    var warmup = 2_000
+    /// The N round trips of each kind are taken in this many blocks, the kinds taking turns, so
+    /// a burst of noise on the shared cores lands on every kind rather than on one.
+    var rounds = 10
+}
+
+func parseOptions() -> Options {
+    var options = Options()
+    var arguments = CommandLine.arguments.dropFirst().makeIterator()
+    while let argument = arguments.next() {
+        switch argument {
+        case "--count": options.count = Int(arguments.next() ?? "") ?? options.count
+        case "--warmup": options.warmup = Int(arguments.next() ?? "") ?? options.warmup
+        case "--rounds": options.rounds = max(1, Int(arguments.next() ?? "") ?? options.rounds)
+        case "-h", "--help":
+            print("usage: ping-bench [BALLASTD] [--count N] [--warmup N] [--rounds N]")
+            exit(0)
+        default: options.daemon = argument
+        }
+    }
+    if options.daemon == nil, let fromEnvironment = ProcessInfo.processInfo.environment["BALLASTD"], !fromEnvironment.isEmpty {
+        options.daemon = fromEnvironment
+    }
+    return options
+}
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("ping-bench: \(message)\n".utf8))
+    exit(1)
+}
+
+// MARK: Timing
+
+@inline(__always)
+func nowNanoseconds() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec)
+}
+
+struct Summary {
+    let label: String
+    let samples: [UInt64]  // nanoseconds, sorted
+
+    init(_ label: String, _ samples: [UInt64]) {
+        self.label = label
+        self.samples = samples.sorted()
+    }
+
+    /// Nearest-rank percentile, in microseconds.
+    func percentile(_ p: Double) -> Double {
+        guard !samples.isEmpty else { return .nan }
+        let rank = Int((p / 100 * Double(samples.count)).rounded(.up)) - 1
+        return Double(samples[min(max(rank, 0), samples.count - 1)]) / 1000
+    }
+    var p50: Double { percentile(50) }
+    var p99: Double { percentile(99) }
+    var mean: Double { Double(samples.reduce(0, +)) / Double(max(samples.count, 1)) / 1000 }
+}
+
+// MARK: The daemon
+
+final class Daemon {
+    let process = Process()
+    let folder: String
+    let connectionFile: String
+    let logFile: String
+
+    init(executable: String) throws {
+        folder = NSTemporaryDirectory() + "ballast-ping-bench-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        connectionFile = folder + "/ballastd.json"
+        logFile = folder + "/ballastd.log"
+        _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["--connection-file", connectionFile, "--log-level", "warning"]
+        process.standardOutput = FileHandle(forWritingAtPath: logFile)
+        process.standardError = FileHandle(forWritingAtPath: logFile)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// Waits until the connection file appears (the daemon writes it atomically once bound).
+    func waitForConnectionFile(timeout: Double = 20) throws -> ConnectionInfo {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if FileManager.default.fileExists(atPath: connectionFile),
+               let info = try? ConnectionInfo.read(from: connectionFile) {
+                return info
+            }
+            guard process.isRunning else { break }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+        throw BenchError("ballastd wrote no connection file within \(Int(timeout)) s. Its log:\n\(log)")
+    }
+
+    /// SIGTERM, then the exit status (nil if it had to be killed).
+    @discardableResult
+    func stop(timeout: Double = 15) -> Int32? {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+// MARK: The bare echo
+
+/// A ROUTER on its own thread that sends back whatever `[identity, a, b]` it receives, until it
+/// receives a message whose first body frame is `stop`.
+final class EchoServer: @unchecked Sendable {
+    // @unchecked: `endpoint` and `failure` are written once by the echo thread before it signals
+    // `ready`, and read only after waiting on `ready`.
+    private let ready = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+    private(set) var endpoint = ""
+    private(set) var failure: (any Error)?
+
+    init(context: Context) throws {
+        let thread = Thread { [self] in
+            self.serve(context)
+            self.finished.signal()
+        }
+        thread.name = "echo-router"
+        thread.start()
+        ready.wait()
+        if let failure { throw failure }
+    }
+
+    private func serve(_ context: Context) {
+        let router: Socket
+        do {
+            router = try Socket(context, .router)
+            try router.bind("tcp://127.0.0.1:*")
+            endpoint = try router.lastEndpoint
+        } catch {
+            failure = error
+            ready.signal()
+            return
+        }
+        ready.signal()
+        defer { router.close() }
+        while true {
+            guard let frames = try? router.receive() else { return }
+            _ = try? router.send(frames)
+            if frames.count >= 2, frames[1] == Data("stop".utf8) { return }
+        }
+    }
+
+    func waitUntilFinished() { finished.wait() }
+}
+
+// MARK: Run
+
+let options = parseOptions()
+guard let daemonPath = options.daemon else {
+    fail("give the path of ballastd as the first argument or in $BALLASTD")
+}
+guard FileManager.default.isExecutableFile(atPath: daemonPath) else {
+    fail("\(daemonPath) is not an executable")
+}
+
+let daemon: Daemon
+do { daemon = try Daemon(executable: daemonPath) } catch { fail("could not start \(daemonPath): \(error)") }
+
+var requestSamples: [UInt64] = []
+var controlSamples: [UInt64] = []
+var echoSamples: [UInt64] = []
+requestSamples.reserveCapacity(options.count)
+controlSamples.reserveCapacity(options.count)
+echoSamples.reserveCapacity(options.count)
+
+let daemonStatus: Int32?
+do {
+    let info = try daemon.waitForConnectionFile()
+    let client = try Client(info)
+    try client.initialize(name: "ping-bench", version: ProtocolVersion.serverVersion)
+
+    // The bare echo: its own context, so it shares no I/O thread with the client.
+    let echoContext = try Context()
+    let echo = try EchoServer(context: echoContext)
+    let dealer = try Socket(echoContext, .dealer)
+    try dealer.connect(echo.endpoint)
+    // The same frame sizes as a signed ping: 64 hex characters of signature, then a payload the
+    // size of `{"jsonrpc":"2.0","id":NNNNNNNNNNNN,"method":"ping"}`.
+    let signatureFrame = Data(String(repeating: "a1", count: 32).utf8)
+    let samplePayload = Data(#"{"jsonrpc":"2.0","id":123456789012,"method":"ping"}"#.utf8)
+
+    func timeRequest(_ n: Int, into samples: inout [UInt64]) throws {
+        for _ in 0..<n {
+            let start = nowNanoseconds()
+            _ = try client.call(Ping.method)
+            samples.append(nowNanoseconds() - start)
+        }
+    }
+    func timeControl(_ n: Int, into samples: inout [UInt64]) throws {
+        for _ in 0..<n {
+            let start = nowNanoseconds()
+            _ = try client.control(Ping.method)
+            samples.append(nowNanoseconds() - start)
+        }
+    }
+    func timeEcho(_ n: Int, into samples: inout [UInt64]) throws {
+        for _ in 0..<n {
+            let start = nowNanoseconds()
+            try dealer.send([signatureFrame, samplePayload])
+            guard let reply = try dealer.receive(), reply.count == 2 else { throw BenchError("bad echo reply") }
+            samples.append(nowNanoseconds() - start)
+        }
+    }
+
+    // Warm up every path (connections, caches, the daemon's first requests), untimed.
+    var discard: [UInt64] = []
+    discard.reserveCapacity(options.warmup)
+    try timeRequest(options.warmup, into: &discard)
+    discard.removeAll(keepingCapacity: true)
+    try timeControl(options.warmup, into: &discard)
+    discard.removeAll(keepingCapacity: true)
+    try timeEcho(options.warmup, into: &discard)
+
+    // Timed: the kinds take turns in blocks, the order rotating each round.
+    let kinds = 3
+    for round in 0..<options.rounds {
+        let block = options.count / options.rounds + (round < options.count % options.rounds ? 1 : 0)
+        for turn in 0..<kinds {
+            switch (round + turn) % kinds {
+            case 0: try timeRequest(block, into: &requestSamples)
+            case 1: try timeControl(block, into: &controlSamples)
+            default: try timeEcho(block, into: &echoSamples)
+            }
+        }
+    }
+
+    try dealer.send([Data("stop".utf8), Data()])
+    _ = try dealer.receive()
+    echo.waitUntilFinished()
+    dealer.close()
+    client.close()
+    daemonStatus = daemon.stop()
+} catch {
+    daemon.stop()
+    fail("\(error)")
+}
+
+// MARK: Report
+
+let request = Summary("ballast request socket (Client.call \"ping\")", requestSamples)
+let control = Summary("ballast control socket (Client.control \"ping\")", controlSamples)
+let echo = Summary("bare ZeroMQ echo (DEALER -> ROUTER thread)", echoSamples)
+
+func fixed(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
+func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+    let padding = String(repeating: " ", count: max(0, width - text.count))
+    return left ? text + padding : padding + text
+}
+
+let labelWidth = max(request.label.count, control.label.count, echo.label.count)
+print("Ping round trip, \(options.count) each after \(options.warmup) warm-up, \(options.rounds) interleaved rounds; µs")
+print(pad("", labelWidth, left: true) + pad("p50", 9) + pad("p99", 9) + pad("mean", 9) + pad("p50/echo", 10))
+for row in [request, control, echo] {
+    print(pad(row.label, labelWidth, left: true) + pad(fixed(row.p50), 9) + pad(fixed(row.p99), 9)
+          + pad(fixed(row.mean), 9) + pad(fixed(row.p50 / echo.p50, 2), 10))
+}
+if let daemonStatus {
+    print("ballastd stopped with SIGTERM, exit status \(daemonStatus)")
+} else {
+    print("ballastd did not stop within 15 s of SIGTERM and was killed")
+}
+
+func rounded(_ value: Double, _ digits: Double = 1) -> Double {
+    let scale = pow(10, digits)
+    return (value * scale).rounded() / scale
+}
+let json: [String: Any] = [
+    "bench": "ping_swift",
+    "n": options.count,
+    "warmup": options.warmup,
+    "request_p50_us": rounded(request.p50), "request_p99_us": rounded(request.p99),
+    "control_p50_us": rounded(control.p50), "control_p99_us": rounded(control.p99),
+    "echo_p50_us": rounded(echo.p50), "echo_p99_us": rounded(echo.p99),
+    "request_vs_echo_p50": rounded(request.p50 / echo.p50, 3),
+    "control_vs_echo_p50": rounded(control.p50 / echo.p50, 3),
+    "daemon_exit_status": daemonStatus.map { Int($0) } ?? -1,
+]
+let encoded = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+print(String(decoding: encoded, as: UTF8.self))

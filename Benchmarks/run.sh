@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Runs Ballast's benchmarks, each beside its peer measured in the same run:
+#   1. ping round trip, Swift client vs a bare ZeroMQ echo (Benchmarks/Sources/ping-bench)
+#   2. ping round trip, Python client vs bare pyzmq (clients/python/bench/ping_bench.py, if present)
+#   3. CSV load throughput and memory, ballastd vs pandas and polars (Benchmarks/load_bench.py)
+# Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
+# Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
+set -uo pipefail
+
+if [ $# -ne 1 ]; then
+    echo "usage: $0 BIN_FOLDER (the folder with a release build of ballastd)" >&2
+    exit 2
+fi
+BIN=$(cd "$1" && pwd) || exit 2
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+SWIFT=${SWIFT:-swift}
+PYTHON=${PYTHON:-python3}
+export BALLASTD="$BIN/ballastd"
+if [ ! -x "$BALLASTD" ]; then
+    echo "$BALLASTD is missing: build it with 'make release'" >&2
+    exit 2
+fi
+
+failed=()
+header() {
+    echo
+    echo "=== $1 ==="
+}
+
+started=$SECONDS
+
+header "1. Ping round trip: Swift client vs bare ZeroMQ echo"
+mkdir -p "$HERE/.build"
+build_log="$HERE/.build/ping-bench-build.log"
+if "$SWIFT" build -c release --package-path "$HERE" --product ping-bench >"$build_log" 2>&1; then
+    "$HERE/.build/release/ping-bench" "$BALLASTD" || failed+=("ping-bench (Swift) exited with $?")
+else
+    tail -n 30 "$build_log"
+    failed+=("ping-bench (Swift) did not build; see $build_log")
+fi
+
+header "2. Ping round trip: Python client vs bare pyzmq echo"
+python_ping="$ROOT/clients/python/bench/ping_bench.py"
+if [ -f "$python_ping" ]; then
+    (cd "$ROOT" && "$PYTHON" clients/python/bench/ping_bench.py) || failed+=("ping_bench.py (Python) exited with $?")
+else
+    echo "skipped: $python_ping does not exist yet"
+fi
+
+header "3. CSV load: ballastd dataset/load vs pandas and polars"
+"$PYTHON" "$HERE/load_bench.py" || failed+=("load_bench.py exited with $?")
+
+echo
+echo "Benchmarks finished in $((SECONDS - started)) s."
+if [ ${#failed[@]} -gt 0 ]; then
+    printf 'FAILED: %s\n' "${failed[@]}" >&2
+    exit 1
+fi
