@@ -22,6 +22,8 @@ public final class SocketLoop: @unchecked Sendable {
     private let stopRequested = Atomic<Bool>(false)
     private let stopped = DispatchSemaphore(value: 0)
     private let started = Atomic<Bool>(false)
+    /// The loop thread's pthread id, so a send from the loop itself skips the queue and the wake-up.
+    private let loopThread = Atomic<UInt>(0)
 
     public init(name: String, sockets: [Socket], log: @escaping FailureLog, receiver: @escaping Receiver) throws(ZMQError) {
         self.name = name
@@ -38,8 +40,13 @@ public final class SocketLoop: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues a message for the socket at `index`. Callable from any thread.
+    /// Sends a message on the socket at `index`. Callable from any thread: the loop thread sends
+    /// at once; other threads queue the message and wake the loop.
     public func send(_ frames: [Data], on index: Int) {
+        if UInt(pthread_self()) == loopThread.load(ordering: .relaxed) {
+            transmit(frames, on: index)
+            return
+        }
         outbox.withLock { $0.append((index, frames)) }
         wakeup.signal()
     }
@@ -58,6 +65,7 @@ public final class SocketLoop: @unchecked Sendable {
     }
 
     private func run() {
+        loopThread.store(UInt(pthread_self()), ordering: .relaxed)
         let poller = Poller(sockets.map { .socket($0) } + [.fileDescriptor(wakeup.fileDescriptor)])
         while !stopRequested.load(ordering: .sequentiallyConsistent) {
             do {
@@ -87,14 +95,16 @@ public final class SocketLoop: @unchecked Sendable {
             queue.removeAll(keepingCapacity: true)
             return taken
         }
-        for (index, frames) in pending {
-            do {
-                try sockets[index].send(frames)
-            } catch where error.errno == EHOSTUNREACH {
-                log("A reply was dropped because its client (\(name) socket) has disconnected.")
-            } catch {
-                log("A message on the \(name) socket could not be sent: \(error)")
-            }
+        for (index, frames) in pending { transmit(frames, on: index) }
+    }
+
+    private func transmit(_ frames: [Data], on index: Int) {
+        do {
+            try sockets[index].send(frames)
+        } catch where error.errno == EHOSTUNREACH {
+            log("A reply was dropped because its client (\(name) socket) has disconnected.")
+        } catch {
+            log("A message on the \(name) socket could not be sent: \(error)")
         }
     }
 }

@@ -183,6 +183,41 @@ final class EchoServer: @unchecked Sendable {
     func waitUntilFinished() { finished.wait() }
 }
 
+// MARK: The bare echo in its own process
+
+/// `ping-bench --echo-server`: binds a ROUTER on loopback, prints its endpoint, echoes until `stop`.
+/// Run as a child process, it is the fair peer of the daemon: a process boundary, its own
+/// context and I/O thread, exactly what a ZeroMQ server that does nothing costs.
+if CommandLine.arguments.dropFirst().first == "--echo-server" {
+    do {
+        let server = try EchoServer(context: try Context())
+        FileHandle.standardOutput.write(Data((server.endpoint + "\n").utf8))
+        server.waitUntilFinished()
+        exit(0)
+    } catch {
+        fail("echo server: \(error)")
+    }
+}
+
+final class EchoProcess {
+    let process = Process()
+    let endpoint: String
+
+    init() throws {
+        process.executableURL = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        process.arguments = ["--echo-server"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while let byte = try output.fileHandleForReading.read(upToCount: 1), let first = byte.first, first != 10 {
+            line.append(first)
+        }
+        endpoint = String(decoding: line, as: UTF8.self)
+        guard endpoint.hasPrefix("tcp://") else { throw BenchError("the echo process printed no endpoint") }
+    }
+}
+
 // MARK: Run
 
 let options = parseOptions()
@@ -199,6 +234,7 @@ do { daemon = try Daemon(executable: daemonPath) } catch { fail("could not start
 var requestSamples: [UInt64] = []
 var controlSamples: [UInt64] = []
 var echoSamples: [UInt64] = []
+var localEchoSamples: [UInt64] = []
 requestSamples.reserveCapacity(options.count)
 controlSamples.reserveCapacity(options.count)
 echoSamples.reserveCapacity(options.count)
@@ -209,11 +245,16 @@ do {
     let client = try Client(info)
     try client.initialize(name: "ping-bench", version: ProtocolVersion.serverVersion)
 
-    // The bare echo: its own context, so it shares no I/O thread with the client.
+    // The peer: a bare echo in its own process, as the daemon is.
+    let echoProcess = try EchoProcess()
     let echoContext = try Context()
-    let echo = try EchoServer(context: echoContext)
     let dealer = try Socket(echoContext, .dealer)
-    try dealer.connect(echo.endpoint)
+    try dealer.connect(echoProcess.endpoint)
+    // For reference: the same echo on a thread of this process (no process boundary).
+    let localContext = try Context()
+    let localEcho = try EchoServer(context: localContext)
+    let localDealer = try Socket(try Context(), .dealer)
+    try localDealer.connect(localEcho.endpoint)
     // The same frame sizes as a signed ping: 64 hex characters of signature, then a payload the
     // size of `{"jsonrpc":"2.0","id":NNNNNNNNNNNN,"method":"ping"}`.
     let signatureFrame = Data(String(repeating: "a1", count: 32).utf8)
@@ -233,7 +274,7 @@ do {
             samples.append(nowNanoseconds() - start)
         }
     }
-    func timeEcho(_ n: Int, into samples: inout [UInt64]) throws {
+    func timeEcho(_ n: Int, into samples: inout [UInt64], via dealer: Socket) throws {
         for _ in 0..<n {
             let start = nowNanoseconds()
             try dealer.send([signatureFrame, samplePayload])
@@ -249,25 +290,31 @@ do {
     discard.removeAll(keepingCapacity: true)
     try timeControl(options.warmup, into: &discard)
     discard.removeAll(keepingCapacity: true)
-    try timeEcho(options.warmup, into: &discard)
+    try timeEcho(options.warmup, into: &discard, via: dealer)
+    discard.removeAll(keepingCapacity: true)
+    try timeEcho(options.warmup, into: &discard, via: localDealer)
 
     // Timed: the kinds take turns in blocks, the order rotating each round.
-    let kinds = 3
+    let kinds = 4
     for round in 0..<options.rounds {
         let block = options.count / options.rounds + (round < options.count % options.rounds ? 1 : 0)
         for turn in 0..<kinds {
             switch (round + turn) % kinds {
             case 0: try timeRequest(block, into: &requestSamples)
             case 1: try timeControl(block, into: &controlSamples)
-            default: try timeEcho(block, into: &echoSamples)
+            case 2: try timeEcho(block, into: &echoSamples, via: dealer)
+            default: try timeEcho(block, into: &localEchoSamples, via: localDealer)
             }
         }
     }
 
-    try dealer.send([Data("stop".utf8), Data()])
-    _ = try dealer.receive()
-    echo.waitUntilFinished()
-    dealer.close()
+    for (socket, _) in [(dealer, 0), (localDealer, 1)] {
+        try socket.send([Data("stop".utf8), Data()])
+        _ = try socket.receive()
+        socket.close()
+    }
+    localEcho.waitUntilFinished()
+    echoProcess.process.waitUntilExit()
     client.close()
     daemonStatus = daemon.stop()
 } catch {
@@ -279,7 +326,8 @@ do {
 
 let request = Summary("ballast request socket (Client.call \"ping\")", requestSamples)
 let control = Summary("ballast control socket (Client.control \"ping\")", controlSamples)
-let echo = Summary("bare ZeroMQ echo (DEALER -> ROUTER thread)", echoSamples)
+let echo = Summary("bare ZeroMQ echo, own process (the peer)", echoSamples)
+let localEcho = Summary("bare ZeroMQ echo, thread in this process", localEchoSamples)
 
 func fixed(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
@@ -287,10 +335,10 @@ func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
     return left ? text + padding : padding + text
 }
 
-let labelWidth = max(request.label.count, control.label.count, echo.label.count)
+let labelWidth = [request, control, echo, localEcho].map(\.label.count).max()!
 print("Ping round trip, \(options.count) each after \(options.warmup) warm-up, \(options.rounds) interleaved rounds; µs")
 print(pad("", labelWidth, left: true) + pad("p50", 9) + pad("p99", 9) + pad("mean", 9) + pad("p50/echo", 10))
-for row in [request, control, echo] {
+for row in [request, control, echo, localEcho] {
     print(pad(row.label, labelWidth, left: true) + pad(fixed(row.p50), 9) + pad(fixed(row.p99), 9)
           + pad(fixed(row.mean), 9) + pad(fixed(row.p50 / echo.p50, 2), 10))
 }
@@ -311,6 +359,7 @@ let json: [String: Any] = [
     "request_p50_us": rounded(request.p50), "request_p99_us": rounded(request.p99),
     "control_p50_us": rounded(control.p50), "control_p99_us": rounded(control.p99),
     "echo_p50_us": rounded(echo.p50), "echo_p99_us": rounded(echo.p99),
+    "local_echo_p50_us": rounded(localEcho.p50), "local_echo_p99_us": rounded(localEcho.p99),
     "request_vs_echo_p50": rounded(request.p50 / echo.p50, 3),
     "control_vs_echo_p50": rounded(control.p50 / echo.p50, 3),
     "daemon_exit_status": daemonStatus.map { Int($0) } ?? -1,

@@ -90,8 +90,7 @@ final class Dispatcher: Sendable {
         let context = RequestContext(session: session, id: id, cancellation: cancellation,
                                      progressToken: params["progress_token"], notifyClient: reply,
                                      events: EventPublisher(publish: outlets.publish))
-        let queue = entry.lane == .jobs ? jobs : ordered
-        queue.submit { [log] in
+        let run: @Sendable () -> Void = { [log] in
             if cancellation.isCancelled { return handle.fail(.cancelled()) }
             do {
                 handle.succeed(try entry.run(params, context))
@@ -100,6 +99,11 @@ final class Dispatcher: Sendable {
                 if rpc.code == ErrorCode.internalError { log(.error, "\(method) (id \(id)) failed: \(error)") }
                 handle.fail(rpc)
             }
+        }
+        switch entry.lane {
+        case .immediate: run()
+        case .ordered: ordered.submit(run)
+        case .jobs: jobs.submit(run)
         }
     }
 

@@ -9,9 +9,11 @@ public protocol RPCErrorConvertible: Error {
 /// Maps method names to typed handlers. Each entry decodes its params (refusing unknown fields),
 /// runs the handler, and encodes the result; the dispatcher owns everything around that.
 public struct MethodTable: Sendable {
-    /// Where a method runs: `ordered` methods run one at a time in arrival order; `jobs` are long
-    /// computations that run on the job workers, several at once.
-    public enum Lane: Sendable { case ordered, jobs }
+    /// Where a method runs: `immediate` methods are bookkeeping answered on the socket thread as
+    /// they arrive (`ping`: a liveness check must not wait behind work); `ordered` methods run one
+    /// at a time in arrival order; `jobs` are long computations that run on the job workers,
+    /// several at once.
+    public enum Lane: Sendable { case immediate, ordered, jobs }
 
     struct Entry: Sendable {
         let lane: Lane

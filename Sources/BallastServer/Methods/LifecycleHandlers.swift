@@ -9,7 +9,7 @@ extension Handlers {
                                      protocolVersion: ProtocolVersion.current, session: context.session,
                                      capabilities: capabilities())
         }
-        table.register(Ping.self) { _, _ in Ping.Result(uptimeSeconds: uptime) }
+        table.register(Ping.self, lane: .immediate) { _, _ in Ping.Result(uptimeSeconds: uptime) }
         table.register(Shutdown.self) { _, context in
             server.log(.info, "Session \(context.session) asked for shutdown; no new work is taken until 'exit'.")
             lifecycle.requestShutdown()
