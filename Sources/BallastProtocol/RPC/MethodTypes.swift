@@ -14,10 +14,34 @@ public protocol NotificationMethod: Sendable {
     associatedtype Params: Codable & Sendable & KnownFields
 }
 
-/// The top-level field names a params object may carry, so that a misspelt field is reported
-/// instead of silently ignored.
+/// The field names an object in params may carry, so that a misspelt field is reported instead
+/// of silently ignored; `nestedFields` names the members that are objects with fields of their own.
 public protocol KnownFields {
     static var fieldNames: [String] { get }
+    static var nestedFields: [String: any KnownFields.Type] { get }
+}
+
+extension KnownFields {
+    public static var nestedFields: [String: any KnownFields.Type] { [:] }
+
+    /// Refuses fields this object does not know, at any depth, with a suggestion when the unknown
+    /// name is close to a known one. `path` is the dotted path of this object in params.
+    public static func checkFields(_ value: JSONValue, path: String = "") throws(RPCError) {
+        guard let members = value.objectValue else { return }
+        for key in members.keys.sorted() {
+            let field = path.isEmpty ? key : "\(path).\(key)"
+            guard fieldNames.contains(key) else {
+                let known = fieldNames.isEmpty ? (path.isEmpty ? "it takes no params" : "it takes no fields") : "known fields: \(fieldNames.joined(separator: ", "))"
+                let hint = fieldNames.min { editDistance($0, key) < editDistance($1, key) }
+                    .flatMap { editDistance($0, key) <= 2 ? " Did you mean '\($0)'?" : nil } ?? ""
+                let scope = path.isEmpty ? "" : " in '\(path)'"
+                throw RPCError.invalidParams("Unknown field '\(key)'\(scope) (\(known)).\(hint)", field: field)
+            }
+            if let nested = nestedFields[key], let child = members[key] {
+                try nested.checkFields(child, path: field)
+            }
+        }
+    }
 }
 
 /// Params for methods that take none.
@@ -37,17 +61,9 @@ public struct NullResult: Codable, Sendable, Equatable {
 }
 
 extension KnownFields where Self: Decodable {
-    /// Decodes params, first refusing fields the method does not know, with a suggestion when
-    /// the unknown name is close to a known one.
+    /// Decodes params, first refusing fields the method does not know (see `checkFields`).
     public static func decodeChecked(from params: JSONValue) throws(RPCError) -> Self {
-        if let members = params.objectValue {
-            for key in members.keys.sorted() where !fieldNames.contains(key) {
-                let known = fieldNames.isEmpty ? "it takes no params" : "known fields: \(fieldNames.joined(separator: ", "))"
-                let hint = fieldNames.min { editDistance($0, key) < editDistance($1, key) }
-                    .flatMap { editDistance($0, key) <= 2 ? " Did you mean '\($0)'?" : nil } ?? ""
-                throw RPCError.invalidParams("Unknown field '\(key)' (\(known)).\(hint)", field: key)
-            }
-        }
+        try checkFields(params)
         return try params.decode(as: Self.self)
     }
 }

@@ -1,0 +1,90 @@
+/// `model/train`: trains a classifier on a dataset held in memory. A long request: it runs on the
+/// job workers, reports `$/progress` (with a `progress_token`) and `run.<id>` events, and can be
+/// cancelled with `$/cancelRequest` or `run/cancel`.
+public enum ModelTrain: RequestMethod {
+    public static let method = "model/train"
+
+    public struct Params: Codable, Sendable, Equatable, KnownFields {
+        public static let fieldNames = ["dataset", "validation", "name", "model", "loss", "optimizer", "l2", "reduction",
+                                        "seed", "early_stopping", "threshold", "progress_token"]
+        public static var nestedFields: [String: any KnownFields.Type] {
+            ["model": ModelSpec.self, "loss": LossSpec.self, "optimizer": OptimizerSpec.self, "early_stopping": EarlyStoppingSpec.self]
+        }
+        public var dataset: String
+        public var validation: String?
+        /// Default: `m1`, `m2`, … (the first free).
+        public var name: String?
+        /// Default: `logistic` for binary data, `softmax` otherwise.
+        public var model: ModelSpec?
+        /// Default: `{"type": "ce"}`.
+        public var loss: LossSpec?
+        /// Default: `lbfgs` for linear models, `adam` for `mlp`.
+        public var optimizer: OptimizerSpec?
+        /// Default: 1/Σsᵢ, the equivalent of scikit-learn's C = 1.
+        public var l2: Double?
+        /// `mean` (default) or `sum`.
+        public var reduction: String?
+        public var seed: UInt64?
+        public var earlyStopping: EarlyStoppingSpec?
+        /// `standard` (default: 0.5 / argmax), a number, or `best_f1` (tuned on `validation`).
+        public var threshold: JSONValue?
+        public var progressToken: JSONValue?
+
+        public init(dataset: String, validation: String? = nil, name: String? = nil, model: ModelSpec? = nil,
+                    loss: LossSpec? = nil, optimizer: OptimizerSpec? = nil, l2: Double? = nil, seed: UInt64? = nil,
+                    threshold: JSONValue? = nil, progressToken: JSONValue? = nil) {
+            self.dataset = dataset
+            self.validation = validation
+            self.name = name
+            self.model = model
+            self.loss = loss
+            self.optimizer = optimizer
+            self.l2 = l2
+            self.seed = seed
+            self.threshold = threshold
+            self.progressToken = progressToken
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case dataset, validation, name, model, loss, optimizer, l2, reduction, seed, threshold
+            case earlyStopping = "early_stopping"
+            case progressToken = "progress_token"
+        }
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        public var model: String
+        public var run: String
+        /// L-BFGS iterations or epochs run.
+        public var steps: Int
+        /// `converged`, `max_iterations`, `epochs` or `early_stopping`.
+        public var stopReason: String
+        public var seconds: Double
+        /// The final objective J on the training data.
+        public var objective: Double
+        /// The threshold on P(positive) used for the metrics (binary data).
+        public var threshold: Double?
+        /// `{"train": report, "validation": report}`; see protocol/README.md for a report's fields.
+        public var metrics: [String: JSONValue]
+        /// Weighted losses shift probabilities; Brier score and log loss before and after prior correction.
+        public var calibration: JSONValue?
+
+        public init(model: String, run: String, steps: Int, stopReason: String, seconds: Double, objective: Double,
+                    threshold: Double?, metrics: [String: JSONValue], calibration: JSONValue?) {
+            self.model = model
+            self.run = run
+            self.steps = steps
+            self.stopReason = stopReason
+            self.seconds = seconds
+            self.objective = objective
+            self.threshold = threshold
+            self.metrics = metrics
+            self.calibration = calibration
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case model, run, steps, seconds, objective, threshold, metrics, calibration
+            case stopReason = "stop_reason"
+        }
+    }
+}

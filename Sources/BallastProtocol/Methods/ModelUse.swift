@@ -1,0 +1,178 @@
+/// Params naming one model.
+public struct ModelRef: Codable, Sendable, Equatable, KnownFields {
+    public static let fieldNames = ["model"]
+    public var model: String
+    public init(model: String) { self.model = model }
+}
+
+/// `model/evaluate`: metrics of a model on a dataset at a threshold.
+public enum ModelEvaluate: RequestMethod {
+    public static let method = "model/evaluate"
+
+    public struct Params: Codable, Sendable, Equatable, KnownFields {
+        public static let fieldNames = ["model", "dataset", "threshold", "validation", "prior_correction", "curves"]
+        public var model: String
+        public var dataset: String
+        /// `standard`, a number, `best_f1` (tuned on `validation`, else the threshold chosen at training).
+        public var threshold: JSONValue?
+        public var validation: String?
+        /// Undo the shift class weights put into probabilities before scoring (default false).
+        public var priorCorrection: Bool?
+        /// Include PR and ROC curve points (default true).
+        public var curves: Bool?
+        public init(model: String, dataset: String, threshold: JSONValue? = nil, validation: String? = nil) {
+            self.model = model
+            self.dataset = dataset
+            self.threshold = threshold
+            self.validation = validation
+        }
+        enum CodingKeys: String, CodingKey {
+            case model, dataset, threshold, validation, curves
+            case priorCorrection = "prior_correction"
+        }
+    }
+
+    /// A metrics report (protocol/README.md), plus `curves {pr, roc}` when asked.
+    public typealias Result = JSONValue
+}
+
+/// `model/predict`: probabilities and labels for a dataset or for rows given inline.
+public enum ModelPredict: RequestMethod {
+    public static let method = "model/predict"
+
+    public struct Params: Codable, Sendable, Equatable, KnownFields {
+        public static let fieldNames = ["model", "dataset", "rows", "threshold"]
+        public var model: String
+        public var dataset: String?
+        public var rows: [[Double]]?
+        public var threshold: JSONValue?
+        public init(model: String, dataset: String? = nil, rows: [[Double]]? = nil, threshold: JSONValue? = nil) {
+            self.model = model
+            self.dataset = dataset
+            self.rows = rows
+            self.threshold = threshold
+        }
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        /// Class labels in the order of each probability row.
+        public var classes: [String]
+        public var probabilities: [[Double]]
+        public var labels: [String]
+        public var threshold: Double?
+        public init(classes: [String], probabilities: [[Double]], labels: [String], threshold: Double?) {
+            self.classes = classes
+            self.probabilities = probabilities
+            self.labels = labels
+            self.threshold = threshold
+        }
+    }
+}
+
+/// A model as `model/list` and `model/describe` show it.
+public struct ModelSummary: Codable, Sendable, Equatable {
+    public var name: String
+    public var type: String
+    public var classes: [String]
+    public var positive: String?
+    public var features: Int
+    public var trainedOn: String?
+    public var loss: String?
+    public var threshold: Double?
+    public init(name: String, type: String, classes: [String], positive: String?, features: Int,
+                trainedOn: String?, loss: String?, threshold: Double?) {
+        self.name = name
+        self.type = type
+        self.classes = classes
+        self.positive = positive
+        self.features = features
+        self.trainedOn = trainedOn
+        self.loss = loss
+        self.threshold = threshold
+    }
+    enum CodingKeys: String, CodingKey {
+        case name, type, classes, positive, features, loss, threshold
+        case trainedOn = "trained_on"
+    }
+}
+
+public enum ModelList: RequestMethod {
+    public static let method = "model/list"
+    public typealias Params = NoParams
+    public struct Result: Codable, Sendable, Equatable {
+        public var models: [ModelSummary]
+        public init(models: [ModelSummary]) { self.models = models }
+    }
+}
+
+/// `model/describe`: the summary, the parameters (coefficients and intercept for linear models,
+/// layers for an MLP) and the training configuration.
+public enum ModelDescribe: RequestMethod {
+    public static let method = "model/describe"
+    public typealias Params = ModelRef
+    public struct Result: Codable, Sendable, Equatable {
+        public var model: ModelSummary
+        public var featureNames: [String]
+        public var parameters: JSONValue
+        public var config: JSONValue
+        public init(model: ModelSummary, featureNames: [String], parameters: JSONValue, config: JSONValue) {
+            self.model = model
+            self.featureNames = featureNames
+            self.parameters = parameters
+            self.config = config
+        }
+        enum CodingKeys: String, CodingKey {
+            case model, parameters, config
+            case featureNames = "feature_names"
+        }
+    }
+}
+
+public enum ModelDrop: RequestMethod {
+    public static let method = "model/drop"
+    public typealias Params = ModelRef
+    public struct Result: Codable, Sendable, Equatable {
+        public var dropped: String
+        public init(dropped: String) { self.dropped = dropped }
+    }
+}
+
+/// `model/save`: writes a model as versioned JSON, atomically.
+public enum ModelSave: RequestMethod {
+    public static let method = "model/save"
+    public struct Params: Codable, Sendable, Equatable, KnownFields {
+        public static let fieldNames = ["model", "path"]
+        public var model: String
+        public var path: String
+        public init(model: String, path: String) {
+            self.model = model
+            self.path = path
+        }
+    }
+    public struct Result: Codable, Sendable, Equatable {
+        public var path: String
+        public var bytes: Int
+        public init(path: String, bytes: Int) {
+            self.path = path
+            self.bytes = bytes
+        }
+    }
+}
+
+/// `model/load`: reads a file written by `model/save`. With `dataset`, also checks that the
+/// model's features match that dataset's.
+public enum ModelLoad: RequestMethod {
+    public static let method = "model/load"
+    public struct Params: Codable, Sendable, Equatable, KnownFields {
+        public static let fieldNames = ["path", "name", "dataset"]
+        public var path: String
+        public var name: String?
+        public var dataset: String?
+        public init(path: String, name: String? = nil, dataset: String? = nil) {
+            self.path = path
+            self.name = name
+            self.dataset = dataset
+        }
+    }
+    public typealias Result = ModelSummary
+}
