@@ -1,0 +1,11 @@
+"""Python client for ballastd: signed JSON-RPC 2.0 over ZeroMQ. See clients/python/README.md."""
+
+from .client import PROTOCOL_VERSION, Client, Events, RPCError, RPCTimeout, encode
+from .connection import ConnectionFileError, ConnectionInfo, default_connection_path
+from .signing import sign, verify
+
+__all__ = [
+    "PROTOCOL_VERSION", "Client", "Events", "RPCError", "RPCTimeout", "encode",
+    "ConnectionFileError", "ConnectionInfo", "default_connection_path", "sign", "verify",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,69 @@
+"""``python -m ballast_client METHOD [PARAMS_JSON]``: call one method and print its result as JSON.
+
+Examples::
+
+    python -m ballast_client ping
+    python -m ballast_client --control status
+    python -m ballast_client dataset/generate '{"preset": "fraud", "rows": 1000}'
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import Client, ConnectionFileError, ConnectionInfo, RPCError, RPCTimeout, __version__
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ballast_client", description=__doc__.splitlines()[0])
+    parser.add_argument("method", help="method name, e.g. ping, status, dataset/list")
+    parser.add_argument("params", nargs="?", help="params as a JSON object")
+    parser.add_argument("--connection-file", help="default: $BALLAST_CONNECTION_FILE, $XDG_RUNTIME_DIR/ballast/"
+                                                  "ballastd.json or ~/.local/state/ballast/ballastd.json")
+    parser.add_argument("--control", action="store_true", help="call on the control socket (no initialize)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the reply (default 60)")
+    parser.add_argument("--progress", action="store_true", help="print $/progress values to stderr")
+    args = parser.parse_args(argv)
+
+    params = None
+    if args.params is not None:
+        try:
+            params = json.loads(args.params)
+        except json.JSONDecodeError as error:
+            parser.error(f"params are not valid JSON: {error}")
+        if not isinstance(params, dict):
+            parser.error("params must be a JSON object")
+
+    try:
+        info = ConnectionInfo.load(args.connection_file)
+    except ConnectionFileError as error:
+        print(error, file=sys.stderr)
+        return 2
+
+    def show_progress(value):
+        print(json.dumps(value, ensure_ascii=False), file=sys.stderr)
+
+    with Client(info) as client:
+        try:
+            if args.control:
+                result = client.control(args.method, params, timeout=args.timeout)
+            else:
+                client.initialize("ballast_client-cli", __version__, timeout=args.timeout)
+                result = client.call(args.method, params, timeout=args.timeout,
+                                     on_progress=show_progress if args.progress else None)
+        except RPCError as error:
+            print(f"error {error.code}: {error.message}", file=sys.stderr)
+            if error.data is not None:
+                print(json.dumps(error.data, indent=2, ensure_ascii=False), file=sys.stderr)
+            return 1
+        except RPCTimeout as error:
+            print(error, file=sys.stderr)
+            return 3
+    print(json.dumps(result, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

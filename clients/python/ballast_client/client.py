@@ -1,0 +1,376 @@
+"""A synchronous Ballast client: signed JSON-RPC 2.0 over ZeroMQ (protocol/README.md).
+
+One :class:`Client` per thread: ZeroMQ sockets are not thread-safe.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import secrets
+import time
+from typing import Any, Callable, Iterator, Mapping
+
+import zmq
+
+from .connection import ConnectionInfo
+from .signing import sign, verify
+
+__all__ = ["Client", "Events", "RPCError", "RPCTimeout", "PROTOCOL_VERSION", "encode"]
+
+PROTOCOL_VERSION = "1.0"
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_LINGER_MS = 500
+
+ProgressCallback = Callable[[Any], None]
+NotificationCallback = Callable[[str, Any], None]
+
+
+class RPCError(Exception):
+    """The daemon answered a request with a JSON-RPC ``error`` object."""
+
+    def __init__(self, code: int, message: str, data: Any = None):
+        super().__init__(f"{message} (code {code})")
+        self.code = code
+        self.message = message
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"RPCError(code={self.code!r}, message={self.message!r}, data={self.data!r})"
+
+
+class RPCTimeout(TimeoutError):
+    """No reply arrived in time. The request may still run; its late reply is discarded."""
+
+
+def encode(message: Any) -> bytes:
+    """Serialize a message compactly as UTF-8 JSON (no spaces, non-ASCII kept as is)."""
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def _deadline(timeout: float | None) -> float | None:
+    return None if timeout is None else time.monotonic() + timeout
+
+
+def _remaining_ms(deadline: float | None) -> int | None:
+    if deadline is None:
+        return None
+    return max(0, int((deadline - time.monotonic()) * 1000))
+
+
+class _Channel:
+    """One DEALER socket to a ROUTER of the daemon, with signature checking on receipt."""
+
+    def __init__(self, context: zmq.Context, info: ConnectionInfo, endpoint: str, routing_id: bytes | None,
+                 linger_ms: int):
+        self.key = info.key
+        self.socket = context.socket(zmq.DEALER)
+        self.socket.setsockopt(zmq.LINGER, linger_ms)
+        if routing_id is not None:
+            self.socket.setsockopt(zmq.ROUTING_ID, routing_id)
+        if info.is_ipv6:
+            self.socket.setsockopt(zmq.IPV6, 1)
+        self.socket.connect(endpoint)
+        self.dropped = 0  # incoming messages refused: bad signature, wrong frame count, not JSON
+
+    def send_payload(self, payload: bytes, signature: bytes | None = None) -> None:
+        self.socket.send_multipart([sign(self.key, payload) if signature is None else signature, payload])
+
+    def receive(self, deadline: float | None) -> Any:
+        """The next verified, decoded message; raises RPCTimeout at the deadline."""
+        while True:
+            wait = _remaining_ms(deadline)
+            if not self.socket.poll(wait if wait is not None else -1, zmq.POLLIN):
+                raise RPCTimeout("No message arrived in time.")
+            frames = self.socket.recv_multipart()
+            if len(frames) != 2 or not verify(self.key, frames[0], frames[1]):
+                self.dropped += 1
+                continue
+            try:
+                return json.loads(frames[1].decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                self.dropped += 1
+
+    def close(self) -> None:
+        self.socket.close()
+
+
+class Client:
+    """A connection to ``ballastd``: the request socket, and the control socket on first use.
+
+    >>> with Client(ConnectionInfo.load()) as client:
+    ...     client.initialize("notebook", "0.1")
+    ...     client.call("ping")
+    """
+
+    def __init__(self, info: ConnectionInfo | None = None, *, context: zmq.Context | None = None,
+                 routing_id: bytes | None = None, linger_ms: int = DEFAULT_LINGER_MS,
+                 first_id: int | None = None):
+        self.info = info if info is not None else ConnectionInfo.load()
+        self._own_context = context is None
+        self.context = zmq.Context() if context is None else context
+        self.linger_ms = linger_ms
+        self.routing_id = routing_id if routing_id is not None else os.urandom(16)
+        # Ids start at a random 40-bit offset and count up: the daemon refuses a payload it has
+        # seen before, so no two messages of any client sharing the key may be byte-identical.
+        self._ids: Iterator[int] = itertools.count(secrets.randbits(40) if first_id is None else first_id)
+        self._request = _Channel(self.context, self.info, self.info.request_endpoint, self.routing_id, linger_ms)
+        self._control: _Channel | None = None
+        self._stash: dict[int | str, Any] = {}  # replies that arrived while waiting for another id
+        self.session: str | None = None
+        self.server_info: Any = None
+        self.closed = False
+
+    # -- plumbing ---------------------------------------------------------------------------------
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def _channel(self, socket: str) -> _Channel:
+        if socket == "request":
+            return self._request
+        if socket == "control":
+            if self._control is None:
+                self._control = _Channel(self.context, self.info, self.info.control_endpoint, None, self.linger_ms)
+            return self._control
+        raise ValueError(f"socket must be 'request' or 'control', not {socket!r}")
+
+    @property
+    def dropped(self) -> int:
+        """How many incoming messages were dropped for a bad signature or framing."""
+        return self._request.dropped + (self._control.dropped if self._control else 0)
+
+    def send_raw(self, payload: bytes | str, *, socket: str = "request", signature: bytes | None = None) -> None:
+        """Send ``payload`` bytes as is, signed (or with the given ``signature`` frame). For tests."""
+        if isinstance(payload, str):
+            payload = payload.encode("utf-8")
+        self._channel(socket).send_payload(payload, signature)
+
+    def send_frames(self, frames: list[bytes], *, socket: str = "request") -> None:
+        """Send arbitrary frames, unsigned. For tests of the daemon's refusals."""
+        self._channel(socket).socket.send_multipart(frames)
+
+    def receive(self, timeout: float | None = DEFAULT_TIMEOUT, *, socket: str = "request") -> Any:
+        """The next verified message on ``socket`` (decoded JSON), or None after ``timeout`` seconds."""
+        try:
+            return self._channel(socket).receive(_deadline(timeout))
+        except RPCTimeout:
+            return None
+
+    def request(self, method: str, params: Mapping[str, Any] | None = None, *, socket: str = "request",
+                request_id: int | str | None = None) -> int | str:
+        """Send a request without waiting; returns its id (see :meth:`wait`)."""
+        request_id = self.next_id() if request_id is None else request_id
+        message: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id, "method": method}
+        if params is not None:
+            message["params"] = dict(params)
+        self._channel(socket).send_payload(encode(message))
+        return request_id
+
+    def wait(self, request_id: int | str, timeout: float | None = DEFAULT_TIMEOUT, *, socket: str = "request",
+             progress_token: Any = None, on_progress: ProgressCallback | None = None,
+             on_notification: NotificationCallback | None = None) -> Any:
+        """Wait for the reply to ``request_id``; return its result or raise :class:`RPCError`.
+
+        Notifications that arrive meanwhile go to the callbacks: ``$/progress`` whose token is
+        ``progress_token`` to ``on_progress(value)``, every notification to
+        ``on_notification(method, params)``. Replies to other ids are kept for their own ``wait``.
+        """
+        key = (socket, request_id)
+        channel = self._channel(socket)
+        deadline = _deadline(timeout)
+        while key not in self._stash:
+            try:
+                message = channel.receive(deadline)
+            except RPCTimeout:
+                raise RPCTimeout(f"No reply to request {request_id!r} within {timeout} s.") from None
+            if not isinstance(message, dict):
+                continue
+            if "id" not in message and isinstance(message.get("method"), str):
+                params = message.get("params")
+                if (on_progress is not None and message["method"] == "$/progress" and isinstance(params, dict)
+                        and progress_token is not None and params.get("token") == progress_token):
+                    on_progress(params.get("value"))
+                if on_notification is not None:
+                    on_notification(message["method"], params)
+                continue
+            if "result" in message or "error" in message:
+                reply_id = message.get("id")
+                if reply_id is None:
+                    # A parse error or batch refusal carries no id: it answers what we sent last.
+                    self._stash[key] = message
+                else:
+                    self._stash[(socket, reply_id)] = message
+                if len(self._stash) > 1024:  # forget replies nobody will wait for
+                    for stale in list(self._stash)[:512]:
+                        if stale != key:
+                            del self._stash[stale]
+        reply = self._stash.pop(key)
+        if "error" in reply:
+            error = reply["error"] if isinstance(reply["error"], dict) else {}
+            raise RPCError(error.get("code", -32603), error.get("message", "(no message)"), error.get("data"))
+        return reply.get("result")
+
+    # -- the API ----------------------------------------------------------------------------------
+
+    def call(self, method: str, params: Mapping[str, Any] | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+             on_progress: ProgressCallback | None = None,
+             on_notification: NotificationCallback | None = None) -> Any:
+        """Call ``method`` on the request socket and return its result, or raise :class:`RPCError`.
+
+        With ``on_progress`` and no ``progress_token`` in ``params``, a token is added (the request id).
+        """
+        token = None
+        if on_progress is not None:
+            params = dict(params or {})
+            token = params.setdefault("progress_token", f"progress-{self.next_id()}")
+        request_id = self.request(method, params)
+        return self.wait(request_id, timeout, progress_token=token, on_progress=on_progress,
+                         on_notification=on_notification)
+
+    def initialize(self, name: str, version: str | None = None, *, protocol_version: str = PROTOCOL_VERSION,
+                   timeout: float | None = DEFAULT_TIMEOUT) -> Any:
+        """The handshake; returns the daemon's result (server, session, capabilities)."""
+        client: dict[str, Any] = {"name": name}
+        if version is not None:
+            client["version"] = version
+        result = self.call("initialize", {"client": client, "protocol_version": protocol_version}, timeout)
+        self.server_info = result
+        if isinstance(result, dict):
+            self.session = result.get("session")
+        return result
+
+    def notify(self, method: str, params: Mapping[str, Any] | None = None, *, socket: str = "request") -> None:
+        """Send a notification (no id, no reply)."""
+        message: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
+        if params is not None:
+            message["params"] = dict(params)
+        self._channel(socket).send_payload(encode(message))
+
+    def control(self, method: str, params: Mapping[str, Any] | None = None,
+                timeout: float | None = DEFAULT_TIMEOUT) -> Any:
+        """Call ``method`` (``ping``, ``status``, ``shutdown``) on the control socket."""
+        request_id = self.request(method, params, socket="control")
+        return self.wait(request_id, timeout, socket="control")
+
+    def cancel(self, request_id: int | str, *, via_control: bool = False) -> None:
+        """Ask the daemon to cancel one of this client's requests (``$/cancelRequest``).
+
+        ``via_control`` sends it on the control socket with this session's name, for when the
+        request socket is busy.
+        """
+        if via_control:
+            if self.session is None:
+                raise RuntimeError("cancel(via_control=True) needs an initialized session")
+            self.notify("$/cancelRequest", {"id": request_id, "session": self.session}, socket="control")
+        else:
+            self.notify("$/cancelRequest", {"id": request_id})
+
+    def shutdown(self, timeout: float | None = DEFAULT_TIMEOUT) -> None:
+        """``shutdown`` then ``exit``: the daemon stops with status 0."""
+        self.call("shutdown", timeout=timeout)
+        self.notify("exit")
+
+    def subscribe(self, topic: str, timeout: float | None = 10.0) -> "Events":
+        """Subscribe to ``topic`` on the events socket; returns once the daemon's ``$/welcome`` arrived."""
+        events = Events(self.info, context=self.context, linger_ms=self.linger_ms)
+        try:
+            events.subscribe(topic, timeout)
+        except BaseException:
+            events.close()
+            raise
+        return events
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self._request.close()
+        if self._control is not None:
+            self._control.close()
+        if self._own_context:
+            self.context.term()
+
+    def __enter__(self) -> "Client":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Events:
+    """A SUB socket on the daemon's events socket; yields verified ``(topic, message)`` pairs."""
+
+    def __init__(self, info: ConnectionInfo, *, context: zmq.Context | None = None,
+                 linger_ms: int = DEFAULT_LINGER_MS):
+        self.info = info
+        self._own_context = context is None
+        self.context = zmq.Context() if context is None else context
+        self.socket = self.context.socket(zmq.SUB)
+        self.socket.setsockopt(zmq.LINGER, linger_ms)
+        if info.is_ipv6:
+            self.socket.setsockopt(zmq.IPV6, 1)
+        self.socket.connect(info.event_endpoint)
+        self.topics: list[str] = []
+        self.welcome: dict[str, Any] = {}  # topic -> the $/welcome message received for it
+        self._backlog: list[tuple[str, Any]] = []
+        self.dropped = 0
+        self.closed = False
+
+    def subscribe(self, topic: str, timeout: float | None = 10.0) -> Any:
+        """Subscribe and wait for the ``$/welcome`` on ``topic``; returns the welcome message."""
+        self.socket.setsockopt(zmq.SUBSCRIBE, topic.encode("utf-8"))
+        self.topics.append(topic)
+        deadline = _deadline(timeout)
+        while True:
+            received = self._receive(deadline)
+            if received is None:
+                raise RPCTimeout(f"No $/welcome on topic {topic!r} within {timeout} s.")
+            got_topic, message = received
+            params = message.get("params") if isinstance(message, dict) else None
+            if (got_topic == topic and isinstance(message, dict) and message.get("method") == "$/welcome"
+                    and isinstance(params, dict) and params.get("topic") == topic):
+                self.welcome[topic] = message
+                return message
+            self._backlog.append(received)
+
+    def _receive(self, deadline: float | None) -> tuple[str, Any] | None:
+        while True:
+            wait = _remaining_ms(deadline)
+            if not self.socket.poll(wait if wait is not None else -1, zmq.POLLIN):
+                return None
+            frames = self.socket.recv_multipart()
+            if len(frames) != 3 or not verify(self.info.key, frames[1], frames[2]):
+                self.dropped += 1
+                continue
+            try:
+                return frames[0].decode("utf-8"), json.loads(frames[2].decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                self.dropped += 1
+
+    def next(self, timeout: float | None = DEFAULT_TIMEOUT) -> tuple[str, Any] | None:
+        """The next verified ``(topic, message)``, or None after ``timeout`` seconds."""
+        if self._backlog:
+            return self._backlog.pop(0)
+        return self._receive(_deadline(timeout))
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        while True:
+            item = self.next(None)
+            if item is not None:
+                yield item
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.socket.close()
+        if self._own_context:
+            self.context.term()
+
+    def __enter__(self) -> "Events":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
