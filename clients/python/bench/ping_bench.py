@@ -53,7 +53,7 @@ def echo_loop(router: zmq.Socket) -> None:
     while True:
         frames = router.recv_multipart()
         router.send_multipart(frames)
-        if frames[1] == STOP:
+        if frames[-1] == STOP:
             return
 
 

@@ -230,3 +230,21 @@ def test_cancel_of_a_finished_request_does_nothing(client):
 def test_cancel_via_control_needs_a_session(client):
     with pytest.raises(RuntimeError):
         client.cancel(1, via_control=True)
+
+
+def test_progress_from_the_daemon(client, tmp_path):
+    """dataset/load takes a progress_token: begin, any reports, end, then the reply (section 6)."""
+    from helpers import validate
+
+    path = tmp_path / "small.csv"
+    path.write_text("a,b,label\n" + "".join(f"{i * 0.5},{-i},{int(i % 10 == 0)}\n" for i in range(500)))
+    client.initialize("library")
+    values, notifications = [], []
+    result = client.call("dataset/load", {"path": str(path), "name": "small"}, on_progress=values.append,
+                         on_notification=lambda method, params: notifications.append((method, params)))
+    assert result["dataset"]["rows"] == 500
+    kinds = [value["kind"] for value in values]
+    assert kinds[0] == "begin" and kinds[-1] == "end" and set(kinds[1:-1]) <= {"report"}, kinds
+    for method, params in notifications:
+        assert method == "$/progress"
+        validate(params, "_progress.params")

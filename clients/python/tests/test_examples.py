@@ -130,3 +130,23 @@ def test_matcher_rules():
     for matcher in ("$any", "$string", "$number", "$integer", "$boolean", "$array", "$object", "$null"):
         assert not mismatches({"v": "$any"}, {"v": None})
         assert matcher in ("$any", "$null") or mismatches(matcher, None)
+
+
+@pytest.mark.parametrize("version", [
+    pytest.param("1", marks=pytest.mark.xfail(reason="ballastd accepts a protocol_version without a minor part; "
+                                                     "schema/initialize.params.json requires MAJOR.MINOR")),
+    pytest.param("1.x", marks=pytest.mark.xfail(reason="ballastd accepts a protocol_version that is not "
+                                                       "MAJOR.MINOR; the schema refuses it")),
+    "2.0",
+])
+def test_daemon_refuses_initialize_params_the_schema_refuses(client, version):
+    params = {"client": {"name": "schema-check"}, "protocol_version": version}
+    if version != "2.0":
+        with pytest.raises(ValidationError):
+            validate(params, "initialize.params")
+    from ballast_client import RPCError
+
+    with pytest.raises(RPCError) as refused:
+        client.call("initialize", params)
+    assert refused.value.code == -32602
+    assert refused.value.data["field"] == "protocol_version"
