@@ -104,7 +104,9 @@ struct Objective: @unchecked Sendable {
         return networkChunk(theta, rows: rows, lo: lo, hi: hi, gradient: gradient)
     }
 
-    /// The hot path: logistic regression. z = x·w + b, ℓ and r = s·∂ℓ/∂z, then g += r·x.
+    /// The hot path: logistic regression. Rows go in blocks of 64: z = x·w + b for the block,
+    /// then ℓ and r = s·∂ℓ/∂z for the block (independent libm calls the CPU can overlap), then
+    /// g += r·x while the block's rows are still in L1.
     private func linearSigmoidChunk(_ theta: UnsafeBufferPointer<Double>, rows: RowSelection, lo: Int, hi: Int,
                                     gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
         let d = shape.inputCount
@@ -113,26 +115,41 @@ struct Objective: @unchecked Sendable {
         let positive = positiveClass
         var loss = 0.0
         var biasGradient = 0.0
+        let block = 64
+        let logits = UnsafeMutablePointer<Double>.allocate(capacity: block)
+        defer { logits.deallocate() }
         features.withUnsafeBufferPointer { x in
             classIndex.withUnsafeBufferPointer { y in
                 lossFactor.withUnsafeBufferPointer { factor in
                     let xs = x.baseAddress!
-                    for k in lo..<hi {
-                        let row = rows.indices.map { $0[k] } ?? k
-                        let xr = xs + row * d
-                        let z = Kernels.dot(xr, w, d) + b
-                        let c = Int(y[row])
-                        var s = factor[c]
-                        if let sw = sampleWeights { s *= sw[row] }
-                        let (l, dz) = focal
-                            ? Losses.sigmoidFocal(z: z, positive: c == positive, gamma: gamma)
-                            : Losses.sigmoidCrossEntropy(z: z, positive: c == positive)
-                        loss += s * l
-                        if let gradient {
-                            let r = s * dz
-                            Kernels.axpy(gradient.baseAddress!, r, xr, d)
-                            biasGradient += r
+                    var start = lo
+                    while start < hi {
+                        let end = min(hi, start + block)
+                        for k in start..<end {
+                            let row = rows.indices.map { $0[k] } ?? k
+                            logits[k - start] = Kernels.dot(xs + row * d, w, d) + b
                         }
+                        for k in start..<end {
+                            let row = rows.indices.map { $0[k] } ?? k
+                            let c = Int(y[row])
+                            var s = factor[c]
+                            if let sw = sampleWeights { s *= sw[row] }
+                            let (l, dz) = focal
+                                ? Losses.sigmoidFocal(z: logits[k - start], positive: c == positive, gamma: gamma)
+                                : Losses.sigmoidCrossEntropy(z: logits[k - start], positive: c == positive)
+                            loss += s * l
+                            logits[k - start] = s * dz
+                        }
+                        if let gradient {
+                            let g = gradient.baseAddress!
+                            for k in start..<end {
+                                let row = rows.indices.map { $0[k] } ?? k
+                                let r = logits[k - start]
+                                Kernels.axpy(g, r, xs + row * d, d)
+                                biasGradient += r
+                            }
+                        }
+                        start = end
                     }
                 }
             }
@@ -311,7 +328,7 @@ enum Losses {
     static func sigmoidCrossEntropy(z: Double, positive: Bool) -> (Double, Double) {
         let zt = positive ? z : -z
         let e = exp(-abs(zt))
-        let softplus = max(-zt, 0) + log1p(e)
+        let softplus = max(-zt, 0) + log(1 + e)
         let q = zt >= 0 ? e / (1 + e) : 1 / (1 + e)   // 1 − p_t
         return (softplus, positive ? -q : q)
     }
