@@ -141,13 +141,29 @@ struct Objective: @unchecked Sendable {
                             logits[k - start] = s * dz
                         }
                         if let gradient {
+                            // Column groups of 4 summed over the block in registers, then added once.
                             let g = gradient.baseAddress!
-                            for k in start..<end {
-                                let row = rows.indices.map { $0[k] } ?? k
-                                let r = logits[k - start]
-                                Kernels.axpy(g, r, xs + row * d, d)
-                                biasGradient += r
+                            var j = 0
+                            while j + 4 <= d {
+                                var acc = SIMD4<Double>()
+                                for k in start..<end {
+                                    let row = rows.indices.map { $0[k] } ?? k
+                                    let xv = UnsafeRawPointer(xs + row * d + j).loadUnaligned(as: SIMD4<Float>.self)
+                                    acc += logits[k - start] * SIMD4<Double>(xv)
+                                }
+                                for lane in 0..<4 { g[j + lane] += acc[lane] }
+                                j += 4
                             }
+                            while j < d {
+                                var acc = 0.0
+                                for k in start..<end {
+                                    let row = rows.indices.map { $0[k] } ?? k
+                                    acc += logits[k - start] * Double(xs[row * d + j])
+                                }
+                                g[j] += acc
+                                j += 1
+                            }
+                            for k in start..<end { biasGradient += logits[k - start] }
                         }
                         start = end
                     }
