@@ -81,9 +81,13 @@ public enum Curves {
         return points
     }
 
-    /// At most `maxPoints` points of `points` spread evenly along the curve's arc length (in the x–y
-    /// plane as given), always keeping the first and last point, in order. Points are picked, never
-    /// interpolated, so every kept point is a real (threshold, x, y). O(count).
+    /// At most `maxPoints` points of `points`, spread along the curve's arc length (in the x–y plane as
+    /// given), always keeping the first and last point, in order. Points are picked, never interpolated,
+    /// so every kept point is a real (threshold, x, y).
+    ///
+    /// A point is kept when it lies at least `spacing` further along the curve than the previously kept
+    /// one; `spacing` is the smallest (found by bisection) that stays within the budget, so long jumps
+    /// (a PR curve's zig-zags at low recall) do not waste it. O(count · 40), no allocation per point.
     ///
     /// `points.count ≤ maxPoints`: returned unchanged. `maxPoints ≤ 0`: empty; `1`: the first point.
     public static func downsample(_ points: [CurvePoint], maxPoints: Int) -> [CurvePoint] {
@@ -100,22 +104,34 @@ public enum Curves {
             cumulative[i] = length
         }
         guard length > 0 else { return [points[0], points[count - 1]] }
-        var kept: [CurvePoint] = [points[0]]
-        kept.reserveCapacity(maxPoints)
-        let spacing = length / Double(maxPoints - 1)
-        var next = 1  // index of the next target, target = next × spacing
-        var lastKept = 0
-        for i in 1..<(count - 1) where cumulative[i] >= Double(next) * spacing {
-            if i != lastKept {
-                kept.append(points[i])
-                lastKept = i
+        let interiorBudget = maxPoints - 2
+        return cumulative.withUnsafeBufferPointer { cumulative in
+            /// Interior points kept with this spacing (stops counting past the budget).
+            func kept(_ spacing: Double) -> Int {
+                var last = 0.0, n = 0
+                for i in 1..<(count - 1) where cumulative[i] - last >= spacing {
+                    last = cumulative[i]
+                    n += 1
+                    if n > interiorBudget { break }
+                }
+                return n
             }
-            // Skip every target this point already covers, so no point is kept twice.
-            next = Int(cumulative[i] / spacing) + 1
-            if kept.count == maxPoints - 1 { break }
+            var low = 0.0, high = length  // kept(high) ≤ budget unless interior points sit on the end
+            if kept(high) > interiorBudget { high = .greatestFiniteMagnitude }
+            for _ in 0..<40 {
+                let middle = (low + high) / 2
+                if kept(middle) > interiorBudget { low = middle } else { high = middle }
+            }
+            var result = [points[0]]
+            result.reserveCapacity(maxPoints)
+            var last = 0.0
+            for i in 1..<(count - 1) where cumulative[i] - last >= high && result.count <= interiorBudget {
+                last = cumulative[i]
+                result.append(points[i])
+            }
+            result.append(points[count - 1])
+            return result
         }
-        kept.append(points[count - 1])
-        return kept
     }
 
     static func rank(_ classIndex: [Int32], _ scores: [Float], _ positiveClass: Int) -> RankedScores {
