@@ -1,0 +1,474 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
+/// Which rows one evaluation covers: all of them in order, or a list of row numbers (a mini-batch).
+struct RowSelection {
+    var count: Int
+    var indices: UnsafeBufferPointer<Int>?
+
+    static func all(_ rows: Int) -> RowSelection { RowSelection(count: rows, indices: nil) }
+}
+
+/// The training objective J of one model shape on one dataset, with its gradient, computed in a
+/// single pass over the features.
+///
+/// Rows are cut into a fixed number of chunks that depends only on the number of rows evaluated;
+/// each chunk accumulates its loss and gradient in `Double` from zero, and the chunks' partial sums
+/// are added in chunk order. Threads only decide who computes which chunk, so the result is
+/// bit-identical for any thread count.
+struct Objective: @unchecked Sendable {
+    let shape: NetworkShape
+    let features: [Float]
+    let rowCount: Int
+    let classIndex: [Int32]
+    /// Sigmoid output: the class whose probability the output gives.
+    let positiveClass: Int
+    /// Per class: class weight × focal α factor (the numerator of the mean reduction).
+    let lossFactor: [Double]
+    let sampleWeights: [Double]?
+    /// Σᵢ sᵢ over all rows (class weight × sample weight, without α).
+    let weightSum: Double
+    let gamma: Double
+    let focal: Bool
+    let l2: Double
+    let reduction: Reduction
+    let threads: Int
+
+    /// Multiplier of Σ sᵢℓᵢ for the full data.
+    var lossScale: Double { reduction == .mean ? 1 / weightSum : 1 }
+
+    /// Rows per chunk for a pass over `count` rows: at least 4,096, at most 64 chunks.
+    static func chunkRows(_ count: Int) -> Int { max(4096, (count + 63) / 64) }
+
+    /// J on the selected rows (scaled by `scale`, which multiplies Σ sᵢℓᵢ), and its gradient into
+    /// `gradient` when given (overwritten). The l2 term is always added in full.
+    func evaluate(_ theta: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>?,
+                  rows: RowSelection, scale: Double) -> Double {
+        let p = shape.parameterCount
+        let count = rows.count
+        let chunkRows = Self.chunkRows(count)
+        let chunks = max(1, (count + chunkRows - 1) / chunkRows)
+        let stride = gradient == nil ? 1 : p + 1
+        var partials = [Double](repeating: 0, count: chunks * stride)
+        let workers = min(chunks, threads)
+        partials.withUnsafeMutableBufferPointer { partials in
+            let out = UncheckedSendable(partials.baseAddress!)
+            let inputs = UncheckedSendable((theta, gradient, rows))
+            let work: @Sendable (Int) -> Void = { worker in
+                let (theta, gradient, rows) = inputs.value
+                var chunk = worker
+                while chunk < chunks {
+                    let lo = chunk * chunkRows
+                    let hi = min(count, lo + chunkRows)
+                    let slot = out.value + chunk * stride
+                    let g = gradient == nil ? nil : UnsafeMutableBufferPointer(start: slot + 1, count: p)
+                    slot[0] = self.chunk(theta, rows: rows, lo: lo, hi: hi, gradient: g)
+                    chunk += workers
+                }
+            }
+            if workers <= 1 {
+                work(0)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: workers, execute: work)
+            }
+        }
+        var loss = 0.0
+        for c in 0..<chunks { loss += partials[c * stride] }
+        var total = scale * loss + (l2 == 0 ? 0 : 0.5 * l2 * shape.weightSquares(theta))
+        if let gradient {
+            partials.withUnsafeBufferPointer { partials in
+                for i in 0..<p { gradient[i] = 0 }
+                for c in 0..<chunks {
+                    let slot = partials.baseAddress! + c * stride + 1
+                    for i in 0..<p { gradient[i] += slot[i] }
+                }
+            }
+            for i in 0..<p { gradient[i] *= scale }
+            shape.addPenaltyGradient(theta, l2: l2, into: gradient)
+        }
+        if total.isNaN { total = .nan }
+        return total
+    }
+
+    /// Σ over rows `lo..<hi` of the selection of (loss factor × sample weight × ℓ); the matching
+    /// gradient is written into `gradient` (which starts at zero).
+    private func chunk(_ theta: UnsafeBufferPointer<Double>, rows: RowSelection, lo: Int, hi: Int,
+                       gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
+        if shape.layerCount == 1 && shape.sigmoidOutput {
+            return linearSigmoidChunk(theta, rows: rows, lo: lo, hi: hi, gradient: gradient)
+        }
+        return networkChunk(theta, rows: rows, lo: lo, hi: hi, gradient: gradient)
+    }
+
+    /// The hot path: logistic regression. Rows go in blocks of 64: z = x·w + b for the block,
+    /// then ℓ and r = s·∂ℓ/∂z for the block (independent libm calls the CPU can overlap), then
+    /// g += r·x while the block's rows are still in L1.
+    private func linearSigmoidChunk(_ theta: UnsafeBufferPointer<Double>, rows: RowSelection, lo: Int, hi: Int,
+                                    gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
+        let d = shape.inputCount
+        let w = theta.baseAddress!
+        let b = theta[d]
+        let positive = positiveClass
+        var loss = 0.0
+        var biasGradient = 0.0
+        let block = 64
+        let logits = UnsafeMutablePointer<Double>.allocate(capacity: block)
+        defer { logits.deallocate() }
+        features.withUnsafeBufferPointer { x in
+            classIndex.withUnsafeBufferPointer { y in
+                lossFactor.withUnsafeBufferPointer { factor in
+                    let xs = x.baseAddress!
+                    var start = lo
+                    while start < hi {
+                        let end = min(hi, start + block)
+                        for k in start..<end {
+                            let row = rows.indices.map { $0[k] } ?? k
+                            logits[k - start] = Kernels.dot(xs + row * d, w, d) + b
+                        }
+                        for k in start..<end {
+                            let row = rows.indices.map { $0[k] } ?? k
+                            let c = Int(y[row])
+                            var s = factor[c]
+                            if let sw = sampleWeights { s *= sw[row] }
+                            let (l, dz) = focal
+                                ? Losses.sigmoidFocal(z: logits[k - start], positive: c == positive, gamma: gamma)
+                                : Losses.sigmoidCrossEntropy(z: logits[k - start], positive: c == positive)
+                            loss += s * l
+                            logits[k - start] = s * dz
+                        }
+                        if let gradient {
+                            // Column groups of 4 summed over the block in registers, then added once.
+                            let g = gradient.baseAddress!
+                            var j = 0
+                            while j + 4 <= d {
+                                var acc = SIMD4<Double>()
+                                for k in start..<end {
+                                    let row = rows.indices.map { $0[k] } ?? k
+                                    let xv = UnsafeRawPointer(xs + row * d + j).loadUnaligned(as: SIMD4<Float>.self)
+                                    acc += logits[k - start] * SIMD4<Double>(xv)
+                                }
+                                for lane in 0..<4 { g[j + lane] += acc[lane] }
+                                j += 4
+                            }
+                            while j < d {
+                                var acc = 0.0
+                                for k in start..<end {
+                                    let row = rows.indices.map { $0[k] } ?? k
+                                    acc += logits[k - start] * Double(xs[row * d + j])
+                                }
+                                g[j] += acc
+                                j += 1
+                            }
+                            for k in start..<end { biasGradient += logits[k - start] }
+                        }
+                        start = end
+                    }
+                }
+            }
+        }
+        if let gradient { gradient[d] = biasGradient }
+        return loss
+    }
+
+    /// Any shape: dense layers with ReLU between them, sigmoid or softmax output; forward and
+    /// backward per row in `Double`.
+    private func networkChunk(_ theta: UnsafeBufferPointer<Double>, rows: RowSelection, lo: Int, hi: Int,
+                              gradient: UnsafeMutableBufferPointer<Double>?) -> Double {
+        let sizes = shape.sizes
+        let layers = shape.layerCount
+        let d = shape.inputCount
+        let outputs = shape.outputCount
+        let sigmoid = shape.sigmoidOutput
+        let maxWidth = sizes.dropFirst().max()!
+        var activationStarts: [Int] = []
+        var offset = 0
+        for layer in 0..<layers { activationStarts.append(offset); offset += sizes[layer + 1] }
+        let activations = UnsafeMutablePointer<Double>.allocate(capacity: max(1, offset))
+        let delta = UnsafeMutablePointer<Double>.allocate(capacity: maxWidth)
+        let previousDelta = UnsafeMutablePointer<Double>.allocate(capacity: maxWidth)
+        defer { activations.deallocate(); delta.deallocate(); previousDelta.deallocate() }
+        let th = theta.baseAddress!
+        var loss = 0.0
+        features.withUnsafeBufferPointer { x in
+            classIndex.withUnsafeBufferPointer { y in
+                lossFactor.withUnsafeBufferPointer { factor in
+                    for k in lo..<hi {
+                        let row = rows.indices.map { $0[k] } ?? k
+                        let xr = x.baseAddress! + row * d
+                        // Forward.
+                        for layer in 0..<layers {
+                            let inputs = sizes[layer]
+                            let units = sizes[layer + 1]
+                            let weights = th + shape.weightOffsets[layer]
+                            let bias = th + shape.biasOffsets[layer]
+                            let a = activations + activationStarts[layer]
+                            let last = layer == layers - 1
+                            if layer == 0 {
+                                for o in 0..<units { a[o] = bias[o] + Kernels.dot(xr, weights + o * inputs, inputs) }
+                            } else {
+                                let input = activations + activationStarts[layer - 1]
+                                for o in 0..<units { a[o] = bias[o] + Kernels.dot(input, weights + o * inputs, inputs) }
+                            }
+                            if !last { for o in 0..<units where !(a[o] > 0) { a[o] = 0 } }
+                        }
+                        // Output loss and ∂ℓ/∂z.
+                        let c = Int(y[row])
+                        var s = factor[c]
+                        if let sw = sampleWeights { s *= sw[row] }
+                        let z = activations + activationStarts[layers - 1]
+                        if sigmoid {
+                            let (l, dz) = focal
+                                ? Losses.sigmoidFocal(z: z[0], positive: c == positiveClass, gamma: gamma)
+                                : Losses.sigmoidCrossEntropy(z: z[0], positive: c == positiveClass)
+                            loss += s * l
+                            delta[0] = s * dz
+                        } else {
+                            let l = Losses.softmax(z: z, count: outputs, target: c, gamma: focal ? gamma : 0,
+                                                   gradient: delta)
+                            loss += s * l
+                            for o in 0..<outputs { delta[o] *= s }
+                        }
+                        guard let gradient else { continue }
+                        // Backward.
+                        let g = gradient.baseAddress!
+                        var current = delta
+                        var previous = previousDelta
+                        for layer in stride(from: layers - 1, through: 0, by: -1) {
+                            let inputs = sizes[layer]
+                            let units = sizes[layer + 1]
+                            let gw = g + shape.weightOffsets[layer]
+                            let gb = g + shape.biasOffsets[layer]
+                            for o in 0..<units {
+                                let r = current[o]
+                                if r == 0 { continue }
+                                gb[o] += r
+                                if layer == 0 {
+                                    Kernels.axpy(gw + o * inputs, r, xr, inputs)
+                                } else {
+                                    Kernels.axpy(gw + o * inputs, r, activations + activationStarts[layer - 1], inputs)
+                                }
+                            }
+                            if layer == 0 { break }
+                            let weights = th + shape.weightOffsets[layer]
+                            for i in 0..<inputs { previous[i] = 0 }
+                            for o in 0..<units where current[o] != 0 {
+                                Kernels.axpy(previous, current[o], weights + o * inputs, inputs)
+                            }
+                            let input = activations + activationStarts[layer - 1]
+                            for i in 0..<inputs where !(input[i] > 0) { previous[i] = 0 }
+                            swap(&current, &previous)
+                        }
+                    }
+                }
+            }
+        }
+        return loss
+    }
+
+    /// Output probabilities (rows × classes, in class-index order) of the selected rows.
+    func probabilities(_ theta: UnsafeBufferPointer<Double>, classCount: Int) -> [Float] {
+        let sizes = shape.sizes
+        let layers = shape.layerCount
+        let d = shape.inputCount
+        let outputs = shape.outputCount
+        var result = [Float](repeating: 0, count: rowCount * classCount)
+        let chunkRows = Self.chunkRows(rowCount)
+        let chunks = max(1, (rowCount + chunkRows - 1) / chunkRows)
+        let workers = min(chunks, threads)
+        result.withUnsafeMutableBufferPointer { result in
+            let out = UncheckedSendable(result.baseAddress!)
+            let parameters = UncheckedSendable(theta)
+            let work: @Sendable (Int) -> Void = { worker in
+                let theta = parameters.value
+                var starts: [Int] = []
+                var offset = 0
+                for layer in 0..<layers { starts.append(offset); offset += sizes[layer + 1] }
+                let activations = UnsafeMutablePointer<Double>.allocate(capacity: max(1, offset))
+                let probs = UnsafeMutablePointer<Double>.allocate(capacity: outputs)
+                defer { activations.deallocate(); probs.deallocate() }
+                let th = theta.baseAddress!
+                self.features.withUnsafeBufferPointer { x in
+                    var chunk = worker
+                    while chunk < chunks {
+                        for row in (chunk * chunkRows)..<min(self.rowCount, (chunk + 1) * chunkRows) {
+                            let xr = x.baseAddress! + row * d
+                            for layer in 0..<layers {
+                                let inputs = sizes[layer]
+                                let weights = th + self.shape.weightOffsets[layer]
+                                let bias = th + self.shape.biasOffsets[layer]
+                                let a = activations + starts[layer]
+                                for o in 0..<sizes[layer + 1] {
+                                    a[o] = bias[o] + (layer == 0
+                                        ? Kernels.dot(xr, weights + o * inputs, inputs)
+                                        : Kernels.dot(activations + starts[layer - 1], weights + o * inputs, inputs))
+                                }
+                                if layer < layers - 1 { for o in 0..<sizes[layer + 1] where !(a[o] > 0) { a[o] = 0 } }
+                            }
+                            let z = activations + starts[layers - 1]
+                            let target = out.value + row * classCount
+                            if outputs == 1 {
+                                let p = Losses.sigmoid(z[0])
+                                let q = Losses.sigmoid(-z[0])
+                                target[self.positiveClass] = Float(p)
+                                target[1 - self.positiveClass] = Float(q)
+                            } else {
+                                Losses.softmaxProbabilities(z: z, count: outputs, into: probs)
+                                for o in 0..<outputs { target[o] = Float(probs[o]) }
+                            }
+                        }
+                        chunk += workers
+                    }
+                }
+            }
+            if workers <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        }
+        return result
+    }
+}
+
+/// Per-row losses and their derivatives with respect to the logits, numerically stable.
+enum Losses {
+    @inline(__always)
+    static func sigmoid(_ z: Double) -> Double {
+        if z >= 0 { return 1 / (1 + exp(-z)) }
+        let e = exp(z)
+        return e / (1 + e)
+    }
+
+    /// ℓ = −log p_t = softplus(−z_t) with z_t = ±z; ∂ℓ/∂z.
+    @inline(__always)
+    static func sigmoidCrossEntropy(z: Double, positive: Bool) -> (Double, Double) {
+        let zt = positive ? z : -z
+        let e = exp(-abs(zt))
+        let softplus = max(-zt, 0) + log(1 + e)
+        let q = zt >= 0 ? e / (1 + e) : 1 / (1 + e)   // 1 − p_t
+        return (softplus, positive ? -q : q)
+    }
+
+    /// ℓ = −(1 − p_t)^γ log p_t (α is applied by the caller's loss factor); ∂ℓ/∂z.
+    /// ∂ℓ/∂z_t = q^γ (γ p_t log p_t − q) with q = 1 − p_t.
+    @inline(__always)
+    static func sigmoidFocal(z: Double, positive: Bool, gamma: Double) -> (Double, Double) {
+        let zt = positive ? z : -z
+        let e = exp(-abs(zt))
+        let logPt = -(max(-zt, 0) + log1p(e))
+        let inv = 1 / (1 + e)
+        let q = zt >= 0 ? e * inv : inv
+        let pt = zt >= 0 ? inv : e * inv
+        let qg = pow(q, gamma)
+        let dzt = qg * (gamma * pt * logPt - q)
+        return (-qg * logPt, positive ? dzt : -dzt)
+    }
+
+    /// Softmax over `count` logits with true class `target`: returns ℓ = −(1 − p_y)^γ log p_y
+    /// (γ = 0: cross-entropy) and writes ∂ℓ/∂z into `gradient`.
+    @inline(__always)
+    static func softmax(z: UnsafeMutablePointer<Double>, count: Int, target: Int, gamma: Double,
+                        gradient: UnsafeMutablePointer<Double>) -> Double {
+        var m = z[0]
+        for k in 1..<count where z[k] > m { m = z[k] }
+        var sum = 0.0
+        for k in 0..<count {
+            let e = exp(z[k] - m)
+            gradient[k] = e
+            sum += e
+        }
+        let logPy = z[target] - m - log(sum)
+        let inv = 1 / sum
+        for k in 0..<count { gradient[k] *= inv }   // p_k
+        if gamma == 0 {
+            gradient[target] -= 1
+            return -logPy
+        }
+        let oneMinus = -expm1(logPy)                 // 1 − p_y, accurate near p_y = 1
+        let pg = pow(oneMinus, gamma)
+        let ratio = oneMinus > 0 ? logPy / oneMinus : -1
+        let py = exp(logPy)
+        let dldu = pg * (gamma * py * ratio - 1)      // ∂ℓ/∂log p_y
+        for k in 0..<count { gradient[k] *= -dldu }
+        gradient[target] += dldu
+        return -pg * logPy
+    }
+
+    @inline(__always)
+    static func softmaxProbabilities(z: UnsafeMutablePointer<Double>, count: Int, into p: UnsafeMutablePointer<Double>) {
+        var m = z[0]
+        for k in 1..<count where z[k] > m { m = z[k] }
+        var sum = 0.0
+        for k in 0..<count { p[k] = exp(z[k] - m); sum += p[k] }
+        let inv = 1 / sum
+        for k in 0..<count { p[k] *= inv }
+    }
+}
+
+/// Dot products and axpy on float32 or float64 inputs with float64 parameters, 8 lanes at a time.
+enum Kernels {
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Float>, _ w: UnsafePointer<Double>, _ n: Int) -> Double {
+        var a0 = SIMD4<Double>()
+        var a1 = SIMD4<Double>()
+        var j = 0
+        while j + 8 <= n {
+            let xa = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD4<Float>.self)
+            let xb = UnsafeRawPointer(x + j + 4).loadUnaligned(as: SIMD4<Float>.self)
+            let wa = UnsafeRawPointer(w + j).loadUnaligned(as: SIMD4<Double>.self)
+            let wb = UnsafeRawPointer(w + j + 4).loadUnaligned(as: SIMD4<Double>.self)
+            a0 += SIMD4<Double>(xa) * wa
+            a1 += SIMD4<Double>(xb) * wb
+            j += 8
+        }
+        if j + 4 <= n {
+            let xa = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD4<Float>.self)
+            let wa = UnsafeRawPointer(w + j).loadUnaligned(as: SIMD4<Double>.self)
+            a0 += SIMD4<Double>(xa) * wa
+            j += 4
+        }
+        var sum = (a0 + a1).sum()
+        while j < n { sum += Double(x[j]) * w[j]; j += 1 }
+        return sum
+    }
+
+    @inline(__always)
+    static func dot(_ x: UnsafePointer<Double>, _ w: UnsafePointer<Double>, _ n: Int) -> Double {
+        var a0 = SIMD4<Double>()
+        var j = 0
+        while j + 4 <= n {
+            a0 += UnsafeRawPointer(x + j).loadUnaligned(as: SIMD4<Double>.self)
+                * UnsafeRawPointer(w + j).loadUnaligned(as: SIMD4<Double>.self)
+            j += 4
+        }
+        var sum = a0.sum()
+        while j < n { sum += x[j] * w[j]; j += 1 }
+        return sum
+    }
+
+    /// g += a·x
+    @inline(__always)
+    static func axpy(_ g: UnsafeMutablePointer<Double>, _ a: Double, _ x: UnsafePointer<Float>, _ n: Int) {
+        var j = 0
+        while j + 4 <= n {
+            let xv = SIMD4<Double>(UnsafeRawPointer(x + j).loadUnaligned(as: SIMD4<Float>.self))
+            let gv = UnsafeRawPointer(g + j).loadUnaligned(as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(g + j).storeBytes(of: gv + a * xv, as: SIMD4<Double>.self)
+            j += 4
+        }
+        while j < n { g[j] += a * Double(x[j]); j += 1 }
+    }
+
+    /// g += a·x
+    @inline(__always)
+    static func axpy(_ g: UnsafeMutablePointer<Double>, _ a: Double, _ x: UnsafePointer<Double>, _ n: Int) {
+        var j = 0
+        while j + 4 <= n {
+            let xv = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD4<Double>.self)
+            let gv = UnsafeRawPointer(g + j).loadUnaligned(as: SIMD4<Double>.self)
+            UnsafeMutableRawPointer(g + j).storeBytes(of: gv + a * xv, as: SIMD4<Double>.self)
+            j += 4
+        }
+        while j < n { g[j] += a * x[j]; j += 1 }
+    }
+}

@@ -1,0 +1,404 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Fits models: validates the request, then runs L-BFGS or a mini-batch optimizer on the
+/// objective J described in `TrainingConfig`.
+public enum Trainer {
+    /// Trains a model on `data`.
+    ///
+    /// - Parameters:
+    ///   - sampleWeights: optional per-row weights (each ≥ 0 and finite, not all 0), multiplied into
+    ///     the class weights: sᵢ = classWeight(yᵢ) × sampleWeightᵢ.
+    ///   - observer: called after every step; may cancel and may supply a validation score for
+    ///     early stopping.
+    /// - Returns: the model, how many steps were taken and why training stopped. Cancelling is
+    ///   not an error: the outcome holds the model as it was. With early stopping the best model
+    ///   seen is returned.
+    /// - Throws: `TrainingError.invalidArgument` (with the offending field) for a request that
+    ///   cannot be carried out; `TrainingError.diverged` when J or the parameters stop being finite
+    ///   (or J grows a million-fold), with the learning rate to lower.
+    public static func train(_ config: TrainingConfig, on data: Dataset, sampleWeights: [Double]? = nil,
+                             observer: TrainingObserver = .silent) throws(TrainingError) -> TrainingOutcome {
+        let problem = try makeObjective(config, data: data, sampleWeights: sampleWeights)
+        try validateOptimizer(config)
+        var run = Run(config: config, data: data, objective: problem, observer: observer)
+        switch config.optimizer {
+        case .lbfgs(let tolerance, let maxIterations, let memory):
+            return try run.lbfgs(tolerance: tolerance, maxIterations: maxIterations, memory: memory)
+        case .adam, .sgd:
+            return try run.stochastic()
+        }
+    }
+
+    /// J of `model` under `config` (loss, class weights, l2, reduction) on `data`: what training
+    /// minimises. NaN if the config does not fit the data or the model does not fit the config.
+    public static func objective(_ config: TrainingConfig, model: TrainedModel, on data: Dataset,
+                                 sampleWeights: [Double]? = nil) -> Double {
+        guard let problem = try? makeObjective(config, data: data, sampleWeights: sampleWeights),
+              let theta = problem.shape.parameters(model.layers)
+        else { return .nan }
+        return theta.withUnsafeBufferPointer {
+            problem.evaluate($0, gradient: nil, rows: .all(data.rowCount), scale: problem.lossScale)
+        }
+    }
+
+    /// Threads to use for a `threads` setting (0 = every online core).
+    static func resolvedThreads(_ threads: Int) -> Int {
+        if threads > 0 { return threads }
+        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+
+    /// The positive class of binary data: the dataset's, else the rarer class (class 1 on a tie).
+    static func positiveClass(of data: Dataset) -> Int? {
+        guard data.classCount == 2 else { return nil }
+        if let given = data.positiveClass, given == 0 || given == 1 { return given }
+        let counts = data.classCounts
+        return counts[1] <= counts[0] ? 1 : 0
+    }
+
+    /// Checks everything but the optimizer and builds the objective.
+    static func makeObjective(_ config: TrainingConfig, data: Dataset,
+                              sampleWeights: [Double]?) throws(TrainingError) -> Objective {
+        let k = data.classCount
+        guard data.rowCount >= 1, data.featureCount >= 1 else {
+            throw .invalid("dataset", "Training needs at least one row and one feature; the dataset has \(data.rowCount) row(s) and \(data.featureCount) feature(s).")
+        }
+        guard k >= 2 else {
+            throw .invalid("dataset", "Training needs at least two classes; the dataset has \(k).")
+        }
+        switch config.model {
+        case .logistic:
+            guard k == 2 else {
+                throw .invalid("model", "A logistic model needs binary data but the dataset has \(k) classes; use softmax or mlp.")
+            }
+        case .softmax:
+            break
+        case .mlp(let hidden):
+            guard !hidden.isEmpty else {
+                throw .invalid("hidden", "An mlp needs at least one hidden layer; for none, use logistic or softmax.")
+            }
+            if let bad = hidden.firstIndex(where: { $0 < 1 }) {
+                throw .invalid("hidden", "Every hidden layer needs at least 1 unit; layer \(bad + 1) has \(hidden[bad]).")
+            }
+        }
+        var classWeights = [Double](repeating: 1, count: k)
+        if let given = config.classWeights {
+            guard given.count == k else {
+                throw .invalid("classWeights", "Give one class weight per class: the data has \(k) classes but \(given.count) weights were given.")
+            }
+            if let bad = given.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+                throw .invalid("classWeights", "Class weights must be positive and finite; the weight of class '\(data.classLabels[bad])' is \(given[bad]).")
+            }
+            classWeights = given
+        }
+        if let sampleWeights {
+            guard sampleWeights.count == data.rowCount else {
+                throw .invalid("sampleWeights", "Give one sample weight per row: the data has \(data.rowCount) rows but \(sampleWeights.count) weights were given.")
+            }
+            if let bad = sampleWeights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
+                throw .invalid("sampleWeights", "Sample weights must be finite and at least 0; row \(bad) has \(sampleWeights[bad]).")
+            }
+        }
+        guard config.l2 >= 0 && config.l2.isFinite else {
+            throw .invalid("l2", "l2 must be finite and at least 0, got \(config.l2).")
+        }
+        guard config.threads >= 0 else {
+            throw .invalid("threads", "threads must be at least 0 (0 = all cores), got \(config.threads).")
+        }
+        if let stopping = config.earlyStopping {
+            guard stopping.patience >= 1 else {
+                throw .invalid("patience", "Early-stopping patience must be at least 1 step, got \(stopping.patience).")
+            }
+            guard stopping.minDelta >= 0 && stopping.minDelta.isFinite else {
+                throw .invalid("minDelta", "Early-stopping minDelta must be finite and at least 0, got \(stopping.minDelta).")
+            }
+        }
+        let positive = positiveClass(of: data)
+        var lossFactor = classWeights
+        var gamma = 0.0
+        var focal = false
+        if case .focal(let g, let alpha) = config.loss {
+            guard g >= 0 && g.isFinite else {
+                throw .invalid("gamma", "The focal-loss gamma must be finite and at least 0, got \(g).")
+            }
+            gamma = g
+            focal = g != 0
+            if let alpha {
+                guard alpha > 0 && alpha < 1 else {
+                    throw .invalid("alpha", "The focal-loss alpha must be above 0 and below 1, got \(alpha).")
+                }
+                guard let positive else {
+                    throw .invalid("alpha", "The focal-loss alpha weighs the positive class of binary data; with \(k) classes leave it out and give per-class factors as classWeights.")
+                }
+                lossFactor[positive] *= alpha
+                lossFactor[1 - positive] *= 1 - alpha
+            }
+        }
+        // Σ sᵢ (class weight × sample weight).
+        var weightSum = 0.0
+        if let sampleWeights {
+            for (row, c) in data.classIndex.enumerated() { weightSum += classWeights[Int(c)] * sampleWeights[row] }
+        } else {
+            for (c, count) in data.classCounts.enumerated() { weightSum += classWeights[c] * Double(count) }
+        }
+        guard weightSum > 0 else {
+            throw .invalid("sampleWeights", "The sample weights are all 0, so there is nothing to learn from.")
+        }
+        let shape = NetworkShape.of(config.model, features: data.featureCount, classes: k)
+        return Objective(shape: shape, features: data.features, rowCount: data.rowCount, classIndex: data.classIndex,
+                         positiveClass: positive ?? 0, lossFactor: lossFactor, sampleWeights: sampleWeights,
+                         weightSum: weightSum, gamma: gamma, focal: focal, l2: config.l2,
+                         reduction: config.reduction, threads: resolvedThreads(config.threads))
+    }
+
+    static func validateOptimizer(_ config: TrainingConfig) throws(TrainingError) {
+        switch config.optimizer {
+        case .lbfgs(let tolerance, let maxIterations, let memory):
+            guard tolerance >= 0 && tolerance.isFinite else {
+                throw .invalid("tolerance", "The L-BFGS tolerance must be finite and at least 0, got \(tolerance).")
+            }
+            guard maxIterations >= 1 else {
+                throw .invalid("maxIterations", "maxIterations must be at least 1, got \(maxIterations).")
+            }
+            guard memory >= 1 else {
+                throw .invalid("memory", "The L-BFGS memory must be at least 1 correction pair, got \(memory).")
+            }
+        case .adam(let learningRate, let epochs, let batchSize, let beta1, let beta2, let epsilon):
+            try validateStochastic(learningRate: learningRate, epochs: epochs, batchSize: batchSize)
+            guard beta1 >= 0 && beta1 < 1 else { throw .invalid("beta1", "beta1 must be at least 0 and below 1, got \(beta1).") }
+            guard beta2 >= 0 && beta2 < 1 else { throw .invalid("beta2", "beta2 must be at least 0 and below 1, got \(beta2).") }
+            guard epsilon > 0 && epsilon.isFinite else { throw .invalid("epsilon", "epsilon must be positive and finite, got \(epsilon).") }
+        case .sgd(let learningRate, let epochs, let batchSize, let momentum):
+            try validateStochastic(learningRate: learningRate, epochs: epochs, batchSize: batchSize)
+            guard momentum >= 0 && momentum < 1 else {
+                throw .invalid("momentum", "momentum must be at least 0 and below 1, got \(momentum).")
+            }
+        }
+    }
+
+    private static func validateStochastic(learningRate: Double, epochs: Int, batchSize: Int) throws(TrainingError) {
+        guard learningRate > 0 && learningRate.isFinite else {
+            throw .invalid("learningRate", "The learning rate must be positive and finite, got \(learningRate).")
+        }
+        guard epochs >= 1 else { throw .invalid("epochs", "epochs must be at least 1, got \(epochs).") }
+        guard batchSize >= 1 else { throw .invalid("batchSize", "batchSize must be at least 1 row, got \(batchSize).") }
+    }
+
+    /// Seeded initial parameters: zeros for linear models (as scikit-learn); for an mlp, He-normal
+    /// weights N(0, 2/fan_in) into ReLU layers, Glorot-uniform U(±√(6/(fan_in + fan_out))) into the
+    /// output layer, zero biases. Layer l draws from stream l of the seed.
+    static func initialParameters(_ shape: NetworkShape, model: ModelKind, seed: UInt64) -> [Double] {
+        var theta = [Double](repeating: 0, count: shape.parameterCount)
+        guard case .mlp = model else { return theta }
+        for layer in 0..<shape.layerCount {
+            var generator = SeededGenerator(seed: seed, stream: UInt64(layer))
+            let fanIn = shape.sizes[layer]
+            let fanOut = shape.sizes[layer + 1]
+            let start = shape.weightOffsets[layer]
+            let count = fanIn * fanOut
+            if layer < shape.layerCount - 1 {
+                let sd = (2 / Double(fanIn)).squareRoot()
+                var i = 0
+                while i < count {
+                    let (a, b) = generator.nextGaussianPair()
+                    theta[start + i] = sd * a
+                    if i + 1 < count { theta[start + i + 1] = sd * b }
+                    i += 2
+                }
+            } else {
+                let limit = (6 / Double(fanIn + fanOut)).squareRoot()
+                for i in 0..<count { theta[start + i] = (2 * generator.nextUnit() - 1) * limit }
+            }
+        }
+        return theta
+    }
+}
+
+/// One training run: the objective, the observer, early-stopping state and the history.
+private struct Run {
+    let config: TrainingConfig
+    let data: Dataset
+    let objective: Objective
+    let observer: TrainingObserver
+    let start = ContinuousClock.now
+    var history: [TrainingStep] = []
+    var bestScore = -Double.infinity
+    var bestTheta: [Double]?
+    var sinceBest = 0
+
+    init(config: TrainingConfig, data: Dataset, objective: Objective, observer: TrainingObserver) {
+        self.config = config
+        self.data = data
+        self.objective = objective
+        self.observer = observer
+    }
+
+    var elapsed: Double {
+        let d = ContinuousClock.now - start
+        return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    func model(_ theta: [Double]) -> TrainedModel {
+        TrainedModel(kind: config.model, classLabels: data.classLabels, positiveClass: Trainer.positiveClass(of: data),
+                     featureNames: data.featureNames, layers: objective.shape.layers(theta))
+    }
+
+    func fullObjective(_ theta: [Double], gradient: UnsafeMutableBufferPointer<Double>? = nil) -> Double {
+        theta.withUnsafeBufferPointer {
+            objective.evaluate($0, gradient: gradient, rows: .all(objective.rowCount), scale: objective.lossScale)
+        }
+    }
+
+    /// Records a step, tells the observer and applies early stopping; true = stop now.
+    mutating func record(step: Int, objective value: Double, gradientNorm: Double?, theta: [Double]) -> Bool {
+        let entry = TrainingStep(step: step, objective: value, gradientNorm: gradientNorm, elapsedSeconds: elapsed)
+        history.append(entry)
+        let score = observer.onStep(entry, model(theta))
+        guard let stopping = config.earlyStopping, let score, !score.isNaN else { return false }
+        if bestTheta == nil || score > bestScore + stopping.minDelta {
+            bestScore = score
+            bestTheta = theta
+            sinceBest = 0
+            return false
+        }
+        sinceBest += 1
+        return sinceBest >= stopping.patience
+    }
+
+    func outcome(_ theta: [Double], steps: Int, reason: StopReason, objective value: Double? = nil) -> TrainingOutcome {
+        var theta = theta
+        var value = value
+        if reason == .earlyStopping, let bestTheta {
+            theta = bestTheta
+            value = nil
+        }
+        return TrainingOutcome(model: model(theta), steps: steps, stopReason: reason,
+                               objective: value ?? fullObjective(theta), history: history)
+    }
+
+    /// Why J is not finite at the start: bad feature values, or (rarely) an overflow.
+    func startFailure(_ value: Double) -> TrainingError {
+        if let bad = data.features.firstIndex(where: { !$0.isFinite }) {
+            let row = bad / data.featureCount
+            let feature = data.featureNames[bad % data.featureCount]
+            return .invalid("dataset", "Feature '\(feature)' of row \(row) is \(data.features[bad]); training needs finite values (impute or drop the row).")
+        }
+        return TrainingError(kind: .diverged, message: "The loss is \(value) at the starting point; the features may be too large — standardize them.")
+    }
+
+    mutating func lbfgs(tolerance: Double, maxIterations: Int, memory: Int) throws(TrainingError) -> TrainingOutcome {
+        var theta = Trainer.initialParameters(objective.shape, model: config.model, seed: config.seed)
+        let initial = fullObjective(theta)
+        guard initial.isFinite else { throw startFailure(initial) }
+        let optimizer = LBFGS(tolerance: tolerance, maxIterations: maxIterations, memory: memory,
+                              gradientScale: config.reduction == .sum ? 1 / objective.weightSum : 1)
+        let problem = objective
+        let observer = self.observer
+        var stopped = false
+        let result = optimizer.minimize(
+            &theta,
+            evaluate: { x, g in
+                problem.evaluate(x, gradient: g, rows: .all(problem.rowCount), scale: problem.lossScale)
+            },
+            beforeIteration: { observer.isCancelled() ? .stop(.cancelled) : .proceed },
+            afterIteration: { step, x, f, norm in
+                if self.record(step: step, objective: f, gradientNorm: norm, theta: x) {
+                    stopped = true
+                    return .stop(.earlyStopping)
+                }
+                return .proceed
+            })
+        _ = stopped
+        guard result.objective.isFinite, theta.allSatisfy({ $0.isFinite }) else {
+            throw TrainingError(kind: .diverged, message: "The loss became \(result.objective) at iteration \(result.iterations); the features may hold extreme values — standardize them or raise l2.")
+        }
+        return outcome(theta, steps: result.iterations, reason: result.reason,
+                       objective: result.reason == .earlyStopping ? nil : result.objective)
+    }
+
+    mutating func stochastic() throws(TrainingError) -> TrainingOutcome {
+        let learningRate: Double, epochs: Int, batchSize: Int
+        var adam: (beta1: Double, beta2: Double, epsilon: Double)? = nil
+        var momentum = 0.0
+        switch config.optimizer {
+        case .adam(let lr, let e, let b, let b1, let b2, let eps):
+            (learningRate, epochs, batchSize) = (lr, e, b)
+            adam = (b1, b2, eps)
+        case .sgd(let lr, let e, let b, let m):
+            (learningRate, epochs, batchSize) = (lr, e, b)
+            momentum = m
+        case .lbfgs:
+            preconditionFailure("not a mini-batch optimizer")
+        }
+        let n = objective.rowCount
+        let p = objective.shape.parameterCount
+        var theta = Trainer.initialParameters(objective.shape, model: config.model, seed: config.seed)
+        let initial = fullObjective(theta)
+        guard initial.isFinite else { throw startFailure(initial) }
+        var gradient = [Double](repeating: 0, count: p)
+        var first = [Double](repeating: 0, count: p)    // Adam m, or SGD velocity
+        var second = [Double](repeating: 0, count: p)   // Adam v
+        var order = Array(0..<n)
+        var generator = SeededGenerator(seed: config.seed, stream: 1_000)
+        var updates = 0
+        var value = initial
+
+        func diverged(_ what: Double, epoch: Int) -> TrainingError {
+            let how = what.isNaN ? "became NaN" : what.isInfinite ? "became infinite"
+                : "grew from \(initial) to \(what)"
+            return TrainingError(kind: .diverged,
+                                 message: "The loss \(how) at epoch \(epoch); try a smaller learning rate (now \(learningRate)).")
+        }
+
+        for epoch in 1...epochs {
+            generator.shuffle(&order)
+            var batchStart = 0
+            while batchStart < n {
+                if observer.isCancelled() {
+                    return outcome(theta, steps: epoch - 1, reason: .cancelled)
+                }
+                let batchEnd = min(n, batchStart + batchSize)
+                let count = batchEnd - batchStart
+                let scale = objective.lossScale * Double(n) / Double(count)
+                let batchLoss = order.withUnsafeBufferPointer { all in
+                    let rows = RowSelection(count: count,
+                                            indices: UnsafeBufferPointer(rebasing: all[batchStart..<batchEnd]))
+                    return theta.withUnsafeBufferPointer { x in
+                        gradient.withUnsafeMutableBufferPointer { g in
+                            objective.evaluate(x, gradient: g, rows: rows, scale: scale)
+                        }
+                    }
+                }
+                guard batchLoss.isFinite, gradient.allSatisfy({ $0.isFinite }) else { throw diverged(batchLoss, epoch: epoch) }
+                updates += 1
+                if let adam {
+                    let c1 = 1 - pow(adam.beta1, Double(updates))
+                    let c2 = 1 - pow(adam.beta2, Double(updates))
+                    for i in 0..<p {
+                        let g = gradient[i]
+                        first[i] = adam.beta1 * first[i] + (1 - adam.beta1) * g
+                        second[i] = adam.beta2 * second[i] + (1 - adam.beta2) * g * g
+                        theta[i] -= learningRate * (first[i] / c1) / ((second[i] / c2).squareRoot() + adam.epsilon)
+                    }
+                } else {
+                    for i in 0..<p {
+                        first[i] = momentum * first[i] - learningRate * gradient[i]
+                        theta[i] += first[i]
+                    }
+                }
+                batchStart = batchEnd
+            }
+            value = fullObjective(theta)
+            guard value.isFinite, theta.allSatisfy({ $0.isFinite }), value <= 1e6 * max(initial, 1e-300) else {
+                throw diverged(value, epoch: epoch)
+            }
+            if record(step: epoch, objective: value, gradientNorm: nil, theta: theta) {
+                return outcome(theta, steps: epoch, reason: .earlyStopping)
+            }
+        }
+        return outcome(theta, steps: epochs, reason: .epochs, objective: value)
+    }
+}
