@@ -45,6 +45,8 @@ public enum ErrorCode {
     public static let conflict = -32012
     /// The daemon is shutting down and takes no new work.
     public static let shuttingDown = -32013
+    /// Training diverged (the loss or the parameters stopped being finite).
+    public static let trainingDiverged = -32014
 }
 
 extension RPCError {

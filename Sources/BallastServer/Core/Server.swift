@@ -15,6 +15,7 @@ public final class Server: Sendable {
     let sessions = Sessions()
     let workspace: Workspace
     let runs = Runs()
+    let models = Models()
     private let state = Mutex(Running())
     private let finished = DispatchSemaphore(value: 0)
 

@@ -20,6 +20,10 @@ struct Handlers: Sendable {
         registerDatasetLoad(into: &table)
         registerDatasetTransforms(into: &table)
         registerWeights(into: &table)
+        registerModelTrain(into: &table)
+        registerModelUse(into: &table)
+        registerModelFiles(into: &table)
+        registerExperiments(into: &table)
         table.register(RunEvents.self) { params, _ in try server.runs.events(run: params.run, since: params.sinceSeq ?? 0) }
         return table
     }
@@ -36,6 +40,7 @@ struct Handlers: Sendable {
         Initialize.Capabilities(
             methods: requestTable().methodNames, controlMethods: controlTable().methodNames,
             notifications: [Exit.method, CancelRequest.method, WorkProgress.method, Welcome.method, "run/event"],
-            models: [], losses: [], weightSchemes: WeightScheme.names, optimizers: [], presets: SyntheticSpec.presets)
+            models: TrainingPlan.models, losses: TrainingPlan.losses, weightSchemes: WeightScheme.names,
+            optimizers: TrainingPlan.optimizers, presets: SyntheticSpec.presets)
     }
 }

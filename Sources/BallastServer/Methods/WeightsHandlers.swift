@@ -7,7 +7,8 @@ extension Handlers {
     func registerWeights(into table: inout MethodTable) {
         table.register(WeightsCompute.self) { params, _ in
             let dataset = try workspace.dataset(params.dataset)
-            let scheme = try weightScheme(params)
+            let scheme = try weightScheme(WeightSpec(scheme: params.scheme, beta: params.beta, w: params.w,
+                                                     weights: params.weights, cost: params.cost))
             let weights = try ClassWeights.compute(scheme, classCounts: dataset.classCounts,
                                                    classLabels: dataset.classLabels, positiveClass: dataset.positiveClass)
             let classes = zip(dataset.classLabels, zip(dataset.classCounts, weights.weights)).map {
@@ -20,7 +21,7 @@ extension Handlers {
     }
 
     /// Reads the scheme and exactly the parameters it takes; a parameter for another scheme is an error.
-    func weightScheme(_ params: WeightsCompute.Params) throws -> WeightScheme {
+    func weightScheme(_ params: WeightSpec) throws -> WeightScheme {
         let name = params.scheme ?? "inverse"
         let given: [(String, Bool)] = [("beta", params.beta != nil), ("w", params.w != nil),
                                        ("weights", params.weights != nil), ("cost", params.cost != nil)]

@@ -33,6 +33,11 @@ public final class RunRecorder: Sendable {
         record(.begin, fields)
     }
 
+    /// Whether a report made now would be recorded at once; lets callers skip costly fields otherwise.
+    public var isReportDue: Bool {
+        state.withLock { Date().timeIntervalSince($0.lastReport) >= reportInterval }
+    }
+
     /// A progress report; dropped in favour of a later one when they come faster than the interval.
     public func report(_ fields: [String: JSONValue]) {
         let now = Date()

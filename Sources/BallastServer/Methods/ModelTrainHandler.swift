@@ -1,0 +1,42 @@
+import BallastML
+import BallastProtocol
+import Foundation
+
+extension Handlers {
+    var models: Models { server.models }
+
+    /// `model/train`: a job. The datasets it reads are leased for its duration, so they cannot be
+    /// dropped or replaced under it. A cancelled or failed training stores no model.
+    func registerModelTrain(into table: inout MethodTable) {
+        table.register(ModelTrain.self, lane: .jobs) { params, context in
+            let names = [params.dataset] + (params.validation.map { [$0] } ?? [])
+            let release = try workspace.lease(names)
+            defer { release() }
+            let train = try workspace.dataset(params.dataset)
+            let validation = try params.validation.map { name throws(RPCError) in try workspace.dataset(name, field: "validation") }
+            if let validation, validation.featureCount != train.featureCount || validation.classLabels != train.classLabels {
+                throw RPCError.invalidParams(
+                    "The validation dataset must have the training data's \(train.featureCount) features and classes \(train.classLabels.joined(separator: ", ")).",
+                    field: "validation")
+            }
+            let plan = try TrainingPlan(
+                .init(model: params.model, loss: params.loss, optimizer: params.optimizer, l2: params.l2, reduction: params.reduction,
+                      seed: params.seed, earlyStopping: params.earlyStopping, threshold: params.threshold,
+                      hasValidation: validation != nil),
+                data: train, handlers: self)
+            let name = params.name ?? models.freeName()
+            try Workspace.validate(name: name)
+            let recorder = server.runs.begin(method: ModelTrain.method, outputName: name, context: context)
+            let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,
+                                  cancellation: context.cancellation)
+            let outcome = try job.run()
+            try models.store(name, Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
+                                                loss: plan.lossName, threshold: outcome.threshold))
+            return ModelTrain.Result(model: name, run: recorder.id, steps: outcome.training.steps,
+                                     stopReason: outcome.training.stopReason.rawValue, seconds: outcome.seconds,
+                                     objective: outcome.training.objective, threshold: outcome.threshold,
+                                     metrics: try outcome.metrics.mapValues { try JSONValue(encoding: $0) },
+                                     calibration: try outcome.calibration.map { try JSONValue(encoding: $0) })
+        }
+    }
+}

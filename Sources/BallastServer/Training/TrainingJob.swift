@@ -1,0 +1,105 @@
+import BallastML
+import BallastProtocol
+import Foundation
+
+/// One training run: trains, reports each step to the run's record (coalesced), scores the
+/// validation data when a report is due or early stopping needs it, and finishes with the final
+/// metrics. Runs on a job worker; cancellation is checked every batch or iteration.
+struct TrainingJob {
+    let plan: TrainingPlan
+    let train: Dataset
+    let validation: Dataset?
+    let recorder: RunRecorder
+    let cancellation: CancellationFlag
+
+    struct Outcome {
+        var training: TrainingOutcome
+        var threshold: Double?
+        var metrics: [String: MetricReport]
+        var calibration: CalibrationSummary?
+        var seconds: Double
+    }
+
+    func run() throws -> Outcome {
+        let started = Date()
+        let total: Int = switch plan.config.optimizer {
+        case .lbfgs(_, let maxIterations, _): maxIterations
+        case .adam(_, let epochs, _, _, _, _), .sgd(_, let epochs, _, _): epochs
+        }
+        recorder.begin(["title": .string("Training \(plan.config.model.wireName) with \(plan.lossName) on \(train.rowCount) rows"),
+                        "total": .int(Int64(total))])
+        let lastValidation = LastValue<MetricReport>()
+        let observer = TrainingObserver(
+            onStep: { [plan, validation, recorder] step, model in
+                // Scoring the validation data costs a pass over it: only when a report will be
+                // recorded now, or early stopping needs the score.
+                let scoreNow = plan.earlyStoppingMetric != nil || recorder.isReportDue
+                var fields: [String: JSONValue] = ["step": .int(Int64(step.step)), "total": .int(Int64(total)),
+                                                   "loss": .double(step.objective), "elapsed_s": .double(step.elapsedSeconds),
+                                                   "percentage": .double(min(100, 100 * Double(step.step) / Double(total)))]
+                var score: Double?
+                if scoreNow, let validation, let report = try? Self.report(model, on: validation, threshold: .standard) {
+                    lastValidation.value = report
+                    fields["validation"] = Self.progressSummary(report)
+                    score = plan.earlyStoppingMetric.flatMap { report.score($0) }
+                }
+                recorder.report(fields)
+                return score
+            },
+            isCancelled: { [cancellation] in cancellation.isCancelled })
+        let training: TrainingOutcome
+        do {
+            training = try Trainer.train(plan.config, on: train, observer: observer)
+        } catch {
+            recorder.end(["stop_reason": "failed", "message": .string(error.message)])
+            throw error
+        }
+        if training.stopReason == .cancelled {
+            var partial: [String: JSONValue] = ["run": .string(recorder.id), "steps": .int(Int64(training.steps)),
+                                                "objective": .double(training.objective)]
+            if let last = lastValidation.value { partial["validation"] = Self.progressSummary(last) }
+            recorder.end(["stop_reason": "cancelled", "steps": .int(Int64(training.steps))])
+            throw RPCError.cancelled(partial: .object(partial))
+        }
+        let threshold = try resolvedThreshold(training.model)
+        var metrics = ["train": try Self.report(training.model, on: train, threshold: threshold)]
+        if let validation { metrics["validation"] = try Self.report(training.model, on: validation, threshold: threshold) }
+        var calibration: CalibrationSummary?
+        if let weights = plan.config.classWeights, Set(weights).count > 1 {
+            let scored = validation ?? train
+            calibration = Calibration.summary(classIndex: scored.classIndex, probabilities: try training.model.probabilities(scored),
+                                              classCount: scored.classCount, classWeights: weights)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        recorder.end(["stop_reason": .string(training.stopReason.rawValue), "steps": .int(Int64(training.steps)),
+                      "objective": .double(training.objective), "elapsed_s": .double(seconds)])
+        let value: Double? = if case .value(let t) = threshold { t } else { train.classCount == 2 ? 0.5 : nil }
+        return Outcome(training: training, threshold: value, metrics: metrics, calibration: calibration, seconds: seconds)
+    }
+
+    /// `best_f1` is tuned on the validation data; the other choices pass through.
+    private func resolvedThreshold(_ model: TrainedModel) throws -> Threshold {
+        guard case .bestF1 = plan.threshold, let validation, let positive = model.positiveClass else { return plan.threshold }
+        let probabilities = try model.probabilities(validation)
+        let positiveColumn = stride(from: positive, to: probabilities.count, by: 2).map { probabilities[$0] }
+        return .value(Thresholds.bestF1(classIndex: validation.classIndex, positiveProbability: positiveColumn, positiveClass: positive))
+    }
+
+    static func report(_ model: TrainedModel, on data: Dataset, threshold: Threshold) throws -> MetricReport {
+        Metrics.report(classIndex: data.classIndex, probabilities: try model.probabilities(data), classCount: data.classCount,
+                       classLabels: data.classLabels, positiveClass: model.positiveClass, threshold: threshold)
+    }
+
+    /// What a person watching a training wants per step: the rare class's F1, recall, precision, PR-AUC.
+    static func progressSummary(_ report: MetricReport) -> JSONValue {
+        ["loss": .double(report.logLoss), "f1": .double(report.score("f1") ?? 0), "recall": .double(report.score("recall") ?? 0),
+         "precision": .double(report.score("precision") ?? 0), "pr_auc": .double(report.prAUC)]
+    }
+}
+
+/// A value written by the training thread's callback and read after training ends.
+final class LastValue<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: written only from the observer callback, which the trainer calls on its own
+    // thread one step at a time, and read only after `Trainer.train` has returned.
+    var value: Value?
+}
