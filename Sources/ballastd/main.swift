@@ -13,7 +13,7 @@ struct BallastDaemon: ParsableCommand {
         If the file already exists, its ports and key are used. See protocol/README.md.
         """)
 
-    @Option(help: "Where to write (or read) the connection file. Default: $XDG_RUNTIME_DIR/ballast/ballastd.json.")
+    @Option(help: "Where to write (or read) the connection file. Default: $BALLAST_CONNECTION_FILE, else $XDG_RUNTIME_DIR/ballast/ballastd.json, else $XDG_STATE_HOME or ~/.local/state, then /ballast/ballastd.json.")
     var connectionFile: String?
 
     @Option(help: "The address to listen on.")
@@ -82,15 +82,16 @@ struct BallastDaemon: ParsableCommand {
 
         let log = config.log
         let server = Server(configuration: config)
+        // Signals are watched before binding, so a SIGTERM during start-up still stops cleanly.
+        let signals = SignalWatcher { signal in
+            log(.info, "Received \(signal); stopping gracefully.")
+            server.requestStop(exitCode: 0)
+        }
         do {
             try server.start()
         } catch {
             log(.error, "Could not start: \(error)")
             throw ExitCode(2)
-        }
-        let signals = SignalWatcher { signal in
-            log(.info, "Received \(signal); stopping gracefully.")
-            server.requestStop(exitCode: 0)
         }
         if let parentPid {
             ParentWatcher.watch(pid: parentPid) {

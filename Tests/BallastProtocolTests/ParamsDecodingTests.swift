@@ -30,6 +30,9 @@ final class ParamsDecodingTests: XCTestCase {
         XCTAssertEqual(params, Initialize.Params(client: .init(name: "n", version: "2"), protocolVersion: "1.0"))
         XCTAssertThrowsError(try Initialize.Params(protocolVersion: "2.1").checkCompatible())
         XCTAssertNoThrow(try Initialize.Params(protocolVersion: "1.7").checkCompatible())
+        for malformed in ["1", "1.x", "1.2.3", ".1", "1.", "١.٢"] {
+            XCTAssertThrowsError(try Initialize.Params(protocolVersion: malformed).checkCompatible(), malformed)
+        }
     }
 
     func testResultsEncodeWithWireNames() throws {

@@ -21,7 +21,13 @@ public enum Initialize: RequestMethod {
 
         /// Refuses a client that speaks another major version of the protocol.
         public func checkCompatible() throws(RPCError) {
-            guard let version = protocolVersion, version.split(separator: ".").first != "\(ProtocolVersion.major)" else { return }
+            guard let version = protocolVersion else { return }
+            let parts = version.split(separator: ".", omittingEmptySubsequences: false)
+            guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+                throw RPCError.invalidParams("protocol_version must be MAJOR.MINOR, like \"\(ProtocolVersion.current)\", not \"\(version)\".",
+                                             field: "protocol_version")
+            }
+            guard parts[0] != "\(ProtocolVersion.major)" else { return }
             throw RPCError(code: ErrorCode.invalidParams,
                            message: "This daemon speaks protocol \(ProtocolVersion.current); version \(version) has a different major version.",
                            data: ["field": "protocol_version", "supported": .string(ProtocolVersion.current)])

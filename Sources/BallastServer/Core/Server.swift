@@ -25,6 +25,10 @@ public final class Server: Sendable {
         var controlLoop: SocketLoop?
         var dispatcher: Dispatcher?
         var exitCode: Int32 = 0
+        /// Set once the connection file is written; a stop asked for before then (a signal during
+        /// start-up) waits in `stopBeforeStart` and is honoured at the end of `start`.
+        var serving = false
+        var stopBeforeStart: Int32?
     }
 
     public init(configuration: ServerConfiguration) {
@@ -103,6 +107,11 @@ public final class Server: Sendable {
         requestLoop.start()
         controlLoop.start()
         try info.write(to: config.connectionFile)
+        let early = state.withLock { state -> Int32? in
+            state.serving = true
+            return state.stopBeforeStart
+        }
+        if let early { lifecycle.stop(exitCode: early) }
         log(.info, "Listening on \(info.ip) (request \(info.requestPort), control \(info.controlPort), events \(info.eventPort)); connection file \(config.connectionFile).")
         return info
     }
@@ -144,11 +153,14 @@ public final class Server: Sendable {
 
     /// Starts a graceful stop (SIGTERM, parent gone, control `shutdown`, `exit`).
     public func requestStop(exitCode: Int32 = 0) {
-        guard let dispatcher = state.withLock({ $0.dispatcher }) else {
-            finished.signal()
-            return
+        let dispatcher = state.withLock { state -> Dispatcher? in
+            guard state.serving else {
+                state.stopBeforeStart = exitCode
+                return nil
+            }
+            return state.dispatcher
         }
-        dispatcher.lifecycle.stop(exitCode: exitCode)
+        dispatcher?.lifecycle.stop(exitCode: exitCode)
     }
 
     private func beginStop(exitCode: Int32) {

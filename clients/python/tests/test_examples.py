@@ -133,10 +133,8 @@ def test_matcher_rules():
 
 
 @pytest.mark.parametrize("version", [
-    pytest.param("1", marks=pytest.mark.xfail(reason="ballastd accepts a protocol_version without a minor part; "
-                                                     "schema/initialize.params.json requires MAJOR.MINOR")),
-    pytest.param("1.x", marks=pytest.mark.xfail(reason="ballastd accepts a protocol_version that is not "
-                                                       "MAJOR.MINOR; the schema refuses it")),
+    "1",
+    "1.x",
     "2.0",
 ])
 def test_daemon_refuses_initialize_params_the_schema_refuses(client, version):

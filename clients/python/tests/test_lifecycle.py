@@ -113,10 +113,6 @@ def test_provisioned_connection_file_is_honoured(start_daemon, tmp_path):
         second.close()
 
 
-@pytest.mark.xfail(reason="ballastd writes its connection file (Server.start) before main.swift installs "
-                          "SignalWatcher: a SIGTERM in that window kills it with the default action (status "
-                          "-15, file left behind) or is lost while SIGTERM is briefly SIG_IGN (daemon keeps "
-                          "running)", strict=False)
 def test_sigterm_right_after_start(tmp_path):
     """A supervisor may send SIGTERM as soon as the connection file exists (section 3)."""
     import subprocess
