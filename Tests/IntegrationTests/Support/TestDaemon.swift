@@ -19,7 +19,7 @@ final class TestDaemon {
         folder = NSTemporaryDirectory() + "ballast-test-\(UUID().uuidString)"
         var configuration = ServerConfiguration()
         configuration.connectionFile = folder + "/ballastd.json"
-        configuration.log = Log(minimum: .error)
+        configuration.log = Log(minimum: ProcessInfo.processInfo.environment["BALLAST_TEST_LOG"] == "debug" ? .debug : .error)
         configuration.jobWorkers = 2
         configure(&configuration)
         server = Server(configuration: configuration)
