@@ -83,7 +83,7 @@ extension Handlers {
                 parameters = ["layers": try JSONValue(encoding: entry.model.layers)]
             }
             return ModelDescribe.Result(model: models.summary(params.model, entry), featureNames: entry.model.featureNames,
-                                        parameters: parameters, config: try JSONValue(encoding: entry.config))
+                                        parameters: parameters, config: entry.config.wireDescription(lossName: entry.loss))
         }
         table.register(ModelDrop.self) { params, _ in
             try models.drop(params.model)
