@@ -1,0 +1,242 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Assembly: turning the chunks' outputs into one dataset (text columns, missing values, labels).
+extension Reader {
+    func assemble(layout: Layout, rows: Int, matrix: inout [Float], classes: inout [Int32], outputs: [ChunkOutput],
+                  firstRows: [Int], threads: Int) throws(DataError) -> LoadedTable {
+        let width = layout.width
+        func sourceColumn(_ slot: Int) -> Int { slot < layout.labelColumn ? slot : slot + 1 }
+
+        // Column kinds.
+        var missing = [Int](repeating: 0, count: width)
+        var textCells = [Int](repeating: 0, count: width)
+        var firstText = [TextSighting?](repeating: nil, count: width)
+        for out in outputs {
+            for s in 0..<width {
+                missing[s] += out.missing[s]
+                textCells[s] += out.textCells[s]
+                if firstText[s] == nil { firstText[s] = out.firstText[s] }
+            }
+        }
+        var mixed: (line: Int, slot: Int)? = nil
+        for s in 0..<width where textCells[s] > 0 && textCells[s] + missing[s] < rows {
+            let at = firstText[s]!.line
+            if mixed == nil || at < mixed!.line { mixed = (at, s) }
+        }
+        if let (line, slot) = mixed {
+            let column = sourceColumn(slot)
+            throw layout.error(.notNumeric,
+                               "Line \(line), \(layout.describe(column)) holds '\(firstText[slot]!.value)' where the rest of the column is numbers.",
+                               line: line, column: column)
+        }
+
+        // Text columns: levels and per-chunk id maps.
+        var levels = [[String]?](repeating: nil, count: width)
+        var levelMaps = [[[Int32]]](repeating: [], count: width)   // [slot][chunk][local id] -> level
+        for s in 0..<width where textCells[s] > 0 {
+            var all = Set<String>()
+            for out in outputs { if let t = out.text[s] { all.formUnion(t.strings) } }
+            let column = sourceColumn(s)
+            if all.count > options.maxCategoricalLevels {
+                throw layout.error(.tooManyLevels,
+                                   "\(layout.describe(column).capitalizedFirst) holds \(all.count) distinct text values, more than the \(options.maxCategoricalLevels) that can be one-hot encoded (maxCategoricalLevels).",
+                                   line: nil, column: column)
+            }
+            let sorted = all.sorted()
+            let index = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, Int32($0)) })
+            levels[s] = sorted
+            levelMaps[s] = outputs.map { out in out.text[s].map { t in t.strings.map { index[$0]! } } ?? [] }
+        }
+
+        // Labels: merge, sort, remap.
+        var labelSet = Set<String>()
+        for out in outputs { labelSet.formUnion(out.labels.strings) }
+        var labels = sortLabels(Array(labelSet))
+        do {
+            let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
+            let maps = outputs.map { $0.labels.strings.map { index[$0]! } }
+            classes.withUnsafeMutableBufferPointer { c in
+                for i in 0..<outputs.count {
+                    let map = maps[i]
+                    for r in firstRows[i]..<firstRows[i + 1] { c[r] = map[Int(c[r])] }
+                }
+            }
+        }
+
+        // One-hot expansion.
+        var featureNames: [String] = []
+        var missingPerFeature: [Int] = []
+        var encodedColumns: [String] = []
+        for s in 0..<width {
+            let name = layout.names[sourceColumn(s)]
+            if let lv = levels[s] {
+                encodedColumns.append(name)
+                for level in lv { featureNames.append("\(name)=\(level)"); missingPerFeature.append(missing[s]) }
+            } else {
+                featureNames.append(name)
+                missingPerFeature.append(missing[s])
+            }
+        }
+        let finalWidth = featureNames.count
+        if !encodedColumns.isEmpty {
+            var offsets = [Int](repeating: 0, count: width)
+            var o = 0
+            for s in 0..<width { offsets[s] = o; o += levels[s]?.count ?? 1 }
+            var expanded = [Float](repeating: 0, count: rows * finalWidth)
+            let isText = levels.map { $0 != nil }
+            let frozenMaps = levelMaps
+            matrix.withUnsafeBufferPointer { src in
+                expanded.withUnsafeMutableBufferPointer { dst in
+                    let sink = SendableBox(value: (src.baseAddress!, dst.baseAddress!))
+                    parallelFor(outputs.count, threads: threads) { i in
+                        let (from, to) = sink.value
+                        for r in firstRows[i]..<firstRows[i + 1] {
+                            let a = from + r * width, b = to + r * finalWidth
+                            for s in 0..<width {
+                                let v = a[s]
+                                if !isText[s] { b[offsets[s]] = v; continue }
+                                if v.isNaN {
+                                    for k in 0..<(levels[s]!.count) { b[offsets[s] + k] = .nan }
+                                } else {
+                                    b[offsets[s] + Int(frozenMaps[s][i][Int(v)])] = 1
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            matrix = expanded
+        }
+
+        // Missing cells.
+        var dropped = 0
+        let anyMissing = missing.contains { $0 > 0 }
+        if anyMissing && options.missing == .dropRows {
+            var drop: [Int] = []
+            for out in outputs { drop.append(contentsOf: out.rowsWithMissing) }
+            var kept = 0
+            var k = 0
+            matrix.withUnsafeMutableBufferPointer { m in
+                for r in 0..<rows {
+                    if k < drop.count && drop[k] == r { k += 1; continue }
+                    if kept != r {
+                        (m.baseAddress! + kept * finalWidth).update(from: m.baseAddress! + r * finalWidth, count: finalWidth)
+                        classes[kept] = classes[r]
+                    }
+                    kept += 1
+                }
+            }
+            dropped = rows - kept
+            if kept == 0 {
+                throw fail(.missingValue, "Every row of \(path) has a missing value, so dropping them leaves nothing.")
+            }
+            matrix.removeLast(dropped * finalWidth)
+            classes.removeLast(dropped)
+            if dropped * 4 > rows {
+                // Give back the capacity of the dropped rows.
+                matrix = matrix.withUnsafeBufferPointer { Array($0) }
+                classes = classes.withUnsafeBufferPointer { Array($0) }
+            }
+        } else if anyMissing && options.missing == .imputeMean {
+            let n = rows
+            var sums = [Double](repeating: 0, count: finalWidth)
+            var present = [Int](repeating: 0, count: finalWidth)
+            let columnsWithMissing = (0..<finalWidth).filter { missingPerFeature[$0] > 0 }
+            matrix.withUnsafeBufferPointer { m in
+                for r in 0..<n {
+                    let rowBase = r * finalWidth
+                    for c in columnsWithMissing {
+                        let v = m[rowBase + c]
+                        if !v.isNaN { sums[c] += Double(v); present[c] += 1 }
+                    }
+                }
+            }
+            var means = [Float](repeating: 0, count: finalWidth)
+            for c in columnsWithMissing {
+                if present[c] == 0 {
+                    var s = 0
+                    var o = 0
+                    for slot in 0..<width { let w = levels[slot]?.count ?? 1; if c < o + w { s = slot; break }; o += w }
+                    let column = sourceColumn(s)
+                    throw layout.error(.missingValue,
+                                       "\(layout.describe(column).capitalizedFirst) has no values at all, so there is no mean to impute.",
+                                       line: nil, column: column)
+                }
+                means[c] = Float(sums[c] / Double(present[c]))
+            }
+            matrix.withUnsafeMutableBufferPointer { m in
+                for r in 0..<n {
+                    let rowBase = r * finalWidth
+                    for c in columnsWithMissing where m[rowBase + c].isNaN { m[rowBase + c] = means[c] }
+                }
+            }
+        }
+
+        // Classes actually present (dropping rows can remove one).
+        var classCounts = [Int](repeating: 0, count: labels.count)
+        for c in classes { classCounts[Int(c)] += 1 }
+        if classCounts.contains(0) {
+            var remap = [Int32](repeating: -1, count: labels.count)
+            var kept: [String] = []
+            var keptCounts: [Int] = []
+            for (i, label) in labels.enumerated() where classCounts[i] > 0 {
+                remap[i] = Int32(kept.count)
+                kept.append(label)
+                keptCounts.append(classCounts[i])
+            }
+            for r in 0..<classes.count { classes[r] = remap[Int(classes[r])] }
+            labels = kept
+            classCounts = keptCounts
+        }
+        if labels.count < 2 {
+            let labelName = layout.names[layout.labelColumn]
+            var error = fail(.singleClass,
+                             "Every row of \(path) has the label '\(labels.first ?? "")' in column '\(labelName)'; classification needs at least two classes.")
+            error.field = labelName
+            error.column = layout.labelColumn + 1
+            throw error
+        }
+        var positiveClass: Int? = nil
+        if let wanted = options.positive {
+            guard let index = labels.firstIndex(of: wanted) else {
+                let shown = labels.prefix(20).joined(separator: ", ") + (labels.count > 20 ? ", …" : "")
+                throw fail(.unknownPositive, "The positive class '\(wanted)' is not among the labels present: \(shown).")
+            }
+            if labels.count != 2 {
+                throw fail(.invalidOption,
+                           "A positive class only applies to binary data, but \(path) has \(labels.count) classes.")
+            }
+            positiveClass = index
+        } else if labels.count == 2 {
+            positiveClass = classCounts[0] < classCounts[1] ? 0 : 1
+        }
+
+        let dataset = Dataset(featureNames: featureNames, features: matrix, classIndex: classes,
+                              classLabels: labels, positiveClass: positiveClass)
+        return LoadedTable(dataset: dataset, missingPerFeature: missingPerFeature, droppedRows: dropped,
+                           encodedColumns: encodedColumns)
+    }
+
+    /// Numeric order when every label is a number, otherwise lexicographic; ties broken by text.
+    func sortLabels(_ labels: [String]) -> [String] {
+        let values = labels.map { label -> Double? in
+            let (_, status) = FloatParser.parse(Array(label.utf8))
+            return status == .invalid ? nil : Double(label)
+        }
+        if values.allSatisfy({ $0 != nil }) {
+            return zip(labels, values).sorted { a, b in
+                a.1! != b.1! ? a.1! < b.1! : a.0 < b.0
+            }.map(\.0)
+        }
+        return labels.sorted()
+    }
+}
+
+extension String {
+    var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
+}

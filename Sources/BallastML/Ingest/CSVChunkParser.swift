@@ -1,0 +1,193 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Parsing one chunk of records straight into its rows of the float32 matrix.
+
+struct TextSighting { var line: Int; var value: String }
+
+final class ChunkOutput: @unchecked Sendable {
+    var error: DataError?
+    var missing: [Int] = []
+    var textCells: [Int] = []
+    var firstText: [TextSighting?] = []
+    var text: [ByteInterner?] = []
+    var labels = ByteInterner()
+    var rowsWithMissing: [Int] = []
+}
+
+struct Layout {
+    let delimiter: UInt8
+    let trimTab: Bool
+    let columns: Int
+    let labelColumn: Int
+    let width: Int
+    let missingIsError: Bool
+    let dropping: Bool
+    let names: [String]
+    let headerPresent: Bool
+    let path: String
+
+    func describe(_ column: Int) -> String { "column \(column + 1) ('\(names[column])')" }
+
+    func error(_ kind: DataError.Kind, _ message: String, line: Int?, column: Int?) -> DataError {
+        DataError(kind: kind, message: message, path: path, line: line, column: column.map { $0 + 1 },
+                  field: column.map { names[$0] })
+    }
+
+    func ragged(line: Int, fields: Int) -> DataError {
+        let reference = headerPresent ? "the header has" : "the first row has"
+        return DataError(kind: .raggedRow,
+                         message: "Line \(line) has \(fields) field\(fields == 1 ? "" : "s") but \(reference) \(columns).",
+                         path: path, line: line)
+    }
+
+    func unclosedQuote(line: Int, column: Int) -> DataError {
+        error(.raggedRow, "Line \(line), \(describe(column)) opens a quoted field that is never closed.",
+              line: line, column: column)
+    }
+
+    /// Parses records in [start, end) into rows starting at `firstRow`. The chunk must end with `\n`.
+    func parse(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, firstRow: Int, firstLine: Int,
+               matrix: UnsafeMutablePointer<Float>, classes: UnsafeMutablePointer<Int32>, into out: ChunkOutput) {
+        let delimiter = self.delimiter, trimTab = self.trimTab, columns = self.columns
+        let labelColumn = self.labelColumn, width = self.width
+        var missing = [Int](repeating: 0, count: width)
+        var textCells = [Int](repeating: 0, count: width)
+        var firstText = [TextSighting?](repeating: nil, count: width)
+        var text = [ByteInterner?](repeating: nil, count: width)
+        var labels = ByteInterner()
+        var rowsWithMissing: [Int] = []
+        var scratch: [UInt8] = []
+        scratch.reserveCapacity(256)
+        var lastLabel: [UInt8] = []
+        var lastLabelID: Int32 = -1
+        var p = start
+        var line = firstLine
+        var row = firstRow
+
+        func finish(_ error: DataError?) {
+            out.error = error
+            out.missing = missing
+            out.textCells = textCells
+            out.firstText = firstText
+            out.text = text
+            out.labels = labels
+            out.rowsWithMissing = rowsWithMissing
+        }
+
+        while p < end {
+            var b = p
+            while CSVLexer.isBlankByte(b[0], trimTab) { b += 1 }
+            if b[0] == CSVLexer.newline { p = b + 1; line += 1; continue }
+            let recordLine = line
+            let rowOut = matrix + row * width
+            var rowHasMissing = false
+            var f = p
+            var column = 0
+            while true {
+                var term: UnsafePointer<UInt8>
+                if column == labelColumn {
+                    let fieldLine = line
+                    guard let t = CSVLexer.lexField(f, end, delimiter, trimTab, &scratch, &line) else {
+                        return finish(unclosedQuote(line: fieldLine, column: column))
+                    }
+                    term = t
+                    if scratch != lastLabel || lastLabelID < 0 {
+                        if CSVLexer.classify(scratch) == .missing {
+                            return finish(error(.missingValue,
+                                                "Line \(fieldLine), \(describe(column)) has no label; every row needs one.",
+                                                line: fieldLine, column: column))
+                        }
+                        lastLabelID = labels.intern(scratch)
+                        lastLabel = scratch
+                    }
+                    classes[row] = lastLabelID
+                } else {
+                    let slot = column < labelColumn ? column : column - 1
+                    var q = f
+                    while q[0] == CSVLexer.space || (q[0] == CSVLexer.tab && trimTab) { q += 1 }
+                    let c = q[0]
+                    var done = false
+                    term = q
+                    if c &- 48 <= 9 || c == UInt8(ascii: "-") || c == UInt8(ascii: ".") || c == UInt8(ascii: "+") {
+                        var value: Float = 0
+                        let (e, status) = FloatParser.scan(q, &value)
+                        var t = e
+                        while t[0] == CSVLexer.space || (t[0] == CSVLexer.tab && trimTab) { t += 1 }
+                        if t[0] == CSVLexer.cr && t[1] == CSVLexer.newline { t += 1 }
+                        if status != .invalid && (t[0] == delimiter || t[0] == CSVLexer.newline) {
+                            if status == .overflow {
+                                let shown = String(decoding: UnsafeBufferPointer(start: q, count: e - q), as: UTF8.self)
+                                return finish(error(.nonFinite,
+                                                    "Line \(line), \(describe(column)) holds \(shown), which does not fit in a float32.",
+                                                    line: line, column: column))
+                            }
+                            rowOut[slot] = value
+                            term = t
+                            done = true
+                        }
+                    }
+                    if !done {
+                        let fieldLine = line
+                        guard let t = CSVLexer.lexField(f, end, delimiter, trimTab, &scratch, &line) else {
+                            return finish(unclosedQuote(line: fieldLine, column: column))
+                        }
+                        term = t
+                        switch CSVLexer.classify(scratch) {
+                        case .number(let v):
+                            rowOut[slot] = v
+                        case .missing:
+                            missing[slot] += 1
+                            rowOut[slot] = .nan
+                            rowHasMissing = true
+                            if missingIsError {
+                                return finish(error(.missingValue,
+                                                    "Line \(fieldLine), \(describe(column)) is missing a value; set missing to drop_rows or impute_mean to accept missing cells.",
+                                                    line: fieldLine, column: column))
+                            }
+                        case .nonFinite:
+                            let shown = String(decoding: scratch, as: UTF8.self)
+                            return finish(error(.nonFinite,
+                                                "Line \(fieldLine), \(describe(column)) holds \(shown), which is not a finite number.",
+                                                line: fieldLine, column: column))
+                        case .text:
+                            textCells[slot] += 1
+                            if firstText[slot] == nil {
+                                firstText[slot] = TextSighting(line: fieldLine, value: String(decoding: scratch, as: UTF8.self))
+                            }
+                            if text[slot] == nil { text[slot] = ByteInterner() }
+                            rowOut[slot] = Float(text[slot]!.intern(scratch))
+                        }
+                    }
+                }
+                if term >= end || term[0] == CSVLexer.newline {
+                    if column + 1 != columns { return finish(ragged(line: recordLine, fields: column + 1)) }
+                    p = term + 1
+                    line += 1
+                    break
+                }
+                if column + 1 == columns {
+                    // Too many fields: count the rest of the record for the message.
+                    var fields = columns
+                    var g = term + 1
+                    while true {
+                        fields += 1
+                        guard let t = CSVLexer.lexField(g, end, delimiter, trimTab, &scratch, &line),
+                              t < end, t[0] != CSVLexer.newline else { break }
+                        g = t + 1
+                    }
+                    return finish(ragged(line: recordLine, fields: fields))
+                }
+                f = term + 1
+                column += 1
+            }
+            if rowHasMissing && dropping { rowsWithMissing.append(row) }
+            row += 1
+        }
+        finish(nil)
+    }
+}

@@ -1,0 +1,286 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The whole load: binary check, header and delimiter detection, chunking, and the parallel parse.
+
+struct Reader {
+    let base: UnsafePointer<UInt8>
+    let count: Int
+    let path: String
+    let options: CSVOptions
+
+    func fail(_ kind: DataError.Kind, _ message: String, line: Int? = nil) -> DataError {
+        DataError(kind: kind, message: message, path: path, line: line)
+    }
+
+    func checkBinary(from start: Int) throws(DataError) {
+        let sampleEnd = min(count, start + 8192)
+        let sample = UnsafeBufferPointer(start: base + start, count: sampleEnd - start)
+        if memchr(sample.baseAddress!, 0, sample.count) != nil {
+            throw fail(.binary, "\(path) looks like a binary file: it contains NUL bytes near the start.")
+        }
+        var end = sample.count
+        if sampleEnd < count {
+            // The sample may cut a multi-byte character: drop an incomplete trailing sequence.
+            var i = end - 1
+            var back = 0
+            while i > 0 && back < 3 && sample[i] & 0xC0 == 0x80 { i -= 1; back += 1 }
+            end = i
+        }
+        if String(validating: UnsafeBufferPointer(rebasing: sample[0..<end]), as: UTF8.self) == nil {
+            throw fail(.binary, "\(path) looks like a binary file: it is not valid UTF-8 text.")
+        }
+    }
+
+    func run() throws(DataError) -> LoadedTable {
+        var start = 0
+        if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
+        if start < count { try checkBinary(from: start) }
+        let maxLine = options.maxLineBytes
+
+        // Skip leading blank lines.
+        var line = 1
+        var p = start
+        while p < count {
+            var q = p
+            while q < count && CSVLexer.isBlankByte(base[q], true) { q += 1 }
+            if q < count && base[q] == CSVLexer.newline { p = q + 1; line += 1; continue }
+            if q >= count { p = count }
+            break
+        }
+        if p >= count { throw fail(.empty, "\(path) is empty.") }
+
+        // Sample the first records for delimiter and header detection.
+        struct Record { var start: Int; var end: Int; var line: Int; var inner: Int }
+        var sample: [Record] = []
+        var q = p
+        var sampleLine = line
+        while q < count && sample.count < 50 && (sample.count < 2 || q - p < 1 << 18) {
+            var s = q
+            while s < count && CSVLexer.isBlankByte(base[s], true) { s += 1 }
+            if s < count && base[s] == CSVLexer.newline { q = s + 1; sampleLine += 1; continue }
+            if s >= count { break }
+            let (e, inner) = CSVLexer.recordEnd(base, q, count)
+            if e - q > maxLine {
+                throw fail(.lineTooLong, "Line \(sampleLine) is longer than the limit of \(maxLine) bytes (maxLineBytes).",
+                           line: sampleLine)
+            }
+            sample.append(Record(start: q, end: e, line: sampleLine, inner: inner))
+            sampleLine += inner + 1
+            q = e + 1
+        }
+        let delimiter = options.delimiter ?? detectDelimiter(sample.map { ($0.start, $0.end) })
+        let trimTab = delimiter != CSVLexer.tab
+
+        let first = sample[0]
+        let firstFields = CSVLexer.fields(base, first.start, first.end, delimiter, trimTab)
+            .map { String(decoding: $0, as: UTF8.self) }
+        let columns = firstFields.count
+
+        // Label column and header.
+        var headerPresent: Bool
+        switch options.header {
+        case .present: headerPresent = true
+        case .absent: headerPresent = false
+        case .auto:
+            if case .name = options.label {
+                headerPresent = true
+            } else {
+                let guess: Int
+                if case .index(let i) = options.label { guess = i } else { guess = columns - 1 }
+                headerPresent = firstFields.enumerated().contains { i, field in
+                    i != guess && CSVLexer.classify(Array(field.utf8)) == .text
+                }
+            }
+        }
+        let labelColumn: Int
+        switch options.label {
+        case .last:
+            labelColumn = columns - 1
+        case .index(let i):
+            guard i < columns else {
+                throw fail(.labelColumnMissing,
+                           "The label column index \(i) is out of range: \(path) has \(columns) column\(columns == 1 ? "" : "s") (indices 0 to \(columns - 1)).")
+            }
+            labelColumn = i
+        case .name(let name):
+            guard headerPresent else {
+                throw fail(.labelColumnMissing, "The label column '\(name)' cannot be found because \(path) has no header.")
+            }
+            guard let i = firstFields.firstIndex(of: name) else {
+                let shown = firstFields.prefix(20).joined(separator: ", ") + (columns > 20 ? ", …" : "")
+                var error = fail(.labelColumnMissing, "There is no column named '\(name)'; the header has: \(shown).",
+                                 line: first.line)
+                error.field = name
+                throw error
+            }
+            labelColumn = i
+        }
+
+        var names: [String] = []
+        var feature = 0
+        for i in 0..<columns {
+            if i == labelColumn {
+                names.append(headerPresent && !firstFields[i].isEmpty ? firstFields[i] : "label")
+            } else {
+                feature += 1
+                names.append(headerPresent && !firstFields[i].isEmpty ? firstFields[i] : "x\(feature)")
+            }
+        }
+        let layout = Layout(delimiter: delimiter, trimTab: trimTab, columns: columns, labelColumn: labelColumn,
+                            width: columns - 1, missingIsError: options.missing == .error,
+                            dropping: options.missing == .dropRows, names: names,
+                            headerPresent: headerPresent, path: path)
+
+        let dataStart = headerPresent ? min(first.end + 1, count) : first.start
+        let dataLine = headerPresent ? first.line + first.inner + 1 : first.line
+        return try load(layout: layout, dataStart: dataStart, dataLine: dataLine)
+    }
+
+    func detectDelimiter(_ records: [(Int, Int)]) -> UInt8 {
+        let candidates: [UInt8] = [UInt8(ascii: ","), CSVLexer.tab, UInt8(ascii: ";"), UInt8(ascii: "|")]
+        var counts = [[Int]](repeating: [], count: candidates.count)
+        for (s, e) in records {
+            var perCandidate = [Int](repeating: 0, count: candidates.count)
+            var inQuote = false
+            for i in s..<e {
+                let c = base[i]
+                if c == CSVLexer.quote { inQuote.toggle(); continue }
+                if inQuote { continue }
+                for k in 0..<candidates.count where candidates[k] == c { perCandidate[k] += 1 }
+            }
+            for k in 0..<candidates.count { counts[k].append(perCandidate[k]) }
+        }
+        var best: (score: (Int, Int, Int), index: Int)? = nil
+        for k in 0..<candidates.count {
+            let c = counts[k]
+            guard let firstCount = c.first, firstCount > 0 else { continue }
+            let agreeing = c.filter { $0 == firstCount }.count
+            let consistent = agreeing == c.count ? 1 : 0
+            let score = (consistent, consistent == 1 ? firstCount : agreeing, firstCount)
+            if best == nil || score > best!.score { best = (score, k) }
+        }
+        return candidates[best?.index ?? 0]
+    }
+
+    func load(layout: Layout, dataStart: Int, dataLine: Int) throws(DataError) -> LoadedTable {
+        let threads = options.threads == 0 ? coreCount() : options.threads
+        let dataLength = count - dataStart
+        let data = base + dataStart
+        let dataEnd = base + count
+        let hasQuotes = dataLength > 0 && memchr(data, Int32(CSVLexer.quote), dataLength) != nil
+
+        // 1. Chunk boundaries at record starts.
+        var chunkCount = threads <= 1 ? 1 : max(1, min(dataLength / (1 << 16), threads * 4))
+        var bounds = [Int](repeating: 0, count: chunkCount + 1)
+        for i in 0...chunkCount { bounds[i] = dataStart + Int((Int64(dataLength) * Int64(i)) / Int64(chunkCount)) }
+        // The parser needs every chunk to end with a newline; when the file does not, the last chunk is
+        // copied with one added. Cut a small final chunk so that copy stays small.
+        let endsWithNewline = base[count - 1] == CSVLexer.newline
+        let smallTail = 1 << 16
+        if !endsWithNewline && bounds[chunkCount] - bounds[chunkCount - 1] > 2 * smallTail {
+            bounds.insert(count - smallTail, at: chunkCount)
+            chunkCount += 1
+        }
+        var quoteParity = [Bool](repeating: false, count: chunkCount + 1)
+        if hasQuotes && chunkCount > 1 {
+            var quoteCounts = [Int](repeating: 0, count: chunkCount)
+            let rawBounds = bounds
+            quoteCounts.withUnsafeMutableBufferPointer { countsOut in
+                let sink = SendableBox(value: countsOut)
+                parallelFor(chunkCount, threads: threads) { i in
+                    sink.value[i] = CSVLexer.countQuotes(base + rawBounds[i], base + rawBounds[i + 1])
+                }
+            }
+            var running = 0
+            for i in 0..<chunkCount { quoteParity[i] = running % 2 == 1; running += quoteCounts[i] }
+        }
+        for i in 1..<chunkCount {
+            let raw = bounds[i]
+            if bounds[i - 1] >= raw { bounds[i] = bounds[i - 1]; continue }
+            var inQuote = quoteParity[i]
+            var j = raw
+            if !hasQuotes {
+                j = CSVLexer.find(CSVLexer.newline, base + raw, dataEnd) - base
+            } else {
+                while j < count {
+                    let c = base[j]
+                    if c == CSVLexer.quote { inQuote.toggle() } else if c == CSVLexer.newline && !inQuote { break }
+                    j += 1
+                }
+            }
+            bounds[i] = min(j + 1, count)
+        }
+
+        // 2. Count records and physical lines per chunk.
+        var counts = [CSVLexer.Count](repeating: CSVLexer.Count(), count: chunkCount)
+        let countBounds = bounds
+        let maxLine = options.maxLineBytes
+        counts.withUnsafeMutableBufferPointer { out in
+            let sink = SendableBox(value: out)
+            parallelFor(chunkCount, threads: threads) { i in
+                sink.value[i] = CSVLexer.count(base + countBounds[i], base + countBounds[i + 1], quotes: hasQuotes,
+                                               trimTab: layout.trimTab, maxLine: maxLine)
+            }
+        }
+        var firstRows = [Int](repeating: 0, count: chunkCount + 1)
+        var firstLines = [Int](repeating: dataLine, count: chunkCount + 1)
+        for i in 0..<chunkCount {
+            if let local = counts[i].tooLongLine {
+                let at = firstLines[i] + local
+                throw DataError(kind: .lineTooLong,
+                                message: "Line \(at) is \(counts[i].tooLongBytes) bytes long, more than the limit of \(maxLine) bytes (maxLineBytes).",
+                                path: path, line: at)
+            }
+            firstRows[i + 1] = firstRows[i] + counts[i].records
+            firstLines[i + 1] = firstLines[i] + counts[i].newlines
+        }
+        let rows = firstRows[chunkCount]
+        if rows == 0 {
+            throw fail(.headerOnly, "\(path) has a header but no data rows.")
+        }
+
+        // 3. Parse every chunk into the matrix.
+        let width = layout.width
+        var matrix = [Float](unsafeUninitializedCapacity: rows * width) { _, n in n = rows * width }
+        var classes = [Int32](unsafeUninitializedCapacity: rows) { _, n in n = rows }
+        let outputs = (0..<chunkCount).map { _ in ChunkOutput() }
+        // The last non-empty chunk must end with a newline for the parser's sentinel; copy it if it does not.
+        var tailCopy: UnsafeMutablePointer<UInt8>? = nil
+        var tailChunk = -1
+        if !endsWithNewline {
+            tailChunk = (0..<chunkCount).last { bounds[$0] < bounds[$0 + 1] } ?? 0
+            let n = count - bounds[tailChunk]
+            let copy = UnsafeMutablePointer<UInt8>.allocate(capacity: n + 1)
+            copy.initialize(from: base + bounds[tailChunk], count: n)
+            copy[n] = CSVLexer.newline
+            tailCopy = copy
+        }
+        defer { tailCopy?.deallocate() }
+        let parseBounds = bounds
+        let tail = SendableBox(value: tailCopy)
+        matrix.withUnsafeMutableBufferPointer { m in
+            classes.withUnsafeMutableBufferPointer { c in
+                let sink = SendableBox(value: (m.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!, c.baseAddress!))
+                parallelFor(chunkCount, threads: threads) { i in
+                    var s = base + parseBounds[i]
+                    var e = base + parseBounds[i + 1]
+                    if i == tailChunk, let copy = tail.value {
+                        s = UnsafePointer(copy)
+                        e = UnsafePointer(copy) + (count - parseBounds[i] + 1)
+                    }
+                    layout.parse(start: s, end: e, firstRow: firstRows[i], firstLine: firstLines[i],
+                                 matrix: sink.value.0, classes: sink.value.1, into: outputs[i])
+                }
+            }
+        }
+        for out in outputs { if let error = out.error { throw error } }
+
+        return try assemble(layout: layout, rows: rows, matrix: &matrix, classes: &classes,
+                            outputs: outputs, firstRows: firstRows, threads: threads)
+    }
+}
