@@ -5,6 +5,7 @@
 SWIFT ?= swift
 PYTHON ?= python3
 PY_TEST_REQUIREMENTS := clients/python/requirements-test.txt
+CLI_TEST_REQUIREMENTS := clients/cli/requirements-test.txt
 BENCH_REQUIREMENTS := Benchmarks/requirements.txt
 
 .PHONY: all deps build release test test-swift test-python demo bench clean
@@ -23,7 +24,7 @@ release: deps
 
 ## Every test: the Swift packages' own, then each client's (they replay protocol/examples too).
 test: deps
-	@scripts/install-deps.sh $(PY_TEST_REQUIREMENTS)
+	@scripts/install-deps.sh $(PY_TEST_REQUIREMENTS) $(CLI_TEST_REQUIREMENTS)
 	$(SWIFT) build --build-tests
 	$(MAKE) test-swift test-python
 
@@ -32,10 +33,15 @@ test-swift:
 
 test-python:
 	cd clients/python && BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
+	cd clients/cli && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q tests
 
-## The main job on the embedded default: the synthetic fraud dataset and the seed's experiment.
+## The main job on the embedded default: the seed's experiment on the synthetic fraud dataset,
+## as a `ballast` script (examples/seed.bal) run against a private daemon that stops afterwards.
 demo: release
-	@examples/demo.sh $(CURDIR)/.build/release
+	@bin=$(CURDIR)/.build/release; dir=$$(mktemp -d); \
+	export BALLAST_CONNECTION_FILE=$$dir/ballastd.json BALLASTD=$$bin/ballastd; \
+	trap '"$$bin/ballast" stop >/dev/null 2>&1 || true; rm -rf "$$dir"' EXIT; \
+	"$$bin/ballast" run examples/seed.bal
 
 ## Benchmarks, each beside its peer measured in the same run. Not part of `make test`.
 bench: release

@@ -5,13 +5,104 @@ import BallastTransport
 import Foundation
 
 /// `ballast`: the command-line client. Finds the daemon (starting one if none runs) and talks
-/// to it. Exit status: 0 success, 1 the daemon answered with an error, 2 bad usage,
-/// 3 no daemon could be reached or started.
+/// to it: an interactive REPL with no arguments, scripts with `run FILE` or `-c`, the editor
+/// bridge with `--stdio`, single JSON-RPC calls with `call`. Exit status: 0 success, 1 the daemon
+/// answered with an error, 2 bad usage, 3 no daemon could be reached or started, 130 interrupted.
 struct Ballast: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ballast",
         abstract: "Talk to the Ballast daemon: imbalanced datasets, class weights, CE vs WCE training.",
-        subcommands: [Call.self, StatusCommand.self, Stop.self])
+        discussion: """
+        With no arguments, opens a REPL (line editing, history, Tab completion; 'help' lists the
+        commands). Standard input that is not a terminal is run as a script.
+          ballast -c "generate fraud as cards; split cards test=0.3 val=0.2; datasets"
+          ballast run examples/seed.bal
+          ballast --stdio            # newline-delimited JSON-RPC for editors (protocol/README.md)
+        """,
+        subcommands: [Call.self, RunScript.self, StatusCommand.self, Stop.self])
+
+    @OptionGroup var session: SessionFlags
+
+    @Option(name: [.customShort("c"), .customLong("command")], help: "Run these commands (separated by ';' or new lines) and exit.")
+    var commands: String?
+
+    @Flag(help: "Relay newline-delimited JSON-RPC between standard input/output and the daemon (the editor bridge).")
+    var stdio = false
+
+    func run() throws {
+        if stdio {
+            let info: ConnectionInfo
+            do { info = try DaemonLauncher.connect(connectionFile: session.connectionFile, spawn: !session.noSpawn) } catch {
+                printError("\(error)")
+                throw ExitCode(3)
+            }
+            throw ExitCode(StdioBridge.run(info: info))
+        }
+        let live = Session(options: session.options)
+        Interrupts.shared.install()
+        if let commands {
+            Interrupts.shared.onIdleInterrupt = { Foundation.exit(130) }
+            throw ExitCode(Runner.script(commands, source: "-c", session: live))
+        }
+        if isatty(STDIN_FILENO) == 1 {
+            throw ExitCode(REPL(session: live).run())
+        }
+        Interrupts.shared.onIdleInterrupt = { Foundation.exit(130) }
+        let input = FileHandle.standardInput.readDataToEndOfFile()
+        throw ExitCode(Runner.script(String(decoding: input, as: UTF8.self), source: "<stdin>", session: live))
+    }
+}
+
+/// The options of a command session (REPL, script, -c).
+struct SessionFlags: ParsableArguments {
+    @Flag(help: "Print each command's result as one JSON object per line (errors too, as {\"ok\": false, \"error\": …}).")
+    var json = false
+
+    @Flag(help: "In a script, report a failing command and go on with the next.")
+    var keepGoing = false
+
+    @Option(help: "The daemon's connection file (default: $BALLAST_CONNECTION_FILE or $XDG_RUNTIME_DIR/ballast/ballastd.json).")
+    var connectionFile: String?
+
+    @Flag(help: "Do not start a daemon when none is running.")
+    var noSpawn = false
+
+    @Option(help: "Seconds to wait for each reply (default: no limit; Ctrl-C cancels).")
+    var timeout: Double?
+
+    var options: SessionOptions {
+        var options = SessionOptions(json: json, keepGoing: keepGoing, connectionFile: connectionFile, noSpawn: noSpawn)
+        if let timeout { options.timeout = timeout }
+        return options
+    }
+}
+
+struct RunScript: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a script of REPL commands; stops at the first error (reported as FILE:LINE) unless --keep-going.",
+        discussion: "Example: ballast run examples/seed.bal")
+
+    @OptionGroup var session: SessionFlags
+
+    @Argument(help: "The script ('-' for standard input).")
+    var file: String
+
+    func run() throws {
+        let text: String
+        if file == "-" {
+            text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        } else {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                printError("Cannot read the script \(file).")
+                throw ExitCode(2)
+            }
+            text = String(decoding: data, as: UTF8.self)
+        }
+        Interrupts.shared.install()
+        Interrupts.shared.onIdleInterrupt = { Foundation.exit(130) }
+        throw ExitCode(Runner.script(text, source: file, session: Session(options: session.options)))
+    }
 }
 
 struct ConnectionOptions: ParsableArguments {

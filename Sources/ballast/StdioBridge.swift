@@ -1,0 +1,104 @@
+import BallastClient
+import BallastProtocol
+import BallastTransport
+import Foundation
+
+/// `ballast --stdio`: the editor bridge. Newline-delimited JSON-RPC on standard input and output,
+/// relayed to the daemon. The bridge signs what it sends and checks what it receives, renumbers
+/// request ids (the daemon refuses a payload it has seen, and editors restart their ids at 1),
+/// routes the control-only methods to the control socket, and forwards notifications such as
+/// `$/progress` as lines. It ends when standard input ends and every request has been answered.
+enum StdioBridge {
+    static let controlMethods: Set<String> = ["status", "run/cancel"]
+
+    static func run(info: ConnectionInfo) -> Int32 {
+        let client: Client
+        do { client = try Client(info) } catch {
+            Out.error("ballast: \(error)")
+            return 3
+        }
+        defer { client.close() }
+        var nextID = Int64.random(in: 1...(1 << 40))
+        var pending: [Int64: JSONValue] = [:]      // bridge id → the editor's id
+        var byEditorID: [JSONValue: Int64] = [:]   // the editor's id → bridge id (for $/cancelRequest)
+        var buffer: [UInt8] = []
+        var inputOpen = true
+
+        func emit(_ value: JSONValue) {
+            FileHandle.standardOutput.write(Data(JSONWriter.data(value) + [UInt8(ascii: "\n")]))
+        }
+
+        func relay(_ line: [UInt8]) {
+            guard !line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) else { return }
+            let value: JSONValue
+            do { value = try JSONParser.parse(line) } catch {
+                emit(Message.errorReply(id: nil, RPCError(code: ErrorCode.parseError, message: "The line is not valid JSON: \(error.reason).",
+                                                          data: ["line": 1, "column": .int(Int64(error.column))])))
+                return
+            }
+            guard case .object(var members) = value else {
+                emit(Message.errorReply(id: nil, .invalidRequest("Send one JSON-RPC object per line.")))
+                return
+            }
+            let method = members["method"]?.stringValue ?? ""
+            if let editorID = members["id"], method != "" {
+                let bridgeID = nextID
+                nextID += 1
+                pending[bridgeID] = editorID
+                byEditorID[editorID] = bridgeID
+                members["id"] = .int(bridgeID)
+            } else if method == CancelRequest.method, let editorID = members["params"]?["id"], let bridgeID = byEditorID[editorID] {
+                var params = members["params"]?.objectValue ?? [:]
+                params["id"] = .int(bridgeID)
+                members["params"] = .object(params)
+            }
+            do {
+                try client.sendRaw(JSONWriter.data(.object(members)), control: controlMethods.contains(method))
+            } catch {
+                if let editorID = members["id"].flatMap({ pending.removeValue(forKey: $0.intValue ?? -1) }) {
+                    emit(Message.errorReply(id: RequestID(editorID), RPCError(code: ErrorCode.internalError, message: "The bridge could not send: \(error)")))
+                }
+            }
+        }
+
+        func deliver(_ message: JSONValue) {
+            guard case .object(var members) = message else { return }
+            if let id = members["id"]?.intValue, members["method"] == nil {
+                guard let editorID = pending.removeValue(forKey: id) else { return }
+                byEditorID[editorID] = nil
+                members["id"] = editorID
+            }
+            emit(.object(members))
+        }
+
+        let flags = fcntl(STDIN_FILENO, F_GETFL)
+        _ = fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK)
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while inputOpen || !pending.isEmpty {
+            if inputOpen {
+                var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+                if poll(&fd, 1, 5) > 0 {
+                    let n = read(STDIN_FILENO, &chunk, chunk.count)
+                    if n > 0 {
+                        buffer += chunk[0..<n]
+                        while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                            relay(Array(buffer[..<newline]))
+                            buffer.removeSubrange(...newline)
+                        }
+                    } else if n == 0 || (errno != EAGAIN && errno != EINTR) {
+                        if !buffer.isEmpty { relay(buffer); buffer = [] }
+                        inputOpen = false
+                    }
+                }
+            }
+            do {
+                while let message = try client.receiveMessage(timeout: inputOpen ? 0.005 : 0.05) { deliver(message) }
+                while let message = try client.receiveMessage(timeout: 0.001, control: true) { deliver(message) }
+            } catch {
+                Out.error("ballast: \(error)")
+                return 3
+            }
+        }
+        return 0
+    }
+}

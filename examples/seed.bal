@@ -1,0 +1,35 @@
+# The seed's experiment as a ballast script: `make demo` runs it against a private daemon;
+# `ballast run examples/seed.bal` runs it against yours. One command per line, each one
+# protocol method (`help COMMAND` shows the mapping); `#` starts a comment.
+
+echo "== Ballast: the seed's fraud experiment, CE against WCE, on the synthetic fraud preset =="
+echo
+echo "-- generate: the shape of the credit-card fraud data (284,807 rows, 30 features, 492 positives)"
+generate fraud seed=7 as cards
+echo
+echo "-- split: stratified, 50% train / 20% validation / 30% test"
+split cards test=0.3 val=0.2 seed=0
+echo
+echo "-- weights: the seed's inverse class weights (they sum to 1) on the training split"
+weights cards.train scheme=inverse
+echo
+echo "-- train: logistic regression with plain cross-entropy (CE)"
+train cards.train val=cards.validation loss=ce as ce
+echo
+echo "-- train: the same with the seed's weighted cross-entropy (WCE, inverse weights)"
+train cards.train val=cards.validation weights=inverse as wce
+echo
+echo "-- compare: the seed's table, every arm trained on cards.train and scored on cards.test"
+compare cards.train test=cards.test val=cards.validation
+echo
+echo "-- sweep: the seed's weight w chosen by 5-fold cross-validation instead of trial and error"
+sweep cards.train param=w grid=0.5:0.99:8 folds=5
+echo
+echo "-- vs-seed: our CE and WCE beside the figures the seed reports"
+vs-seed
+echo
+echo "-- a small network (one hidden layer of 16, Adam, 12 epochs) with the swept weight, live"
+train cards.train val=cards.validation model=mlp hidden=16 epochs=12 w=0.7 as net
+echo
+echo "-- plot: its training loss and validation F1 (run/events) and its PR curve (model/evaluate)"
+plot net cards.test
