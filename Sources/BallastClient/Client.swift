@@ -174,13 +174,13 @@ public final class Client {
     /// Receives until a correctly signed, parseable message arrives or the deadline passes;
     /// anything unsigned or malformed is dropped.
     private func receive(on socket: Socket, until deadline: Date) throws(ClientError) -> JSONValue? {
-        let poller = Poller([.socket(socket)])
         while true {
             let remaining = deadline.timeIntervalSinceNow
             if remaining <= 0 { return nil }
             do {
-                guard try poller.poll(timeoutMilliseconds: Int(remaining * 1000) + 1)[0],
-                      let frames = try socket.receive(dontWait: true) else { continue }
+                // A blocking receive bounded by the time left: one call, no poll set to build.
+                try socket.setReceiveTimeout(milliseconds: Int32(min(remaining * 1000 + 1, Double(Int32.max))))
+                guard let frames = try socket.receive() else { continue }
                 guard frames.count == 2, signer.verify(signature: frames[0], payload: frames[1]),
                       let value = try? JSONParser.parse(frames[1]) else { continue }
                 return value
