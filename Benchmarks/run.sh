@@ -3,6 +3,7 @@
 #   1. ping round trip, Swift client vs a bare ZeroMQ echo (Benchmarks/Sources/ping-bench)
 #   2. ping round trip, Python client vs bare pyzmq (clients/python/bench/ping_bench.py, if present)
 #   3. CSV load throughput and memory, ballastd vs pandas and polars (Benchmarks/load_bench.py)
+#   4. WCE logistic regression training, ballastd vs scikit-learn and numpy's floor (Benchmarks/train_bench.py)
 # Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
 # Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
 set -uo pipefail
@@ -50,6 +51,9 @@ fi
 
 header "3. CSV load: ballastd dataset/load vs pandas and polars"
 "$PYTHON" "$HERE/load_bench.py" || failed+=("load_bench.py exited with $?")
+
+header "4. Training: ballastd model/train vs scikit-learn LogisticRegression and numpy's floor"
+"$PYTHON" "$HERE/train_bench.py" || failed+=("train_bench.py exited with $?")
 
 echo
 echo "Benchmarks finished in $((SECONDS - started)) s."
