@@ -146,3 +146,24 @@ final class TrainingTests: XCTestCase {
         XCTAssertEqual(try client.call(Ping.method)["pong"], true)
     }
 }
+
+/// Early stopping over the wire: the validation metric stops a long run and the best model is kept.
+final class EarlyStoppingTests: XCTestCase {
+    func testEarlyStoppingEndsALongRunAndNeedsValidationData() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        try client.prepareCards(rows: 40_000)
+        let result = try client.call("model/train", params: [
+            "dataset": "cards.train", "validation": "cards.validation", "model": ["type": "mlp", "hidden": [8]],
+            "optimizer": ["type": "adam", "epochs": 500, "lr": 0.05, "batch_size": 1024],
+            "early_stopping": ["metric": "pr_auc", "patience": 2],
+        ])
+        XCTAssertEqual(result["stop_reason"], "early_stopping")
+        XCTAssertLessThan(try XCTUnwrap(result["steps"]?.intValue), 500)
+        let missing = client.rpcError("model/train", ["dataset": "cards.train", "early_stopping": ["patience": 2]])
+        XCTAssertEqual(missing?.data?["field"], "early_stopping")
+        let unknown = client.rpcError("model/train", ["dataset": "cards.train", "validation": "cards.validation",
+                                                      "early_stopping": ["metric": "auc"]])
+        XCTAssertEqual(unknown?.data?["field"], "early_stopping.metric")
+    }
+}
