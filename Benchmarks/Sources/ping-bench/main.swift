@@ -218,6 +218,39 @@ final class EchoProcess {
     }
 }
 
+// MARK: Control ping under load
+
+/// Starts two long MLP trainings from a second client, times control-socket pings while both
+/// run, then cancels them. Shows whether bookkeeping stays responsive when every worker computes.
+func timeControlUnderTraining(_ info: ConnectionInfo, samples: inout [UInt64], count: Int) throws {
+    let trainer = try Client(info)
+    try trainer.initialize(name: "ping-bench-load", version: ProtocolVersion.serverVersion)
+    _ = try trainer.call("dataset/generate", params: ["preset": "fraud", "name": "load"])
+    for name in ["load-a", "load-b"] {
+        let params: JSONValue = ["dataset": "load", "name": .string(name), "model": ["type": "mlp", "hidden": [32]],
+                                 "optimizer": ["type": "adam", "epochs": 100_000]]
+        try trainer.sendRaw(JSONWriter.data(Message.request(id: .string(name + "-\(UInt32.random(in: 0...UInt32.max))"),
+                                                             method: "model/train", params: params).json))
+    }
+    let watcher = try Client(info)
+    var running = 0
+    let deadline = Date().addingTimeInterval(30)
+    while running < 2 && Date() < deadline {
+        running = try watcher.control("status")["in_flight"]?.arrayValue?.filter { $0["method"] == "model/train" }.count ?? 0
+    }
+    guard running == 2 else { throw BenchError("the two trainings did not start") }
+    for _ in 0..<count {
+        let start = nowNanoseconds()
+        _ = try watcher.control(Ping.method)
+        samples.append(nowNanoseconds() - start)
+    }
+    for name in ["load-a", "load-b"] { _ = try watcher.control("run/cancel", params: ["name": .string(name)]) }
+    var answered = 0
+    while answered < 2, try trainer.receiveMessage(timeout: 30) != nil { answered += 1 }
+    trainer.close()
+    watcher.close()
+}
+
 // MARK: Run
 
 let options = parseOptions()
@@ -235,6 +268,7 @@ var requestSamples: [UInt64] = []
 var controlSamples: [UInt64] = []
 var echoSamples: [UInt64] = []
 var localEchoSamples: [UInt64] = []
+var busySamples: [UInt64] = []
 requestSamples.reserveCapacity(options.count)
 controlSamples.reserveCapacity(options.count)
 echoSamples.reserveCapacity(options.count)
@@ -308,6 +342,9 @@ do {
         }
     }
 
+    // Under load: two trainings keep both job workers busy while the control socket is pinged.
+    try timeControlUnderTraining(info, samples: &busySamples, count: min(options.count, 3_000))
+
     for (socket, _) in [(dealer, 0), (localDealer, 1)] {
         try socket.send([Data("stop".utf8), Data()])
         _ = try socket.receive()
@@ -328,6 +365,7 @@ let request = Summary("ballast request socket (Client.call \"ping\")", requestSa
 let control = Summary("ballast control socket (Client.control \"ping\")", controlSamples)
 let echo = Summary("bare ZeroMQ echo, own process (the peer)", echoSamples)
 let localEcho = Summary("bare ZeroMQ echo, thread in this process", localEchoSamples)
+let busy = Summary("ballast control socket, two trainings running", busySamples)
 
 func fixed(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
@@ -335,10 +373,10 @@ func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
     return left ? text + padding : padding + text
 }
 
-let labelWidth = [request, control, echo, localEcho].map(\.label.count).max()!
+let labelWidth = [request, control, echo, localEcho, busy].map(\.label.count).max()!
 print("Ping round trip, \(options.count) each after \(options.warmup) warm-up, \(options.rounds) interleaved rounds; µs")
 print(pad("", labelWidth, left: true) + pad("p50", 9) + pad("p99", 9) + pad("mean", 9) + pad("p50/echo", 10))
-for row in [request, control, echo, localEcho] {
+for row in [request, control, echo, localEcho, busy] {
     print(pad(row.label, labelWidth, left: true) + pad(fixed(row.p50), 9) + pad(fixed(row.p99), 9)
           + pad(fixed(row.mean), 9) + pad(fixed(row.p50 / echo.p50, 2), 10))
 }
@@ -360,6 +398,7 @@ let json: [String: Any] = [
     "control_p50_us": rounded(control.p50), "control_p99_us": rounded(control.p99),
     "echo_p50_us": rounded(echo.p50), "echo_p99_us": rounded(echo.p99),
     "local_echo_p50_us": rounded(localEcho.p50), "local_echo_p99_us": rounded(localEcho.p99),
+    "control_under_training_p50_us": rounded(busy.p50), "control_under_training_p99_us": rounded(busy.p99),
     "request_vs_echo_p50": rounded(request.p50 / echo.p50, 3),
     "control_vs_echo_p50": rounded(control.p50 / echo.p50, 3),
     "daemon_exit_status": daemonStatus.map { Int($0) } ?? -1,
