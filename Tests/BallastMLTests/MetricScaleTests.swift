@@ -58,46 +58,27 @@ final class MetricScaleTests: XCTestCase {
         assertRelative(auc, wins / pairs, 1e-12, "AUC vs Mann–Whitney")
     }
 
-    func testThreeHundredThousandRowsPerEpoch() {
+    /// At the scale of a fraud split (300,000 rows), the pieces a training epoch uses agree with each
+    /// other. Their speed is measured by `make bench`, not asserted here.
+    func testThreeHundredThousandRowsAgree() {
         let (y, p) = fraudLike(300_000, seed: 11)
         let s = MetricTestData.column(p, 2, 1)
-        let clock = ContinuousClock()
-        var report: MetricReport?
-        var pr: [CurvePoint] = [], roc: [CurvePoint] = []
-        var best = 0.0
-        let rounds = 5
-        let elapsed = clock.measure {
-            for _ in 0..<rounds {
-                best = Thresholds.bestF1(classIndex: y, positiveProbability: s, positiveClass: 1)
-                report = Metrics.report(classIndex: y, probabilities: p, classCount: 2, classLabels: ["0", "1"],
-                                        positiveClass: 1, threshold: .value(best))
-                pr = Curves.downsample(Curves.precisionRecall(classIndex: y, positiveProbability: s, positiveClass: 1), maxPoints: 200)
-                roc = Curves.downsample(Curves.roc(classIndex: y, positiveProbability: s, positiveClass: 1), maxPoints: 200)
-            }
-        }
-        let perRound = elapsed / rounds
-        var full: [CurvePoint] = []
-        let parts = [
-            ("bestF1", clock.measure { _ = Thresholds.bestF1(classIndex: y, positiveProbability: s, positiveClass: 1) }),
-            ("report", clock.measure { _ = Metrics.report(classIndex: y, probabilities: p, classCount: 2, classLabels: ["0", "1"],
-                                                          positiveClass: 1, threshold: .standard) }),
-            ("pr curve", clock.measure { full = Curves.precisionRecall(classIndex: y, positiveProbability: s, positiveClass: 1) }),
-            ("downsample", clock.measure { _ = Curves.downsample(full, maxPoints: 200) }),
-        ]
-        print("metrics parts:", parts.map { "\($0.0) \($0.1)" }.joined(separator: ", "), "; curve points", full.count)
-        print("metrics, n = 300000 binary: bestF1 + report + 2 curves + downsample: \(perRound) per epoch")
-        XCTAssertLessThan(perRound, .seconds(2))
-        XCTAssertEqual(report?.threshold, best)
-        XCTAssertGreaterThan(report?.rocAUC ?? 0, 0.7)
+        let best = Thresholds.bestF1(classIndex: y, positiveProbability: s, positiveClass: 1)
+        let report = Metrics.report(classIndex: y, probabilities: p, classCount: 2, classLabels: ["0", "1"],
+                                    positiveClass: 1, threshold: .value(best))
+        let tuned = Metrics.report(classIndex: y, probabilities: p, classCount: 2, classLabels: ["0", "1"],
+                                   positiveClass: 1, threshold: .bestF1)
+        let pr = Curves.downsample(Curves.precisionRecall(classIndex: y, positiveProbability: s, positiveClass: 1), maxPoints: 200)
+        let roc = Curves.downsample(Curves.roc(classIndex: y, positiveProbability: s, positiveClass: 1), maxPoints: 200)
+        XCTAssertEqual(report.threshold, best)
+        XCTAssertEqual(tuned.positive?.f1, report.positive?.f1, "bestF1 in the report is the same search")
+        XCTAssertGreaterThan(report.rocAUC, 0.7)
         XCTAssertLessThanOrEqual(pr.count, 200)
         XCTAssertLessThanOrEqual(roc.count, 200)
 
         let three = MetricTestData.multiclass(n: 300_000)
-        let multiclass = clock.measure {
-            _ = Metrics.report(classIndex: three.classIndex, probabilities: three.probabilities, classCount: 3,
-                               classLabels: ["a", "b", "c"], positiveClass: nil, threshold: .standard)
-        }
-        print("metrics, n = 300000 three classes: report \(multiclass)")
-        XCTAssertLessThan(multiclass, .seconds(2))
+        let multiclass = Metrics.report(classIndex: three.classIndex, probabilities: three.probabilities, classCount: 3,
+                                        classLabels: ["a", "b", "c"], positiveClass: nil, threshold: .standard)
+        XCTAssertEqual(multiclass.confusion.joined().reduce(0, +), 300_000)
     }
 }

@@ -55,7 +55,6 @@ final class SklearnParityTests: XCTestCase {
         }
         let coefficientDifference = Self.maxRelativeDifference(coefficients, fixture.coefficients)
         let interceptDifference = Self.maxRelativeDifference(intercepts, fixture.intercepts)
-        print("parity \(name): max relative difference coefficients \(coefficientDifference), intercepts \(interceptDifference), iterations \(outcome.steps), J \(outcome.objective) vs sklearn \(fixture.objective)")
         XCTAssertLessThanOrEqual(coefficientDifference, Self.tolerance, name)
         XCTAssertLessThanOrEqual(interceptDifference, Self.tolerance, name)
         // Same optimum, so the same objective (ours evaluated on the float32-rounded model).

@@ -1,7 +1,7 @@
 """Checks the fraud preset against the behaviour of the real credit-card data.
 
 1. Export the Swift-generated preset (seeds 0, 1, 2) as raw float32 / int32:
-       mkdir -p /tmp/fraud && BALLAST_EXPORT=/tmp/fraud swift test --filter GeneratorExportTests
+       mkdir -p /tmp/fraud && BALLAST_EXPORT=/tmp/fraud swift test --filter ReferenceDataTests
 2. python3 fraud_preset_check.py /tmp/fraud
 
 For each seed: stratified 70/30 split, StandardScaler fitted on the training part, scikit-learn

@@ -2,7 +2,7 @@
 
 1. Export the datasets from Swift:
      mkdir -p /tmp/ballast-train
-     BALLAST_TRAIN_EXPORT=/tmp/ballast-train swift test --filter TrainingExportTests
+     BALLAST_TRAIN_EXPORT=/tmp/ballast-train swift test --filter ReferenceDataTests
 2. python3 Tests/BallastMLTests/Reference/sklearn_parity_reference.py /tmp/ballast-train \
        > Tests/BallastMLTests/SklearnParityFixtures.swift
 
