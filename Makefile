@@ -18,9 +18,11 @@ deps:
 build: deps
 	$(SWIFT) build --build-tests
 
+## Release binaries for this machine: BALLAST_NATIVE=1 compiles the numerics for its CPU (AVX2,
+## FMA where present), a quarter faster per training iteration; copy them only to alike CPUs.
 release: deps
-	$(SWIFT) build -c release --product ballastd
-	$(SWIFT) build -c release --product ballast
+	BALLAST_NATIVE=1 $(SWIFT) build -c release --product ballastd
+	BALLAST_NATIVE=1 $(SWIFT) build -c release --product ballast
 
 ## Every test: the Swift packages' own, then each client's (they replay protocol/examples too).
 test: deps

@@ -2,9 +2,15 @@
 // Ballast: a daemon for imbalanced classification, spoken to over signed JSON-RPC on ZeroMQ.
 // Layers (arrows point down only): executables -> BallastServer / BallastClient -> BallastTransport
 // -> ZeroMQ -> CZeroMQ; BallastProtocol and BallastML depend on nothing of ours.
+import Foundation
 import PackageDescription
 
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+/// `BALLAST_NATIVE=1` (set by `make release`) compiles the numerics for the CPU of the machine
+/// that builds them (AVX2, FMA, AVX-512 where present). Such a binary runs only on CPUs like it,
+/// so debug and test builds leave it off.
+let nativeCPU = ProcessInfo.processInfo.environment["BALLAST_NATIVE"] == "1" ? ["-target-cpu", "native"] : []
 
 let package = Package(
     name: "Ballast",
@@ -31,7 +37,7 @@ let package = Package(
                 dependencies: ["ZeroMQ", "CSodium", "BallastProtocol"], swiftSettings: strict),
         .target(name: "BallastML",
                 dependencies: [.product(name: "Numerics", package: "swift-numerics")],
-                swiftSettings: strict + [.unsafeFlags(["-Ounchecked"])]),
+                swiftSettings: strict + [.unsafeFlags(["-Ounchecked"] + nativeCPU)]),
         .target(name: "BallastServer",
                 dependencies: ["BallastTransport", "BallastProtocol", "BallastML"], swiftSettings: strict),
         .target(name: "BallastClient",
