@@ -61,13 +61,18 @@ struct TrainingJob {
             recorder.end(["stop_reason": "cancelled", "steps": .int(Int64(training.steps))])
             throw RPCError.cancelled(partial: .object(partial))
         }
-        let threshold = try resolvedThreshold(training.model)
-        var metrics = ["train": try Self.report(training.model, on: train, threshold: threshold)]
-        if let validation { metrics["validation"] = try Self.report(training.model, on: validation, threshold: threshold) }
+        // Each dataset is scored once; the threshold, the reports and the calibration share it.
+        let trainProbabilities = try training.model.probabilities(train)
+        let validationProbabilities = try validation.map { data throws(InvalidArgument) in try training.model.probabilities(data) }
+        let threshold = resolvedThreshold(training.model, validationProbabilities)
+        var metrics = ["train": Self.report(training.model, trainProbabilities, on: train, threshold: threshold)]
+        if let validation, let validationProbabilities {
+            metrics["validation"] = Self.report(training.model, validationProbabilities, on: validation, threshold: threshold)
+        }
         var calibration: CalibrationSummary?
         if let weights = plan.config.classWeights, Set(weights).count > 1 {
-            let scored = validation ?? train
-            calibration = Calibration.summary(classIndex: scored.classIndex, probabilities: try training.model.probabilities(scored),
+            let (scored, probabilities) = validation.flatMap { v in validationProbabilities.map { (v, $0) } } ?? (train, trainProbabilities)
+            calibration = Calibration.summary(classIndex: scored.classIndex, probabilities: probabilities,
                                               classCount: scored.classCount, classWeights: weights)
         }
         let seconds = Date().timeIntervalSince(started)
@@ -78,15 +83,19 @@ struct TrainingJob {
     }
 
     /// `best_f1` is tuned on the validation data; the other choices pass through.
-    private func resolvedThreshold(_ model: TrainedModel) throws -> Threshold {
-        guard case .bestF1 = plan.threshold, let validation, let positive = model.positiveClass else { return plan.threshold }
-        let probabilities = try model.probabilities(validation)
+    private func resolvedThreshold(_ model: TrainedModel, _ validationProbabilities: [Float]?) -> Threshold {
+        guard case .bestF1 = plan.threshold, let validation, let probabilities = validationProbabilities,
+              let positive = model.positiveClass else { return plan.threshold }
         let positiveColumn = stride(from: positive, to: probabilities.count, by: 2).map { probabilities[$0] }
         return .value(Thresholds.bestF1(classIndex: validation.classIndex, positiveProbability: positiveColumn, positiveClass: positive))
     }
 
     static func report(_ model: TrainedModel, on data: Dataset, threshold: Threshold) throws -> MetricReport {
-        Metrics.report(classIndex: data.classIndex, probabilities: try model.probabilities(data), classCount: data.classCount,
+        report(model, try model.probabilities(data), on: data, threshold: threshold)
+    }
+
+    static func report(_ model: TrainedModel, _ probabilities: [Float], on data: Dataset, threshold: Threshold) -> MetricReport {
+        Metrics.report(classIndex: data.classIndex, probabilities: probabilities, classCount: data.classCount,
                        classLabels: data.classLabels, positiveClass: model.positiveClass, threshold: threshold)
     }
 
