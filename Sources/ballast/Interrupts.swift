@@ -4,6 +4,8 @@ import BallastTransport
 import Foundation
 
 nonisolated(unsafe) private var interruptPipe: (read: Int32, write: Int32) = (-1, -1)
+/// How many SIGINTs have arrived (bumped in the handler; read by the line editor to tell Ctrl-C from Ctrl-D).
+nonisolated(unsafe) private var interruptCount = 0
 
 /// Ctrl-C while a request runs cancels that request, not the client: the signal handler only
 /// writes a byte to a pipe; a watcher thread reads it and sends `$/cancelRequest` with this
@@ -28,6 +30,7 @@ final class Interrupts: @unchecked Sendable {
         guard pipe(&fds) == 0 else { return }
         interruptPipe = (fds[0], fds[1])
         signal(SIGINT) { _ in
+            interruptCount &+= 1
             var byte: UInt8 = 1
             _ = write(interruptPipe.write, &byte, 1)
         }
@@ -35,6 +38,8 @@ final class Interrupts: @unchecked Sendable {
         thread.name = "ballast-interrupts"
         thread.start()
     }
+
+    static var count: Int { interruptCount }
 
     /// Marks a request as running (to be cancelled on Ctrl-C) for the duration of `body`.
     func running<T>(_ info: ConnectionInfo, session: String, id: RequestID, _ body: () throws -> T) rethrows -> T {

@@ -4,6 +4,8 @@ import Foundation
 /// What completes the word under the cursor: given the line up to the cursor and the word's
 /// start offset, the candidates for that word.
 /// nil means: complete file names (libedit's own completion).
+nonisolated(unsafe) private var pendingLine: String?
+nonisolated(unsafe) private var lineDone = false
 nonisolated(unsafe) private var completionSource: ((_ line: String, _ word: String) -> [String]?)?
 
 /// Line editing through libedit (BSD editline, readline-compatible API): emacs keys, history
@@ -55,17 +57,49 @@ final class LineEditor {
         return matches
     }
 
-    /// The next line, or nil at end of input (Ctrl-D).
-    func read(prompt: String) -> String? {
-        guard let raw = readline(prompt) else { return nil }
-        defer { free(raw) }
-        let line = String(cString: raw)
+    /// The next line, or nil at end of input (Ctrl-D). Ctrl-C drops the line being typed and
+    /// gives an empty one.
+    ///
+    /// Uses readline's callback interface under a `poll` of the terminal and of `wake` (written
+    /// on Ctrl-C): libedit's blocking `readline` retries its read after a signal, so a Ctrl-C
+    /// would only be seen at the next key.
+    func read(prompt: String, wake: Int32) -> String? {
+        pendingLine = nil
+        lineDone = false
+        drain(wake)
+        rl_callback_handler_install(prompt) { line in
+            pendingLine = line.map { String(cString: $0) }
+            free(line)
+            lineDone = true
+            rl_callback_handler_remove()
+        }
+        while !lineDone {
+            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, -1)
+            if ready < 0 && errno != EINTR { break }
+            if fds[1].revents & Int16(POLLIN) != 0 {
+                drain(wake)
+                rl_callback_handler_remove()
+                FileHandle.standardOutput.write(Data("^C\n".utf8))
+                return ""
+            }
+            if fds[0].revents & Int16(POLLIN | POLLHUP) != 0 { rl_callback_read_char() }
+        }
+        guard let line = pendingLine else { return nil }
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if !trimmed.isEmpty {
             add_history(line)
             if let historyPath { _ = write_history(historyPath) }
         }
         return line
+    }
+
+    private func drain(_ fd: Int32) {
+        let flags = fcntl(fd, F_GETFL)
+        _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+        var buffer = [UInt8](repeating: 0, count: 64)
+        while Foundation.read(fd, &buffer, buffer.count) > 0 {}
     }
 
     /// Where history lives: `$BALLAST_HISTORY`, else `$XDG_STATE_HOME/ballast/history`, else

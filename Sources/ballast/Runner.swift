@@ -20,7 +20,7 @@ enum Runner {
                 for (key, value) in (error.data?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
                     let shown: String
                     if let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) {
-                        shown = list.compactMap(\.stringValue).joined(separator: ", ")
+                        shown = list.isEmpty ? "(none)" : list.compactMap(\.stringValue).joined(separator: ", ")
                     } else {
                         shown = value.stringValue ?? JSONWriter.string(value)
                     }
@@ -91,9 +91,16 @@ final class REPL {
         editor = LineEditor(historyPath: LineEditor.defaultHistoryPath) { [session] line, word in
             REPL.complete(line: line, word: word, session: session)
         }
+        var wake: [Int32] = [0, 0]
+        _ = pipe(&wake)
+        let wakeWrite = wake[1]
+        Interrupts.shared.onIdleInterrupt = {
+            var byte: UInt8 = 1
+            _ = write(wakeWrite, &byte, 1)
+        }
         Out.line("Ballast \(ProtocolVersion.serverVersion): 'help' lists the commands, Tab completes, Ctrl-C cancels a training, Ctrl-D leaves.")
         while true {
-            guard let line = editor.read(prompt: "ballast> ") else {
+            guard let line = editor.read(prompt: "ballast> ", wake: wake[0]) else {
                 Out.line()
                 return 0
             }

@@ -13,13 +13,22 @@ struct Ballast: ParsableCommand {
         commandName: "ballast",
         abstract: "Talk to the Ballast daemon: imbalanced datasets, class weights, CE vs WCE training.",
         discussion: """
-        With no arguments, opens a REPL (line editing, history, Tab completion; 'help' lists the
-        commands). Standard input that is not a terminal is run as a script.
+        With no arguments, opens a REPL ('help' lists the commands); standard input that is not a terminal is run as a script.
+
+        Examples:
           ballast -c "generate fraud as cards; split cards test=0.3 val=0.2; datasets"
           ballast run examples/seed.bal
-          ballast --stdio            # newline-delimited JSON-RPC for editors (protocol/README.md)
+          ballast --stdio   # the editor bridge (protocol/README.md)
         """,
-        subcommands: [Call.self, RunScript.self, StatusCommand.self, Stop.self])
+        subcommands: [Interactive.self, Call.self, RunScript.self, StatusCommand.self, Stop.self],
+        defaultSubcommand: Interactive.self)
+}
+
+/// The default subcommand: the REPL, `-c`, piped standard input, or the `--stdio` bridge.
+struct Interactive: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repl",
+        abstract: "The REPL (the default): line editing, history, Tab completion; -c runs commands; --stdio is the editor bridge.")
 
     @OptionGroup var session: SessionFlags
 
