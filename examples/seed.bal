@@ -28,7 +28,7 @@ echo
 echo "-- vs-seed: our CE and WCE beside the figures the seed reports"
 vs-seed
 echo
-echo "-- a small network (one hidden layer of 16, Adam, 12 epochs) with the swept weight, live"
+echo "-- train: a small network (one hidden layer of 16, Adam, 12 epochs, WCE with w=0.7), with live progress"
 train cards.train val=cards.validation model=mlp hidden=16 epochs=12 w=0.7 as net
 echo
 echo "-- plot: its training loss and validation F1 (run/events) and its PR curve (model/evaluate)"

@@ -123,3 +123,16 @@ def test_help_and_errors_in_the_repl(env):
     child.expect("pong")
     child.expect_exact(PROMPT)
     assert leave(child) == 0
+
+
+def test_no_color_keeps_cursor_codes_out_of_the_progress(env):
+    env.run("-c", "generate fraud rows=40000 as cards")
+    env.vars["NO_COLOR"] = "1"
+    child = pexpect.spawn(env.ballast, ["-c", "train cards model=mlp hidden=4 epochs=4 as net"], env=env.vars,
+                          encoding="utf-8", dimensions=(50, 200), timeout=60)
+    child.expect(pexpect.EOF)
+    child.close()
+    output = child.before
+    assert child.exitstatus == 0, output
+    assert "step 1 of 4" in output and "\r" in output, "progress is still rewritten in place, with carriage returns"
+    assert "\x1b[" not in output

@@ -131,3 +131,17 @@ def test_help_describes_the_mapping(env):
 def test_no_daemon_exits_3(env):
     result = env.run("--no-spawn", "-c", "ping")
     assert result.returncode == 3
+
+
+def test_plot_draws_the_loss_and_pr_curves_in_braille(env):
+    result = env.run("-c", SETUP + "train cards.train val=cards.validation model=mlp hidden=4 epochs=4 as net; plot net")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "net: training loss by step" in out
+    assert "precision-recall curve on cards.test" in out, "DATASET defaults to the training set's .test"
+    braille = [c for c in out if 0x2801 <= ord(c) <= 0x28FF]
+    assert len(braille) > 20
+    result = env.run("--json", "-c", "plot net cards.test")
+    [plotted] = json_lines(result.stdout)
+    assert plotted["run"] is None and plotted["loss"] == [], "a new session does not know the model's run"
+    assert len(plotted["pr"]) > 2 and all(0 <= x <= 1 and 0 <= y <= 1 for x, y in plotted["pr"])
