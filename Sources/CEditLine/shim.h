@@ -13,6 +13,9 @@ typedef char **ballast_completion_fn(const char *text, int start, int end);
 
 static inline void ballast_rl_setup(const char *name, const char *word_breaks, ballast_completion_fn *complete) {
     rl_readline_name = strdup(name);
+    // The REPL owns SIGINT (Ctrl-C cancels the running request or clears the line); libedit's
+    // own handlers would restore the terminal and re-raise the signal to the process group.
+    rl_catch_signals = 0;
     rl_initialize();
     rl_completer_word_break_characters = strdup(word_breaks);
     rl_basic_word_break_characters = strdup(word_breaks);
