@@ -222,7 +222,7 @@ final class Session {
             let prefix = trainedOn.hasSuffix(".train") ? String(trainedOn.dropLast(6)) : trainedOn
             dataset = known.contains(prefix + ".test") ? prefix + ".test" : trainedOn
         }
-        let run = invocation.params["@run"]?.stringValue ?? modelRuns[model]
+        let run = invocation.params["@run"]?.stringValue ?? summary["model"]?["run"]?.stringValue ?? modelRuns[model]
         var loss: [(Double, Double)] = []
         var validationF1: [(Double, Double)] = []
         if let run {

@@ -79,8 +79,10 @@ public struct ModelSummary: Codable, Sendable, Equatable {
     public var trainedOn: String?
     public var loss: String?
     public var threshold: Double?
+    /// The run that trained the model, for `run/events` (absent for a model read from a file).
+    public var run: String?
     public init(name: String, type: String, classes: [String], positive: String?, features: Int,
-                trainedOn: String?, loss: String?, threshold: Double?) {
+                trainedOn: String?, loss: String?, threshold: Double?, run: String? = nil) {
         self.name = name
         self.type = type
         self.classes = classes
@@ -89,9 +91,10 @@ public struct ModelSummary: Codable, Sendable, Equatable {
         self.trainedOn = trainedOn
         self.loss = loss
         self.threshold = threshold
+        self.run = run
     }
     enum CodingKeys: String, CodingKey {
-        case name, type, classes, positive, features, loss, threshold
+        case name, type, classes, positive, features, loss, threshold, run
         case trainedOn = "trained_on"
     }
 }

@@ -65,7 +65,8 @@ extension Handlers {
                 throw RPCError(code: exists ? ErrorCode.invalidData : ErrorCode.notFound,
                                message: exists ? "Cannot read \(path)." : "No file at \(path).", data: ["path": .string(path)])
             }
-            let entry = try ModelFile.decode(Array(data), path: path)
+            var entry = try ModelFile.decode(Array(data), path: path)
+            entry.run = nil  // the run that trained it belonged to another daemon, or is gone
             if let name = params.dataset {
                 try Self.checkFeatures(entry.model, try workspace.dataset(name), field: "dataset", classes: false)
             }

@@ -31,7 +31,7 @@ extension Handlers {
                                   cancellation: context.cancellation)
             let outcome = try job.run()
             try models.store(name, Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
-                                                loss: plan.lossName, threshold: outcome.threshold))
+                                                loss: plan.lossName, threshold: outcome.threshold, run: recorder.id))
             return ModelTrain.Result(model: name, run: recorder.id, steps: outcome.training.steps,
                                      stopReason: outcome.training.stopReason.rawValue, seconds: outcome.seconds,
                                      objective: outcome.training.objective, threshold: outcome.threshold,

@@ -14,9 +14,11 @@ public final class Models: Sendable {
         public var loss: String
         /// The threshold on P(positive) chosen at training (`best_f1` resolves to a number).
         public var threshold: Double?
+        /// The run that trained it, whose records `run/events` still holds (nil for a loaded model).
+        public var run: String?
 
         enum CodingKeys: String, CodingKey {
-            case model, config, loss, threshold
+            case model, config, loss, threshold, run
             case trainedOn = "trained_on"
         }
     }
@@ -56,7 +58,7 @@ public final class Models: Sendable {
         ModelSummary(name: name, type: entry.model.kind.wireName, classes: entry.model.classLabels,
                      positive: entry.model.positiveClass.map { entry.model.classLabels[$0] },
                      features: entry.model.featureNames.count, trainedOn: entry.trainedOn, loss: entry.loss,
-                     threshold: entry.threshold)
+                     threshold: entry.threshold, run: entry.run)
     }
 }
 
