@@ -143,5 +143,7 @@ def test_plot_draws_the_loss_and_pr_curves_in_braille(env):
     assert len(braille) > 20
     result = env.run("--json", "-c", "plot net cards.test")
     [plotted] = json_lines(result.stdout)
-    assert plotted["run"] and len(plotted["loss"]) == 4, "a new session finds the model's run through model/describe"
+    # Reports are coalesced to five a second, but the first and the last step are always there.
+    assert plotted["run"] and len(plotted["loss"]) >= 2 and plotted["loss"][-1][0] == 4, \
+        "a new session finds the model's run through model/describe"
     assert len(plotted["pr"]) > 2 and all(0 <= x <= 1 and 0 <= y <= 1 for x, y in plotted["pr"])
