@@ -69,7 +69,7 @@ public enum DaemonLauncher {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--connection-file", connectionFile]
         let log = logPath(for: connectionFile)
-        FileManager.default.createFile(atPath: log, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: log, contents: nil, attributes: [.posixPermissions: 0o600])
         process.standardOutput = FileHandle(forWritingAtPath: log)
         process.standardError = FileHandle(forWritingAtPath: log)
         process.standardInput = FileHandle.nullDevice

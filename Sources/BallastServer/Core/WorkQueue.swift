@@ -44,7 +44,7 @@ public final class WorkQueue: @unchecked Sendable {
         closed = true
         condition.broadcast()
         while (!pending.isEmpty || running > 0) && Date() < deadline {
-            condition.wait(until: min(deadline, Date().addingTimeInterval(0.05)))
+            _ = condition.wait(until: min(deadline, Date().addingTimeInterval(0.05)))
         }
         let idle = pending.isEmpty && running == 0
         condition.unlock()
