@@ -35,6 +35,9 @@ final class SignerTests: XCTestCase {
         XCTAssertFalse(signer.verify(signature: Array(signer.signature(of: payload).uppercased().utf8), payload: payload),
                        "uppercase hex is not the canonical form")
         XCTAssertFalse(signer.verify(signature: [UInt8](), payload: payload))
+        var notHex = good
+        notHex[5] = UInt8(ascii: "g")
+        XCTAssertFalse(signer.verify(signature: notHex, payload: payload), "a non-hex digit fails even where it would decode")
         XCTAssertFalse(MessageSigner(key: "other").verify(signature: good, payload: payload))
     }
 

@@ -29,10 +29,7 @@ extension JSONValue: Codable {
 extension JSONValue {
     /// The JSON form of any `Encodable` (a method's `Result`, for instance).
     public init(encoding value: some Encodable) throws {
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .throw
-        let bytes = try encoder.encode(value)
-        self = try JSONParser.parse(bytes)
+        self = try JSONValueEncoder().encode(value)
     }
 
     /// Decodes this value as `T`, turning Foundation's decoding errors into an `RPCError` of

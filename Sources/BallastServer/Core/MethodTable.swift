@@ -30,7 +30,14 @@ public struct MethodTable: Sendable {
     ) {
         precondition(entries[M.method] == nil, "\(M.method) registered twice")
         entries[M.method] = Entry(lane: lane) { params, context in
-            let typed = try M.Params.decodeChecked(from: params)
+            // Methods without params (ping, status, …) skip the decoder once the fields are checked.
+            let typed: M.Params
+            if let none = NoParams() as? M.Params {
+                try M.Params.checkFields(params)
+                typed = none
+            } else {
+                typed = try M.Params.decodeChecked(from: params)
+            }
             return try JSONValue(encoding: body(typed, context))
         }
     }
