@@ -32,8 +32,7 @@ extension KnownFields {
             let field = path.isEmpty ? key : "\(path).\(key)"
             guard fieldNames.contains(key) else {
                 let known = fieldNames.isEmpty ? (path.isEmpty ? "it takes no params" : "it takes no fields") : "known fields: \(fieldNames.joined(separator: ", "))"
-                let hint = fieldNames.min { editDistance($0, key) < editDistance($1, key) }
-                    .flatMap { editDistance($0, key) <= 2 ? " Did you mean '\($0)'?" : nil } ?? ""
+                let hint = Suggestion.closest(to: key, among: fieldNames).map { " Did you mean '\($0)'?" } ?? ""
                 let scope = path.isEmpty ? "" : " in '\(path)'"
                 throw RPCError.invalidParams("Unknown field '\(key)'\(scope) (\(known)).\(hint)", field: field)
             }
@@ -66,18 +65,4 @@ extension KnownFields where Self: Decodable {
         try checkFields(params)
         return try params.decode(as: Self.self)
     }
-}
-
-/// Levenshtein distance, for "did you mean" hints on short names.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var previous = Array(0...b.count)
-    for (i, ca) in a.enumerated() {
-        var current = [i + 1] + Array(repeating: 0, count: b.count)
-        for (j, cb) in b.enumerated() {
-            current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (ca == cb ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

@@ -1,0 +1,264 @@
+import BallastProtocol
+import Foundation
+
+/// The command table: every command, its method, positionals and options, with help and examples.
+extension Grammar {
+    static let datasetName = NameKind.dataset
+    static let choices = (
+        presets: ["fraud", "mild_imbalance", "balanced", "multiclass"],
+        models: ["logistic", "softmax", "mlp"],
+        losses: ["ce", "wce", "focal"],
+        schemes: ["inverse", "balanced", "inverse_sqrt", "effective_number", "binary", "custom", "cost"],
+        optimizers: ["lbfgs", "adam", "sgd"],
+        metrics: ["f1", "pr_auc", "roc_auc", "recall", "precision", "mcc", "balanced_accuracy"],
+        arms: ["ce", "wce_inverse", "wce_balanced", "focal", "over", "under", "smote", "ce_best_f1"]
+    )
+
+    static let modelOptions: [OptionSpec] = [
+        OptionSpec(key: "model", target: ["model", "type"], kind: .text, names: .choice(choices.models), help: "model.type: logistic, softmax or mlp"),
+        OptionSpec(key: "hidden", target: ["model", "hidden"], kind: .integers, help: "model.hidden: MLP layer sizes, e.g. 64,32"),
+        OptionSpec(key: "optimizer", target: ["optimizer", "type"], kind: .text, names: .choice(choices.optimizers),
+               help: "optimizer.type: lbfgs, adam or sgd (implied: lbfgs by max_iter/tol, adam by lr/epochs/batch_size)"),
+        OptionSpec(key: "lr", target: ["optimizer", "lr"], kind: .number, help: "optimizer.lr"),
+        OptionSpec(key: "epochs", target: ["optimizer", "epochs"], kind: .integer, help: "optimizer.epochs"),
+        OptionSpec(key: "batch_size", target: ["optimizer", "batch_size"], kind: .integer, help: "optimizer.batch_size"),
+        OptionSpec(key: "momentum", target: ["optimizer", "momentum"], kind: .number, help: "optimizer.momentum (sgd)"),
+        OptionSpec(key: "max_iter", target: ["optimizer", "max_iter"], kind: .integer, help: "optimizer.max_iter (lbfgs)"),
+        OptionSpec(key: "tol", target: ["optimizer", "tol"], kind: .number, help: "optimizer.tol (lbfgs)"),
+        OptionSpec(key: "l2", target: ["l2"], kind: .number, help: "l2: L2 penalty (default 1/Σ weights, scikit-learn's C = 1)"),
+        OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed"),
+    ]
+
+    /// An optimizer given only by its settings gets the type those settings belong to.
+    @Sendable static func inferOptimizer(_ params: inout [String: JSONValue]) {
+        guard case .object(var optimizer)? = params["optimizer"], optimizer["type"] == nil else { return }
+        if optimizer["max_iter"] != nil || optimizer["tol"] != nil || optimizer["memory"] != nil {
+            optimizer["type"] = "lbfgs"
+        } else if optimizer["momentum"] != nil {
+            optimizer["type"] = "sgd"
+        } else {
+            optimizer["type"] = "adam"
+        }
+        params["optimizer"] = .object(optimizer)
+    }
+
+    static let all: [CommandSpec] = [
+        CommandSpec(name: "generate", method: "dataset/generate",
+                    positionals: [Positional(metavar: "PRESET", target: ["preset"], kind: .text, names: .choice(choices.presets), optional: true)],
+                    options: [
+                        OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed (default 0)"),
+                        OptionSpec(key: "rows", target: ["rows"], kind: .integer, help: "rows"),
+                        OptionSpec(key: "features", target: ["features"], kind: .integer, help: "features"),
+                        OptionSpec(key: "informative", target: ["informative"], kind: .integer, help: "informative"),
+                        OptionSpec(key: "positive_rate", target: ["positive_rate"], kind: .number, help: "positive_rate (binary)"),
+                        OptionSpec(key: "class_weights", target: ["class_weights"], kind: .grid, help: "class_weights: proportions, e.g. 0.7,0.2,0.1"),
+                        OptionSpec(key: "separation", target: ["separation"], kind: .number, help: "separation"),
+                        OptionSpec(key: "noise", target: ["noise"], kind: .number, help: "noise"),
+                    ],
+                    asTarget: ["name"],
+                    summary: "Make a synthetic dataset from a preset (fraud, mild_imbalance, balanced, multiclass).",
+                    examples: ["generate fraud as cards", "generate fraud seed=7 as cards", "generate rows=5000 positive_rate=0.02 as toy"]),
+        CommandSpec(name: "load", method: "dataset/load",
+                    positionals: [Positional(metavar: "PATH", target: ["path"], kind: .path, names: .file)],
+                    options: [
+                        OptionSpec(key: "label", target: ["label"], kind: .json, help: "label: column name or 0-based index (default the last column)"),
+                        OptionSpec(key: "positive", target: ["positive"], kind: .text, help: "positive: the rare class's label"),
+                        OptionSpec(key: "header", target: ["header"], kind: .text, names: .choice(["auto", "present", "absent"]), help: "header: auto, present or absent"),
+                        OptionSpec(key: "delimiter", target: ["delimiter"], kind: .text, names: .choice(["auto", ",", ";", "|", "tab"]), help: "delimiter"),
+                        OptionSpec(key: "missing", target: ["missing"], kind: .text, names: .choice(["error", "drop_rows", "impute_mean"]), help: "missing"),
+                        OptionSpec(key: "max_levels", target: ["max_levels"], kind: .integer, help: "max_levels (one-hot text columns)"),
+                    ],
+                    asTarget: ["name"],
+                    summary: "Load a CSV or TSV file into the daemon (a relative PATH is taken from your working directory).",
+                    examples: ["load data/creditcard.csv label=Class as cards", "load ~/data.tsv delimiter=tab"]),
+        CommandSpec(name: "split", method: "dataset/split",
+                    positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
+                    options: [
+                        OptionSpec(key: "test", target: ["test"], kind: .number, help: "test: fraction held out for testing (default 0.3)"),
+                        OptionSpec(key: "val", target: ["validation"], kind: .number, help: "validation: fraction for validation (default 0)"),
+                        OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed"),
+                        OptionSpec(key: "prefix", target: ["prefix"], kind: .text, help: "prefix of the parts' names (default the dataset's)"),
+                    ],
+                    summary: "Stratified split into DATASET.train, DATASET.validation, DATASET.test.",
+                    examples: ["split cards test=0.3 val=0.2", "split cards test=0.25 seed=3"]),
+        CommandSpec(name: "kfold", method: "dataset/kfold",
+                    positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
+                    options: [
+                        OptionSpec(key: "folds", target: ["folds"], kind: .integer, help: "folds (default 5)"),
+                        OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed"),
+                        OptionSpec(key: "materialize", target: ["materialize"], kind: .bool, help: "materialize: make the fold datasets"),
+                    ],
+                    summary: "Stratified k-fold assignment of a dataset's rows.",
+                    examples: ["kfold cards.train folds=5"]),
+        CommandSpec(name: "standardize", method: "dataset/standardize",
+                    positionals: [Positional(metavar: "FIT", target: ["fit"], kind: .text, names: .dataset)],
+                    options: [
+                        OptionSpec(key: "apply", target: ["apply"], kind: .words, names: .dataset, help: "apply: datasets to transform, a,b,… (default FIT)"),
+                        OptionSpec(key: "suffix", target: ["suffix"], kind: .text, help: "suffix (default .std)"),
+                        OptionSpec(key: "in_place", target: ["in_place"], kind: .bool, help: "in_place"),
+                    ],
+                    summary: "Standardize features with FIT's mean and deviation.",
+                    examples: ["standardize cards.train apply=cards.train,cards.test"]),
+        CommandSpec(name: "resample", method: "dataset/resample",
+                    positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset),
+                                  Positional(metavar: "METHOD", target: ["method"], kind: .text, names: .choice(["over", "under", "smote"]))],
+                    options: [
+                        OptionSpec(key: "ratio", target: ["ratio"], kind: .number, help: "ratio: minority over majority afterwards (default 1)"),
+                        OptionSpec(key: "k", target: ["k"], kind: .integer, help: "k: SMOTE neighbours (default 5)"),
+                        OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed"),
+                    ],
+                    asTarget: ["name"],
+                    summary: "Over-sample, under-sample or SMOTE a training set (after splitting, never before).",
+                    examples: ["resample cards.train smote ratio=0.1 as cards.smote"]),
+        CommandSpec(name: "weights", method: "weights/compute",
+                    positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
+                    options: [
+                        OptionSpec(key: "scheme", target: ["scheme"], kind: .text, names: .choice(choices.schemes), help: "scheme (default inverse, the seed's)"),
+                        OptionSpec(key: "beta", target: ["beta"], kind: .number, help: "beta (effective_number)"),
+                        OptionSpec(key: "w", target: ["w"], kind: .number, help: "w: the positive class's weight (binary)"),
+                        OptionSpec(key: "weights", target: ["weights"], kind: .json, help: "weights: {label: weight} (custom)"),
+                        OptionSpec(key: "cost", target: ["cost"], kind: .json, help: "cost: K×K matrix (cost)"),
+                    ],
+                    summary: "Class weights of a dataset under a scheme.",
+                    examples: ["weights cards.train scheme=inverse", "weights cards.train scheme=effective_number beta=0.999"]),
+        CommandSpec(name: "train", method: "model/train",
+                    positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
+                    options: [
+                        OptionSpec(key: "val", target: ["validation"], kind: .text, names: .dataset, help: "validation: dataset scored every step (and for threshold=best_f1)"),
+                        OptionSpec(key: "loss", target: ["loss", "type"], kind: .text, names: .choice(choices.losses), help: "loss.type: ce, wce or focal (implied wce by weights=/w=)"),
+                        OptionSpec(key: "weights", target: ["loss", "weights", "scheme"], kind: .text, names: .choice(choices.schemes), help: "loss.weights.scheme"),
+                        OptionSpec(key: "w", target: ["loss", "weights", "w"], kind: .number, help: "loss.weights.w (implies scheme binary)"),
+                        OptionSpec(key: "beta", target: ["loss", "weights", "beta"], kind: .number, help: "loss.weights.beta (implies scheme effective_number)"),
+                        OptionSpec(key: "gamma", target: ["loss", "gamma"], kind: .number, help: "loss.gamma (focal)"),
+                        OptionSpec(key: "alpha", target: ["loss", "alpha"], kind: .number, help: "loss.alpha (focal)"),
+                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(["standard", "best_f1"]), help: "threshold: standard, a number or best_f1"),
+                        OptionSpec(key: "reduction", target: ["reduction"], kind: .text, names: .choice(["mean", "sum"]), help: "reduction"),
+                        OptionSpec(key: "patience", target: ["early_stopping", "patience"], kind: .integer, help: "early_stopping.patience"),
+                        OptionSpec(key: "stop_metric", target: ["early_stopping", "metric"], kind: .text, names: .choice(choices.metrics), help: "early_stopping.metric"),
+                        OptionSpec(key: "min_delta", target: ["early_stopping", "min_delta"], kind: .number, help: "early_stopping.min_delta"),
+                    ] + modelOptions,
+                    asTarget: ["name"],
+                    summary: "Train a model; shows live progress. Ctrl-C cancels the training.",
+                    examples: ["train cards.train val=cards.validation loss=ce as ce",
+                               "train cards.train val=cards.validation weights=inverse as wce",
+                               "train cards.train val=cards.validation model=mlp hidden=32 epochs=20 as net"],
+                    notes: "weights=, w= or beta= without loss= mean loss=wce; w= alone means weights=binary, beta= alone weights=effective_number.",
+                    finish: { params in
+                        if case .object(var loss)? = params["loss"] {
+                            if case .object(var weights)? = loss["weights"], weights["scheme"] == nil {
+                                weights["scheme"] = weights["w"] != nil ? "binary" : "effective_number"
+                                loss["weights"] = .object(weights)
+                            }
+                            if loss["type"] == nil { loss["type"] = loss["weights"] != nil ? "wce" : "focal" }
+                            params["loss"] = .object(loss)
+                        }
+                        Grammar.inferOptimizer(&params)
+                    }),
+        CommandSpec(name: "evaluate", method: "model/evaluate",
+                    positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model),
+                                  Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
+                    options: [
+                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(["standard", "best_f1"]), help: "threshold"),
+                        OptionSpec(key: "val", target: ["validation"], kind: .text, names: .dataset, help: "validation: where best_f1 is tuned"),
+                        OptionSpec(key: "prior_correction", target: ["prior_correction"], kind: .bool, help: "prior_correction"),
+                        OptionSpec(key: "curves", target: ["curves"], kind: .bool, help: "curves: include PR and ROC points (default true)"),
+                    ],
+                    summary: "Metrics of a model on a dataset.",
+                    examples: ["evaluate wce cards.test", "evaluate ce cards.test threshold=best_f1 val=cards.validation"]),
+        CommandSpec(name: "predict", method: "model/predict",
+                    positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model),
+                                  Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset, optional: true)],
+                    options: [
+                        OptionSpec(key: "rows", target: ["rows"], kind: .json, help: "rows: [[x, …], …] instead of a dataset"),
+                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(["standard", "best_f1"]), help: "threshold"),
+                    ],
+                    summary: "Probabilities and labels for a dataset's rows (or rows=[[…]]).",
+                    examples: ["predict wce cards.test", "predict wce rows=[[0.1,0.2,0.3]]"]),
+        CommandSpec(name: "save", method: "model/save",
+                    positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model),
+                                  Positional(metavar: "PATH", target: ["path"], kind: .path, names: .file)],
+                    summary: "Write a model to a JSON file.",
+                    examples: ["save wce wce.json"]),
+        CommandSpec(name: "load-model", method: "model/load",
+                    positionals: [Positional(metavar: "PATH", target: ["path"], kind: .path, names: .file)],
+                    options: [OptionSpec(key: "dataset", target: ["dataset"], kind: .text, names: .dataset, help: "dataset: check the features match")],
+                    asTarget: ["name"],
+                    summary: "Read a model written by save.",
+                    examples: ["load-model wce.json as wce2"]),
+        CommandSpec(name: "datasets", method: "dataset/list", summary: "The datasets the daemon holds.", examples: ["datasets"]),
+        CommandSpec(name: "models", method: "model/list", summary: "The models the daemon holds.", examples: ["models"]),
+        CommandSpec(name: "describe", method: "dataset/describe",
+                    positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
+                    summary: "A dataset's summary and per-feature statistics.", examples: ["describe cards"]),
+        CommandSpec(name: "describe-model", method: "model/describe",
+                    positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model)],
+                    summary: "A model's summary, parameters and training configuration.", examples: ["describe-model wce"]),
+        CommandSpec(name: "drop", method: "dataset/drop",
+                    positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
+                    summary: "Forget a dataset.", examples: ["drop cards.smote"]),
+        CommandSpec(name: "drop-model", method: "model/drop",
+                    positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model)],
+                    summary: "Forget a model.", examples: ["drop-model net"]),
+        CommandSpec(name: "compare", method: "experiment/compare",
+                    positionals: [Positional(metavar: "TRAIN", target: ["train"], kind: .text, names: .dataset)],
+                    options: [
+                        OptionSpec(key: "test", target: ["test"], kind: .text, names: .dataset, help: "test: where the arms are scored"),
+                        OptionSpec(key: "val", target: ["validation"], kind: .text, names: .dataset, help: "validation: needed by the ce_best_f1 arm"),
+                        OptionSpec(key: "arms", target: ["arms"], kind: .words, names: .choice(choices.arms), help: "arms: a,b,… of \(choices.arms.joined(separator: ", "))"),
+                    ] + modelOptions,
+                    summary: "The seed's experiment: one model per arm (CE, WCE, focal, resampling, moved threshold), one table.",
+                    examples: ["compare cards.train test=cards.test val=cards.validation", "compare cards.train test=cards.test arms=ce,wce_inverse"],
+                    finish: { Grammar.inferOptimizer(&$0) }),
+        CommandSpec(name: "sweep", method: "experiment/sweep",
+                    positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
+                    options: [
+                        OptionSpec(key: "param", target: ["param"], kind: .text, names: .choice(["w", "beta", "gamma"]), help: "param: w, beta or gamma"),
+                        OptionSpec(key: "grid", target: ["grid"], kind: .grid, help: "grid: from:to:count (evenly spaced, ends included) or a,b,…"),
+                        OptionSpec(key: "folds", target: ["folds"], kind: .integer, help: "folds (default 5)"),
+                        OptionSpec(key: "metric", target: ["metric"], kind: .text, names: .choice(choices.metrics), help: "metric (default f1)"),
+                    ] + modelOptions,
+                    summary: "Cross-validated search of one loss parameter (the seed's weight w, by k-fold).",
+                    examples: ["sweep cards.train param=w grid=0.5:0.99:10", "sweep cards.train param=w grid=0.5,0.7,0.9 folds=3"],
+                    finish: { Grammar.inferOptimizer(&$0) }),
+        CommandSpec(name: "events", method: "run/events",
+                    positionals: [Positional(metavar: "RUN", target: ["run"], kind: .text, names: .run)],
+                    options: [OptionSpec(key: "since", target: ["since_seq"], kind: .integer, help: "since_seq")],
+                    summary: "The records of a run (training or experiment).", examples: ["events r1"]),
+        CommandSpec(name: "cancel", method: "run/cancel", control: true,
+                    positionals: [Positional(metavar: "RUN|MODEL", target: ["run"], kind: .text, names: .run)],
+                    summary: "Cancel a run started elsewhere: r<N> is a run id, another word the model name it will make.",
+                    examples: ["cancel r4", "cancel net"],
+                    notes: "A training started in this REPL is cancelled with Ctrl-C.",
+                    finish: { params in
+                        if let run = params["run"]?.stringValue, !Grammar.isRunID(run) {
+                            params["run"] = nil
+                            params["name"] = .string(run)
+                        }
+                    }),
+        CommandSpec(name: "status", method: "status", control: true, summary: "What the daemon is doing (control socket).", examples: ["status"]),
+        CommandSpec(name: "ping", method: "ping", summary: "Is the daemon there?", examples: ["ping"]),
+        CommandSpec(name: "call", method: nil,
+                    positionals: [Positional(metavar: "METHOD", target: [], kind: .text, names: .method),
+                                  Positional(metavar: "JSON", target: [], kind: .json, optional: true)],
+                    summary: "Send any method with params written as a JSON object; prints the result as JSON.",
+                    examples: ["call dataset/describe {\"dataset\": \"cards\"}", "call status"],
+                    notes: "status and run/cancel go to the control socket."),
+        CommandSpec(name: "plot", method: nil,
+                    positionals: [Positional(metavar: "MODEL", target: [], kind: .text, names: .model),
+                                  Positional(metavar: "DATASET", target: [], kind: .text, names: .dataset, optional: true)],
+                    options: [OptionSpec(key: "run", target: [], kind: .text, names: .run, help: "run: the training run (default: the one that made MODEL in this session)")],
+                    summary: "Terminal charts: MODEL's training loss (run/events) and its PR curve on DATASET (model/evaluate).",
+                    examples: ["plot wce cards.test"],
+                    notes: "DATASET defaults to <training set's prefix>.test when that exists."),
+        CommandSpec(name: "vs-seed", method: nil,
+                    summary: "The last compare's CE and WCE rows beside the seed paper's reported figures, and what differs.",
+                    examples: ["vs-seed"]),
+        CommandSpec(name: "echo", method: nil,
+                    positionals: [Positional(metavar: "TEXT…", target: [], kind: .text, optional: true)],
+                    summary: "Print a line (for scripts).", examples: ["echo \"-- the seed's experiment\""]),
+        CommandSpec(name: "help", method: nil,
+                    positionals: [Positional(metavar: "COMMAND", target: [], kind: .text, names: .command, optional: true)],
+                    summary: "This list, or one command's mapping onto its method.", examples: ["help", "help train"]),
+        CommandSpec(name: "exit", method: nil, summary: "Leave (Ctrl-D too). `quit` works as well.", examples: ["exit"]),
+    ]
+}
