@@ -18,6 +18,12 @@ final class ParamsDecodingTests: XCTestCase {
         XCTAssertTrue(refused?.message.contains("Did you mean 'client'?") ?? false)
     }
 
+    func testEveryRequestMayCarryAProgressTokenButNestedObjectsMayNot() throws {
+        XCTAssertNoThrow(try NoParams.decodeChecked(from: ["progress_token": "t"]))
+        XCTAssertNoThrow(try Initialize.Params.decodeChecked(from: ["progress_token": 3]))
+        XCTAssertThrowsError(try ModelTrain.Params.decodeChecked(from: ["dataset": "d", "model": ["type": "logistic", "progress_token": 1]]))
+    }
+
     func testMissingAndMistypedFieldsNameTheirPath() {
         XCTAssertEqual(error(["client": ["version": "1"]])?.data, ["field": "client.name"])
         XCTAssertEqual(error(["client": ["version": "1"]])?.message, "The field 'client.name' is required.")

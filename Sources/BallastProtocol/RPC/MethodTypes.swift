@@ -21,6 +21,9 @@ public protocol KnownFields {
     static var nestedFields: [String: any KnownFields.Type] { get }
 }
 
+/// The params field that asks for `$/progress` notifications, accepted by every request.
+public let progressTokenField = "progress_token"
+
 extension KnownFields {
     public static var nestedFields: [String: any KnownFields.Type] { [:] }
 
@@ -30,6 +33,8 @@ extension KnownFields {
         guard let members = value.objectValue else { return }
         for key in members.keys.sorted() {
             let field = path.isEmpty ? key : "\(path).\(key)"
+            // Any request may carry a progress token; methods that report progress use it.
+            if path.isEmpty && key == progressTokenField { continue }
             guard fieldNames.contains(key) else {
                 let known = fieldNames.isEmpty ? (path.isEmpty ? "it takes no params" : "it takes no fields") : "known fields: \(fieldNames.joined(separator: ", "))"
                 let hint = Suggestion.closest(to: key, among: fieldNames).map { " Did you mean '\($0)'?" } ?? ""
