@@ -16,6 +16,7 @@ public final class Server: Sendable {
     let workspace: Workspace
     let runs = Runs()
     let models = Models()
+    let computeShare = ComputeShare()
     private let state = Mutex(Running())
     private let finished = DispatchSemaphore(value: 0)
 

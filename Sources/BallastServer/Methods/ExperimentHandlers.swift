@@ -24,7 +24,9 @@ extension Handlers {
                 }
                 return arm
             }
-            let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
+            var base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
+            base.threads = server.computeShare.enter()
+            defer { server.computeShare.leave() }
             let recorder = server.runs.begin(method: ExperimentCompare.method, outputName: nil, context: context)
             recorder.begin(["title": .string("Comparing \(arms.count) arms on \(train.rowCount) rows"), "total": .int(Int64(arms.count))])
             let current = LastValue<String>()
@@ -64,7 +66,9 @@ extension Handlers {
             }
             let metric = params.metric ?? "f1"
             let folds = params.folds ?? 5
-            let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
+            var base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
+            base.threads = server.computeShare.enter()
+            defer { server.computeShare.leave() }
             let recorder = server.runs.begin(method: ExperimentSweep.method, outputName: nil, context: context)
             recorder.begin(["title": .string("Sweeping \(parameter.rawValue) over \(params.grid.count) values × \(folds) folds"),
                             "total": .int(Int64(params.grid.count * folds))])

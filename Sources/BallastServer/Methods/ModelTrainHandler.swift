@@ -19,11 +19,13 @@ extension Handlers {
                     "The validation dataset must have the training data's \(train.featureCount) features and classes \(train.classLabels.joined(separator: ", ")).",
                     field: "validation")
             }
-            let plan = try TrainingPlan(
+            var plan = try TrainingPlan(
                 .init(model: params.model, loss: params.loss, optimizer: params.optimizer, l2: params.l2, reduction: params.reduction,
                       seed: params.seed, earlyStopping: params.earlyStopping, threshold: params.threshold,
                       hasValidation: validation != nil),
                 data: train, handlers: self)
+            plan.config.threads = server.computeShare.enter()
+            defer { server.computeShare.leave() }
             let name = params.name ?? models.freeName()
             try Workspace.validate(name: name)
             let recorder = server.runs.begin(method: ModelTrain.method, outputName: name, context: context)
