@@ -10,7 +10,8 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 /// `BALLAST_NATIVE=1` (set by `make release`) compiles the numerics for the CPU of the machine
 /// that builds them (AVX2, FMA, AVX-512 where present). Such a binary runs only on CPUs like it,
 /// so debug and test builds leave it off.
-let nativeCPU = ProcessInfo.processInfo.environment["BALLAST_NATIVE"] == "1" ? ["-target-cpu", "native"] : []
+let native = ProcessInfo.processInfo.environment["BALLAST_NATIVE"] == "1"
+let nativeCPU = native ? ["-target-cpu", "native"] : []
 
 let package = Package(
     name: "Ballast",
@@ -35,8 +36,13 @@ let package = Package(
         .target(name: "BallastProtocol", swiftSettings: strict),
         .target(name: "BallastTransport",
                 dependencies: ["ZeroMQ", "CSodium", "BallastProtocol"], swiftSettings: strict),
+        // C for the loops whose libm calls should be vectorised (glibc's libmvec), even in debug builds.
+        .target(name: "CKernels",
+                cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"] + (native ? ["-march=native"] : [])),
+                            .unsafeFlags(["-fveclib=libmvec"], .when(platforms: [.linux]))],
+                linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux]))]),
         .target(name: "BallastML",
-                dependencies: [.product(name: "Numerics", package: "swift-numerics")],
+                dependencies: ["CKernels", .product(name: "Numerics", package: "swift-numerics")],
                 swiftSettings: strict + [.unsafeFlags(["-Ounchecked"] + nativeCPU)]),
         .target(name: "BallastServer",
                 dependencies: ["BallastTransport", "BallastProtocol", "BallastML"], swiftSettings: strict),

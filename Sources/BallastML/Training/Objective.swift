@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CKernels
 import Dispatch
 
 /// Which rows one evaluation covers: all of them in order, or a list of row numbers (a mini-batch).
@@ -117,7 +118,12 @@ struct Objective: @unchecked Sendable {
         var biasGradient = 0.0
         let block = 64
         let logits = UnsafeMutablePointer<Double>.allocate(capacity: block)
-        defer { logits.deallocate() }
+        // Cross-entropy goes through the C kernel (vectorised exp/log): signs, weights, scratch.
+        let signs = UnsafeMutablePointer<Double>.allocate(capacity: block)
+        let weights = UnsafeMutablePointer<Double>.allocate(capacity: block)
+        let terms = UnsafeMutablePointer<Double>.allocate(capacity: block)
+        let scaled = UnsafeMutablePointer<Double>.allocate(capacity: block)
+        defer { logits.deallocate(); signs.deallocate(); weights.deallocate(); terms.deallocate(); scaled.deallocate() }
         features.withUnsafeBufferPointer { x in
             classIndex.withUnsafeBufferPointer { y in
                 lossFactor.withUnsafeBufferPointer { factor in
@@ -129,16 +135,25 @@ struct Objective: @unchecked Sendable {
                             let row = rows.indices.map { $0[k] } ?? k
                             logits[k - start] = Kernels.dot(xs + row * d, w, d) + b
                         }
-                        for k in start..<end {
-                            let row = rows.indices.map { $0[k] } ?? k
-                            let c = Int(y[row])
-                            var s = factor[c]
-                            if let sw = sampleWeights { s *= sw[row] }
-                            let (l, dz) = focal
-                                ? Losses.sigmoidFocal(z: logits[k - start], positive: c == positive, gamma: gamma)
-                                : Losses.sigmoidCrossEntropy(z: logits[k - start], positive: c == positive)
-                            loss += s * l
-                            logits[k - start] = s * dz
+                        if focal {
+                            for k in start..<end {
+                                let row = rows.indices.map { $0[k] } ?? k
+                                let c = Int(y[row])
+                                var s = factor[c]
+                                if let sw = sampleWeights { s *= sw[row] }
+                                let (l, dz) = Losses.sigmoidFocal(z: logits[k - start], positive: c == positive, gamma: gamma)
+                                loss += s * l
+                                logits[k - start] = s * dz
+                            }
+                        } else {
+                            for k in start..<end {
+                                let row = rows.indices.map { $0[k] } ?? k
+                                let c = Int(y[row])
+                                signs[k - start] = c == positive ? 1 : -1
+                                weights[k - start] = factor[c] * (sampleWeights?[row] ?? 1)
+                            }
+                            loss += ballast_logistic_ce_block(logits, signs, weights, scaled, terms, Int32(end - start))
+                            logits.update(from: scaled, count: end - start)
                         }
                         if let gradient {
                             // Column groups of 4 summed over the block in registers, then added once.
