@@ -67,7 +67,7 @@ public enum Comparison {
             if arm == .ceBestF1, let validation {
                 let p = try outcome.model.probabilities(validation)
                 threshold = Thresholds.bestF1(classIndex: validation.classIndex,
-                                              positiveProbability: stride(from: positive, to: p.count, by: 2).map { p[$0] },
+                                              positiveProbability: Metrics.positiveColumn(p, positiveClass: positive),
                                               positiveClass: positive)
             }
             let report = Metrics.report(classIndex: test.classIndex, probabilities: try outcome.model.probabilities(test),

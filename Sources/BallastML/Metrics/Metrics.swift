@@ -1,6 +1,12 @@
 import RealModule
 
 public enum Metrics {
+    /// P(positive) for each row of binary probabilities (row-major n × 2, class-index order):
+    /// what thresholds and curves are computed on.
+    public static func positiveColumn(_ probabilities: [Float], positiveClass: Int) -> [Float] {
+        stride(from: positiveClass, to: probabilities.count, by: 2).map { probabilities[$0] }
+    }
+
     /// Lower clip for probabilities in log loss: float32 machine epsilon, as scikit-learn 1.9
     /// (`np.finfo(y_proba.dtype).eps`) uses for float32 input; the upper clip is 1 − ε.
     public static let logLossEpsilon = Double(Float.ulpOfOne)

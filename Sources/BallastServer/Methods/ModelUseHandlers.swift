@@ -18,7 +18,7 @@ extension Handlers {
                                         classLabels: data.classLabels, positiveClass: entry.model.positiveClass, threshold: threshold)
             var result = try JSONValue(encoding: report).objectValue ?? [:]
             if params.curves ?? true, let positive = entry.model.positiveClass, data.classCount == 2 {
-                let column = stride(from: positive, to: probabilities.count, by: 2).map { probabilities[$0] }
+                let column = Metrics.positiveColumn(probabilities, positiveClass: positive)
                 let pr = Curves.downsample(Curves.precisionRecall(classIndex: data.classIndex, positiveProbability: column,
                                                                   positiveClass: positive), maxPoints: 200)
                 let roc = Curves.downsample(Curves.roc(classIndex: data.classIndex, positiveProbability: column,
@@ -101,7 +101,7 @@ extension Handlers {
         let data = try workspace.dataset(validation, field: "validation")
         try Self.checkFeatures(entry.model, data, field: "validation")
         let probabilities = try entry.model.probabilities(data)
-        let column = stride(from: positive, to: probabilities.count, by: 2).map { probabilities[$0] }
+        let column = Metrics.positiveColumn(probabilities, positiveClass: positive)
         return .value(Thresholds.bestF1(classIndex: data.classIndex, positiveProbability: column, positiveClass: positive))
     }
 

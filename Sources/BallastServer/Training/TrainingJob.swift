@@ -86,7 +86,7 @@ struct TrainingJob {
     private func resolvedThreshold(_ model: TrainedModel, _ validationProbabilities: [Float]?) -> Threshold {
         guard case .bestF1 = plan.threshold, let validation, let probabilities = validationProbabilities,
               let positive = model.positiveClass else { return plan.threshold }
-        let positiveColumn = stride(from: positive, to: probabilities.count, by: 2).map { probabilities[$0] }
+        let positiveColumn = Metrics.positiveColumn(probabilities, positiveClass: positive)
         return .value(Thresholds.bestF1(classIndex: validation.classIndex, positiveProbability: positiveColumn, positiveClass: positive))
     }
 
