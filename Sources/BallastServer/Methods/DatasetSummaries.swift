@@ -14,6 +14,16 @@ extension DatasetSummary {
     }
 }
 
+extension Handlers {
+    /// A dataset scored beside the training data (validation, test) must have its features and
+    /// its classes, in the same order.
+    static func requireAlike(_ other: Dataset, _ train: Dataset, field: String) throws(RPCError) {
+        guard other.featureCount != train.featureCount || other.classLabels != train.classLabels else { return }
+        throw .invalidParams("'\(field)' must have the training data's \(train.featureCount) features and classes \(train.classLabels.joined(separator: ", ")).",
+                             field: field)
+    }
+}
+
 extension InvalidArgument: RPCErrorConvertible {
     /// The numerics name fields in Swift's spelling; the wire uses snake_case.
     public var rpcError: RPCError {

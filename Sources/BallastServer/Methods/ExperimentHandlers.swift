@@ -12,12 +12,8 @@ extension Handlers {
             let train = try workspace.dataset(params.train, field: "train")
             let test = try workspace.dataset(params.test, field: "test")
             let validation = try params.validation.map { name throws(RPCError) in try workspace.dataset(name, field: "validation") }
-            for (other, field) in [(test, "test"), (validation, "validation")] {
-                guard let other else { continue }
-                if other.featureCount != train.featureCount || other.classLabels != train.classLabels {
-                    throw RPCError.invalidParams("'\(field)' must have the training data's features and classes.", field: field)
-                }
-            }
+            try Self.requireAlike(test, train, field: "test")
+            if let validation { try Self.requireAlike(validation, train, field: "validation") }
             let arms = try (params.arms ?? ComparisonArm.allCases.map(\.rawValue)).map { name in
                 guard let arm = ComparisonArm(rawValue: name) else {
                     throw TrainingPlan.unknown("arm", "arms", name, known: ComparisonArm.allCases.map(\.rawValue))

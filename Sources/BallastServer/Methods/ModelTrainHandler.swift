@@ -14,11 +14,7 @@ extension Handlers {
             defer { release() }
             let train = try workspace.dataset(params.dataset)
             let validation = try params.validation.map { name throws(RPCError) in try workspace.dataset(name, field: "validation") }
-            if let validation, validation.featureCount != train.featureCount || validation.classLabels != train.classLabels {
-                throw RPCError.invalidParams(
-                    "The validation dataset must have the training data's \(train.featureCount) features and classes \(train.classLabels.joined(separator: ", ")).",
-                    field: "validation")
-            }
+            if let validation { try Self.requireAlike(validation, train, field: "validation") }
             var plan = try TrainingPlan(
                 .init(model: params.model, loss: params.loss, optimizer: params.optimizer, l2: params.l2, reduction: params.reduction,
                       seed: params.seed, earlyStopping: params.earlyStopping, threshold: params.threshold,
