@@ -70,14 +70,17 @@ public final class Client {
     /// `onNotification`; replies to other ids are ignored.
     public func call(_ method: String, params: JSONValue = [:], timeout: Double? = nil,
                      onNotification: (String, JSONValue) -> Void = { _, _ in }) throws(ClientError) -> JSONValue {
+        try exchange(method, params: params, on: request, timeout: timeout ?? defaultTimeout, onNotification: onNotification)
+    }
+
+    /// Sends a request on `socket` and waits for the reply with its id.
+    private func exchange(_ method: String, params: JSONValue, on socket: Socket, timeout: Double,
+                          onNotification: (String, JSONValue) -> Void) throws(ClientError) -> JSONValue {
         let id = RequestID.number(nextID)
         nextID += 1
-        try send(Message.request(id: id, method: method, params: params).json, on: request)
-        let deadline = Date().addingTimeInterval(timeout ?? defaultTimeout)
-        while true {
-            guard let message = try receive(on: request, until: deadline) else {
-                throw .timeout(method: method, seconds: timeout ?? defaultTimeout)
-            }
+        try send(Message.request(id: id, method: method, params: params).json, on: socket)
+        let deadline = Date().addingTimeInterval(timeout)
+        while let message = try receive(on: socket, until: deadline) {
             switch Message.classify(message) {
             case .success(.response(let replyID, let outcome)) where replyID == id:
                 switch outcome {
@@ -93,6 +96,7 @@ public final class Client {
                 continue
             }
         }
+        throw .timeout(method: method, seconds: timeout)
     }
 
     /// Sends a notification (no reply).
@@ -113,19 +117,7 @@ public final class Client {
     /// Sends a request on the control socket (`ping`, `status`, `shutdown`), which needs no
     /// `initialize` and answers even while the daemon's workers are busy.
     public func control(_ method: String, params: JSONValue = [:], timeout: Double = 5) throws(ClientError) -> JSONValue {
-        let socket = try controlConnection()
-        let id = RequestID.number(nextID)
-        nextID += 1
-        try send(Message.request(id: id, method: method, params: params).json, on: socket)
-        let deadline = Date().addingTimeInterval(timeout)
-        while let message = try receive(on: socket, until: deadline) {
-            guard case .success(.response(let replyID, let outcome)) = Message.classify(message), replyID == id else { continue }
-            switch outcome {
-            case .result(let value): return value
-            case .error(let error): throw .rpc(error)
-            }
-        }
-        throw .timeout(method: method, seconds: timeout)
+        try exchange(method, params: params, on: try controlConnection(), timeout: timeout) { _, _ in }
     }
 
     /// Sends a notification on the control socket (`$/cancelRequest` with a session).

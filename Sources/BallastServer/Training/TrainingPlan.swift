@@ -111,8 +111,8 @@ struct TrainingPlan: Sendable {
     }
 
     private static func optimizer(_ spec: OptimizerSpec?, model: ModelKind) throws -> OptimizerKind {
-        let linear = model != .mlp(hidden: []) && { if case .mlp = model { return false }; return true }()
-        let type = spec?.type ?? (linear ? "lbfgs" : "adam")
+        let defaultType = if case .mlp = model { "adam" } else { "lbfgs" }
+        let type = spec?.type ?? defaultType
         let applicable: [String: Set<String>] = [
             "lbfgs": ["tol", "max_iter", "memory"],
             "adam": ["lr", "epochs", "batch_size", "beta1", "beta2", "eps"],
