@@ -28,8 +28,8 @@ extension Handlers {
             let options = try csvOptions(params)
             // A numeric CSV needs at least two bytes of text per four-byte float, so twice the
             // file's size bounds the matrix: refuse before reading rather than after.
-            if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
-               workspace.bytesUsed + 2 * size > workspace.memoryBudget {
+            let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
+            if workspace.bytesUsed + 2 * size > workspace.memoryBudget {
                 throw RPCError(code: ErrorCode.resourceLimit,
                                message: "Loading \(path) (\(Workspace.megabytes(size)) of text) could need up to \(Workspace.megabytes(2 * size)), more than the \(Workspace.megabytes(workspace.memoryBudget - workspace.bytesUsed)) left of the memory budget; drop a dataset or raise --memory-budget.",
                                data: ["path": .string(path), "memory_budget": .int(Int64(workspace.memoryBudget))])
@@ -41,7 +41,6 @@ extension Handlers {
             let name = params.name ?? Self.defaultName(for: path)
             let replaced = try workspace.store(name, .init(dataset: table.dataset, origin: "loaded",
                                                            missingPerFeature: table.missingPerFeature))
-            let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
             context.progress(.end, ["message": .string("Loaded \(table.dataset.rowCount) rows")])
             return DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: table.dataset, replaced: replaced),
                                       droppedRows: table.droppedRows, encodedColumns: table.encodedColumns,
