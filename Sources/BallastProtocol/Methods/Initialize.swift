@@ -64,6 +64,7 @@ public enum Initialize: RequestMethod {
     }
 
     /// Everything the daemon knows how to do, so clients can complete names and check support.
+    /// Each vocabulary list is the matching `WireName` enum's `names`, never a list of its own.
     public struct Capabilities: Codable, Sendable, Equatable {
         public var methods: [String]
         public var controlMethods: [String]
@@ -73,23 +74,38 @@ public enum Initialize: RequestMethod {
         public var weightSchemes: [String]
         public var optimizers: [String]
         public var presets: [String]
+        public var metrics: [String]
+        public var arms: [String]
+        public var sweepParams: [String]
+        public var resampleMethods: [String]
+        public var reductions: [String]
+        public var missingPolicies: [String]
 
-        public init(methods: [String], controlMethods: [String], notifications: [String], models: [String],
-                    losses: [String], weightSchemes: [String], optimizers: [String], presets: [String]) {
+        /// The daemon's methods and notifications, with every vocabulary list from `Vocabulary/`.
+        public init(methods: [String], controlMethods: [String], notifications: [String]) {
             self.methods = methods
             self.controlMethods = controlMethods
             self.notifications = notifications
-            self.models = models
-            self.losses = losses
-            self.weightSchemes = weightSchemes
-            self.optimizers = optimizers
-            self.presets = presets
+            models = ModelName.names
+            losses = LossName.names
+            weightSchemes = WeightSchemeName.names
+            optimizers = OptimizerName.names
+            presets = PresetName.names
+            metrics = MetricName.names
+            arms = ArmName.names
+            sweepParams = SweepParamName.names
+            resampleMethods = ResampleMethodName.names
+            reductions = ReductionName.names
+            missingPolicies = MissingPolicyName.names
         }
 
         enum CodingKeys: String, CodingKey {
-            case methods, notifications, models, losses, optimizers, presets
+            case methods, notifications, models, losses, optimizers, presets, metrics, arms, reductions
             case controlMethods = "control_methods"
             case weightSchemes = "weight_schemes"
+            case sweepParams = "sweep_params"
+            case resampleMethods = "resample_methods"
+            case missingPolicies = "missing_policies"
         }
     }
 }

@@ -39,8 +39,6 @@ struct Handlers: Sendable {
     func capabilities() -> Initialize.Capabilities {
         Initialize.Capabilities(
             methods: requestTable().methodNames, controlMethods: controlTable().methodNames,
-            notifications: [Exit.method, CancelRequest.method, WorkProgress.method, Welcome.method, "run/event"],
-            models: TrainingPlan.models, losses: TrainingPlan.losses, weightSchemes: WeightScheme.names,
-            optimizers: TrainingPlan.optimizers, presets: SyntheticSpec.presets)
+            notifications: [Exit.method, CancelRequest.method, WorkProgress.method, Welcome.method, "run/event"])
     }
 }

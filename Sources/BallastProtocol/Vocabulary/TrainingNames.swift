@@ -1,0 +1,34 @@
+/// `model.type`.
+public enum ModelName: String, WireName {
+    case logistic, softmax, mlp
+    public static let kind = "model"
+}
+
+/// `loss.type`: cross-entropy, weighted cross-entropy (the seed's WCE), focal loss.
+public enum LossName: String, WireName {
+    case ce, wce, focal
+    public static let kind = "loss"
+}
+
+/// `optimizer.type`.
+public enum OptimizerName: String, WireName {
+    case lbfgs, adam, sgd
+    public static let kind = "optimizer"
+}
+
+/// `reduction`: how the weighted per-row losses are combined.
+public enum ReductionName: String, WireName {
+    case mean, sum
+    public static let kind = "reduction"
+}
+
+/// `stop_reason` of a training, in its result and its run's `end` record.
+public enum StopReasonName: String, WireName {
+    case converged
+    case maxIterations = "max_iterations"
+    case epochs
+    case earlyStopping = "early_stopping"
+    case cancelled
+    case failed
+    public static let kind = "stop reason"
+}
