@@ -88,7 +88,9 @@ public final class Server: Sendable {
                 self?.state.withLock { $0.requestLoop }?.send(frames, on: 1)
             })
         let authenticator = Authenticator(signer: signer, replayCapacity: config.replayCapacity)
-        let handlers = Handlers(server: self, lifecycle: lifecycle, authenticator: authenticator)
+        let handlers = Handlers(state: ServerState(
+            workspace: workspace, models: models, runs: runs, sessions: sessions, computeShare: computeShare,
+            lifecycle: lifecycle, authenticator: authenticator, started: started, log: log))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
                                     jobWorkers: config.jobWorkers, outlets: outlets, log: log)
