@@ -202,16 +202,16 @@ enum Render {
 
     /// The comparison arms as the seed's table names them.
     static func armLabel(_ arm: String) -> String {
-        switch arm {
-        case "ce": "CE"
-        case "wce_inverse": "WCE (inverse)"
-        case "wce_balanced": "WCE (balanced)"
-        case "focal": "Focal (γ 2, α 0.25)"
-        case "over": "CE + over-sampling"
-        case "under": "CE + under-sampling"
-        case "smote": "CE + SMOTE"
-        case "ce_best_f1": "CE, best-F1 threshold"
-        default: arm
+        guard let name = ArmName(rawValue: arm) else { return arm }
+        return switch name {
+        case .ce: "CE"
+        case .wceInverse: "WCE (inverse)"
+        case .wceBalanced: "WCE (balanced)"
+        case .focal: "Focal (γ 2, α 0.25)"
+        case .over: "CE + over-sampling"
+        case .under: "CE + under-sampling"
+        case .smote: "CE + SMOTE"
+        case .ceBestF1: "CE, best-F1 threshold"
         }
     }
 
