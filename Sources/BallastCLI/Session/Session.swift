@@ -77,7 +77,8 @@ public final class Session {
         }
     }
 
-    /// Sends one request; Ctrl-C meanwhile cancels it. Long methods get a progress token and a live display.
+    /// Sends one request, which `canceller` can cancel meanwhile (Ctrl-C in the terminal). Long
+    /// methods get a progress token and, on a terminal, a live display.
     func request(_ method: String, _ params: [String: JSONValue], control: Bool = false, progress: Bool = false) throws(Failure) -> JSONValue {
         let client = try connection()
         var params = params
