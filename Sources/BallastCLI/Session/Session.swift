@@ -32,8 +32,9 @@ public final class Session {
         self.canceller = canceller
     }
 
-    /// The methods whose requests go to the control socket when sent by name (`call`, the
-    /// editor bridge); `ping` answers on both, so it keeps to the request socket.
+    /// The methods that `call` and the editor bridge send on the control socket, which answers
+    /// while the request socket waits. Every other method, `ping` too, goes on the request
+    /// socket; `ballast stop` sends `shutdown` itself.
     public static let controlOnlyMethods: Set<String> = [Status.method, RunCancel.method]
 
     /// The methods that report `$/progress`, shown live on a terminal.
