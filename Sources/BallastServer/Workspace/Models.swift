@@ -6,7 +6,8 @@ import Synchronization
 /// Trained models by name, with what they were trained on and how, shared by all clients.
 public final class Models: Sendable {
     /// A model and the facts needed to evaluate it the way it was meant to be used.
-    public struct Entry: Sendable, Codable, Equatable {
+    /// On disk it is a model file (`ModelFile`).
+    public struct Entry: Sendable, Equatable {
         public var model: TrainedModel
         public var config: TrainingConfig
         public var trainedOn: String
@@ -16,11 +17,6 @@ public final class Models: Sendable {
         public var threshold: Double?
         /// The run that trained it, whose records `run/events` still holds (nil for a loaded model).
         public var run: String?
-
-        enum CodingKeys: String, CodingKey {
-            case model, config, loss, threshold, run
-            case trainedOn = "trained_on"
-        }
     }
 
     private let state = Mutex([String: Entry]())
@@ -63,11 +59,14 @@ public final class Models: Sendable {
 }
 
 extension ModelKind {
-    var wireName: String {
+    /// The wire name of the model's type: `mlp` for any hidden sizes.
+    var name: ModelName {
         switch self {
-        case .logistic: "logistic"
-        case .softmax: "softmax"
-        case .mlp: "mlp"
+        case .logistic: .logistic
+        case .softmax: .softmax
+        case .mlp: .mlp
         }
     }
+
+    var wireName: String { name.rawValue }
 }
