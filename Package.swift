@@ -73,6 +73,7 @@ let package = Package(
         .testTarget(name: "BallastMLTests", dependencies: ["BallastML"], exclude: ["Reference"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["BallastServer", "BallastClient", "BallastProtocol", "BallastTransport"],
+                    exclude: ["Fixtures"],
                     swiftSettings: strict),
     ]
 )
