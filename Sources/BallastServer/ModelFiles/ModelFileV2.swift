@@ -20,7 +20,10 @@ struct ModelFileV2: Codable {
     var format: String
     var version: Int
     var model: Network
-    var config: Config
+    /// How the model was trained, in the shapes `model/train` takes (the protocol's
+    /// `TrainingConfigSpec`, whose keys are written out there), with every default filled in and
+    /// the class weights worked out. Never the thread count: that is the daemon's, not the model's.
+    var config: TrainingConfigSpec
     var trainedOn: String
     /// The threshold on P(positive) chosen at training; absent for a softmax.
     var threshold: Double?
@@ -55,79 +58,6 @@ struct ModelFileV2: Codable {
 
         enum CodingKeys: String, CodingKey {
             case inputs, outputs, weights, bias
-        }
-    }
-
-    /// How the model was trained, in the shapes `model/train` takes, with every default filled
-    /// in and the class weights worked out. The loss's `type` is the loss's name (`ce`, `wce`,
-    /// `focal`). Never the thread count: that is the daemon's business, not the model's.
-    struct Config: Codable {
-        var model: ModelShape
-        var loss: Loss
-        var optimizer: Optimizer
-        var l2: Double
-        /// `mean` or `sum`.
-        var reduction: String
-        /// Seeds from 2⁶³ on are written as their 64-bit two's complement, as `model/describe` does.
-        var seed: Int64
-        var classWeights: [Double]?
-        var earlyStopping: EarlyStopping?
-
-        enum CodingKeys: String, CodingKey {
-            case model, loss, optimizer, l2, reduction, seed
-            case classWeights = "class_weights"
-            case earlyStopping = "early_stopping"
-        }
-    }
-
-    struct ModelShape: Codable {
-        var type: String
-        var hidden: [Int]?
-
-        enum CodingKeys: String, CodingKey {
-            case type, hidden
-        }
-    }
-
-    struct Loss: Codable {
-        var type: String
-        var gamma: Double?
-        var alpha: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case type, gamma, alpha
-        }
-    }
-
-    /// `lbfgs` has `tol`, `max_iter`, `memory`; `adam` has `lr`, `epochs`, `batch_size`, `beta1`,
-    /// `beta2`, `eps`; `sgd` has `lr`, `epochs`, `batch_size`, `momentum`.
-    struct Optimizer: Codable {
-        var type: String
-        var tol: Double?
-        var maxIter: Int?
-        var memory: Int?
-        var lr: Double?
-        var epochs: Int?
-        var batchSize: Int?
-        var momentum: Double?
-        var beta1: Double?
-        var beta2: Double?
-        var eps: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case type, tol, memory, lr, epochs, momentum, beta1, beta2, eps
-            case maxIter = "max_iter"
-            case batchSize = "batch_size"
-        }
-    }
-
-    struct EarlyStopping: Codable {
-        var patience: Int
-        var minDelta: Double
-
-        enum CodingKeys: String, CodingKey {
-            case patience
-            case minDelta = "min_delta"
         }
     }
 }

@@ -27,3 +27,50 @@ extension TrainingConfigSpec {
                   seed: config.seed, classWeights: config.classWeights, earlyStopping: earlyStopping)
     }
 }
+
+extension TrainingConfig {
+    /// The decode side of a config written by `TrainingConfigSpec.init(_:lossName:)`, as a model
+    /// file keeps it: every field the model and optimizer take must be there (no defaults, no
+    /// data to work class weights out from). `prefix` is where the config sits, for error paths.
+    init(exactly spec: TrainingConfigSpec, at prefix: String) throws(RPCError) {
+        func required<Value>(_ value: Value?, _ field: String, for owner: String) throws(RPCError) -> Value {
+            guard let value else { throw .invalidParams("The field '\(prefix)\(field)' is required for \(owner).", field: prefix + field) }
+            return value
+        }
+        let model: ModelKind = switch spec.model.type {
+        case .logistic: .logistic
+        case .softmax: .softmax
+        case .mlp: .mlp(hidden: try required(spec.model.hidden, "model.hidden", for: "an mlp"))
+        }
+        let loss: LossKind = switch spec.loss.type {
+        case .ce, .wce: .crossEntropy
+        case .focal: .focal(gamma: try required(spec.loss.gamma, "loss.gamma", for: "the focal loss"), alpha: spec.loss.alpha)
+        }
+        let o = spec.optimizer
+        let name = o.type.rawValue
+        let optimizer: OptimizerKind = switch o.type {
+        case .lbfgs:
+            .lbfgs(tolerance: try required(o.tol, "optimizer.tol", for: name),
+                   maxIterations: try required(o.maxIter, "optimizer.max_iter", for: name),
+                   memory: try required(o.memory, "optimizer.memory", for: name))
+        case .adam:
+            .adam(learningRate: try required(o.lr, "optimizer.lr", for: name),
+                  epochs: try required(o.epochs, "optimizer.epochs", for: name),
+                  batchSize: try required(o.batchSize, "optimizer.batch_size", for: name),
+                  beta1: try required(o.beta1, "optimizer.beta1", for: name),
+                  beta2: try required(o.beta2, "optimizer.beta2", for: name),
+                  epsilon: try required(o.eps, "optimizer.eps", for: name))
+        case .sgd:
+            .sgd(learningRate: try required(o.lr, "optimizer.lr", for: name),
+                 epochs: try required(o.epochs, "optimizer.epochs", for: name),
+                 batchSize: try required(o.batchSize, "optimizer.batch_size", for: name),
+                 momentum: try required(o.momentum, "optimizer.momentum", for: name))
+        }
+        let earlyStopping = try spec.earlyStopping.map { stopping throws(RPCError) in
+            EarlyStopping(patience: try required(stopping.patience, "early_stopping.patience", for: "early stopping"),
+                          minDelta: try required(stopping.minDelta, "early_stopping.min_delta", for: "early stopping"))
+        }
+        self.init(model: model, loss: loss, optimizer: optimizer, classWeights: spec.classWeights, l2: spec.l2,
+                  reduction: Reduction(spec.reduction), seed: spec.seed, earlyStopping: earlyStopping)
+    }
+}
