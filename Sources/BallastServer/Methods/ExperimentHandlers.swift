@@ -20,14 +20,14 @@ extension Handlers {
                 }
                 return arm
             }
-            var base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
-            base.threads = server.computeShare.enter()
-            defer { server.computeShare.leave() }
+            let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
+            let share = server.computeShare.enter()
+            defer { share.leave() }
             let recorder = server.runs.begin(method: ExperimentCompare.method, outputName: nil, context: context)
             recorder.begin(["title": .string("Comparing \(arms.count) arms on \(train.rowCount) rows"), "total": .int(Int64(arms.count))])
             let current = LastValue<String>()
             let outcome = try Comparison.run(
-                arms: arms, train: train, test: test, validation: validation, base: base, l2: params.l2,
+                arms: arms, train: train, test: test, validation: validation, base: base, l2: params.l2, threads: share.budget,
                 onArm: { index, arm in
                     current.value = arm.rawValue
                     recorder.report(["arm": .string(arm.rawValue), "index": .int(Int64(index + 1)), "total": .int(Int64(arms.count)),
@@ -62,14 +62,14 @@ extension Handlers {
             }
             let metric = params.metric ?? "f1"
             let folds = params.folds ?? 5
-            var base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
-            base.threads = server.computeShare.enter()
-            defer { server.computeShare.leave() }
+            let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
+            let share = server.computeShare.enter()
+            defer { share.leave() }
             let recorder = server.runs.begin(method: ExperimentSweep.method, outputName: nil, context: context)
             recorder.begin(["title": .string("Sweeping \(parameter.rawValue) over \(params.grid.count) values × \(folds) folds"),
                             "total": .int(Int64(params.grid.count * folds))])
             let points = try Sweep.run(
-                data: data, parameter: parameter, grid: params.grid, folds: folds, metric: metric, base: base, l2: params.l2,
+                data: data, parameter: parameter, grid: params.grid, folds: folds, metric: metric, base: base, l2: params.l2, threads: share.budget,
                 onFit: { done, total, value in
                     recorder.report(["fit": .int(Int64(done)), "total": .int(Int64(total)), "value": .double(value),
                                      "percentage": .double(100 * Double(done) / Double(total))])
