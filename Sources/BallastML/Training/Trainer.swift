@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Fits models: validates the request, then runs L-BFGS or a mini-batch optimizer on the
 /// objective J described in `TrainingConfig`.
 public enum Trainer {
