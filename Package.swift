@@ -43,7 +43,11 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux]))]),
         .target(name: "BallastML",
                 dependencies: ["CKernels", .product(name: "Numerics", package: "swift-numerics")],
+                // The numerics are optimised in every build (unoptimised, the integration tests'
+                // trainings outrun their reply timeouts), but only release builds drop the bounds and
+                // overflow checks: tests and debug builds keep them, so a bad index traps there.
                 swiftSettings: strict + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+                                         .unsafeFlags(["-O"], .when(configuration: .debug)),
                                          .unsafeFlags(nativeCPU)]),
         .target(name: "BallastServer",
                 dependencies: ["BallastTransport", "BallastProtocol", "BallastML"], swiftSettings: strict),
