@@ -1,7 +1,9 @@
 // swift-tools-version:6.0
 // Ballast: a daemon for imbalanced classification, spoken to over signed JSON-RPC on ZeroMQ.
 // Layers (arrows point down only): executables -> BallastServer / BallastClient -> BallastTransport
-// -> ZeroMQ -> CZeroMQ; BallastProtocol and BallastML depend on nothing of ours.
+// -> ZeroMQ -> CZeroMQ; BallastProtocol and BallastML depend on nothing of ours. Only BallastTransport
+// (and the benchmarks' bare echo) speaks to ZeroMQ: the layers above it see no socket type.
+// Linux only (Glibc, /proc/self/exe): no other platform is claimed.
 import Foundation
 import PackageDescription
 
@@ -15,7 +17,6 @@ let nativeCPU = native ? ["-target-cpu", "native"] : []
 
 let package = Package(
     name: "Ballast",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "ballastd", targets: ["ballastd"]),
         .executable(name: "ballast", targets: ["ballast"]),
@@ -27,6 +28,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
@@ -50,11 +52,14 @@ let package = Package(
                                          .unsafeFlags(["-O"], .when(configuration: .debug)),
                                          .unsafeFlags(nativeCPU)]),
         .target(name: "BallastServer",
-                dependencies: ["BallastTransport", "BallastProtocol", "BallastML"], swiftSettings: strict),
+                dependencies: ["BallastTransport", "BallastProtocol", "BallastML",
+                               .product(name: "Logging", package: "swift-log")],
+                swiftSettings: strict),
         .target(name: "BallastClient",
                 dependencies: ["BallastTransport", "BallastProtocol"], swiftSettings: strict),
         .executableTarget(name: "ballastd",
                           dependencies: ["BallastServer",
+                                         .product(name: "Logging", package: "swift-log"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "ballast",
@@ -63,7 +68,7 @@ let package = Package(
                           swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "BallastProtocolTests", dependencies: ["BallastProtocol"], swiftSettings: strict),
-        .testTarget(name: "BallastTransportTests", dependencies: ["BallastTransport"], swiftSettings: strict),
+        .testTarget(name: "BallastTransportTests", dependencies: ["BallastTransport", "ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "BallastMLTests", dependencies: ["BallastML"], exclude: ["Reference"], swiftSettings: strict),
         .testTarget(name: "BallastServerTests", dependencies: ["BallastServer"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",

@@ -1,7 +1,6 @@
 import BallastProtocol
 import BallastTransport
 import Foundation
-import ZeroMQ
 
 /// A connection to `ballastd`: signs requests, matches replies to them, and hands notifications
 /// that arrive meanwhile (such as `$/progress`) to a callback.
@@ -12,9 +11,7 @@ public final class Client {
     public let signer: MessageSigner
     /// The session name the daemon knows this client by (hex of the routing identity).
     public let session: String
-    private let context: Context
-    private let request: Socket
-    private var controlSocket: Socket?
+    private let sockets: ClientSockets
     private var nextID: Int64
     /// Seconds to wait for a reply unless a call says otherwise.
     public var defaultTimeout: Double = 60
@@ -28,23 +25,11 @@ public final class Client {
         var identity = Data(count: 16)
         for index in identity.indices { identity[index] = UInt8.random(in: 0...255) }
         session = SessionName.of(identity)
-        do {
-            context = try Context()
-            request = try Socket(context, .dealer)
-            try request.setRoutingID(identity)
-            try request.setLinger(milliseconds: 500)
-            try request.connect(info.requestEndpoint)
-        } catch {
-            throw .transport(error)
-        }
+        do { sockets = try ClientSockets(info, identity: identity) } catch { throw .transport(error) }
     }
 
-    deinit { close() }
-
-    public func close() {
-        request.close()
-        controlSocket?.close()
-    }
+    /// Closes the connection. Safe to call more than once; the sockets close with the client too.
+    public func close() { sockets.close() }
 
     // MARK: Requests
 
@@ -70,17 +55,17 @@ public final class Client {
     /// `onNotification`; replies to other ids are ignored.
     public func call(_ method: String, params: JSONValue = [:], timeout: Double? = nil,
                      onNotification: (String, JSONValue) -> Void = { _, _ in }) throws(ClientError) -> JSONValue {
-        try exchange(method, params: params, on: request, timeout: timeout ?? defaultTimeout, onNotification: onNotification)
+        try exchange(method, params: params, on: .request, timeout: timeout ?? defaultTimeout, onNotification: onNotification)
     }
 
-    /// Sends a request on `socket` and waits for the reply with its id.
-    private func exchange(_ method: String, params: JSONValue, on socket: Socket, timeout: Double,
+    /// Sends a request on `channel` and waits for the reply with its id.
+    private func exchange(_ method: String, params: JSONValue, on channel: ClientSockets.Channel, timeout: Double,
                           onNotification: (String, JSONValue) -> Void) throws(ClientError) -> JSONValue {
         let id = RequestID.number(nextID)
         nextID += 1
-        try send(Message.request(id: id, method: method, params: params).json, on: socket)
+        try send(Message.request(id: id, method: method, params: params).json, on: channel)
         let deadline = Date().addingTimeInterval(timeout)
-        while let message = try receive(on: socket, until: deadline) {
+        while let message = try receive(on: channel, until: deadline) {
             switch Message.classify(message) {
             case .success(.response(let replyID, let outcome)) where replyID == id:
                 switch outcome {
@@ -101,7 +86,7 @@ public final class Client {
 
     /// Sends a notification (no reply).
     public func notify(_ method: String, params: JSONValue = [:]) throws(ClientError) {
-        try send(Message.notification(method: method, params: params).json, on: request)
+        try send(Message.notification(method: method, params: params).json, on: .request)
     }
 
     /// Asks the daemon to cancel one of this client's requests.
@@ -117,25 +102,12 @@ public final class Client {
     /// Sends a request on the control socket (`ping`, `status`, `shutdown`), which needs no
     /// `initialize` and answers even while the daemon's workers are busy.
     public func control(_ method: String, params: JSONValue = [:], timeout: Double = 5) throws(ClientError) -> JSONValue {
-        try exchange(method, params: params, on: try controlConnection(), timeout: timeout) { _, _ in }
+        try exchange(method, params: params, on: .control, timeout: timeout) { _, _ in }
     }
 
     /// Sends a notification on the control socket (`$/cancelRequest` with a session).
     public func controlNotify(_ method: String, params: JSONValue) throws(ClientError) {
-        try send(Message.notification(method: method, params: params).json, on: controlConnection())
-    }
-
-    private func controlConnection() throws(ClientError) -> Socket {
-        if let controlSocket { return controlSocket }
-        do {
-            let socket = try Socket(context, .dealer)
-            try socket.setLinger(milliseconds: 500)
-            try socket.connect(info.controlEndpoint)
-            controlSocket = socket
-            return socket
-        } catch {
-            throw .transport(error)
-        }
+        try send(Message.notification(method: method, params: params).json, on: .control)
     }
 
     // MARK: Raw access, for tools and tests
@@ -143,42 +115,39 @@ public final class Client {
     /// Sends payload bytes as they are, signed (or with the given signature frame).
     public func sendRaw(_ payload: [UInt8], signature: Data? = nil, control: Bool = false) throws(ClientError) {
         let frames = [signature ?? Data(signer.signature(of: payload).utf8), Data(payload)]
-        let socket = control ? try controlConnection() : request
-        do { try socket.send(frames) } catch { throw .transport(error) }
+        do { try sockets.send(frames, on: control ? .control : .request) } catch { throw .transport(error) }
     }
 
     /// Sends arbitrary frames on the request socket (to test framing errors).
     public func sendFrames(_ frames: [Data]) throws(ClientError) {
-        do { try request.send(frames) } catch { throw .transport(error) }
+        do { try sockets.send(frames, on: .request) } catch { throw .transport(error) }
     }
 
     /// The next verified message on the request (or control) socket, or nil after `timeout`.
     public func receiveMessage(timeout: Double, control: Bool = false) throws(ClientError) -> JSONValue? {
-        try receive(on: control ? controlConnection() : request, until: Date().addingTimeInterval(timeout))
+        try receive(on: control ? .control : .request, until: Date().addingTimeInterval(timeout))
     }
 
-    private func send(_ message: JSONValue, on socket: Socket) throws(ClientError) {
-        do { try socket.send(Frames.signed(Data(JSONWriter.data(message)), with: signer)) } catch {
+    private func send(_ message: JSONValue, on channel: ClientSockets.Channel) throws(ClientError) {
+        do { try sockets.send(Frames.signed(Data(JSONWriter.data(message)), with: signer), on: channel) } catch {
             throw .transport(error)
         }
     }
 
     /// Receives until a correctly signed, parseable message arrives or the deadline passes;
     /// anything unsigned or malformed is dropped.
-    private func receive(on socket: Socket, until deadline: Date) throws(ClientError) -> JSONValue? {
+    private func receive(on channel: ClientSockets.Channel, until deadline: Date) throws(ClientError) -> JSONValue? {
         while true {
-            let remaining = deadline.timeIntervalSinceNow
-            if remaining <= 0 { return nil }
+            let frames: [Data]
             do {
-                // A blocking receive bounded by the time left: one call, no poll set to build.
-                try socket.setReceiveTimeout(milliseconds: Int32(min(remaining * 1000 + 1, Double(Int32.max))))
-                guard let frames = try socket.receive() else { continue }
-                guard frames.count == 2, signer.verify(signature: frames[0], payload: frames[1]),
-                      let value = try? JSONParser.parse(frames[1]) else { continue }
-                return value
+                guard let received = try sockets.receive(on: channel, until: deadline) else { return nil }
+                frames = received
             } catch {
                 throw .transport(error)
             }
+            guard frames.count == 2, signer.verify(signature: frames[0], payload: frames[1]),
+                  let value = try? JSONParser.parse(frames[1]) else { continue }
+            return value
         }
     }
 }

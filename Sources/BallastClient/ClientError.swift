@@ -1,6 +1,6 @@
 import BallastProtocol
+import BallastTransport
 import Foundation
-import ZeroMQ
 
 /// Why a client call did not produce a result.
 public enum ClientError: Error, CustomStringConvertible {
@@ -12,7 +12,8 @@ public enum ClientError: Error, CustomStringConvertible {
     case unavailable(String)
     /// A reply that is not what the protocol promises.
     case protocolViolation(String)
-    case transport(ZMQError)
+    /// A socket call failed (the daemon's address is unusable, or the client was closed).
+    case transport(TransportError)
 
     public var description: String {
         switch self {

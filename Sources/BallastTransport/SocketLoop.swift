@@ -7,15 +7,20 @@ import ZeroMQ
 ///
 /// Other threads call `send(_:on:)`, which queues the frames and wakes the loop through a
 /// self-pipe that is polled beside the sockets.
-public final class SocketLoop: @unchecked Sendable {
+///
+/// - Important: a turn reads at most `messagesPerTurn` messages from each socket, then sends what
+///   is queued, so a peer that floods one socket cannot hold back replies and events. What is left
+///   unread is still readable at the next poll (libzmq's poll is level-triggered).
+final class SocketLoop: @unchecked Sendable {
     // @unchecked: `sockets` is handed over at init and from then on touched only by the loop
-    // thread (`run`); everything else that is shared sits behind a Mutex or is immutable.
-    public typealias Receiver = @Sendable (_ socketIndex: Int, _ frames: [Data]) -> Void
-    public typealias FailureLog = @Sendable (_ message: String) -> Void
+    // thread (`run`), or by `send` when it runs on that thread; everything else that is shared
+    // sits behind a Mutex or an Atomic, or is immutable.
+    typealias Receiver = @Sendable (_ socketIndex: Int, _ frames: [Data]) -> Void
+    typealias FailureLog = @Sendable (_ message: String) -> Void
 
-    public let name: String
+    let name: String
+    let messagesPerTurn: Int
     private let sockets: [Socket]
-    private let receiver: Receiver
     private let log: FailureLog
     private let wakeup: Wakeup
     private let outbox = Mutex<[(Int, [Data])]>([])
@@ -25,24 +30,28 @@ public final class SocketLoop: @unchecked Sendable {
     /// The loop thread's pthread id, so a send from the loop itself skips the queue and the wake-up.
     private let loopThread = Atomic<UInt>(0)
 
-    public init(name: String, sockets: [Socket], log: @escaping FailureLog, receiver: @escaping Receiver) throws(ZMQError) {
+    /// Takes the sockets over: from here on only the loop uses them, and it closes them when it ends.
+    /// Messages sent before `start` wait in the queue and go out on the loop's first turn.
+    init(name: String, sockets: [Socket], messagesPerTurn: Int = 64, log: @escaping FailureLog) throws(TransportError) {
+        precondition(messagesPerTurn > 0, "a turn must read at least one message")
         self.name = name
         self.sockets = sockets
-        self.receiver = receiver
+        self.messagesPerTurn = messagesPerTurn
         self.log = log
-        self.wakeup = try Wakeup()
+        self.wakeup = try transporting { () throws(ZMQError) in try Wakeup() }
     }
 
-    public func start() {
+    /// Starts the loop thread, which hands every message it receives to `receiver`. Only the first call counts.
+    func start(receiver: @escaping Receiver) {
         guard started.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged else { return }
-        let thread = Thread { [self] in run() }
+        let thread = Thread { [self] in run(receiver) }
         thread.name = "ballast.\(name)"
         thread.start()
     }
 
     /// Sends a message on the socket at `index`. Callable from any thread: the loop thread sends
     /// at once; other threads queue the message and wake the loop.
-    public func send(_ frames: [Data], on index: Int) {
+    func send(_ frames: [Data], on index: Int) {
         if UInt(pthread_self()) == loopThread.load(ordering: .relaxed) {
             transmit(frames, on: index)
             return
@@ -52,19 +61,19 @@ public final class SocketLoop: @unchecked Sendable {
     }
 
     /// Asks the loop to send what is queued, close its sockets and end. Returns at once.
-    public func stop() {
+    func stop() {
         stopRequested.store(true, ordering: .sequentiallyConsistent)
         wakeup.signal()
     }
 
-    /// Blocks until the loop has closed its sockets.
-    public func waitUntilStopped() {
+    /// Blocks until the loop has closed its sockets (at once when it never started).
+    func waitUntilStopped() {
         guard started.load(ordering: .sequentiallyConsistent) else { return }
         stopped.wait()
         stopped.signal()
     }
 
-    private func run() {
+    private func run(_ receiver: Receiver) {
         loopThread.store(UInt(pthread_self()), ordering: .relaxed)
         let poller = Poller(sockets.map { .socket($0) } + [.fileDescriptor(wakeup.fileDescriptor)])
         while !stopRequested.load(ordering: .sequentiallyConsistent) {
@@ -73,8 +82,9 @@ public final class SocketLoop: @unchecked Sendable {
                 if readable.last == true { wakeup.drain() }
                 flushOutbox()
                 for (index, socket) in sockets.enumerated() where readable[index] {
-                    // Drain everything waiting, without blocking, so one busy peer cannot starve the outbox.
-                    while let frames = try socket.receive(dontWait: true) {
+                    var taken = 0
+                    while taken < messagesPerTurn, let frames = try socket.receive(dontWait: true) {
+                        taken += 1
                         receiver(index, frames)
                     }
                 }

@@ -4,7 +4,8 @@ import Foundation
 /// One libzmq socket, owned by one thread at a time.
 ///
 /// - Important: libzmq sockets are not thread-safe. A `Socket` is deliberately not `Sendable`:
-///   create it, configure it, and use it on one thread, or hand it over whole (see `SocketHandoff`).
+///   create it, configure it, and use it on one thread, or hand it over whole to the one thread
+///   that uses it from then on (as BallastTransport's `SocketLoop` takes its sockets at init).
 ///   `close()` is idempotent; `deinit` closes a socket that was not closed explicitly.
 public final class Socket {
     public let type: SocketType

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BallastServer
 import Foundation
+import Logging
 
 /// `ballastd`: the Ballast daemon. Clients find it through its connection file.
 struct BallastDaemon: ParsableCommand {
@@ -44,12 +45,14 @@ struct BallastDaemon: ParsableCommand {
     @Option(help: "How many recent message signatures to remember against replays.")
     var replayCache = 65_536
 
-    @Option(help: "debug, info, warning or error.")
+    @Option(help: "The least severe messages logged: \(Self.levelNames).")
     var logLevel = "info"
 
+    static let levelNames = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+
     func validate() throws {
-        guard Log.Level.allCases.contains(where: { $0.name == logLevel }) else {
-            throw ValidationError("--log-level must be one of debug, info, warning, error.")
+        guard Logger.Level(rawValue: logLevel) != nil else {
+            throw ValidationError("--log-level must be one of \(Self.levelNames).")
         }
         if let memoryBudget, Self.bytes(memoryBudget) == nil {
             throw ValidationError("--memory-budget must be a number of bytes, optionally with K, M or G, like 8G.")
@@ -78,7 +81,11 @@ struct BallastDaemon: ParsableCommand {
         config.replayCapacity = replayCache
         if let workers { config.jobWorkers = workers }
         if let memoryBudget, let bytes = Self.bytes(memoryBudget) { config.memoryBudgetBytes = bytes }
-        config.log = Log(minimum: Log.Level.allCases.first { $0.name == logLevel }!)
+        // The process's one bootstrap: every Logger made from here on writes ballastd's lines.
+        LoggingSystem.bootstrap { LogLineHandler(label: $0) }
+        var logger = Logger(label: LogLineHandler.daemonLabel)
+        logger.logLevel = Logger.Level(rawValue: logLevel)!
+        config.log = Log(logger)
 
         let log = config.log
         let server = Server(configuration: config)

@@ -3,31 +3,6 @@ import XCTest
 @testable import BallastML
 
 final class CSVErrorTests: XCTestCase {
-    func testFileNotFound() {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-no-such-\(UUID()).csv").path
-        XCTAssertThrowsError(try CSVLoader.load(path: path, options: CSVOptions())) { error in
-            let e = error as? DataError
-            XCTAssertEqual(e?.kind, .fileNotFound)
-            XCTAssertEqual(e?.path, path)
-        }
-    }
-
-    func testPermissionDenied() throws {
-        try XCTSkipIf(getuid() == 0, "root reads any file")
-        let path = temporaryFile("a,y\n1,0\n")
-        chmod(path, 0)
-        XCTAssertThrowsError(try CSVLoader.load(path: path, options: CSVOptions())) { error in
-            XCTAssertEqual((error as? DataError)?.kind, .permissionDenied)
-        }
-    }
-
-    func testDirectory() {
-        let dir = FileManager.default.temporaryDirectory.path
-        XCTAssertThrowsError(try CSVLoader.load(path: dir, options: CSVOptions())) { error in
-            XCTAssertEqual((error as? DataError)?.kind, .isDirectory)
-        }
-    }
-
     func testEmptyFile() {
         XCTAssertEqual(loadError("")?.kind, .empty)
         XCTAssertEqual(loadError("\n \r\n\n")?.kind, .empty)

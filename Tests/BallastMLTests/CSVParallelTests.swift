@@ -19,14 +19,14 @@ final class CSVParallelTests: XCTestCase {
     }
 
     func testMultiThreadedLoadEqualsSingleThreadedBitForBit() throws {
-        let path = temporaryFile(generated(rows: 50_000))
+        let text = generated(rows: 50_000)
         var results: [LoadedTable] = []
         for threads in [1, 2, 3, 8] {
             var options = CSVOptions()
             options.threads = threads
             options.missing = .imputeMean
             options.label = .name("label")
-            results.append(try CSVLoader.load(path: path, options: options))
+            results.append(try CSVLoader.load(csv: text, options: options))
         }
         let base = results[0]
         XCTAssertEqual(base.dataset.rowCount, 50_000)
@@ -54,13 +54,13 @@ final class CSVParallelTests: XCTestCase {
         var bytes = generated(rows: 30_000)
         let huge = String(repeating: "long label line\n", count: 9_000)   // 144 KB, past the small tail chunk
         bytes += Array("30000,1.00,card,\"end\nnote\",1,2,\"\(huge)\"".utf8)
-        let path = temporaryFile(bytes)
+        let text = bytes
         var tables: [LoadedTable] = []
         for threads in [1, 2, 5] {
             var options = CSVOptions()
             options.threads = threads
             options.missing = .dropRows
-            tables.append(try CSVLoader.load(path: path, options: options))
+            tables.append(try CSVLoader.load(csv: text, options: options))
         }
         let first = tables[0].dataset
         XCTAssertEqual(first.classLabels.count, 3)
@@ -80,11 +80,11 @@ final class CSVParallelTests: XCTestCase {
         for r in 0..<50_000 {
             text += "\(Double(rng.next() % 100_000) / 7),\(r),\(rng.next() % 3)\n"
         }
-        let path = temporaryFile(text)
+
         var one = CSVOptions(); one.threads = 1
         var two = CSVOptions(); two.threads = 2
-        let a = try CSVLoader.load(path: path, options: one)
-        let b = try CSVLoader.load(path: path, options: two)
+        let a = try CSVLoader.load(csv: text, options: one)
+        let b = try CSVLoader.load(csv: text, options: two)
         XCTAssertEqual(a.dataset.rowCount, 50_000)
         XCTAssertEqual(a.dataset.features.map(\.bitPattern), b.dataset.features.map(\.bitPattern))
         XCTAssertEqual(a.dataset.classIndex, b.dataset.classIndex)

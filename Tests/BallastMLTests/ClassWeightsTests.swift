@@ -25,7 +25,7 @@ final class ClassWeightsTests: XCTestCase {
     func testBalancedMatchesScikitLearn() throws {
         let f = try weights(.balanced, fraud)
         assertClose(f.weights, [0.5008652375006595, 289.4380081300813])
-        XCTAssertEqual(f.normalization, "mean_sample_weight_1")
+        XCTAssertEqual(f.normalization, .meanSampleWeight1)
         assertClose([try XCTUnwrap(f.posWeight)], [289.4380081300813 / 0.5008652375006595])
         assertClose(try weights(.balanced, three).weights, [0.47619047619047616, 1.6666666666666667, 3.3333333333333335])
         assertClose(try weights(.balanced, four).weights, [0.312, 1.3, 42.16216216216216, 520.0])
@@ -36,7 +36,7 @@ final class ClassWeightsTests: XCTestCase {
         let f = try weights(.inverse, fraud)
         assertClose(f.weights, [0.0017274856306200338, 0.9982725143693799])
         assertClose([f.weights[1]], [284_315.0 / 284_807.0])  // n_majority / n
-        XCTAssertEqual(f.normalization, "sum_to_1")
+        XCTAssertEqual(f.normalization, .sumTo1)
         assertClose([try XCTUnwrap(f.posWeight)], [284_315.0 / 492.0])
         assertClose(try weights(.inverse, three).weights, [0.08695652173913043, 0.30434782608695654, 0.6086956521739131])
         assertClose(try weights(.inverse, four).weights,
@@ -48,7 +48,7 @@ final class ClassWeightsTests: XCTestCase {
         assertClose(try weights(.inverseSqrt, three).weights, [0.1812717298023518, 0.3391283534141298, 0.4795999167835185])
         assertClose(try weights(.inverseSqrt, four).weights,
                     [0.01802099412087754, 0.0367852002115379, 0.20948980143682633, 0.7357040042307582])
-        XCTAssertEqual(try weights(.inverseSqrt, three).normalization, "sum_to_1")
+        XCTAssertEqual(try weights(.inverseSqrt, three).normalization, .sumTo1)
     }
 
     func testEffectiveNumber() throws {
@@ -70,7 +70,7 @@ final class ClassWeightsTests: XCTestCase {
                     [0.002811428143419805, 0.009782504604295082, 0.29952592619706847, 3.6878801410552167])
         let zero = try weights(.effectiveNumber(beta: 0), four)
         XCTAssertEqual(zero.weights, [1, 1, 1, 1])
-        XCTAssertEqual(zero.normalization, "sum_to_K")
+        XCTAssertEqual(zero.normalization, .sumToK)
         // β close to 1 tends to inverse frequency (rescaled to sum to K).
         let nearOne = try weights(.effectiveNumber(beta: 1 - 1e-12), three).weights
         assertClose(nearOne, try weights(.inverse, three).weights.map { $0 * 3 }, relative: 1e-6)
@@ -79,7 +79,7 @@ final class ClassWeightsTests: XCTestCase {
     func testBinarySeedForm() throws {
         let w = try weights(.binary(w: 0.9), fraud)
         XCTAssertEqual(w.weights, [1 - 0.9, 0.9])
-        XCTAssertEqual(w.normalization, "sum_to_1")
+        XCTAssertEqual(w.normalization, .sumTo1)
         assertClose([try XCTUnwrap(w.posWeight)], [0.9 / (1 - 0.9)])
         // Positive class 0: the weight follows it.
         let flipped = try ClassWeights.compute(.binary(w: 0.8), classCounts: [10, 90], classLabels: ["yes", "no"], positiveClass: 0)
@@ -93,7 +93,7 @@ final class ClassWeightsTests: XCTestCase {
         let w = try ClassWeights.compute(.custom(["legit": 1, "fraud": 25]), classCounts: [900, 100],
                                          classLabels: ["legit", "fraud"], positiveClass: 1)
         XCTAssertEqual(w.weights, [1, 25])
-        XCTAssertEqual(w.normalization, "none")
+        XCTAssertEqual(w.normalization, .none)
         XCTAssertEqual(w.posWeight, 25)
     }
 
@@ -101,7 +101,7 @@ final class ClassWeightsTests: XCTestCase {
         let matrix: [[Double]] = [[0, 1, 1], [5, 0, 2], [10, 10, 0]]
         let w = try weights(.cost(matrix), three)
         assertClose(w.weights, [0.06896551724137931, 0.2413793103448276, 0.6896551724137931])
-        XCTAssertEqual(w.normalization, "sum_to_1")
+        XCTAssertEqual(w.normalization, .sumTo1)
         // Binary: the weight ratio is the cost ratio (Elkan); the diagonal is ignored.
         let b = try weights(.cost([[7, 1], [50, 3]]), fraud)
         assertClose([try XCTUnwrap(b.posWeight)], [50])
@@ -117,34 +117,28 @@ final class ClassWeightsTests: XCTestCase {
                 return error
             }
         }
-        XCTAssertEqual(failure(.inverse, [10, 0])?.field, "classCounts")
+        XCTAssertEqual(failure(.inverse, [10, 0])?.field, .classCounts)
         XCTAssert(failure(.inverse, [10, 0])?.message.contains("'1' has no rows") == true)
-        XCTAssertEqual(failure(.balanced, [10])?.field, "classCounts")
-        XCTAssertEqual(failure(.balanced, [10, 5], labels: ["a"])?.field, "classLabels")
-        XCTAssertEqual(failure(.balanced, [10, 5], positive: 2)?.field, "positiveClass")
-        XCTAssertEqual(failure(.effectiveNumber(beta: 1), [10, 5])?.field, "beta")
-        XCTAssertEqual(failure(.effectiveNumber(beta: -0.1), [10, 5])?.field, "beta")
-        XCTAssertEqual(failure(.effectiveNumber(beta: .nan), [10, 5])?.field, "beta")
-        XCTAssertEqual(failure(.binary(w: 0), [10, 5])?.field, "w")
-        XCTAssertEqual(failure(.binary(w: 1), [10, 5])?.field, "w")
-        XCTAssertEqual(failure(.binary(w: 0.5), [10, 5, 3])?.field, "scheme")
+        XCTAssertEqual(failure(.balanced, [10])?.field, .classCounts)
+        XCTAssertEqual(failure(.balanced, [10, 5], labels: ["a"])?.field, .classLabels)
+        XCTAssertEqual(failure(.balanced, [10, 5], positive: 2)?.field, .positiveClass)
+        XCTAssertEqual(failure(.effectiveNumber(beta: 1), [10, 5])?.field, .effectiveNumberBeta)
+        XCTAssertEqual(failure(.effectiveNumber(beta: -0.1), [10, 5])?.field, .effectiveNumberBeta)
+        XCTAssertEqual(failure(.effectiveNumber(beta: .nan), [10, 5])?.field, .effectiveNumberBeta)
+        XCTAssertEqual(failure(.binary(w: 0), [10, 5])?.field, .binaryWeight)
+        XCTAssertEqual(failure(.binary(w: 1), [10, 5])?.field, .binaryWeight)
+        XCTAssertEqual(failure(.binary(w: 0.5), [10, 5, 3])?.field, .weightScheme)
         let unknown = failure(.custom(["0": 1, "1": 2, "2": 3]), [10, 5])
-        XCTAssertEqual(unknown?.field, "weights")
+        XCTAssertEqual(unknown?.field, .customWeights)
         XCTAssert(unknown?.message.contains("'0', '1'") == true, unknown?.message ?? "")
-        XCTAssertEqual(failure(.custom(["0": 1]), [10, 5])?.field, "weights")
-        XCTAssertEqual(failure(.custom(["0": 1, "1": 0]), [10, 5])?.field, "weights")
-        XCTAssertEqual(failure(.custom(["0": 1, "1": .infinity]), [10, 5])?.field, "weights")
-        XCTAssertEqual(failure(.cost([[0, 1]]), [10, 5])?.field, "matrix")
-        XCTAssertEqual(failure(.cost([[0, 1], [1]]), [10, 5])?.field, "matrix")
-        XCTAssertEqual(failure(.cost([[0, -1], [1, 0]]), [10, 5])?.field, "matrix")
-        XCTAssertEqual(failure(.cost([[-1, 1], [1, 0]]), [10, 5])?.field, "matrix")
-        XCTAssertEqual(failure(.cost([[5, 0], [1, 0]]), [10, 5])?.field, "matrix")
-        XCTAssertEqual(failure(.cost([[0, .nan], [1, 0]]), [10, 5])?.field, "matrix")
-    }
-
-    func testSchemeNames() {
-        XCTAssertEqual(WeightScheme.names, ["inverse", "balanced", "inverse_sqrt", "effective_number", "binary", "custom", "cost"])
-        let all: [WeightScheme] = [.inverse, .balanced, .inverseSqrt, .effectiveNumber(beta: 0.9), .binary(w: 0.5), .custom([:]), .cost([])]
-        XCTAssertEqual(all.map(\.name), WeightScheme.names)
+        XCTAssertEqual(failure(.custom(["0": 1]), [10, 5])?.field, .customWeights)
+        XCTAssertEqual(failure(.custom(["0": 1, "1": 0]), [10, 5])?.field, .customWeights)
+        XCTAssertEqual(failure(.custom(["0": 1, "1": .infinity]), [10, 5])?.field, .customWeights)
+        XCTAssertEqual(failure(.cost([[0, 1]]), [10, 5])?.field, .costMatrix)
+        XCTAssertEqual(failure(.cost([[0, 1], [1]]), [10, 5])?.field, .costMatrix)
+        XCTAssertEqual(failure(.cost([[0, -1], [1, 0]]), [10, 5])?.field, .costMatrix)
+        XCTAssertEqual(failure(.cost([[-1, 1], [1, 0]]), [10, 5])?.field, .costMatrix)
+        XCTAssertEqual(failure(.cost([[5, 0], [1, 0]]), [10, 5])?.field, .costMatrix)
+        XCTAssertEqual(failure(.cost([[0, .nan], [1, 0]]), [10, 5])?.field, .costMatrix)
     }
 }

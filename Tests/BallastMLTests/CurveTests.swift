@@ -125,14 +125,4 @@ final class CurveTests: XCTestCase {
         let still = Array(repeating: CurvePoint(x: 1, y: 1, threshold: 0), count: 10)
         XCTAssertEqual(Curves.downsample(still, maxPoints: 4).count, 2)
     }
-
-    func testCurvePointCodableWritesInfinityAsNull() throws {
-        let points = [CurvePoint(x: 0, y: 0, threshold: .infinity), CurvePoint(x: 0.5, y: 0.25, threshold: 0.75)]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let data = try encoder.encode(points)
-        XCTAssertEqual(String(decoding: data, as: UTF8.self),
-                       #"[{"threshold":null,"x":0,"y":0},{"threshold":0.75,"x":0.5,"y":0.25}]"#)
-        XCTAssertEqual(try JSONDecoder().decode([CurvePoint].self, from: data), points)
-    }
 }

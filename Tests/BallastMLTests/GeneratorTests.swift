@@ -129,7 +129,7 @@ final class GeneratorTests: XCTestCase {
 
     func testFraudPresetShape() throws {
         let spec = SyntheticSpec.fraud(seed: 0)
-        XCTAssertEqual(SyntheticSpec.preset(named: "fraud", seed: 0), spec)
+        XCTAssertEqual(SyntheticPreset.fraud.spec(seed: 0), spec)
         let data = try SyntheticData.generate(spec)
         XCTAssertEqual(data.rowCount, 284_807)
         XCTAssertEqual(data.featureCount, 30)
@@ -145,17 +145,16 @@ final class GeneratorTests: XCTestCase {
     }
 
     func testEveryPresetGenerates() throws {
-        XCTAssertEqual(SyntheticSpec.presets.first, "fraud")
-        for name in SyntheticSpec.presets where name != "fraud" {
-            let spec = try XCTUnwrap(SyntheticSpec.preset(named: name, seed: 1))
+        for preset in SyntheticPreset.allCases where preset != .fraud {
+            let spec = preset.spec(seed: 1)
             let data = try SyntheticData.generate(spec)
-            XCTAssertEqual(data.rowCount, spec.rows, name)
+            XCTAssertEqual(data.rowCount, spec.rows, "\(preset)")
+            XCTAssertEqual(data.classCount, spec.classProportions.count, "\(preset)")
         }
-        XCTAssertNil(SyntheticSpec.preset(named: "nope", seed: 1))
     }
 
     func testInvalidSpecsNameTheField() {
-        func field(_ change: (inout SyntheticSpec) -> Void) -> String? {
+        func field(_ change: (inout SyntheticSpec) -> Void) -> InputField? {
             var spec = small()
             change(&spec)
             do {
@@ -166,24 +165,24 @@ final class GeneratorTests: XCTestCase {
                 return error.field
             }
         }
-        XCTAssertEqual(field { $0.rows = 1 }, "rows")
-        XCTAssertEqual(field { $0.features = 0 }, "features")
-        XCTAssertEqual(field { $0.rows = 1 << 40 }, "rows")
-        XCTAssertEqual(field { $0.informative = 8 }, "informative")
-        XCTAssertEqual(field { $0.informative = -1 }, "informative")
-        XCTAssertEqual(field { $0.classProportions = [1] }, "classProportions")
-        XCTAssertEqual(field { $0.classProportions = [0.9, 0.11] }, "classProportions")
-        XCTAssertEqual(field { $0.classProportions = [1.1, -0.1] }, "classProportions")
-        XCTAssertEqual(field { $0.classProportions = [.nan, 0.5] }, "classProportions")
-        XCTAssertEqual(field { $0.classProportions = [1 - 1e-6, 1e-6] }, "classProportions")  // 0.02 rows
-        XCTAssertEqual(field { $0.separation = -1 }, "separation")
-        XCTAssertEqual(field { $0.separation = .infinity }, "separation")
-        XCTAssertEqual(field { $0.labelNoise = 0.5 }, "labelNoise")
-        XCTAssertEqual(field { $0.labelNoise = -0.1 }, "labelNoise")
-        XCTAssertEqual(field { $0.featureNames = ["a"] }, "featureNames")
-        XCTAssertEqual(field { $0.featureNames = ["a", "b", "c", "d", "e", "f", "a"] }, "featureNames")
+        XCTAssertEqual(field { $0.rows = 1 }, .rowCount)
+        XCTAssertEqual(field { $0.features = 0 }, .featureCount)
+        XCTAssertEqual(field { $0.rows = 1 << 40 }, .rowCount)
+        XCTAssertEqual(field { $0.informative = 8 }, .informativeCount)
+        XCTAssertEqual(field { $0.informative = -1 }, .informativeCount)
+        XCTAssertEqual(field { $0.classProportions = [1] }, .classProportions)
+        XCTAssertEqual(field { $0.classProportions = [0.9, 0.11] }, .classProportions)
+        XCTAssertEqual(field { $0.classProportions = [1.1, -0.1] }, .classProportions)
+        XCTAssertEqual(field { $0.classProportions = [.nan, 0.5] }, .classProportions)
+        XCTAssertEqual(field { $0.classProportions = [1 - 1e-6, 1e-6] }, .classProportions)  // 0.02 rows
+        XCTAssertEqual(field { $0.separation = -1 }, .separation)
+        XCTAssertEqual(field { $0.separation = .infinity }, .separation)
+        XCTAssertEqual(field { $0.labelNoise = 0.5 }, .labelNoise)
+        XCTAssertEqual(field { $0.labelNoise = -0.1 }, .labelNoise)
+        XCTAssertEqual(field { $0.featureNames = ["a"] }, .featureNames)
+        XCTAssertEqual(field { $0.featureNames = ["a", "b", "c", "d", "e", "f", "a"] }, .featureNames)
         // Ten equal classes at 40 % noise would need 3.6 majority rows per majority row.
-        XCTAssertEqual(field { $0.classProportions = Array(repeating: 0.1, count: 10); $0.labelNoise = 0.4 }, "labelNoise")
+        XCTAssertEqual(field { $0.classProportions = Array(repeating: 0.1, count: 10); $0.labelNoise = 0.4 }, .labelNoise)
         XCTAssertNil(field { $0.informative = 0 })
         XCTAssertNil(field { $0.classProportions = [0.5, 0.5 + 5e-10] })
     }

@@ -9,7 +9,7 @@ final class MetricReportTests: XCTestCase {
     let binary = MetricTestData.binary()
     let three = MetricTestData.multiclass()
 
-    func binaryReport(_ threshold: Threshold) -> MetricReport {
+    func binaryReport(_ threshold: ThresholdRule) -> MetricReport {
         Metrics.report(classIndex: binary.classIndex, probabilities: binary.probabilities, classCount: 2,
                        classLabels: ["legit", "fraud"], positiveClass: 1, threshold: threshold)
     }
@@ -58,7 +58,7 @@ final class MetricReportTests: XCTestCase {
         assertRelative(r.macroF1, 0.3026114095535332, 1e-12)
         assertRelative(r.mcc, 0.06393582890986721, 1e-12)
         assertRelative(r.gMean, 0.5696322735663448, 1e-12)
-        // Threshold-free metrics do not move.
+        // ThresholdRule-free metrics do not move.
         assertRelative(r.prAUC, 0.2946335804207385, 1e-12)
         assertRelative(r.rocAUC, 0.6775041579483878, 1e-12)
     }
@@ -127,18 +127,6 @@ final class MetricReportTests: XCTestCase {
             }
             assertRelative(ranked.averagePrecision ?? -1, want[c], 1e-12, "AP class \(c)")
         }
-    }
-
-    func testCodableUsesSnakeCaseKeys() throws {
-        let r = binaryReport(.standard)
-        let data = try JSONEncoder().encode(r)
-        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: data) as? [String: Any])
-        XCTAssertEqual(Set(object.keys), ["threshold", "log_loss", "accuracy", "balanced_accuracy", "per_class", "positive",
-                                          "macro_f1", "pr_auc", "roc_auc", "mcc", "g_mean", "confusion", "brier"])
-        XCTAssertEqual(try JSONDecoder().decode(MetricReport.self, from: data), r)
-        let summary = CalibrationSummary(brierBefore: 1, brierAfter: 2, logLossBefore: 3, logLossAfter: 4)
-        let keys = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(summary)) as? [String: Any]).keys
-        XCTAssertEqual(Set(keys), ["brier_before", "brier_after", "log_loss_before", "log_loss_after"])
     }
 
     // MARK: Edge cases

@@ -57,10 +57,10 @@ final class ModelTests: XCTestCase {
         let model = try Trainer.train(TrainingConfig(model: .logistic), on: data, observer: .silent).model
         let other = try TrainingFixtures.small(features: 4)
         XCTAssertThrowsError(try model.probabilities(other)) { error in
-            XCTAssertEqual((error as? InvalidArgument)?.field, "dataset")
+            XCTAssertEqual((error as? InvalidArgument)?.field, .dataset)
         }
         XCTAssertThrowsError(try model.probabilities(rows: [[1, 2]])) { error in
-            XCTAssertEqual((error as? InvalidArgument)?.field, "rows")
+            XCTAssertEqual((error as? InvalidArgument)?.field, .featureRows)
         }
     }
 

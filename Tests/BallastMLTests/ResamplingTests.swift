@@ -56,25 +56,25 @@ final class ResamplingTests: XCTestCase {
         let data = try binary()
         for ratio in [0, -1, 1.5, .nan] {
             XCTAssertThrowsError(try Resampling.randomOver(data, ratio: ratio, seed: 0)) {
-                XCTAssertEqual(($0 as? InvalidArgument)?.field, "ratio")
+                XCTAssertEqual(($0 as? InvalidArgument)?.field, .resampleRatio)
             }
         }
         // Already 30/970 ≈ 0.031: over-sampling to 0.01 would need to remove rows.
         XCTAssertThrowsError(try Resampling.randomOver(data, ratio: 0.01, seed: 0)) {
-            XCTAssertEqual(($0 as? InvalidArgument)?.field, "ratio")
+            XCTAssertEqual(($0 as? InvalidArgument)?.field, .resampleRatio)
         }
         XCTAssertThrowsError(try Resampling.randomUnder(data, ratio: 0.01, seed: 0)) {
-            XCTAssertEqual(($0 as? InvalidArgument)?.field, "ratio")
+            XCTAssertEqual(($0 as? InvalidArgument)?.field, .resampleRatio)
         }
         XCTAssertThrowsError(try Resampling.smote(data, ratio: 0.5, k: 30, seed: 0)) {
-            XCTAssertEqual(($0 as? InvalidArgument)?.field, "k")
+            XCTAssertEqual(($0 as? InvalidArgument)?.field, .neighbours)
         }
         XCTAssertThrowsError(try Resampling.smote(data, ratio: 0.5, k: 0, seed: 0)) {
-            XCTAssertEqual(($0 as? InvalidArgument)?.field, "k")
+            XCTAssertEqual(($0 as? InvalidArgument)?.field, .neighbours)
         }
         let oneClass = Dataset(featureNames: ["a"], features: [1, 2], classIndex: [0, 0], classLabels: ["0", "1"], positiveClass: 1)
         XCTAssertThrowsError(try Resampling.randomOver(oneClass, ratio: 0.5, seed: 0)) {
-            XCTAssertEqual(($0 as? InvalidArgument)?.field, "classLabels")
+            XCTAssertEqual(($0 as? InvalidArgument)?.field, .classLabels)
         }
     }
 

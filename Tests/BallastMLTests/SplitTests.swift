@@ -50,7 +50,7 @@ final class SplitTests: XCTestCase {
     }
 
     func testFractionErrors() {
-        func field(test: Double, validation: Double, labels: [Int32] = [0, 1, 0, 1], classCount: Int = 2) -> String? {
+        func field(test: Double, validation: Double, labels: [Int32] = [0, 1, 0, 1], classCount: Int = 2) -> InputField? {
             do {
                 _ = try Splitting.stratifiedSplit(classIndex: labels, classCount: classCount, test: test,
                                                   validation: validation, seed: 0)
@@ -60,15 +60,15 @@ final class SplitTests: XCTestCase {
                 return error.field
             }
         }
-        XCTAssertEqual(field(test: 1, validation: 0), "test")
-        XCTAssertEqual(field(test: -0.1, validation: 0), "test")
-        XCTAssertEqual(field(test: .nan, validation: 0), "test")
-        XCTAssertEqual(field(test: 0.2, validation: 1), "validation")
-        XCTAssertEqual(field(test: 0.6, validation: 0.4), "validation")
-        XCTAssertEqual(field(test: 0.2, validation: 0, labels: [0, 2]), "classIndex")
-        XCTAssertEqual(field(test: 0.2, validation: 0, labels: []), "classIndex")
+        XCTAssertEqual(field(test: 1, validation: 0), .testFraction)
+        XCTAssertEqual(field(test: -0.1, validation: 0), .testFraction)
+        XCTAssertEqual(field(test: .nan, validation: 0), .testFraction)
+        XCTAssertEqual(field(test: 0.2, validation: 1), .validationFraction)
+        XCTAssertEqual(field(test: 0.6, validation: 0.4), .validationFraction)
+        XCTAssertEqual(field(test: 0.2, validation: 0, labels: [0, 2]), .classIndex)
+        XCTAssertEqual(field(test: 0.2, validation: 0, labels: []), .classIndex)
         // Three rows at 45 % / 45 %: quotas 1.35 / 1.35 / 0.3 leave nothing for training.
-        XCTAssertEqual(field(test: 0.45, validation: 0.45, labels: [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]), "classIndex")
+        XCTAssertEqual(field(test: 0.45, validation: 0.45, labels: [0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]), .classIndex)
         // One row of a class: it goes to training, which is fine.
         XCTAssertNil(field(test: 0.3, validation: 0.2, labels: [0, 1, 1, 1, 1]))
         XCTAssertNil(field(test: 0, validation: 0))
@@ -100,12 +100,12 @@ final class SplitTests: XCTestCase {
 
     func testKFoldErrors() {
         XCTAssertThrowsError(try Splitting.stratifiedKFold(classIndex: labels, classCount: 3, folds: 1, seed: 0)) {
-            XCTAssertEqual(($0 as? InvalidArgument)?.field, "folds")
+            XCTAssertEqual(($0 as? InvalidArgument)?.field, .folds)
         }
         // Class 2 has three rows.
         XCTAssertThrowsError(try Splitting.stratifiedKFold(classIndex: labels, classCount: 3, folds: 4, seed: 0)) {
             let error = $0 as? InvalidArgument
-            XCTAssertEqual(error?.field, "folds")
+            XCTAssertEqual(error?.field, .folds)
             XCTAssert(error?.message.contains("Class 2") == true, error?.message ?? "")
         }
         XCTAssertNoThrow(try Splitting.stratifiedKFold(classIndex: labels, classCount: 3, folds: 3, seed: 0))

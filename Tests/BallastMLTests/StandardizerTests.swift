@@ -48,7 +48,7 @@ final class StandardizerTests: XCTestCase {
         let scaler = Standardizer(mean: [0, 0, 0], scale: [1, 1, 1])
         let data = Dataset(featureNames: ["a", "b"], features: [1, 2], classIndex: [0], classLabels: ["0", "1"], positiveClass: 1)
         XCTAssertThrowsError(try scaler.apply(data)) {
-            XCTAssertEqual(($0 as? InvalidArgument)?.field, "features")
+            XCTAssertEqual(($0 as? InvalidArgument)?.field, .dataset)
         }
     }
 

@@ -61,12 +61,4 @@ final class ThresholdTests: XCTestCase {
         // positiveClass 0 reads rows of class 0 as positive.
         XCTAssertEqual(Thresholds.bestF1(classIndex: y.map { 1 - $0 }, positiveProbability: s, positiveClass: 0), Double(Float(0.8)))
     }
-
-    func testThresholdCodable() throws {
-        let values: [Threshold] = [.standard, .value(0.25), .bestF1]
-        let data = try JSONEncoder().encode(values)
-        XCTAssertEqual(String(decoding: data, as: UTF8.self), #"["standard",0.25,"best_f1"]"#)
-        XCTAssertEqual(try JSONDecoder().decode([Threshold].self, from: data), values)
-        XCTAssertThrowsError(try JSONDecoder().decode([Threshold].self, from: Data(#"["median"]"#.utf8)))
-    }
 }

@@ -126,7 +126,7 @@ final class TrainingBehaviourTests: XCTestCase {
         data.features[7] = .nan
         XCTAssertThrowsError(try Trainer.train(TrainingConfig(), on: data, observer: .silent)) { error in
             XCTAssertEqual((error as? TrainingError)?.kind, .invalidArgument)
-            XCTAssertEqual((error as? TrainingError)?.field, "dataset")
+            XCTAssertEqual((error as? TrainingError)?.field, .dataset)
         }
     }
 
@@ -135,38 +135,38 @@ final class TrainingBehaviourTests: XCTestCase {
         let multi = try TrainingFixtures.small(classes: 3)
         let base = TrainingConfig()
         func with(_ change: (inout TrainingConfig) -> Void) -> TrainingConfig { var c = base; change(&c); return c }
-        let cases: [(TrainingConfig, Dataset, String)] = [
-            (base, multi, "model"),
-            (with { $0.model = .mlp(hidden: [4, 0]) }, binary, "hidden"),
-            (with { $0.model = .mlp(hidden: []) }, binary, "hidden"),
-            (with { $0.optimizer = .adam(learningRate: 0) }, binary, "learningRate"),
-            (with { $0.optimizer = .sgd(learningRate: -1) }, binary, "learningRate"),
-            (with { $0.optimizer = .adam(batchSize: 0) }, binary, "batchSize"),
-            (with { $0.optimizer = .sgd(epochs: 0) }, binary, "epochs"),
-            (with { $0.optimizer = .sgd(momentum: 1) }, binary, "momentum"),
-            (with { $0.optimizer = .adam(beta1: 1) }, binary, "beta1"),
-            (with { $0.optimizer = .lbfgs(maxIterations: 0) }, binary, "maxIterations"),
-            (with { $0.optimizer = .lbfgs(memory: 0) }, binary, "memory"),
-            (with { $0.classWeights = [1] }, binary, "classWeights"),
-            (with { $0.classWeights = [1, 0] }, binary, "classWeights"),
-            (with { $0.classWeights = [1, .infinity] }, binary, "classWeights"),
-            (with { $0.l2 = -1 }, binary, "l2"),
-            (with { $0.loss = .focal(gamma: -1, alpha: nil) }, binary, "gamma"),
-            (with { $0.loss = .focal(gamma: 2, alpha: 1) }, binary, "alpha"),
-            (with { $0.loss = .focal(gamma: 2, alpha: 0) }, binary, "alpha"),
-            (with { $0.model = .softmax; $0.loss = .focal(gamma: 2, alpha: 0.5) }, multi, "alpha"),
-            (with { $0.earlyStopping = EarlyStopping(patience: 0) }, binary, "patience"),
+        let cases: [(TrainingConfig, Dataset, InputField)] = [
+            (base, multi, .model),
+            (with { $0.model = .mlp(hidden: [4, 0]) }, binary, .hiddenLayers),
+            (with { $0.model = .mlp(hidden: []) }, binary, .hiddenLayers),
+            (with { $0.optimizer = .adam(learningRate: 0) }, binary, .learningRate),
+            (with { $0.optimizer = .sgd(learningRate: -1) }, binary, .learningRate),
+            (with { $0.optimizer = .adam(batchSize: 0) }, binary, .batchSize),
+            (with { $0.optimizer = .sgd(epochs: 0) }, binary, .epochs),
+            (with { $0.optimizer = .sgd(momentum: 1) }, binary, .momentum),
+            (with { $0.optimizer = .adam(beta1: 1) }, binary, .adamBeta1),
+            (with { $0.optimizer = .lbfgs(maxIterations: 0) }, binary, .maxIterations),
+            (with { $0.optimizer = .lbfgs(memory: 0) }, binary, .lbfgsMemory),
+            (with { $0.classWeights = [1] }, binary, .classWeights),
+            (with { $0.classWeights = [1, 0] }, binary, .classWeights),
+            (with { $0.classWeights = [1, .infinity] }, binary, .classWeights),
+            (with { $0.l2 = -1 }, binary, .l2),
+            (with { $0.loss = .focal(gamma: -1, alpha: nil) }, binary, .focalGamma),
+            (with { $0.loss = .focal(gamma: 2, alpha: 1) }, binary, .focalAlpha),
+            (with { $0.loss = .focal(gamma: 2, alpha: 0) }, binary, .focalAlpha),
+            (with { $0.model = .softmax; $0.loss = .focal(gamma: 2, alpha: 0.5) }, multi, .focalAlpha),
+            (with { $0.earlyStopping = EarlyStopping(patience: 0) }, binary, .patience),
         ]
         for (config, data, field) in cases {
-            XCTAssertThrowsError(try Trainer.train(config, on: data, observer: .silent), field) { error in
+            XCTAssertThrowsError(try Trainer.train(config, on: data, observer: .silent), "\(field)") { error in
                 guard let error = error as? TrainingError else { return XCTFail("\(error)") }
-                XCTAssertEqual(error.kind, .invalidArgument, field)
+                XCTAssertEqual(error.kind, .invalidArgument, "\(field)")
                 XCTAssertEqual(error.field, field, error.message)
                 XCTAssertTrue(error.message.hasSuffix("."), error.message)
             }
         }
         XCTAssertThrowsError(try Trainer.train(base, on: binary, sampleWeights: [1, 2], observer: .silent)) { error in
-            XCTAssertEqual((error as? TrainingError)?.field, "sampleWeights")
+            XCTAssertEqual((error as? TrainingError)?.field, .sampleWeights)
         }
     }
 

@@ -43,7 +43,7 @@ public enum Resampling {
         let majorityTarget = Int((Double(smallest) / ratio).rounded(.down))
         if majorityTarget > counts[majority] {
             throw InvalidArgument(
-                field: "ratio",
+                field: .resampleRatio,
                 message: "ratio \(ratio) would need \(majorityTarget) majority rows but there are only \(counts[majority]); under-sampling only removes rows (the current ratio is \(Double(smallest) / Double(counts[majority]))).")
         }
         var random = SeededGenerator(seed: seed)
@@ -77,11 +77,11 @@ public enum Resampling {
     public static func smote(_ data: Dataset, ratio: Double, k: Int, seed: UInt64) throws(InvalidArgument) -> Dataset {
         let plan = try overSamplingPlan(data, ratio: ratio)
         if k < 1 {
-            throw InvalidArgument(field: "k", message: "k must be at least 1, got \(k).")
+            throw InvalidArgument(field: .neighbours, message: "k must be at least 1, got \(k).")
         }
         for (c, extra) in plan.extra.enumerated() where extra > 0 && plan.rowsByClass[c].count <= k {
             throw InvalidArgument(
-                field: "k",
+                field: .neighbours,
                 message: "k must be below the number of rows of class '\(data.classLabels[c])' (\(plan.rowsByClass[c].count)) so every row has \(k) neighbours; got k = \(k).")
         }
         let width = data.featureCount
@@ -170,7 +170,7 @@ public enum Resampling {
         let smallest = counts.min()!
         if smallest > target {
             throw InvalidArgument(
-                field: "ratio",
+                field: .resampleRatio,
                 message: "ratio \(ratio) asks for \(target) rows per rare class, fewer than the \(smallest) already there; over-sampling only adds rows (the current ratio is \(Double(smallest) / Double(counts[majority]))).")
         }
         let extra = counts.enumerated().map { c, n in c == majority ? 0 : max(0, target - n) }
@@ -179,7 +179,7 @@ public enum Resampling {
 
     static func checkRatio(_ ratio: Double) throws(InvalidArgument) {
         if !(ratio > 0 && ratio <= 1) {
-            throw InvalidArgument(field: "ratio",
+            throw InvalidArgument(field: .resampleRatio,
                                   message: "ratio (rare-class rows per majority row after resampling) must be above 0 and at most 1, got \(ratio).")
         }
     }
@@ -187,13 +187,13 @@ public enum Resampling {
     /// Rows of each class in row order; every class needs at least one row and there must be two classes.
     static func classRows(_ data: Dataset) throws(InvalidArgument) -> [[Int]] {
         if data.classCount < 2 {
-            throw InvalidArgument(field: "classLabels",
+            throw InvalidArgument(field: .classLabels,
                                   message: "Resampling needs at least two classes; the data has \(data.classCount).")
         }
         var rows = [[Int]](repeating: [], count: data.classCount)
         for (row, c) in data.classIndex.enumerated() { rows[Int(c)].append(row) }
         if let empty = rows.firstIndex(where: \.isEmpty) {
-            throw InvalidArgument(field: "classLabels",
+            throw InvalidArgument(field: .classLabels,
                                   message: "Class '\(data.classLabels[empty])' has no rows, so it cannot be resampled.")
         }
         return rows

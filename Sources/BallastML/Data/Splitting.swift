@@ -35,14 +35,14 @@ public enum Splitting {
     public static func stratifiedSplit(classIndex: [Int32], classCount: Int, test: Double, validation: Double,
                                        seed: UInt64) throws(InvalidArgument) -> SplitIndices {
         if !(test >= 0 && test < 1) {
-            throw InvalidArgument(field: "test", message: "test must be a fraction at least 0 and below 1, got \(test).")
+            throw InvalidArgument(field: .testFraction, message: "test must be a fraction at least 0 and below 1, got \(test).")
         }
         if !(validation >= 0 && validation < 1) {
-            throw InvalidArgument(field: "validation",
+            throw InvalidArgument(field: .validationFraction,
                                   message: "validation must be a fraction at least 0 and below 1, got \(validation).")
         }
         if !(test + validation < 1) {
-            throw InvalidArgument(field: "validation",
+            throw InvalidArgument(field: .validationFraction,
                                   message: "test + validation must be below 1 so rows remain for training; got \(test) + \(validation).")
         }
         let byClass = try rowsByClass(classIndex: classIndex, classCount: classCount, seed: seed)
@@ -53,7 +53,7 @@ public enum Splitting {
             let sizes = largestRemainder(total: rows.count, shares: [trainShare, test, validation])
             if sizes[0] == 0 {
                 throw InvalidArgument(
-                    field: "classIndex",
+                    field: .classIndex,
                     message: "Class \(c) has only \(rows.count) row(s): too few to keep one for training with test = \(test) and validation = \(validation).")
             }
             split.train += rows[0..<sizes[0]]
@@ -75,12 +75,12 @@ public enum Splitting {
     public static func stratifiedKFold(classIndex: [Int32], classCount: Int, folds: Int,
                                        seed: UInt64) throws(InvalidArgument) -> [[Int]] {
         if folds < 2 {
-            throw InvalidArgument(field: "folds", message: "folds must be at least 2, got \(folds).")
+            throw InvalidArgument(field: .folds, message: "folds must be at least 2, got \(folds).")
         }
         let byClass = try rowsByClass(classIndex: classIndex, classCount: classCount, seed: seed)
         for (c, rows) in byClass.enumerated() where !rows.isEmpty && rows.count < folds {
             throw InvalidArgument(
-                field: "folds",
+                field: .folds,
                 message: "Class \(c) has only \(rows.count) row(s), fewer than the \(folds) folds; every fold must hold at least one row of each class.")
         }
         var result = [[Int]](repeating: [], count: folds)
@@ -104,15 +104,15 @@ public enum Splitting {
     /// Each class's rows, shuffled with that class's sub-stream.
     static func rowsByClass(classIndex: [Int32], classCount: Int, seed: UInt64) throws(InvalidArgument) -> [[Int]] {
         if classCount < 1 {
-            throw InvalidArgument(field: "classCount", message: "classCount must be at least 1, got \(classCount).")
+            throw InvalidArgument(field: .classCount, message: "The number of classes must be at least 1, got \(classCount).")
         }
         if classIndex.isEmpty {
-            throw InvalidArgument(field: "classIndex", message: "There are no rows to split.")
+            throw InvalidArgument(field: .classIndex, message: "There are no rows to split.")
         }
         var byClass = [[Int]](repeating: [], count: classCount)
         for (row, c) in classIndex.enumerated() {
             guard c >= 0 && Int(c) < classCount else {
-                throw InvalidArgument(field: "classIndex",
+                throw InvalidArgument(field: .classIndex,
                                       message: "Row \(row) has class index \(c), outside 0..<\(classCount).")
             }
             byClass[Int(c)].append(row)

@@ -56,7 +56,7 @@ public struct Standardizer: Sendable, Equatable {
     public func apply(_ data: Dataset) throws(InvalidArgument) -> Dataset {
         let width = data.featureCount
         guard width == mean.count, width == scale.count else {
-            throw InvalidArgument(field: "features",
+            throw InvalidArgument(field: .dataset,
                                   message: "The standardizer was fitted on \(mean.count) features but the data has \(width).")
         }
         var result = data

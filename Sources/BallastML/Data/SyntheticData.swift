@@ -41,7 +41,7 @@ public enum SyntheticData {
         let counts = largestRemainder(total: rows, shares: spec.classProportions)
         if let empty = counts.firstIndex(of: 0) {
             throw InvalidArgument(
-                field: "classProportions",
+                field: .classProportions,
                 message: "Class \(empty) (share \(spec.classProportions[empty])) would get no rows out of \(rows); raise rows or its proportion.")
         }
 
@@ -65,8 +65,8 @@ public enum SyntheticData {
             let totalFlips = flips.reduce(0, +)
             if totalFlips > counts[majority] {
                 throw InvalidArgument(
-                    field: "labelNoise",
-                    message: "labelNoise \(spec.labelNoise) would flip \(totalFlips) majority rows but the majority class has only \(counts[majority]); lower it.")
+                    field: .labelNoise,
+                    message: "A label noise of \(spec.labelNoise) would flip \(totalFlips) majority rows but the majority class has only \(counts[majority]); lower it.")
             }
             // Majority rows handed out in row order, to class 0's flips first, then class 1's, ...
             var rareLeft = flips
@@ -188,57 +188,57 @@ public enum SyntheticData {
 
     static func validate(_ spec: SyntheticSpec) throws(InvalidArgument) {
         if spec.rows < 2 {
-            throw InvalidArgument(field: "rows", message: "rows must be at least 2, got \(spec.rows).")
+            throw InvalidArgument(field: .rowCount, message: "rows must be at least 2, got \(spec.rows).")
         }
         if spec.features < 1 {
-            throw InvalidArgument(field: "features", message: "features must be at least 1, got \(spec.features).")
+            throw InvalidArgument(field: .featureCount, message: "features must be at least 1, got \(spec.features).")
         }
         if spec.rows.multipliedReportingOverflow(by: spec.features).overflow || spec.rows * spec.features > maxValues {
             throw InvalidArgument(
-                field: "rows",
+                field: .rowCount,
                 message: "rows × features must be at most \(maxValues) values (4 GiB); \(spec.rows) × \(spec.features) is too large.")
         }
         if spec.informative < 0 || spec.informative > spec.features {
             throw InvalidArgument(
-                field: "informative",
+                field: .informativeCount,
                 message: "informative must be between 0 and features (\(spec.features)), got \(spec.informative).")
         }
         let shares = spec.classProportions
         if shares.count < 2 {
-            throw InvalidArgument(field: "classProportions",
-                                  message: "classProportions needs one share per class and at least two classes, got \(shares.count).")
+            throw InvalidArgument(field: .classProportions,
+                                  message: "The class proportions need one share per class and at least two classes, got \(shares.count).")
         }
         if shares.count > Int(Int32.max) || shares.count > spec.rows {
-            throw InvalidArgument(field: "classProportions",
+            throw InvalidArgument(field: .classProportions,
                                   message: "There are more classes (\(shares.count)) than rows (\(spec.rows)).")
         }
         if let bad = shares.firstIndex(where: { !($0 > 0) || !$0.isFinite }) {
-            throw InvalidArgument(field: "classProportions",
+            throw InvalidArgument(field: .classProportions,
                                   message: "Every class proportion must be a positive finite number; class \(bad) has \(shares[bad]).")
         }
         let sum = shares.reduce(0, +)
         if abs(sum - 1) > 1e-9 {
-            throw InvalidArgument(field: "classProportions",
-                                  message: "classProportions must sum to 1 (within 1e-9); they sum to \(sum).")
+            throw InvalidArgument(field: .classProportions,
+                                  message: "The class proportions must sum to 1 (within 1e-9); they sum to \(sum).")
         }
         if !spec.separation.isFinite || spec.separation < 0 {
-            throw InvalidArgument(field: "separation",
+            throw InvalidArgument(field: .separation,
                                   message: "separation must be a finite number at least 0, got \(spec.separation).")
         }
         if !(spec.labelNoise >= 0 && spec.labelNoise < 0.5) {
-            throw InvalidArgument(field: "labelNoise",
-                                  message: "labelNoise must be at least 0 and below 0.5, got \(spec.labelNoise).")
+            throw InvalidArgument(field: .labelNoise,
+                                  message: "The label noise must be at least 0 and below 0.5, got \(spec.labelNoise).")
         }
         if let names = spec.featureNames {
             if names.count != spec.features {
-                throw InvalidArgument(field: "featureNames",
-                                      message: "featureNames has \(names.count) names but there are \(spec.features) features.")
+                throw InvalidArgument(field: .featureNames,
+                                      message: "The feature names list has \(names.count) names but there are \(spec.features) features.")
             }
             if names.contains(where: \.isEmpty) {
-                throw InvalidArgument(field: "featureNames", message: "Feature names must not be empty.")
+                throw InvalidArgument(field: .featureNames, message: "Feature names must not be empty.")
             }
             if Set(names).count != names.count {
-                throw InvalidArgument(field: "featureNames", message: "Feature names must be unique.")
+                throw InvalidArgument(field: .featureNames, message: "Feature names must be unique.")
             }
         }
     }

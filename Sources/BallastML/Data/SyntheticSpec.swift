@@ -53,30 +53,29 @@ public struct SyntheticSpec: Sendable, Equatable {
 
     static let fraudSeparation = 4.2
     static let fraudLabelNoise = 0.05
+}
 
-    /// Names accepted by `preset(named:seed:)`, e.g. over the wire.
-    public static let presets: [String] = ["fraud", "mild_imbalance", "balanced", "multiclass"]
+/// The generator's named shapes of data.
+public enum SyntheticPreset: Sendable, Hashable, CaseIterable {
+    /// See `SyntheticSpec.fraud(seed:)`.
+    case fraud
+    /// 20,000 × 20 (8 informative), 10 % positives, separation 2.
+    case mildImbalance
+    /// 10,000 × 10 (5 informative), 50/50, separation 2.
+    case balanced
+    /// 30,000 × 20 (8 informative), three classes 70/20/10 %, separation 2.5.
+    case multiclass
 
-    /// A named preset:
-    /// - `fraud`: see `fraud(seed:)`.
-    /// - `mild_imbalance`: 20,000 × 20 (8 informative), 10 % positives, separation 2.
-    /// - `balanced`: 10,000 × 10 (5 informative), 50/50, separation 2.
-    /// - `multiclass`: 30,000 × 20 (8 informative), three classes 70/20/10 %, separation 2.5.
-    public static func preset(named name: String, seed: UInt64) -> SyntheticSpec? {
-        switch name {
-        case "fraud":
-            return fraud(seed: seed)
-        case "mild_imbalance":
-            return SyntheticSpec(rows: 20_000, features: 20, informative: 8,
-                                 classProportions: [0.9, 0.1], separation: 2, seed: seed)
-        case "balanced":
-            return SyntheticSpec(rows: 10_000, features: 10, informative: 5,
-                                 classProportions: [0.5, 0.5], separation: 2, seed: seed)
-        case "multiclass":
-            return SyntheticSpec(rows: 30_000, features: 20, informative: 8,
-                                 classProportions: [0.7, 0.2, 0.1], separation: 2.5, seed: seed)
-        default:
-            return nil
+    public func spec(seed: UInt64) -> SyntheticSpec {
+        switch self {
+        case .fraud:
+            SyntheticSpec.fraud(seed: seed)
+        case .mildImbalance:
+            SyntheticSpec(rows: 20_000, features: 20, informative: 8, classProportions: [0.9, 0.1], separation: 2, seed: seed)
+        case .balanced:
+            SyntheticSpec(rows: 10_000, features: 10, informative: 5, classProportions: [0.5, 0.5], separation: 2, seed: seed)
+        case .multiclass:
+            SyntheticSpec(rows: 30_000, features: 20, informative: 8, classProportions: [0.7, 0.2, 0.1], separation: 2.5, seed: seed)
         }
     }
 }

@@ -1,14 +1,14 @@
 /// The seed's experiment and its follow-ups in one call: one model per arm, each trained on the
 /// same training data (resampled for the resampling arms) and scored on the same test data.
-public enum ComparisonArm: String, CaseIterable, Sendable, Codable {
+public enum ComparisonArm: CaseIterable, Sendable, Hashable {
     case ce
-    case wceInverse = "wce_inverse"
-    case wceBalanced = "wce_balanced"
+    case wceInverse
+    case wceBalanced
     case focal
     case over
     case under
     case smote
-    case ceBestF1 = "ce_best_f1"
+    case ceBestF1
 
     /// A line for a table: what the arm does.
     public var summary: String {
@@ -49,7 +49,7 @@ public enum Comparison {
                            onArm: @Sendable (Int, ComparisonArm) -> Void = { _, _ in },
                            observer: TrainingObserver = .silent) throws -> ComparisonOutcome {
         guard train.classCount == 2, let positive = train.positiveClass else {
-            throw InvalidArgument(field: "train", message: "The comparison is about a rare class: it needs binary data with a positive class.")
+            throw InvalidArgument(field: .dataset, message: "The comparison is about a rare class: it needs binary data with a positive class.")
         }
         var rows: [ComparisonRow] = []
         var skipped: [ComparisonArm: String] = [:]

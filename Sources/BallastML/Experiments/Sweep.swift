@@ -1,6 +1,6 @@
 /// The seed's "trial and error" done properly: for each value of one parameter, the mean and
 /// standard deviation of a metric over stratified k folds.
-public enum SweepParameter: String, CaseIterable, Sendable {
+public enum SweepParameter: CaseIterable, Sendable, Hashable {
     /// The rare class's weight w in the seed's binary WCE (the other class gets 1 − w).
     case w
     /// β of the effective-number weights (Cui et al. 2019).
@@ -21,16 +21,13 @@ public enum Sweep {
     /// Trains `grid.count × folds` models. Each fold's model is trained on the other folds and
     /// scored on the held-out fold at the standard threshold. Returns nil when cancelled.
     /// `l2` nil: scikit-learn's C = 1 for each fold's data and weights.
-    public static func run(data: Dataset, parameter: SweepParameter, grid: [Double], folds: Int, metric: String,
+    public static func run(data: Dataset, parameter: SweepParameter, grid: [Double], folds: Int, metric: SelectableMetric,
                            base: TrainingConfig, l2: Double?, threads: ThreadBudget = .allCores,
                            onFit: @Sendable (_ done: Int, _ total: Int, _ value: Double) -> Void = { _, _, _ in },
                            isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [SweepPoint]? {
-        guard !grid.isEmpty else { throw InvalidArgument(field: "grid", message: "The grid needs at least one value.") }
-        guard MetricReport.selectableMetrics.contains(metric) else {
-            throw InvalidArgument(field: "metric", message: "metric must be one of \(MetricReport.selectableMetrics.joined(separator: ", ")), not '\(metric)'.")
-        }
+        guard !grid.isEmpty else { throw InvalidArgument(field: .sweepGrid, message: "The grid needs at least one value.") }
         if parameter == .w && data.classCount != 2 {
-            throw InvalidArgument(field: "param", message: "w is the rare class's weight in binary WCE; this dataset has \(data.classCount) classes.")
+            throw InvalidArgument(field: .sweepParameter, message: "The weight w is the rare class's weight in binary WCE; this dataset has \(data.classCount) classes.")
         }
         let heldOut = try Splitting.stratifiedKFold(classIndex: data.classIndex, classCount: data.classCount,
                                                     folds: folds, seed: base.seed)
@@ -52,7 +49,7 @@ public enum Sweep {
                 let report = Metrics.report(classIndex: test.classIndex, probabilities: try outcome.model.probabilities(test),
                                             classCount: test.classCount, classLabels: test.classLabels,
                                             positiveClass: outcome.model.positiveClass, threshold: .standard)
-                scores.append(report.score(metric) ?? .nan)
+                scores.append(report.score(metric))
                 done += 1
                 onFit(done, grid.count * splits.count, value)
             }
@@ -73,7 +70,7 @@ public enum Sweep {
             config.loss = .crossEntropy
             config.classWeights = try Comparison.weights(.effectiveNumber(beta: value), train)
         case .gamma:
-            guard value >= 0 else { throw InvalidArgument(field: "grid", message: "γ must be 0 or more, got \(value).") }
+            guard value >= 0 else { throw InvalidArgument(field: .sweepGrid, message: "γ must be 0 or more, got \(value).") }
             config.loss = .focal(gamma: value, alpha: nil)
         }
         return config

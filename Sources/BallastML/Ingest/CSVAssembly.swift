@@ -44,7 +44,7 @@ extension Reader {
             let column = sourceColumn(s)
             if all.count > options.maxCategoricalLevels {
                 throw layout.error(.tooManyLevels,
-                                   "\(layout.describe(column).capitalizedFirst) holds \(all.count) distinct text values, more than the \(options.maxCategoricalLevels) that can be one-hot encoded (maxCategoricalLevels).",
+                                   "\(layout.describe(column).capitalizedFirst) holds \(all.count) distinct text values, more than the \(options.maxCategoricalLevels) that can be one-hot encoded.",
                                    line: nil, column: column)
             }
             let sorted = all.sorted()

@@ -1,11 +1,4 @@
-import Dispatch
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// Reads CSV/TSV files into a `Dataset`.
+/// Reads CSV/TSV text into a `Dataset`.
 ///
 /// Format: RFC 4180 quoting (quoted delimiters and newlines, `""` for a quote), LF or CRLF, an optional
 /// UTF-8 byte-order mark, blanks around fields trimmed, blank lines skipped. The delimiter is detected
@@ -25,64 +18,12 @@ import Darwin
 /// another is text is a `notNumeric` error at the first text cell: a stray word among numbers is almost
 /// always a data error, not a category.
 ///
-/// Speed: the file is mapped, cut into chunks at record boundaries (quote parity per chunk is found by
+/// Speed: the text (a mapped file) is cut into chunks at record boundaries (quote parity per chunk is found by
 /// counting quotes in parallel), records are counted, the float32 matrix is allocated once, and chunks
 /// are parsed on several threads straight into their rows. Results do not depend on the thread count.
 public enum CSVLoader {
-    public static func load(path: String, options: CSVOptions) throws(DataError) -> LoadedTable {
-        try validate(options, path: path)
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            let code = errno
-            switch code {
-            case EACCES, EPERM:
-                throw DataError(kind: .permissionDenied, message: "Permission denied reading \(path).", path: path)
-            case EISDIR:
-                throw DataError(kind: .isDirectory, message: "\(path) is a folder, not a file.", path: path)
-            case ENOENT, ENOTDIR:
-                throw DataError(kind: .fileNotFound, message: "No file at \(path).", path: path)
-            default:
-                throw DataError(kind: .fileNotFound,
-                                message: "Cannot open \(path): \(String(cString: strerror(code))).", path: path)
-            }
-        }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw DataError(kind: .fileNotFound, message: "Cannot read \(path).", path: path)
-        }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            throw DataError(kind: .isDirectory, message: "\(path) is a folder, not a file.", path: path)
-        }
-        if (info.st_mode & S_IFMT) != S_IFREG {
-            // Pipes and devices: read everything.
-            var data: [UInt8] = []
-            var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-                if got < 0 { throw DataError(kind: .fileNotFound, message: "Cannot read \(path).", path: path) }
-                if got == 0 { break }
-                data.append(contentsOf: chunk[0..<got])
-            }
-            let result = data.withUnsafeBytes { buffer in
-                Result { () throws(DataError) -> LoadedTable in try load(bytes: buffer, path: path, options: options) }
-            }
-            return try result.get()
-        }
-        let size = Int(info.st_size)
-        if size == 0 { throw DataError(kind: .empty, message: "\(path) is empty.", path: path) }
-        #if os(Linux)
-        let flags = MAP_PRIVATE | MAP_POPULATE
-        #else
-        let flags = MAP_PRIVATE
-        #endif
-        guard let mapped = mmap(nil, size, PROT_READ, flags, fd, 0), mapped != MAP_FAILED else {
-            throw DataError(kind: .fileNotFound, message: "Cannot map \(path) into memory.", path: path)
-        }
-        defer { munmap(mapped, size) }
-        return try load(bytes: UnsafeRawBufferPointer(start: mapped, count: size), path: path, options: options)
-    }
-
+    /// Parses a whole file's bytes; `path` names the file in messages. The engine does no file
+    /// I/O: the server maps the file (`CSVFile`) and hands its bytes here.
     public static func load(bytes: UnsafeRawBufferPointer, path: String,
                             options: CSVOptions) throws(DataError) -> LoadedTable {
         try validate(options, path: path)
@@ -101,8 +42,8 @@ public enum CSVLoader {
             }
         }
         if case .index(let i) = options.label, i < 0 { throw bad("The label column index must be 0 or more.") }
-        if options.maxCategoricalLevels < 0 { throw bad("maxCategoricalLevels must be 0 or more.") }
-        if options.maxLineBytes <= 0 { throw bad("maxLineBytes must be positive.") }
-        if options.threads < 0 { throw bad("threads must be 0 (all cores) or more.") }
+        if options.maxCategoricalLevels < 0 { throw bad("The most text levels a column may have must be 0 or more.") }
+        if options.maxLineBytes <= 0 { throw bad("The longest line accepted must be a positive number of bytes.") }
+        if options.threads < 0 { throw bad("The parser thread count must be 0 (all cores) or more.") }
     }
 }

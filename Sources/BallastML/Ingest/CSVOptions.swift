@@ -3,11 +3,11 @@ public struct CSVOptions: Sendable {
     /// Whether the first record names the columns. `.auto` decides from the first record: it is a
     /// header when any of its fields, other than the label column, is text (neither a number nor a
     /// missing-value marker). A label given by name always implies a header.
-    public enum Header: String, Sendable { case auto, present, absent }
+    public enum Header: Sendable { case auto, present, absent }
     /// Which source column holds the class label. `index` is 0-based.
     public enum LabelColumn: Sendable, Equatable { case last, index(Int), name(String) }
     /// What to do with missing feature cells (empty, `NA`, `NaN`, `?`). A missing label is always an error.
-    public enum MissingPolicy: String, Sendable { case error, dropRows = "drop_rows", imputeMean = "impute_mean" }
+    public enum MissingPolicy: Sendable { case error, dropRows, imputeMean }
 
     public var header: Header = .auto
     /// Field separator; `nil` detects it among `,` `;` tab `|`.
@@ -47,12 +47,12 @@ public struct LoadedTable: Sendable {
 
 /// Why a table could not be loaded. `message` is one sentence meant for a person.
 public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
-        case fileNotFound = "file_not_found", permissionDenied = "permission_denied", isDirectory = "is_directory"
-        case empty, headerOnly = "header_only", raggedRow = "ragged_row", notNumeric = "not_numeric"
-        case missingValue = "missing_value", nonFinite = "non_finite", singleClass = "single_class"
-        case labelColumnMissing = "label_column_missing", lineTooLong = "line_too_long", binary
-        case tooManyLevels = "too_many_levels", unknownPositive = "unknown_positive", invalidOption = "invalid_option"
+    public enum Kind: Sendable, CaseIterable {
+        case fileNotFound, permissionDenied, isDirectory
+        case empty, headerOnly, raggedRow, notNumeric
+        case missingValue, nonFinite, singleClass
+        case labelColumnMissing, lineTooLong, binary
+        case tooManyLevels, unknownPositive, invalidOption
     }
     public var kind: Kind
     public var message: String
@@ -74,5 +74,5 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
         self.field = field
     }
 
-    public var description: String { "\(kind.rawValue): \(message)" }
+    public var description: String { "\(kind): \(message)" }
 }

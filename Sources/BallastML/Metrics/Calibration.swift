@@ -52,8 +52,7 @@ public enum PriorCorrection {
 }
 
 /// Brier score and log loss before and after `PriorCorrection` (same definitions as `MetricReport`).
-/// JSON keys: `brier_before, brier_after, log_loss_before, log_loss_after`.
-public struct CalibrationSummary: Sendable, Equatable, Codable {
+public struct CalibrationSummary: Sendable, Equatable {
     public var brierBefore: Double
     public var brierAfter: Double
     public var logLossBefore: Double
@@ -64,13 +63,6 @@ public struct CalibrationSummary: Sendable, Equatable, Codable {
         self.brierAfter = brierAfter
         self.logLossBefore = logLossBefore
         self.logLossAfter = logLossAfter
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case brierBefore = "brier_before"
-        case brierAfter = "brier_after"
-        case logLossBefore = "log_loss_before"
-        case logLossAfter = "log_loss_after"
     }
 }
 

@@ -2,9 +2,8 @@
 /// reached (positive iff p ≥ threshold).
 ///
 /// The curves' extra end point (recall 0 / precision 1 on PR, (0, 0) on ROC) is reached by no
-/// probability: its threshold is `+∞`, as in scikit-learn. JSON has no infinity, so `Codable` writes a
-/// non-finite threshold as `null` and reads `null` back as `+∞`.
-public struct CurvePoint: Sendable, Equatable, Codable {
+/// probability: its threshold is `+∞`, as in scikit-learn.
+public struct CurvePoint: Sendable, Equatable {
     public var x: Double
     public var y: Double
     public var threshold: Double
@@ -13,26 +12,6 @@ public struct CurvePoint: Sendable, Equatable, Codable {
         self.x = x
         self.y = y
         self.threshold = threshold
-    }
-
-    enum CodingKeys: String, CodingKey { case x, y, threshold }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        x = try container.decode(Double.self, forKey: .x)
-        y = try container.decode(Double.self, forKey: .y)
-        threshold = try container.decodeIfPresent(Double.self, forKey: .threshold) ?? .infinity
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(x, forKey: .x)
-        try container.encode(y, forKey: .y)
-        if threshold.isFinite {
-            try container.encode(threshold, forKey: .threshold)
-        } else {
-            try container.encodeNil(forKey: .threshold)
-        }
     }
 }
 

@@ -1,7 +1,7 @@
 /// Precision, recall and F1 of one class, scikit-learn's `precision_recall_fscore_support`
 /// with `zero_division=0`: a class never predicted has precision 0, a class absent from the truth
 /// has recall 0, and F1 = 2·TP / (2·TP + FP + FN) is 0 when that denominator is 0.
-public struct ClassMetrics: Sendable, Equatable, Codable {
+public struct ClassMetrics: Sendable, Equatable {
     public var label: String
     public var precision: Double
     public var recall: Double
@@ -21,10 +21,8 @@ public struct ClassMetrics: Sendable, Equatable, Codable {
 /// Everything Ballast reports about one set of predictions. No field is ever NaN: undefined
 /// quantities follow the conventions written on each field. Built by `Metrics.report`.
 ///
-/// JSON keys are snake_case: `threshold, log_loss, accuracy, balanced_accuracy, per_class, positive,
-/// macro_f1, pr_auc, roc_auc, mcc, g_mean, confusion, brier` (`threshold` and `positive` are
-/// omitted for multiclass reports).
-public struct MetricReport: Sendable, Equatable, Codable {
+/// The server translates it into the protocol's `MetricsReport`.
+public struct MetricReport: Sendable, Equatable {
     /// Binary: the threshold used on P(positive) (positive iff p ≥ threshold). Multiclass: nil (argmax).
     public var threshold: Double?
     /// Mean −log p_y with p_y clipped to [ε, 1 − ε], ε = `Float.ulpOfOne` ≈ 1.19e-7: what scikit-learn
@@ -79,21 +77,5 @@ public struct MetricReport: Sendable, Equatable, Codable {
         self.gMean = gMean
         self.confusion = confusion
         self.brier = brier
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case threshold
-        case logLoss = "log_loss"
-        case accuracy
-        case balancedAccuracy = "balanced_accuracy"
-        case perClass = "per_class"
-        case positive
-        case macroF1 = "macro_f1"
-        case prAUC = "pr_auc"
-        case rocAUC = "roc_auc"
-        case mcc
-        case gMean = "g_mean"
-        case confusion
-        case brier
     }
 }

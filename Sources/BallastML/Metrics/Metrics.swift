@@ -27,7 +27,7 @@ public enum Metrics {
     /// class indices out of range trap (also in `-Ounchecked` builds). Cost: one O(n·K) pass plus one
     /// O(n) radix ranking per AUC column (1 for binary, K for multiclass); no per-row allocation.
     public static func report(classIndex: [Int32], probabilities: [Float], classCount: Int,
-                              classLabels: [String], positiveClass: Int?, threshold: Threshold) -> MetricReport {
+                              classLabels: [String], positiveClass: Int?, threshold: ThresholdRule) -> MetricReport {
         let n = classIndex.count, k = classCount
         require(k >= 2, "report: classCount must be at least 2, got \(k)")
         require(probabilities.count == n * k,

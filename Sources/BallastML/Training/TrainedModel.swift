@@ -51,7 +51,7 @@ public struct TrainedModel: Sendable, Equatable, Codable {
     /// Features are matched by position; their count must equal the model's.
     public func probabilities(_ data: Dataset) throws(InvalidArgument) -> [Float] {
         guard data.featureCount == featureNames.count else {
-            throw InvalidArgument(field: "dataset",
+            throw InvalidArgument(field: .dataset,
                                   message: "The model was trained on \(featureNames.count) features but the dataset has \(data.featureCount).")
         }
         return try probabilities(features: data.features, rows: data.rowCount)
@@ -63,7 +63,7 @@ public struct TrainedModel: Sendable, Equatable, Codable {
         flat.reserveCapacity(rows.count * featureNames.count)
         for (index, row) in rows.enumerated() {
             guard row.count == featureNames.count else {
-                throw InvalidArgument(field: "rows",
+                throw InvalidArgument(field: .featureRows,
                                       message: "Row \(index) has \(row.count) values but the model takes \(featureNames.count) features.")
             }
             flat += row
@@ -73,13 +73,13 @@ public struct TrainedModel: Sendable, Equatable, Codable {
 
     private func probabilities(features: [Float], rows: Int) throws(InvalidArgument) -> [Float] {
         guard let first = layers.first else {
-            throw InvalidArgument(field: "model", message: "The model has no layers.")
+            throw InvalidArgument(field: .model, message: "The model has no layers.")
         }
         let shape = NetworkShape(sizes: [first.inputs] + layers.map(\.outputs))
         guard first.inputs == featureNames.count, let theta = shape.parameters(layers),
               shape.outputCount == (classLabels.count == 2 && shape.sigmoidOutput ? 1 : classLabels.count)
         else {
-            throw InvalidArgument(field: "model", message: "The model's layers do not fit together or do not match its classes.")
+            throw InvalidArgument(field: .model, message: "The model's layers do not fit together or do not match its classes.")
         }
         let positive = positiveClass ?? 1
         let objective = Objective(shape: shape, features: features, rowCount: rows, classIndex: [],

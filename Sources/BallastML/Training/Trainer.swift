@@ -55,53 +55,53 @@ public enum Trainer {
                               threads: ThreadBudget = .allCores) throws(TrainingError) -> Objective {
         let k = data.classCount
         guard data.rowCount >= 1, data.featureCount >= 1 else {
-            throw .invalid("dataset", "Training needs at least one row and one feature; the dataset has \(data.rowCount) row(s) and \(data.featureCount) feature(s).")
+            throw .invalid(.dataset, "Training needs at least one row and one feature; the dataset has \(data.rowCount) row(s) and \(data.featureCount) feature(s).")
         }
         guard k >= 2 else {
-            throw .invalid("dataset", "Training needs at least two classes; the dataset has \(k).")
+            throw .invalid(.dataset, "Training needs at least two classes; the dataset has \(k).")
         }
         switch config.model {
         case .logistic:
             guard k == 2 else {
-                throw .invalid("model", "A logistic model needs binary data but the dataset has \(k) classes; use softmax or mlp.")
+                throw .invalid(.model, "A logistic model needs binary data but the dataset has \(k) classes; use softmax or mlp.")
             }
         case .softmax:
             break
         case .mlp(let hidden):
             guard !hidden.isEmpty else {
-                throw .invalid("hidden", "An mlp needs at least one hidden layer; for none, use logistic or softmax.")
+                throw .invalid(.hiddenLayers, "An mlp needs at least one hidden layer; for none, use logistic or softmax.")
             }
             if let bad = hidden.firstIndex(where: { $0 < 1 }) {
-                throw .invalid("hidden", "Every hidden layer needs at least 1 unit; layer \(bad + 1) has \(hidden[bad]).")
+                throw .invalid(.hiddenLayers, "Every hidden layer needs at least 1 unit; layer \(bad + 1) has \(hidden[bad]).")
             }
         }
         var classWeights = [Double](repeating: 1, count: k)
         if let given = config.classWeights {
             guard given.count == k else {
-                throw .invalid("classWeights", "Give one class weight per class: the data has \(k) classes but \(given.count) weights were given.")
+                throw .invalid(.classWeights, "Give one class weight per class: the data has \(k) classes but \(given.count) weights were given.")
             }
             if let bad = given.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
-                throw .invalid("classWeights", "Class weights must be positive and finite; the weight of class '\(data.classLabels[bad])' is \(given[bad]).")
+                throw .invalid(.classWeights, "Class weights must be positive and finite; the weight of class '\(data.classLabels[bad])' is \(given[bad]).")
             }
             classWeights = given
         }
         if let sampleWeights {
             guard sampleWeights.count == data.rowCount else {
-                throw .invalid("sampleWeights", "Give one sample weight per row: the data has \(data.rowCount) rows but \(sampleWeights.count) weights were given.")
+                throw .invalid(.sampleWeights, "Give one sample weight per row: the data has \(data.rowCount) rows but \(sampleWeights.count) weights were given.")
             }
             if let bad = sampleWeights.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
-                throw .invalid("sampleWeights", "Sample weights must be finite and at least 0; row \(bad) has \(sampleWeights[bad]).")
+                throw .invalid(.sampleWeights, "Sample weights must be finite and at least 0; row \(bad) has \(sampleWeights[bad]).")
             }
         }
         guard config.l2 >= 0 && config.l2.isFinite else {
-            throw .invalid("l2", "l2 must be finite and at least 0, got \(config.l2).")
+            throw .invalid(.l2, "The L2 penalty must be finite and at least 0, got \(config.l2).")
         }
         if let stopping = config.earlyStopping {
             guard stopping.patience >= 1 else {
-                throw .invalid("patience", "Early-stopping patience must be at least 1 step, got \(stopping.patience).")
+                throw .invalid(.patience, "Early-stopping patience must be at least 1 step, got \(stopping.patience).")
             }
             guard stopping.minDelta >= 0 && stopping.minDelta.isFinite else {
-                throw .invalid("minDelta", "Early-stopping minDelta must be finite and at least 0, got \(stopping.minDelta).")
+                throw .invalid(.minDelta, "The early-stopping minimum improvement must be finite and at least 0, got \(stopping.minDelta).")
             }
         }
         let positive = positiveClass(of: data)
@@ -110,16 +110,16 @@ public enum Trainer {
         var focal = false
         if case .focal(let g, let alpha) = config.loss {
             guard g >= 0 && g.isFinite else {
-                throw .invalid("gamma", "The focal-loss gamma must be finite and at least 0, got \(g).")
+                throw .invalid(.focalGamma, "The focal-loss gamma must be finite and at least 0, got \(g).")
             }
             gamma = g
             focal = g != 0
             if let alpha {
                 guard alpha > 0 && alpha < 1 else {
-                    throw .invalid("alpha", "The focal-loss alpha must be above 0 and below 1, got \(alpha).")
+                    throw .invalid(.focalAlpha, "The focal-loss alpha must be above 0 and below 1, got \(alpha).")
                 }
                 guard let positive else {
-                    throw .invalid("alpha", "The focal-loss alpha weighs the positive class of binary data; with \(k) classes leave it out and give per-class factors as classWeights.")
+                    throw .invalid(.focalAlpha, "The focal-loss alpha weighs the positive class of binary data; with \(k) classes leave it out and give per-class factors as class weights.")
                 }
                 lossFactor[positive] *= alpha
                 lossFactor[1 - positive] *= 1 - alpha
@@ -133,7 +133,7 @@ public enum Trainer {
             for (c, count) in data.classCounts.enumerated() { weightSum += classWeights[c] * Double(count) }
         }
         guard weightSum > 0 else {
-            throw .invalid("sampleWeights", "The sample weights are all 0, so there is nothing to learn from.")
+            throw .invalid(.sampleWeights, "The sample weights are all 0, so there is nothing to learn from.")
         }
         let shape = NetworkShape.of(config.model, features: data.featureCount, classes: k)
         return Objective(shape: shape, features: data.features, rowCount: data.rowCount, classIndex: data.classIndex,
@@ -146,33 +146,33 @@ public enum Trainer {
         switch config.optimizer {
         case .lbfgs(let tolerance, let maxIterations, let memory):
             guard tolerance >= 0 && tolerance.isFinite else {
-                throw .invalid("tolerance", "The L-BFGS tolerance must be finite and at least 0, got \(tolerance).")
+                throw .invalid(.tolerance, "The L-BFGS tolerance must be finite and at least 0, got \(tolerance).")
             }
             guard maxIterations >= 1 else {
-                throw .invalid("maxIterations", "maxIterations must be at least 1, got \(maxIterations).")
+                throw .invalid(.maxIterations, "The iteration limit must be at least 1, got \(maxIterations).")
             }
             guard memory >= 1 else {
-                throw .invalid("memory", "The L-BFGS memory must be at least 1 correction pair, got \(memory).")
+                throw .invalid(.lbfgsMemory, "The L-BFGS memory must be at least 1 correction pair, got \(memory).")
             }
         case .adam(let learningRate, let epochs, let batchSize, let beta1, let beta2, let epsilon):
             try validateStochastic(learningRate: learningRate, epochs: epochs, batchSize: batchSize)
-            guard beta1 >= 0 && beta1 < 1 else { throw .invalid("beta1", "beta1 must be at least 0 and below 1, got \(beta1).") }
-            guard beta2 >= 0 && beta2 < 1 else { throw .invalid("beta2", "beta2 must be at least 0 and below 1, got \(beta2).") }
-            guard epsilon > 0 && epsilon.isFinite else { throw .invalid("epsilon", "epsilon must be positive and finite, got \(epsilon).") }
+            guard beta1 >= 0 && beta1 < 1 else { throw .invalid(.adamBeta1, "Adam's beta1 must be at least 0 and below 1, got \(beta1).") }
+            guard beta2 >= 0 && beta2 < 1 else { throw .invalid(.adamBeta2, "Adam's beta2 must be at least 0 and below 1, got \(beta2).") }
+            guard epsilon > 0 && epsilon.isFinite else { throw .invalid(.adamEpsilon, "Adam's epsilon must be positive and finite, got \(epsilon).") }
         case .sgd(let learningRate, let epochs, let batchSize, let momentum):
             try validateStochastic(learningRate: learningRate, epochs: epochs, batchSize: batchSize)
             guard momentum >= 0 && momentum < 1 else {
-                throw .invalid("momentum", "momentum must be at least 0 and below 1, got \(momentum).")
+                throw .invalid(.momentum, "The momentum must be at least 0 and below 1, got \(momentum).")
             }
         }
     }
 
     private static func validateStochastic(learningRate: Double, epochs: Int, batchSize: Int) throws(TrainingError) {
         guard learningRate > 0 && learningRate.isFinite else {
-            throw .invalid("learningRate", "The learning rate must be positive and finite, got \(learningRate).")
+            throw .invalid(.learningRate, "The learning rate must be positive and finite, got \(learningRate).")
         }
-        guard epochs >= 1 else { throw .invalid("epochs", "epochs must be at least 1, got \(epochs).") }
-        guard batchSize >= 1 else { throw .invalid("batchSize", "batchSize must be at least 1 row, got \(batchSize).") }
+        guard epochs >= 1 else { throw .invalid(.epochs, "The number of epochs must be at least 1, got \(epochs).") }
+        guard batchSize >= 1 else { throw .invalid(.batchSize, "The batch size must be at least 1 row, got \(batchSize).") }
     }
 
     /// Seeded initial parameters: zeros for linear models (as scikit-learn); for an mlp, He-normal

@@ -19,15 +19,15 @@ public struct TrainingStep: Sendable, Equatable {
 }
 
 /// Why training ended.
-public enum StopReason: String, Sendable, Codable {
+public enum StopReason: Sendable, Equatable {
     /// L-BFGS met its tolerance (or could not lower J any further at double precision).
     case converged
     /// L-BFGS ran `maxIterations` iterations.
-    case maxIterations = "max_iterations"
+    case maxIterations
     /// A mini-batch optimizer ran all its epochs.
     case epochs
     /// The validation score stopped improving; the best model seen is returned.
-    case earlyStopping = "early_stopping"
+    case earlyStopping
     /// The observer asked to stop; the model is as it was at that moment.
     case cancelled
 }
@@ -74,26 +74,26 @@ public struct TrainingOutcome: Sendable {
 /// Training could not be carried out (`invalidArgument`, with the offending `field`) or the
 /// optimisation blew up (`diverged`). `message` is a whole sentence a person can act on.
 public struct TrainingError: Error, Sendable, Equatable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
+    public enum Kind: Sendable {
         case diverged
-        case invalidArgument = "invalid_argument"
+        case invalidArgument
     }
     public var kind: Kind
-    public var field: String?
+    public var field: InputField?
     public var message: String
 
-    public init(kind: Kind, field: String? = nil, message: String) {
+    public init(kind: Kind, field: InputField? = nil, message: String) {
         self.kind = kind
         self.field = field
         self.message = message
     }
 
-    static func invalid(_ field: String, _ message: String) -> TrainingError {
+    static func invalid(_ field: InputField, _ message: String) -> TrainingError {
         TrainingError(kind: .invalidArgument, field: field, message: message)
     }
 
     public var description: String {
-        if let field { return "\(kind.rawValue) (\(field)): \(message)" }
-        return "\(kind.rawValue): \(message)"
+        if let field { return "\(kind) (\(field)): \(message)" }
+        return "\(kind): \(message)"
     }
 }

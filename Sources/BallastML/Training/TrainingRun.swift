@@ -71,7 +71,7 @@ struct TrainingRun {
         if let bad = data.features.firstIndex(where: { !$0.isFinite }) {
             let row = bad / data.featureCount
             let feature = data.featureNames[bad % data.featureCount]
-            return .invalid("dataset", "Feature '\(feature)' of row \(row) is \(data.features[bad]); training needs finite values (impute or drop the row).")
+            return .invalid(.dataset, "Feature '\(feature)' of row \(row) is \(data.features[bad]); training needs finite values (impute or drop the row).")
         }
         return TrainingError(kind: .diverged, message: "The loss is \(value) at the starting point; the features may be too large — standardize them.")
     }

@@ -39,6 +39,8 @@ extension JSONValue {
             return try JSONDecoder().decode(T.self, from: Data(JSONWriter.data(self)))
         } catch let error as DecodingError {
             throw RPCError.invalidParams(from: error)
+        } catch let error as RPCError {
+            throw error  // a value that checks itself while decoding (a `WireName`)
         } catch {
             throw RPCError.invalidParams("The params could not be read: \(error).", field: nil)
         }
@@ -49,9 +51,7 @@ extension RPCError {
     /// A sentence for each way Codable can fail, with the dotted path of the field.
     static func invalidParams(from error: DecodingError) -> RPCError {
         func path(_ codingPath: [any CodingKey], _ last: (any CodingKey)? = nil) -> String {
-            let keys = codingPath + (last.map { [$0] } ?? [])
-            return keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
-                .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+            CodingPath.dotted(codingPath + (last.map { [$0] } ?? []))
         }
         switch error {
         case .keyNotFound(let key, let context):
@@ -77,5 +77,13 @@ extension RPCError {
         case is [Any].Type: "an array"
         default: type is any Collection.Type ? "an array" : "an object (\(type))"
         }
+    }
+}
+
+/// The wire spelling of a field's place in params: `optimizer.lr`, `rows[3]`.
+public enum CodingPath {
+    public static func dotted(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }
+            .joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
     }
 }

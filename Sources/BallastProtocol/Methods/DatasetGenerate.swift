@@ -6,7 +6,7 @@ public enum DatasetGenerate: RequestMethod {
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["preset", "name", "seed", "rows", "features", "informative",
                                         "positive_rate", "class_weights", "separation", "noise"]
-        public var preset: String?
+        public var preset: PresetName?
         /// Default: the preset's name, or `synthetic`.
         public var name: String?
         public var seed: UInt64?
@@ -21,7 +21,7 @@ public enum DatasetGenerate: RequestMethod {
         /// Fraction of rare-class labels swapped with majority labels.
         public var noise: Double?
 
-        public init(preset: String? = nil, name: String? = nil, seed: UInt64? = nil, rows: Int? = nil,
+        public init(preset: PresetName? = nil, name: String? = nil, seed: UInt64? = nil, rows: Int? = nil,
                     features: Int? = nil, informative: Int? = nil, positiveRate: Double? = nil,
                     classWeights: [Double]? = nil, separation: Double? = nil, noise: Double? = nil) {
             self.preset = preset

@@ -13,17 +13,17 @@ public enum DatasetLoad: RequestMethod {
         /// Binary data: the label of the positive (rare) class. Default: the minority class.
         public var positive: String?
         /// `auto` (default), `present` or `absent`.
-        public var header: String?
+        public var header: HeaderModeName?
         /// `auto` (default), or one of `,` `;` `\t` `|` (also `tab`).
         public var delimiter: String?
         /// `error` (default), `drop_rows` or `impute_mean`.
-        public var missing: String?
+        public var missing: MissingPolicyName?
         /// Text feature columns with at most this many distinct values are one-hot encoded (default 32).
         public var maxLevels: Int?
         public var progressToken: JSONValue?
 
         public init(path: String, name: String? = nil, label: JSONValue? = nil, positive: String? = nil,
-                    header: String? = nil, delimiter: String? = nil, missing: String? = nil, maxLevels: Int? = nil) {
+                    header: HeaderModeName? = nil, delimiter: String? = nil, missing: MissingPolicyName? = nil, maxLevels: Int? = nil) {
             self.path = path
             self.name = name
             self.label = label

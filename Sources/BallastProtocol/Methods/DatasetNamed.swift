@@ -36,8 +36,8 @@ public enum DatasetDescribe: RequestMethod {
         public var dataset: DatasetSummary
         public var featureStats: [FeatureStats]
         /// How the dataset was made: `generated`, `loaded`, `split`, `resampled`, `standardized`, `fold`.
-        public var origin: String
-        public init(dataset: DatasetSummary, featureStats: [FeatureStats], origin: String) {
+        public var origin: DatasetOriginName
+        public init(dataset: DatasetSummary, featureStats: [FeatureStats], origin: DatasetOriginName) {
             self.dataset = dataset
             self.featureStats = featureStats
             self.origin = origin

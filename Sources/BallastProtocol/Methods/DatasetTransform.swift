@@ -46,7 +46,7 @@ public enum DatasetResample: RequestMethod {
         public static let fieldNames = ["dataset", "method", "ratio", "k", "seed", "name"]
         public var dataset: String
         /// `over`, `under` or `smote`.
-        public var method: String
+        public var method: ResampleMethodName
         /// Minority rows over majority rows after resampling (default 1).
         public var ratio: Double?
         /// SMOTE's neighbours (default 5).
@@ -54,7 +54,7 @@ public enum DatasetResample: RequestMethod {
         public var seed: UInt64?
         /// Default: `<dataset>.<method>`.
         public var name: String?
-        public init(dataset: String, method: String, ratio: Double? = nil, k: Int? = nil, seed: UInt64? = nil, name: String? = nil) {
+        public init(dataset: String, method: ResampleMethodName, ratio: Double? = nil, k: Int? = nil, seed: UInt64? = nil, name: String? = nil) {
             self.dataset = dataset
             self.method = method
             self.ratio = ratio

@@ -15,14 +15,14 @@ public enum ExperimentCompare: RequestMethod {
         /// Needed by `ce_best_f1` (the threshold is tuned on it); without it that arm is skipped.
         public var validation: String?
         /// Default: every arm (protocol/README.md lists them).
-        public var arms: [String]?
+        public var arms: [ArmName]?
         public var model: ModelSpec?
         public var optimizer: OptimizerSpec?
         public var l2: Double?
         public var seed: UInt64?
         public var progressToken: JSONValue?
 
-        public init(train: String, test: String, validation: String? = nil, arms: [String]? = nil) {
+        public init(train: String, test: String, validation: String? = nil, arms: [ArmName]? = nil) {
             self.train = train
             self.test = test
             self.validation = validation
@@ -36,7 +36,7 @@ public enum ExperimentCompare: RequestMethod {
     }
 
     public struct Row: Codable, Sendable, Equatable {
-        public var arm: String
+        public var arm: ArmName
         public var description: String
         public var recall: Double
         public var precision: Double
@@ -46,7 +46,7 @@ public enum ExperimentCompare: RequestMethod {
         public var mcc: Double
         public var threshold: Double
         public var seconds: Double
-        public init(arm: String, description: String, recall: Double, precision: Double, f1: Double, prAUC: Double,
+        public init(arm: ArmName, description: String, recall: Double, precision: Double, f1: Double, prAUC: Double,
                     rocAUC: Double, mcc: Double, threshold: Double, seconds: Double) {
             self.arm = arm
             self.description = description
@@ -92,19 +92,19 @@ public enum ExperimentSweep: RequestMethod {
         }
         public var dataset: String
         /// `w` (the rare class's weight in the seed's binary WCE), `beta` (effective number), `gamma` (focal loss).
-        public var param: String
+        public var param: SweepParamName
         public var grid: [Double]
         /// Default 5.
         public var folds: Int?
         /// `f1` (default), `pr_auc`, `roc_auc`, `recall`, `precision`, `mcc`, `balanced_accuracy`.
-        public var metric: String?
+        public var metric: MetricName?
         public var model: ModelSpec?
         public var optimizer: OptimizerSpec?
         public var l2: Double?
         public var seed: UInt64?
         public var progressToken: JSONValue?
 
-        public init(dataset: String, param: String, grid: [Double], folds: Int? = nil, metric: String? = nil) {
+        public init(dataset: String, param: SweepParamName, grid: [Double], folds: Int? = nil, metric: MetricName? = nil) {
             self.dataset = dataset
             self.param = param
             self.grid = grid
@@ -133,11 +133,11 @@ public enum ExperimentSweep: RequestMethod {
 
     public struct Result: Codable, Sendable, Equatable {
         public var run: String
-        public var param: String
-        public var metric: String
+        public var param: SweepParamName
+        public var metric: MetricName
         public var results: [Point]
         public var best: Point
-        public init(run: String, param: String, metric: String, results: [Point], best: Point) {
+        public init(run: String, param: SweepParamName, metric: MetricName, results: [Point], best: Point) {
             self.run = run
             self.param = param
             self.metric = metric

@@ -23,16 +23,16 @@ public enum ModelTrain: RequestMethod {
         /// Default: 1/Σsᵢ, the equivalent of scikit-learn's C = 1.
         public var l2: Double?
         /// `mean` (default) or `sum`.
-        public var reduction: String?
+        public var reduction: ReductionName?
         public var seed: UInt64?
         public var earlyStopping: EarlyStoppingSpec?
         /// `standard` (default: 0.5 / argmax), a number, or `best_f1` (tuned on `validation`).
-        public var threshold: JSONValue?
+        public var threshold: Threshold?
         public var progressToken: JSONValue?
 
         public init(dataset: String, validation: String? = nil, name: String? = nil, model: ModelSpec? = nil,
                     loss: LossSpec? = nil, optimizer: OptimizerSpec? = nil, l2: Double? = nil, seed: UInt64? = nil,
-                    threshold: JSONValue? = nil, progressToken: JSONValue? = nil) {
+                    threshold: Threshold? = nil, progressToken: JSONValue? = nil) {
             self.dataset = dataset
             self.validation = validation
             self.name = name
@@ -58,19 +58,18 @@ public enum ModelTrain: RequestMethod {
         /// L-BFGS iterations or epochs run.
         public var steps: Int
         /// `converged`, `max_iterations`, `epochs` or `early_stopping`.
-        public var stopReason: String
+        public var stopReason: StopReasonName
         public var seconds: Double
         /// The final objective J on the training data.
         public var objective: Double
         /// The threshold on P(positive) used for the metrics (binary data).
         public var threshold: Double?
-        /// `{"train": report, "validation": report}`; see protocol/README.md for a report's fields.
-        public var metrics: [String: JSONValue]
+        public var metrics: Metrics
         /// Weighted losses shift probabilities; Brier score and log loss before and after prior correction.
-        public var calibration: JSONValue?
+        public var calibration: Calibration?
 
-        public init(model: String, run: String, steps: Int, stopReason: String, seconds: Double, objective: Double,
-                    threshold: Double?, metrics: [String: JSONValue], calibration: JSONValue?) {
+        public init(model: String, run: String, steps: Int, stopReason: StopReasonName, seconds: Double, objective: Double,
+                    threshold: Double?, metrics: Metrics, calibration: Calibration?) {
             self.model = model
             self.run = run
             self.steps = steps
@@ -85,6 +84,16 @@ public enum ModelTrain: RequestMethod {
         enum CodingKeys: String, CodingKey {
             case model, run, steps, seconds, objective, threshold, metrics, calibration
             case stopReason = "stop_reason"
+        }
+    }
+
+    /// The final model's reports on its training data and, when given, its validation data.
+    public struct Metrics: Codable, Sendable, Equatable {
+        public var train: MetricsReport
+        public var validation: MetricsReport?
+        public init(train: MetricsReport, validation: MetricsReport?) {
+            self.train = train
+            self.validation = validation
         }
     }
 }

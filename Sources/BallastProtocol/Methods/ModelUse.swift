@@ -14,13 +14,13 @@ public enum ModelEvaluate: RequestMethod {
         public var model: String
         public var dataset: String
         /// `standard`, a number, `best_f1` (tuned on `validation`, else the threshold chosen at training).
-        public var threshold: JSONValue?
+        public var threshold: Threshold?
         public var validation: String?
         /// Undo the shift class weights put into probabilities before scoring (default false).
         public var priorCorrection: Bool?
         /// Include PR and ROC curve points (default true).
         public var curves: Bool?
-        public init(model: String, dataset: String, threshold: JSONValue? = nil, validation: String? = nil) {
+        public init(model: String, dataset: String, threshold: Threshold? = nil, validation: String? = nil) {
             self.model = model
             self.dataset = dataset
             self.threshold = threshold
@@ -32,8 +32,8 @@ public enum ModelEvaluate: RequestMethod {
         }
     }
 
-    /// A metrics report (protocol/README.md), plus `curves {pr, roc}` when asked.
-    public typealias Result = JSONValue
+    /// A metrics report, with `curves` unless `curves: false`.
+    public typealias Result = MetricsReport
 }
 
 /// `model/predict`: probabilities and labels for a dataset or for rows given inline.
@@ -45,8 +45,8 @@ public enum ModelPredict: RequestMethod {
         public var model: String
         public var dataset: String?
         public var rows: [[Double]]?
-        public var threshold: JSONValue?
-        public init(model: String, dataset: String? = nil, rows: [[Double]]? = nil, threshold: JSONValue? = nil) {
+        public var threshold: Threshold?
+        public init(model: String, dataset: String? = nil, rows: [[Double]]? = nil, threshold: Threshold? = nil) {
             self.model = model
             self.dataset = dataset
             self.rows = rows
@@ -72,17 +72,17 @@ public enum ModelPredict: RequestMethod {
 /// A model as `model/list` and `model/describe` show it.
 public struct ModelSummary: Codable, Sendable, Equatable {
     public var name: String
-    public var type: String
+    public var type: ModelName
     public var classes: [String]
     public var positive: String?
     public var features: Int
     public var trainedOn: String?
-    public var loss: String?
+    public var loss: LossName?
     public var threshold: Double?
     /// The run that trained the model, for `run/events` (absent for a model read from a file).
     public var run: String?
-    public init(name: String, type: String, classes: [String], positive: String?, features: Int,
-                trainedOn: String?, loss: String?, threshold: Double?, run: String? = nil) {
+    public init(name: String, type: ModelName, classes: [String], positive: String?, features: Int,
+                trainedOn: String?, loss: LossName?, threshold: Double?, run: String? = nil) {
         self.name = name
         self.type = type
         self.classes = classes
@@ -117,8 +117,8 @@ public enum ModelDescribe: RequestMethod {
         public var model: ModelSummary
         public var featureNames: [String]
         public var parameters: JSONValue
-        public var config: JSONValue
-        public init(model: ModelSummary, featureNames: [String], parameters: JSONValue, config: JSONValue) {
+        public var config: TrainingConfigSpec
+        public init(model: ModelSummary, featureNames: [String], parameters: JSONValue, config: TrainingConfigSpec) {
             self.model = model
             self.featureNames = featureNames
             self.parameters = parameters

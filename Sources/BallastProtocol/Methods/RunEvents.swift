@@ -20,16 +20,21 @@ public enum RunEvents: RequestMethod {
 
     public struct Result: Codable, Sendable, Equatable {
         public var run: String
-        /// Each record: `{run, seq, kind: begin|report|end, …}`, as published on `run.<id>`.
-        public var events: [JSONValue]
+        /// Each record as published on `run.<id>`.
+        public var events: [RunEvent]
         /// True once the run has ended: no record will follow the last one.
         public var complete: Bool
-        public init(run: String, events: [JSONValue], complete: Bool) {
+        public init(run: String, events: [RunEvent], complete: Bool) {
             self.run = run
             self.events = events
             self.complete = complete
         }
     }
+}
+
+extension RunEvent {
+    /// The notification each record is published as, on the events socket under `run.<id>`.
+    public static let method = "run/event"
 }
 
 /// `run/cancel` (control socket): stops a running job by run id (or by the model name it will

@@ -7,7 +7,7 @@ public enum WeightsCompute: RequestMethod {
         public static let fieldNames = ["dataset", "scheme", "beta", "w", "weights", "cost"]
         public var dataset: String
         /// `inverse` (default), `balanced`, `inverse_sqrt`, `effective_number`, `binary`, `custom`, `cost`.
-        public var scheme: String?
+        public var scheme: WeightSchemeName?
         /// `effective_number`: 0 ≤ β < 1 (default 0.999).
         public var beta: Double?
         /// `binary`: the positive class's weight, 0 < w < 1; the other class gets 1 − w.
@@ -18,7 +18,7 @@ public enum WeightsCompute: RequestMethod {
         /// rows and columns in the dataset's class order.
         public var cost: [[Double]]?
 
-        public init(dataset: String, scheme: String? = nil, beta: Double? = nil, w: Double? = nil,
+        public init(dataset: String, scheme: WeightSchemeName? = nil, beta: Double? = nil, w: Double? = nil,
                     weights: [String: Double]? = nil, cost: [[Double]]? = nil) {
             self.dataset = dataset
             self.scheme = scheme
@@ -30,9 +30,8 @@ public enum WeightsCompute: RequestMethod {
     }
 
     public struct Result: Codable, Sendable, Equatable {
-        public var scheme: String
-        /// `sum_to_1`, `mean_sample_weight_1`, `sum_to_K` or `none`.
-        public var normalization: String
+        public var scheme: WeightSchemeName
+        public var normalization: WeightNormalizationName
         public var classes: [ClassWeight]
         /// Binary data: w_positive / w_negative, the `pos_weight` of PyTorch's
         /// `BCEWithLogitsLoss` and TensorFlow's `weighted_cross_entropy_with_logits`.
@@ -40,7 +39,7 @@ public enum WeightsCompute: RequestMethod {
         /// The same weights as scikit-learn's `class_weight` dict (label → weight).
         public var sklearnClassWeight: [String: Double]
 
-        public init(scheme: String, normalization: String, classes: [ClassWeight], posWeight: Double?,
+        public init(scheme: WeightSchemeName, normalization: WeightNormalizationName, classes: [ClassWeight], posWeight: Double?,
                     sklearnClassWeight: [String: Double]) {
             self.scheme = scheme
             self.normalization = normalization

@@ -10,6 +10,7 @@ public enum PresetName: String, WireName {
 public enum ResampleMethodName: String, WireName {
     case over, under, smote
     public static let kind = "resampling method"
+    public static let kinds = "methods"
 }
 
 /// `missing` of `dataset/load`: what to do with an empty or NA cell.
@@ -18,6 +19,7 @@ public enum MissingPolicyName: String, WireName {
     case dropRows = "drop_rows"
     case imputeMean = "impute_mean"
     public static let kind = "missing-value policy"
+    public static let kinds = "missing-value policies"
 }
 
 /// `header` of `dataset/load`.
@@ -30,4 +32,25 @@ public enum HeaderModeName: String, WireName {
 public enum DatasetOriginName: String, WireName {
     case generated, loaded, split, fold, standardized, resampled
     public static let kind = "dataset origin"
+}
+
+/// `data.kind` of an error about a data file (-32001, -32010, -32602 from `dataset/load`).
+public enum DataErrorKindName: String, WireName {
+    case fileNotFound = "file_not_found"
+    case permissionDenied = "permission_denied"
+    case isDirectory = "is_directory"
+    case empty
+    case headerOnly = "header_only"
+    case raggedRow = "ragged_row"
+    case notNumeric = "not_numeric"
+    case missingValue = "missing_value"
+    case nonFinite = "non_finite"
+    case singleClass = "single_class"
+    case labelColumnMissing = "label_column_missing"
+    case lineTooLong = "line_too_long"
+    case binary
+    case tooManyLevels = "too_many_levels"
+    case unknownPositive = "unknown_positive"
+    case invalidOption = "invalid_option"
+    public static let kind = "data error kind"
 }

@@ -8,6 +8,7 @@ public enum ModelName: String, WireName {
 public enum LossName: String, WireName {
     case ce, wce, focal
     public static let kind = "loss"
+    public static let kinds = "losses"
 }
 
 /// `optimizer.type`.
@@ -22,7 +23,8 @@ public enum ReductionName: String, WireName {
     public static let kind = "reduction"
 }
 
-/// `stop_reason` of a training, in its result and its run's `end` record.
+/// `stop_reason` of a training (in its result and its run's `end` record), and of an
+/// experiment's `end` record (`completed`, `cancelled`).
 public enum StopReasonName: String, WireName {
     case converged
     case maxIterations = "max_iterations"
@@ -30,5 +32,6 @@ public enum StopReasonName: String, WireName {
     case earlyStopping = "early_stopping"
     case cancelled
     case failed
+    case completed
     public static let kind = "stop reason"
 }

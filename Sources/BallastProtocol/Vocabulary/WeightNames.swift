@@ -5,6 +5,7 @@ public enum WeightSchemeName: String, WireName {
     case effectiveNumber = "effective_number"
     case binary, custom, cost
     public static let kind = "weight scheme"
+    public static let kinds = "schemes"
 }
 
 /// `normalization` in a `weights/compute` result: what the weights were scaled to.

@@ -1,20 +1,30 @@
 import Foundation
+import Logging
 
-/// The daemon's log: one line per event on standard error, each a sentence with a timestamp.
+/// The daemon's log: a `Logging.Logger` (swift-log) behind the call shape the handlers use,
+/// `log(.info, "A sentence.")`. Levels are swift-log's, from `trace` to `critical`.
 public struct Log: Sendable {
-    public enum Level: Int, Sendable, Comparable, CaseIterable {
-        case debug, info, warning, error
-        public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
-        public var name: String { ["debug", "info", "warning", "error"][rawValue] }
+    public typealias Level = Logger.Level
+
+    public var logger: Logger
+
+    /// Logs through `logger`, whose handler is whatever `LoggingSystem` was bootstrapped with.
+    public init(_ logger: Logger) { self.logger = logger }
+
+    /// Logs lines to standard error at `minimum` and above, without touching `LoggingSystem`
+    /// (which may be bootstrapped once per process): what a daemon started inside tests uses.
+    public init(minimum: Level = .info) {
+        logger = Logger(label: LogLineHandler.daemonLabel) { LogLineHandler(label: $0) }
+        logger.logLevel = minimum
     }
 
-    public var minimum: Level
+    public var minimum: Level {
+        get { logger.logLevel }
+        set { logger.logLevel = newValue }
+    }
 
-    public init(minimum: Level = .info) { self.minimum = minimum }
-
-    public func callAsFunction(_ level: Level, _ message: @autoclosure () -> String) {
-        guard level >= minimum else { return }
-        let stamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
-        FileHandle.standardError.write(Data("\(stamp) ballastd \(level.name): \(message())\n".utf8))
+    public func callAsFunction(_ level: Level, _ message: @autoclosure () -> String,
+                               file: String = #fileID, function: String = #function, line: UInt = #line) {
+        logger.log(level: level, "\(message())", file: file, function: function, line: line)
     }
 }

@@ -1,11 +1,6 @@
 import BallastProtocol
 import Foundation
 
-/// Errors from the layers below that know how to become a JSON-RPC error.
-public protocol RPCErrorConvertible: Error {
-    var rpcError: RPCError { get }
-}
-
 /// Maps method names to typed handlers. Each entry decodes its params (refusing unknown fields),
 /// runs the handler, and encodes the result; the dispatcher owns everything around that.
 public struct MethodTable: Sendable {

@@ -19,11 +19,15 @@ public struct RequestContext: Sendable {
     }
 
     /// Sends `$/progress {token, value}` to the requesting client when it asked for progress.
-    public func progress(_ kind: WorkProgress.Kind, _ fields: [String: JSONValue] = [:]) {
+    public func progress(_ event: RunEvent) {
+        guard progressToken != nil, let value = try? JSONValue(encoding: event) else { return }
+        progress(value)
+    }
+
+    /// `progress(_:)` for a record already in its JSON form (a run's, published as well).
+    func progress(_ value: JSONValue) {
         guard let progressToken else { return }
-        var value = fields
-        value["kind"] = .string(kind.rawValue)
-        let params = JSONValue.object(["token": progressToken, "value": .object(value)])
+        let params = JSONValue.object(["token": progressToken, "value": value])
         notifyClient(Message.notification(method: WorkProgress.method, params: params).json)
     }
 }

@@ -2,13 +2,13 @@ import BallastProtocol
 import BallastTransport
 import Foundation
 import Synchronization
-import ZeroMQ
 
-/// The daemon: binds its three sockets, writes the connection file, serves until stopped.
+/// The daemon: asks BallastTransport for its three sockets (request, control, events), writes the
+/// connection file, and hands what arrives to the `Dispatcher` until stopped.
 ///
-/// - request: ROUTER, one DEALER per client; replies and `$/progress` go back on it.
-/// - control: ROUTER on its own thread, for `ping`, `status`, `$/cancelRequest`, `shutdown`.
-/// - events: XPUB; a welcome on every subscription, then whatever is published on the topic.
+/// - request: replies and `$/progress` go back on it.
+/// - control: on its own thread, for `ping`, `status`, `$/cancelRequest`, `shutdown`.
+/// - events: a welcome on every subscription, then whatever is published on the topic.
 public final class Server: Sendable {
     public let configuration: ServerConfiguration
     public let started = Date()
@@ -22,8 +22,7 @@ public final class Server: Sendable {
 
     private struct Running {
         var info: ConnectionInfo?
-        var requestLoop: SocketLoop?
-        var controlLoop: SocketLoop?
+        var sockets: ServerSockets?
         var dispatcher: Dispatcher?
         var exitCode: Int32 = 0
         /// Set once the connection file is written; a stop asked for before then (a signal during
@@ -60,53 +59,41 @@ public final class Server: Sendable {
         if let port = config.requestPort { info.requestPort = port }
         if let port = config.controlPort { info.controlPort = port }
         if let port = config.eventPort { info.eventPort = port }
-        let context = try Context()
-        let request = try makeRouter(context, endpoint: info.requestEndpoint)
-        let control = try makeRouter(context, endpoint: info.controlEndpoint)
-        let events = try Socket(context, .xpub)
-        try events.setXPubVerbose(true)
-        try events.setSendHighWaterMark(100_000)
-        try events.bind(info.eventEndpoint)
-
-        info.requestPort = try Self.port(of: request)
-        info.controlPort = try Self.port(of: control)
-        info.eventPort = try Self.port(of: events)
+        var options = ServerSockets.Options()
+        options.maxMessageBytes = config.maxMessageBytes
+        options.heartbeatIntervalMilliseconds = config.heartbeatIntervalMilliseconds
+        options.heartbeatTimeoutMilliseconds = config.heartbeatTimeoutMilliseconds
+        let sockets = try ServerSockets(binding: info, options: options) { [log] in log(.warning, $0) }
+        info = sockets.info
         info.pid = getpid()
         info.protocolVersion = ProtocolVersion.current
-        let signer = info.signer
 
         let lifecycle = Lifecycle { [weak self] code in self?.beginStop(exitCode: code) }
         let outlets = Dispatcher.Outlets(
-            request: { [weak self] identity, message in
-                self?.send(message, to: identity, signer: signer, loop: \.requestLoop, index: 0)
+            request: { identity, message in
+                sockets.reply(Data(JSONWriter.data(message)), to: identity, on: .request)
             },
-            control: { [weak self] identity, message in
-                self?.send(message, to: identity, signer: signer, loop: \.controlLoop, index: 0)
+            control: { identity, message in
+                sockets.reply(Data(JSONWriter.data(message)), to: identity, on: .control)
             },
-            publish: { [weak self] topic, message in
-                let frames = Frames.event(topic: topic, Data(JSONWriter.data(message)), with: signer)
-                self?.state.withLock { $0.requestLoop }?.send(frames, on: 1)
+            publish: { topic, message in
+                sockets.publish(Data(JSONWriter.data(message)), topic: topic)
             })
-        let authenticator = Authenticator(signer: signer, replayCapacity: config.replayCapacity)
-        let handlers = Handlers(server: self, lifecycle: lifecycle, authenticator: authenticator)
+        let authenticator = Authenticator(signer: info.signer, replayCapacity: config.replayCapacity)
+        let handlers = Handlers(state: ServerState(
+            workspace: workspace, models: models, runs: runs, sessions: sessions, computeShare: computeShare,
+            lifecycle: lifecycle, authenticator: authenticator, started: started, log: log))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
                                     jobWorkers: config.jobWorkers, outlets: outlets, log: log)
-        let logLine: SocketLoop.FailureLog = { [log] in log(.warning, $0) }
-        let requestLoop = try SocketLoop(name: "request", sockets: [request, events], log: logLine) { index, frames in
-            if index == 0 { dispatcher.receivedOnRequestSocket(frames) } else { dispatcher.receivedSubscription(frames) }
-        }
-        let controlLoop = try SocketLoop(name: "control", sockets: [control], log: logLine) { _, frames in
-            dispatcher.receivedOnControlSocket(frames)
-        }
         state.withLock {
             $0.info = info
-            $0.requestLoop = requestLoop
-            $0.controlLoop = controlLoop
+            $0.sockets = sockets
             $0.dispatcher = dispatcher
         }
-        requestLoop.start()
-        controlLoop.start()
+        sockets.start(ServerSockets.Receivers(request: dispatcher.receivedOnRequestSocket,
+                                              control: dispatcher.receivedOnControlSocket,
+                                              subscription: dispatcher.receivedSubscription))
         try info.write(to: config.connectionFile)
         let early = state.withLock { state -> Int32? in
             state.serving = true
@@ -118,37 +105,6 @@ public final class Server: Sendable {
     }
 
     public var connectionInfo: ConnectionInfo? { state.withLock { $0.info } }
-
-    private func makeRouter(_ context: Context, endpoint: String) throws -> Socket {
-        let socket = try Socket(context, .router)
-        try socket.setRouterMandatory(true)
-        try socket.setRouterHandover(true)
-        try configure(socket)
-        try socket.bind(endpoint)
-        return socket
-    }
-
-    private func configure(_ socket: Socket) throws {
-        try socket.setMaxMessageSize(bytes: configuration.maxMessageBytes)
-        try socket.setHeartbeat(intervalMilliseconds: configuration.heartbeatIntervalMilliseconds,
-                                timeoutMilliseconds: configuration.heartbeatTimeoutMilliseconds)
-        try socket.setLinger(milliseconds: 1_000)
-        try socket.setSendHighWaterMark(0)
-    }
-
-    private static func port(of socket: Socket) throws -> Int {
-        let endpoint = try socket.lastEndpoint
-        guard let colon = endpoint.lastIndex(of: ":"), let port = Int(endpoint[endpoint.index(after: colon)...]) else {
-            throw ServerStartError("Could not read the bound port from \(endpoint).")
-        }
-        return port
-    }
-
-    private func send(_ message: JSONValue, to identity: Data, signer: MessageSigner,
-                      loop: KeyPath<Running, SocketLoop?>, index: Int) {
-        let frames = Frames.reply(to: identity, Data(JSONWriter.data(message)), with: signer)
-        state.withLock { $0[keyPath: loop] }?.send(frames, on: index)
-    }
 
     // MARK: Stopping
 
@@ -166,9 +122,9 @@ public final class Server: Sendable {
 
     private func beginStop(exitCode: Int32) {
         Thread.detachNewThread { [self] in
-            let (requestLoop, controlLoop, dispatcher, info) = state.withLock {
+            let (sockets, dispatcher, info) = state.withLock {
                 $0.exitCode = exitCode
-                return ($0.requestLoop, $0.controlLoop, $0.dispatcher, $0.info)
+                return ($0.sockets, $0.dispatcher, $0.info)
             }
             log(.info, "Stopping: answering the \(sessions.inFlightCount) request(s) in flight first.")
             let deadline = Date().addingTimeInterval(configuration.stopGraceSeconds)
@@ -181,10 +137,7 @@ public final class Server: Sendable {
                 Thread.sleep(forTimeInterval: 0.01)
             }
             dispatcher?.ordered.drain(timeout: 1)
-            requestLoop?.stop()
-            controlLoop?.stop()
-            requestLoop?.waitUntilStopped()
-            controlLoop?.waitUntilStopped()
+            sockets?.stop()
             if let info, let current = try? ConnectionInfo.read(from: configuration.connectionFile), current.pid == info.pid {
                 try? FileManager.default.removeItem(atPath: configuration.connectionFile)
             }

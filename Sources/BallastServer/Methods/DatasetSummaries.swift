@@ -23,15 +23,3 @@ extension Handlers {
                              field: field)
     }
 }
-
-extension InvalidArgument: RPCErrorConvertible {
-    /// The numerics name fields in Swift's spelling; the wire uses snake_case.
-    public var rpcError: RPCError {
-        let wireNames = ["classProportions": "class_weights", "labelNoise": "noise", "positiveRate": "positive_rate",
-                         "classIndex": "dataset", "data": "dataset"]
-        let wire = wireNames[field] ?? field.reduce(into: "") { out, character in
-            if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
-        }
-        return .invalidParams(message.replacingOccurrences(of: field, with: wire), field: wire)
-    }
-}

@@ -17,7 +17,7 @@ extension Handlers {
             let prefix = params.prefix ?? params.dataset
             var made: [(name: String, entry: Workspace.Entry)] = []
             for (suffix, rows) in [("train", parts.train), ("validation", parts.validation), ("test", parts.test)] where !rows.isEmpty {
-                made.append(("\(prefix).\(suffix)", .init(dataset: source.selecting(rows: rows), origin: "split",
+                made.append(("\(prefix).\(suffix)", .init(dataset: source.selecting(rows: rows), origin: .split,
                                                           missingPerFeature: Array(repeating: 0, count: source.featureCount))))
             }
             let replaced = try workspace.store(made)
@@ -44,8 +44,8 @@ extension Handlers {
                     fold.train = "\(params.dataset).fold\(index + 1).train"
                     fold.test = "\(params.dataset).fold\(index + 1).test"
                     let zeros = Array(repeating: 0, count: source.featureCount)
-                    made.append((fold.train!, .init(dataset: source.selecting(rows: trainRows), origin: "fold", missingPerFeature: zeros)))
-                    made.append((fold.test!, .init(dataset: source.selecting(rows: heldOut), origin: "fold", missingPerFeature: zeros)))
+                    made.append((fold.train!, .init(dataset: source.selecting(rows: trainRows), origin: .fold, missingPerFeature: zeros)))
+                    made.append((fold.test!, .init(dataset: source.selecting(rows: heldOut), origin: .fold, missingPerFeature: zeros)))
                 }
                 result.append(fold)
             }
@@ -61,7 +61,7 @@ extension Handlers {
                 let entry = try workspace.entry(name, field: "apply")
                 let scaled = try scaler.apply(entry.dataset)
                 made.append((inPlace ? name : name + suffix,
-                             .init(dataset: scaled, origin: "standardized", missingPerFeature: entry.missingPerFeature)))
+                             .init(dataset: scaled, origin: .standardized, missingPerFeature: entry.missingPerFeature)))
             }
             try workspace.store(made)
             let outputs = Dictionary(uniqueKeysWithValues: zip(params.apply ?? [params.fit], made.map(\.name)))
@@ -72,16 +72,12 @@ extension Handlers {
             let ratio = params.ratio ?? 1, seed = params.seed ?? 0
             let resampled: Dataset
             switch params.method {
-            case "over": resampled = try Resampling.randomOver(source, ratio: ratio, seed: seed)
-            case "under": resampled = try Resampling.randomUnder(source, ratio: ratio, seed: seed)
-            case "smote": resampled = try Resampling.smote(source, ratio: ratio, k: params.k ?? 5, seed: seed)
-            default:
-                throw RPCError(code: ErrorCode.invalidParams,
-                               message: "There is no resampling method '\(params.method)' (methods: over, under, smote).",
-                               data: ["field": "method", "known": ["over", "under", "smote"]])
+            case .over: resampled = try Resampling.randomOver(source, ratio: ratio, seed: seed)
+            case .under: resampled = try Resampling.randomUnder(source, ratio: ratio, seed: seed)
+            case .smote: resampled = try Resampling.smote(source, ratio: ratio, k: params.k ?? 5, seed: seed)
             }
-            let name = params.name ?? "\(params.dataset).\(params.method)"
-            let replaced = try workspace.store(name, .init(dataset: resampled, origin: "resampled",
+            let name = params.name ?? "\(params.dataset).\(params.method.rawValue)"
+            let replaced = try workspace.store(name, .init(dataset: resampled, origin: .resampled,
                                                            missingPerFeature: Array(repeating: 0, count: resampled.featureCount)))
             return DatasetSummary(name: name, dataset: resampled, replaced: replaced)
         }

@@ -1,17 +1,19 @@
 import BallastML
 import BallastProtocol
-import BallastTransport
 import Foundation
 
 /// Builds the method tables: which handler answers which method, on which socket and lane.
-/// Each group of methods registers itself from its own file (`registerLifecycle`, …).
+/// Each group of methods registers itself from its own file (`registerLifecycle`, …), and sees
+/// the daemon's state only.
 struct Handlers: Sendable {
-    let server: Server
-    let lifecycle: Lifecycle
-    let authenticator: Authenticator
+    let state: ServerState
 
-    var workspace: Workspace { server.workspace }
-    var uptime: Double { Date().timeIntervalSince(server.started) }
+    var workspace: Workspace { state.workspace }
+    var models: Models { state.models }
+    var runs: Runs { state.runs }
+    var computeShare: ComputeShare { state.computeShare }
+    var lifecycle: Lifecycle { state.lifecycle }
+    var uptime: Double { Date().timeIntervalSince(state.started) }
 
     func requestTable() -> MethodTable {
         var table = MethodTable()
@@ -24,21 +26,21 @@ struct Handlers: Sendable {
         registerModelUse(into: &table)
         registerModelFiles(into: &table)
         registerExperiments(into: &table)
-        table.register(RunEvents.self) { params, _ in try server.runs.events(run: params.run, since: params.sinceSeq ?? 0) }
+        table.register(RunEvents.self) { params, _ in try runs.events(run: params.run, since: params.sinceSeq ?? 0) }
         return table
     }
 
     func controlTable() -> MethodTable {
         var table = MethodTable()
         registerControl(into: &table)
-        table.register(RunCancel.self) { params, _ in try server.runs.cancel(run: params.run, name: params.name) }
+        table.register(RunCancel.self) { params, _ in try runs.cancel(run: params.run, name: params.name) }
         return table
     }
 
-    /// Everything the daemon knows, for `initialize`.
+    /// Everything the daemon knows, for `initialize`; the vocabularies come with `Capabilities`.
     func capabilities() -> Initialize.Capabilities {
         Initialize.Capabilities(
             methods: requestTable().methodNames, controlMethods: controlTable().methodNames,
-            notifications: [Exit.method, CancelRequest.method, WorkProgress.method, Welcome.method, "run/event"])
+            notifications: [Exit.method, CancelRequest.method, WorkProgress.method, Welcome.method, RunEvent.method])
     }
 }

@@ -11,7 +11,7 @@ extension Handlers {
         }
         table.register(Ping.self, lane: .immediate) { _, _ in Ping.Result(uptimeSeconds: uptime) }
         table.register(Shutdown.self) { _, context in
-            server.log(.info, "Session \(context.session) asked for shutdown; no new work is taken until 'exit'.")
+            state.log(.info, "Session \(context.session) asked for shutdown; no new work is taken until 'exit'.")
             lifecycle.requestShutdown()
             return NullResult()
         }
@@ -22,11 +22,11 @@ extension Handlers {
         table.register(Ping.self) { _, _ in Ping.Result(uptimeSeconds: uptime) }
         table.register(Status.self) { _, _ in
             Status.Result(pid: getpid(), uptimeSeconds: uptime, protocolVersion: ProtocolVersion.current,
-                          sessions: server.sessions.count, inFlight: server.sessions.inFlightSnapshot(),
-                          rejected: authenticator.rejectedCounts, shuttingDown: !lifecycle.takesWork)
+                          sessions: state.sessions.count, inFlight: state.sessions.inFlightSnapshot(),
+                          rejected: state.authenticator.rejectedCounts, shuttingDown: !lifecycle.takesWork)
         }
         table.register(Shutdown.self) { _, context in
-            server.log(.info, "Session \(context.session) asked the control socket to stop the daemon.")
+            state.log(.info, "Session \(context.session) asked the control socket to stop the daemon.")
             // Answer first: the stop runs on its own thread and waits for this reply to be queued.
             DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { lifecycle.stop(exitCode: 0) }
             return NullResult()

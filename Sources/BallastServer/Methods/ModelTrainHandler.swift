@@ -3,8 +3,6 @@ import BallastProtocol
 import Foundation
 
 extension Handlers {
-    var models: Models { server.models }
-
     /// `model/train`: a job. The datasets it reads are leased for its duration, so they cannot be
     /// dropped or replaced under it. A cancelled or failed training stores no model.
     func registerModelTrain(into table: inout MethodTable) {
@@ -19,22 +17,23 @@ extension Handlers {
                 .init(model: params.model, loss: params.loss, optimizer: params.optimizer, l2: params.l2, reduction: params.reduction,
                       seed: params.seed, earlyStopping: params.earlyStopping, threshold: params.threshold,
                       hasValidation: validation != nil),
-                data: train, handlers: self)
-            let share = server.computeShare.enter()
+                data: train)
+            let share = computeShare.enter()
             defer { share.leave() }
             let name = params.name ?? models.freeName()
             try Workspace.validate(name: name)
-            let recorder = server.runs.begin(method: ModelTrain.method, outputName: name, context: context)
+            let recorder = runs.begin(method: ModelTrain.method, outputName: name, context: context)
             let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,
                                   cancellation: context.cancellation)
-            let outcome = try job.run(threads: share.budget)
+            let outcome = try WirePaths.training.translating { try job.run(threads: share.budget) }
             try models.store(name, Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
                                                 loss: plan.lossName, threshold: outcome.threshold, run: recorder.id))
             return ModelTrain.Result(model: name, run: recorder.id, steps: outcome.training.steps,
-                                     stopReason: outcome.training.stopReason.rawValue, seconds: outcome.seconds,
+                                     stopReason: StopReasonName(outcome.training.stopReason), seconds: outcome.seconds,
                                      objective: outcome.training.objective, threshold: outcome.threshold,
-                                     metrics: try outcome.metrics.mapValues { try JSONValue(encoding: $0) },
-                                     calibration: try outcome.calibration.map { try JSONValue(encoding: $0) })
+                                     metrics: .init(train: MetricsReport(outcome.metrics.train),
+                                                    validation: outcome.metrics.validation.map { MetricsReport($0) }),
+                                     calibration: outcome.calibration.map { Calibration($0) })
         }
     }
 }

@@ -16,16 +16,15 @@ extension Handlers {
             let threshold = try evaluationThreshold(params.threshold, entry: entry, validation: params.validation)
             let report = Metrics.report(classIndex: data.classIndex, probabilities: probabilities, classCount: data.classCount,
                                         classLabels: data.classLabels, positiveClass: entry.model.positiveClass, threshold: threshold)
-            var result = try JSONValue(encoding: report).objectValue ?? [:]
+            var curves: BallastProtocol.Curves?
             if params.curves ?? true, let positive = entry.model.positiveClass, data.classCount == 2 {
                 let column = Metrics.positiveColumn(probabilities, positiveClass: positive)
-                let pr = Curves.downsample(Curves.precisionRecall(classIndex: data.classIndex, positiveProbability: column,
-                                                                  positiveClass: positive), maxPoints: 200)
-                let roc = Curves.downsample(Curves.roc(classIndex: data.classIndex, positiveProbability: column,
-                                                       positiveClass: positive), maxPoints: 200)
-                result["curves"] = ["pr": try JSONValue(encoding: pr), "roc": try JSONValue(encoding: roc)]
+                let pr = BallastML.Curves.precisionRecall(classIndex: data.classIndex, positiveProbability: column, positiveClass: positive)
+                let roc = BallastML.Curves.roc(classIndex: data.classIndex, positiveProbability: column, positiveClass: positive)
+                curves = .init(pr: BallastML.Curves.downsample(pr, maxPoints: 200).map(BallastProtocol.CurvePoint.init),
+                               roc: BallastML.Curves.downsample(roc, maxPoints: 200).map(BallastProtocol.CurvePoint.init))
             }
-            return .object(result)
+            return MetricsReport(report, curves: curves)
         }
         table.register(ModelPredict.self) { params, _ in
             let entry = try models.entry(params.model)
@@ -80,10 +79,13 @@ extension Handlers {
             if let coefficients = entry.model.coefficients, let intercept = entry.model.intercept {
                 parameters = ["coef": .array(coefficients.map { .double(Double($0)) }), "intercept": .double(Double(intercept))]
             } else {
-                parameters = ["layers": try JSONValue(encoding: entry.model.layers)]
+                parameters = ["layers": .array(entry.model.layers.map { layer in
+                    ["inputs": .int(Int64(layer.inputs)), "outputs": .int(Int64(layer.outputs)),
+                     "weights": .array(layer.weights.map { .double(Double($0)) }), "bias": .array(layer.bias.map { .double(Double($0)) })]
+                })]
             }
             return ModelDescribe.Result(model: models.summary(params.model, entry), featureNames: entry.model.featureNames,
-                                        parameters: parameters, config: entry.config.wireDescription(lossName: entry.loss))
+                                        parameters: parameters, config: TrainingConfigSpec(entry.config, lossName: entry.loss))
         }
         table.register(ModelDrop.self) { params, _ in
             try models.drop(params.model)
@@ -92,12 +94,12 @@ extension Handlers {
     }
 
     /// A threshold for scoring an existing model: given, tuned on `validation`, or the model's own.
-    private func evaluationThreshold(_ value: JSONValue?, entry: Models.Entry, validation: String?) throws -> Threshold {
+    private func evaluationThreshold(_ requested: Threshold?, entry: Models.Entry, validation: String?) throws -> ThresholdRule {
         let binary = entry.model.classLabels.count == 2 && entry.model.positiveClass != nil
-        if value == nil { return entry.threshold.map { .value($0) } ?? .standard }
-        if value == .string("best_f1"), validation == nil, let stored = entry.threshold { return .value(stored) }
-        let requested = try TrainingPlan.threshold(value, field: "threshold", binary: binary, hasValidation: validation != nil)
-        guard case .bestF1 = requested, let validation, let positive = entry.model.positiveClass else { return requested }
+        guard let requested else { return entry.threshold.map { .value($0) } ?? .standard }
+        if requested == .bestF1, validation == nil, let stored = entry.threshold { return .value(stored) }
+        let rule = try ThresholdRule(requested, field: "threshold", binary: binary, hasValidation: validation != nil)
+        guard case .bestF1 = rule, let validation, let positive = entry.model.positiveClass else { return rule }
         let data = try workspace.dataset(validation, field: "validation")
         try Self.checkFeatures(entry.model, data, field: "validation")
         let probabilities = try entry.model.probabilities(data)

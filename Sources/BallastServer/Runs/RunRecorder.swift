@@ -16,7 +16,7 @@ public final class RunRecorder: Sendable {
     private struct State {
         var seq = 0
         var lastReport = Date.distantPast
-        var pending: [String: JSONValue]?
+        var pending: RunEvent?
     }
     private let state = Mutex(State())
 
@@ -29,8 +29,8 @@ public final class RunRecorder: Sendable {
 
     public var topic: String { "run.\(id)" }
 
-    public func begin(_ fields: [String: JSONValue]) {
-        record(.begin, fields)
+    public func begin(_ event: RunEvent) {
+        record(event)
     }
 
     /// Whether a report made now would be recorded at once; lets callers skip costly fields otherwise.
@@ -39,7 +39,7 @@ public final class RunRecorder: Sendable {
     }
 
     /// A progress report; dropped in favour of a later one when they come faster than the interval.
-    public func report(_ fields: [String: JSONValue]) {
+    public func report(_ event: RunEvent) {
         let now = Date()
         let due = state.withLock { state -> Bool in
             if now.timeIntervalSince(state.lastReport) >= reportInterval {
@@ -47,34 +47,34 @@ public final class RunRecorder: Sendable {
                 state.pending = nil
                 return true
             }
-            state.pending = fields
+            state.pending = event
             return false
         }
-        if due { record(.report, fields) }
+        if due { record(event) }
     }
 
-    public func end(_ fields: [String: JSONValue]) {
-        if let pending = state.withLock({ state -> [String: JSONValue]? in
+    public func end(_ event: RunEvent) {
+        if let pending = state.withLock({ state -> RunEvent? in
             defer { state.pending = nil }
             return state.pending
         }) {
-            record(.report, pending)
+            record(pending)
         }
-        record(.end, fields)
+        record(event)
     }
 
-    private func record(_ kind: WorkProgress.Kind, _ fields: [String: JSONValue]) {
-        var value = fields
-        let seq = state.withLock { state -> Int in
+    /// Numbers the record, keeps it, publishes it on `run.<id>` and sends it as `$/progress`.
+    private func record(_ event: RunEvent) {
+        var event = event
+        event.run = id
+        event.seq = state.withLock { state -> Int in
             state.seq += 1
             return state.seq
         }
-        value["run"] = .string(id)
-        value["seq"] = .int(Int64(seq))
-        value["kind"] = .string(kind.rawValue)
-        let event = JSONValue.object(value)
-        runs.append(event, to: id, finishing: kind == .end)
-        context.events.notify(topic: topic, method: "run/event", params: event)
-        context.progress(kind, value)
+        runs.append(event, to: id, finishing: event.kind == .end)
+        // Encoding fails only for a non-finite figure, which JSON cannot carry; `run/events` still has it.
+        guard let params = try? JSONValue(encoding: event) else { return }
+        context.events.notify(topic: topic, method: RunEvent.method, params: params)
+        context.progress(params)
     }
 }

@@ -10,7 +10,7 @@ public final class Runs: Sendable {
         var method: String
         var outputName: String?
         var cancellation: CancellationFlag
-        var events: [JSONValue] = []
+        var events: [RunEvent] = []
         var finished = false
     }
 
@@ -41,7 +41,7 @@ public final class Runs: Sendable {
         return RunRecorder(id: id, runs: self, context: context)
     }
 
-    func append(_ event: JSONValue, to id: String, finishing: Bool) {
+    func append(_ event: RunEvent, to id: String, finishing: Bool) {
         state.withLock { state in
             state.runs[id]?.events.append(event)
             if finishing { state.runs[id]?.finished = true }
@@ -53,7 +53,7 @@ public final class Runs: Sendable {
         guard let run = found else {
             throw .notFound("run", id, field: "run", known: state.withLock { Array($0.runs.keys) })
         }
-        let events = run.events.filter { ($0["seq"]?.intValue ?? 0) > Int64(since) }
+        let events = run.events.filter { ($0.seq ?? 0) > since }
         return RunEvents.Result(run: id, events: events, complete: run.finished)
     }
 

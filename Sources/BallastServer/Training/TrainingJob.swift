@@ -15,7 +15,7 @@ struct TrainingJob {
     struct Outcome {
         var training: TrainingOutcome
         var threshold: Double?
-        var metrics: [String: MetricReport]
+        var metrics: (train: MetricReport, validation: MetricReport?)
         var calibration: CalibrationSummary?
         var seconds: Double
     }
@@ -26,24 +26,25 @@ struct TrainingJob {
         case .lbfgs(_, let maxIterations, _): maxIterations
         case .adam(_, let epochs, _, _, _, _), .sgd(_, let epochs, _, _): epochs
         }
-        recorder.begin(["title": .string("Training \(plan.config.model.wireName) with \(plan.lossName) on \(train.rowCount) rows"),
-                        "total": .int(Int64(total))])
+        let modelName = ModelName(plan.config.model).rawValue
+        recorder.begin(RunEvent(kind: .begin, title: "Training \(modelName) with \(plan.lossName.rawValue) on \(train.rowCount) rows",
+                                total: total))
         let lastValidation = LastValue<MetricReport>()
         let observer = TrainingObserver(
             onStep: { [plan, validation, recorder] step, model in
                 // Scoring the validation data costs a pass over it: only when a report will be
                 // recorded now, or early stopping needs the score.
                 let scoreNow = plan.earlyStoppingMetric != nil || recorder.isReportDue
-                var fields: [String: JSONValue] = ["step": .int(Int64(step.step)), "total": .int(Int64(total)),
-                                                   "loss": .double(step.objective), "elapsed_s": .double(step.elapsedSeconds),
-                                                   "percentage": .double(min(100, 100 * Double(step.step) / Double(total)))]
+                var event = RunEvent(kind: .report, total: total, step: step.step, loss: step.objective,
+                                     elapsedSeconds: step.elapsedSeconds,
+                                     percentage: min(100, 100 * Double(step.step) / Double(total)))
                 var score: Double?
                 if scoreNow, let validation, let report = try? Self.report(model, on: validation, threshold: .standard) {
                     lastValidation.value = report
-                    fields["validation"] = Self.progressSummary(report)
-                    score = plan.earlyStoppingMetric.flatMap { report.score($0) }
+                    event.validation = ProgressMetrics(report)
+                    score = plan.earlyStoppingMetric.map { report.score($0) }
                 }
-                recorder.report(fields)
+                recorder.report(event)
                 return score
             },
             isCancelled: { [cancellation] in cancellation.isCancelled })
@@ -51,58 +52,54 @@ struct TrainingJob {
         do {
             training = try Trainer.train(plan.config, on: train, threads: threads, observer: observer)
         } catch {
-            recorder.end(["stop_reason": "failed", "message": .string(error.message)])
+            recorder.end(RunEvent(kind: .end, stopReason: .failed, message: error.message))
             throw error
         }
         if training.stopReason == .cancelled {
             var partial: [String: JSONValue] = ["run": .string(recorder.id), "steps": .int(Int64(training.steps)),
                                                 "objective": .double(training.objective)]
-            if let last = lastValidation.value { partial["validation"] = Self.progressSummary(last) }
-            recorder.end(["stop_reason": "cancelled", "steps": .int(Int64(training.steps))])
+            if let last = lastValidation.value { partial["validation"] = try JSONValue(encoding: ProgressMetrics(last)) }
+            recorder.end(RunEvent(kind: .end, stopReason: .cancelled, steps: training.steps))
             throw RPCError.cancelled(partial: .object(partial))
         }
         // Each dataset is scored once; the threshold, the reports and the calibration share it.
         let trainProbabilities = try training.model.probabilities(train)
         let validationProbabilities = try validation.map { data throws(InvalidArgument) in try training.model.probabilities(data) }
         let threshold = resolvedThreshold(training.model, validationProbabilities)
-        var metrics = ["train": Self.report(training.model, trainProbabilities, on: train, threshold: threshold)]
+        let trainReport = Self.report(training.model, trainProbabilities, on: train, threshold: threshold)
+        var validationReport: MetricReport?
         if let validation, let validationProbabilities {
-            metrics["validation"] = Self.report(training.model, validationProbabilities, on: validation, threshold: threshold)
+            validationReport = Self.report(training.model, validationProbabilities, on: validation, threshold: threshold)
         }
         var calibration: CalibrationSummary?
         if let weights = plan.config.classWeights, Set(weights).count > 1 {
             let (scored, probabilities) = validation.flatMap { v in validationProbabilities.map { (v, $0) } } ?? (train, trainProbabilities)
-            calibration = Calibration.summary(classIndex: scored.classIndex, probabilities: probabilities,
-                                              classCount: scored.classCount, classWeights: weights)
+            calibration = BallastML.Calibration.summary(classIndex: scored.classIndex, probabilities: probabilities,
+                                                        classCount: scored.classCount, classWeights: weights)
         }
         let seconds = Date().timeIntervalSince(started)
-        recorder.end(["stop_reason": .string(training.stopReason.rawValue), "steps": .int(Int64(training.steps)),
-                      "objective": .double(training.objective), "elapsed_s": .double(seconds)])
+        recorder.end(RunEvent(kind: .end, elapsedSeconds: seconds, stopReason: StopReasonName(training.stopReason),
+                              steps: training.steps, objective: training.objective))
         let value: Double? = if case .value(let t) = threshold { t } else { train.classCount == 2 ? 0.5 : nil }
-        return Outcome(training: training, threshold: value, metrics: metrics, calibration: calibration, seconds: seconds)
+        return Outcome(training: training, threshold: value, metrics: (trainReport, validationReport),
+                       calibration: calibration, seconds: seconds)
     }
 
     /// `best_f1` is tuned on the validation data; the other choices pass through.
-    private func resolvedThreshold(_ model: TrainedModel, _ validationProbabilities: [Float]?) -> Threshold {
+    private func resolvedThreshold(_ model: TrainedModel, _ validationProbabilities: [Float]?) -> ThresholdRule {
         guard case .bestF1 = plan.threshold, let validation, let probabilities = validationProbabilities,
               let positive = model.positiveClass else { return plan.threshold }
         let positiveColumn = Metrics.positiveColumn(probabilities, positiveClass: positive)
         return .value(Thresholds.bestF1(classIndex: validation.classIndex, positiveProbability: positiveColumn, positiveClass: positive))
     }
 
-    static func report(_ model: TrainedModel, on data: Dataset, threshold: Threshold) throws -> MetricReport {
+    static func report(_ model: TrainedModel, on data: Dataset, threshold: ThresholdRule) throws -> MetricReport {
         report(model, try model.probabilities(data), on: data, threshold: threshold)
     }
 
-    static func report(_ model: TrainedModel, _ probabilities: [Float], on data: Dataset, threshold: Threshold) -> MetricReport {
+    static func report(_ model: TrainedModel, _ probabilities: [Float], on data: Dataset, threshold: ThresholdRule) -> MetricReport {
         Metrics.report(classIndex: data.classIndex, probabilities: probabilities, classCount: data.classCount,
                        classLabels: data.classLabels, positiveClass: model.positiveClass, threshold: threshold)
-    }
-
-    /// What a person watching a training wants per step: the rare class's F1, recall, precision, PR-AUC.
-    static func progressSummary(_ report: MetricReport) -> JSONValue {
-        ["loss": .double(report.logLoss), "f1": .double(report.score("f1") ?? 0), "recall": .double(report.score("recall") ?? 0),
-         "precision": .double(report.score("precision") ?? 0), "pr_auc": .double(report.prAUC)]
     }
 }
 

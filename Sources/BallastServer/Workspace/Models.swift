@@ -10,8 +10,7 @@ public final class Models: Sendable {
         public var model: TrainedModel
         public var config: TrainingConfig
         public var trainedOn: String
-        /// `ce`, `wce` or `focal`.
-        public var loss: String
+        public var loss: LossName
         /// The threshold on P(positive) chosen at training (`best_f1` resolves to a number).
         public var threshold: Double?
         /// The run that trained it, whose records `run/events` still holds (nil for a loaded model).
@@ -55,19 +54,9 @@ public final class Models: Sendable {
     }
 
     public func summary(_ name: String, _ entry: Entry) -> ModelSummary {
-        ModelSummary(name: name, type: entry.model.kind.wireName, classes: entry.model.classLabels,
+        ModelSummary(name: name, type: ModelName(entry.model.kind), classes: entry.model.classLabels,
                      positive: entry.model.positiveClass.map { entry.model.classLabels[$0] },
                      features: entry.model.featureNames.count, trainedOn: entry.trainedOn, loss: entry.loss,
                      threshold: entry.threshold, run: entry.run)
-    }
-}
-
-extension ModelKind {
-    var wireName: String {
-        switch self {
-        case .logistic: "logistic"
-        case .softmax: "softmax"
-        case .mlp: "mlp"
-        }
     }
 }

@@ -10,7 +10,7 @@ public final class Workspace: Sendable {
     public struct Entry: Sendable {
         public var dataset: Dataset
         /// `generated`, `loaded`, `split`, `fold`, `resampled`, `standardized`.
-        public var origin: String
+        public var origin: DatasetOriginName
         /// Missing cells per feature in the source file (zeros when not loaded from a file).
         public var missingPerFeature: [Int]
     }

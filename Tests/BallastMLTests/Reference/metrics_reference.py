@@ -1,4 +1,4 @@
-"""Reference values for the Metric*/Curve*/Threshold*/Calibration* tests.
+"""Reference values for the Metric*/Curve*/ThresholdRule*/Calibration* tests.
 
 Run once (needs scikit-learn 1.9.1, numpy and, for the G-mean only, imbalanced-learn 0.14:
 `pip install --no-deps --target /tmp/imbl imbalanced-learn` then PYTHONPATH=/tmp/imbl). The printed

@@ -6,9 +6,7 @@
 ///
 /// Multiclass reports always predict the argmax (first class on ties, like `numpy.argmax`) and
 /// ignore the threshold.
-///
-/// On the wire (`Codable`) it is a single value: `"standard"`, `"best_f1"` or a number (`0.3`).
-public enum Threshold: Sendable, Equatable, Codable {
+public enum ThresholdRule: Sendable, Equatable {
     /// 0.5 on P(positive) for binary data; argmax for multiclass data.
     case standard
     /// A fixed threshold on P(positive).
@@ -16,30 +14,6 @@ public enum Threshold: Sendable, Equatable, Codable {
     /// The threshold that maximises the positive class's F1. Resolve it on validation data with
     /// `Thresholds.bestF1` and pass `.value`; `Metrics.report` given `.bestF1` uses its own data.
     case bestF1
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Double.self) {
-            self = .value(number)
-            return
-        }
-        switch try container.decode(String.self) {
-        case "standard": self = .standard
-        case "best_f1", "bestF1": self = .bestF1
-        case let other:
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "threshold must be \"standard\", \"best_f1\" or a number, got \"\(other)\"")
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .standard: try container.encode("standard")
-        case .value(let t): try container.encode(t)
-        case .bestF1: try container.encode("best_f1")
-        }
-    }
 }
 
 public enum Thresholds {

@@ -1,0 +1,16 @@
+import BallastTransport
+import Foundation
+
+/// What the handlers work with: the daemon's state (workspace, models, runs, sessions, the share
+/// of the cores, the lifecycle), never the daemon itself, which owns sockets and threads.
+struct ServerState: Sendable {
+    let workspace: Workspace
+    let models: Models
+    let runs: Runs
+    let sessions: Sessions
+    let computeShare: ComputeShare
+    let lifecycle: Lifecycle
+    let authenticator: Authenticator
+    let started: Date
+    let log: Log
+}

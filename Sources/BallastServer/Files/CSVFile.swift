@@ -1,0 +1,67 @@
+import BallastML
+import Foundation
+
+/// A CSV file on disk, read for `dataset/load`: mapped into memory (or read whole when it is a
+/// pipe or device) and handed to the engine's parser, which does no file I/O of its own.
+enum CSVFile {
+    static func load(path: String, options: CSVOptions) throws(DataError) -> LoadedTable {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let code = errno
+            throw openFailure(code, path: path)
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let code = errno
+            throw DataError(kind: .fileNotFound, message: "Cannot read \(path): \(String(cString: strerror(code))).", path: path)
+        }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            throw DataError(kind: .isDirectory, message: "\(path) is a folder, not a file.", path: path)
+        }
+        if (info.st_mode & S_IFMT) != S_IFREG {
+            let bytes = try readAll(fd, path: path)
+            let result = bytes.withUnsafeBytes { buffer in
+                Result { () throws(DataError) in try CSVLoader.load(bytes: buffer, path: path, options: options) }
+            }
+            return try result.get()
+        }
+        let size = Int(info.st_size)
+        if size == 0 { throw DataError(kind: .empty, message: "\(path) is empty.", path: path) }
+        guard let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), mapped != MAP_FAILED else {
+            let code = errno
+            throw DataError(kind: .fileNotFound, message: "Cannot map \(path) into memory: \(String(cString: strerror(code))).", path: path)
+        }
+        defer { munmap(mapped, size) }
+        return try CSVLoader.load(bytes: UnsafeRawBufferPointer(start: mapped, count: size), path: path, options: options)
+    }
+
+    private static func openFailure(_ code: Int32, path: String) -> DataError {
+        switch code {
+        case EACCES, EPERM:
+            DataError(kind: .permissionDenied, message: "Permission denied reading \(path).", path: path)
+        case EISDIR:
+            DataError(kind: .isDirectory, message: "\(path) is a folder, not a file.", path: path)
+        case ENOENT, ENOTDIR:
+            DataError(kind: .fileNotFound, message: "No file at \(path).", path: path)
+        default:
+            DataError(kind: .fileNotFound, message: "Cannot open \(path): \(String(cString: strerror(code))).", path: path)
+        }
+    }
+
+    /// Pipes and devices have no size to map: read until the end.
+    private static func readAll(_ fd: Int32, path: String) throws(DataError) -> [UInt8] {
+        var data: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if got < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw DataError(kind: .fileNotFound, message: "Cannot read \(path): \(String(cString: strerror(code))).", path: path)
+            }
+            if got == 0 { return data }
+            data.append(contentsOf: chunk[0..<got])
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import ZeroMQ
+
+/// The daemon's three sockets, bound for a `ConnectionInfo`, and the two threads that own them.
+///
+/// - request: ROUTER, one DEALER per client; replies and `$/progress` go back on it.
+/// - control: ROUTER on its own thread, for what must answer while the request side is busy.
+/// - events: XPUB, owned by the request thread; every subscription is passed up, so the daemon
+///   can welcome each subscriber.
+///
+/// Every outgoing message is signed here with the connection's key; what comes in is handed up
+/// as frames, unverified (the dispatcher checks signatures, so it can count what it turns away).
+public final class ServerSockets: Sendable {
+    /// What the sockets are tuned with; the defaults are the daemon's.
+    public struct Options: Sendable {
+        /// Messages larger than this disconnect the peer that sent them, before they reach the daemon.
+        public var maxMessageBytes: Int64 = 256 << 20
+        public var heartbeatIntervalMilliseconds: Int32 = 5_000
+        public var heartbeatTimeoutMilliseconds: Int32 = 30_000
+        /// How long closing the request and control sockets may wait to deliver replies.
+        public var lingerMilliseconds: Int32 = 1_000
+        /// How many events may queue for slow subscribers before libzmq drops theirs.
+        public var eventHighWaterMark: Int32 = 100_000
+
+        public init() {}
+    }
+
+    /// Where a message came in or goes out.
+    public enum Channel: Sendable {
+        case request, control
+    }
+
+    /// Where received frames go. Each runs on the thread of its socket.
+    public struct Receivers: Sendable {
+        /// `[identity, signature, payload]` from a client's DEALER on the request socket.
+        public var request: @Sendable (_ frames: [Data]) -> Void
+        /// The same, from the control socket.
+        public var control: @Sendable (_ frames: [Data]) -> Void
+        /// A subscription message from the events socket: `[0x01 or 0x00, topic…]`.
+        public var subscription: @Sendable (_ frames: [Data]) -> Void
+
+        public init(request: @escaping @Sendable ([Data]) -> Void, control: @escaping @Sendable ([Data]) -> Void,
+                    subscription: @escaping @Sendable ([Data]) -> Void) {
+            self.request = request
+            self.control = control
+            self.subscription = subscription
+        }
+    }
+
+    /// The connection as bound: the ports are the real ones, even where `0` asked for any.
+    public let info: ConnectionInfo
+    private let signer: MessageSigner
+    private let requestLoop: SocketLoop
+    private let controlLoop: SocketLoop
+
+    private static let requestIndex = 0, eventsIndex = 1, controlIndex = 0
+
+    /// Binds request, control and events (in that order) on `info`'s address and ports. Nothing
+    /// is received until `start`; `log` hears of messages that could not be sent.
+    public init(binding info: ConnectionInfo, options: Options = Options(),
+                log: @escaping @Sendable (_ sentence: String) -> Void) throws(TransportError) {
+        var bound = info
+        let (request, control, events) = try transporting { () throws(ZMQError) in
+            let context = try Context()
+            let request = try Self.router(context, options, endpoint: info.requestEndpoint)
+            let control = try Self.router(context, options, endpoint: info.controlEndpoint)
+            let events = try Socket(context, .xpub)
+            try events.setXPubVerbose(true)
+            try events.setSendHighWaterMark(options.eventHighWaterMark)
+            try events.bind(info.eventEndpoint)
+            return (request, control, events)
+        }
+        bound.requestPort = try Self.port(of: request)
+        bound.controlPort = try Self.port(of: control)
+        bound.eventPort = try Self.port(of: events)
+        self.info = bound
+        self.signer = bound.signer
+        requestLoop = try SocketLoop(name: "request", sockets: [request, events], log: log)
+        controlLoop = try SocketLoop(name: "control", sockets: [control], log: log)
+    }
+
+    /// Starts the two socket threads. Replies and events sent before this go out on their first turn.
+    public func start(_ receivers: Receivers) {
+        requestLoop.start { index, frames in
+            if index == Self.requestIndex { receivers.request(frames) } else { receivers.subscription(frames) }
+        }
+        controlLoop.start { _, frames in receivers.control(frames) }
+    }
+
+    /// Signs `payload` and sends it to the client `identity` on `channel`. Callable from any thread.
+    public func reply(_ payload: Data, to identity: Data, on channel: Channel) {
+        let frames = Frames.reply(to: identity, payload, with: signer)
+        switch channel {
+        case .request: requestLoop.send(frames, on: Self.requestIndex)
+        case .control: controlLoop.send(frames, on: Self.controlIndex)
+        }
+    }
+
+    /// Signs `payload` and publishes it under `topic` on the events socket. Callable from any thread.
+    public func publish(_ payload: Data, topic: String) {
+        requestLoop.send(Frames.event(topic: topic, payload, with: signer), on: Self.eventsIndex)
+    }
+
+    /// Sends what is queued, closes the sockets and ends both threads; returns once they have ended.
+    public func stop() {
+        requestLoop.stop()
+        controlLoop.stop()
+        requestLoop.waitUntilStopped()
+        controlLoop.waitUntilStopped()
+    }
+
+    private static func router(_ context: Context, _ options: Options, endpoint: String) throws(ZMQError) -> Socket {
+        let socket = try Socket(context, .router)
+        try socket.setRouterMandatory(true)
+        try socket.setRouterHandover(true)
+        try socket.setMaxMessageSize(bytes: options.maxMessageBytes)
+        try socket.setHeartbeat(intervalMilliseconds: options.heartbeatIntervalMilliseconds,
+                                timeoutMilliseconds: options.heartbeatTimeoutMilliseconds)
+        try socket.setLinger(milliseconds: options.lingerMilliseconds)
+        try socket.setSendHighWaterMark(0)
+        try socket.bind(endpoint)
+        return socket
+    }
+
+    private static func port(of socket: Socket) throws(TransportError) -> Int {
+        let endpoint = try transporting { () throws(ZMQError) in try socket.lastEndpoint }
+        guard let colon = endpoint.lastIndex(of: ":"), let port = Int(endpoint[endpoint.index(after: colon)...]) else {
+            throw TransportError(operation: "reading the bound port", reason: "\(endpoint) names no port")
+        }
+        return port
+    }
+}
