@@ -85,37 +85,25 @@ public struct ConnectionInfo: Codable, Sendable, Equatable {
         }
     }
 
-    /// Writes the file atomically (a private temporary file renamed over the target), creating
-    /// its folder with mode 0700 when missing.
+    /// Writes the file atomically with mode 0600 (see `AtomicFile`), creating its folder with
+    /// mode 0700 when missing.
     public func write(to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let folder = url.deletingLastPathComponent().path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let manager = FileManager.default
+        let bytes: [UInt8]
         do {
             if !manager.fileExists(atPath: folder) {
                 try manager.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                             attributes: [.posixPermissions: 0o700])
             }
-            let value = try JSONValue(encoding: self)
-            let bytes = JSONWriter.data(value, pretty: true) + [UInt8(ascii: "\n")]
-            let temporary = folder + "/." + url.lastPathComponent + ".\(getpid()).tmp"
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw FileError.unwritable(path: path, reason: String(cString: strerror(errno))) }
-            defer { close(fd) }
-            _ = fchmod(fd, 0o600)
-            let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            guard written == bytes.count, fsync(fd) == 0 else {
-                unlink(temporary)
-                throw FileError.unwritable(path: path, reason: String(cString: strerror(errno)))
-            }
-            guard rename(temporary, path) == 0 else {
-                unlink(temporary)
-                throw FileError.unwritable(path: path, reason: String(cString: strerror(errno)))
-            }
-        } catch let error as FileError {
-            throw error
+            bytes = JSONWriter.data(try JSONValue(encoding: self), pretty: true) + [UInt8(ascii: "\n")]
         } catch {
             throw FileError.unwritable(path: path, reason: "\(error)")
+        }
+        do {
+            try AtomicFile.write(bytes, to: path, mode: 0o600)
+        } catch {
+            throw FileError.unwritable(path: path, reason: error.reason)
         }
     }
 

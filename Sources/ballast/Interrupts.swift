@@ -1,36 +1,46 @@
+import BallastCLI
 import BallastClient
-import BallastProtocol
-import BallastTransport
 import Foundation
+import Synchronization
 
+/// The pipe the SIGINT handler writes to. A signal handler is a C function and captures
+/// nothing, so this is a global.
+///
+/// - Important: written once, in `Interrupts.install()`, before the handler is installed and the
+///   watcher thread started (both publish it: `signal` and `Thread.start` order the write before
+///   any read); only read afterwards. That makes `nonisolated(unsafe)` sound here.
 nonisolated(unsafe) private var interruptPipe: (read: Int32, write: Int32) = (-1, -1)
-/// How many SIGINTs have arrived (bumped in the handler; read by the line editor to tell Ctrl-C from Ctrl-D).
-nonisolated(unsafe) private var interruptCount = 0
 
 /// Ctrl-C while a request runs cancels that request, not the client: the signal handler only
-/// writes a byte to a pipe; a watcher thread reads it and sends `$/cancelRequest` with this
-/// client's session on the control socket (which answers even while the request socket waits).
-final class Interrupts: @unchecked Sendable {
+/// writes a byte to a pipe; a watcher thread reads it and has the session's `RequestCanceller`
+/// hand over the running request, which it cancels with `$/cancelRequest` on the control socket.
+/// With no request running, it does what `whenIdle` set (scripts exit; the REPL wakes its line editor).
+///
+/// Sendable without `@unchecked`: every mutable field sits in the `Mutex`.
+final class Interrupts: Sendable {
     static let shared = Interrupts()
 
-    private let lock = NSLock()
-    private var inFlight: (info: ConnectionInfo, session: String, id: RequestID)?
-    private var cancelSent = false
-    private var interruptedIdle = false
-    private var installed = false
-    /// What to do on Ctrl-C when no request runs (scripts exit; the REPL lets the line editor handle it).
-    var onIdleInterrupt: (@Sendable () -> Void)?
+    private struct State {
+        var installed = false
+        var canceller: RequestCanceller?
+        var onIdle: (@Sendable () -> Void)?
+    }
 
-    func install() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !installed else { return }
-        installed = true
+    private let state = Mutex(State())
+
+    /// Catches SIGINT from now on; Ctrl-C cancels what `canceller` reports running.
+    func install(canceller: RequestCanceller) {
+        let first = state.withLock { state -> Bool in
+            state.canceller = canceller
+            if state.installed { return false }
+            state.installed = true
+            return true
+        }
+        guard first else { return }
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else { return }
         interruptPipe = (fds[0], fds[1])
         signal(SIGINT) { _ in
-            interruptCount &+= 1
             var byte: UInt8 = 1
             _ = write(interruptPipe.write, &byte, 1)
         }
@@ -39,45 +49,24 @@ final class Interrupts: @unchecked Sendable {
         thread.start()
     }
 
-    static var count: Int { interruptCount }
-
-    /// Marks a request as running (to be cancelled on Ctrl-C) for the duration of `body`.
-    func running<T>(_ info: ConnectionInfo, session: String, id: RequestID, _ body: () throws -> T) rethrows -> T {
-        lock.lock()
-        inFlight = (info, session, id)
-        cancelSent = false
-        lock.unlock()
-        defer {
-            lock.lock()
-            inFlight = nil
-            lock.unlock()
-        }
-        return try body()
-    }
-
-    /// Whether Ctrl-C asked to cancel the request that just ended.
-    var cancelWasSent: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return cancelSent
+    /// What to do on Ctrl-C when no request runs. Set from the main thread, read by the watcher.
+    func whenIdle(_ action: @escaping @Sendable () -> Void) {
+        state.withLock { $0.onIdle = action }
     }
 
     private func watch() {
-        var canceller: Client?
+        // Used only on this thread: the control-socket client that sends cancellations.
+        var control: Client?
         var byte: UInt8 = 0
         while true {
             let n = read(interruptPipe.read, &byte, 1)
             if n <= 0 { if errno == EINTR { continue }; return }
-            lock.lock()
-            let target = inFlight
-            if target != nil { cancelSent = true }
-            lock.unlock()
-            guard let target else {
-                onIdleInterrupt?()
-                continue
+            let (canceller, onIdle) = state.withLock { ($0.canceller, $0.onIdle) }
+            if let target = canceller?.claim() {
+                target.sendCancel(reusing: &control)
+            } else {
+                onIdle?()
             }
-            if canceller == nil || canceller?.info != target.info { canceller = try? Client(target.info) }
-            try? canceller?.controlNotify(CancelRequest.method, params: ["id": target.id.json, "session": .string(target.session)])
         }
     }
 }

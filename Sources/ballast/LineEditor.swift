@@ -1,11 +1,16 @@
 import CEditLine
 import Foundation
 
-/// What completes the word under the cursor: given the line up to the cursor and the word's
-/// start offset, the candidates for that word.
-/// nil means: complete file names (libedit's own completion).
+// libedit calls back through C function pointers, which capture nothing, so what the callbacks
+// share with `LineEditor` is global. Only the main thread touches it: libedit runs its callbacks
+// inside `rl_callback_read_char` and the completion hook, both called from `read` on that thread.
+// That is what makes `nonisolated(unsafe)` sound here.
+
+/// The line libedit handed over, and whether it has.
 nonisolated(unsafe) private var pendingLine: String?
 nonisolated(unsafe) private var lineDone = false
+/// What completes the word under the cursor: given the line before the word and the word, the
+/// candidates; nil means complete file names (libedit's own completion).
 nonisolated(unsafe) private var completionSource: ((_ line: String, _ word: String) -> [String]?)?
 
 /// Line editing through libedit (BSD editline, readline-compatible API): emacs keys, history

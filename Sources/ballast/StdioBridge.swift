@@ -1,3 +1,4 @@
+import BallastCLI
 import BallastClient
 import BallastProtocol
 import BallastTransport
@@ -9,12 +10,10 @@ import Foundation
 /// routes the control-only methods to the control socket, and forwards notifications such as
 /// `$/progress` as lines. It ends when standard input ends and every request has been answered.
 enum StdioBridge {
-    static let controlMethods: Set<String> = ["status", "run/cancel"]
-
     static func run(info: ConnectionInfo) -> Int32 {
         let client: Client
         do { client = try Client(info) } catch {
-            Out.error("ballast: \(error)")
+            printError("\(error)")
             return 3
         }
         defer { client.close() }
@@ -53,7 +52,7 @@ enum StdioBridge {
                 members["params"] = .object(params)
             }
             do {
-                try client.sendRaw(JSONWriter.data(.object(members)), control: controlMethods.contains(method))
+                try client.sendRaw(JSONWriter.data(.object(members)), control: Session.controlOnlyMethods.contains(method))
             } catch {
                 if let editorID = members["id"].flatMap({ pending.removeValue(forKey: $0.intValue ?? -1) }) {
                     emit(Message.errorReply(id: RequestID(editorID), RPCError(code: ErrorCode.internalError, message: "The bridge could not send: \(error)")))
@@ -95,7 +94,7 @@ enum StdioBridge {
                 while let message = try client.receiveMessage(timeout: inputOpen ? 0.005 : 0.05) { deliver(message) }
                 while let message = try client.receiveMessage(timeout: 0.001, control: true) { deliver(message) }
             } catch {
-                Out.error("ballast: \(error)")
+                printError("\(error)")
                 return 3
             }
         }

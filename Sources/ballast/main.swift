@@ -1,4 +1,5 @@
 import ArgumentParser
+import BallastCLI
 import BallastClient
 import BallastProtocol
 import BallastTransport
@@ -48,15 +49,15 @@ struct Interactive: ParsableCommand {
             throw ExitCode(StdioBridge.run(info: info))
         }
         let live = Session(options: session.options)
-        Interrupts.shared.install()
+        Interrupts.shared.install(canceller: live.canceller)
         if let commands {
-            Interrupts.shared.onIdleInterrupt = { Foundation.exit(130) }
+            Interrupts.shared.whenIdle { Foundation.exit(130) }
             throw ExitCode(Runner.script(commands, source: "-c", session: live))
         }
         if isatty(STDIN_FILENO) == 1 {
             throw ExitCode(REPL(session: live).run())
         }
-        Interrupts.shared.onIdleInterrupt = { Foundation.exit(130) }
+        Interrupts.shared.whenIdle { Foundation.exit(130) }
         let input = FileHandle.standardInput.readDataToEndOfFile()
         throw ExitCode(Runner.script(String(decoding: input, as: UTF8.self), source: "<stdin>", session: live))
     }
@@ -108,9 +109,10 @@ struct RunScript: ParsableCommand {
             }
             text = String(decoding: data, as: UTF8.self)
         }
-        Interrupts.shared.install()
-        Interrupts.shared.onIdleInterrupt = { Foundation.exit(130) }
-        throw ExitCode(Runner.script(text, source: file, session: Session(options: session.options)))
+        let live = Session(options: session.options)
+        Interrupts.shared.install(canceller: live.canceller)
+        Interrupts.shared.whenIdle { Foundation.exit(130) }
+        throw ExitCode(Runner.script(text, source: file, session: live))
     }
 }
 

@@ -1,7 +1,7 @@
 /// A request the daemon answers: its wire name, what it takes and what it returns.
 ///
-/// Adding a method touches: its file under `Methods/`, `MethodCatalog`, the server's handler
-/// table, `protocol/` (README section, schemas, a golden example, CHANGELOG). See protocol/README.md.
+/// Adding a method touches its group's file under `Methods/`, the server's handler for it, and
+/// `protocol/` (README section, schemas, a golden example, CHANGELOG): protocol/README.md section 10.
 public protocol RequestMethod: Sendable {
     static var method: String { get }
     associatedtype Params: Codable & Sendable & KnownFields

@@ -15,7 +15,7 @@ public final class Server: Sendable {
     let sessions = Sessions()
     let workspace: Workspace
     let runs = Runs()
-    let models = Models()
+    let models: Models
     let computeShare = ComputeShare()
     private let state = Mutex(Running())
     private let finished = DispatchSemaphore(value: 0)
@@ -34,6 +34,7 @@ public final class Server: Sendable {
     public init(configuration: ServerConfiguration) {
         self.configuration = configuration
         self.workspace = Workspace(memoryBudget: configuration.memoryBudgetBytes)
+        self.models = Models(budget: workspace.budget)
     }
 
     var log: Log { configuration.log }

@@ -4,7 +4,8 @@ import Foundation
 import Synchronization
 
 /// The daemon's shared state, like a notebook kernel's: datasets by name, with the bytes they
-/// hold counted against a memory budget, and leases that keep a dataset in use from being dropped.
+/// hold counted against the memory budget (which models share), and leases that keep a dataset
+/// in use from being dropped.
 public final class Workspace: Sendable {
     /// A dataset and what Ballast knows about where it came from.
     public struct Entry: Sendable {
@@ -20,20 +21,20 @@ public final class Workspace: Sendable {
         var leases: [String: Int] = [:]
     }
 
-    public let memoryBudget: Int
+    /// Shared with `Models`: datasets and models count against the same limit.
+    public let budget: MemoryBudget
     private let state = Mutex(State())
 
     public init(memoryBudget: Int) {
-        self.memoryBudget = memoryBudget
+        budget = MemoryBudget(limit: memoryBudget)
     }
+
+    public var memoryBudget: Int { budget.limit }
 
     public var datasetNames: [String] { state.withLock { $0.datasets.keys.sorted() } }
 
-    public var bytesUsed: Int { state.withLock { Self.bytes(of: $0) } }
-
-    private static func bytes(of state: State) -> Int {
-        state.datasets.values.reduce(0) { $0 + $1.dataset.byteCount }
-    }
+    /// Bytes held by datasets and models together.
+    public var bytesUsed: Int { budget.used }
 
     public func entry(_ name: String, field: String = "dataset") throws(RPCError) -> Entry {
         let found = state.withLock { $0.datasets[name] }
@@ -53,26 +54,18 @@ public final class Workspace: Sendable {
         for (name, _) in entries { try Self.validate(name: name) }
         return try state.withLock { (state) throws(RPCError) -> [String: Bool] in
             var replaced: [String: Bool] = [:]
-            var after = Self.bytes(of: state)
-            for (name, entry) in entries {
-                if let old = state.datasets[name] {
-                    if state.leases[name, default: 0] > 0 {
-                        throw RPCError(code: ErrorCode.conflict,
-                                       message: "The dataset '\(name)' is in use by a running job and cannot be replaced now.",
-                                       data: ["name": .string(name)])
-                    }
-                    after -= old.dataset.byteCount
-                    replaced[name] = true
-                } else {
-                    replaced[name] = false
+            for (name, _) in entries {
+                let exists = state.datasets[name] != nil
+                replaced[name] = exists
+                if exists && state.leases[name, default: 0] > 0 {
+                    throw RPCError(code: ErrorCode.conflict,
+                                   message: "The dataset '\(name)' is in use by a running job and cannot be replaced now.",
+                                   data: ["name": .string(name)])
                 }
-                after += entry.dataset.byteCount
             }
-            if after > memoryBudget {
-                throw RPCError(code: ErrorCode.resourceLimit,
-                               message: "Keeping this would use \(Self.megabytes(after)) of the \(Self.megabytes(memoryBudget)) memory budget; drop a dataset or raise --memory-budget.",
-                               data: ["bytes_needed": .int(Int64(after)), "memory_budget": .int(Int64(memoryBudget))])
-            }
+            let names = entries.map { "'\($0.name)'" }.joined(separator: ", ")
+            try budget.hold(Dictionary(entries.map { (.dataset($0.name), $0.entry.dataset.byteCount) }) { _, last in last },
+                            what: entries.count == 1 ? "the dataset \(names)" : "the datasets \(names)")
             for (name, entry) in entries { state.datasets[name] = entry }
             return replaced
         }
@@ -94,6 +87,7 @@ public final class Workspace: Sendable {
                                data: ["name": .string(name)])
             }
             state.datasets[name] = nil
+            budget.release(.dataset(name))
             return entry.dataset.byteCount
         }
     }
@@ -121,7 +115,5 @@ public final class Workspace: Sendable {
         }
     }
 
-    static func megabytes(_ bytes: Int) -> String {
-        String(format: "%.1f MB", Double(bytes) / 1_000_000)
-    }
+    static func megabytes(_ bytes: Int) -> String { MemoryBudget.megabytes(bytes) }
 }

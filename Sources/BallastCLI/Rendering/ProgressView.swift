@@ -7,6 +7,7 @@ import Foundation
 /// rewrites one line with carriage returns; when standard output is not a terminal it is silent.
 final class ProgressView {
     let terminal: Terminal
+    private let output: any SessionOutput
     private var title = ""
     private var losses: [Double] = []
     private var validation: [Double] = []
@@ -16,7 +17,10 @@ final class ProgressView {
     private let started = Date()
     private(set) var run: String?
 
-    init(terminal: Terminal) { self.terminal = terminal }
+    init(terminal: Terminal, output: any SessionOutput) {
+        self.terminal = terminal
+        self.output = output
+    }
 
     func handle(_ method: String, _ params: JSONValue) {
         guard method == "$/progress", let value = params["value"] else { return }
@@ -63,7 +67,7 @@ final class ProgressView {
             let text = String(("  " + parts.joined(separator: "  ")).prefix(terminal.width - 1))
             let pad = String(repeating: " ", count: max(0, plainWidth - text.count))
             plainWidth = text.count
-            Out.write("\r" + text + pad)
+            output.write("\r" + text + pad)
         }
     }
 
@@ -80,7 +84,7 @@ final class ProgressView {
         out += "\r"
         out += lines.map { "\u{1B}[2K" + clip($0) }.joined(separator: "\n")
         linesDrawn = lines.count
-        Out.write(out)
+        output.write(out)
     }
 
     /// Keeps a line within the terminal so it never wraps (which would break redrawing).
@@ -103,11 +107,11 @@ final class ProgressView {
         guard terminal.isTTY else { return }
         if terminal.fancy {
             if linesDrawn > 0 {
-                Out.write((linesDrawn > 1 ? "\u{1B}[\(linesDrawn - 1)A" : "") + "\r\u{1B}[J")
+                output.write((linesDrawn > 1 ? "\u{1B}[\(linesDrawn - 1)A" : "") + "\r\u{1B}[J")
                 linesDrawn = 0
             }
         } else if plainWidth > 0 {
-            Out.write("\r" + String(repeating: " ", count: plainWidth) + "\r")
+            output.write("\r" + String(repeating: " ", count: plainWidth) + "\r")
             plainWidth = 0
         }
         if losses.count > 1 {
@@ -115,7 +119,7 @@ final class ProgressView {
             if validation.count > 1 {
                 text += "   \(validationName) \(Charts.sparkline(validation, width: 20)) \(Fmt.num(validation.first!, 3)) → \(Fmt.num(validation.last!, 3))"
             }
-            Out.line(clip(text))
+            output.line(clip(text))
         }
     }
 }

@@ -10,11 +10,26 @@ import Foundation
 /// name of what the command makes. The local commands (`help`, `exit`, `echo`, `plot`, `vs-seed`)
 /// talk to no method or, for `plot`, to two. See `help COMMAND` for each mapping.
 ///
-/// Parsing lives here; the command table is in `Commands.swift`.
-enum Grammar {
-    static func spec(_ name: String) -> CommandSpec? {
+/// A grammar is built from a vocabulary: the lists of models, losses, schemes, … that the
+/// daemon advertises in `initialize`'s capabilities. They feed completion and help; the daemon
+/// itself checks every name it receives. Parsing lives here, the command table in
+/// `CommandTable.swift`, help in `Grammar+Help.swift`.
+public struct Grammar: Sendable {
+    public let vocabulary: Initialize.Capabilities
+    public let commands: [CommandSpec]
+
+    public init(vocabulary: Initialize.Capabilities) {
+        self.vocabulary = vocabulary
+        commands = CommandTable.commands(vocabulary)
+    }
+
+    /// The grammar before any daemon has answered: the vocabulary is the protocol's own name
+    /// lists (the `WireName` enums the daemon advertises), with no methods.
+    public static let offline = Grammar(vocabulary: Initialize.Capabilities(methods: [], controlMethods: [], notifications: []))
+
+    public func spec(_ name: String) -> CommandSpec? {
         let canonical = name == "quit" ? "exit" : name
-        return all.first { $0.name == canonical }
+        return commands.first { $0.name == canonical }
     }
 
     static func isRunID(_ word: String) -> Bool {
@@ -22,11 +37,11 @@ enum Grammar {
     }
 
     /// Turns a statement's words into the command and its params.
-    static func parse(_ words: [String], workingDirectory: String = FileManager.default.currentDirectoryPath) throws(UsageError) -> Invocation {
+    public func parse(_ words: [String], workingDirectory: String = FileManager.default.currentDirectoryPath) throws(UsageError) -> Invocation {
         guard let first = words.first else { throw UsageError(message: "Empty command.") }
         guard let spec = spec(first) else {
             var message = "Unknown command '\(first)'."
-            if let close = Suggestion.closest(to: first, among: all.map(\.name)) { message += " Did you mean '\(close)'?" }
+            if let close = Suggestion.closest(to: first, among: commands.map(\.name)) { message += " Did you mean '\(close)'?" }
             throw UsageError(message: message + " Type 'help' for the list.")
         }
         var rest = Array(words.dropFirst())
@@ -37,7 +52,7 @@ enum Grammar {
             return Invocation(spec: spec, params: [:], words: rest)
         }
         if let asTarget = spec.asTarget, rest.count >= 2, rest[rest.count - 2] == "as" {
-            set(&params, asTarget, .string(rest[rest.count - 1]))
+            Self.set(&params, asTarget, .string(rest[rest.count - 1]))
             rest.removeLast(2)
         } else if rest.contains("as") {
             throw UsageError(message: spec.asTarget == nil ? "'\(spec.name)' makes nothing to name: drop 'as'."
@@ -55,7 +70,7 @@ enum Grammar {
                     throw UsageError(message: message)
                 }
                 if option.target.isEmpty { params["@" + key] = .string(text); continue }
-                set(&params, option.target, try value(text, option.kind, what: key, workingDirectory: workingDirectory))
+                Self.set(&params, option.target, try Self.value(text, option.kind, what: key, workingDirectory: workingDirectory))
             } else {
                 positional.append(word)
             }
@@ -67,7 +82,7 @@ enum Grammar {
         }
         for (index, word) in positional.enumerated() where !spec.positionals[index].target.isEmpty {
             let slot = spec.positionals[index]
-            set(&params, slot.target, try value(word, slot.kind, what: slot.metavar, workingDirectory: workingDirectory))
+            Self.set(&params, slot.target, try Self.value(word, slot.kind, what: slot.metavar, workingDirectory: workingDirectory))
         }
         spec.finish?(&params)
         return Invocation(spec: spec, params: params, words: positional)
@@ -140,40 +155,5 @@ enum Grammar {
         if path.hasPrefix("/") { return path }
         if path == "~" || path.hasPrefix("~/") { return (path as NSString).expandingTildeInPath }
         return URL(fileURLWithPath: workingDirectory).appendingPathComponent(path).standardized.path
-    }
-
-    /// `help` or `help COMMAND`.
-    static func help(_ name: String?) -> String {
-        if let name, !name.isEmpty {
-            guard let spec = spec(name) else { return "No command '\(name)'. Type 'help' for the list." }
-            var lines = ["\(spec.usage)", "  \(spec.summary)"]
-            if let method = spec.method {
-                lines.append("  method: \(method)\(spec.control ? " (control socket)" : "")")
-            } else {
-                lines.append("  local command\(spec.name == "plot" ? " (uses run/events and model/evaluate)" : "")")
-            }
-            var mapping: [String] = []
-            for p in spec.positionals where !p.target.isEmpty {
-                mapping.append("    \(p.metavar.padding(toLength: 18, withPad: " ", startingAt: 0))→ \(p.target.joined(separator: "."))\(p.kind == .path ? " (made absolute here)" : "")")
-            }
-            for o in spec.options {
-                let left = "\(o.key)=<\(o.kind.hint)>"
-                mapping.append("    \(left.padding(toLength: 18, withPad: " ", startingAt: 0))→ \(o.help)")
-            }
-            if let asTarget = spec.asTarget { mapping.append("    \("as NAME".padding(toLength: 18, withPad: " ", startingAt: 0))→ \(asTarget.joined(separator: "."))") }
-            if !mapping.isEmpty { lines.append("  params:"); lines += mapping }
-            if !spec.notes.isEmpty { lines.append("  note: \(spec.notes)") }
-            if !spec.examples.isEmpty { lines.append("  examples:"); lines += spec.examples.map { "    \($0)" } }
-            return lines.joined(separator: "\n")
-        }
-        var lines = ["Commands (each is one protocol method; 'help COMMAND' shows its params):"]
-        for spec in all {
-            lines.append("  \(spec.name.padding(toLength: 15, withPad: " ", startingAt: 0))\(spec.summary)")
-        }
-        lines += ["",
-                  "Grammar: COMMAND ARG… [key=value…] [as NAME]. Quote words with blanks (\"…\" or '…');",
-                  "'#' starts a comment; ';' separates commands on one line. Tab completes commands,",
-                  "options and the daemon's dataset and model names. Ctrl-C cancels a training; Ctrl-D leaves."]
-        return lines.joined(separator: "\n")
     }
 }

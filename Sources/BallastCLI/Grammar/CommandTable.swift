@@ -2,49 +2,55 @@ import BallastProtocol
 import Foundation
 
 /// The command table: every command, its method, positionals and options, with help and examples.
-extension Grammar {
-    static let datasetName = NameKind.dataset
-    static let choices = (
-        presets: ["fraud", "mild_imbalance", "balanced", "multiclass"],
-        models: ["logistic", "softmax", "mlp"],
-        losses: ["ce", "wce", "focal"],
-        schemes: ["inverse", "balanced", "inverse_sqrt", "effective_number", "binary", "custom", "cost"],
-        optimizers: ["lbfgs", "adam", "sgd"],
-        metrics: ["f1", "pr_auc", "roc_auc", "recall", "precision", "mcc", "balanced_accuracy"],
-        arms: ["ce", "wce_inverse", "wce_balanced", "focal", "over", "under", "smote", "ce_best_f1"]
-    )
+/// Every list of names (models, losses, schemes, …) is the vocabulary's, as the daemon advertises it.
+enum CommandTable {
+    /// "a, b or c".
+    static func spoken(_ names: [String]) -> String {
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
 
-    static let modelOptions: [OptionSpec] = [
-        OptionSpec(key: "model", target: ["model", "type"], kind: .text, names: .choice(choices.models), help: "model.type: logistic, softmax or mlp"),
-        OptionSpec(key: "hidden", target: ["model", "hidden"], kind: .integers, help: "model.hidden: MLP layer sizes, e.g. 64,32"),
-        OptionSpec(key: "optimizer", target: ["optimizer", "type"], kind: .text, names: .choice(choices.optimizers),
-               help: "optimizer.type: lbfgs, adam or sgd (implied: lbfgs by max_iter/tol, adam by lr/epochs/batch_size)"),
-        OptionSpec(key: "lr", target: ["optimizer", "lr"], kind: .number, help: "optimizer.lr"),
-        OptionSpec(key: "epochs", target: ["optimizer", "epochs"], kind: .integer, help: "optimizer.epochs"),
-        OptionSpec(key: "batch_size", target: ["optimizer", "batch_size"], kind: .integer, help: "optimizer.batch_size"),
-        OptionSpec(key: "momentum", target: ["optimizer", "momentum"], kind: .number, help: "optimizer.momentum (sgd)"),
-        OptionSpec(key: "max_iter", target: ["optimizer", "max_iter"], kind: .integer, help: "optimizer.max_iter (lbfgs)"),
-        OptionSpec(key: "tol", target: ["optimizer", "tol"], kind: .number, help: "optimizer.tol (lbfgs)"),
-        OptionSpec(key: "l2", target: ["l2"], kind: .number, help: "l2: L2 penalty (default 1/Σ weights, scikit-learn's C = 1)"),
-        OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed"),
-    ]
+    /// The words `threshold` takes besides a number. The protocol has no name list for this
+    /// union (it is a word or a number), so `initialize` does not advertise one.
+    static let thresholdWords = ["standard", "best_f1"]
+
+    static func modelOptions(_ v: Initialize.Capabilities) -> [OptionSpec] {
+        [
+            OptionSpec(key: "model", target: ["model", "type"], kind: .text, names: .choice(v.models), help: "model.type: \(spoken(v.models))"),
+            OptionSpec(key: "hidden", target: ["model", "hidden"], kind: .integers, help: "model.hidden: MLP layer sizes, e.g. 64,32"),
+            OptionSpec(key: "optimizer", target: ["optimizer", "type"], kind: .text, names: .choice(v.optimizers),
+                       help: "optimizer.type: \(spoken(v.optimizers)) (implied: lbfgs by max_iter/tol, adam by lr/epochs/batch_size)"),
+            OptionSpec(key: "lr", target: ["optimizer", "lr"], kind: .number, help: "optimizer.lr"),
+            OptionSpec(key: "epochs", target: ["optimizer", "epochs"], kind: .integer, help: "optimizer.epochs"),
+            OptionSpec(key: "batch_size", target: ["optimizer", "batch_size"], kind: .integer, help: "optimizer.batch_size"),
+            OptionSpec(key: "momentum", target: ["optimizer", "momentum"], kind: .number, help: "optimizer.momentum (sgd)"),
+            OptionSpec(key: "max_iter", target: ["optimizer", "max_iter"], kind: .integer, help: "optimizer.max_iter (lbfgs)"),
+            OptionSpec(key: "tol", target: ["optimizer", "tol"], kind: .number, help: "optimizer.tol (lbfgs)"),
+            OptionSpec(key: "l2", target: ["l2"], kind: .number, help: "l2: L2 penalty (default 1/Σ weights, scikit-learn's C = 1)"),
+            OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed"),
+        ]
+    }
 
     /// An optimizer given only by its settings gets the type those settings belong to.
     @Sendable static func inferOptimizer(_ params: inout [String: JSONValue]) {
         guard case .object(var optimizer)? = params["optimizer"], optimizer["type"] == nil else { return }
+        let type: OptimizerName
         if optimizer["max_iter"] != nil || optimizer["tol"] != nil || optimizer["memory"] != nil {
-            optimizer["type"] = "lbfgs"
+            type = .lbfgs
         } else if optimizer["momentum"] != nil {
-            optimizer["type"] = "sgd"
+            type = .sgd
         } else {
-            optimizer["type"] = "adam"
+            type = .adam
         }
+        optimizer["type"] = .string(type.rawValue)
         params["optimizer"] = .object(optimizer)
     }
 
-    static let all: [CommandSpec] = [
-        CommandSpec(name: "generate", method: "dataset/generate",
-                    positionals: [Positional(metavar: "PRESET", target: ["preset"], kind: .text, names: .choice(choices.presets), optional: true)],
+    static func commands(_ v: Initialize.Capabilities) -> [CommandSpec] {
+        let modelOptions = modelOptions(v)
+        return [
+        CommandSpec(name: "generate", method: DatasetGenerate.method,
+                    positionals: [Positional(metavar: "PRESET", target: ["preset"], kind: .text, names: .choice(v.presets), optional: true)],
                     options: [
                         OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed (default 0)"),
                         OptionSpec(key: "rows", target: ["rows"], kind: .integer, help: "rows"),
@@ -56,22 +62,22 @@ extension Grammar {
                         OptionSpec(key: "noise", target: ["noise"], kind: .number, help: "noise"),
                     ],
                     asTarget: ["name"],
-                    summary: "Make a synthetic dataset from a preset (fraud, mild_imbalance, balanced, multiclass).",
+                    summary: "Make a synthetic dataset from a preset (\(v.presets.joined(separator: ", "))).",
                     examples: ["generate fraud as cards", "generate fraud seed=7 as cards", "generate rows=5000 positive_rate=0.02 as toy"]),
-        CommandSpec(name: "load", method: "dataset/load",
+        CommandSpec(name: "load", method: DatasetLoad.method,
                     positionals: [Positional(metavar: "PATH", target: ["path"], kind: .path, names: .file)],
                     options: [
                         OptionSpec(key: "label", target: ["label"], kind: .json, help: "label: column name or 0-based index (default the last column)"),
                         OptionSpec(key: "positive", target: ["positive"], kind: .text, help: "positive: the rare class's label"),
-                        OptionSpec(key: "header", target: ["header"], kind: .text, names: .choice(["auto", "present", "absent"]), help: "header: auto, present or absent"),
+                        OptionSpec(key: "header", target: ["header"], kind: .text, names: .choice(HeaderModeName.names), help: "header: \(spoken(HeaderModeName.names))"),
                         OptionSpec(key: "delimiter", target: ["delimiter"], kind: .text, names: .choice(["auto", ",", ";", "|", "tab"]), help: "delimiter"),
-                        OptionSpec(key: "missing", target: ["missing"], kind: .text, names: .choice(["error", "drop_rows", "impute_mean"]), help: "missing"),
+                        OptionSpec(key: "missing", target: ["missing"], kind: .text, names: .choice(v.missingPolicies), help: "missing"),
                         OptionSpec(key: "max_levels", target: ["max_levels"], kind: .integer, help: "max_levels (one-hot text columns)"),
                     ],
                     asTarget: ["name"],
                     summary: "Load a CSV or TSV file into the daemon (a relative PATH is taken from your working directory).",
                     examples: ["load data/creditcard.csv label=Class as cards", "load ~/data.tsv delimiter=tab"]),
-        CommandSpec(name: "split", method: "dataset/split",
+        CommandSpec(name: "split", method: DatasetSplit.method,
                     positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     options: [
                         OptionSpec(key: "test", target: ["test"], kind: .number, help: "test: fraction held out for testing (default 0.3)"),
@@ -81,7 +87,7 @@ extension Grammar {
                     ],
                     summary: "Stratified split into DATASET.train, DATASET.validation, DATASET.test.",
                     examples: ["split cards test=0.3 val=0.2", "split cards test=0.25 seed=3"]),
-        CommandSpec(name: "kfold", method: "dataset/kfold",
+        CommandSpec(name: "kfold", method: DatasetKFold.method,
                     positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     options: [
                         OptionSpec(key: "folds", target: ["folds"], kind: .integer, help: "folds (default 5)"),
@@ -90,7 +96,7 @@ extension Grammar {
                     ],
                     summary: "Stratified k-fold assignment of a dataset's rows.",
                     examples: ["kfold cards.train folds=5"]),
-        CommandSpec(name: "standardize", method: "dataset/standardize",
+        CommandSpec(name: "standardize", method: DatasetStandardize.method,
                     positionals: [Positional(metavar: "FIT", target: ["fit"], kind: .text, names: .dataset)],
                     options: [
                         OptionSpec(key: "apply", target: ["apply"], kind: .words, names: .dataset, help: "apply: datasets to transform, a,b,… (default FIT)"),
@@ -99,9 +105,9 @@ extension Grammar {
                     ],
                     summary: "Standardize features with FIT's mean and deviation.",
                     examples: ["standardize cards.train apply=cards.train,cards.test"]),
-        CommandSpec(name: "resample", method: "dataset/resample",
+        CommandSpec(name: "resample", method: DatasetResample.method,
                     positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset),
-                                  Positional(metavar: "METHOD", target: ["method"], kind: .text, names: .choice(["over", "under", "smote"]))],
+                                  Positional(metavar: "METHOD", target: ["method"], kind: .text, names: .choice(v.resampleMethods))],
                     options: [
                         OptionSpec(key: "ratio", target: ["ratio"], kind: .number, help: "ratio: minority over majority afterwards (default 1)"),
                         OptionSpec(key: "k", target: ["k"], kind: .integer, help: "k: SMOTE neighbours (default 5)"),
@@ -110,10 +116,10 @@ extension Grammar {
                     asTarget: ["name"],
                     summary: "Over-sample, under-sample or SMOTE a training set (after splitting, never before).",
                     examples: ["resample cards.train smote ratio=0.1 as cards.smote"]),
-        CommandSpec(name: "weights", method: "weights/compute",
+        CommandSpec(name: "weights", method: WeightsCompute.method,
                     positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     options: [
-                        OptionSpec(key: "scheme", target: ["scheme"], kind: .text, names: .choice(choices.schemes), help: "scheme (default inverse, the seed's)"),
+                        OptionSpec(key: "scheme", target: ["scheme"], kind: .text, names: .choice(v.weightSchemes), help: "scheme (default inverse, the seed's)"),
                         OptionSpec(key: "beta", target: ["beta"], kind: .number, help: "beta (effective_number)"),
                         OptionSpec(key: "w", target: ["w"], kind: .number, help: "w: the positive class's weight (binary)"),
                         OptionSpec(key: "weights", target: ["weights"], kind: .json, help: "weights: {label: weight} (custom)"),
@@ -121,20 +127,20 @@ extension Grammar {
                     ],
                     summary: "Class weights of a dataset under a scheme.",
                     examples: ["weights cards.train scheme=inverse", "weights cards.train scheme=effective_number beta=0.999"]),
-        CommandSpec(name: "train", method: "model/train",
+        CommandSpec(name: "train", method: ModelTrain.method,
                     positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     options: [
                         OptionSpec(key: "val", target: ["validation"], kind: .text, names: .dataset, help: "validation: dataset scored every step (and for threshold=best_f1)"),
-                        OptionSpec(key: "loss", target: ["loss", "type"], kind: .text, names: .choice(choices.losses), help: "loss.type: ce, wce or focal (implied wce by weights=/w=)"),
-                        OptionSpec(key: "weights", target: ["loss", "weights", "scheme"], kind: .text, names: .choice(choices.schemes), help: "loss.weights.scheme"),
+                        OptionSpec(key: "loss", target: ["loss", "type"], kind: .text, names: .choice(v.losses), help: "loss.type: \(spoken(v.losses)) (implied \(LossName.wce.rawValue) by weights=/w=)"),
+                        OptionSpec(key: "weights", target: ["loss", "weights", "scheme"], kind: .text, names: .choice(v.weightSchemes), help: "loss.weights.scheme"),
                         OptionSpec(key: "w", target: ["loss", "weights", "w"], kind: .number, help: "loss.weights.w (implies scheme binary)"),
                         OptionSpec(key: "beta", target: ["loss", "weights", "beta"], kind: .number, help: "loss.weights.beta (implies scheme effective_number)"),
                         OptionSpec(key: "gamma", target: ["loss", "gamma"], kind: .number, help: "loss.gamma (focal)"),
                         OptionSpec(key: "alpha", target: ["loss", "alpha"], kind: .number, help: "loss.alpha (focal)"),
-                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(["standard", "best_f1"]), help: "threshold: standard, a number or best_f1"),
-                        OptionSpec(key: "reduction", target: ["reduction"], kind: .text, names: .choice(["mean", "sum"]), help: "reduction"),
+                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(thresholdWords), help: "threshold: standard, a number or best_f1"),
+                        OptionSpec(key: "reduction", target: ["reduction"], kind: .text, names: .choice(v.reductions), help: "reduction"),
                         OptionSpec(key: "patience", target: ["early_stopping", "patience"], kind: .integer, help: "early_stopping.patience"),
-                        OptionSpec(key: "stop_metric", target: ["early_stopping", "metric"], kind: .text, names: .choice(choices.metrics), help: "early_stopping.metric"),
+                        OptionSpec(key: "stop_metric", target: ["early_stopping", "metric"], kind: .text, names: .choice(v.metrics), help: "early_stopping.metric"),
                         OptionSpec(key: "min_delta", target: ["early_stopping", "min_delta"], kind: .number, help: "early_stopping.min_delta"),
                     ] + modelOptions,
                     asTarget: ["name"],
@@ -146,85 +152,85 @@ extension Grammar {
                     finish: { params in
                         if case .object(var loss)? = params["loss"] {
                             if case .object(var weights)? = loss["weights"], weights["scheme"] == nil {
-                                weights["scheme"] = weights["w"] != nil ? "binary" : "effective_number"
+                                weights["scheme"] = .string((weights["w"] != nil ? WeightSchemeName.binary : .effectiveNumber).rawValue)
                                 loss["weights"] = .object(weights)
                             }
-                            if loss["type"] == nil { loss["type"] = loss["weights"] != nil ? "wce" : "focal" }
+                            if loss["type"] == nil { loss["type"] = .string((loss["weights"] != nil ? LossName.wce : .focal).rawValue) }
                             params["loss"] = .object(loss)
                         }
-                        Grammar.inferOptimizer(&params)
+                        inferOptimizer(&params)
                     }),
-        CommandSpec(name: "evaluate", method: "model/evaluate",
+        CommandSpec(name: "evaluate", method: ModelEvaluate.method,
                     positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model),
                                   Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     options: [
-                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(["standard", "best_f1"]), help: "threshold"),
+                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(thresholdWords), help: "threshold"),
                         OptionSpec(key: "val", target: ["validation"], kind: .text, names: .dataset, help: "validation: where best_f1 is tuned"),
                         OptionSpec(key: "prior_correction", target: ["prior_correction"], kind: .bool, help: "prior_correction"),
                         OptionSpec(key: "curves", target: ["curves"], kind: .bool, help: "curves: include PR and ROC points (default true)"),
                     ],
                     summary: "Metrics of a model on a dataset.",
                     examples: ["evaluate wce cards.test", "evaluate ce cards.test threshold=best_f1 val=cards.validation"]),
-        CommandSpec(name: "predict", method: "model/predict",
+        CommandSpec(name: "predict", method: ModelPredict.method,
                     positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model),
                                   Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset, optional: true)],
                     options: [
                         OptionSpec(key: "rows", target: ["rows"], kind: .json, help: "rows: [[x, …], …] instead of a dataset"),
-                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(["standard", "best_f1"]), help: "threshold"),
+                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(thresholdWords), help: "threshold"),
                     ],
                     summary: "Probabilities and labels for a dataset's rows (or rows=[[…]]).",
                     examples: ["predict wce cards.test", "predict wce rows=[[0.1,0.2,0.3]]"]),
-        CommandSpec(name: "save", method: "model/save",
+        CommandSpec(name: "save", method: ModelSave.method,
                     positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model),
                                   Positional(metavar: "PATH", target: ["path"], kind: .path, names: .file)],
                     summary: "Write a model to a JSON file.",
                     examples: ["save wce wce.json"]),
-        CommandSpec(name: "load-model", method: "model/load",
+        CommandSpec(name: "load-model", method: ModelLoad.method,
                     positionals: [Positional(metavar: "PATH", target: ["path"], kind: .path, names: .file)],
                     options: [OptionSpec(key: "dataset", target: ["dataset"], kind: .text, names: .dataset, help: "dataset: check the features match")],
                     asTarget: ["name"],
                     summary: "Read a model written by save.",
                     examples: ["load-model wce.json as wce2"]),
-        CommandSpec(name: "datasets", method: "dataset/list", summary: "The datasets the daemon holds.", examples: ["datasets"]),
-        CommandSpec(name: "models", method: "model/list", summary: "The models the daemon holds.", examples: ["models"]),
-        CommandSpec(name: "describe", method: "dataset/describe",
+        CommandSpec(name: "datasets", method: DatasetList.method, summary: "The datasets the daemon holds.", examples: ["datasets"]),
+        CommandSpec(name: "models", method: ModelList.method, summary: "The models the daemon holds.", examples: ["models"]),
+        CommandSpec(name: "describe", method: DatasetDescribe.method,
                     positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     summary: "A dataset's summary and per-feature statistics.", examples: ["describe cards"]),
-        CommandSpec(name: "describe-model", method: "model/describe",
+        CommandSpec(name: "describe-model", method: ModelDescribe.method,
                     positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model)],
                     summary: "A model's summary, parameters and training configuration.", examples: ["describe-model wce"]),
-        CommandSpec(name: "drop", method: "dataset/drop",
+        CommandSpec(name: "drop", method: DatasetDrop.method,
                     positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     summary: "Forget a dataset.", examples: ["drop cards.smote"]),
-        CommandSpec(name: "drop-model", method: "model/drop",
+        CommandSpec(name: "drop-model", method: ModelDrop.method,
                     positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model)],
                     summary: "Forget a model.", examples: ["drop-model net"]),
-        CommandSpec(name: "compare", method: "experiment/compare",
+        CommandSpec(name: "compare", method: ExperimentCompare.method,
                     positionals: [Positional(metavar: "TRAIN", target: ["train"], kind: .text, names: .dataset)],
                     options: [
                         OptionSpec(key: "test", target: ["test"], kind: .text, names: .dataset, help: "test: where the arms are scored"),
                         OptionSpec(key: "val", target: ["validation"], kind: .text, names: .dataset, help: "validation: needed by the ce_best_f1 arm"),
-                        OptionSpec(key: "arms", target: ["arms"], kind: .words, names: .choice(choices.arms), help: "arms: a,b,… of \(choices.arms.joined(separator: ", "))"),
+                        OptionSpec(key: "arms", target: ["arms"], kind: .words, names: .choice(v.arms), help: "arms: a,b,… of \(v.arms.joined(separator: ", "))"),
                     ] + modelOptions,
                     summary: "The seed's experiment: one model per arm (CE, WCE, focal, resampling, moved threshold), one table.",
                     examples: ["compare cards.train test=cards.test val=cards.validation", "compare cards.train test=cards.test arms=ce,wce_inverse"],
-                    finish: { Grammar.inferOptimizer(&$0) }),
-        CommandSpec(name: "sweep", method: "experiment/sweep",
+                    finish: { inferOptimizer(&$0) }),
+        CommandSpec(name: "sweep", method: ExperimentSweep.method,
                     positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     options: [
-                        OptionSpec(key: "param", target: ["param"], kind: .text, names: .choice(["w", "beta", "gamma"]), help: "param: w, beta or gamma"),
+                        OptionSpec(key: "param", target: ["param"], kind: .text, names: .choice(v.sweepParams), help: "param: \(spoken(v.sweepParams))"),
                         OptionSpec(key: "grid", target: ["grid"], kind: .grid, help: "grid: from:to:count (evenly spaced, ends included) or a,b,…"),
                         OptionSpec(key: "folds", target: ["folds"], kind: .integer, help: "folds (default 5)"),
-                        OptionSpec(key: "metric", target: ["metric"], kind: .text, names: .choice(choices.metrics), help: "metric (default f1)"),
+                        OptionSpec(key: "metric", target: ["metric"], kind: .text, names: .choice(v.metrics), help: "metric (default f1)"),
                     ] + modelOptions,
                     summary: "Cross-validated search of one loss parameter (the seed's weight w, by k-fold).",
                     examples: ["sweep cards.train param=w grid=0.5:0.99:10", "sweep cards.train param=w grid=0.5,0.7,0.9 folds=3"],
-                    finish: { Grammar.inferOptimizer(&$0) }),
-        CommandSpec(name: "events", method: "run/events",
+                    finish: { inferOptimizer(&$0) }),
+        CommandSpec(name: "events", method: RunEvents.method,
                     positionals: [Positional(metavar: "RUN", target: ["run"], kind: .text, names: .run)],
                     options: [OptionSpec(key: "since", target: ["since_seq"], kind: .integer, help: "since_seq")],
                     summary: "The records of a run (training or experiment).", examples: ["events r1"]),
-        CommandSpec(name: "cancel", method: "run/cancel", control: true,
+        CommandSpec(name: "cancel", method: RunCancel.method, control: true,
                     positionals: [Positional(metavar: "RUN|MODEL", target: ["run"], kind: .text, names: .run)],
                     summary: "Cancel a run started elsewhere: r<N> is a run id, another word the model name it will make.",
                     examples: ["cancel r4", "cancel net"],
@@ -235,8 +241,8 @@ extension Grammar {
                             params["name"] = .string(run)
                         }
                     }),
-        CommandSpec(name: "status", method: "status", control: true, summary: "What the daemon is doing (control socket).", examples: ["status"]),
-        CommandSpec(name: "ping", method: "ping", summary: "Is the daemon there?", examples: ["ping"]),
+        CommandSpec(name: "status", method: Status.method, control: true, summary: "What the daemon is doing (control socket).", examples: ["status"]),
+        CommandSpec(name: "ping", method: Ping.method, summary: "Is the daemon there?", examples: ["ping"]),
         CommandSpec(name: "call", method: nil,
                     positionals: [Positional(metavar: "METHOD", target: [], kind: .text, names: .method),
                                   Positional(metavar: "JSON", target: [], kind: .json, optional: true)],
@@ -260,5 +266,6 @@ extension Grammar {
                     positionals: [Positional(metavar: "COMMAND", target: [], kind: .text, names: .command, optional: true)],
                     summary: "This list, or one command's mapping onto its method.", examples: ["help", "help train"]),
         CommandSpec(name: "exit", method: nil, summary: "Leave (Ctrl-D too). `quit` works as well.", examples: ["exit"]),
-    ]
+        ]
+    }
 }

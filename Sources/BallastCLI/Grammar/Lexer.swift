@@ -5,25 +5,35 @@
 ///   may contain blanks (`call dataset/split {"dataset": "cards"}`).
 /// - `#` at the start of a word begins a comment to the end of the line.
 /// - `;` and a line break end a statement. Each statement keeps the 1-based line it starts on.
-struct Statement: Equatable {
-    var words: [String]
-    var line: Int
+public struct Statement: Equatable, Sendable {
+    public var words: [String]
+    public var line: Int
+
+    public init(words: [String], line: Int) {
+        self.words = words
+        self.line = line
+    }
 }
 
-struct LexError: Error, CustomStringConvertible {
-    var message: String
-    var line: Int
-    var description: String { message }
+/// Text the lexer cannot split: an unclosed quote or bracket, placed where it opened.
+public struct LexError: Error, CustomStringConvertible, Equatable {
+    public var message: String
+    /// 1-based.
+    public var line: Int
+    /// 1-based, in characters.
+    public var column: Int
+    public var description: String { message }
 }
 
-enum Lexer {
-    static func statements(_ text: String) throws(LexError) -> [Statement] {
+public enum Lexer {
+    public static func statements(_ text: String) throws(LexError) -> [Statement] {
         var result: [Statement] = []
         var words: [String] = []
         var word = ""
         var inWord = false
         var line = 1
         var statementLine = 1
+        var lineStart = 0
         let chars = Array(text)
         var i = 0
 
@@ -48,6 +58,7 @@ enum Lexer {
                 endStatement()
                 line += 1
                 i += 1
+                lineStart = i
             case " ", "\t", "\r":
                 endWord()
                 i += 1
@@ -59,7 +70,7 @@ enum Lexer {
             case "\"", "'":
                 inWord = true
                 let quote = c
-                let startLine = line
+                let (startLine, startColumn) = (line, i - lineStart + 1)
                 i += 1
                 var closed = false
                 while i < chars.count {
@@ -71,17 +82,17 @@ enum Lexer {
                         i += 2
                         continue
                     }
-                    if d == "\n" { line += 1 }
                     word.append(d)
                     i += 1
+                    if d == "\n" { line += 1; lineStart = i }
                 }
-                if !closed { throw LexError(message: "The quote \(quote) opened here is never closed.", line: startLine) }
+                if !closed { throw LexError(message: "The quote \(quote) opened here is never closed.", line: startLine, column: startColumn) }
             case "{" where !inWord || word.hasSuffix("="), "[" where !inWord || word.hasSuffix("="):
                 // A JSON value: runs to the matching bracket, strings respected.
                 inWord = true
                 var depth = 0
                 var inString = false
-                let startLine = line
+                let (startLine, startColumn) = (line, i - lineStart + 1)
                 while i < chars.count {
                     let d = chars[i]
                     word.append(d)
@@ -90,13 +101,13 @@ enum Lexer {
                         if d == "\\" && i < chars.count { word.append(chars[i]); i += 1 } else if d == "\"" { inString = false }
                         continue
                     }
-                    if d == "\n" { line += 1 }
+                    if d == "\n" { line += 1; lineStart = i }
                     if d == "\"" { inString = true } else if d == "{" || d == "[" { depth += 1 } else if d == "}" || d == "]" {
                         depth -= 1
                         if depth == 0 { break }
                     }
                 }
-                if depth != 0 { throw LexError(message: "The bracket opened here is never closed.", line: startLine) }
+                if depth != 0 { throw LexError(message: "The bracket opened here is never closed.", line: startLine, column: startColumn) }
             default:
                 inWord = true
                 word.append(c)

@@ -1,0 +1,50 @@
+/// Tab completion: the candidates for the word being typed, given the line before it.
+///
+/// Commands, option keys and every `choice` list come from the grammar (so from the daemon's
+/// vocabulary); dataset, model, run and method names from `names`, which a session answers by
+/// asking the daemon.
+public enum Completion {
+    /// Candidates for `word`, where `line` is the text before it (up to the word's start);
+    /// nil means complete a file name. The caller keeps those that start with `word`.
+    public static func candidates(line: String, word: String, session: Session) -> [String]? {
+        candidates(line: line, word: word, grammar: session.grammar, names: session.names)
+    }
+
+    static func candidates(line: String, word: String, grammar: Grammar, names: (NameKind) -> [String]) -> [String]? {
+        func offered(_ kind: NameKind) -> [String] {
+            switch kind {
+            case .choice(let values): values
+            case .command: grammar.commands.map(\.name)
+            case .file, .none: []
+            case .dataset, .model, .run, .method: names(kind)
+            }
+        }
+        // The statement being typed is what follows the last ';'.
+        let current = line.split(separator: ";", omittingEmptySubsequences: false).last.map(String.init) ?? line
+        let before = current.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        if before.isEmpty {
+            return grammar.commands.map(\.name) + ["quit"]
+        }
+        guard let spec = grammar.spec(before[0]) else { return [] }
+        if current.hasSuffix("=") {
+            // Completing an option's value: the key is the last word before '='.
+            let key = String(before.last!.dropLast())
+            guard let option = spec.options.first(where: { $0.key == key }) else { return [] }
+            return offered(option.names)
+        }
+        if before.last == "as" { return [] }
+        let positionalsSoFar = before.dropFirst().filter { !$0.contains("=") }.count
+        var candidates: [String] = []
+        if spec.name == "help" { return positionalsSoFar == 0 ? grammar.commands.map(\.name) : [] }
+        if positionalsSoFar < spec.positionals.count {
+            if spec.positionals[positionalsSoFar].names == .file { return nil }
+            candidates += offered(spec.positionals[positionalsSoFar].names)
+        }
+        let used = Set(before.compactMap { $0.split(separator: "=").first.map(String.init) })
+        if positionalsSoFar >= spec.positionals.filter({ !$0.optional }).count {
+            candidates += spec.options.map { $0.key + "=" }.filter { !used.contains(String($0.dropLast())) }
+            if spec.asTarget != nil { candidates.append("as") }
+        }
+        return candidates
+    }
+}

@@ -1,0 +1,55 @@
+import BallastClient
+import BallastProtocol
+import BallastTransport
+import Synchronization
+
+/// The request a session is waiting on, so that another thread can cancel it: the terminal's
+/// Ctrl-C watcher today, a kernel's interrupt tomorrow. The session marks a request as running
+/// for as long as it waits; `claim()` hands it out once, and the caller sends the cancellation
+/// on the control socket (which answers even while the request socket waits).
+public final class RequestCanceller: Sendable {
+    /// Where the running request went and how the daemon knows it.
+    public struct Target: Sendable, Equatable {
+        public var info: ConnectionInfo
+        public var session: String
+        public var id: RequestID
+    }
+
+    private struct State {
+        var running: Target?
+        var cancelSent = false
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Marks a request as running (to be cancelled on demand) for the duration of `body`.
+    func running<T>(_ target: Target, _ body: () throws -> T) rethrows -> T {
+        state.withLock { $0 = State(running: target, cancelSent: false) }
+        defer { state.withLock { $0.running = nil } }
+        return try body()
+    }
+
+    /// The running request, marked as cancelled; nil when none runs.
+    public func claim() -> Target? {
+        state.withLock { state in
+            guard let target = state.running else { return nil }
+            state.cancelSent = true
+            return target
+        }
+    }
+
+    /// Whether a cancellation was claimed for the request that ran last.
+    public var cancelWasSent: Bool { state.withLock { $0.cancelSent } }
+}
+
+extension RequestCanceller.Target {
+    /// Sends `$/cancelRequest` for this request on the daemon's control socket, through
+    /// `client` (made, or made again for another daemon, when needed). Best effort: a request
+    /// that ends meanwhile needs no cancelling.
+    public func sendCancel(reusing client: inout Client?) {
+        if client == nil || client?.info != info { client = try? Client(info) }
+        try? client?.controlNotify(CancelRequest.method, params: ["id": id.json, "session": .string(session)])
+    }
+}

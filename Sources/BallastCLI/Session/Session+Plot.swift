@@ -1,0 +1,69 @@
+import BallastProtocol
+import Foundation
+
+/// `plot`: a model's training loss (from its run's records) and its PR curve on a dataset.
+extension Session {
+    func plot(_ invocation: Invocation) throws(Failure) {
+        guard let model = invocation.words.first else { throw .usage("Usage: plot MODEL [DATASET] [run=RUN]") }
+        let summary = try request(ModelDescribe.method, ["model": .string(model)])
+        var dataset = invocation.words.count > 1 ? invocation.words[1] : nil
+        if dataset == nil, let trainedOn = summary["model"]?["trained_on"]?.stringValue {
+            let known = names(.dataset)
+            let prefix = trainedOn.hasSuffix(".train") ? String(trainedOn.dropLast(6)) : trainedOn
+            dataset = known.contains(prefix + ".test") ? prefix + ".test" : trainedOn
+        }
+        let run = invocation.params["@run"]?.stringValue ?? summary["model"]?["run"]?.stringValue ?? modelRuns[model]
+        var loss: [(Double, Double)] = []
+        var validationF1: [(Double, Double)] = []
+        if let run {
+            let events = try request(RunEvents.method, ["run": .string(run)])
+            for event in events["events"]?.arrayValue ?? [] where event["kind"]?.stringValue == "report" {
+                guard let step = event["step"]?.doubleValue else { continue }
+                if let l = event["loss"]?.doubleValue { loss.append((step, l)) }
+                if let f = event["validation"]?["f1"]?.doubleValue { validationF1.append((step, f)) }
+            }
+        }
+        var pr: [(Double, Double)] = []
+        var report: JSONValue = .null
+        if let dataset {
+            report = try request(ModelEvaluate.method, ["model": .string(model), "dataset": .string(dataset), "curves": true])
+            for point in report["curves"]?["pr"]?.arrayValue ?? [] {
+                if let x = point["x"]?.doubleValue, let y = point["y"]?.doubleValue { pr.append((x, y)) }
+            }
+        }
+        if options.json {
+            output.line(JSONWriter.string(["model": .string(model), "run": run.map(JSONValue.string) ?? .null,
+                                        "loss": .array(loss.map { [.double($0.0), .double($0.1)] }),
+                                        "pr": .array(pr.map { [.double($0.0), .double($0.1)] }),
+                                        "dataset": dataset.map(JSONValue.string) ?? .null]))
+            return
+        }
+        let width = max(30, min(60, terminal.width - 14))
+        if loss.count > 1 {
+            var chart = Charts.Plot(title: "\(model): training loss by step (run \(run ?? "?"))", width: width, height: 10)
+            chart.xLabel = "step"
+            chart.series = [loss]
+            output.line(chart.render())
+            if validationF1.count > 1 {
+                var f1Chart = Charts.Plot(title: "\(model): validation F1 by step", width: width, height: 6)
+                f1Chart.xLabel = "step"
+                f1Chart.series = [validationF1]
+                output.line(f1Chart.render())
+            }
+        } else if run == nil {
+            output.line("  \(model): no loss curve: this session did not train it (give run=RUN; 'events' lists a run's records).")
+        } else {
+            output.line("  \(model): run \(run!) recorded fewer than two loss values.")
+        }
+        if pr.count > 1, let dataset {
+            var chart = Charts.Plot(title: "\(model): precision-recall curve on \(dataset) (PR-AUC \(Fmt.num(report["pr_auc"]?.doubleValue)))",
+                                    width: width, height: 12)
+            chart.xLabel = "recall"
+            chart.yLabel = "prec"
+            chart.xRange = 0...1
+            chart.yRange = 0...1
+            chart.series = [pr]
+            output.line(chart.render())
+        }
+    }
+}

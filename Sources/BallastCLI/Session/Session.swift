@@ -1,0 +1,199 @@
+import BallastClient
+import BallastProtocol
+import BallastTransport
+import Foundation
+
+/// One client session: the connection (made on first use), the grammar built from the
+/// vocabulary the daemon advertised, what this session has learnt (which run made which model,
+/// the last comparison), and how each command's result is shown. Every front door (the REPL,
+/// scripts, a kernel) runs its commands through one of these.
+///
+/// - Important: use a session from one thread, like the client inside it; only `canceller` is
+///   for other threads.
+public final class Session {
+    public let options: SessionOptions
+    public let terminal: Terminal
+    public let output: any SessionOutput
+    /// Cancels the request this session waits on, from another thread.
+    public let canceller: RequestCanceller
+    /// `Grammar.offline` until the daemon answers `initialize`, then one built from its capabilities.
+    public private(set) var grammar: Grammar = .offline
+    private var client: Client?
+    private var tokens = 0
+    var modelRuns: [String: String] = [:]
+    var lastCompare: JSONValue?
+    var lastSweep: JSONValue?
+
+    public init(options: SessionOptions, terminal: Terminal = .detect(), output: any SessionOutput = StandardStreams(),
+                canceller: RequestCanceller = RequestCanceller()) {
+        self.options = options
+        self.terminal = terminal
+        self.output = output
+        self.canceller = canceller
+    }
+
+    /// The methods that `call` and the editor bridge send on the control socket, which answers
+    /// while the request socket waits. Every other method, `ping` too, goes on the request
+    /// socket; `ballast stop` sends `shutdown` itself.
+    public static let controlOnlyMethods: Set<String> = [Status.method, RunCancel.method]
+
+    /// The methods that report `$/progress`, shown live on a terminal.
+    static let progressMethods: Set<String> = [ModelTrain.method, ExperimentCompare.method, ExperimentSweep.method, DatasetLoad.method]
+
+    // MARK: Connection
+
+    /// Connects now rather than at the first command (the REPL does, to greet or fail at once).
+    public func connect() throws(Failure) {
+        _ = try connection()
+    }
+
+    func connection() throws(Failure) -> Client {
+        if let client { return client }
+        let info: ConnectionInfo
+        do { info = try DaemonLauncher.connect(connectionFile: options.connectionFile, spawn: !options.noSpawn) } catch {
+            throw .unavailable(error.description)
+        }
+        do {
+            let client = try Client(info)
+            let welcome = try client.initialize(name: "ballast")
+            grammar = Grammar(vocabulary: welcome.capabilities)
+            self.client = client
+            return client
+        } catch {
+            throw classify(error)
+        }
+    }
+
+    public func disconnect() {
+        client?.close()
+        client = nil
+    }
+
+    private func classify(_ error: ClientError) -> Failure {
+        switch error {
+        case .rpc(let e): return .daemon(e)
+        default:
+            disconnect()
+            return .unavailable(error.description)
+        }
+    }
+
+    /// Sends one request, which `canceller` can cancel meanwhile (Ctrl-C in the terminal). Long
+    /// methods get a progress token and, on a terminal, a live display.
+    func request(_ method: String, _ params: [String: JSONValue], control: Bool = false, progress: Bool = false) throws(Failure) -> JSONValue {
+        let client = try connection()
+        var params = params
+        let view: ProgressView? = progress && terminal.isTTY && !options.json ? ProgressView(terminal: terminal, output: output) : nil
+        if view != nil && params["progress_token"] == nil {
+            tokens += 1
+            params["progress_token"] = .string("ballast-\(tokens)")
+        }
+        let outcome: Result<JSONValue, ClientError>
+        if control {
+            do { outcome = .success(try client.control(method, params: .object(params), timeout: 10)) } catch { outcome = .failure(error) }
+        } else {
+            let timeout = options.timeout
+            outcome = canceller.running(.init(info: client.info, session: client.session, id: client.upcomingID)) {
+                Result { () throws(ClientError) -> JSONValue in
+                    try client.call(method, params: .object(params), timeout: timeout) { name, value in view?.handle(name, value) }
+                }
+            }
+        }
+        view?.finish()
+        switch outcome {
+        case .success(let value): return value
+        case .failure(let error): throw classify(error)
+        }
+    }
+
+    // MARK: Names, for completion
+
+    func names(_ kind: NameKind) -> [String] {
+        guard client != nil || DaemonLauncher.liveDaemon(at: options.connectionFile ?? ConnectionInfo.defaultPath) != nil else { return [] }
+        switch kind {
+        case .dataset:
+            return ((try? request(DatasetList.method, [:]))?["datasets"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        case .model:
+            return ((try? request(ModelList.method, [:]))?["models"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
+        case .run:
+            return Array(modelRuns.values).sorted() + Array(modelRuns.keys).sorted()
+        case .method:
+            return grammar.vocabulary.methods + grammar.vocabulary.controlMethods.filter { !grammar.vocabulary.methods.contains($0) }
+        default:
+            return []
+        }
+    }
+
+    // MARK: Commands
+
+    /// Runs one parsed command. Returns false when the session should end (`exit`).
+    public func execute(_ invocation: Invocation) throws(Failure) -> Bool {
+        let spec = invocation.spec
+        switch spec.name {
+        case "exit": return false
+        case "help":
+            emitText(grammar.help(invocation.words.first))
+            return true
+        case "echo":
+            emitText(invocation.words.joined(separator: " "))
+            return true
+        case "call":
+            try call(invocation.words)
+            return true
+        case "plot":
+            try plot(invocation)
+            return true
+        case "vs-seed":
+            try versusSeed()
+            return true
+        default:
+            break
+        }
+        guard let method = spec.method else { return true }
+        let result: JSONValue
+        do {
+            result = try request(method, invocation.params, control: spec.control, progress: Self.progressMethods.contains(method))
+        } catch .daemon(let error) where error.code == ErrorCode.requestCancelled {
+            if let run = error.data?["run"]?.stringValue, let name = invocation.params["name"]?.stringValue { modelRuns[name] = run }
+            throw .daemon(error)
+        }
+        remember(method, invocation.params, result)
+        if options.json {
+            output.line(JSONWriter.string(result))
+        } else {
+            output.line(Render.result(spec.name, result, params: invocation.params, terminal: terminal))
+        }
+        return true
+    }
+
+    private func remember(_ method: String, _ params: [String: JSONValue], _ result: JSONValue) {
+        switch method {
+        case ModelTrain.method:
+            if let model = result["model"]?.stringValue, let run = result["run"]?.stringValue { modelRuns[model] = run }
+        case ExperimentCompare.method: lastCompare = result
+        case ExperimentSweep.method: lastSweep = result
+        default: break
+        }
+    }
+
+    private func emitText(_ text: String) {
+        if options.json { output.line(JSONWriter.string(["text": .string(text)])) } else { output.line(text) }
+    }
+
+    private func call(_ words: [String]) throws(Failure) {
+        guard let method = words.first else { throw .usage("Usage: call METHOD [JSON-OBJECT]") }
+        guard words.count <= 2 else { throw .usage("call takes a method and one JSON object; quote the object or write it without gaps.") }
+        var params: [String: JSONValue] = [:]
+        if words.count == 2 {
+            let parsed: JSONValue
+            do { parsed = try JSONParser.parse(words[1]) } catch { throw .usage("The params are not valid JSON: \(error).") }
+            guard case .object(let members) = parsed else { throw .usage("The params must be a JSON object, like {\"dataset\": \"cards\"}.") }
+            params = members
+        }
+        let control = Self.controlOnlyMethods.contains(method)
+        let progress = Self.progressMethods.contains(method) && params["progress_token"] == nil
+        let result = try request(method, params, control: control, progress: progress)
+        remember(method, params, result)
+        output.line(JSONWriter.string(result, pretty: !options.json))
+    }
+}

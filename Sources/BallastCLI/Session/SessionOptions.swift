@@ -1,0 +1,18 @@
+/// How a session shows results and finds its daemon.
+public struct SessionOptions: Sendable {
+    /// Each result as one JSON object per line instead of tables.
+    public var json = false
+    /// In a script, report a failing command and go on with the next.
+    public var keepGoing = false
+    public var connectionFile: String?
+    public var noSpawn = false
+    /// Seconds to wait for one reply.
+    public var timeout: Double = 7 * 24 * 3600
+
+    public init(json: Bool = false, keepGoing: Bool = false, connectionFile: String? = nil, noSpawn: Bool = false) {
+        self.json = json
+        self.keepGoing = keepGoing
+        self.connectionFile = connectionFile
+        self.noSpawn = noSpawn
+    }
+}

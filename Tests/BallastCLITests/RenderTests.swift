@@ -1,0 +1,71 @@
+import BallastProtocol
+import Testing
+@testable import BallastCLI
+
+@Suite struct RenderTests {
+    /// An `experiment/compare` result with three arms.
+    let compareResult: JSONValue = [
+        "run": "r7",
+        "rows": [
+            ["arm": "ce", "recall": 0.5, "precision": 0.9, "f1": 0.642857, "pr_auc": 0.71, "roc_auc": 0.95, "mcc": 0.66, "threshold": 0.5],
+            ["arm": "wce_inverse", "recall": 0.92, "precision": 0.08, "f1": 0.147, "pr_auc": 0.69, "roc_auc": 0.97, "mcc": 0.26, "threshold": 0.5],
+            ["arm": "ce_best_f1", "recall": 0.75, "precision": 0.8, "f1": 0.774194, "pr_auc": 0.71, "roc_auc": 0.95, "mcc": 0.77, "threshold": 0.135],
+        ],
+        "skipped": ["smote": "needs more rare rows"],
+    ]
+
+    @Test func aComparisonIsTheSeedsTable() {
+        let text = Render.result("compare", compareResult, params: [:], terminal: .plain())
+        #expect(text == """
+          Loss Function            Recall  Precision  F1-Score  PR-AUC  ROC-AUC     MCC  Threshold
+          ───────────────────────  ──────  ─────────  ────────  ──────  ───────  ──────  ─────────
+          CE                       0.5000     0.9000    0.6429  0.7100   0.9500  0.6600      0.500
+          WCE (inverse)            0.9200     0.0800    0.1470  0.6900   0.9700  0.2600      0.500
+          CE, best-F1 threshold *  0.7500     0.8000    0.7742  0.7100   0.9500  0.7700      0.135
+          * best F1. Metrics are the positive class's, on the test set (run r7).
+          skipped smote: needs more rare rows
+        """)
+    }
+
+    @Test func everyArmTheProtocolNamesHasALabel() {
+        for arm in ArmName.names {
+            #expect(Render.armLabel(arm) != arm, "the arm \(arm) is shown by its wire name")
+        }
+        #expect(Render.armLabel("an_arm_from_a_newer_daemon") == "an_arm_from_a_newer_daemon")
+    }
+
+    @Test func aTableAlignsNumbersRightAndWordsLeft() {
+        var table = Table(["dataset", "rows", "classes"], leftColumns: [0, 2])
+        table.add(["cards.train", "9,999", "0: 9,982, 1: 17"])
+        table.add(["x", "12", "0: 6, 1: 6"])
+        #expect(table.render(.plain()) == """
+          dataset       rows  classes
+          ───────────  ─────  ───────────────
+          cards.train  9,999  0: 9,982, 1: 17
+          x               12  0: 6, 1: 6
+        """)
+    }
+
+    @Test func boldHeadersOnlyOnAColourTerminal() {
+        let table = Table(["a"])
+        #expect(table.render(Terminal(isTTY: true, fancy: true, width: 80)).hasPrefix("\u{1B}[1m  a\u{1B}[0m"))
+        #expect(!table.render(Terminal(isTTY: true, fancy: false, width: 80)).contains("\u{1B}"))
+    }
+
+    @Test func numbersCountsAndDurationsAreWrittenOneWay() {
+        #expect(Fmt.num(0.12345) == "0.1235")
+        #expect(Fmt.num(nil) == "–")
+        #expect(Fmt.num(.nan) == "nan")
+        #expect(Fmt.count(284_807) == "284,807")
+        #expect(Fmt.count(-1_000) == "-1,000")
+        #expect(Fmt.duration(75) == "1:15")
+        #expect(Fmt.duration(3.4) == "3.4s")
+        #expect(Fmt.bytes(2_500_000) == "2.5 MB")
+    }
+
+    @Test func aSparklineScalesBetweenItsExtremes() {
+        #expect(Charts.sparkline([1, 2, 3, 4, 5, 6, 7, 8], width: 8) == "▁▂▃▄▅▆▇█")
+        #expect(Charts.sparkline([3, 3, 3], width: 8) == "▄▄▄")
+        #expect(Charts.sparkline([], width: 8) == "")
+    }
+}

@@ -1,0 +1,73 @@
+import BallastClient
+import BallastProtocol
+import Foundation
+import XCTest
+
+/// Models count against the memory budget that datasets count against, through a real daemon
+/// with a tiny budget.
+final class ModelMemoryBudgetTests: XCTestCase {
+    /// 400 rows × 4 features: 400 × (4 + 1) × 4 bytes.
+    static let datasetBytes = 8_000
+    /// Each counts 4 bytes per parameter plus 1,024: the logistic has 5 parameters, the mlp
+    /// (4 → 3 → 1) 19, the softmax (4 → 3) 15.
+    static let modelBytes = ["logistic": 1_044, "mlp": 1_100, "softmax": 1_084]
+
+    private func bytesUsed(_ client: Client) throws -> Int64? {
+        try client.call("dataset/list")["bytes_used"]?.intValue
+    }
+
+    private func load(_ client: Client, _ model: String, as name: String) throws -> JSONValue {
+        try client.call("model/load", params: ["path": .string(ModelFileTests.fixture(model, version: 2)), "name": .string(name)])
+    }
+
+    func testAModelThatDoesNotFitIsRefusedAndDroppingOneMakesRoom() throws {
+        let daemon = try TestDaemon { $0.memoryBudgetBytes = 12_000 }
+        let client = try daemon.client()
+        _ = try client.call("dataset/generate", params: ["name": "toy", "rows": 400, "features": 4])
+        XCTAssertEqual(try bytesUsed(client), Int64(Self.datasetBytes))
+        _ = try load(client, "mlp", as: "a")
+        _ = try load(client, "logistic", as: "b")
+        _ = try load(client, "softmax", as: "c")
+        let used = Self.datasetBytes + Self.modelBytes.values.reduce(0, +)
+        XCTAssertEqual(try bytesUsed(client), Int64(used), "bytes_used counts models too")
+
+        let refused = try XCTUnwrap(client.rpcError("model/load", ["path": .string(ModelFileTests.fixture("mlp", version: 1)), "name": "d"]))
+        XCTAssertEqual(refused.code, ErrorCode.resourceLimit)
+        XCTAssertEqual(refused.message, "Keeping the model 'd' needs 1.1 kB, but 772 bytes of the 12.0 kB memory budget is free; drop a dataset or a model, or raise --memory-budget.")
+        XCTAssertEqual(refused.data?["bytes_needed"], 1_100)
+        XCTAssertEqual(refused.data?["bytes_free"], .int(Int64(12_000 - used)))
+        XCTAssertEqual(refused.data?["memory_budget"], 12_000)
+        XCTAssertEqual(try client.call("model/list")["models"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["a", "b", "c"])
+        XCTAssertEqual(try bytesUsed(client), Int64(used), "a refused model holds nothing")
+
+        _ = try load(client, "mlp", as: "a")
+        XCTAssertEqual(try bytesUsed(client), Int64(used), "a model replaced gives its bytes back")
+        _ = try client.call("model/drop", params: ["model": "b"])
+        XCTAssertEqual(try bytesUsed(client), Int64(used - Self.modelBytes["logistic"]!), "a model dropped gives its bytes back")
+        _ = try load(client, "mlp", as: "d")
+        XCTAssertEqual(try client.call(Ping.method)["pong"], true)
+    }
+
+    func testATrainedModelThatDoesNotFitIsRefusedAndTheDaemonKeepsServing() throws {
+        let daemon = try TestDaemon { $0.memoryBudgetBytes = 12_000 }
+        let client = try daemon.client()
+        _ = try client.call("dataset/generate", params: ["name": "toy", "rows": 400, "features": 4])
+        _ = try client.call("model/train", params: ["dataset": "toy", "name": "small"])
+        XCTAssertEqual(try bytesUsed(client), Int64(Self.datasetBytes + Self.modelBytes["logistic"]!))
+        // 4 × 1,000 + 1,000 + 1,000 + 1 = 6,001 parameters: 25,028 bytes.
+        let refused = try XCTUnwrap(client.rpcError("model/train", ["dataset": "toy", "name": "big",
+                                                                   "model": ["type": "mlp", "hidden": [1_000]],
+                                                                   "optimizer": ["type": "adam", "epochs": 1]]))
+        XCTAssertEqual(refused.code, ErrorCode.resourceLimit, refused.message)
+        XCTAssertEqual(refused.data?["bytes_needed"], 25_028)
+        XCTAssertTrue(refused.message.contains("memory budget"), refused.message)
+        XCTAssertEqual(try client.call("model/list")["models"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["small"])
+
+        let dataset = try XCTUnwrap(client.rpcError("dataset/generate", ["name": "more", "rows": 200, "features": 4]))
+        XCTAssertEqual(dataset.code, ErrorCode.resourceLimit, "datasets see the bytes models hold")
+        XCTAssertTrue(dataset.message.hasPrefix("Keeping the dataset 'more' needs 4.0 kB, but 3.0 kB of"), dataset.message)
+        XCTAssertEqual(try client.call(Ping.method)["pong"], true)
+        XCTAssertEqual(try client.call("model/drop", params: ["model": "small"])["dropped"], "small")
+        XCTAssertNoThrow(try client.call("dataset/generate", params: ["name": "more", "rows": 200, "features": 4]))
+    }
+}
