@@ -46,7 +46,12 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("mvec", .when(platforms: [.linux]))]),
         .target(name: "BallastML",
                 dependencies: ["CKernels", .product(name: "Numerics", package: "swift-numerics")],
-                swiftSettings: strict + [.unsafeFlags(["-Ounchecked"] + nativeCPU)]),
+                // The numerics are optimised in every build (unoptimised, the integration tests'
+                // trainings outrun their reply timeouts), but only release builds drop the bounds and
+                // overflow checks: tests and debug builds keep them, so a bad index traps there.
+                swiftSettings: strict + [.unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+                                         .unsafeFlags(["-O"], .when(configuration: .debug)),
+                                         .unsafeFlags(nativeCPU)]),
         .target(name: "BallastServer",
                 dependencies: ["BallastTransport", "BallastProtocol", "BallastML",
                                .product(name: "Logging", package: "swift-log")],
@@ -71,6 +76,7 @@ let package = Package(
         .testTarget(name: "BallastCLITests", dependencies: ["BallastCLI", "BallastClient", "BallastProtocol", "BallastTransport"],
                     swiftSettings: strict),
         .testTarget(name: "BallastMLTests", dependencies: ["BallastML"], exclude: ["Reference"], swiftSettings: strict),
+        .testTarget(name: "BallastServerTests", dependencies: ["BallastServer"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["BallastServer", "BallastClient", "BallastProtocol", "BallastTransport"],
                     exclude: ["Fixtures"],

@@ -30,7 +30,7 @@ final class GradientCheckTests: XCTestCase {
                         let sampleWeights = withSampleWeights
                             ? (0..<data.rowCount).map { 0.25 + Double(($0 * 7) % 10) / 5 } : nil
                         let config = TrainingConfig(model: model, loss: loss, classWeights: weights,
-                                                    l2: 0.03, reduction: reduction, seed: 5, threads: 1)
+                                                    l2: 0.03, reduction: reduction, seed: 5)
                         try check(config, data: data, sampleWeights: sampleWeights,
                                   label: "\(model) \(loss) \(reduction) sampleWeights=\(withSampleWeights)")
                         checked += 1
@@ -46,7 +46,7 @@ final class GradientCheckTests: XCTestCase {
         for (model, data) in [(ModelKind.logistic, try TrainingFixtures.small()),
                               (.softmax, try TrainingFixtures.small(classes: 3)),
                               (.mlp(hidden: [3]), try TrainingFixtures.small())] {
-            let ce = TrainingConfig(model: model, loss: .crossEntropy, classWeights: nil, l2: 0.01, threads: 1)
+            let ce = TrainingConfig(model: model, loss: .crossEntropy, classWeights: nil, l2: 0.01)
             var focal = ce
             focal.loss = .focal(gamma: 0, alpha: nil)
             let a = try evaluate(ce, data: data, theta: randomTheta(ce, data: data))

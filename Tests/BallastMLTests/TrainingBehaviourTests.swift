@@ -21,11 +21,10 @@ final class TrainingBehaviourTests: XCTestCase {
             TrainingConfig(model: .mlp(hidden: [6]), optimizer: .sgd(learningRate: 0.05, epochs: 2, batchSize: 9_000, momentum: 0.9),
                            classWeights: [1, 5], seed: 4),
         ]
-        for var config in configs {
+        for config in configs {
             var results: [TrainingOutcome] = []
-            for threads in [1, 2, 0, 2] {
-                config.threads = threads
-                results.append(try Trainer.train(config, on: data, observer: .silent))
+            for threads in [ThreadBudget.fixed(1), .fixed(2), .allCores, .fixed(2)] {
+                results.append(try Trainer.train(config, on: data, threads: threads, observer: .silent))
             }
             for other in results.dropFirst() {
                 XCTAssertEqual(other.model, results[0].model, "\(config.model)")
@@ -157,7 +156,6 @@ final class TrainingBehaviourTests: XCTestCase {
             (with { $0.loss = .focal(gamma: 2, alpha: 0) }, binary, .focalAlpha),
             (with { $0.model = .softmax; $0.loss = .focal(gamma: 2, alpha: 0.5) }, multi, .focalAlpha),
             (with { $0.earlyStopping = EarlyStopping(patience: 0) }, binary, .patience),
-            (with { $0.threads = -1 }, binary, .threads),
         ]
         for (config, data, field) in cases {
             XCTAssertThrowsError(try Trainer.train(config, on: data, observer: .silent), "\(field)") { error in

@@ -19,7 +19,7 @@ public enum InputField: Sendable, Hashable, CaseIterable {
     case weightScheme, effectiveNumberBeta, binaryWeight, customWeights, costMatrix
 
     // Training (`TrainingConfig`).
-    case hiddenLayers, classWeights, sampleWeights, l2, threads
+    case hiddenLayers, classWeights, sampleWeights, l2
     case focalGamma, focalAlpha
     case tolerance, maxIterations, lbfgsMemory
     case learningRate, epochs, batchSize, momentum, adamBeta1, adamBeta2, adamEpsilon

@@ -45,7 +45,7 @@ public enum Comparison {
     /// (l2 = 1/Σsᵢ), so the weighted arms regularise as scikit-learn's `class_weight` would.
     /// `onStep` hears each arm's training steps; `onArm` is told when an arm starts.
     public static func run(arms: [ComparisonArm], train: Dataset, test: Dataset, validation: Dataset?,
-                           base: TrainingConfig, l2: Double?,
+                           base: TrainingConfig, l2: Double?, threads: ThreadBudget = .allCores,
                            onArm: @Sendable (Int, ComparisonArm) -> Void = { _, _ in },
                            observer: TrainingObserver = .silent) throws -> ComparisonOutcome {
         guard train.classCount == 2, let positive = train.positiveClass else {
@@ -61,7 +61,7 @@ public enum Comparison {
             onArm(index, arm)
             let clock = ContinuousClock.now
             let (config, data) = try setUp(arm, train: train, base: base, l2: l2)
-            let outcome = try Trainer.train(config, on: data, observer: observer)
+            let outcome = try Trainer.train(config, on: data, threads: threads, observer: observer)
             if outcome.stopReason == .cancelled { return ComparisonOutcome(rows: rows, skipped: skipped, cancelled: true) }
             var threshold = 0.5
             if arm == .ceBestF1, let validation {

@@ -22,7 +22,7 @@ public enum Sweep {
     /// scored on the held-out fold at the standard threshold. Returns nil when cancelled.
     /// `l2` nil: scikit-learn's C = 1 for each fold's data and weights.
     public static func run(data: Dataset, parameter: SweepParameter, grid: [Double], folds: Int, metric: SelectableMetric,
-                           base: TrainingConfig, l2: Double?,
+                           base: TrainingConfig, l2: Double?, threads: ThreadBudget = .allCores,
                            onFit: @Sendable (_ done: Int, _ total: Int, _ value: Double) -> Void = { _, _, _ in },
                            isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [SweepPoint]? {
         guard !grid.isEmpty else { throw InvalidArgument(field: .sweepGrid, message: "The grid needs at least one value.") }
@@ -44,7 +44,7 @@ public enum Sweep {
             for (train, test) in splits {
                 var config = try configure(base, parameter: parameter, value: value, train: train)
                 config.l2 = l2 ?? Comparison.defaultL2(config, train)
-                let outcome = try Trainer.train(config, on: train, observer: observer)
+                let outcome = try Trainer.train(config, on: train, threads: threads, observer: observer)
                 if outcome.stopReason == .cancelled { return nil }
                 let report = Metrics.report(classIndex: test.classIndex, probabilities: try outcome.model.probabilities(test),
                                             classCount: test.classCount, classLabels: test.classLabels,

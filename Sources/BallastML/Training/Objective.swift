@@ -20,7 +20,8 @@ struct RowSelection {
 /// Rows are cut into a fixed number of chunks that depends only on the number of rows evaluated;
 /// each chunk accumulates its loss and gradient in `Double` from zero, and the chunks' partial sums
 /// are added in chunk order. Threads only decide who computes which chunk, so the result is
-/// bit-identical for any thread count.
+/// bit-identical for any thread count. The thread count is read from `threads` once at the start
+/// of each pass, so it may change between passes (a shared budget) but never within one.
 struct Objective: @unchecked Sendable {
     let shape: NetworkShape
     let features: [Float]
@@ -37,7 +38,7 @@ struct Objective: @unchecked Sendable {
     let focal: Bool
     let l2: Double
     let reduction: Reduction
-    let threads: Int
+    let threads: ThreadBudget
 
     /// Multiplier of Σ sᵢℓᵢ for the full data.
     var lossScale: Double { reduction == .mean ? 1 / weightSum : 1 }
@@ -55,7 +56,7 @@ struct Objective: @unchecked Sendable {
         let chunks = max(1, (count + chunkRows - 1) / chunkRows)
         let stride = gradient == nil ? 1 : p + 1
         var partials = [Double](repeating: 0, count: chunks * stride)
-        let workers = min(chunks, threads)
+        let workers = chunks == 1 ? 1 : min(chunks, threads.current)
         partials.withUnsafeMutableBufferPointer { partials in
             let out = UncheckedSendable(partials.baseAddress!)
             let inputs = UncheckedSendable((theta, gradient, rows))
@@ -293,7 +294,7 @@ struct Objective: @unchecked Sendable {
         var result = [Float](repeating: 0, count: rowCount * classCount)
         let chunkRows = Self.chunkRows(rowCount)
         let chunks = max(1, (rowCount + chunkRows - 1) / chunkRows)
-        let workers = min(chunks, threads)
+        let workers = chunks == 1 ? 1 : min(chunks, threads.current)
         result.withUnsafeMutableBufferPointer { result in
             let out = UncheckedSendable(result.baseAddress!)
             let parameters = UncheckedSendable(theta)

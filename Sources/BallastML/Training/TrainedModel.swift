@@ -85,7 +85,7 @@ public struct TrainedModel: Sendable, Equatable, Codable {
         let objective = Objective(shape: shape, features: features, rowCount: rows, classIndex: [],
                                   positiveClass: positive, lossFactor: [], sampleWeights: nil, weightSum: 1,
                                   gamma: 0, focal: false, l2: 0, reduction: .mean,
-                                  threads: Trainer.resolvedThreads(0))
+                                  threads: .allCores)
         return theta.withUnsafeBufferPointer { objective.probabilities($0, classCount: classLabels.count) }
     }
 }

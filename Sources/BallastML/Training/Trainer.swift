@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Fits models: validates the request, then runs L-BFGS or a mini-batch optimizer on the
 /// objective J described in `TrainingConfig`.
 public enum Trainer {
@@ -12,6 +6,8 @@ public enum Trainer {
     /// - Parameters:
     ///   - sampleWeights: optional per-row weights (each ≥ 0 and finite, not all 0), multiplied into
     ///     the class weights: sᵢ = classWeight(yᵢ) × sampleWeightᵢ.
+    ///   - threads: how many threads each pass over the data may use, asked again before every
+    ///     pass; the result is bit-identical whatever it answers.
     ///   - observer: called after every step; may cancel and may supply a validation score for
     ///     early stopping.
     /// - Returns: the model, how many steps were taken and why training stopped. Cancelling is
@@ -21,8 +17,9 @@ public enum Trainer {
     ///   cannot be carried out; `TrainingError.diverged` when J or the parameters stop being finite
     ///   (or J grows a million-fold), with the learning rate to lower.
     public static func train(_ config: TrainingConfig, on data: Dataset, sampleWeights: [Double]? = nil,
+                             threads: ThreadBudget = .allCores,
                              observer: TrainingObserver = .silent) throws(TrainingError) -> TrainingOutcome {
-        let problem = try makeObjective(config, data: data, sampleWeights: sampleWeights)
+        let problem = try makeObjective(config, data: data, sampleWeights: sampleWeights, threads: threads)
         try validateOptimizer(config)
         var run = TrainingRun(config: config, data: data, objective: problem, observer: observer)
         switch config.optimizer {
@@ -45,12 +42,6 @@ public enum Trainer {
         }
     }
 
-    /// Threads to use for a `threads` setting (0 = every online core).
-    static func resolvedThreads(_ threads: Int) -> Int {
-        if threads > 0 { return threads }
-        return max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
-    }
-
     /// The positive class of binary data: the dataset's, else the rarer class (class 1 on a tie).
     static func positiveClass(of data: Dataset) -> Int? {
         guard data.classCount == 2 else { return nil }
@@ -60,8 +51,8 @@ public enum Trainer {
     }
 
     /// Checks everything but the optimizer and builds the objective.
-    static func makeObjective(_ config: TrainingConfig, data: Dataset,
-                              sampleWeights: [Double]?) throws(TrainingError) -> Objective {
+    static func makeObjective(_ config: TrainingConfig, data: Dataset, sampleWeights: [Double]?,
+                              threads: ThreadBudget = .allCores) throws(TrainingError) -> Objective {
         let k = data.classCount
         guard data.rowCount >= 1, data.featureCount >= 1 else {
             throw .invalid(.dataset, "Training needs at least one row and one feature; the dataset has \(data.rowCount) row(s) and \(data.featureCount) feature(s).")
@@ -104,9 +95,6 @@ public enum Trainer {
         }
         guard config.l2 >= 0 && config.l2.isFinite else {
             throw .invalid(.l2, "The L2 penalty must be finite and at least 0, got \(config.l2).")
-        }
-        guard config.threads >= 0 else {
-            throw .invalid(.threads, "The thread count must be at least 0 (0 = all cores), got \(config.threads).")
         }
         if let stopping = config.earlyStopping {
             guard stopping.patience >= 1 else {
@@ -151,7 +139,7 @@ public enum Trainer {
         return Objective(shape: shape, features: data.features, rowCount: data.rowCount, classIndex: data.classIndex,
                          positiveClass: positive ?? 0, lossFactor: lossFactor, sampleWeights: sampleWeights,
                          weightSum: weightSum, gamma: gamma, focal: focal, l2: config.l2,
-                         reduction: config.reduction, threads: resolvedThreads(config.threads))
+                         reduction: config.reduction, threads: threads)
     }
 
     static func validateOptimizer(_ config: TrainingConfig) throws(TrainingError) {

@@ -76,7 +76,8 @@ public struct EarlyStopping: Sendable, Equatable, Codable {
 }
 
 /// Everything that decides a training run. Same config, data and seed give bit-identical results
-/// whatever the number of threads.
+/// whatever the number of threads (which is not part of the config: see `Trainer.train`'s
+/// `threads`).
 ///
 /// The objective minimised is
 ///
@@ -102,13 +103,11 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
     /// Seeds the MLP initialisation and the mini-batch shuffles.
     public var seed: UInt64
     public var earlyStopping: EarlyStopping?
-    /// Worker threads for the loss/gradient passes; 0 = all cores. Does not change the result.
-    public var threads: Int
 
     public init(model: ModelKind = .logistic, loss: LossKind = .crossEntropy,
                 optimizer: OptimizerKind = .defaultLBFGS, classWeights: [Double]? = nil,
                 l2: Double = 1e-4, reduction: Reduction = .mean, seed: UInt64 = 0,
-                earlyStopping: EarlyStopping? = nil, threads: Int = 0) {
+                earlyStopping: EarlyStopping? = nil) {
         self.model = model
         self.loss = loss
         self.optimizer = optimizer
@@ -117,6 +116,5 @@ public struct TrainingConfig: Sendable, Equatable, Codable {
         self.reduction = reduction
         self.seed = seed
         self.earlyStopping = earlyStopping
-        self.threads = threads
     }
 }

@@ -12,8 +12,8 @@ struct WirePaths: Sendable {
     static let standard = WirePaths()
     static let training = WirePaths(weightsPrefix: "loss.weights.")
 
-    /// The wire path of `field`, or nil for an input no client sends (the thread count).
-    func path(_ field: InputField) -> String? {
+    /// The wire path of `field`.
+    func path(_ field: InputField) -> String {
         if let override = overrides[field] { return override }
         switch field {
         case .dataset, .classLabels, .classCounts, .positiveClass, .classIndex, .classCount, .sampleWeights: return "dataset"
@@ -27,7 +27,6 @@ struct WirePaths: Sendable {
         case .hiddenLayers: return "model.hidden"
         case .classWeights: return "loss.weights"
         case .l2: return "l2"
-        case .threads: return nil
         case .focalGamma: return "loss.gamma"
         case .focalAlpha: return "loss.alpha"
         case .tolerance: return "optimizer.tol"

@@ -15,16 +15,16 @@ extension Handlers {
             try Self.requireAlike(test, train, field: "test")
             if let validation { try Self.requireAlike(validation, train, field: "validation") }
             let arms = (params.arms ?? ArmName.allCases).map(ComparisonArm.init)
-            var base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
-            base.threads = computeShare.enter()
-            defer { computeShare.leave() }
+            let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
+            let share = computeShare.enter()
+            defer { share.leave() }
             let recorder = runs.begin(method: ExperimentCompare.method, outputName: nil, context: context)
             recorder.begin(RunEvent(kind: .begin, title: "Comparing \(arms.count) arms on \(train.rowCount) rows", total: arms.count))
             let current = LastValue<ArmName>()
             let paths = WirePaths(overrides: [.dataset: "train"])
             let outcome = try paths.translating {
                 try Comparison.run(
-                    arms: arms, train: train, test: test, validation: validation, base: base, l2: params.l2,
+                    arms: arms, train: train, test: test, validation: validation, base: base, l2: params.l2, threads: share.budget,
                     onArm: { index, arm in
                         current.value = ArmName(arm)
                         recorder.report(RunEvent(kind: .report, total: arms.count, percentage: 100 * Double(index) / Double(arms.count),
@@ -57,9 +57,9 @@ extension Handlers {
             let data = try workspace.dataset(params.dataset)
             let metric = params.metric ?? .f1
             let folds = params.folds ?? 5
-            var base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
-            base.threads = computeShare.enter()
-            defer { computeShare.leave() }
+            let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
+            let share = computeShare.enter()
+            defer { share.leave() }
             let recorder = runs.begin(method: ExperimentSweep.method, outputName: nil, context: context)
             recorder.begin(RunEvent(kind: .begin, title: "Sweeping \(params.param.rawValue) over \(params.grid.count) values × \(folds) folds",
                                     total: params.grid.count * folds))
@@ -68,7 +68,7 @@ extension Handlers {
             let points = try paths.translating {
                 try Sweep.run(
                     data: data, parameter: SweepParameter(params.param), grid: params.grid, folds: folds,
-                    metric: SelectableMetric(metric), base: base, l2: params.l2,
+                    metric: SelectableMetric(metric), base: base, l2: params.l2, threads: share.budget,
                     onFit: { done, total, value in
                         recorder.report(RunEvent(kind: .report, total: total, percentage: 100 * Double(done) / Double(total),
                                                  fit: done, value: value))

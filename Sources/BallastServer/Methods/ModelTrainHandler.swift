@@ -13,19 +13,19 @@ extension Handlers {
             let train = try workspace.dataset(params.dataset)
             let validation = try params.validation.map { name throws(RPCError) in try workspace.dataset(name, field: "validation") }
             if let validation { try Self.requireAlike(validation, train, field: "validation") }
-            var plan = try TrainingPlan(
+            let plan = try TrainingPlan(
                 .init(model: params.model, loss: params.loss, optimizer: params.optimizer, l2: params.l2, reduction: params.reduction,
                       seed: params.seed, earlyStopping: params.earlyStopping, threshold: params.threshold,
                       hasValidation: validation != nil),
                 data: train)
-            plan.config.threads = computeShare.enter()
-            defer { computeShare.leave() }
+            let share = computeShare.enter()
+            defer { share.leave() }
             let name = params.name ?? models.freeName()
             try Workspace.validate(name: name)
             let recorder = runs.begin(method: ModelTrain.method, outputName: name, context: context)
             let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,
                                   cancellation: context.cancellation)
-            let outcome = try WirePaths.training.translating { try job.run() }
+            let outcome = try WirePaths.training.translating { try job.run(threads: share.budget) }
             try models.store(name, Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
                                                 loss: plan.lossName, threshold: outcome.threshold, run: recorder.id))
             return ModelTrain.Result(model: name, run: recorder.id, steps: outcome.training.steps,

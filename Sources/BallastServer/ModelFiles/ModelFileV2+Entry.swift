@@ -1,8 +1,8 @@
 import BallastML
 import BallastProtocol
 
-/// Between a version-2 file and a model in memory. A loaded model's `run` is nil and its
-/// config's `threads` is 0 (all cores): neither belongs in a file.
+/// Between a version-2 file and a model in memory. A loaded model's `run` is nil: it does not
+/// belong in a file (nor does a thread count, which is the daemon's, not the config's).
 extension ModelFileV2 {
     init(_ entry: Models.Entry) {
         let model = entry.model

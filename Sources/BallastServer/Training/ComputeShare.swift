@@ -1,28 +1,83 @@
+import BallastML
 import Foundation
 import Synchronization
 
-/// Shares the cores among the jobs that compute at once: a job that starts while others run
-/// takes its share of the threads, so concurrent trainings do not pile more compute threads on
-/// the cores than there are cores, and the socket threads still get a core quickly.
-/// Results do not depend on the thread count (the engine's sums are fixed-order), only speed.
+/// Shares the cores among the jobs that compute at once, and keeps sharing them as jobs come and
+/// go: whenever a job enters or leaves, every running job's thread count is worked out again, so
+/// concurrent trainings never put more compute threads on the cores than there are cores (while
+/// there are no more jobs than cores), and a job left alone gets every core back.
+///
+/// The split is fair: each of n jobs gets ⌊cores / n⌋ threads, the cores / n remainder go one each
+/// to the jobs that entered first, and every job gets at least 1. A job's engine reads its count at
+/// the start of each pass over the data (`ThreadBudget`), so a new count takes effect at the next
+/// L-BFGS evaluation or mini-batch. Results do not depend on the thread count, only speed.
 final class ComputeShare: Sendable {
-    private let running = Mutex(0)
     let cores: Int
+    /// The running jobs' shares, in the order they entered.
+    private let running = Mutex<[Share]>([])
 
     init(cores: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.cores = max(1, cores)
     }
 
-    /// Registers a job and returns the threads it should use; call `leave` when it ends.
-    func enter() -> Int {
-        let jobs = running.withLock { count -> Int in
-            count += 1
-            return count
+    /// Registers a job and rebalances; the job passes `share.budget` to the engine and calls
+    /// `share.leave()` when it ends.
+    func enter() -> Share {
+        let share = Share(owner: self)
+        running.withLock { shares in
+            shares.append(share)
+            rebalance(shares)
         }
-        return max(1, cores / jobs)
+        return share
     }
 
-    func leave() {
-        running.withLock { $0 -= 1 }
+    /// The current thread count of each running job, in the order they entered.
+    var threadCounts: [Int] {
+        running.withLock { shares in shares.map(\.threads) }
+    }
+
+    fileprivate func leave(_ share: Share) {
+        running.withLock { shares in
+            guard let index = shares.firstIndex(where: { $0 === share }) else { return }
+            shares.remove(at: index)
+            rebalance(shares)
+        }
+    }
+
+    /// Called with the lock held, so the counts always add up for one set of jobs.
+    private func rebalance(_ shares: [Share]) {
+        for (index, count) in Self.split(cores: cores, jobs: shares.count).enumerated() {
+            shares[index].count.store(count, ordering: .relaxed)
+        }
+    }
+
+    /// The fair split of `cores` among `jobs` jobs in entry order: ⌊cores / jobs⌋ each, one more
+    /// for each of the first `cores % jobs`, and never less than 1.
+    static func split(cores: Int, jobs: Int) -> [Int] {
+        guard jobs > 0 else { return [] }
+        let each = cores / jobs
+        let remainder = cores % jobs
+        return (0..<jobs).map { max(1, each + ($0 < remainder ? 1 : 0)) }
+    }
+
+    /// One running job's part of the cores. Its count changes as other jobs enter and leave.
+    final class Share: Sendable {
+        fileprivate let count = Atomic<Int>(1)
+        private let owner: ComputeShare
+
+        fileprivate init(owner: ComputeShare) {
+            self.owner = owner
+        }
+
+        /// The threads this job may use now.
+        var threads: Int { count.load(ordering: .relaxed) }
+
+        /// What the engine asks before each pass.
+        var budget: ThreadBudget { ThreadBudget { [self] in threads } }
+
+        /// Gives the job's threads back to the others; calling it again does nothing.
+        func leave() {
+            owner.leave(self)
+        }
     }
 }

@@ -20,7 +20,7 @@ struct TrainingJob {
         var seconds: Double
     }
 
-    func run() throws -> Outcome {
+    func run(threads: ThreadBudget = .allCores) throws -> Outcome {
         let started = Date()
         let total: Int = switch plan.config.optimizer {
         case .lbfgs(_, let maxIterations, _): maxIterations
@@ -50,7 +50,7 @@ struct TrainingJob {
             isCancelled: { [cancellation] in cancellation.isCancelled })
         let training: TrainingOutcome
         do {
-            training = try Trainer.train(plan.config, on: train, observer: observer)
+            training = try Trainer.train(plan.config, on: train, threads: threads, observer: observer)
         } catch {
             recorder.end(RunEvent(kind: .end, stopReason: .failed, message: error.message))
             throw error
