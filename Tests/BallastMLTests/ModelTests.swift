@@ -63,15 +63,4 @@ final class ModelTests: XCTestCase {
             XCTAssertEqual((error as? InvalidArgument)?.field, .featureRows)
         }
     }
-
-    func testModelAndConfigRoundTripThroughJSON() throws {
-        let data = try TrainingFixtures.small(classes: 3)
-        let config = TrainingConfig(model: .mlp(hidden: [3]), loss: .focal(gamma: 2, alpha: nil),
-                                    optimizer: .adam(learningRate: 0.01, epochs: 2, batchSize: 32),
-                                    classWeights: [1, 2, 3], l2: 0.01, reduction: .sum, seed: 9,
-                                    earlyStopping: EarlyStopping(patience: 2, minDelta: 0.001))
-        let model = try Trainer.train(config, on: data, observer: .silent).model
-        XCTAssertEqual(try JSONDecoder().decode(TrainedModel.self, from: JSONEncoder().encode(model)), model)
-        XCTAssertEqual(try JSONDecoder().decode(TrainingConfig.self, from: JSONEncoder().encode(config)), config)
-    }
 }

@@ -1,5 +1,5 @@
 /// One fully connected layer: `output = weights · input + bias`.
-public struct DenseLayer: Sendable, Equatable, Codable {
+public struct DenseLayer: Sendable, Equatable {
     public var inputs: Int
     public var outputs: Int
     /// `outputs × inputs`, row-major: row o holds the weights into output unit o.
@@ -18,7 +18,7 @@ public struct DenseLayer: Sendable, Equatable, Codable {
 ///
 /// Between layers the activation is ReLU. One output unit means a sigmoid giving
 /// P(`positiveClass`); `K` output units mean a softmax over the classes in `classLabels` order.
-public struct TrainedModel: Sendable, Equatable, Codable {
+public struct TrainedModel: Sendable, Equatable {
     public var kind: ModelKind
     public var classLabels: [String]
     /// For a sigmoid output (logistic, binary mlp), the class whose probability the output gives.

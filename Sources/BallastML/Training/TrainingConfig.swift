@@ -6,7 +6,7 @@
 ///   regression, full parameterisation as scikit-learn's `multinomial`).
 /// - `mlp(hidden:)`: fully connected ReLU hidden layers of the given sizes (each ≥ 1), then a
 ///   sigmoid output for P(positive class) on binary data or a softmax over `K` classes otherwise.
-public enum ModelKind: Sendable, Equatable, Codable {
+public enum ModelKind: Sendable, Equatable {
     case logistic
     case softmax
     case mlp(hidden: [Int])
@@ -21,7 +21,7 @@ public enum ModelKind: Sendable, Equatable, Codable {
 ///   α factor. For a softmax output ℓ = −(1 − p_y)^γ log p_y; α is then allowed only on binary
 ///   data (same meaning) — for per-class factors with more classes use `classWeights`.
 ///   γ = 0 and α = nil is exactly cross-entropy. γ ≥ 0; α in (0, 1).
-public enum LossKind: Sendable, Equatable, Codable {
+public enum LossKind: Sendable, Equatable {
     case crossEntropy
     case focal(gamma: Double, alpha: Double?)
 }
@@ -40,7 +40,7 @@ public enum LossKind: Sendable, Equatable, Codable {
 /// Mini-batch gradients are unbiased estimates of ∇J: a batch B of a training set of N rows
 /// contributes (N/|B|)·Σ_{i∈B} sᵢ∇ℓᵢ / Σ_all sᵢ (mean reduction; without the Σ_all sᵢ for sum),
 /// plus the full l2 term. Rows are reshuffled every epoch from the seed.
-public enum OptimizerKind: Sendable, Equatable, Codable {
+public enum OptimizerKind: Sendable, Equatable {
     case lbfgs(tolerance: Double = 1e-6, maxIterations: Int = 1000, memory: Int = 10)
     case adam(learningRate: Double = 1e-3, epochs: Int = 20, batchSize: Int = 256,
               beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8)
@@ -53,7 +53,7 @@ public enum OptimizerKind: Sendable, Equatable, Codable {
 }
 
 /// How the weighted per-row losses are combined (see `TrainingConfig`).
-public enum Reduction: String, Sendable, Codable {
+public enum Reduction: Sendable, Equatable {
     /// Σᵢ sᵢℓᵢ / Σᵢ sᵢ: scaling every weight by the same constant changes nothing.
     case mean
     /// Σᵢ sᵢℓᵢ: as libraries that sum the loss (the l2 term then weighs relatively less as rows are added).
@@ -63,7 +63,7 @@ public enum Reduction: String, Sendable, Codable {
 /// Stop when the caller's validation score (returned by `TrainingObserver.onStep`, higher is
 /// better) has not improved by more than `minDelta` for `patience` consecutive steps; the best
 /// model seen is returned. Steps for which the observer returns `nil` are not counted.
-public struct EarlyStopping: Sendable, Equatable, Codable {
+public struct EarlyStopping: Sendable, Equatable {
     /// Steps without improvement before stopping, ≥ 1.
     public var patience: Int
     /// The least gain that counts as an improvement, ≥ 0.
@@ -91,7 +91,7 @@ public struct EarlyStopping: Sendable, Equatable, Codable {
 /// Equivalence: scikit-learn's `LogisticRegression(C = 1/(l2·Σsᵢ))` with the same class (and
 /// sample) weights minimises the same J (mean reduction), and so does its multinomial
 /// `LogisticRegression` for `softmax`.
-public struct TrainingConfig: Sendable, Equatable, Codable {
+public struct TrainingConfig: Sendable, Equatable {
     public var model: ModelKind
     public var loss: LossKind
     public var optimizer: OptimizerKind
