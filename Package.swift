@@ -1,7 +1,8 @@
 // swift-tools-version:6.0
 // Ballast: a daemon for imbalanced classification, spoken to over signed JSON-RPC on ZeroMQ.
-// Layers (arrows point down only): executables -> BallastCLI (the ballast client's language) ->
-// BallastServer / BallastClient -> BallastTransport -> ZeroMQ -> CZeroMQ; BallastProtocol and BallastML depend on nothing of ours. Only BallastTransport
+// Layers (arrows point down only): ballast -> BallastCLI -> BallastClient, ballastd -> BallastServer;
+// both -> BallastTransport -> ZeroMQ -> CZeroMQ. BallastProtocol and BallastML depend on nothing of
+// ours. Only BallastTransport
 // (and the benchmarks' bare echo) speaks to ZeroMQ: the layers above it see no socket type.
 // Linux only (Glibc, /proc/self/exe): no other platform is claimed.
 import Foundation
