@@ -30,7 +30,8 @@ final class SocketLoop: @unchecked Sendable {
     /// The loop thread's pthread id, so a send from the loop itself skips the queue and the wake-up.
     private let loopThread = Atomic<UInt>(0)
 
-    /// Takes the sockets over: from here on only the loop uses them, and it closes them when it ends.
+    /// Takes the sockets over: from here on only the loop uses them, and it closes them when it
+    /// ends (or `stop` does, when the loop never started).
     /// Messages sent before `start` wait in the queue and go out on the loop's first turn.
     init(name: String, sockets: [Socket], messagesPerTurn: Int = 64, log: @escaping FailureLog) throws(TransportError) {
         precondition(messagesPerTurn > 0, "a turn must read at least one message")
@@ -63,10 +64,16 @@ final class SocketLoop: @unchecked Sendable {
     /// Asks the loop to send what is queued, close its sockets and end. Returns at once.
     func stop() {
         stopRequested.store(true, ordering: .sequentiallyConsistent)
+        // A loop that never started still owns its sockets: close them here, and keep it from starting.
+        if started.compareExchange(expected: false, desired: true, ordering: .sequentiallyConsistent).exchanged {
+            for socket in sockets { socket.close() }
+            stopped.signal()
+            return
+        }
         wakeup.signal()
     }
 
-    /// Blocks until the loop has closed its sockets (at once when it never started).
+    /// Blocks until the loop has closed its sockets (at once when it was neither started nor stopped).
     func waitUntilStopped() {
         guard started.load(ordering: .sequentiallyConsistent) else { return }
         stopped.wait()

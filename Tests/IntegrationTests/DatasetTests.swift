@@ -124,9 +124,17 @@ final class DatasetTests: XCTestCase {
         try client.sendRaw(JSONWriter.data(slow.json))
         try client.sendRaw(JSONWriter.data(queued.json))
         try client.cancel(.string("queued"))
-        let status = try client.control(Status.method)
-        let inFlight = status["in_flight"]?.arrayValue?.compactMap { $0["method"]?.stringValue } ?? []
-        XCTAssertTrue(inFlight.contains("dataset/generate"), "control answered while the generation ran: \(inFlight)")
+        // The control socket has its own thread, so its first answer may come before the request
+        // socket has even taken the generation in: ask until the generation shows as in flight.
+        var seen: [[String]] = []
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            let status = try client.control(Status.method)
+            seen.append(status["in_flight"]?.arrayValue?.compactMap { $0["method"]?.stringValue } ?? [])
+            if seen.last!.contains("dataset/generate") { break }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        XCTAssertTrue(seen.last?.contains("dataset/generate") ?? false, "control answered while the generation ran: \(seen.suffix(3))")
         var replies: [String: JSONValue] = [:]
         while replies.count < 2, let message = try client.next(timeout: 60) {
             if let id = message["id"]?.stringValue { replies[id] = message }

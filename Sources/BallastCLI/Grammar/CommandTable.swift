@@ -10,10 +10,6 @@ enum CommandTable {
         return names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
-    /// The words `threshold` takes besides a number. The protocol has no name list for this
-    /// union (it is a word or a number), so `initialize` does not advertise one.
-    static let thresholdWords = ["standard", "best_f1"]
-
     static func modelOptions(_ v: Initialize.Capabilities) -> [OptionSpec] {
         [
             OptionSpec(key: "model", target: ["model", "type"], kind: .text, names: .choice(v.models), help: "model.type: \(spoken(v.models))"),
@@ -69,8 +65,8 @@ enum CommandTable {
                     options: [
                         OptionSpec(key: "label", target: ["label"], kind: .json, help: "label: column name or 0-based index (default the last column)"),
                         OptionSpec(key: "positive", target: ["positive"], kind: .text, help: "positive: the rare class's label"),
-                        OptionSpec(key: "header", target: ["header"], kind: .text, names: .choice(HeaderModeName.names), help: "header: \(spoken(HeaderModeName.names))"),
-                        OptionSpec(key: "delimiter", target: ["delimiter"], kind: .text, names: .choice(["auto", ",", ";", "|", "tab"]), help: "delimiter"),
+                        OptionSpec(key: "header", target: ["header"], kind: .text, names: .choice(v.headerModes), help: "header: \(spoken(v.headerModes))"),
+                        OptionSpec(key: "delimiter", target: ["delimiter"], kind: .text, names: .choice(v.delimiters), help: "delimiter"),
                         OptionSpec(key: "missing", target: ["missing"], kind: .text, names: .choice(v.missingPolicies), help: "missing"),
                         OptionSpec(key: "max_levels", target: ["max_levels"], kind: .integer, help: "max_levels (one-hot text columns)"),
                     ],
@@ -137,7 +133,7 @@ enum CommandTable {
                         OptionSpec(key: "beta", target: ["loss", "weights", "beta"], kind: .number, help: "loss.weights.beta (implies scheme effective_number)"),
                         OptionSpec(key: "gamma", target: ["loss", "gamma"], kind: .number, help: "loss.gamma (focal)"),
                         OptionSpec(key: "alpha", target: ["loss", "alpha"], kind: .number, help: "loss.alpha (focal)"),
-                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(thresholdWords), help: "threshold: standard, a number or best_f1"),
+                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(v.thresholds), help: "threshold: standard, a number or best_f1"),
                         OptionSpec(key: "reduction", target: ["reduction"], kind: .text, names: .choice(v.reductions), help: "reduction"),
                         OptionSpec(key: "patience", target: ["early_stopping", "patience"], kind: .integer, help: "early_stopping.patience"),
                         OptionSpec(key: "stop_metric", target: ["early_stopping", "metric"], kind: .text, names: .choice(v.metrics), help: "early_stopping.metric"),
@@ -164,7 +160,7 @@ enum CommandTable {
                     positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model),
                                   Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     options: [
-                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(thresholdWords), help: "threshold"),
+                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(v.thresholds), help: "threshold"),
                         OptionSpec(key: "val", target: ["validation"], kind: .text, names: .dataset, help: "validation: where best_f1 is tuned"),
                         OptionSpec(key: "prior_correction", target: ["prior_correction"], kind: .bool, help: "prior_correction"),
                         OptionSpec(key: "curves", target: ["curves"], kind: .bool, help: "curves: include PR and ROC points (default true)"),
@@ -176,7 +172,7 @@ enum CommandTable {
                                   Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset, optional: true)],
                     options: [
                         OptionSpec(key: "rows", target: ["rows"], kind: .json, help: "rows: [[x, …], …] instead of a dataset"),
-                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(thresholdWords), help: "threshold"),
+                        OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(v.thresholds), help: "threshold"),
                     ],
                     summary: "Probabilities and labels for a dataset's rows (or rows=[[…]]).",
                     examples: ["predict wce cards.test", "predict wce rows=[[0.1,0.2,0.3]]"]),

@@ -5,8 +5,9 @@ import Synchronization
 
 /// The request a session is waiting on, so that another thread can cancel it: the terminal's
 /// Ctrl-C watcher today, a kernel's interrupt tomorrow. The session marks a request as running
-/// for as long as it waits; `claim()` hands it out once, and the caller sends the cancellation
-/// on the control socket (which answers even while the request socket waits).
+/// for as long as it waits; `claim()` returns it (on every Ctrl-C) and records that a cancellation
+/// was asked for, and the caller sends it on the control socket (which answers even while the
+/// request socket waits).
 public final class RequestCanceller: Sendable {
     /// Where the running request went and how the daemon knows it.
     public struct Target: Sendable, Equatable {

@@ -65,12 +65,12 @@ public enum Comparison {
             if outcome.stopReason == .cancelled { return ComparisonOutcome(rows: rows, skipped: skipped, cancelled: true) }
             var threshold = 0.5
             if arm == .ceBestF1, let validation {
-                let p = try outcome.model.probabilities(validation)
+                let p = try outcome.model.probabilities(validation, threads: threads)
                 threshold = Thresholds.bestF1(classIndex: validation.classIndex,
                                               positiveProbability: Metrics.positiveColumn(p, positiveClass: positive),
                                               positiveClass: positive)
             }
-            let report = Metrics.report(classIndex: test.classIndex, probabilities: try outcome.model.probabilities(test),
+            let report = Metrics.report(classIndex: test.classIndex, probabilities: try outcome.model.probabilities(test, threads: threads),
                                         classCount: 2, classLabels: test.classLabels, positiveClass: positive,
                                         threshold: .value(threshold))
             let elapsed = ContinuousClock.now - clock
@@ -91,12 +91,22 @@ public enum Comparison {
         case .wceInverse: config.classWeights = try weights(.inverse, train)
         case .wceBalanced: config.classWeights = try weights(.balanced, train)
         case .focal: config.loss = .focal(gamma: 2, alpha: 0.25)
-        case .over: data = try Resampling.randomOver(train, ratio: 1, seed: base.seed)
-        case .under: data = try Resampling.randomUnder(train, ratio: 1, seed: base.seed)
-        case .smote: data = try Resampling.smote(train, ratio: 1, k: 5, seed: base.seed)
+        case .over: data = try resampled(arm) { try Resampling.randomOver(train, ratio: 1, seed: base.seed) }
+        case .under: data = try resampled(arm) { try Resampling.randomUnder(train, ratio: 1, seed: base.seed) }
+        case .smote: data = try resampled(arm) { try Resampling.smote(train, ratio: 1, k: 5, seed: base.seed) }
         }
         config.l2 = l2 ?? defaultL2(config, data)
         return (config, data)
+    }
+
+    /// A resampling arm's fixed settings are the arm's, not the caller's: its failure is about
+    /// the training data, and says which arm could not run.
+    static func resampled(_ arm: ComparisonArm, _ resample: () throws -> Dataset) throws -> Dataset {
+        do {
+            return try resample()
+        } catch let error as InvalidArgument {
+            throw InvalidArgument(field: .dataset, message: "The arm \"\(arm.summary)\" cannot run on this training data: \(error.message)")
+        }
     }
 
     static func weights(_ scheme: WeightScheme, _ data: Dataset) throws -> [Double] {

@@ -46,7 +46,7 @@ public enum Sweep {
                 config.l2 = l2 ?? Comparison.defaultL2(config, train)
                 let outcome = try Trainer.train(config, on: train, threads: threads, observer: observer)
                 if outcome.stopReason == .cancelled { return nil }
-                let report = Metrics.report(classIndex: test.classIndex, probabilities: try outcome.model.probabilities(test),
+                let report = Metrics.report(classIndex: test.classIndex, probabilities: try outcome.model.probabilities(test, threads: threads),
                                             classCount: test.classCount, classLabels: test.classLabels,
                                             positiveClass: outcome.model.positiveClass, threshold: .standard)
                 scores.append(report.score(metric))

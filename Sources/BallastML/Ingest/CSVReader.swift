@@ -66,7 +66,7 @@ struct Reader {
             if s >= count { break }
             let (e, inner) = CSVLexer.recordEnd(base, q, count)
             if e - q > maxLine {
-                throw fail(.lineTooLong, "Line \(sampleLine) is longer than the limit of \(maxLine) bytes (maxLineBytes).",
+                throw fail(.lineTooLong, "Line \(sampleLine) is longer than the limit of \(maxLine) bytes.",
                            line: sampleLine)
             }
             sample.append(Record(start: q, end: e, line: sampleLine, inner: inner))
@@ -233,7 +233,7 @@ struct Reader {
             if let local = counts[i].tooLongLine {
                 let at = firstLines[i] + local
                 throw DataError(kind: .lineTooLong,
-                                message: "Line \(at) is \(counts[i].tooLongBytes) bytes long, more than the limit of \(maxLine) bytes (maxLineBytes).",
+                                message: "Line \(at) is \(counts[i].tooLongBytes) bytes long, more than the limit of \(maxLine) bytes.",
                                 path: path, line: at)
             }
             firstRows[i + 1] = firstRows[i] + counts[i].records

@@ -29,5 +29,5 @@ public struct ThreadBudget: Sendable {
     /// Every online core: for a training that has the machine to itself.
     public static let allCores: ThreadBudget = .fixed(onlineCores)
 
-    static let onlineCores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    public static let onlineCores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }

@@ -48,13 +48,14 @@ public struct TrainedModel: Sendable, Equatable {
 
     /// Class probabilities of every row of `data`: `rowCount × classCount`, row-major, each row
     /// summing to 1 (binary: `[P(class 0), P(class 1)]`, in class-index order).
-    /// Features are matched by position; their count must equal the model's.
-    public func probabilities(_ data: Dataset) throws(InvalidArgument) -> [Float] {
+    /// Features are matched by position; their count must equal the model's. A job that shares
+    /// the cores passes its `threads`.
+    public func probabilities(_ data: Dataset, threads: ThreadBudget = .allCores) throws(InvalidArgument) -> [Float] {
         guard data.featureCount == featureNames.count else {
             throw InvalidArgument(field: .dataset,
                                   message: "The model was trained on \(featureNames.count) features but the dataset has \(data.featureCount).")
         }
-        return try probabilities(features: data.features, rows: data.rowCount)
+        return try probabilities(features: data.features, rows: data.rowCount, threads: threads)
     }
 
     /// Class probabilities of the given rows (each with one value per feature), as `probabilities(_:)`.
@@ -68,10 +69,10 @@ public struct TrainedModel: Sendable, Equatable {
             }
             flat += row
         }
-        return try probabilities(features: flat, rows: rows.count)
+        return try probabilities(features: flat, rows: rows.count, threads: .allCores)
     }
 
-    private func probabilities(features: [Float], rows: Int) throws(InvalidArgument) -> [Float] {
+    private func probabilities(features: [Float], rows: Int, threads: ThreadBudget) throws(InvalidArgument) -> [Float] {
         guard let first = layers.first else {
             throw InvalidArgument(field: .model, message: "The model has no layers.")
         }
@@ -85,7 +86,7 @@ public struct TrainedModel: Sendable, Equatable {
         let objective = Objective(shape: shape, features: features, rowCount: rows, classIndex: [],
                                   positiveClass: positive, lossFactor: [], sampleWeights: nil, weightSum: 1,
                                   gamma: 0, focal: false, l2: 0, reduction: .mean,
-                                  threads: .allCores)
+                                  threads: threads)
         return theta.withUnsafeBufferPointer { objective.probabilities($0, classCount: classLabels.count) }
     }
 }

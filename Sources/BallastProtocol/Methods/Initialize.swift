@@ -80,6 +80,10 @@ public enum Initialize: RequestMethod {
         public var resampleMethods: [String]
         public var reductions: [String]
         public var missingPolicies: [String]
+        public var headerModes: [String]
+        public var delimiters: [String]
+        /// The words `threshold` takes besides a number.
+        public var thresholds: [String]
 
         /// The daemon's methods and notifications, with every vocabulary list from `Vocabulary/`.
         public init(methods: [String], controlMethods: [String], notifications: [String]) {
@@ -97,15 +101,20 @@ public enum Initialize: RequestMethod {
             resampleMethods = ResampleMethodName.names
             reductions = ReductionName.names
             missingPolicies = MissingPolicyName.names
+            headerModes = HeaderModeName.names
+            delimiters = DelimiterName.names
+            thresholds = Threshold.names
         }
 
         enum CodingKeys: String, CodingKey {
-            case methods, notifications, models, losses, optimizers, presets, metrics, arms, reductions
+            case methods, notifications, models, losses, optimizers, presets, metrics, arms, reductions, delimiters
             case controlMethods = "control_methods"
             case weightSchemes = "weight_schemes"
             case sweepParams = "sweep_params"
             case resampleMethods = "resample_methods"
             case missingPolicies = "missing_policies"
+            case headerModes = "header_modes"
+            case thresholds
         }
     }
 }

@@ -114,12 +114,13 @@ public struct TrainingConfigSpec: Codable, Sendable, Equatable {
     public var optimizer: OptimizerSpec
     public var l2: Double
     public var reduction: ReductionName
-    public var seed: UInt64
+    /// A seed from 2⁶³ on is written as its 64-bit two's complement (JSON integers are 64-bit signed).
+    public var seed: Int64
     public var classWeights: [Double]?
     public var earlyStopping: EarlyStoppingSpec?
 
     public init(model: ModelSpec, loss: LossSpec, optimizer: OptimizerSpec, l2: Double, reduction: ReductionName,
-                seed: UInt64, classWeights: [Double]?, earlyStopping: EarlyStoppingSpec?) {
+                seed: Int64, classWeights: [Double]?, earlyStopping: EarlyStoppingSpec?) {
         self.model = model
         self.loss = loss
         self.optimizer = optimizer

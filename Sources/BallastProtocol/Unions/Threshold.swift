@@ -9,6 +9,8 @@ public enum Threshold: Codable, Sendable, Equatable {
 
     static let standardName = "standard"
     static let bestF1Name = "best_f1"
+    /// The words a threshold may be besides a number.
+    public static let names = [standardName, bestF1Name]
     /// What a person reads when a threshold cannot be decoded.
     public static let expectation = "threshold must be \"standard\", \"best_f1\" or a number between 0 and 1."
 

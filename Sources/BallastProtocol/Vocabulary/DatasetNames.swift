@@ -28,6 +28,26 @@ public enum HeaderModeName: String, WireName {
     public static let kind = "header mode"
 }
 
+/// `delimiter` of `dataset/load`: detected (`auto`) or one of four characters. A literal tab
+/// character is accepted as `tab` too.
+public enum DelimiterName: String, WireName {
+    case auto
+    case comma = ","
+    case semicolon = ";"
+    case pipe = "|"
+    case tab
+    public static let kind = "delimiter"
+
+    /// The byte that separates fields; nil for `auto`.
+    public var byte: UInt8? {
+        switch self {
+        case .auto: nil
+        case .tab: UInt8(ascii: "\t")
+        case .comma, .semicolon, .pipe: rawValue.utf8.first
+        }
+    }
+}
+
 /// `origin` in `dataset/describe`: how a dataset was made.
 public enum DatasetOriginName: String, WireName {
     case generated, loaded, split, fold, standardized, resampled

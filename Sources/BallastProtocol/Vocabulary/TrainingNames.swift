@@ -15,6 +15,15 @@ public enum LossName: String, WireName {
 public enum OptimizerName: String, WireName {
     case lbfgs, adam, sgd
     public static let kind = "optimizer"
+
+    /// The fields of `optimizer` this optimizer takes besides `type`; the others are refused.
+    public var fields: [String] {
+        switch self {
+        case .lbfgs: ["tol", "max_iter", "memory"]
+        case .adam: ["lr", "epochs", "batch_size", "beta1", "beta2", "eps"]
+        case .sgd: ["lr", "epochs", "batch_size", "momentum"]
+        }
+    }
 }
 
 /// `reduction`: how the weighted per-row losses are combined.

@@ -71,14 +71,15 @@ public final class Server: Sendable {
 
         let lifecycle = Lifecycle { [weak self] code in self?.beginStop(exitCode: code) }
         let outlets = Dispatcher.Outlets(
-            request: { identity, message in
-                sockets.reply(Data(JSONWriter.data(message)), to: identity, on: .request)
+            // Weak: the sockets' loops hold the dispatcher, which holds these outlets.
+            request: { [weak sockets] identity, message in
+                sockets?.reply(Data(JSONWriter.data(message)), to: identity, on: .request)
             },
-            control: { identity, message in
-                sockets.reply(Data(JSONWriter.data(message)), to: identity, on: .control)
+            control: { [weak sockets] identity, message in
+                sockets?.reply(Data(JSONWriter.data(message)), to: identity, on: .control)
             },
-            publish: { topic, message in
-                sockets.publish(Data(JSONWriter.data(message)), topic: topic)
+            publish: { [weak sockets] topic, message in
+                sockets?.publish(Data(JSONWriter.data(message)), topic: topic)
             })
         let authenticator = Authenticator(signer: info.signer, replayCapacity: config.replayCapacity)
         let handlers = Handlers(state: ServerState(

@@ -7,7 +7,10 @@ extension Handlers {
     func registerDatasets(into table: inout MethodTable) {
         table.register(DatasetGenerate.self) { params, _ in
             let spec = try SyntheticSpec(params)
-            let dataset = try SyntheticData.generate(spec)
+            // The class shares come from positive_rate, class_weights or the preset; a preset's fail
+            // only for too few rows.
+            let shares = params.positiveRate != nil ? "positive_rate" : params.classWeights != nil ? "class_weights" : "rows"
+            let dataset = try WirePaths(overrides: [.classProportions: shares]).translating { try SyntheticData.generate(spec) }
             let name = params.name ?? params.preset?.rawValue ?? "synthetic"
             let replaced = try workspace.store(name, .init(dataset: dataset, origin: .generated,
                                                            missingPerFeature: Array(repeating: 0, count: dataset.featureCount)))

@@ -56,15 +56,19 @@ extension Handlers {
             let scaler = Standardizer.fit(try workspace.dataset(params.fit, field: "fit"))
             let inPlace = params.inPlace ?? false
             let suffix = params.suffix ?? ".std"
+            let targets = params.apply ?? [params.fit]
+            if let twice = targets.indices.first(where: { targets[..<$0].contains(targets[$0]) }) {
+                throw RPCError.invalidParams("'\(targets[twice])' is named twice in 'apply'; name each dataset once.", field: "apply[\(twice)]")
+            }
             var made: [(name: String, entry: Workspace.Entry)] = []
-            for name in params.apply ?? [params.fit] {
+            for (index, name) in targets.enumerated() {
                 let entry = try workspace.entry(name, field: "apply")
-                let scaled = try scaler.apply(entry.dataset)
+                let scaled = try WirePaths(overrides: [.dataset: "apply[\(index)]"]).translating { try scaler.apply(entry.dataset) }
                 made.append((inPlace ? name : name + suffix,
                              .init(dataset: scaled, origin: .standardized, missingPerFeature: entry.missingPerFeature)))
             }
             try workspace.store(made)
-            let outputs = Dictionary(uniqueKeysWithValues: zip(params.apply ?? [params.fit], made.map(\.name)))
+            let outputs = Dictionary(uniqueKeysWithValues: zip(targets, made.map(\.name)))
             return DatasetStandardize.Result(mean: scaler.mean, scale: scaler.scale, outputs: outputs)
         }
         table.register(DatasetResample.self) { params, _ in

@@ -22,12 +22,16 @@ extension Handlers {
             defer { share.leave() }
             let name = params.name ?? models.freeName()
             try Workspace.validate(name: name)
+            let reservation = try models.reserve(parameters: plan.parameterCount(features: train.featureCount, classes: train.classCount),
+                                                 for: name)
+            defer { reservation.release() }
             let recorder = runs.begin(method: ModelTrain.method, outputName: name, context: context)
             let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,
                                   cancellation: context.cancellation)
             let outcome = try WirePaths.training.translating { try job.run(threads: share.budget) }
             try models.store(name, Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
-                                                loss: plan.lossName, threshold: outcome.threshold, run: recorder.id))
+                                                loss: plan.lossName, threshold: outcome.threshold, run: recorder.id),
+                             inPlaceOf: reservation)
             return ModelTrain.Result(model: name, run: recorder.id, steps: outcome.training.steps,
                                      stopReason: StopReasonName(outcome.training.stopReason), seconds: outcome.seconds,
                                      objective: outcome.training.objective, threshold: outcome.threshold,

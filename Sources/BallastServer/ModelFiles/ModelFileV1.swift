@@ -195,10 +195,7 @@ extension ModelFileV1.Config {
         default:
             throw .invalidParams("The field 'config.optimizer' must hold one of lbfgs, adam, sgd.", field: "config.optimizer")
         }
-        let reductionKind: Reduction = switch try ReductionName.parse(reduction, field: "config.reduction") {
-        case .mean: .mean
-        case .sum: .sum
-        }
+        let reductionKind = Reduction(try ReductionName.parse(reduction, field: "config.reduction"))
         return TrainingConfig(model: try model.modelKind(field: "config.model"), loss: lossKind, optimizer: optimizerKind,
                               classWeights: classWeights, l2: l2, reduction: reductionKind, seed: seed,
                               earlyStopping: earlyStopping.map { EarlyStopping(patience: $0.patience, minDelta: $0.minDelta) })

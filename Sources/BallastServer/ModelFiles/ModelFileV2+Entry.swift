@@ -19,11 +19,7 @@ extension ModelFileV2 {
     /// turn into -32010 naming the file.
     func entry() throws(RPCError) -> Models.Entry {
         let hiddenSizes = model.layers.dropLast().map(\.outputs)
-        let kind: ModelKind = switch try ModelName.parse(model.type, field: "model.type") {
-        case .logistic: .logistic
-        case .softmax: .softmax
-        case .mlp: .mlp(hidden: hiddenSizes)
-        }
+        let kind = try ModelKind(try ModelName.parse(model.type, field: "model.type"), hidden: hiddenSizes)
         var positiveClass: Int?
         if let positive = model.positive {
             guard let index = model.classes.firstIndex(of: positive) else {

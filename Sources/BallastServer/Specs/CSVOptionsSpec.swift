@@ -13,23 +13,13 @@ extension CSVOptions {
             throw .invalidParams("label must be a column name (a string) or a 0-based column index.", field: "label")
         }
         positive = params.positive
-        switch params.header ?? .auto {
-        case .auto: header = .auto
-        case .present: header = .present
-        case .absent: header = .absent
-        }
+        header = Header(params.header ?? .auto)
         switch params.delimiter {
-        case nil, "auto"?: delimiter = nil
-        case "tab"?, "\t"?: delimiter = UInt8(ascii: "\t")
-        case let text? where [",", ";", "|"].contains(text): delimiter = text.utf8.first
-        case let text?:
-            throw .invalidParams("delimiter must be auto, ',', ';', '|' or tab, not '\(text)'.", field: "delimiter")
+        case nil: delimiter = nil
+        case "\t"?: delimiter = DelimiterName.tab.byte
+        case let name?: delimiter = try DelimiterName.parse(name, field: "delimiter").byte
         }
-        switch params.missing ?? .error {
-        case .error: missing = .error
-        case .dropRows: missing = .dropRows
-        case .imputeMean: missing = .imputeMean
-        }
+        missing = MissingPolicy(params.missing ?? .error)
         if let levels = params.maxLevels {
             guard levels >= 0 else { throw .invalidParams("max_levels must be 0 or more.", field: "max_levels") }
             maxCategoricalLevels = levels

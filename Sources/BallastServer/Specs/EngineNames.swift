@@ -15,6 +15,17 @@ extension ModelName {
     }
 }
 
+extension ModelKind {
+    /// `hidden` is read for an mlp only.
+    init(_ name: ModelName, hidden: @autoclosure () throws(RPCError) -> [Int]) throws(RPCError) {
+        switch name {
+        case .logistic: self = .logistic
+        case .softmax: self = .softmax
+        case .mlp: self = .mlp(hidden: try hidden())
+        }
+    }
+}
+
 extension StopReasonName {
     init(_ reason: StopReason) {
         switch reason {
@@ -96,6 +107,26 @@ extension SyntheticPreset {
         case .mildImbalance: self = .mildImbalance
         case .balanced: self = .balanced
         case .multiclass: self = .multiclass
+        }
+    }
+}
+
+extension CSVOptions.Header {
+    init(_ name: HeaderModeName) {
+        switch name {
+        case .auto: self = .auto
+        case .present: self = .present
+        case .absent: self = .absent
+        }
+    }
+}
+
+extension CSVOptions.MissingPolicy {
+    init(_ name: MissingPolicyName) {
+        switch name {
+        case .error: self = .error
+        case .dropRows: self = .dropRows
+        case .imputeMean: self = .imputeMean
         }
     }
 }

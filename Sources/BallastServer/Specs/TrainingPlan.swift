@@ -24,9 +24,9 @@ struct TrainingPlan: Sendable {
     }
 
     init(_ request: Request, data: Dataset) throws {
-        let model = try Self.model(request.model, data: data)
-        let (loss, lossName, classWeights) = try Self.loss(request.loss, data: data)
-        let optimizer = try Self.optimizer(request.optimizer, model: model)
+        let model = try ModelKind(requested: request.model, classes: data.classCount)
+        let (loss, lossName, classWeights) = try LossKind.requested(request.loss, data: data)
+        let optimizer = try OptimizerKind(requested: request.optimizer, model: model)
         let reduction = Reduction(request.reduction ?? .mean)
         // scikit-learn's default C = 1 is l2 = 1/Σsᵢ for a mean, 1 for a sum.
         let weightSum = zip(data.classCounts, classWeights ?? Array(repeating: 1, count: data.classCount))
@@ -48,72 +48,19 @@ struct TrainingPlan: Sendable {
                                       hasValidation: request.hasValidation)
     }
 
-    private static func model(_ spec: ModelSpec?, data: Dataset) throws(RPCError) -> ModelKind {
-        let type = spec?.type ?? (data.classCount == 2 ? .logistic : .softmax)
-        if spec?.hidden != nil && type != .mlp {
-            throw .invalidParams("'hidden' applies to the mlp model only.", field: "model.hidden")
+    /// How many weights and biases the trained model will have, saturating at `Int.max`.
+    func parameterCount(features: Int, classes: Int) -> Int {
+        let hidden: [Int] = if case .mlp(let sizes) = config.model { sizes } else { [] }
+        let sigmoid = classes == 2 && config.model != .softmax
+        let sizes = [features] + hidden + [sigmoid ? 1 : classes]
+        var total = 0
+        for (inputs, outputs) in zip(sizes, sizes.dropFirst()) {
+            let (weights, o1) = inputs.multipliedReportingOverflow(by: outputs)
+            let (layer, o2) = weights.addingReportingOverflow(outputs)
+            let (sum, o3) = total.addingReportingOverflow(layer)
+            if o1 || o2 || o3 { return .max }
+            total = sum
         }
-        switch type {
-        case .logistic: return .logistic
-        case .softmax: return .softmax
-        case .mlp: return .mlp(hidden: spec?.hidden ?? [32])
-        }
-    }
-
-    private static func loss(_ spec: LossSpec?, data: Dataset) throws -> (LossKind, LossName, [Double]?) {
-        let type = spec?.type ?? .ce
-        if type != .focal {
-            if spec?.gamma != nil { throw RPCError.invalidParams("'gamma' applies to the focal loss only.", field: "loss.gamma") }
-            if spec?.alpha != nil { throw RPCError.invalidParams("'alpha' applies to the focal loss only.", field: "loss.alpha") }
-        }
-        if type == .ce && spec?.weights != nil {
-            throw RPCError.invalidParams("Plain cross-entropy takes no class weights; use {\"type\": \"wce\", \"weights\": …}.", field: "loss.weights")
-        }
-        var classWeights: [Double]?
-        if let weights = spec?.weights ?? (type == .wce ? WeightSpec(scheme: .inverse) : nil) {
-            let scheme = try WeightScheme(weights, at: WirePaths.training.weightsPrefix)
-            classWeights = try WirePaths.training.translating {
-                try ClassWeights.compute(scheme, classCounts: data.classCounts, classLabels: data.classLabels,
-                                         positiveClass: data.positiveClass).weights
-            }
-        }
-        switch type {
-        case .focal:
-            let alpha = spec?.alpha ?? (data.classCount == 2 ? 0.25 : nil)
-            return (.focal(gamma: spec?.gamma ?? 2, alpha: alpha), type, classWeights)
-        case .ce, .wce:
-            return (.crossEntropy, type, classWeights)
-        }
-    }
-
-    /// The optimizer with its defaults; a field that belongs to another optimizer is refused.
-    private static func optimizer(_ spec: OptimizerSpec?, model: ModelKind) throws(RPCError) -> OptimizerKind {
-        let defaultType: OptimizerName = if case .mlp = model { .adam } else { .lbfgs }
-        let type = spec?.type ?? defaultType
-        let allowed: Set<String> = switch type {
-        case .lbfgs: ["tol", "max_iter", "memory"]
-        case .adam: ["lr", "epochs", "batch_size", "beta1", "beta2", "eps"]
-        case .sgd: ["lr", "epochs", "batch_size", "momentum"]
-        }
-        if let spec {
-            let given: [(String, Bool)] = [("tol", spec.tol != nil), ("max_iter", spec.maxIter != nil), ("memory", spec.memory != nil),
-                                           ("lr", spec.lr != nil), ("epochs", spec.epochs != nil), ("batch_size", spec.batchSize != nil),
-                                           ("momentum", spec.momentum != nil), ("beta1", spec.beta1 != nil), ("beta2", spec.beta2 != nil),
-                                           ("eps", spec.eps != nil)]
-            for (field, present) in given where present && !allowed.contains(field) {
-                throw .invalidParams("'\(field)' does not apply to the \(type.rawValue) optimizer (it takes \(allowed.sorted().joined(separator: ", "))).",
-                                     field: "optimizer.\(field)")
-            }
-        }
-        switch type {
-        case .lbfgs:
-            return .lbfgs(tolerance: spec?.tol ?? 1e-6, maxIterations: spec?.maxIter ?? 1000, memory: spec?.memory ?? 10)
-        case .adam:
-            return .adam(learningRate: spec?.lr ?? 1e-3, epochs: spec?.epochs ?? 20, batchSize: spec?.batchSize ?? 256,
-                         beta1: spec?.beta1 ?? 0.9, beta2: spec?.beta2 ?? 0.999, epsilon: spec?.eps ?? 1e-8)
-        case .sgd:
-            return .sgd(learningRate: spec?.lr ?? 0.01, epochs: spec?.epochs ?? 20, batchSize: spec?.batchSize ?? 256,
-                        momentum: spec?.momentum ?? 0.9)
-        }
+        return total
     }
 }

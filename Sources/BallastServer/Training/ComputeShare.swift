@@ -16,7 +16,7 @@ final class ComputeShare: Sendable {
     /// The running jobs' shares, in the order they entered.
     private let running = Mutex<[Share]>([])
 
-    init(cores: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    init(cores: Int = ThreadBudget.onlineCores) {
         self.cores = max(1, cores)
     }
 

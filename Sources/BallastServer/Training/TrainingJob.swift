@@ -39,7 +39,7 @@ struct TrainingJob {
                                      elapsedSeconds: step.elapsedSeconds,
                                      percentage: min(100, 100 * Double(step.step) / Double(total)))
                 var score: Double?
-                if scoreNow, let validation, let report = try? Self.report(model, on: validation, threshold: .standard) {
+                if scoreNow, let validation, let report = try? Self.report(model, on: validation, threshold: .standard, threads: threads) {
                     lastValidation.value = report
                     event.validation = ProgressMetrics(report)
                     score = plan.earlyStoppingMetric.map { report.score($0) }
@@ -63,8 +63,8 @@ struct TrainingJob {
             throw RPCError.cancelled(partial: .object(partial))
         }
         // Each dataset is scored once; the threshold, the reports and the calibration share it.
-        let trainProbabilities = try training.model.probabilities(train)
-        let validationProbabilities = try validation.map { data throws(InvalidArgument) in try training.model.probabilities(data) }
+        let trainProbabilities = try training.model.probabilities(train, threads: threads)
+        let validationProbabilities = try validation.map { data throws(InvalidArgument) in try training.model.probabilities(data, threads: threads) }
         let threshold = resolvedThreshold(training.model, validationProbabilities)
         let trainReport = Self.report(training.model, trainProbabilities, on: train, threshold: threshold)
         var validationReport: MetricReport?
@@ -93,8 +93,8 @@ struct TrainingJob {
         return .value(Thresholds.bestF1(classIndex: validation.classIndex, positiveProbability: positiveColumn, positiveClass: positive))
     }
 
-    static func report(_ model: TrainedModel, on data: Dataset, threshold: ThresholdRule) throws -> MetricReport {
-        report(model, try model.probabilities(data), on: data, threshold: threshold)
+    static func report(_ model: TrainedModel, on data: Dataset, threshold: ThresholdRule, threads: ThreadBudget) throws -> MetricReport {
+        report(model, try model.probabilities(data, threads: threads), on: data, threshold: threshold)
     }
 
     static func report(_ model: TrainedModel, _ probabilities: [Float], on data: Dataset, threshold: ThresholdRule) -> MetricReport {

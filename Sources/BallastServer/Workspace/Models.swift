@@ -18,13 +18,17 @@ public final class Models: Sendable {
         /// The run that trained it, whose records `run/events` still holds (nil for a loaded model).
         public var run: String?
 
-        /// What the memory budget counts for a model: its parameters as float32, plus a fixed
-        /// allowance for its names and bookkeeping.
+        /// What the memory budget counts for a model (`Models.byteCount(parameters:)`).
         public var byteCount: Int {
-            model.layers.reduce(Self.fixedBytes) { $0 + 4 * ($1.weights.count + $1.bias.count) }
+            Models.byteCount(parameters: model.layers.reduce(0) { $0 + $1.weights.count + $1.bias.count })
         }
+    }
 
-        static let fixedBytes = 1_024
+    /// A model's parameters as float32, plus a fixed allowance for its names and bookkeeping.
+    /// Saturates at `Int.max`, so an absurd network is refused by the budget rather than overflowing.
+    public static func byteCount(parameters: Int) -> Int {
+        let (bytes, overflow) = parameters.multipliedReportingOverflow(by: 4)
+        return overflow ? .max : bytes.addingReportingOverflow(1_024).overflow ? .max : bytes + 1_024
     }
 
     private let state = Mutex([String: Entry]())
@@ -44,13 +48,32 @@ public final class Models: Sendable {
     }
 
     /// Stores a model under `name`, replacing any model of that name; refused with -32011 when
-    /// its bytes do not fit in the memory budget (what it replaces counts as free).
-    public func store(_ name: String, _ entry: Entry) throws(RPCError) {
+    /// its bytes do not fit in the memory budget (what it replaces counts as free). A training
+    /// stores its model in place of the bytes it reserved (`reserve`), so it is never refused.
+    public func store(_ name: String, _ entry: Entry, inPlaceOf reservation: Reservation? = nil) throws(RPCError) {
         try Workspace.validate(name: name)
         try state.withLock { (models) throws(RPCError) in
-            try budget.hold([.model(name): entry.byteCount], what: "the model '\(name)'")
+            var sizes: [MemoryBudget.Holder: Int] = [.model(name): entry.byteCount]
+            if let reservation { sizes[reservation.holder] = 0 }
+            try budget.hold(sizes, what: "the model '\(name)'")
+            reservation?.release()
             models[name] = entry
         }
+    }
+
+    /// Holds the bytes of a model a training will make, from before it starts: a training whose
+    /// model would not fit is refused before any work. Release it when the training ends.
+    public func reserve(parameters: Int, for name: String) throws(RPCError) -> Reservation {
+        let holder = MemoryBudget.Holder.training(UUID().uuidString)
+        try budget.hold([holder: Self.byteCount(parameters: parameters)], what: "the model '\(name)' this training makes")
+        return Reservation(holder: holder, budget: budget)
+    }
+
+    /// Bytes held for a training's model-to-be; `release` is idempotent.
+    public struct Reservation: Sendable {
+        let holder: MemoryBudget.Holder
+        let budget: MemoryBudget
+        public func release() { budget.release(holder) }
     }
 
     /// Removes a model and gives its bytes back to the memory budget.

@@ -29,6 +29,18 @@ def schema_name(method: str) -> str:
     return method.replace("/", ".")
 
 
+@lru_cache(maxsize=None)
+def schema_registry():
+    """Every schema by its file name, so that ``vocabulary.json#/$defs/…`` references resolve."""
+    from referencing import Registry, Resource
+    from referencing.jsonschema import DRAFT202012
+
+    return Registry().with_resources(
+        (path.name, Resource.from_contents(json.loads(path.read_text(encoding="utf-8")), default_specification=DRAFT202012))
+        for path in SCHEMAS.glob("*.json")
+    )
+
+
 def validate(instance, name: str) -> None:
     """Validate against ``schema/<name>.json`` (Draft 2020-12); raises ValidationError."""
     from jsonschema import Draft202012Validator
@@ -36,7 +48,7 @@ def validate(instance, name: str) -> None:
     loaded = schema(name)
     assert loaded is not None, f"no schema {name}.json"
     Draft202012Validator.check_schema(loaded)
-    Draft202012Validator(loaded).validate(instance)
+    Draft202012Validator(loaded, registry=schema_registry()).validate(instance)
 
 
 NUMBER_TOLERANCE = 1e-9  # relative, protocol/README.md section 9
