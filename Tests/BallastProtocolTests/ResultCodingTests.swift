@@ -74,3 +74,16 @@ final class ResultCodingTests: XCTestCase {
         XCTAssertTrue(capabilities["metrics"]?.arrayValue?.contains("g_mean") ?? false)
     }
 }
+
+extension ResultCodingTests {
+    func testAnOlderDaemonsCapabilitiesStillDecode() throws {
+        // What a 1.2 daemon sent: no metrics, arms, delimiters, ….
+        let older: JSONValue = ["methods": ["ping"], "control_methods": ["status"], "notifications": ["exit"],
+                                "models": ["logistic"], "losses": ["ce", "wce"], "weight_schemes": ["inverse"],
+                                "optimizers": ["lbfgs"], "presets": ["fraud"]]
+        let capabilities = try older.decode(as: Initialize.Capabilities.self)
+        XCTAssertEqual(capabilities.losses, ["ce", "wce"], "what the daemon advertises wins")
+        XCTAssertEqual(capabilities.metrics, MetricName.names, "what it leaves out is the client's own")
+        XCTAssertThrowsError(try (["models": []] as JSONValue).decode(as: Initialize.Capabilities.self), "methods stay required")
+    }
+}

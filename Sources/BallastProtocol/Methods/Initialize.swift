@@ -106,6 +106,32 @@ public enum Initialize: RequestMethod {
             thresholds = Threshold.names
         }
 
+        /// A daemon of an older minor version advertises fewer lists: those it leaves out are
+        /// this client's own, which the older daemon accepts where it knows them at all.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            methods = try c.decode([String].self, forKey: .methods)
+            controlMethods = try c.decode([String].self, forKey: .controlMethods)
+            notifications = try c.decode([String].self, forKey: .notifications)
+            func list(_ key: CodingKeys, _ known: [String]) throws -> [String] {
+                try c.decodeIfPresent([String].self, forKey: key) ?? known
+            }
+            models = try list(.models, ModelName.names)
+            losses = try list(.losses, LossName.names)
+            weightSchemes = try list(.weightSchemes, WeightSchemeName.names)
+            optimizers = try list(.optimizers, OptimizerName.names)
+            presets = try list(.presets, PresetName.names)
+            metrics = try list(.metrics, MetricName.names)
+            arms = try list(.arms, ArmName.names)
+            sweepParams = try list(.sweepParams, SweepParamName.names)
+            resampleMethods = try list(.resampleMethods, ResampleMethodName.names)
+            reductions = try list(.reductions, ReductionName.names)
+            missingPolicies = try list(.missingPolicies, MissingPolicyName.names)
+            headerModes = try list(.headerModes, HeaderModeName.names)
+            delimiters = try list(.delimiters, DelimiterName.names)
+            thresholds = try list(.thresholds, Threshold.names)
+        }
+
         enum CodingKeys: String, CodingKey {
             case methods, notifications, models, losses, optimizers, presets, metrics, arms, reductions, delimiters
             case controlMethods = "control_methods"
