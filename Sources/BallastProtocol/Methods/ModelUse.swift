@@ -116,9 +116,9 @@ public enum ModelDescribe: RequestMethod {
     public struct Result: Codable, Sendable, Equatable {
         public var model: ModelSummary
         public var featureNames: [String]
-        public var parameters: JSONValue
+        public var parameters: Parameters
         public var config: TrainingConfigSpec
-        public init(model: ModelSummary, featureNames: [String], parameters: JSONValue, config: TrainingConfigSpec) {
+        public init(model: ModelSummary, featureNames: [String], parameters: Parameters, config: TrainingConfigSpec) {
             self.model = model
             self.featureNames = featureNames
             self.parameters = parameters
@@ -127,6 +127,48 @@ public enum ModelDescribe: RequestMethod {
         enum CodingKeys: String, CodingKey {
             case model, parameters, config
             case featureNames = "feature_names"
+        }
+    }
+
+    /// A logistic model's `coef` and `intercept`; any other model's `layers`.
+    public enum Parameters: Codable, Sendable, Equatable {
+        case linear(coef: [Double], intercept: Double)
+        case layers([Layer])
+
+        enum CodingKeys: String, CodingKey { case coef, intercept, layers }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            if let layers = try c.decodeIfPresent([Layer].self, forKey: .layers) {
+                self = .layers(layers)
+            } else {
+                self = .linear(coef: try c.decode([Double].self, forKey: .coef), intercept: try c.decode(Double.self, forKey: .intercept))
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            switch self {
+            case let .linear(coef, intercept):
+                try c.encode(coef, forKey: .coef)
+                try c.encode(intercept, forKey: .intercept)
+            case .layers(let layers):
+                try c.encode(layers, forKey: .layers)
+            }
+        }
+    }
+
+    /// `output = weights · input + bias`; `weights` is `outputs × inputs`, row-major.
+    public struct Layer: Codable, Sendable, Equatable {
+        public var inputs: Int
+        public var outputs: Int
+        public var weights: [Double]
+        public var bias: [Double]
+        public init(inputs: Int, outputs: Int, weights: [Double], bias: [Double]) {
+            self.inputs = inputs
+            self.outputs = outputs
+            self.weights = weights
+            self.bias = bias
         }
     }
 }

@@ -20,14 +20,8 @@ public struct RequestContext: Sendable {
 
     /// Sends `$/progress {token, value}` to the requesting client when it asked for progress.
     public func progress(_ event: RunEvent) {
-        guard progressToken != nil, let value = try? JSONValue(encoding: event) else { return }
-        progress(value)
-    }
-
-    /// `progress(_:)` for a record already in its JSON form (a run's, published as well).
-    func progress(_ value: JSONValue) {
-        guard let progressToken else { return }
-        let params = JSONValue.object(["token": progressToken, "value": value])
+        guard let progressToken,
+              let params = try? JSONValue(encoding: WorkProgress.Params(token: progressToken, value: event)) else { return }
         notifyClient(Message.notification(method: WorkProgress.method, params: params).json)
     }
 }

@@ -75,14 +75,13 @@ extension Handlers {
         }
         table.register(ModelDescribe.self) { params, _ in
             let entry = try models.entry(params.model)
-            let parameters: JSONValue
+            let parameters: ModelDescribe.Parameters
             if let coefficients = entry.model.coefficients, let intercept = entry.model.intercept {
-                parameters = ["coef": .array(coefficients.map { .double(Double($0)) }), "intercept": .double(Double(intercept))]
+                parameters = .linear(coef: coefficients.map(Double.init), intercept: Double(intercept))
             } else {
-                parameters = ["layers": .array(entry.model.layers.map { layer in
-                    ["inputs": .int(Int64(layer.inputs)), "outputs": .int(Int64(layer.outputs)),
-                     "weights": .array(layer.weights.map { .double(Double($0)) }), "bias": .array(layer.bias.map { .double(Double($0)) })]
-                })]
+                parameters = .layers(entry.model.layers.map {
+                    ModelDescribe.Layer(inputs: $0.inputs, outputs: $0.outputs, weights: $0.weights.map(Double.init), bias: $0.bias.map(Double.init))
+                })
             }
             return ModelDescribe.Result(model: models.summary(params.model, entry), featureNames: entry.model.featureNames,
                                         parameters: parameters, config: TrainingConfigSpec(entry.config, lossName: entry.loss))

@@ -64,17 +64,23 @@ public final class RunRecorder: Sendable {
     }
 
     /// Numbers the record, keeps it, publishes it on `run.<id>` and sends it as `$/progress`.
+    ///
+    /// A record JSON cannot carry (a non-finite figure; the engine reports none) is left out
+    /// everywhere before it takes a `seq`, so what `run/events` returns always encodes and its
+    /// numbering has no gap.
     private func record(_ event: RunEvent) {
+        guard case .object(var json)? = try? JSONValue(encoding: event) else { return }
         var event = event
-        event.run = id
-        event.seq = state.withLock { state -> Int in
+        let seq = state.withLock { state -> Int in
             state.seq += 1
             return state.seq
         }
+        event.run = id
+        event.seq = seq
+        json["run"] = .string(id)
+        json["seq"] = .int(Int64(seq))
         runs.append(event, to: id, finishing: event.kind == .end)
-        // Encoding fails only for a non-finite figure, which JSON cannot carry; `run/events` still has it.
-        guard let params = try? JSONValue(encoding: event) else { return }
-        context.events.notify(topic: topic, method: RunEvent.method, params: params)
-        context.progress(params)
+        context.events.notify(topic: topic, method: RunEvent.method, params: .object(json))
+        context.progress(event)
     }
 }
