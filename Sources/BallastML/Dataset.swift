@@ -7,20 +7,30 @@
 /// - Important: `features.count == rowCount * featureCount`, `classIndex.count == rowCount`,
 ///   every `classIndex` value is a valid index into `classLabels`, and `featureNames.count == featureCount`.
 public struct Dataset: Sendable, Equatable {
-    public var featureNames: [String]
+    /// Its columns and the features they became; `featureNames` is `schema.featureNames`.
+    public var schema: DatasetSchema
+    public var featureNames: [String] { schema.featureNames }
     public var features: [Float]
     public var classIndex: [Int32]
     public var classLabels: [String]
     /// For binary data, the class index of the rare/positive class; `nil` for multiclass data.
     public var positiveClass: Int?
 
+    /// A dataset whose features are all numeric columns.
     public init(featureNames: [String], features: [Float], classIndex: [Int32],
                 classLabels: [String], positiveClass: Int?) {
+        self.init(schema: .numeric(featureNames), features: features, classIndex: classIndex,
+                  classLabels: classLabels, positiveClass: positiveClass)
+    }
+
+    public init(schema: DatasetSchema, features: [Float], classIndex: [Int32],
+                classLabels: [String], positiveClass: Int?) {
+        let featureNames = schema.featureNames
         precondition(featureNames.isEmpty || features.count % featureNames.count == 0,
                      "features.count must be a multiple of featureNames.count")
         precondition(featureNames.isEmpty ? features.isEmpty : features.count / featureNames.count == classIndex.count,
                      "one class index per row")
-        self.featureNames = featureNames
+        self.schema = schema
         self.features = features
         self.classIndex = classIndex
         self.classLabels = classLabels
@@ -57,7 +67,7 @@ public struct Dataset: Sendable, Equatable {
             }
         }
         for (outRow, inRow) in rows.enumerated() { classes[outRow] = classIndex[inRow] }
-        return Dataset(featureNames: featureNames, features: picked, classIndex: classes,
+        return Dataset(schema: schema, features: picked, classIndex: classes,
                        classLabels: classLabels, positiveClass: positiveClass)
     }
 }

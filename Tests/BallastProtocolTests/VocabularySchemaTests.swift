@@ -19,7 +19,7 @@ final class VocabularySchemaTests: XCTestCase {
             "resample_method": ResampleMethodName.names, "missing_policy": MissingPolicyName.names,
             "header_mode": HeaderModeName.names, "delimiter": DelimiterName.names,
             "dataset_origin": DatasetOriginName.names, "threshold_word": Threshold.names,
-            "stop_reason": StopReasonName.names,
+            "stop_reason": StopReasonName.names, "unseen_levels": UnseenLevelsName.names,
         ]
         let defs = try XCTUnwrap(schema["$defs"]?.objectValue)
         XCTAssertEqual(Set(defs.keys), Set(expected.keys), "every list in the schema has its enum, and the other way round")

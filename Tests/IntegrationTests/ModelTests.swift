@@ -71,8 +71,9 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(short?.data?["field"], "rows[0]")
         _ = try client.call("dataset/generate", params: ["name": "narrow", "rows": 100, "features": 5])
         let mismatch = client.rpcError("model/evaluate", ["model": "m", "dataset": "narrow"])
-        XCTAssertEqual(mismatch?.data?["model_features"], 30)
-        XCTAssertEqual(mismatch?.data?["dataset_features"], 5)
+        XCTAssertEqual(mismatch?.data?["field"], "dataset")
+        XCTAssertEqual(mismatch?.message,
+                       "The data's columns differ from the ones it must match: it lacks 'Time', 'V1', 'V2', 'V3', 'V4', 'V5', 'V6', 'V7', 'V8', 'V9' and 20 more and it has 'x1', 'x2', 'x3', 'x4', 'x5' besides.")
         XCTAssertEqual(client.rpcError("model/predict", ["model": "m"])?.code, ErrorCode.invalidParams)
         XCTAssertEqual(client.rpcError("model/evaluate", ["model": "nope", "dataset": "cards.test"])?.code, ErrorCode.notFound)
     }
@@ -99,7 +100,10 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(client.rpcError("model/load", ["path": .string(folder + "/other.json")])?.code, ErrorCode.invalidData)
         XCTAssertEqual(client.rpcError("model/load", ["path": .string(folder + "/missing.json")])?.code, ErrorCode.notFound)
         _ = try client.call("dataset/generate", params: ["name": "narrow", "rows": 100, "features": 5])
-        XCTAssertEqual(client.rpcError("model/load", ["path": .string(path), "dataset": "narrow"])?.data?["dataset_features"], 5)
+        let narrow = client.rpcError("model/load", ["path": .string(path), "dataset": "narrow"])
+        XCTAssertEqual(narrow?.code, ErrorCode.invalidParams)
+        XCTAssertEqual(narrow?.data?["field"], "dataset")
+        XCTAssertTrue(narrow?.message.contains("it has 'x1', 'x2', 'x3', 'x4', 'x5' besides") ?? false, narrow?.message ?? "")
     }
 
     func testDescribeGivesCoefficientsAndTheConfig() throws {

@@ -69,20 +69,22 @@ extension Reader {
         }
 
         // One-hot expansion.
-        var featureNames: [String] = []
+        var columns: [DatasetSchema.Column] = []
         var missingPerFeature: [Int] = []
         var encodedColumns: [String] = []
         for s in 0..<width {
             let name = layout.names[sourceColumn(s)]
             if let lv = levels[s] {
                 encodedColumns.append(name)
-                for level in lv { featureNames.append("\(name)=\(level)"); missingPerFeature.append(missing[s]) }
+                columns.append(.categorical(name: name, levels: lv))
+                missingPerFeature += repeatElement(missing[s], count: lv.count)
             } else {
-                featureNames.append(name)
+                columns.append(.numeric(name: name))
                 missingPerFeature.append(missing[s])
             }
         }
-        let finalWidth = featureNames.count
+        let schema = DatasetSchema(columns: columns)
+        let finalWidth = schema.featureNames.count
         if !encodedColumns.isEmpty {
             var offsets = [Int](repeating: 0, count: width)
             var o = 0
@@ -216,7 +218,7 @@ extension Reader {
             positiveClass = classCounts[0] < classCounts[1] ? 0 : 1
         }
 
-        let dataset = Dataset(featureNames: featureNames, features: matrix, classIndex: classes,
+        let dataset = Dataset(schema: schema, features: matrix, classIndex: classes,
                               classLabels: labels, positiveClass: positiveClass)
         return LoadedTable(dataset: dataset, missingPerFeature: missingPerFeature, droppedRows: dropped,
                            encodedColumns: encodedColumns)

@@ -23,14 +23,16 @@ public struct TrainedModel: Sendable, Equatable {
     public var classLabels: [String]
     /// For a sigmoid output (logistic, binary mlp), the class whose probability the output gives.
     public var positiveClass: Int?
-    public var featureNames: [String]
+    /// The columns it was trained on: data it scores is aligned to them by name.
+    public var schema: DatasetSchema
+    public var featureNames: [String] { schema.featureNames }
     public var layers: [DenseLayer]
 
-    public init(kind: ModelKind, classLabels: [String], positiveClass: Int?, featureNames: [String], layers: [DenseLayer]) {
+    public init(kind: ModelKind, classLabels: [String], positiveClass: Int?, schema: DatasetSchema, layers: [DenseLayer]) {
         self.kind = kind
         self.classLabels = classLabels
         self.positiveClass = positiveClass
-        self.featureNames = featureNames
+        self.schema = schema
         self.layers = layers
     }
 

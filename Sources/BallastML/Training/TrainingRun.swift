@@ -30,7 +30,7 @@ struct TrainingRun {
 
     func model(_ theta: [Double]) -> TrainedModel {
         TrainedModel(kind: config.model, classLabels: data.classLabels, positiveClass: Trainer.positiveClass(of: data),
-                     featureNames: data.featureNames, layers: objective.shape.layers(theta))
+                     schema: data.schema, layers: objective.shape.layers(theta))
     }
 
     func fullObjective(_ theta: [Double], gradient: UnsafeMutableBufferPointer<Double>? = nil) -> Double {

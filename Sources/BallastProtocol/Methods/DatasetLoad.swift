@@ -4,7 +4,7 @@ public enum DatasetLoad: RequestMethod {
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["path", "name", "label", "positive", "header", "delimiter", "missing",
-                                        "max_levels", "progress_token"]
+                                        "max_levels", "schema", "unseen_levels", "progress_token"]
         public var path: String
         /// Default: the file name without its extension.
         public var name: String?
@@ -20,6 +20,11 @@ public enum DatasetLoad: RequestMethod {
         public var missing: MissingPolicyName?
         /// Text feature columns with at most this many distinct values are one-hot encoded (default 32).
         public var maxLevels: Int?
+        /// A dataset or model whose columns this file must have: it is then encoded exactly as that
+        /// one was (same columns, same one-hot levels, same order), the normal way to load a test file.
+        public var schema: String?
+        /// With `schema`: a text level it never saw is an error (default) or encoded as zeros.
+        public var unseenLevels: UnseenLevelsName?
         public var progressToken: JSONValue?
 
         public init(path: String, name: String? = nil, label: JSONValue? = nil, positive: String? = nil,
@@ -36,7 +41,9 @@ public enum DatasetLoad: RequestMethod {
 
         enum CodingKeys: String, CodingKey {
             case path, name, label, positive, header, delimiter, missing
+            case schema
             case maxLevels = "max_levels"
+            case unseenLevels = "unseen_levels"
             case progressToken = "progress_token"
         }
     }
@@ -49,6 +56,8 @@ public enum DatasetLoad: RequestMethod {
         public var encodedColumns: [String]
         public var seconds: Double
         public var megabytesPerSecond: Double
+        /// What the loader decided for the person to know (matching to `schema`, …).
+        public var warnings: [String]?
 
         public init(dataset: DatasetSummary, droppedRows: Int, encodedColumns: [String], seconds: Double, megabytesPerSecond: Double) {
             self.dataset = dataset
@@ -62,6 +71,7 @@ public enum DatasetLoad: RequestMethod {
             case dataset, seconds
             case droppedRows = "dropped_rows"
             case encodedColumns = "encoded_columns"
+            case warnings
             case megabytesPerSecond = "mb_per_s"
         }
     }

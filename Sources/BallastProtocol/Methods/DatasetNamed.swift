@@ -37,13 +37,16 @@ public enum DatasetDescribe: RequestMethod {
         public var featureStats: [FeatureStats]
         /// How the dataset was made: `generated`, `loaded`, `split`, `resampled`, `standardized`, `fold`.
         public var origin: DatasetOriginName
-        public init(dataset: DatasetSummary, featureStats: [FeatureStats], origin: DatasetOriginName) {
+        /// The source columns, present when one is text (one-hot encoded into `name=level` features).
+        public var columns: [SchemaColumn]?
+        public init(dataset: DatasetSummary, featureStats: [FeatureStats], origin: DatasetOriginName, columns: [SchemaColumn]? = nil) {
+            self.columns = columns
             self.dataset = dataset
             self.featureStats = featureStats
             self.origin = origin
         }
         enum CodingKeys: String, CodingKey {
-            case dataset, origin
+            case dataset, origin, columns
             case featureStats = "feature_stats"
         }
     }

@@ -28,10 +28,13 @@ public enum DatasetStandardize: RequestMethod {
         public var scale: [Double]
         /// Applied dataset → the dataset written.
         public var outputs: [String: String]
-        public init(mean: [Double], scale: [Double], outputs: [String: String]) {
+        /// How an applied dataset was matched to the fitted one's columns, when it took more than a look.
+        public var warnings: [String]?
+        public init(mean: [Double], scale: [Double], outputs: [String: String], warnings: [String]? = nil) {
             self.mean = mean
             self.scale = scale
             self.outputs = outputs
+            self.warnings = warnings
         }
     }
 }

@@ -71,10 +71,13 @@ public enum ExperimentCompare: RequestMethod {
         public var rows: [Row]
         /// Arms left out, with the reason (e.g. `ce_best_f1` without a validation set).
         public var skipped: [String: String]
-        public init(run: String, rows: [Row], skipped: [String: String]) {
+        /// How `test` and `validation` were matched to `train`'s columns, when it took more than a look.
+        public var warnings: [String]?
+        public init(run: String, rows: [Row], skipped: [String: String], warnings: [String]? = nil) {
             self.run = run
             self.rows = rows
             self.skipped = skipped
+            self.warnings = warnings
         }
     }
 }

@@ -84,6 +84,7 @@ public enum Initialize: RequestMethod {
         public var delimiters: [String]
         /// The words `threshold` takes besides a number.
         public var thresholds: [String]
+        public var unseenLevels: [String]
 
         /// The daemon's methods and notifications, with every vocabulary list from `Vocabulary/`.
         public init(methods: [String], controlMethods: [String], notifications: [String]) {
@@ -104,6 +105,7 @@ public enum Initialize: RequestMethod {
             headerModes = HeaderModeName.names
             delimiters = DelimiterName.names
             thresholds = Threshold.names
+            unseenLevels = UnseenLevelsName.names
         }
 
         /// A daemon of an older minor version advertises fewer lists: those it leaves out are
@@ -130,6 +132,7 @@ public enum Initialize: RequestMethod {
             headerModes = try list(.headerModes, HeaderModeName.names)
             delimiters = try list(.delimiters, DelimiterName.names)
             thresholds = try list(.thresholds, Threshold.names)
+            unseenLevels = try list(.unseenLevels, UnseenLevelsName.names)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -140,6 +143,7 @@ public enum Initialize: RequestMethod {
             case resampleMethods = "resample_methods"
             case missingPolicies = "missing_policies"
             case headerModes = "header_modes"
+            case unseenLevels = "unseen_levels"
             case thresholds
         }
     }

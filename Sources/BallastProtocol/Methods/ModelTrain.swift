@@ -67,9 +67,12 @@ public enum ModelTrain: RequestMethod {
         public var metrics: Metrics
         /// Weighted losses shift probabilities; Brier score and log loss before and after prior correction.
         public var calibration: Calibration?
+        /// How the validation data was matched to the training data's columns, when it took more than a look.
+        public var warnings: [String]?
 
         public init(model: String, run: String, steps: Int, stopReason: StopReasonName, seconds: Double, objective: Double,
-                    threshold: Double?, metrics: Metrics, calibration: Calibration?) {
+                    threshold: Double?, metrics: Metrics, calibration: Calibration?, warnings: [String]? = nil) {
+            self.warnings = warnings
             self.model = model
             self.run = run
             self.steps = steps
@@ -82,7 +85,7 @@ public enum ModelTrain: RequestMethod {
         }
 
         enum CodingKeys: String, CodingKey {
-            case model, run, steps, seconds, objective, threshold, metrics, calibration
+            case model, run, steps, seconds, objective, threshold, metrics, calibration, warnings
             case stopReason = "stop_reason"
         }
     }

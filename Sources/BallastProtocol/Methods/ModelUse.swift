@@ -10,7 +10,7 @@ public enum ModelEvaluate: RequestMethod {
     public static let method = "model/evaluate"
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["model", "dataset", "threshold", "validation", "prior_correction", "curves"]
+        public static let fieldNames = ["model", "dataset", "threshold", "validation", "prior_correction", "curves", "unseen_levels"]
         public var model: String
         public var dataset: String
         /// `standard`, a number, `best_f1` (tuned on `validation`, else the threshold chosen at training).
@@ -20,6 +20,9 @@ public enum ModelEvaluate: RequestMethod {
         public var priorCorrection: Bool?
         /// Include PR and ROC curve points (default true).
         public var curves: Bool?
+        /// The dataset is matched to the model's columns by name; a text level the model never
+        /// saw is an error (default) or encoded as zeros.
+        public var unseenLevels: UnseenLevelsName?
         public init(model: String, dataset: String, threshold: Threshold? = nil, validation: String? = nil) {
             self.model = model
             self.dataset = dataset
@@ -29,6 +32,7 @@ public enum ModelEvaluate: RequestMethod {
         enum CodingKeys: String, CodingKey {
             case model, dataset, threshold, validation, curves
             case priorCorrection = "prior_correction"
+            case unseenLevels = "unseen_levels"
         }
     }
 
@@ -41,16 +45,21 @@ public enum ModelPredict: RequestMethod {
     public static let method = "model/predict"
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["model", "dataset", "rows", "threshold"]
+        public static let fieldNames = ["model", "dataset", "rows", "threshold", "unseen_levels"]
         public var model: String
         public var dataset: String?
-        public var rows: [[Double]]?
+        public var rows: [PredictRow]?
         public var threshold: Threshold?
-        public init(model: String, dataset: String? = nil, rows: [[Double]]? = nil, threshold: Threshold? = nil) {
+        public var unseenLevels: UnseenLevelsName?
+        public init(model: String, dataset: String? = nil, rows: [PredictRow]? = nil, threshold: Threshold? = nil) {
             self.model = model
             self.dataset = dataset
             self.rows = rows
             self.threshold = threshold
+        }
+        enum CodingKeys: String, CodingKey {
+            case model, dataset, rows, threshold
+            case unseenLevels = "unseen_levels"
         }
     }
 
@@ -60,11 +69,14 @@ public enum ModelPredict: RequestMethod {
         public var probabilities: [[Double]]
         public var labels: [String]
         public var threshold: Double?
-        public init(classes: [String], probabilities: [[Double]], labels: [String], threshold: Double?) {
+        /// How the data was matched to the model's columns, when it took more than a look.
+        public var warnings: [String]?
+        public init(classes: [String], probabilities: [[Double]], labels: [String], threshold: Double?, warnings: [String]? = nil) {
             self.classes = classes
             self.probabilities = probabilities
             self.labels = labels
             self.threshold = threshold
+            self.warnings = warnings
         }
     }
 }
@@ -116,16 +128,20 @@ public enum ModelDescribe: RequestMethod {
     public struct Result: Codable, Sendable, Equatable {
         public var model: ModelSummary
         public var featureNames: [String]
+        /// The source columns, present when one is text (one-hot encoded).
+        public var columns: [SchemaColumn]?
         public var parameters: Parameters
         public var config: TrainingConfigSpec
-        public init(model: ModelSummary, featureNames: [String], parameters: Parameters, config: TrainingConfigSpec) {
+        public init(model: ModelSummary, featureNames: [String], columns: [SchemaColumn]?, parameters: Parameters,
+                    config: TrainingConfigSpec) {
+            self.columns = columns
             self.model = model
             self.featureNames = featureNames
             self.parameters = parameters
             self.config = config
         }
         enum CodingKeys: String, CodingKey {
-            case model, parameters, config
+            case model, parameters, config, columns
             case featureNames = "feature_names"
         }
     }

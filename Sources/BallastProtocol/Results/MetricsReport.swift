@@ -24,6 +24,8 @@ public struct MetricsReport: Codable, Sendable, Equatable {
     public var brier: Double
     /// `model/evaluate` only, when asked: the PR and ROC curves.
     public var curves: Curves?
+    /// `model/evaluate` only: how the data was matched to the model's columns, when it took more than a look.
+    public var warnings: [String]?
 
     public init(threshold: Double?, logLoss: Double, accuracy: Double, balancedAccuracy: Double,
                 perClass: [ClassMetrics], positive: ClassMetrics?, macroF1: Double, prAUC: Double,
@@ -45,7 +47,7 @@ public struct MetricsReport: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case threshold, accuracy, positive, mcc, confusion, brier, curves
+        case threshold, accuracy, positive, mcc, confusion, brier, curves, warnings
         case logLoss = "log_loss"
         case balancedAccuracy = "balanced_accuracy"
         case perClass = "per_class"

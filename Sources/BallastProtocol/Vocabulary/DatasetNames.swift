@@ -48,6 +48,15 @@ public enum DelimiterName: String, WireName {
     }
 }
 
+/// `unseen_levels`: what to do with a level of a text column that the data must match but never
+/// saw (`AT` where training saw `DE`, `FR`, `NL`): refuse, or encode those rows as zeros in that
+/// column's features and say how many.
+public enum UnseenLevelsName: String, WireName {
+    case error, zeros
+    public static let kind = "unseen-level policy"
+    public static let kinds = "unseen-level policies"
+}
+
 /// `origin` in `dataset/describe`: how a dataset was made.
 public enum DatasetOriginName: String, WireName {
     case generated, loaded, split, fold, standardized, resampled

@@ -28,7 +28,7 @@ extension Handlers {
                 DatasetDescribe.FeatureStats(name: $0.name, mean: $0.mean, std: $0.std, min: $0.min, max: $0.max, missing: $0.missing)
             }
             return DatasetDescribe.Result(dataset: DatasetSummary(name: params.dataset, dataset: entry.dataset),
-                                          featureStats: stats, origin: entry.origin)
+                                          featureStats: stats, origin: entry.origin, columns: entry.dataset.schema.wireColumns)
         }
         table.register(DatasetDrop.self) { params, _ in
             DatasetDrop.Result(dropped: params.dataset, bytesFreed: try workspace.drop(params.dataset))

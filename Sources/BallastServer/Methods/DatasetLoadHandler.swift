@@ -8,6 +8,7 @@ extension Handlers {
         table.register(DatasetLoad.self) { params, context in
             let path = Self.absolutePath(params.path)
             let options = try CSVOptions(params)
+            let target = try params.schema.map { name throws(RPCError) in try schemaSource(name) }
             // A numeric CSV needs at least two bytes of text per four-byte float, so twice the
             // file's size bounds the matrix: refuse before reading rather than after.
             let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
@@ -19,15 +20,29 @@ extension Handlers {
             context.progress(RunEvent(kind: .begin, title: "Loading \(path)"))
             let started = Date()
             let table = try CSVFile.load(path: path, options: options)
-            let seconds = Date().timeIntervalSince(started)
             let name = params.name ?? Self.defaultName(for: path)
-            let replaced = try workspace.store(name, .init(dataset: table.dataset, origin: .loaded,
-                                                           missingPerFeature: table.missingPerFeature))
-            context.progress(RunEvent(kind: .end, message: "Loaded \(table.dataset.rowCount) rows"))
-            return DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: table.dataset, replaced: replaced),
-                                      droppedRows: table.droppedRows, encodedColumns: table.encodedColumns,
-                                      seconds: seconds, megabytesPerSecond: Double(size) / 1_000_000 / max(seconds, 1e-9))
+            var dataset = table.dataset, missing = table.missingPerFeature, warnings: [String] = []
+            if let target {
+                (dataset, warnings) = try Self.align(table.dataset, named: name, field: "schema", to: target.schema, classes: target.classes,
+                                                     positive: target.positive, unseenLevels: UnseenLevels(params.unseenLevels))
+                missing = Self.missing(table.missingPerFeature, of: table.dataset, as: dataset)
+            }
+            let seconds = Date().timeIntervalSince(started)
+            let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: missing))
+            context.progress(RunEvent(kind: .end, message: "Loaded \(dataset.rowCount) rows"))
+            var result = DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: dataset, replaced: replaced),
+                                            droppedRows: table.droppedRows, encodedColumns: table.encodedColumns,
+                                            seconds: seconds, megabytesPerSecond: Double(size) / 1_000_000 / max(seconds, 1e-9))
+            result.warnings = warnings.isEmpty ? nil : warnings
+            return result
         }
+    }
+
+    /// The columns and classes of the dataset, or else the model, named by `dataset/load`'s `schema`.
+    private func schemaSource(_ name: String) throws(RPCError) -> (schema: DatasetSchema, classes: [String], positive: Int?) {
+        if let data = try? workspace.dataset(name) { return (data.schema, data.classLabels, data.positiveClass) }
+        if let entry = try? models.entry(name) { return (entry.model.schema, entry.model.classLabels, entry.model.positiveClass) }
+        throw .notFound("dataset or model", name, field: "schema", known: workspace.datasetNames + models.names)
     }
 
     /// Relative paths are the daemon's business: resolve them against its working directory

@@ -13,13 +13,3 @@ extension DatasetSummary {
                   bytes: dataset.byteCount, replaced: replaced)
     }
 }
-
-extension Handlers {
-    /// A dataset scored beside the training data (validation, test) must have its features and
-    /// its classes, in the same order.
-    static func requireAlike(_ other: Dataset, _ train: Dataset, field: String) throws(RPCError) {
-        guard other.featureCount != train.featureCount || other.classLabels != train.classLabels else { return }
-        throw .invalidParams("'\(field)' must have the training data's \(train.featureCount) features and classes \(train.classLabels.joined(separator: ", ")).",
-                             field: field)
-    }
-}

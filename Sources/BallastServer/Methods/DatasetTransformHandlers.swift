@@ -53,7 +53,8 @@ extension Handlers {
             return DatasetKFold.Result(folds: result)
         }
         table.register(DatasetStandardize.self) { params, _ in
-            let scaler = Standardizer.fit(try workspace.dataset(params.fit, field: "fit"))
+            let fitted = try workspace.dataset(params.fit, field: "fit")
+            let scaler = Standardizer.fit(fitted)
             let inPlace = params.inPlace ?? false
             let suffix = params.suffix ?? ".std"
             let targets = params.apply ?? [params.fit]
@@ -61,15 +62,22 @@ extension Handlers {
                 throw RPCError.invalidParams("'\(targets[twice])' is named twice in 'apply'; name each dataset once.", field: "apply[\(twice)]")
             }
             var made: [(name: String, entry: Workspace.Entry)] = []
+            var warnings: [String] = []
             for (index, name) in targets.enumerated() {
                 let entry = try workspace.entry(name, field: "apply")
-                let scaled = try WirePaths(overrides: [.dataset: "apply[\(index)]"]).translating { try scaler.apply(entry.dataset) }
+                // The scaler's means are per feature of `fit`: the data is matched to its columns first.
+                let (data, said) = try Self.align(entry.dataset, named: name, field: "apply[\(index)]", to: fitted.schema,
+                                                  classes: entry.dataset.classLabels, positive: entry.dataset.positiveClass)
+                warnings += said
+                let scaled = try WirePaths(overrides: [.dataset: "apply[\(index)]"]).translating { try scaler.apply(data) }
                 made.append((inPlace ? name : name + suffix,
-                             .init(dataset: scaled, origin: .standardized, missingPerFeature: entry.missingPerFeature)))
+                             .init(dataset: scaled, origin: .standardized,
+                                   missingPerFeature: Self.missing(entry.missingPerFeature, of: entry.dataset, as: data))))
             }
             try workspace.store(made)
             let outputs = Dictionary(uniqueKeysWithValues: zip(targets, made.map(\.name)))
-            return DatasetStandardize.Result(mean: scaler.mean, scale: scaler.scale, outputs: outputs)
+            return DatasetStandardize.Result(mean: scaler.mean, scale: scaler.scale, outputs: outputs,
+                                             warnings: warnings.isEmpty ? nil : warnings)
         }
         table.register(DatasetResample.self) { params, _ in
             let source = try workspace.dataset(params.dataset)

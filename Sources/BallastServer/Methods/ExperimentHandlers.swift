@@ -10,10 +10,16 @@ extension Handlers {
             let release = try workspace.lease(names)
             defer { release() }
             let train = try workspace.dataset(params.train, field: "train")
-            let test = try workspace.dataset(params.test, field: "test")
-            let validation = try params.validation.map { name throws(RPCError) in try workspace.dataset(name, field: "validation") }
-            try Self.requireAlike(test, train, field: "test")
-            if let validation { try Self.requireAlike(validation, train, field: "validation") }
+            let (test, testWarnings) = try Self.align(try workspace.dataset(params.test, field: "test"), named: params.test,
+                                                      field: "test", toTraining: train)
+            var validation: Dataset?
+            var warnings = testWarnings
+            if let name = params.validation {
+                let aligned = try Self.align(try workspace.dataset(name, field: "validation"), named: name, field: "validation",
+                                             toTraining: train)
+                validation = aligned.dataset
+                warnings += aligned.warnings
+            }
             let arms = (params.arms ?? ArmName.allCases).map(ComparisonArm.init)
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
             let share = computeShare.enter()
@@ -49,7 +55,8 @@ extension Handlers {
             }
             recorder.end(RunEvent(kind: .end, stopReason: .completed, arms: rows.count))
             return ExperimentCompare.Result(run: recorder.id, rows: rows,
-                                            skipped: Dictionary(uniqueKeysWithValues: outcome.skipped.map { (ArmName($0).rawValue, $1) }))
+                                            skipped: Dictionary(uniqueKeysWithValues: outcome.skipped.map { (ArmName($0).rawValue, $1) }),
+                                            warnings: warnings.isEmpty ? nil : warnings)
         }
         table.register(ExperimentSweep.self, lane: .jobs) { params, context in
             let release = try workspace.lease([params.dataset])

@@ -22,7 +22,9 @@ extension Handlers {
             }
             let entry = try ModelFile.decode(Array(data), path: path)
             if let name = params.dataset {
-                try Self.checkFeatures(entry.model, try workspace.dataset(name), field: "dataset", classes: false)
+                let data = try workspace.dataset(name)
+                _ = try Self.align(data, named: name, field: "dataset", to: entry.model.schema, classes: data.classLabels,
+                                   positive: data.positiveClass)
             }
             let name = params.name ?? Self.defaultName(for: path)
             try models.store(name, entry)

@@ -11,8 +11,12 @@ extension Handlers {
             let release = try workspace.lease(names)
             defer { release() }
             let train = try workspace.dataset(params.dataset)
-            let validation = try params.validation.map { name throws(RPCError) in try workspace.dataset(name, field: "validation") }
-            if let validation { try Self.requireAlike(validation, train, field: "validation") }
+            var validation: Dataset?
+            var warnings: [String] = []
+            if let name = params.validation {
+                (validation, warnings) = try Self.align(try workspace.dataset(name, field: "validation"), named: name,
+                                                        field: "validation", toTraining: train)
+            }
             let plan = try TrainingPlan(
                 .init(model: params.model, loss: params.loss, optimizer: params.optimizer, l2: params.l2, reduction: params.reduction,
                       seed: params.seed, earlyStopping: params.earlyStopping, threshold: params.threshold,
@@ -37,7 +41,8 @@ extension Handlers {
                                      objective: outcome.training.objective, threshold: outcome.threshold,
                                      metrics: .init(train: MetricsReport(outcome.metrics.train),
                                                     validation: outcome.metrics.validation.map { MetricsReport($0) }),
-                                     calibration: outcome.calibration.map { Calibration($0) })
+                                     calibration: outcome.calibration.map { Calibration($0) },
+                                     warnings: warnings.isEmpty ? nil : warnings)
         }
     }
 }

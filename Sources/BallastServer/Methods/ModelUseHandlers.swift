@@ -7,8 +7,9 @@ extension Handlers {
     func registerModelUse(into table: inout MethodTable) {
         table.register(ModelEvaluate.self) { params, _ in
             let entry = try models.entry(params.model)
-            let data = try workspace.dataset(params.dataset)
-            try Self.checkFeatures(entry.model, data, field: "dataset")
+            let (data, warnings) = try Self.align(try workspace.dataset(params.dataset), named: params.dataset, field: "dataset",
+                                                  to: entry.model.schema, classes: entry.model.classLabels,
+                                                  positive: entry.model.positiveClass, unseenLevels: UnseenLevels(params.unseenLevels))
             var probabilities = try entry.model.probabilities(data)
             if params.priorCorrection ?? false, let weights = entry.config.classWeights {
                 probabilities = PriorCorrection.corrected(probabilities: probabilities, classCount: data.classCount, classWeights: weights)
@@ -24,28 +25,32 @@ extension Handlers {
                 curves = .init(pr: BallastML.Curves.downsample(pr, maxPoints: 200).map(BallastProtocol.CurvePoint.init),
                                roc: BallastML.Curves.downsample(roc, maxPoints: 200).map(BallastProtocol.CurvePoint.init))
             }
-            return MetricsReport(report, curves: curves)
+            var result = MetricsReport(report, curves: curves)
+            result.warnings = warnings.isEmpty ? nil : warnings
+            return result
         }
         table.register(ModelPredict.self) { params, _ in
             let entry = try models.entry(params.model)
             let model = entry.model
             let probabilities: [Float]
             let rowCount: Int
+            var warnings: [String] = []
+            let unseen = UnseenLevels(params.unseenLevels)
             switch (params.dataset, params.rows) {
             case let (name?, nil):
-                let data = try workspace.dataset(name)
-                try Self.checkFeatures(model, data, field: "dataset", classes: false)
+                // Labels play no part in a prediction: the data keeps its own classes.
+                let stored = try workspace.dataset(name)
+                let (data, said) = try Self.align(stored, named: name, field: "dataset", to: model.schema, classes: stored.classLabels,
+                                                  positive: stored.positiveClass, unseenLevels: unseen)
+                warnings = said
                 probabilities = try model.probabilities(data)
                 rowCount = data.rowCount
             case let (nil, rows?):
-                if let bad = rows.firstIndex(where: { $0.count != model.featureNames.count }) {
-                    throw RPCError.invalidParams("Row \(bad) has \(rows[bad].count) values; the model takes \(model.featureNames.count) features.",
-                                                 field: "rows[\(bad)]")
+                var features: [[Float]] = []
+                for (index, row) in rows.enumerated() {
+                    features.append(try row.features(for: model.schema, unseenLevels: unseen, field: "rows[\(index)]"))
                 }
-                if let bad = rows.firstIndex(where: { $0.contains { !$0.isFinite } }) {
-                    throw RPCError.invalidParams("Row \(bad) holds a value that is not a finite number.", field: "rows[\(bad)]")
-                }
-                probabilities = try model.probabilities(rows: rows.map { $0.map(Float.init) })
+                probabilities = try model.probabilities(rows: features)
                 rowCount = rows.count
             default:
                 throw RPCError.invalidParams("Give exactly one of 'dataset' (a name) or 'rows' (an array of feature rows).", field: "dataset")
@@ -68,7 +73,8 @@ extension Handlers {
                     labels.append(model.classLabels[slice.indices.max { slice[$0] < slice[$1] || (slice[$0] == slice[$1] && $0 > $1) }!])
                 }
             }
-            return ModelPredict.Result(classes: model.classLabels, probabilities: table, labels: labels, threshold: cut)
+            return ModelPredict.Result(classes: model.classLabels, probabilities: table, labels: labels, threshold: cut,
+                                       warnings: warnings.isEmpty ? nil : warnings)
         }
         table.register(ModelList.self) { _, _ in
             ModelList.Result(models: models.names.compactMap { name in (try? models.entry(name)).map { models.summary(name, $0) } })
@@ -84,7 +90,7 @@ extension Handlers {
                 })
             }
             return ModelDescribe.Result(model: models.summary(params.model, entry), featureNames: entry.model.featureNames,
-                                        parameters: parameters, config: TrainingConfigSpec(entry.config, lossName: entry.loss))
+                                        columns: entry.model.schema.wireColumns, parameters: parameters, config: TrainingConfigSpec(entry.config, lossName: entry.loss))
         }
         table.register(ModelDrop.self) { params, _ in
             try models.drop(params.model)
@@ -99,25 +105,10 @@ extension Handlers {
         if requested == .bestF1, validation == nil, let stored = entry.threshold { return .value(stored) }
         let rule = try ThresholdRule(requested, field: "threshold", binary: binary, hasValidation: validation != nil)
         guard case .bestF1 = rule, let validation, let positive = entry.model.positiveClass else { return rule }
-        let data = try workspace.dataset(validation, field: "validation")
-        try Self.checkFeatures(entry.model, data, field: "validation")
+        let (data, _) = try Self.align(try workspace.dataset(validation, field: "validation"), named: validation, field: "validation",
+                                       to: entry.model.schema, classes: entry.model.classLabels, positive: entry.model.positiveClass)
         let probabilities = try entry.model.probabilities(data)
         let column = Metrics.positiveColumn(probabilities, positiveClass: positive)
         return .value(Thresholds.bestF1(classIndex: data.classIndex, positiveProbability: column, positiveClass: positive))
-    }
-
-    /// The dataset must have the model's features (and, to be scored, its classes in its order).
-    static func checkFeatures(_ model: TrainedModel, _ data: Dataset, field: String, classes: Bool = true) throws {
-        guard model.featureNames.count == data.featureCount else {
-            throw RPCError(code: ErrorCode.invalidParams,
-                           message: "The model takes \(model.featureNames.count) features but the dataset has \(data.featureCount).",
-                           data: ["field": .string(field), "model_features": .int(Int64(model.featureNames.count)),
-                                  "dataset_features": .int(Int64(data.featureCount))])
-        }
-        guard !classes || model.classLabels == data.classLabels else {
-            throw RPCError(code: ErrorCode.invalidParams,
-                           message: "The model knows the classes \(model.classLabels.joined(separator: ", ")) but the dataset has \(data.classLabels.joined(separator: ", ")).",
-                           data: ["field": .string(field)])
-        }
     }
 }

@@ -157,7 +157,7 @@ extension ModelFileV1 {
             throw .invalidParams("The positive class \(positive) is not a class index.", field: "model.positiveClass")
         }
         let trained = TrainedModel(kind: try model.kind.modelKind(field: "model.kind"), classLabels: model.classLabels,
-                                   positiveClass: model.positiveClass, featureNames: model.featureNames, layers: layers)
+                                   positiveClass: model.positiveClass, schema: .numeric(model.featureNames), layers: layers)
         return Models.Entry(model: trained, config: try config.trainingConfig(), trainedOn: trainedOn,
                             loss: try LossName.parse(loss, field: "loss"),
                             threshold: threshold, run: nil)

@@ -9,7 +9,7 @@ extension ModelFileV2 {
         self.init(format: ModelFile.format, version: 2,
                   model: Network(type: ModelName(model.kind).rawValue, classes: model.classLabels,
                                  positive: model.positiveClass.map { model.classLabels[$0] },
-                                 featureNames: model.featureNames,
+                                 featureNames: model.featureNames, columns: model.schema.wireColumns,
                                  layers: model.layers.map { Layer(inputs: $0.inputs, outputs: $0.outputs, weights: $0.weights, bias: $0.bias) }),
                   config: TrainingConfigSpec(entry.config, lossName: entry.loss),
                   trainedOn: entry.trainedOn, threshold: entry.threshold)
@@ -28,8 +28,12 @@ extension ModelFileV2 {
             positiveClass = index
         }
         let layers = model.layers.map { DenseLayer(inputs: $0.inputs, outputs: $0.outputs, weights: $0.weights, bias: $0.bias) }
+        let schema = model.columns.map(DatasetSchema.init) ?? .numeric(model.featureNames)
+        guard schema.featureNames == model.featureNames else {
+            throw .invalidParams("The columns do not give the file's feature names.", field: "model.columns")
+        }
         return Models.Entry(model: TrainedModel(kind: kind, classLabels: model.classes, positiveClass: positiveClass,
-                                                featureNames: model.featureNames, layers: layers),
+                                                schema: schema, layers: layers),
                             config: try TrainingConfig(exactly: config, at: "config."), trainedOn: trainedOn, loss: config.loss.type,
                             threshold: threshold, run: nil)
     }

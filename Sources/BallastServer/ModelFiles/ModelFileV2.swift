@@ -41,10 +41,13 @@ struct ModelFileV2: Codable {
         /// The label whose probability a single sigmoid output gives.
         var positive: String?
         var featureNames: [String]
+        /// The source columns, written only when one of them is text (one-hot encoded); absent,
+        /// every feature is a numeric column of its own.
+        var columns: [SchemaColumn]?
         var layers: [Layer]
 
         enum CodingKeys: String, CodingKey {
-            case type, classes, positive, layers
+            case type, classes, positive, columns, layers
             case featureNames = "feature_names"
         }
     }
