@@ -13,9 +13,13 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     public var bytes: Int
     /// True when a dataset of the same name was replaced.
     public var replaced: Bool?
+    /// What the person should know, such as datasets made from the replaced one that still hold its data.
+    public var warnings: [String]?
 
     public init(name: String, rows: Int, features: Int, featureNames: [String], classes: [ClassCount],
-                imbalanceRatio: Double, positive: String?, bytes: Int, replaced: Bool? = nil) {
+                imbalanceRatio: Double, positive: String?, bytes: Int, replaced: Bool? = nil,
+                warnings: [String]? = nil) {
+        self.warnings = warnings
         self.name = name
         self.rows = rows
         self.features = features
@@ -28,7 +32,7 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, rows, features, classes, positive, bytes, replaced
+        case name, rows, features, classes, positive, bytes, replaced, warnings
         case featureNames = "feature_names"
         case imbalanceRatio = "imbalance_ratio"
     }

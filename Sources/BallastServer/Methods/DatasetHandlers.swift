@@ -12,9 +12,10 @@ extension Handlers {
             let shares = params.positiveRate != nil ? "positive_rate" : params.classWeights != nil ? "class_weights" : "rows"
             let dataset = try WirePaths(overrides: [.classProportions: shares]).translating { try SyntheticData.generate(spec) }
             let name = params.name ?? params.preset?.rawValue ?? "synthetic"
+            let warnings = workspace.replacementWarnings(name)
             let replaced = try workspace.store(name, .init(dataset: dataset, origin: .generated,
                                                            missingPerFeature: Array(repeating: 0, count: dataset.featureCount)))
-            return DatasetSummary(name: name, dataset: dataset, replaced: replaced)
+            return DatasetSummary(name: name, dataset: dataset, replaced: replaced, warnings: warnings)
         }
         table.register(DatasetList.self) { _, _ in
             let summaries = workspace.datasetNames.compactMap { name in

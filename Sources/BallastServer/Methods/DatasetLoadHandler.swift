@@ -28,9 +28,10 @@ extension Handlers {
                 missing = Self.missing(table.missingPerFeature, of: table.dataset, as: dataset)
             }
             let seconds = Date().timeIntervalSince(started)
+            let orphaned = workspace.replacementWarnings(name)
             let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: missing))
             context.progress(RunEvent(kind: .end, message: "Loaded \(dataset.rowCount) rows"))
-            var result = DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: dataset, replaced: replaced),
+            var result = DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: dataset, replaced: replaced, warnings: orphaned),
                                             droppedRows: table.droppedRows, encodedColumns: table.encodedColumns,
                                             seconds: seconds, megabytesPerSecond: Double(size) / 1_000_000 / max(seconds, 1e-9))
             result.warnings = warnings.isEmpty ? nil : warnings

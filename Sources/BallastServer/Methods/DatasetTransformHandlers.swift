@@ -18,13 +18,18 @@ extension Handlers {
             var made: [(name: String, entry: Workspace.Entry)] = []
             for (suffix, rows) in [("train", parts.train), ("validation", parts.validation), ("test", parts.test)] where !rows.isEmpty {
                 made.append(("\(prefix).\(suffix)", .init(dataset: source.selecting(rows: rows), origin: .split,
-                                                          missingPerFeature: Array(repeating: 0, count: source.featureCount))))
+                                                          missingPerFeature: Array(repeating: 0, count: source.featureCount),
+                                                          derivedFrom: params.dataset)))
             }
+            let warnings = made.map { workspace.replacementWarnings($0.name, besides: made.map(\.name)) }
             let replaced = try workspace.store(made)
             let names = Set(made.map(\.name))
             func named(_ suffix: String) -> String? { names.contains("\(prefix).\(suffix)") ? "\(prefix).\(suffix)" : nil }
             return DatasetSplit.Result(train: "\(prefix).train", validation: named("validation"), test: named("test"),
-                                       datasets: made.map { DatasetSummary(name: $0.name, dataset: $0.entry.dataset, replaced: replaced[$0.name]) })
+                                       datasets: zip(made, warnings).map { part, warnings in
+                                           DatasetSummary(name: part.name, dataset: part.entry.dataset, replaced: replaced[part.name],
+                                                          warnings: warnings)
+                                       })
         }
         table.register(DatasetKFold.self) { params, _ in
             let source = try workspace.dataset(params.dataset)
@@ -44,8 +49,10 @@ extension Handlers {
                     fold.train = "\(params.dataset).fold\(index + 1).train"
                     fold.test = "\(params.dataset).fold\(index + 1).test"
                     let zeros = Array(repeating: 0, count: source.featureCount)
-                    made.append((fold.train!, .init(dataset: source.selecting(rows: trainRows), origin: .fold, missingPerFeature: zeros)))
-                    made.append((fold.test!, .init(dataset: source.selecting(rows: heldOut), origin: .fold, missingPerFeature: zeros)))
+                    made.append((fold.train!, .init(dataset: source.selecting(rows: trainRows), origin: .fold, missingPerFeature: zeros,
+                                                    derivedFrom: params.dataset)))
+                    made.append((fold.test!, .init(dataset: source.selecting(rows: heldOut), origin: .fold, missingPerFeature: zeros,
+                                                    derivedFrom: params.dataset)))
                 }
                 result.append(fold)
             }
@@ -72,7 +79,8 @@ extension Handlers {
                 let scaled = try WirePaths(overrides: [.dataset: "apply[\(index)]"]).translating { try scaler.apply(data) }
                 made.append((inPlace ? name : name + suffix,
                              .init(dataset: scaled, origin: .standardized,
-                                   missingPerFeature: Self.missing(entry.missingPerFeature, of: entry.dataset, as: data))))
+                                   missingPerFeature: Self.missing(entry.missingPerFeature, of: entry.dataset, as: data),
+                                   derivedFrom: inPlace ? nil : name)))
             }
             try workspace.store(made)
             let outputs = Dictionary(uniqueKeysWithValues: zip(targets, made.map(\.name)))
@@ -89,9 +97,11 @@ extension Handlers {
             case .smote: resampled = try Resampling.smote(source, ratio: ratio, k: params.k ?? 5, seed: seed)
             }
             let name = params.name ?? "\(params.dataset).\(params.method.rawValue)"
+            let warnings = workspace.replacementWarnings(name)
             let replaced = try workspace.store(name, .init(dataset: resampled, origin: .resampled,
-                                                           missingPerFeature: Array(repeating: 0, count: resampled.featureCount)))
-            return DatasetSummary(name: name, dataset: resampled, replaced: replaced)
+                                                           missingPerFeature: Array(repeating: 0, count: resampled.featureCount),
+                                                           derivedFrom: params.dataset))
+            return DatasetSummary(name: name, dataset: resampled, replaced: replaced, warnings: warnings)
         }
     }
 }

@@ -13,8 +13,8 @@ extension Handlers {
             let train = try workspace.dataset(params.dataset)
             var validation: Dataset?
             var warnings: [String] = []
-            if let name = params.validation {
-                (validation, warnings) = try Self.align(try workspace.dataset(name, field: "validation"), named: name,
+            if let validationName = params.validation {
+                (validation, warnings) = try Self.align(try workspace.dataset(validationName, field: "validation"), named: validationName,
                                                         field: "validation", toTraining: train)
             }
             let plan = try TrainingPlan(
@@ -29,6 +29,7 @@ extension Handlers {
             let reservation = try models.reserve(parameters: plan.parameterCount(features: train.featureCount, classes: train.classCount),
                                                  for: name)
             defer { reservation.release() }
+            if (try? models.entry(name)) != nil { warnings.append("The model '\(name)' was replaced by this training.") }
             let recorder = runs.begin(method: ModelTrain.method, outputName: name, context: context)
             let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,
                                   cancellation: context.cancellation)

@@ -14,6 +14,8 @@ public final class Workspace: Sendable {
         public var origin: DatasetOriginName
         /// Missing cells per feature in the source file (zeros when not loaded from a file).
         public var missingPerFeature: [Int]
+        /// The dataset it was made from (a split's, fold's, resampling's or standardization's source).
+        public var derivedFrom: String? = nil
     }
 
     private struct State {
@@ -40,6 +42,20 @@ public final class Workspace: Sendable {
         let found = state.withLock { $0.datasets[name] }
         guard let found else { throw .notFound("dataset", name, field: field, known: datasetNames) }
         return found
+    }
+
+    /// The datasets made from the one named `name`, which keep its data when it is replaced.
+    public func derived(from name: String) -> [String] {
+        state.withLock { state in state.datasets.filter { $0.value.derivedFrom == name }.keys.sorted() }
+    }
+
+    /// What a person should hear when storing under `name` (with `stored`, stored at once)
+    /// replaces a dataset that others were made from: they still hold the old data.
+    public func replacementWarnings(_ name: String, besides stored: [String] = []) -> [String] {
+        let children = derived(from: name).filter { !stored.contains($0) }
+        guard (try? entry(name)) != nil, !children.isEmpty else { return [] }
+        return ["'\(name)' was replaced, but \(children.map { "'\($0)'" }.joined(separator: ", ")) "
+                + "\(children.count == 1 ? "was" : "were") made from the data it held and still hold\(children.count == 1 ? "s" : "") it."]
     }
 
     public func dataset(_ name: String, field: String = "dataset") throws(RPCError) -> Dataset {
