@@ -121,6 +121,22 @@ final class TrainingBehaviourTests: XCTestCase {
         }
     }
 
+    func testATrainingThatEndsWorseThanItStartedIsDivergedThoughItsLossIsFinite() throws {
+        let data = try TrainingFixtures.small()
+        // Large enough steps to overshoot, too small to overflow: the loss stays finite but ends
+        // far above log 2, where the untrained logistic model starts.
+        let config = TrainingConfig(model: .logistic, optimizer: .sgd(learningRate: 200, epochs: 3, batchSize: 300, momentum: 0.9))
+        let start = try TrainingFixtures.startingObjective(config, on: data)
+        XCTAssertThrowsError(try Trainer.train(config, on: data, observer: .silent)) { error in
+            guard let error = error as? TrainingError else { return XCTFail("\(error)") }
+            XCTAssertEqual(error.kind, .diverged)
+            XCTAssertTrue(error.message.contains("above the \(start) it started from"), error.message)
+        }
+        // The same optimizer with a sensible step trains, and ends below where it started.
+        let sane = TrainingConfig(model: .logistic, optimizer: .sgd(learningRate: 0.05, epochs: 3, batchSize: 32, momentum: 0.9))
+        XCTAssertLessThan(try Trainer.train(sane, on: data, observer: .silent).objective, start)
+    }
+
     func testNonFiniteFeaturesAreReported() throws {
         var data = try TrainingFixtures.small()
         data.features[7] = .nan

@@ -36,6 +36,13 @@ enum TrainingFixtures {
         return try Standardizer.fit(train).apply(train)
     }
 
+    /// J at the starting parameters: an L-BFGS run whose tolerance is met at once stops there.
+    static func startingObjective(_ config: TrainingConfig, on data: Dataset) throws -> Double {
+        var probe = config
+        probe.optimizer = .lbfgs(tolerance: 1e300, maxIterations: 1, memory: 1)
+        return try Trainer.train(probe, on: data, observer: .silent).objective
+    }
+
     static func write(_ data: Dataset, to folder: String, name: String) throws {
         try data.features.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: "\(folder)/\(name)_X.bin"))
         try data.classIndex.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: "\(folder)/\(name)_y.bin"))

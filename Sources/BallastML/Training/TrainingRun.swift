@@ -183,9 +183,18 @@ struct TrainingRun {
                 throw diverged(value, epoch: epoch)
             }
             if record(step: epoch, objective: value, gradientNorm: nil, theta: theta) {
-                return outcome(theta, steps: epoch, reason: .earlyStopping)
+                return try notWorse(outcome(theta, steps: epoch, reason: .earlyStopping), than: initial, learningRate: learningRate)
             }
         }
-        return outcome(theta, steps: epochs, reason: .epochs, objective: value)
+        return try notWorse(outcome(theta, steps: epochs, reason: .epochs, objective: value), than: initial, learningRate: learningRate)
+    }
+
+    /// A mini-batch training that ends with a higher loss than it started from made the model
+    /// worse than its untrained start: that is divergence, however finite the numbers, and no
+    /// model is kept.
+    func notWorse(_ outcome: TrainingOutcome, than initial: Double, learningRate: Double) throws(TrainingError) -> TrainingOutcome {
+        guard outcome.objective > initial * (1 + 1e-9) else { return outcome }
+        throw TrainingError(kind: .diverged,
+                            message: "The loss ended at \(outcome.objective), above the \(initial) it started from: the optimizer made the model worse; try a smaller learning rate (now \(learningRate)).")
     }
 }
