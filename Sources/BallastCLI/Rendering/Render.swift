@@ -20,6 +20,7 @@ enum Render {
             text += "\n  memory: \(Fmt.bytes(r["bytes_used"]?.doubleValue)) of \(Fmt.bytes(r["memory_budget"]?.doubleValue)) budget"
             return text
         case "describe": return describe(r, t)
+        case "head": return head(r, t)
         case "kfold":
             var table = Table(["fold", "held-out classes", "train", "test"], leftColumns: [1, 2, 3])
             for fold in r["folds"]?.arrayValue ?? [] {
