@@ -82,8 +82,9 @@ public struct CommandSpec: Sendable {
     public var summary: String
     public var examples: [String] = []
     public var notes: String = ""
-    /// Fills params implied by others (e.g. `weights=` implies `loss=wce`).
-    var finish: (@Sendable (inout [String: JSONValue]) -> Void)?
+    /// Fills params implied by others (e.g. `weights=` implies `loss=wce`), and returns a note for
+    /// each implication the person should hear about.
+    var finish: (@Sendable (inout [String: JSONValue]) -> [String])?
 
     public var usage: String {
         var parts = [name]
@@ -100,4 +101,7 @@ public struct Invocation: Sendable {
     public var params: [String: JSONValue]
     /// The raw positional words (local commands read these).
     public var words: [String]
+    /// What the grammar chose for the person that they did not write (`optimizer: adam (implied
+    /// by epochs=)`), shown before the command runs.
+    public var notes: [String] = []
 }

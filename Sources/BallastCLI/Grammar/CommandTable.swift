@@ -15,7 +15,7 @@ enum CommandTable {
             OptionSpec(key: "model", target: ["model", "type"], kind: .text, names: .choice(v.models), help: "model.type: \(spoken(v.models))"),
             OptionSpec(key: "hidden", target: ["model", "hidden"], kind: .integers, help: "model.hidden: MLP layer sizes, e.g. 64,32"),
             OptionSpec(key: "optimizer", target: ["optimizer", "type"], kind: .text, names: .choice(v.optimizers),
-                       help: "optimizer.type: \(spoken(v.optimizers)) (implied: lbfgs by max_iter/tol, adam by lr/epochs/batch_size)"),
+                       help: "optimizer.type: \(spoken(v.optimizers)) (implied: lbfgs by max_iter/tol, sgd by momentum, adam by lr/epochs/batch_size; a note says when that is not the model's default)"),
             OptionSpec(key: "lr", target: ["optimizer", "lr"], kind: .number, help: "optimizer.lr"),
             OptionSpec(key: "epochs", target: ["optimizer", "epochs"], kind: .integer, help: "optimizer.epochs"),
             OptionSpec(key: "batch_size", target: ["optimizer", "batch_size"], kind: .integer, help: "optimizer.batch_size"),
@@ -27,19 +27,36 @@ enum CommandTable {
         ]
     }
 
-    /// An optimizer given only by its settings gets the type those settings belong to.
-    @Sendable static func inferOptimizer(_ params: inout [String: JSONValue]) {
-        guard case .object(var optimizer)? = params["optimizer"], optimizer["type"] == nil else { return }
+    /// `unseen_levels=`, spelt as on the wire (and in `data.field` of the error it answers), so
+    /// the REPL, the protocol and the Python client share one name.
+    static func unseenLevelsOption(_ v: Initialize.Capabilities) -> OptionSpec {
+        OptionSpec(key: "unseen_levels", target: ["unseen_levels"], kind: .text, names: .choice(v.unseenLevels),
+                   help: "unseen_levels: \(spoken(v.unseenLevels)): what a text level the training data never had becomes "
+                       + "(error, the default, refuses it; zeros encodes it as all-zero features and warns)")
+    }
+
+    /// An optimizer given only by its settings gets the type those settings belong to. When that
+    /// is not the model's own default (Adam for an mlp, L-BFGS otherwise), a note says so: a
+    /// logistic model with `epochs=` trains with Adam, not the L-BFGS it would have had.
+    @Sendable static func inferOptimizer(_ params: inout [String: JSONValue]) -> [String] {
+        guard case .object(var optimizer)? = params["optimizer"], optimizer["type"] == nil else { return [] }
         let type: OptimizerName
+        let implying: [String]
         if optimizer["max_iter"] != nil || optimizer["tol"] != nil || optimizer["memory"] != nil {
-            type = .lbfgs
+            (type, implying) = (.lbfgs, ["max_iter", "tol", "memory"])
         } else if optimizer["momentum"] != nil {
-            type = .sgd
+            (type, implying) = (.sgd, ["momentum"])
         } else {
-            type = .adam
+            (type, implying) = (.adam, ["lr", "epochs", "batch_size"])
         }
         optimizer["type"] = .string(type.rawValue)
         params["optimizer"] = .object(optimizer)
+        let model = params["model"]?["type"]?.stringValue
+        let modelDefault: OptimizerName = model == ModelName.mlp.rawValue ? .adam : .lbfgs
+        guard type != modelDefault else { return [] }
+        let options = implying.filter { optimizer[$0] != nil }.map { "\($0)=" }.joined(separator: ", ")
+        let whose = modelDefault == .adam ? "the mlp's default" : "the default for a linear model"
+        return ["optimizer: \(type.rawValue) (implied by \(options); without it \(modelDefault.rawValue), \(whose))"]
     }
 
     static func commands(_ v: Initialize.Capabilities) -> [CommandSpec] {
@@ -69,10 +86,15 @@ enum CommandTable {
                         OptionSpec(key: "delimiter", target: ["delimiter"], kind: .text, names: .choice(v.delimiters), help: "delimiter"),
                         OptionSpec(key: "missing", target: ["missing"], kind: .text, names: .choice(v.missingPolicies), help: "missing"),
                         OptionSpec(key: "max_levels", target: ["max_levels"], kind: .integer, help: "max_levels (one-hot text columns)"),
+                        OptionSpec(key: "schema", target: ["schema"], kind: .text, names: .dataset,
+                                   help: "schema: a dataset or model; the file is encoded exactly as its data (same columns by name, same levels, same order)"),
+                        unseenLevelsOption(v),
                     ],
                     asTarget: ["name"],
                     summary: "Load a CSV or TSV file into the daemon (a relative PATH is taken from your working directory).",
-                    examples: ["load data/creditcard.csv label=Class as cards", "load ~/data.tsv delimiter=tab"]),
+                    examples: ["load data/creditcard.csv label=Class as cards", "load ~/data.tsv delimiter=tab",
+                               "load test.csv schema=cards.train unseen_levels=zeros as cards.test"],
+                    notes: "Load a held-out file with schema=TRAINING-DATA: its text columns then get the training data's one-hot features."),
         CommandSpec(name: "split", method: DatasetSplit.method,
                     positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     options: [
@@ -154,7 +176,7 @@ enum CommandTable {
                             if loss["type"] == nil { loss["type"] = .string((loss["weights"] != nil ? LossName.wce : .focal).rawValue) }
                             params["loss"] = .object(loss)
                         }
-                        inferOptimizer(&params)
+                        return inferOptimizer(&params)
                     }),
         CommandSpec(name: "evaluate", method: ModelEvaluate.method,
                     positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model),
@@ -164,6 +186,7 @@ enum CommandTable {
                         OptionSpec(key: "val", target: ["validation"], kind: .text, names: .dataset, help: "validation: where best_f1 is tuned"),
                         OptionSpec(key: "prior_correction", target: ["prior_correction"], kind: .bool, help: "prior_correction"),
                         OptionSpec(key: "curves", target: ["curves"], kind: .bool, help: "curves: include PR and ROC points (default true)"),
+                        unseenLevelsOption(v),
                     ],
                     summary: "Metrics of a model on a dataset.",
                     examples: ["evaluate wce cards.test", "evaluate ce cards.test threshold=best_f1 val=cards.validation"]),
@@ -171,11 +194,13 @@ enum CommandTable {
                     positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model),
                                   Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset, optional: true)],
                     options: [
-                        OptionSpec(key: "rows", target: ["rows"], kind: .json, help: "rows: [[x, …], …] instead of a dataset"),
+                        OptionSpec(key: "rows", target: ["rows"], kind: .json, help: "rows: [[x, …], …] or [{column: value, …}, …] instead of a dataset"),
                         OptionSpec(key: "threshold", target: ["threshold"], kind: .threshold, names: .choice(v.thresholds), help: "threshold"),
+                        unseenLevelsOption(v),
                     ],
                     summary: "Probabilities and labels for a dataset's rows (or rows=[[…]]).",
-                    examples: ["predict wce cards.test", "predict wce rows=[[0.1,0.2,0.3]]"]),
+                    examples: ["predict wce cards.test", "predict wce rows=[[0.1,0.2,0.3]]",
+                               "predict m rows=[{\"amount\":3,\"country\":\"AT\"}] unseen_levels=zeros"]),
         CommandSpec(name: "save", method: ModelSave.method,
                     positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model),
                                   Positional(metavar: "PATH", target: ["path"], kind: .path, names: .file)],
@@ -192,6 +217,15 @@ enum CommandTable {
         CommandSpec(name: "describe", method: DatasetDescribe.method,
                     positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
                     summary: "A dataset's summary and per-feature statistics.", examples: ["describe cards"]),
+        CommandSpec(name: "head", method: DatasetHead.method,
+                    positionals: [Positional(metavar: "DATASET", target: ["dataset"], kind: .text, names: .dataset)],
+                    options: [
+                        OptionSpec(key: "rows", target: ["rows"], kind: .integer, help: "rows: how many (default \(DatasetHead.defaultRows), at most \(DatasetHead.maxRows))"),
+                        OptionSpec(key: "offset", target: ["offset"], kind: .integer, help: "offset: the first row's number, from 0 (default 0)"),
+                    ],
+                    summary: "A dataset's rows as stored: one column per source column (a text column as its level), then the label.",
+                    examples: ["head cards.test rows=5", "head cards offset=1000"],
+                    notes: "Columns that do not fit the terminal are left out (--json prints every value)."),
         CommandSpec(name: "describe-model", method: ModelDescribe.method,
                     positionals: [Positional(metavar: "MODEL", target: ["model"], kind: .text, names: .model)],
                     summary: "A model's summary, parameters and training configuration.", examples: ["describe-model wce"]),
@@ -236,6 +270,7 @@ enum CommandTable {
                             params["run"] = nil
                             params["name"] = .string(run)
                         }
+                        return []
                     }),
         CommandSpec(name: "status", method: Status.method, control: true, summary: "What the daemon is doing (control socket).", examples: ["status"]),
         CommandSpec(name: "ping", method: Ping.method, summary: "Is the daemon there?", examples: ["ping"]),

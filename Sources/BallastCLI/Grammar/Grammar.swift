@@ -84,8 +84,8 @@ public struct Grammar: Sendable {
             let slot = spec.positionals[index]
             Self.set(&params, slot.target, try Self.value(word, slot.kind, what: slot.metavar, workingDirectory: workingDirectory))
         }
-        spec.finish?(&params)
-        return Invocation(spec: spec, params: params, words: positional)
+        let notes = spec.finish?(&params) ?? []
+        return Invocation(spec: spec, params: params, words: positional, notes: notes)
     }
 
     static func set(_ params: inout [String: JSONValue], _ path: [String], _ value: JSONValue) {

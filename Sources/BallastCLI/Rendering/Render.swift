@@ -3,7 +3,18 @@ import Foundation
 
 /// Human-readable forms of each command's result: aligned tables and one-line summaries.
 enum Render {
+    /// A command's result as text, then its `warnings`, one line each.
     static func result(_ command: String, _ r: JSONValue, params: [String: JSONValue], terminal t: Terminal) -> String {
+        ([body(command, r, params: params, terminal: t)] + warnings(r)).joined(separator: "\n")
+    }
+
+    /// What the daemon says a result took (columns re-ordered, levels encoded as zeros, …), one
+    /// note a line, marked as the other notes under a table are.
+    static func warnings(_ r: JSONValue) -> [String] {
+        (r["warnings"]?.arrayValue ?? []).map { "  warning: " + ($0.stringValue ?? JSONWriter.string($0)) }
+    }
+
+    static func body(_ command: String, _ r: JSONValue, params: [String: JSONValue], terminal t: Terminal) -> String {
         switch command {
         case "generate", "resample": return summary(r)
         case "load":
@@ -20,6 +31,7 @@ enum Render {
             text += "\n  memory: \(Fmt.bytes(r["bytes_used"]?.doubleValue)) of \(Fmt.bytes(r["memory_budget"]?.doubleValue)) budget"
             return text
         case "describe": return describe(r, t)
+        case "head": return head(r, t)
         case "kfold":
             var table = Table(["fold", "held-out classes", "train", "test"], leftColumns: [1, 2, 3])
             for fold in r["folds"]?.arrayValue ?? [] {

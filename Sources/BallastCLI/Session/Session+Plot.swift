@@ -65,5 +65,6 @@ extension Session {
             chart.series = [pr]
             output.line(chart.render())
         }
+        for warning in Render.warnings(report) { output.line(warning) }
     }
 }

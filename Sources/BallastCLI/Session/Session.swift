@@ -150,6 +150,9 @@ public final class Session {
             break
         }
         guard let method = spec.method else { return true }
+        for note in invocation.notes {
+            output.line(options.json ? JSONWriter.string(["note": .string(note)]) : "  note: \(note)")
+        }
         let result: JSONValue
         do {
             result = try request(method, invocation.params, control: spec.control, progress: Self.progressMethods.contains(method))

@@ -89,3 +89,70 @@ public enum DatasetDrop: RequestMethod {
         }
     }
 }
+
+/// `dataset/head`: some of a dataset's rows as stored, for a person looking at the data.
+public enum DatasetHead: RequestMethod {
+    public static let method = "dataset/head"
+    /// `rows` when the request gives none.
+    public static let defaultRows = 10
+    /// The most rows one request returns: a look at the data, not an export.
+    public static let maxRows = 1_000
+
+    public struct Params: Codable, Sendable, Equatable, KnownFields {
+        public static let fieldNames = ["dataset", "rows", "offset"]
+        public var dataset: String
+        /// How many rows, 1 … `maxRows` (default `defaultRows`).
+        public var rows: Int?
+        /// The first row's number, 0-based (default 0). Past the end gives no rows.
+        public var offset: Int?
+        public init(dataset: String, rows: Int? = nil, offset: Int? = nil) {
+            self.dataset = dataset
+            self.rows = rows
+            self.offset = offset
+        }
+    }
+
+    public struct Result: Codable, Sendable, Equatable {
+        public var dataset: String
+        /// Rows in the whole dataset, so a client can page.
+        public var totalRows: Int
+        public var offset: Int
+        public var featureNames: [String]
+        /// The source columns, present when one is text (as in `dataset/describe`).
+        public var columns: [SchemaColumn]?
+        public var rows: [Row]
+        public init(dataset: String, totalRows: Int, offset: Int, featureNames: [String], columns: [SchemaColumn]?, rows: [Row]) {
+            self.dataset = dataset
+            self.totalRows = totalRows
+            self.offset = offset
+            self.featureNames = featureNames
+            self.columns = columns
+            self.rows = rows
+        }
+        enum CodingKeys: String, CodingKey {
+            case dataset, offset, columns, rows
+            case totalRows = "total_rows"
+            case featureNames = "feature_names"
+        }
+    }
+
+    /// One row: its number in the dataset, its features exactly as stored (one per feature name,
+    /// the one-hot features of a text column included), its label and, when the dataset has text
+    /// columns, each one's level read back from its one-hot features.
+    public struct Row: Codable, Sendable, Equatable {
+        /// 0-based, counted in the dataset (`offset` + position in `rows`).
+        public var row: Int
+        public var values: [Double]
+        public var label: String
+        /// Text column → its level; `null` when the row's features of that column are all zero
+        /// (a level unseen when the schema was fixed, encoded by `unseen_levels: zeros`). A column
+        /// whose features are no longer 0/1 (standardized, SMOTE) is left out. Present when `columns` is.
+        public var levels: [String: String?]?
+        public init(row: Int, values: [Double], label: String, levels: [String: String?]? = nil) {
+            self.row = row
+            self.values = values
+            self.label = label
+            self.levels = levels
+        }
+    }
+}

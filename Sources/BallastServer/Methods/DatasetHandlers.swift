@@ -3,7 +3,7 @@ import BallastProtocol
 import Foundation
 
 extension Handlers {
-    /// `dataset/generate`, `dataset/list`, `dataset/describe`, `dataset/drop`.
+    /// `dataset/generate`, `dataset/list`, `dataset/describe`, `dataset/head`, `dataset/drop`.
     func registerDatasets(into table: inout MethodTable) {
         table.register(DatasetGenerate.self) { params, _ in
             let spec = try SyntheticSpec(params)
@@ -31,6 +31,7 @@ extension Handlers {
             return DatasetDescribe.Result(dataset: DatasetSummary(name: params.dataset, dataset: entry.dataset),
                                           featureStats: stats, origin: entry.origin, columns: entry.dataset.schema.wireColumns)
         }
+        registerDatasetHead(into: &table)
         table.register(DatasetDrop.self) { params, _ in
             DatasetDrop.Result(dropped: params.dataset, bytesFreed: try workspace.drop(params.dataset))
         }
