@@ -26,6 +26,8 @@ extension Handlers {
             context.progress(RunEvent(kind: .end, message: "Loaded \(table.dataset.rowCount) rows"))
             return DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: table.dataset, replaced: replaced),
                                       droppedRows: table.droppedRows, encodedColumns: table.encodedColumns,
+                                      skippedLines: .init(count: table.skippedLines, first: table.firstSkippedLines),
+                                      warnings: table.warnings,
                                       seconds: seconds, megabytesPerSecond: Double(size) / 1_000_000 / max(seconds, 1e-9))
         }
     }
