@@ -47,6 +47,7 @@ import Testing
 
     @Test func aStatementAfterASemicolonCompletesOnItsOwn() throws {
         #expect(complete("datasets; describe ") == ["payments", "payments.train"])
+        #expect(complete("load x.csv delimiter=; header=") == ["auto", "present", "absent"], "delimiter=; ends no statement")
     }
 
     @Test func optionValuesComeFromTheVocabularyTheGrammarWasBuiltWith() {

@@ -19,6 +19,13 @@ import Testing
         ])
     }
 
+    @Test func aSemicolonRightAfterEqualsIsTheValue() throws {
+        let statements = try Lexer.statements("load data.csv delimiter=; header=absent; datasets")
+        #expect(statements.map(\.words) == [["load", "data.csv", "delimiter=;", "header=absent"], ["datasets"]])
+        let last = try Lexer.statements("load data.csv delimiter=;;ping")
+        #expect(last.map(\.words) == [["load", "data.csv", "delimiter=;"], ["ping"]])
+    }
+
     @Test func quotesKeepBlanksSemicolonsAndHashes() throws {
         let statements = try Lexer.statements(#"echo "a; b # c" 'd e' "tab\there""#)
         #expect(statements.map(\.words) == [["echo", "a; b # c", "d e", "tab\there"]])

@@ -39,4 +39,28 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("  WCE (inverse)") })
         #expect(Completion.candidates(line: "describe ", word: "", session: session)?.contains("cards.train") == true)
     }
+
+    @Test func aSemicolonFileLoadsWithAnUnquotedDelimiter() throws {
+        let folder = NSTemporaryDirectory() + "ballast-cli-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let connectionFile = folder + "/ballastd.json"
+        let output = CapturedOutput()
+        let session = Session(options: SessionOptions(connectionFile: connectionFile), terminal: .plain(), output: output)
+        defer {
+            session.disconnect()
+            if let info = DaemonLauncher.liveDaemon(at: connectionFile), let client = try? Client(info) {
+                _ = try? client.control(Shutdown.method)
+                client.close()
+            }
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+        let path = folder + "/europe.csv"
+        try Data("alter;wert;ergebnis\n30;1,5;ja\n40;2,5;nein\n45;2\n50;3,5;ja\n".utf8).write(to: URL(fileURLWithPath: path))
+        try session.connect()
+        #expect(Runner.script("load \(path) delimiter=; decimal=, on_bad_lines=skip as eu; describe eu", source: "eu.bal",
+                              session: session) == 0)
+        #expect(output.errors == [])
+        #expect(output.text.contains("1 bad line skipped (line 4)"), "\(output.text)")
+        #expect(output.text.contains("wert"), "\(output.text)")
+    }
 }

@@ -27,6 +27,20 @@ import Testing
         """)
     }
 
+    @Test func aLoadSaysWhichBadLinesItSkipped() {
+        let summary: JSONValue = ["name": "d", "rows": 3, "features": 2, "feature_names": ["a", "b"],
+                                  "classes": [["label": "0", "count": 2], ["label": "1", "count": 1]],
+                                  "imbalance_ratio": 2, "bytes": 36]
+        let one = Render.result("load", ["dataset": summary, "dropped_rows": 0, "encoded_columns": [],
+                                         "skipped_lines": ["count": 1, "first": [7]], "warnings": [],
+                                         "seconds": 0.01, "mb_per_s": 1], params: [:], terminal: .plain())
+        #expect(one.hasSuffix("; 1 bad line skipped (line 7)"), "\(one)")
+        let many = Render.result("load", ["dataset": summary, "dropped_rows": 0, "encoded_columns": [],
+                                          "skipped_lines": ["count": 12, "first": [2, 3]], "warnings": [],
+                                          "seconds": 0.01, "mb_per_s": 1], params: [:], terminal: .plain())
+        #expect(many.hasSuffix("; 12 bad lines skipped (lines 2, 3, …)"), "\(many)")
+    }
+
     @Test func everyArmTheProtocolNamesHasALabel() {
         for arm in ArmName.names {
             #expect(Render.armLabel(arm) != arm, "the arm \(arm) is shown by its wire name")

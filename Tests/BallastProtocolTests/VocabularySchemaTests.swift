@@ -18,6 +18,7 @@ final class VocabularySchemaTests: XCTestCase {
             "sweep_param": SweepParamName.names, "preset": PresetName.names,
             "resample_method": ResampleMethodName.names, "missing_policy": MissingPolicyName.names,
             "header_mode": HeaderModeName.names, "delimiter": DelimiterName.names,
+            "bad_line_policy": OnBadLinesName.names, "encoding": EncodingName.names, "decimal": DecimalName.names,
             "dataset_origin": DatasetOriginName.names, "threshold_word": Threshold.names,
             "stop_reason": StopReasonName.names, "unseen_levels": UnseenLevelsName.names,
         ]

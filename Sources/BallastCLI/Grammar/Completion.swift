@@ -19,8 +19,11 @@ public enum Completion {
             case .dataset, .model, .run, .method: names(kind)
             }
         }
-        // The statement being typed is what follows the last ';'.
-        let current = line.split(separator: ";", omittingEmptySubsequences: false).last.map(String.init) ?? line
+        // The statement being typed is what follows the last ';' that ends one (as the lexer
+        // reads it, a ';' right after '=' is a value: `delimiter=;`).
+        let chars = Array(line)
+        let end = chars.indices.last { chars[$0] == ";" && ($0 == 0 || chars[$0 - 1] != "=") }
+        let current = end.map { String(chars[($0 + 1)...]) } ?? line
         let before = current.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         if before.isEmpty {
             return grammar.commands.map(\.name) + ["quit"]

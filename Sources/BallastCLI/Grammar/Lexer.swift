@@ -5,6 +5,8 @@
 ///   may contain blanks (`call dataset/split {"dataset": "cards"}`).
 /// - `#` at the start of a word begins a comment to the end of the line.
 /// - `;` and a line break end a statement. Each statement keeps the 1-based line it starts on.
+///   A `;` right after a word's `=` is the option's value instead (`delimiter=;`), so the one
+///   delimiter that is also the statement separator needs no quotes.
 public struct Statement: Equatable, Sendable {
     public var words: [String]
     public var line: Int
@@ -61,6 +63,9 @@ public enum Lexer {
                 lineStart = i
             case " ", "\t", "\r":
                 endWord()
+                i += 1
+            case ";" where inWord && word.hasSuffix("="):
+                word.append(c)
                 i += 1
             case ";":
                 endStatement()

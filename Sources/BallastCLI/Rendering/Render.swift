@@ -21,6 +21,11 @@ enum Render {
             var text = summary(r["dataset"] ?? .null)
             text += "\n  read in \(Fmt.num(r["seconds"]?.doubleValue, 2)) s (\(Fmt.num(r["mb_per_s"]?.doubleValue, 0)) MB/s)"
             if let dropped = r["dropped_rows"]?.intValue, dropped > 0 { text += "; \(Fmt.count(dropped)) rows dropped" }
+            if let skipped = r["skipped_lines"]?["count"]?.intValue, skipped > 0 {
+                let lines = (r["skipped_lines"]?["first"]?.arrayValue ?? []).compactMap(\.intValue).map(String.init)
+                text += "; \(Fmt.count(skipped)) bad line\(skipped == 1 ? "" : "s") skipped (line\(lines.count == 1 ? "" : "s") "
+                    + lines.joined(separator: ", ") + (Int(skipped) > lines.count ? ", …" : "") + ")"
+            }
             if let encoded = r["encoded_columns"]?.arrayValue, !encoded.isEmpty {
                 text += "; one-hot: " + encoded.compactMap { $0.stringValue ?? $0["name"]?.stringValue }.joined(separator: ", ")
             }

@@ -64,6 +64,17 @@ struct ByteInterner {
     }
 
     var strings: [String] { (0..<count).map(string) }
+
+    func bytes(_ id: Int) -> ArraySlice<UInt8> { storage[starts[id]..<starts[id + 1]] }
+
+    /// Every value, decoded as `decoding` says.
+    func strings(_ decoding: TextDecoding) -> [String] { (0..<count).map { decoding.decode(bytes($0)) } }
+
+    /// Whether every value is valid UTF-8. Pure ASCII (the usual case) is seen in one pass.
+    var allValidUTF8: Bool {
+        if !storage.contains(where: { $0 >= 0x80 }) { return true }
+        return (0..<count).allSatisfy { TextDecoding.isValidUTF8(bytes($0)) }
+    }
 }
 
 #if canImport(Glibc)

@@ -7,9 +7,11 @@ import Darwin
 
 /// Assembly: turning the chunks' outputs into one dataset (text columns, missing values, labels).
 extension Reader {
-    func assemble(layout: Layout, rows: Int, matrix: inout [Float], classes: inout [Int32], outputs: [ChunkOutput],
-                  firstRows: [Int], threads: Int) throws(DataError) -> LoadedTable {
+    func assemble(layout: Layout, header: [[UInt8]]?, rows: Int, matrix: inout [Float], classes: inout [Int32],
+                  outputs: [ChunkOutput], firstRows: [Int], threads: Int,
+                  warnings: [String]) throws(DataError) -> LoadedTable {
         let width = layout.width
+        var warnings = warnings
         func sourceColumn(_ slot: Int) -> Int { slot < layout.labelColumn ? slot : slot + 1 }
 
         // Column kinds.
@@ -35,12 +37,27 @@ extension Reader {
                                line: line, column: column)
         }
 
+        // Encoding: text that is not UTF-8 past the start decides it now (the numbers are ASCII).
+        var decoding = layout.decoding
+        var names = layout.names
+        if decoding == .utf8 {
+            let valid = outputs.allSatisfy { out in
+                out.labels.allValidUTF8 && (0..<width).allSatisfy { s in textCells[s] == 0 || out.text[s]?.allValidUTF8 ?? true }
+            }
+            if !valid {
+                if options.encoding == .utf8 { throw notUTF8() }
+                decoding = .cp1252
+                warnings.append(Self.fallbackWarning(path))
+                names = Self.columnNames(header, columns: layout.columns, labelColumn: layout.labelColumn, decoding)
+            }
+        }
+
         // Text columns: levels and per-chunk id maps.
         var levels = [[String]?](repeating: nil, count: width)
         var levelMaps = [[[Int32]]](repeating: [], count: width)   // [slot][chunk][local id] -> level
         for s in 0..<width where textCells[s] > 0 {
             var all = Set<String>()
-            for out in outputs { if let t = out.text[s] { all.formUnion(t.strings) } }
+            for out in outputs { if let t = out.text[s] { all.formUnion(t.strings(decoding)) } }
             let column = sourceColumn(s)
             if all.count > options.maxCategoricalLevels {
                 throw layout.error(.tooManyLevels,
@@ -50,16 +67,18 @@ extension Reader {
             let sorted = all.sorted()
             let index = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, Int32($0)) })
             levels[s] = sorted
-            levelMaps[s] = outputs.map { out in out.text[s].map { t in t.strings.map { index[$0]! } } ?? [] }
+            levelMaps[s] = outputs.map { out in out.text[s].map { t in t.strings(decoding).map { index[$0]! } } ?? [] }
         }
 
         // Labels: merge, sort, remap.
         var labelSet = Set<String>()
-        for out in outputs { labelSet.formUnion(out.labels.strings) }
+        let labelStrings = outputs.map { $0.labels.strings(decoding) }
+        for strings in labelStrings { labelSet.formUnion(strings) }
+        try checkLabelsAreClasses(labelSet, rows: rows, layout: layout, name: names[layout.labelColumn])
         var labels = sortLabels(Array(labelSet))
         do {
             let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
-            let maps = outputs.map { $0.labels.strings.map { index[$0]! } }
+            let maps = labelStrings.map { $0.map { index[$0]! } }
             classes.withUnsafeMutableBufferPointer { c in
                 for i in 0..<outputs.count {
                     let map = maps[i]
@@ -73,7 +92,7 @@ extension Reader {
         var missingPerFeature: [Int] = []
         var encodedColumns: [String] = []
         for s in 0..<width {
-            let name = layout.names[sourceColumn(s)]
+            let name = names[sourceColumn(s)]
             if let lv = levels[s] {
                 encodedColumns.append(name)
                 columns.append(.categorical(name: name, levels: lv))
@@ -196,7 +215,7 @@ extension Reader {
             classCounts = keptCounts
         }
         if labels.count < 2 {
-            let labelName = layout.names[layout.labelColumn]
+            let labelName = names[layout.labelColumn]
             var error = fail(.singleClass,
                              "Every row of \(path) has the label '\(labels.first ?? "")' in column '\(labelName)'; classification needs at least two classes.")
             error.field = labelName
@@ -220,8 +239,12 @@ extension Reader {
 
         let dataset = Dataset(schema: schema, features: matrix, classIndex: classes,
                               classLabels: labels, positiveClass: positiveClass)
+        var firstSkipped: [Int] = []
+        for out in outputs { firstSkipped.append(contentsOf: out.firstSkipped) }
         return LoadedTable(dataset: dataset, missingPerFeature: missingPerFeature, droppedRows: dropped,
-                           encodedColumns: encodedColumns)
+                           encodedColumns: encodedColumns, skippedLines: outputs.reduce(0) { $0 + $1.skipped },
+                           firstSkippedLines: Array(firstSkipped.prefix(LoadedTable.skippedLinesShown)),
+                           warnings: warnings)
     }
 
     /// Numeric order when every label is a number, otherwise lexicographic; ties broken by text.

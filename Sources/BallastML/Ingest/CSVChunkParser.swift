@@ -17,6 +17,10 @@ final class ChunkOutput: @unchecked Sendable {
     var text: [ByteInterner?] = []
     var labels = ByteInterner()
     var rowsWithMissing: [Int] = []
+    /// Rows written, from the chunk's first row (its records less the bad lines skipped).
+    var rows = 0
+    var skipped = 0
+    var firstSkipped: [Int] = []
 }
 
 struct Layout {
@@ -30,6 +34,11 @@ struct Layout {
     let names: [String]
     let headerPresent: Bool
     let path: String
+    /// Numbers are written `1,5`: the fast path never takes them (it stops at the `,`).
+    let decimalComma: Bool
+    /// Records with the wrong field count are skipped rather than refused.
+    let skipBadLines: Bool
+    let decoding: TextDecoding
 
     func describe(_ column: Int) -> String { "column \(column + 1) ('\(names[column])')" }
 
@@ -61,6 +70,9 @@ struct Layout {
         var text = [ByteInterner?](repeating: nil, count: width)
         var labels = ByteInterner()
         var rowsWithMissing: [Int] = []
+        var skipped = 0
+        var firstSkipped: [Int] = []
+        let decimalComma = self.decimalComma, skipBadLines = self.skipBadLines
         var scratch: [UInt8] = []
         scratch.reserveCapacity(256)
         var lastLabel: [UInt8] = []
@@ -77,6 +89,9 @@ struct Layout {
             out.text = text
             out.labels = labels
             out.rowsWithMissing = rowsWithMissing
+            out.rows = row - firstRow
+            out.skipped = skipped
+            out.firstSkipped = firstSkipped
         }
 
         while p < end {
@@ -84,6 +99,13 @@ struct Layout {
             while CSVLexer.isBlankByte(b[0], trimTab) { b += 1 }
             if b[0] == CSVLexer.newline { p = b + 1; line += 1; continue }
             let recordLine = line
+            if skipBadLines, let record = CSVLexer.fieldCount(p, end, delimiter), record.fields != columns {
+                skipped += 1
+                if firstSkipped.count < LoadedTable.skippedLinesShown { firstSkipped.append(recordLine) }
+                line += record.inner + 1
+                p = record.stop + 1
+                continue
+            }
             let rowOut = matrix + row * width
             var rowHasMissing = false
             var f = p
@@ -137,7 +159,7 @@ struct Layout {
                             return finish(unclosedQuote(line: fieldLine, column: column))
                         }
                         term = t
-                        switch CSVLexer.classify(scratch) {
+                        switch CSVLexer.classify(scratch, decimalComma: decimalComma) {
                         case .number(let v):
                             rowOut[slot] = v
                         case .missing:
@@ -157,7 +179,7 @@ struct Layout {
                         case .text:
                             textCells[slot] += 1
                             if firstText[slot] == nil {
-                                firstText[slot] = TextSighting(line: fieldLine, value: String(decoding: scratch, as: UTF8.self))
+                                firstText[slot] = TextSighting(line: fieldLine, value: decoding.decode(scratch))
                             }
                             if text[slot] == nil { text[slot] = ByteInterner() }
                             rowOut[slot] = Float(text[slot]!.intern(scratch))

@@ -76,6 +76,19 @@ enum CSVLexer {
     }
 
     /// Classifies an unquoted, trimmed cell. Missing markers: empty, `NA`, `NaN` (any case), `?`.
+    /// With `decimalComma`, a number is written with one `,` and no `.` (`1,5`); no thousands
+    /// separators either way.
+    static func classify(_ bytes: [UInt8], decimalComma: Bool) -> CellKind {
+        if decimalComma, let comma = bytes.firstIndex(of: UInt8(ascii: ",")), !bytes.contains(UInt8(ascii: ".")) {
+            var swapped = bytes
+            swapped[comma] = UInt8(ascii: ".")
+            if case .number(let v) = classify(swapped) { return .number(v) }
+            return .text
+        }
+        return classify(bytes)
+    }
+
+    /// Classifies a cell written with a decimal point.
     static func classify(_ bytes: [UInt8]) -> CellKind {
         if bytes.isEmpty { return .missing }
         if bytes.count <= 9 {
@@ -130,6 +143,30 @@ enum CSVLexer {
             p = t + 1
         }
         return result
+    }
+
+    /// The fields of the record starting at `p`, the `\n` ending it (or `end`) and the newlines
+    /// inside its quotes; nil when it ends inside quotes (the parser then reports the open quote).
+    /// Quote parity, as `recordEnd`: used to vet a record before parsing it.
+    static func fieldCount(_ p: UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>,
+                           _ delimiter: UInt8) -> (fields: Int, stop: UnsafePointer<UInt8>, inner: Int)? {
+        var q = p
+        var inQuote = false
+        var fields = 1
+        var inner = 0
+        while q < end {
+            let c = q[0]
+            if c == quote {
+                inQuote.toggle()
+            } else if c == newline {
+                if !inQuote { return (fields, q, inner) }
+                inner += 1
+            } else if c == delimiter && !inQuote {
+                fields += 1
+            }
+            q += 1
+        }
+        return inQuote ? nil : (fields, end, inner)
     }
 
     /// Number of `"` bytes in [start, end).

@@ -1,12 +1,17 @@
 /// Reads CSV/TSV text into a `Dataset`.
 ///
-/// Format: RFC 4180 quoting (quoted delimiters and newlines, `""` for a quote), LF or CRLF, an optional
-/// UTF-8 byte-order mark, blanks around fields trimmed, blank lines skipped. The delimiter is detected
+/// Format: RFC 4180 quoting (quoted delimiters and newlines, `""` for a quote), LF, CRLF or bare CR
+/// line endings, an optional UTF-8 byte-order mark, blanks around fields trimmed, blank lines skipped.
+/// Text in UTF-8, Latin-1 or cp1252 (`CSVOptions.TextEncoding`); numbers with a decimal point or
+/// comma (`CSVOptions.DecimalMark`). Bad lines (a wrong field count) are refused or skipped
+/// (`CSVOptions.BadLinePolicy`). A label column with more than `maxClasses` values, or that looks
+/// like a continuous measurement (20 or more distinct numbers, most fractional or most distinct per
+/// row), is refused. The delimiter is detected
 /// among `,` tab `;` `|` by counting occurrences outside quotes on the first records and picking the one
 /// that appears the same, non-zero number of times on every record (most occurrences wins).
 ///
-/// Header (`.auto`): the first record is a header when any of its fields, other than the label column,
-/// is text (not a number and not a missing marker). Without a header, features are named `x1…xN` and
+/// Header (`.auto`): by type consistency (`HeaderSniffer`): the first record is a header when it has
+/// text above a numeric column. Without a header, features are named `x1…xN` and
 /// the label column `label`.
 ///
 /// Labels are kept as their trimmed, unquoted text. Classes are sorted: numerically when every label
@@ -30,8 +35,12 @@ public enum CSVLoader {
         guard let raw = bytes.baseAddress, bytes.count > 0 else {
             throw DataError(kind: .empty, message: "\(path) is empty.", path: path)
         }
-        return try Reader(base: raw.assumingMemoryBound(to: UInt8.self), count: bytes.count,
-                          path: path, options: options).run()
+        let text = raw.assumingMemoryBound(to: UInt8.self)
+        if let lineFeeds = LineEndings.copyWithLineFeeds(text, bytes.count) {
+            defer { lineFeeds.deallocate() }
+            return try Reader(base: UnsafePointer(lineFeeds), count: bytes.count, path: path, options: options).run()
+        }
+        return try Reader(base: text, count: bytes.count, path: path, options: options).run()
     }
 
     static func validate(_ options: CSVOptions, path: String) throws(DataError) {
@@ -43,6 +52,10 @@ public enum CSVLoader {
         }
         if case .index(let i) = options.label, i < 0 { throw bad("The label column index must be 0 or more.") }
         if options.maxCategoricalLevels < 0 { throw bad("The most text levels a column may have must be 0 or more.") }
+        if options.maxClasses < 2 { throw bad("The most classes a label may have must be 2 or more.") }
+        if options.decimal == .comma && options.delimiter == UInt8(ascii: ",") {
+            throw bad("A decimal comma cannot be read in a file whose delimiter is a comma; use ';'.")
+        }
         if options.maxLineBytes <= 0 { throw bad("The longest line accepted must be a positive number of bytes.") }
         if options.threads < 0 { throw bad("The parser thread count must be 0 (all cores) or more.") }
     }

@@ -1,13 +1,25 @@
 /// How `CSVLoader` reads a delimited text file (CSV, TSV, `;`- or `|`-separated).
 public struct CSVOptions: Sendable {
-    /// Whether the first record names the columns. `.auto` decides from the first record: it is a
-    /// header when any of its fields, other than the label column, is text (neither a number nor a
-    /// missing-value marker). A label given by name always implies a header.
+    /// Whether the first record names the columns. `.auto` judges by type consistency, as CSV
+    /// sniffers do: the first record is a header when one of its fields is text where the column
+    /// below it is numeric. With no record below to compare with, it is a header when any field
+    /// other than the label's is text. A label given by name always implies a header.
     public enum Header: Sendable { case auto, present, absent }
     /// Which source column holds the class label. `index` is 0-based.
     public enum LabelColumn: Sendable, Equatable { case last, index(Int), name(String) }
     /// What to do with missing feature cells (empty, `NA`, `NaN`, `?`). A missing label is always an error.
     public enum MissingPolicy: Sendable { case error, dropRows, imputeMean }
+    /// What to do with a bad line: a record whose field count differs from the first record's.
+    /// Only the field count makes a line bad; a text cell in a numeric column is a data error
+    /// whatever this says (dropping it would hide a mistyped value).
+    public enum BadLinePolicy: Sendable { case error, skip }
+    /// How text bytes become characters. `.auto` reads UTF-8 and falls back to cp1252 (with a
+    /// warning) when the bytes are not valid UTF-8. Only labels, text cells and header names are
+    /// decoded: delimiters, quotes and numbers are ASCII in all four.
+    public enum TextEncoding: Sendable { case auto, utf8, latin1, cp1252 }
+    /// The decimal separator of numbers. `.auto` picks a comma when the delimiter is `;` and the
+    /// first records hold numbers written with one (as European Excel writes them).
+    public enum DecimalMark: Sendable { case auto, point, comma }
 
     public var header: Header = .auto
     /// Field separator; `nil` detects it among `,` `;` tab `|`.
@@ -19,6 +31,13 @@ public struct CSVOptions: Sendable {
     public var missing: MissingPolicy = .error
     /// Most distinct values a text feature column may have to be one-hot encoded.
     public var maxCategoricalLevels: Int = 32
+    public var badLines: BadLinePolicy = .error
+    public var encoding: TextEncoding = .auto
+    public var decimal: DecimalMark = .point
+    /// Most distinct labels accepted. A column with more is almost surely not a class label (an
+    /// id, a measurement), and per-class reports of thousands of classes are useless; 1,000 keeps
+    /// every real classification task (ImageNet has 1,000 classes) and refuses the rest.
+    public var maxClasses: Int = 1000
     /// Longest record accepted, in bytes.
     public var maxLineBytes: Int = 1 << 20
     /// Parser threads; 0 uses every core.
@@ -37,12 +56,25 @@ public struct LoadedTable: Sendable {
     /// Names of the source columns that were one-hot encoded.
     public var encodedColumns: [String]
 
-    public init(dataset: Dataset, missingPerFeature: [Int], droppedRows: Int, encodedColumns: [String]) {
+    /// Bad lines skipped (`BadLinePolicy.skip`): how many, and the first 10 line numbers (1-based).
+    public var skippedLines: Int
+    public var firstSkippedLines: [Int]
+    /// What a person should know about how the file was read (an encoding fallback, say).
+    public var warnings: [String]
+
+    public init(dataset: Dataset, missingPerFeature: [Int], droppedRows: Int, encodedColumns: [String],
+                skippedLines: Int = 0, firstSkippedLines: [Int] = [], warnings: [String] = []) {
         self.dataset = dataset
         self.missingPerFeature = missingPerFeature
         self.droppedRows = droppedRows
         self.encodedColumns = encodedColumns
+        self.skippedLines = skippedLines
+        self.firstSkippedLines = firstSkippedLines
+        self.warnings = warnings
     }
+
+    /// How many skipped line numbers `firstSkippedLines` keeps.
+    public static let skippedLinesShown = 10
 }
 
 /// Why a table could not be loaded. `message` is one sentence meant for a person.
@@ -53,6 +85,7 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case missingValue, nonFinite, singleClass
         case labelColumnMissing, lineTooLong, binary
         case tooManyLevels, unknownPositive, invalidOption
+        case invalidEncoding, tooManyClasses, continuousLabel
     }
     public var kind: Kind
     public var message: String

@@ -17,7 +17,9 @@ struct Reader {
         DataError(kind: kind, message: message, path: path, line: line)
     }
 
-    func checkBinary(from start: Int) throws(DataError) {
+    /// Refuses a binary file (NUL bytes near the start; nothing else makes a file binary) and
+    /// says whether the start is valid UTF-8.
+    func checkBinary(from start: Int) throws(DataError) -> Bool {
         let sampleEnd = min(count, start + 8192)
         let sample = UnsafeBufferPointer(start: base + start, count: sampleEnd - start)
         if memchr(sample.baseAddress!, 0, sample.count) != nil {
@@ -31,15 +33,35 @@ struct Reader {
             while i > 0 && back < 3 && sample[i] & 0xC0 == 0x80 { i -= 1; back += 1 }
             end = i
         }
-        if String(validating: UnsafeBufferPointer(rebasing: sample[0..<end]), as: UTF8.self) == nil {
-            throw fail(.binary, "\(path) looks like a binary file: it is not valid UTF-8 text.")
+        return TextDecoding.isValidUTF8(UnsafeBufferPointer(rebasing: sample[0..<end]))
+    }
+
+    /// The encoding the start of the file suggests, and a warning when auto fell back.
+    func chooseDecoding(validStart: Bool) throws(DataError) -> (TextDecoding, [String]) {
+        switch options.encoding {
+        case .latin1: return (.latin1, [])
+        case .cp1252: return (.cp1252, [])
+        case .utf8:
+            if !validStart { throw notUTF8() }
+            return (.utf8, [])
+        case .auto:
+            return validStart ? (.utf8, []) : (.cp1252, [Self.fallbackWarning(path)])
         }
+    }
+
+    func notUTF8() -> DataError {
+        fail(.invalidEncoding, "\(path) is not valid UTF-8 text; it may be cp1252 or Latin-1.")
+    }
+
+    static func fallbackWarning(_ path: String) -> String {
+        "\(path) is not valid UTF-8; its text was read as cp1252 (Windows Western European)."
     }
 
     func run() throws(DataError) -> LoadedTable {
         var start = 0
         if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
-        if start < count { try checkBinary(from: start) }
+        let validStart = start < count ? try checkBinary(from: start) : true
+        var (decoding, warnings) = try chooseDecoding(validStart: validStart)
         let maxLine = options.maxLineBytes
 
         // Skip leading blank lines.
@@ -75,10 +97,20 @@ struct Reader {
         }
         let delimiter = options.delimiter ?? detectDelimiter(sample.map { ($0.start, $0.end) })
         let trimTab = delimiter != CSVLexer.tab
+        let sampleFields = sample.map { CSVLexer.fields(base, $0.start, $0.end, delimiter, trimTab) }
+        let decimalComma: Bool
+        switch options.decimal {
+        case .point: decimalComma = false
+        case .comma: decimalComma = true
+        case .auto: decimalComma = delimiter == UInt8(ascii: ";") && Self.writesDecimalCommas(sampleFields)
+        }
+        if decimalComma && delimiter == UInt8(ascii: ",") {
+            throw fail(.invalidOption, "A decimal comma cannot be read in a file whose delimiter is a comma.")
+        }
 
         let first = sample[0]
-        let firstFields = CSVLexer.fields(base, first.start, first.end, delimiter, trimTab)
-            .map { String(decoding: $0, as: UTF8.self) }
+        let firstBytes = sampleFields[0]
+        var firstFields = firstBytes.map { decoding.decode($0) }
         let columns = firstFields.count
 
         // Label column and header.
@@ -92,9 +124,8 @@ struct Reader {
             } else {
                 let guess: Int
                 if case .index(let i) = options.label { guess = i } else { guess = columns - 1 }
-                headerPresent = firstFields.enumerated().contains { i, field in
-                    i != guess && CSVLexer.classify(Array(field.utf8)) == .text
-                }
+                headerPresent = HeaderSniffer(decimalComma: decimalComma)
+                    .isHeader(sampleFields, labelGuess: guess)
             }
         }
         let labelColumn: Int
@@ -121,28 +152,57 @@ struct Reader {
             labelColumn = i
         }
 
-        var names: [String] = []
-        var feature = 0
-        for i in 0..<columns {
-            if i == labelColumn {
-                names.append(headerPresent && !firstFields[i].isEmpty ? firstFields[i] : "label")
-            } else {
-                feature += 1
-                names.append(headerPresent && !firstFields[i].isEmpty ? firstFields[i] : "x\(feature)")
-            }
+        // A header that is not UTF-8 in a file whose start is (past the sample) decides it here.
+        if headerPresent && decoding == .utf8 && !firstBytes.allSatisfy({ TextDecoding.isValidUTF8($0) }) {
+            if options.encoding == .utf8 { throw notUTF8() }
+            decoding = .cp1252
+            warnings.append(Self.fallbackWarning(path))
+            firstFields = firstBytes.map { decoding.decode($0) }
         }
+        let header = headerPresent ? firstBytes : nil
         let layout = Layout(delimiter: delimiter, trimTab: trimTab, columns: columns, labelColumn: labelColumn,
                             width: columns - 1, missingIsError: options.missing == .error,
-                            dropping: options.missing == .dropRows, names: names,
-                            headerPresent: headerPresent, path: path)
+                            dropping: options.missing == .dropRows,
+                            names: Self.columnNames(header, columns: columns, labelColumn: labelColumn, decoding),
+                            headerPresent: headerPresent, path: path, decimalComma: decimalComma,
+                            skipBadLines: options.badLines == .skip, decoding: decoding)
 
         let dataStart = headerPresent ? min(first.end + 1, count) : first.start
         let dataLine = headerPresent ? first.line + first.inner + 1 : first.line
-        return try load(layout: layout, dataStart: dataStart, dataLine: dataLine)
+        return try load(layout: layout, header: header, dataStart: dataStart, dataLine: dataLine, warnings: warnings)
     }
 
+    /// Header names, or `x1…xN` and `label` without a header (or for an empty header cell).
+    static func columnNames(_ header: [[UInt8]]?, columns: Int, labelColumn: Int, _ decoding: TextDecoding) -> [String] {
+        var names: [String] = []
+        var feature = 0
+        for i in 0..<columns {
+            let given = header.map { i < $0.count ? decoding.decode($0[i]) : "" } ?? ""
+            if i == labelColumn {
+                names.append(given.isEmpty ? "label" : given)
+            } else {
+                feature += 1
+                names.append(given.isEmpty ? "x\(feature)" : given)
+            }
+        }
+        return names
+    }
+
+    /// Whether the first records hold a number written with a decimal comma (`1,5`).
+    static func writesDecimalCommas(_ records: [[[UInt8]]]) -> Bool {
+        for record in records {
+            for cell in record where cell.contains(UInt8(ascii: ",")) {
+                if case .number = CSVLexer.classify(cell, decimalComma: true) { return true }
+            }
+        }
+        return false
+    }
+
+    /// When decimal commas are possible (`decimal` auto or comma), a `;` that splits every sampled
+    /// record alike wins over the commas inside its numbers; with a decimal comma, `,` is no candidate.
     func detectDelimiter(_ records: [(Int, Int)]) -> UInt8 {
-        let candidates: [UInt8] = [UInt8(ascii: ","), CSVLexer.tab, UInt8(ascii: ";"), UInt8(ascii: "|")]
+        var candidates: [UInt8] = [UInt8(ascii: ","), CSVLexer.tab, UInt8(ascii: ";"), UInt8(ascii: "|")]
+        if options.decimal == .comma { candidates.removeFirst() }
         var counts = [[Int]](repeating: [], count: candidates.count)
         for (s, e) in records {
             var perCandidate = [Int](repeating: 0, count: candidates.count)
@@ -154,6 +214,10 @@ struct Reader {
                 for k in 0..<candidates.count where candidates[k] == c { perCandidate[k] += 1 }
             }
             for k in 0..<candidates.count { counts[k].append(perCandidate[k]) }
+        }
+        if options.decimal != .point, let k = candidates.firstIndex(of: UInt8(ascii: ";")),
+           let firstCount = counts[k].first, firstCount > 0, counts[k].allSatisfy({ $0 == firstCount }) {
+            return candidates[k]
         }
         var best: (score: (Int, Int, Int), index: Int)? = nil
         for k in 0..<candidates.count {
@@ -167,7 +231,8 @@ struct Reader {
         return candidates[best?.index ?? 0]
     }
 
-    func load(layout: Layout, dataStart: Int, dataLine: Int) throws(DataError) -> LoadedTable {
+    func load(layout: Layout, header: [[UInt8]]?, dataStart: Int, dataLine: Int,
+              warnings: [String]) throws(DataError) -> LoadedTable {
         let threads = options.threads == 0 ? coreCount() : options.threads
         let dataLength = count - dataStart
         let data = base + dataStart
@@ -279,8 +344,13 @@ struct Reader {
             }
         }
         for out in outputs { if let error = out.error { throw error } }
+        let keptRows = compactSkipped(outputs: outputs, firstRows: &firstRows, width: width,
+                                      matrix: &matrix, classes: &classes)
+        if keptRows == 0 {
+            throw fail(.headerOnly, "Every data row of \(path) is a bad line (a wrong number of fields), so none is left.")
+        }
 
-        return try assemble(layout: layout, rows: rows, matrix: &matrix, classes: &classes,
-                            outputs: outputs, firstRows: firstRows, threads: threads)
+        return try assemble(layout: layout, header: header, rows: keptRows, matrix: &matrix, classes: &classes,
+                            outputs: outputs, firstRows: firstRows, threads: threads, warnings: warnings)
     }
 }

@@ -82,6 +82,9 @@ public enum Initialize: RequestMethod {
         public var missingPolicies: [String]
         public var headerModes: [String]
         public var delimiters: [String]
+        public var badLinePolicies: [String]
+        public var encodings: [String]
+        public var decimals: [String]
         /// The words `threshold` takes besides a number.
         public var thresholds: [String]
         public var unseenLevels: [String]
@@ -104,6 +107,9 @@ public enum Initialize: RequestMethod {
             missingPolicies = MissingPolicyName.names
             headerModes = HeaderModeName.names
             delimiters = DelimiterName.names
+            badLinePolicies = OnBadLinesName.names
+            encodings = EncodingName.names
+            decimals = DecimalName.names
             thresholds = Threshold.names
             unseenLevels = UnseenLevelsName.names
         }
@@ -131,6 +137,9 @@ public enum Initialize: RequestMethod {
             missingPolicies = try list(.missingPolicies, MissingPolicyName.names)
             headerModes = try list(.headerModes, HeaderModeName.names)
             delimiters = try list(.delimiters, DelimiterName.names)
+            badLinePolicies = try list(.badLinePolicies, OnBadLinesName.names)
+            encodings = try list(.encodings, EncodingName.names)
+            decimals = try list(.decimals, DecimalName.names)
             thresholds = try list(.thresholds, Threshold.names)
             unseenLevels = try list(.unseenLevels, UnseenLevelsName.names)
         }
@@ -144,7 +153,8 @@ public enum Initialize: RequestMethod {
             case missingPolicies = "missing_policies"
             case headerModes = "header_modes"
             case unseenLevels = "unseen_levels"
-            case thresholds
+            case thresholds, encodings, decimals
+            case badLinePolicies = "bad_line_policies"
         }
     }
 }

@@ -57,6 +57,30 @@ public enum UnseenLevelsName: String, WireName {
     public static let kinds = "unseen-level policies"
 }
 
+/// `on_bad_lines` of `dataset/load`: what to do with a record whose field count is wrong.
+public enum OnBadLinesName: String, WireName {
+    case error, skip
+    public static let kind = "bad-line policy"
+    public static let kinds = "bad-line policies"
+}
+
+/// `encoding` of `dataset/load`: how the file's text bytes become characters.
+public enum EncodingName: String, WireName {
+    case auto
+    case utf8 = "utf-8"
+    case latin1 = "latin-1"
+    case cp1252
+    public static let kind = "encoding"
+}
+
+/// `decimal` of `dataset/load`: the decimal separator of numbers.
+public enum DecimalName: String, WireName {
+    case auto
+    case point = "."
+    case comma = ","
+    public static let kind = "decimal separator"
+}
+
 /// `origin` in `dataset/describe`: how a dataset was made.
 public enum DatasetOriginName: String, WireName {
     case generated, loaded, split, fold, standardized, resampled
@@ -81,5 +105,8 @@ public enum DataErrorKindName: String, WireName {
     case tooManyLevels = "too_many_levels"
     case unknownPositive = "unknown_positive"
     case invalidOption = "invalid_option"
+    case invalidEncoding = "invalid_encoding"
+    case tooManyClasses = "too_many_classes"
+    case continuousLabel = "continuous_label"
     public static let kind = "data error kind"
 }

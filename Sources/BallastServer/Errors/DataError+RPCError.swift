@@ -16,7 +16,13 @@ extension DataError: RPCErrorConvertible {
         default: ErrorCode.invalidData
         }
         // The engine does not know the option's wire name; say which one helps.
-        let advice = kind == .tooManyLevels ? " Raise max_levels to one-hot encode it." : ""
+        let advice = switch kind {
+        case .tooManyLevels: " Raise max_levels to one-hot encode it."
+        case .tooManyClasses: " Choose the label column with label=<name or 0-based index>, or raise max_classes."
+        case .continuousLabel: " Choose the label column with label=<name or 0-based index>."
+        case .invalidEncoding: " Set encoding to cp1252 or latin-1 (or auto)."
+        default: ""
+        }
         return RPCError(code: code, message: message + advice, data: .object(data))
     }
 }

@@ -21,21 +21,23 @@ extension Handlers {
             let started = Date()
             let table = try CSVFile.load(path: path, options: options)
             let name = params.name ?? Self.defaultName(for: path)
-            var dataset = table.dataset, missing = table.missingPerFeature, warnings: [String] = []
+            var dataset = table.dataset, missing = table.missingPerFeature, warnings = table.warnings
             if let target {
-                (dataset, warnings) = try Self.align(table.dataset, named: name, field: "schema", to: target.schema, classes: target.classes,
-                                                     positive: target.positive, unseenLevels: UnseenLevels(params.unseenLevels))
+                let aligned = try Self.align(table.dataset, named: name, field: "schema", to: target.schema, classes: target.classes,
+                                             positive: target.positive, unseenLevels: UnseenLevels(params.unseenLevels))
+                dataset = aligned.dataset
+                warnings += aligned.warnings
                 missing = Self.missing(table.missingPerFeature, of: table.dataset, as: dataset)
             }
             let seconds = Date().timeIntervalSince(started)
             let orphaned = workspace.replacementWarnings(name)
             let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: missing))
             context.progress(RunEvent(kind: .end, message: "Loaded \(dataset.rowCount) rows"))
-            var result = DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: dataset, replaced: replaced, warnings: orphaned),
-                                            droppedRows: table.droppedRows, encodedColumns: table.encodedColumns,
-                                            seconds: seconds, megabytesPerSecond: Double(size) / 1_000_000 / max(seconds, 1e-9))
-            result.warnings = warnings.isEmpty ? nil : warnings
-            return result
+            return DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: dataset, replaced: replaced, warnings: orphaned),
+                                      droppedRows: table.droppedRows, encodedColumns: table.encodedColumns,
+                                      skippedLines: .init(count: table.skippedLines, first: table.firstSkippedLines),
+                                      warnings: warnings,
+                                      seconds: seconds, megabytesPerSecond: Double(size) / 1_000_000 / max(seconds, 1e-9))
         }
     }
 

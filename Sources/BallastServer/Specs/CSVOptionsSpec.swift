@@ -24,5 +24,15 @@ extension CSVOptions {
             guard levels >= 0 else { throw .invalidParams("max_levels must be 0 or more.", field: "max_levels") }
             maxCategoricalLevels = levels
         }
+        badLines = BadLinePolicy(params.onBadLines ?? .error)
+        encoding = TextEncoding(params.encoding ?? .auto)
+        decimal = DecimalMark(params.decimal ?? .point)
+        if decimal == .comma && delimiter == UInt8(ascii: ",") {
+            throw .invalidParams("decimal ',' needs another delimiter than ','; European files use ';'.", field: "decimal")
+        }
+        if let classes = params.maxClasses {
+            guard classes >= 2 else { throw .invalidParams("max_classes must be 2 or more.", field: "max_classes") }
+            maxClasses = classes
+        }
     }
 }

@@ -131,6 +131,36 @@ extension CSVOptions.MissingPolicy {
     }
 }
 
+extension CSVOptions.BadLinePolicy {
+    init(_ name: OnBadLinesName) {
+        switch name {
+        case .error: self = .error
+        case .skip: self = .skip
+        }
+    }
+}
+
+extension CSVOptions.TextEncoding {
+    init(_ name: EncodingName) {
+        switch name {
+        case .auto: self = .auto
+        case .utf8: self = .utf8
+        case .latin1: self = .latin1
+        case .cp1252: self = .cp1252
+        }
+    }
+}
+
+extension CSVOptions.DecimalMark {
+    init(_ name: DecimalName) {
+        switch name {
+        case .auto: self = .auto
+        case .point: self = .point
+        case .comma: self = .comma
+        }
+    }
+}
+
 extension WeightNormalizationName {
     init(_ normalization: WeightNormalization) {
         switch normalization {
@@ -161,6 +191,9 @@ extension DataErrorKindName {
         case .tooManyLevels: self = .tooManyLevels
         case .unknownPositive: self = .unknownPositive
         case .invalidOption: self = .invalidOption
+        case .invalidEncoding: self = .invalidEncoding
+        case .tooManyClasses: self = .tooManyClasses
+        case .continuousLabel: self = .continuousLabel
         }
     }
 }
