@@ -15,6 +15,9 @@ public struct Dataset: Sendable, Equatable {
     public var classLabels: [String]
     /// For binary data, the class index of the rare/positive class; `nil` for multiclass data.
     public var positiveClass: Int?
+    /// Each row's identifier from the file's id column, when it had one; never a feature. Rows
+    /// made up by SMOTE have none, so its output keeps no ids.
+    public var ids: [String]?
 
     /// A dataset whose features are all numeric columns.
     public init(featureNames: [String], features: [Float], classIndex: [Int32],
@@ -24,7 +27,9 @@ public struct Dataset: Sendable, Equatable {
     }
 
     public init(schema: DatasetSchema, features: [Float], classIndex: [Int32],
-                classLabels: [String], positiveClass: Int?) {
+                classLabels: [String], positiveClass: Int?, ids: [String]? = nil) {
+        precondition(ids == nil || ids!.count == classIndex.count, "one id per row")
+        self.ids = ids
         let featureNames = schema.featureNames
         precondition(featureNames.isEmpty || features.count % featureNames.count == 0,
                      "features.count must be a multiple of featureNames.count")
@@ -68,6 +73,6 @@ public struct Dataset: Sendable, Equatable {
         }
         for (outRow, inRow) in rows.enumerated() { classes[outRow] = classIndex[inRow] }
         return Dataset(schema: schema, features: picked, classIndex: classes,
-                       classLabels: classLabels, positiveClass: positiveClass)
+                       classLabels: classLabels, positiveClass: positiveClass, ids: ids.map { ids in rows.map { ids[$0] } })
     }
 }

@@ -25,6 +25,13 @@ import Testing
         #expect(load.params == ["path": "/home/user/work/test.csv", "schema": "cards.train", "unseen_levels": "zeros", "name": "test"])
     }
 
+    @Test func loadSetsColumnsAsideByNameOrIndex() throws {
+        let load = try parse("load txns.csv label=fraud id=txn ignore=note,comment as txns")
+        #expect(load.params == ["path": "/home/user/work/txns.csv", "label": "fraud", "id": "txn", "ignore": ["note", "comment"],
+                                "name": "txns"])
+        #expect(try parse("load txns.csv id=0 columns=amount").params == ["path": "/home/user/work/txns.csv", "id": 0, "columns": ["amount"]])
+    }
+
     @Test func evaluateAndPredictTakeUnseenLevels() throws {
         let evaluate = try parse("evaluate m test unseen_levels=zeros")
         #expect(evaluate.params == ["model": "m", "dataset": "test", "unseen_levels": "zeros"])

@@ -131,3 +131,41 @@ final class SchemaTests: XCTestCase {
                        try client.call("model/predict", params: ["model": "m", "rows": rows])["probabilities"])
     }
 }
+
+/// `dataset/load`'s `columns`, `ignore` and `id` through the daemon: the id column of a file is
+/// kept beside the data and comes back with predictions and `dataset/head`.
+final class ColumnChoiceTests: XCTestCase {
+    func testIdsComeBackWithPredictionsAndHead() throws {
+        let folder = NSTemporaryDirectory() + "ballast-ids-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // A transaction id and a free-text note: as features the first is 200 text levels and the
+        // second too many as well, so the file loads only when they are set aside.
+        var text = "txn,amount,note,fraud\n"
+        for row in 0..<200 { text += "t\(1000 + row),\(Double(row % 10) + 0.5),note \(row),\(row % 10 > 6 ? 1 : 0)\n" }
+        let path = folder + "/txns.csv"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+
+        let refused = client.rpcError("dataset/load", ["path": .string(path), "name": "txns"])
+        XCTAssertEqual(refused?.code, ErrorCode.invalidData)
+        XCTAssertTrue(refused?.message.contains("leave it out with ignore") ?? false, refused?.message ?? "")
+
+        let loaded = try client.call("dataset/load", params: ["path": .string(path), "name": "txns", "id": "txn", "ignore": ["note"]])
+        XCTAssertEqual(loaded["dataset"]?["feature_names"], ["amount"])
+        _ = try client.call("model/train", params: ["dataset": "txns", "name": "m"])
+        let predicted = try client.call("model/predict", params: ["model": "m", "dataset": "txns"])
+        XCTAssertEqual(predicted["ids"]?.arrayValue?.count, 200)
+        XCTAssertEqual(predicted["ids"]?.arrayValue?.first, "t1000")
+        let head = try client.call("dataset/head", params: ["dataset": "txns", "rows": 2, "offset": 5])
+        XCTAssertEqual(head["rows"]?.arrayValue?.map { $0["id"] }, ["t1005", "t1006"])
+
+        let only = try client.call("dataset/load", params: ["path": .string(path), "name": "amounts", "columns": [1], "id": 0])
+        XCTAssertEqual(only["dataset"]?["feature_names"], ["amount"])
+        let unknown = client.rpcError("dataset/load", ["path": .string(path), "name": "x", "id": "transaction"])
+        XCTAssertEqual(unknown?.code, ErrorCode.invalidParams)
+        XCTAssertTrue(unknown?.message.contains("There is no column named 'transaction' for the ids") ?? false, unknown?.message ?? "")
+        XCTAssertEqual(client.rpcError("dataset/load", ["path": .string(path), "id": -1])?.data?["field"], "id")
+    }
+}

@@ -106,6 +106,7 @@ public enum Resampling {
             }
             result.features += synthetic
             result.classIndex += repeatElement(Int32(c), count: extra)
+            result.ids = nil  // the rows SMOTE makes up have no identity
         }
         return result
     }

@@ -97,7 +97,7 @@ extension Dataset {
             }
         }
         let dataset = Dataset(schema: schema, features: values, classIndex: classIndex.map { classMap[Int($0)] },
-                              classLabels: classes, positiveClass: positiveClass)
+                              classLabels: classes, positiveClass: positiveClass, ids: ids)
         let order = self.schema.columns.map(\.name)
         return Alignment(dataset: dataset, reordered: order != schema.columns.map(\.name),
                          relevelled: relevelled, zeroEncoded: zeroEncoded)

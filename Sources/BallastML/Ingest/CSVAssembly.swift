@@ -12,7 +12,8 @@ extension Reader {
                   warnings: [String]) throws(DataError) -> LoadedTable {
         let width = layout.width
         var warnings = warnings
-        func sourceColumn(_ slot: Int) -> Int { slot < layout.labelColumn ? slot : slot + 1 }
+        func sourceColumn(_ slot: Int) -> Int { layout.sourceColumns[slot] }
+        var ids: [String]? = layout.idColumn == nil ? nil : outputs.flatMap(\.ids)
 
         // Column kinds.
         var missing = [Int](repeating: 0, count: width)
@@ -148,6 +149,7 @@ extension Reader {
                     if kept != r {
                         (m.baseAddress! + kept * finalWidth).update(from: m.baseAddress! + r * finalWidth, count: finalWidth)
                         classes[kept] = classes[r]
+                        if ids != nil { ids![kept] = ids![r] }
                     }
                     kept += 1
                 }
@@ -158,6 +160,7 @@ extension Reader {
             }
             matrix.removeLast(dropped * finalWidth)
             classes.removeLast(dropped)
+            ids?.removeLast(dropped)
             if dropped * 4 > rows {
                 // Give back the capacity of the dropped rows.
                 matrix = matrix.withUnsafeBufferPointer { Array($0) }
@@ -238,7 +241,7 @@ extension Reader {
         }
 
         let dataset = Dataset(schema: schema, features: matrix, classIndex: classes,
-                              classLabels: labels, positiveClass: positiveClass)
+                              classLabels: labels, positiveClass: positiveClass, ids: ids)
         var firstSkipped: [Int] = []
         for out in outputs { firstSkipped.append(contentsOf: out.firstSkipped) }
         return LoadedTable(dataset: dataset, missingPerFeature: missingPerFeature, droppedRows: dropped,

@@ -21,6 +21,8 @@ final class ChunkOutput: @unchecked Sendable {
     var rows = 0
     var skipped = 0
     var firstSkipped: [Int] = []
+    /// The id column's text of each row written, in order (when the file has an id column).
+    var ids: [String] = []
 }
 
 struct Layout {
@@ -28,7 +30,13 @@ struct Layout {
     let trimTab: Bool
     let columns: Int
     let labelColumn: Int
-    let width: Int
+    /// The id column, kept as text beside the data.
+    let idColumn: Int?
+    /// Source column → feature slot, -1 for the label, the id and ignored columns.
+    let slots: [Int]
+    /// Feature slot → source column.
+    let sourceColumns: [Int]
+    var width: Int { sourceColumns.count }
     let missingIsError: Bool
     let dropping: Bool
     let names: [String]
@@ -63,7 +71,7 @@ struct Layout {
     func parse(start: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>, firstRow: Int, firstLine: Int,
                matrix: UnsafeMutablePointer<Float>, classes: UnsafeMutablePointer<Int32>, into out: ChunkOutput) {
         let delimiter = self.delimiter, trimTab = self.trimTab, columns = self.columns
-        let labelColumn = self.labelColumn, width = self.width
+        let labelColumn = self.labelColumn, width = self.width, slots = self.slots, idColumn = self.idColumn ?? -1
         var missing = [Int](repeating: 0, count: width)
         var textCells = [Int](repeating: 0, count: width)
         var firstText = [TextSighting?](repeating: nil, count: width)
@@ -72,6 +80,7 @@ struct Layout {
         var rowsWithMissing: [Int] = []
         var skipped = 0
         var firstSkipped: [Int] = []
+        var ids: [String] = []
         let decimalComma = self.decimalComma, skipBadLines = self.skipBadLines
         var scratch: [UInt8] = []
         scratch.reserveCapacity(256)
@@ -92,6 +101,7 @@ struct Layout {
             out.rows = row - firstRow
             out.skipped = skipped
             out.firstSkipped = firstSkipped
+            out.ids = ids
         }
 
         while p < end {
@@ -128,8 +138,16 @@ struct Layout {
                         lastLabel = scratch
                     }
                     classes[row] = lastLabelID
+                } else if slots[column] < 0 {
+                    // The id column, kept as text, or an ignored column, passed over.
+                    let fieldLine = line
+                    guard let t = CSVLexer.lexField(f, end, delimiter, trimTab, &scratch, &line) else {
+                        return finish(unclosedQuote(line: fieldLine, column: column))
+                    }
+                    term = t
+                    if column == idColumn { ids.append(decoding.decode(scratch)) }
                 } else {
-                    let slot = column < labelColumn ? column : column - 1
+                    let slot = slots[column]
                     var q = f
                     while q[0] == CSVLexer.space || (q[0] == CSVLexer.tab && trimTab) { q += 1 }
                     let c = q[0]

@@ -7,6 +7,8 @@ public struct CSVOptions: Sendable {
     public enum Header: Sendable { case auto, present, absent }
     /// Which source column holds the class label. `index` is 0-based.
     public enum LabelColumn: Sendable, Equatable { case last, index(Int), name(String) }
+    /// A column by its header name or its 0-based position.
+    public enum ColumnRef: Sendable, Equatable { case index(Int), name(String) }
     /// What to do with missing feature cells (empty, `NA`, `NaN`, `?`). A missing label is always an error.
     public enum MissingPolicy: Sendable { case error, dropRows, imputeMean }
     /// What to do with a bad line: a record whose field count differs from the first record's.
@@ -25,6 +27,12 @@ public struct CSVOptions: Sendable {
     /// Field separator; `nil` detects it among `,` `;` tab `|`.
     public var delimiter: UInt8? = nil
     public var label: LabelColumn = .last
+    /// The only columns to use as features (the label and the id column are kept besides); nil: all.
+    public var keepColumns: [ColumnRef]? = nil
+    /// Columns to leave out entirely: neither parsed as features nor kept.
+    public var ignoreColumns: [ColumnRef] = []
+    /// A column that identifies rows: kept beside the data as text (`Dataset.ids`), never a feature.
+    public var idColumn: ColumnRef? = nil
     /// Binary data only: the label text of the positive (rare) class. Default: the minority class
     /// (on a tie, the label that sorts last).
     public var positive: String? = nil

@@ -5,7 +5,7 @@ public enum DatasetLoad: RequestMethod {
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["path", "name", "label", "positive", "header", "delimiter", "missing",
                                         "max_levels", "on_bad_lines", "encoding", "decimal", "max_classes",
-                                        "schema", "unseen_levels", "progress_token"]
+                                        "schema", "unseen_levels", "columns", "ignore", "id", "progress_token"]
         public var path: String
         /// Default: the file name without its extension.
         public var name: String?
@@ -32,6 +32,13 @@ public enum DatasetLoad: RequestMethod {
         /// A dataset or model whose columns this file must have: it is then encoded exactly as that
         /// one was (same columns, same one-hot levels, same order), the normal way to load a test file.
         public var schema: String?
+        /// The only columns to use as features, by name or index (the label and `id` are kept besides).
+        public var columns: [ColumnRef]?
+        /// Columns to leave out, by name or index.
+        public var ignore: [ColumnRef]?
+        /// A column that identifies rows: kept beside the data (returned by `model/predict` and
+        /// `dataset/head`), never a feature.
+        public var id: ColumnRef?
         /// With `schema`: a text level it never saw is an error (default) or encoded as zeros.
         public var unseenLevels: UnseenLevelsName?
         public var progressToken: JSONValue?
@@ -59,7 +66,7 @@ public enum DatasetLoad: RequestMethod {
             case maxLevels = "max_levels"
             case onBadLines = "on_bad_lines"
             case maxClasses = "max_classes"
-            case schema
+            case schema, columns, ignore, id
             case unseenLevels = "unseen_levels"
             case progressToken = "progress_token"
         }

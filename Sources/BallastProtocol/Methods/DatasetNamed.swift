@@ -142,14 +142,17 @@ public enum DatasetHead: RequestMethod {
     public struct Row: Codable, Sendable, Equatable {
         /// 0-based, counted in the dataset (`offset` + position in `rows`).
         public var row: Int
+        /// The row's identifier, when the dataset was loaded with an `id` column.
+        public var id: String?
         public var values: [Double]
         public var label: String
         /// Text column → its level; `null` when the row's features of that column are all zero
         /// (a level unseen when the schema was fixed, encoded by `unseen_levels: zeros`). A column
         /// whose features are no longer 0/1 (standardized, SMOTE) is left out. Present when `columns` is.
         public var levels: [String: String?]?
-        public init(row: Int, values: [Double], label: String, levels: [String: String?]? = nil) {
+        public init(row: Int, id: String? = nil, values: [Double], label: String, levels: [String: String?]? = nil) {
             self.row = row
+            self.id = id
             self.values = values
             self.label = label
             self.levels = levels

@@ -69,9 +69,13 @@ public enum ModelPredict: RequestMethod {
         public var probabilities: [[Double]]
         public var labels: [String]
         public var threshold: Double?
+        /// The dataset's row identifiers, in the order of `probabilities`, when it was loaded with an `id` column.
+        public var ids: [String]?
         /// How the data was matched to the model's columns, when it took more than a look.
         public var warnings: [String]?
-        public init(classes: [String], probabilities: [[Double]], labels: [String], threshold: Double?, warnings: [String]? = nil) {
+        public init(classes: [String], probabilities: [[Double]], labels: [String], threshold: Double?, ids: [String]? = nil,
+                    warnings: [String]? = nil) {
+            self.ids = ids
             self.classes = classes
             self.probabilities = probabilities
             self.labels = labels

@@ -17,7 +17,7 @@ extension DataError: RPCErrorConvertible {
         }
         // The engine does not know the option's wire name; say which one helps.
         let advice = switch kind {
-        case .tooManyLevels: " Raise max_levels to one-hot encode it."
+        case .tooManyLevels: " Raise max_levels to one-hot encode it, leave it out with ignore, or keep it beside the data with id if it names the rows."
         case .tooManyClasses: " Choose the label column with label=<name or 0-based index>, or raise max_classes."
         case .continuousLabel: " Choose the label column with label=<name or 0-based index>."
         case .invalidEncoding: " Set encoding to cp1252 or latin-1 (or auto)."

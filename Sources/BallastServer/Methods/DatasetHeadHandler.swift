@@ -39,7 +39,7 @@ extension Handlers {
             }
             start += features
         }
-        return DatasetHead.Row(row: row, values: stored.map { Double("\($0)") ?? Double($0) },
+        return DatasetHead.Row(row: row, id: dataset.ids?[row], values: stored.map { Double("\($0)") ?? Double($0) },
                                label: dataset.classLabels[Int(dataset.classIndex[row])],
                                levels: hasText ? levels : nil)
     }

@@ -35,6 +35,7 @@ extension Handlers {
             let probabilities: [Float]
             let rowCount: Int
             var warnings: [String] = []
+            var ids: [String]?
             let unseen = UnseenLevels(params.unseenLevels)
             switch (params.dataset, params.rows) {
             case let (name?, nil):
@@ -43,6 +44,7 @@ extension Handlers {
                 let (data, said) = try Self.align(stored, named: name, field: "dataset", to: model.schema, classes: stored.classLabels,
                                                   positive: stored.positiveClass, unseenLevels: unseen)
                 warnings = said
+                ids = data.ids
                 probabilities = try model.probabilities(data)
                 rowCount = data.rowCount
             case let (nil, rows?):
@@ -74,7 +76,7 @@ extension Handlers {
                 }
             }
             return ModelPredict.Result(classes: model.classLabels, probabilities: table, labels: labels, threshold: cut,
-                                       warnings: warnings.isEmpty ? nil : warnings)
+                                       ids: ids, warnings: warnings.isEmpty ? nil : warnings)
         }
         table.register(ModelList.self) { _, _ in
             ModelList.Result(models: models.names.compactMap { name in (try? models.entry(name)).map { models.summary(name, $0) } })

@@ -13,6 +13,9 @@ extension CSVOptions {
             throw .invalidParams("label must be a column name (a string) or a 0-based column index.", field: "label")
         }
         positive = params.positive
+        keepColumns = params.columns?.map(Self.column)
+        ignoreColumns = params.ignore?.map(Self.column) ?? []
+        idColumn = params.id.map(Self.column)
         header = Header(params.header ?? .auto)
         switch params.delimiter {
         case nil: delimiter = nil
@@ -33,6 +36,13 @@ extension CSVOptions {
         if let classes = params.maxClasses {
             guard classes >= 2 else { throw .invalidParams("max_classes must be 2 or more.", field: "max_classes") }
             maxClasses = classes
+        }
+    }
+
+    static func column(_ ref: BallastProtocol.ColumnRef) -> CSVOptions.ColumnRef {
+        switch ref {
+        case .name(let name): .name(name)
+        case .index(let index): .index(index)
         }
     }
 }
