@@ -36,6 +36,14 @@ final class ModelTests: XCTestCase {
         let pr = try XCTUnwrap(report["curves"]?["pr"]?.arrayValue)
         XCTAssertLessThanOrEqual(pr.count, 200)
         XCTAssertGreaterThan(pr.count, 10)
+        // best_f1 without validation data reuses the threshold tuned at training; for a model
+        // whose threshold was never tuned it is refused, never a quiet 0.5.
+        let tuned = try client.call("model/evaluate", params: ["model": "m", "dataset": "cards.test", "threshold": "best_f1", "curves": false])
+        XCTAssertEqual(tuned["threshold"]?.doubleValue, stored)
+        _ = try client.call("model/train", params: ["dataset": "cards.train", "name": "plain"])
+        let untuned = client.rpcError("model/evaluate", ["model": "plain", "dataset": "cards.test", "threshold": "best_f1"])
+        XCTAssertEqual(untuned?.data?["field"], "validation")
+        XCTAssertTrue(untuned?.message.contains("not tuned at training") ?? false, untuned?.message ?? "")
         let half = try client.call("model/evaluate", params: ["model": "m", "dataset": "cards.test", "threshold": 0.5, "curves": false])
         XCTAssertEqual(half["threshold"], 0.5)
         XCTAssertNil(half["curves"])

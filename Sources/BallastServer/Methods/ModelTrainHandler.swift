@@ -34,9 +34,10 @@ extension Handlers {
             let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,
                                   cancellation: context.cancellation)
             let outcome = try WirePaths.training.translating { try job.run(threads: share.budget) }
-            try models.store(name, Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
-                                                loss: plan.lossName, threshold: outcome.threshold, run: recorder.id),
-                             inPlaceOf: reservation)
+            var entry = Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
+                                     loss: plan.lossName, threshold: outcome.threshold, run: recorder.id)
+            entry.thresholdTuned = plan.threshold == .bestF1
+            try models.store(name, entry, inPlaceOf: reservation)
             return ModelTrain.Result(model: name, run: recorder.id, steps: outcome.training.steps,
                                      stopReason: StopReasonName(outcome.training.stopReason), seconds: outcome.seconds,
                                      objective: outcome.training.objective, threshold: outcome.threshold,

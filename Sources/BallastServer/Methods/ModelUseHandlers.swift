@@ -104,7 +104,14 @@ extension Handlers {
     private func evaluationThreshold(_ requested: Threshold?, entry: Models.Entry, validation: String?) throws -> ThresholdRule {
         let binary = entry.model.classLabels.count == 2 && entry.model.positiveClass != nil
         guard let requested else { return entry.threshold.map { .value($0) } ?? .standard }
-        if requested == .bestF1, validation == nil, let stored = entry.threshold { return .value(stored) }
+        if requested == .bestF1, validation == nil {
+            // The threshold tuned at training, when it was; never a quiet 0.5.
+            guard entry.thresholdTuned, let stored = entry.threshold else {
+                throw RPCError.invalidParams("best_f1 tunes the threshold on validation data: give a 'validation' dataset (this model's threshold was not tuned at training).",
+                                             field: "validation")
+            }
+            return .value(stored)
+        }
         let rule = try ThresholdRule(requested, field: "threshold", binary: binary, hasValidation: validation != nil)
         guard case .bestF1 = rule, let validation, let positive = entry.model.positiveClass else { return rule }
         let (data, _) = try Self.align(try workspace.dataset(validation, field: "validation"), named: validation, field: "validation",

@@ -15,6 +15,9 @@ public final class Models: Sendable {
         public var loss: LossName
         /// The threshold on P(positive) chosen at training (`best_f1` resolves to a number).
         public var threshold: Double?
+        /// Whether `threshold` was tuned (`best_f1` on validation data) rather than the standard 0.5;
+        /// unknown, so false, for a model read from a file.
+        public var thresholdTuned = false
         /// The run that trained it, whose records `run/events` still holds (nil for a loaded model).
         public var run: String?
 
