@@ -56,6 +56,7 @@ public struct Dataset: Sendable, Equatable {
     /// Bytes held by the feature matrix and the class column: what the memory budget counts.
     public var byteCount: Int {
         features.count * MemoryLayout<Float>.stride + classIndex.count * MemoryLayout<Int32>.stride
+            + (ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0)
     }
 
     /// A new dataset made of the given rows, in the given order (rows may repeat).

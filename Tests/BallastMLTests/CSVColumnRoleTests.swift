@@ -63,3 +63,34 @@ final class CSVColumnRoleTests: XCTestCase {
         XCTAssertTrue(loadError(text) { $0.keepColumns = [.name("label")] }?.message.contains("No feature column") ?? false)
     }
 }
+
+/// Matching by name needs names that are names: what the review of the schema work found.
+final class CSVNamingTests: XCTestCase {
+    func testAColumnNameUsedTwiceIsRefused() {
+        let error = loadError("a,a,label\n1,700,0\n2,800,1\n")
+        XCTAssertEqual(error?.kind, .duplicateColumn)
+        XCTAssertEqual(error?.field, "a")
+        XCTAssertNotNil(try? loadCSV("a,a,label\n1,700,0\n2,800,1\n") { $0.ignoreColumns = [.index(1)] }, "ignoring one of them is fine")
+    }
+
+    func testIdsAreDecodedWithTheEncodingTheWholeFileSettlesOn() throws {
+        var bytes = Array("id,x,label\n".utf8)
+        for row in 0..<1_000 { bytes += Array("r\(row),\(row % 5),\(row % 2)\n".utf8) }   // past the 8 KB sample
+        bytes += Array("M".utf8) + [0xFC] + Array("ller,3,1\n".utf8)                   // cp1252 ü
+        var options = CSVOptions()
+        options.idColumn = .name("id")
+        let table = try CSVLoader.load(csv: bytes, options: options)
+        XCTAssertEqual(table.dataset.ids?.last, "Müller")
+        XCTAssertEqual(table.warnings.count, 1, "the fallback is said")
+        options.encoding = .utf8
+        XCTAssertThrowsError(try CSVLoader.load(csv: bytes, options: options)) { error in
+            XCTAssertEqual((error as? DataError)?.kind, .invalidEncoding)
+        }
+    }
+
+    func testATinyAllTextFileKeepsItsHeader() throws {
+        let table = try loadCSV("color,size,label\nred,S,yes\nblue,M,no\n")
+        XCTAssertEqual(table.dataset.rowCount, 2)
+        XCTAssertEqual(table.dataset.schema.columns.map(\.name), ["color", "size"])
+    }
+}

@@ -42,7 +42,7 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(tuned["threshold"]?.doubleValue, stored)
         _ = try client.call("model/train", params: ["dataset": "cards.train", "name": "plain"])
         let untuned = client.rpcError("model/evaluate", ["model": "plain", "dataset": "cards.test", "threshold": "best_f1"])
-        XCTAssertEqual(untuned?.data?["field"], "validation")
+        XCTAssertEqual(untuned?.data?["field"], "threshold")
         XCTAssertTrue(untuned?.message.contains("not tuned at training") ?? false, untuned?.message ?? "")
         let half = try client.call("model/evaluate", params: ["model": "m", "dataset": "cards.test", "threshold": 0.5, "curves": false])
         XCTAssertEqual(half["threshold"], 0.5)

@@ -169,3 +169,52 @@ final class ColumnChoiceTests: XCTestCase {
         XCTAssertEqual(client.rpcError("dataset/load", ["path": .string(path), "id": -1])?.data?["field"], "id")
     }
 }
+
+/// What the review of the schema work found, through the daemon.
+final class SchemaEdgeTests: XCTestCase {
+    private func write(_ folder: String, _ name: String, _ text: String) throws -> String {
+        let path = folder + "/" + name
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func testEdgesOfMatching() throws {
+        let folder = NSTemporaryDirectory() + "ballast-edges-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var train = "amount,country,label\n"
+        for row in 0..<60 { train += "\(Double(row % 10) + 0.5),\(["DE", "FR", "NL"][row % 3]),\(row % 10 > 6 ? 1 : 0)\n" }
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        _ = try client.call("dataset/load", params: ["path": .string(try write(folder, "train.csv", train)), "name": "train"])
+        _ = try client.call("model/train", params: ["dataset": "train", "name": "m"])
+
+        // Rows with an unseen level encoded as zeros are counted in warnings.
+        let zeros = try client.call("model/predict", params: ["model": "m", "rows": [["amount": 8.5, "country": "AT"]], "unseen_levels": "zeros"])
+        XCTAssertEqual(zeros["warnings"], ["1 row of 'rows' have levels of 'country' never seen where it must match ('AT' 1); they were encoded as zeros in that column."])
+
+        // A held-out batch of one class loads against the schema.
+        let negatives = try write(folder, "negatives.csv", "amount,country,label\n1.5,DE,0\n2.5,FR,0\n")
+        let loaded = try client.call("dataset/load", params: ["path": .string(negatives), "name": "batch", "schema": "train"])
+        XCTAssertEqual(loaded["dataset"]?["classes"], [["label": "0", "count": 2], ["label": "1", "count": 0]])
+        XCTAssertEqual(client.rpcError("dataset/load", ["path": .string(negatives), "name": "solo"])?.data?["kind"], "single_class")
+        XCTAssertEqual(client.rpcError("dataset/load", ["path": .string(negatives), "unseen_levels": "zeros"])?.data?["field"], "unseen_levels")
+
+        // A model file written before schemas (no `columns`) still scores its own kind of data.
+        let path = folder + "/m.json"
+        _ = try client.call("model/save", params: ["model": "m", "path": .string(path)])
+        var file = try JSONParser.parse(Array(Data(contentsOf: URL(fileURLWithPath: path))))
+        if case .object(var top) = file, case .object(var model)? = top["model"] {
+            model["columns"] = nil
+            top["model"] = .object(model)
+            file = .object(top)
+        }
+        try Data(JSONWriter.data(file)).write(to: URL(fileURLWithPath: path))
+        _ = try client.call("model/load", params: ["path": .string(path), "name": "old"])
+        XCTAssertEqual(try client.call("model/evaluate", params: ["model": "old", "dataset": "train", "curves": false])["confusion"],
+                       try client.call("model/evaluate", params: ["model": "m", "dataset": "train", "curves": false])["confusion"])
+
+        // best_f1 in predict names the threshold, the only field predict has for it.
+        XCTAssertEqual(client.rpcError("model/predict", ["model": "m", "dataset": "train", "threshold": "best_f1"])?.data?["field"], "threshold")
+    }
+}

@@ -28,6 +28,28 @@ extension Dataset {
     /// refused with every such name listed; an unseen level is refused or encoded as zeros.
     public func aligned(to schema: DatasetSchema, classes: [String], positiveClass: Int?,
                         unseenLevels: UnseenLevels) throws(InvalidArgument) -> Alignment {
+        for side in [self.schema, schema] {
+            let names = side.columns.map(\.name)
+            if Set(names).count < names.count {
+                let twice = names.filter { name in names.filter { $0 == name }.count > 1 }
+                throw InvalidArgument(field: .dataset, message: "Columns cannot be matched by name when a name is used twice: \(Self.list(Array(Set(twice)).sorted())).")
+            }
+        }
+        let strangers = Set(classLabels).subtracting(classes).filter { label in
+            classIndex.contains { classLabels[Int($0)] == label }
+        }
+        if !strangers.isEmpty {
+            throw InvalidArgument(field: .dataset,
+                                  message: "The data has classes the model was not trained on: \(Self.list(strangers.sorted())) (it knows \(Self.list(classes))).")
+        }
+        let classMap = classLabels.map { label in Int32(classes.firstIndex(of: label) ?? 0) }
+        if featureNames == schema.featureNames {
+            // The same features in the same order (a model file that predates schemas sees text
+            // columns as numeric ones named `column=level`): only the classes need numbering.
+            let dataset = Dataset(schema: schema, features: features, classIndex: classIndex.map { classMap[Int($0)] },
+                                  classLabels: classes, positiveClass: positiveClass, ids: ids)
+            return Alignment(dataset: dataset, reordered: false, relevelled: [], zeroEncoded: [:])
+        }
         let mine = Dictionary(self.schema.columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         let wanted = Set(schema.columns.map(\.name))
         let missing = schema.columns.map(\.name).filter { mine[$0] == nil }
@@ -37,13 +59,6 @@ extension Dataset {
             if !missing.isEmpty { parts.append("it lacks \(Self.list(missing))") }
             if !extra.isEmpty { parts.append("it has \(Self.list(extra)) besides") }
             throw InvalidArgument(field: .dataset, message: "The data's columns differ from the ones it must match: \(parts.joined(separator: " and ")).")
-        }
-        let strangers = Set(classLabels).subtracting(classes).filter { label in
-            classIndex.contains { classLabels[Int($0)] == label }
-        }
-        if !strangers.isEmpty {
-            throw InvalidArgument(field: .dataset,
-                                  message: "The data has classes the model was not trained on: \(Self.list(strangers.sorted())) (it knows \(Self.list(classes))).")
         }
         // Where each target feature comes from in this data's rows (nil: a level the data lacks).
         var sources: [Int?] = []
@@ -80,11 +95,10 @@ extension Dataset {
             if unseenLevels == .refuse {
                 let shown = counts.keys.sorted().map { "'\($0)' (\(counts[$0]!) row\(counts[$0]! == 1 ? "" : "s"))" }
                 throw InvalidArgument(field: .dataset,
-                                      message: "The column '\(column)' has level\(counts.count == 1 ? "" : "s") \(Self.list(shown, quoted: false)) never seen where it must match; encode such rows as zeros or load the data with the training schema.")
+                                      message: "The column '\(column)' has level\(counts.count == 1 ? "" : "s") \(Self.list(shown, quoted: false)) never seen where it must match; ask for unseen levels to be encoded as zeros to accept such rows.")
             }
             zeroEncoded[column] = counts
         }
-        let classMap = classLabels.map { label in Int32(classes.firstIndex(of: label) ?? 0) }
         let width = schema.featureNames.count, oldWidth = featureCount
         var values = [Float](repeating: 0, count: rowCount * width)
         features.withUnsafeBufferPointer { from in

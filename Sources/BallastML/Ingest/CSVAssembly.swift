@@ -13,7 +13,6 @@ extension Reader {
         let width = layout.width
         var warnings = warnings
         func sourceColumn(_ slot: Int) -> Int { layout.sourceColumns[slot] }
-        var ids: [String]? = layout.idColumn == nil ? nil : outputs.flatMap(\.ids)
 
         // Column kinds.
         var missing = [Int](repeating: 0, count: width)
@@ -44,6 +43,7 @@ extension Reader {
         if decoding == .utf8 {
             let valid = outputs.allSatisfy { out in
                 out.labels.allValidUTF8 && (0..<width).allSatisfy { s in textCells[s] == 0 || out.text[s]?.allValidUTF8 ?? true }
+                    && out.ids.allSatisfy(TextDecoding.isValidUTF8)
             }
             if !valid {
                 if options.encoding == .utf8 { throw notUTF8() }
@@ -52,6 +52,8 @@ extension Reader {
                 names = Self.columnNames(header, columns: layout.columns, labelColumn: layout.labelColumn, decoding)
             }
         }
+
+        var ids: [String]? = layout.idColumn == nil ? nil : outputs.flatMap { $0.ids.map(decoding.decode) }
 
         // Text columns: levels and per-chunk id maps.
         var levels = [[String]?](repeating: nil, count: width)
@@ -75,7 +77,9 @@ extension Reader {
         var labelSet = Set<String>()
         let labelStrings = outputs.map { $0.labels.strings(decoding) }
         for strings in labelStrings { labelSet.formUnion(strings) }
-        try checkLabelsAreClasses(labelSet, rows: rows, layout: layout, name: names[layout.labelColumn])
+        if options.labelsMustBeClasses {
+            try checkLabelsAreClasses(labelSet, rows: rows, layout: layout, name: names[layout.labelColumn])
+        }
         var labels = sortLabels(Array(labelSet))
         do {
             let index = Dictionary(uniqueKeysWithValues: labels.enumerated().map { ($1, Int32($0)) })
@@ -217,7 +221,7 @@ extension Reader {
             labels = kept
             classCounts = keptCounts
         }
-        if labels.count < 2 {
+        if labels.count < 2 && options.labelsMustBeClasses {
             let labelName = names[layout.labelColumn]
             var error = fail(.singleClass,
                              "Every row of \(path) has the label '\(labels.first ?? "")' in column '\(labelName)'; classification needs at least two classes.")

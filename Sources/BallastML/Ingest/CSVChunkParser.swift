@@ -21,8 +21,9 @@ final class ChunkOutput: @unchecked Sendable {
     var rows = 0
     var skipped = 0
     var firstSkipped: [Int] = []
-    /// The id column's text of each row written, in order (when the file has an id column).
-    var ids: [String] = []
+    /// The id column's bytes for each row written, in order (when the file has an id column);
+    /// decoded once the file's encoding is settled.
+    var ids: [[UInt8]] = []
 }
 
 struct Layout {
@@ -80,7 +81,7 @@ struct Layout {
         var rowsWithMissing: [Int] = []
         var skipped = 0
         var firstSkipped: [Int] = []
-        var ids: [String] = []
+        var ids: [[UInt8]] = []
         let decimalComma = self.decimalComma, skipBadLines = self.skipBadLines
         var scratch: [UInt8] = []
         scratch.reserveCapacity(256)
@@ -145,7 +146,7 @@ struct Layout {
                         return finish(unclosedQuote(line: fieldLine, column: column))
                     }
                     term = t
-                    if column == idColumn { ids.append(decoding.decode(scratch)) }
+                    if column == idColumn { ids.append(scratch) }
                 } else {
                     let slot = slots[column]
                     var q = f

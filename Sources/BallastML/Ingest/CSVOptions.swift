@@ -33,6 +33,9 @@ public struct CSVOptions: Sendable {
     public var ignoreColumns: [ColumnRef] = []
     /// A column that identifies rows: kept beside the data as text (`Dataset.ids`), never a feature.
     public var idColumn: ColumnRef? = nil
+    /// Refuse a label column that has one class only or does not look like classes. Off for a
+    /// held-out file matched to known classes afterwards (a batch of negatives is a fine test set).
+    public var labelsMustBeClasses = true
     /// Binary data only: the label text of the positive (rare) class. Default: the minority class
     /// (on a tie, the label that sorts last).
     public var positive: String? = nil
@@ -93,7 +96,7 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case missingValue, nonFinite, singleClass
         case labelColumnMissing, lineTooLong, binary
         case tooManyLevels, unknownPositive, invalidOption
-        case invalidEncoding, tooManyClasses, continuousLabel
+        case invalidEncoding, tooManyClasses, continuousLabel, duplicateColumn
     }
     public var kind: Kind
     public var message: String

@@ -169,6 +169,19 @@ struct Reader {
                             headerPresent: headerPresent, path: path, decimalComma: decimalComma,
                             skipBadLines: options.badLines == .skip, decoding: decoding)
 
+        // Columns are matched by name from here on: a name used twice would be matched wrongly.
+        var seen: [String: Int] = [:]
+        for i in 0..<columns where slots[i] >= 0 || i == labelColumn || i == idColumn {
+            if let earlier = seen[layout.names[i]] {
+                var error = fail(.duplicateColumn,
+                                 "Columns \(earlier + 1) and \(i + 1) are both named '\(layout.names[i])'; rename one, or leave one out with ignore.",
+                                 line: headerPresent ? first.line : nil)
+                error.field = layout.names[i]
+                throw error
+            }
+            seen[layout.names[i]] = i
+        }
+
         let dataStart = headerPresent ? min(first.end + 1, count) : first.start
         let dataLine = headerPresent ? first.line + first.inner + 1 : first.line
         return try load(layout: layout, header: header, dataStart: dataStart, dataLine: dataLine, warnings: warnings)

@@ -23,10 +23,14 @@ struct HeaderSniffer {
             return first.enumerated().contains { i, field in i != labelGuess && kind(field) == .text }
         }
         var headerStrong = false, dataStrong = false, headerWeak = false
+        var allText = true, anyRepeat = false
         for (i, cell) in first.enumerated() {
             let column = below.compactMap { i < $0.count ? $0[i] : nil }
             let above = kind(cell)
-            switch columnType(column) {
+            let type = columnType(column)
+            if type != .text { allText = false }
+            if Set(column).count < column.count { anyRepeat = true }
+            switch type {
             case .numeric:
                 if above == .text { headerStrong = true }
                 if case .number = above { dataStrong = true }
@@ -38,6 +42,11 @@ struct HeaderSniffer {
         }
         if headerStrong { return true }
         if dataStrong { return false }
+        if allText && !anyRepeat {
+            // Nothing to compare types or values with (a tiny all-text file): a first record of
+            // text outside the label is taken as a header, as with a single record.
+            return first.enumerated().contains { i, field in i != labelGuess && kind(field) == .text }
+        }
         return headerWeak
     }
 

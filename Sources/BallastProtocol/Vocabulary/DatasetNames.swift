@@ -108,5 +108,6 @@ public enum DataErrorKindName: String, WireName {
     case invalidEncoding = "invalid_encoding"
     case tooManyClasses = "too_many_classes"
     case continuousLabel = "continuous_label"
+    case duplicateColumn = "duplicate_column"
     public static let kind = "data error kind"
 }

@@ -9,6 +9,10 @@ extension Handlers {
             let path = Self.absolutePath(params.path)
             let options = try CSVOptions(params)
             let target = try params.schema.map { name throws(RPCError) in try schemaSource(name) }
+            if let target, let wanted = params.positive, target.positive.map({ target.classes[$0] }) != wanted {
+                throw RPCError.invalidParams("With a schema the positive class is the schema's (\(target.positive.map { target.classes[$0] } ?? "none")), not '\(wanted)'.",
+                                             field: "positive")
+            }
             // A numeric CSV needs at least two bytes of text per four-byte float, so twice the
             // file's size bounds the matrix: refuse before reading rather than after.
             let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0

@@ -14,7 +14,8 @@ extension Handlers {
             if params.priorCorrection ?? false, let weights = entry.config.classWeights {
                 probabilities = PriorCorrection.corrected(probabilities: probabilities, classCount: data.classCount, classWeights: weights)
             }
-            let threshold = try evaluationThreshold(params.threshold, entry: entry, validation: params.validation)
+            let threshold = try evaluationThreshold(params.threshold, entry: entry, validation: params.validation,
+                                                    unseenLevels: UnseenLevels(params.unseenLevels))
             let report = Metrics.report(classIndex: data.classIndex, probabilities: probabilities, classCount: data.classCount,
                                         classLabels: data.classLabels, positiveClass: entry.model.positiveClass, threshold: threshold)
             var curves: BallastProtocol.Curves?
@@ -48,17 +49,20 @@ extension Handlers {
                 probabilities = try model.probabilities(data)
                 rowCount = data.rowCount
             case let (nil, rows?):
+                var encoder = PredictRowEncoder(schema: model.schema, unseenLevels: unseen)
                 var features: [[Float]] = []
+                features.reserveCapacity(rows.count)
                 for (index, row) in rows.enumerated() {
-                    features.append(try row.features(for: model.schema, unseenLevels: unseen, field: "rows[\(index)]"))
+                    features.append(try encoder.features(row, field: "rows[\(index)]"))
                 }
+                warnings = encoder.warnings
                 probabilities = try model.probabilities(rows: features)
                 rowCount = rows.count
             default:
                 throw RPCError.invalidParams("Give exactly one of 'dataset' (a name) or 'rows' (an array of feature rows).", field: "dataset")
             }
             let classes = model.classLabels.count
-            let threshold = try evaluationThreshold(params.threshold, entry: entry, validation: nil)
+            let threshold = try evaluationThreshold(params.threshold, entry: entry, validation: nil, canTune: false)
             let cut: Double? = model.positiveClass == nil || classes != 2 ? nil : {
                 if case .value(let t) = threshold { return t }
                 return 0.5
@@ -100,22 +104,28 @@ extension Handlers {
         }
     }
 
-    /// A threshold for scoring an existing model: given, tuned on `validation`, or the model's own.
-    private func evaluationThreshold(_ requested: Threshold?, entry: Models.Entry, validation: String?) throws -> ThresholdRule {
+    /// A threshold for scoring an existing model: given, tuned on `validation` (matched to the
+    /// model's columns as the scored data is), or the model's own. `canTune` is false for
+    /// `model/predict`, which takes no validation data.
+    private func evaluationThreshold(_ requested: Threshold?, entry: Models.Entry, validation: String?, canTune: Bool = true,
+                                     unseenLevels: UnseenLevels = .refuse) throws -> ThresholdRule {
         let binary = entry.model.classLabels.count == 2 && entry.model.positiveClass != nil
         guard let requested else { return entry.threshold.map { .value($0) } ?? .standard }
         if requested == .bestF1, validation == nil {
             // The threshold tuned at training, when it was; never a quiet 0.5.
             guard entry.thresholdTuned, let stored = entry.threshold else {
-                throw RPCError.invalidParams("best_f1 tunes the threshold on validation data: give a 'validation' dataset (this model's threshold was not tuned at training).",
-                                             field: "validation")
+                throw RPCError.invalidParams(canTune
+                    ? "best_f1 tunes the threshold on validation data: give a 'validation' dataset (this model's threshold was not tuned at training)."
+                    : "best_f1 here reuses the threshold tuned at training, and this model's was not: give a number, or train it with threshold best_f1.",
+                    field: "threshold")
             }
             return .value(stored)
         }
         let rule = try ThresholdRule(requested, field: "threshold", binary: binary, hasValidation: validation != nil)
         guard case .bestF1 = rule, let validation, let positive = entry.model.positiveClass else { return rule }
         let (data, _) = try Self.align(try workspace.dataset(validation, field: "validation"), named: validation, field: "validation",
-                                       to: entry.model.schema, classes: entry.model.classLabels, positive: entry.model.positiveClass)
+                                       to: entry.model.schema, classes: entry.model.classLabels, positive: entry.model.positiveClass,
+                                       unseenLevels: unseenLevels)
         let probabilities = try entry.model.probabilities(data)
         let column = Metrics.positiveColumn(probabilities, positiveClass: positive)
         return .value(Thresholds.bestF1(classIndex: data.classIndex, positiveProbability: column, positiveClass: positive))

@@ -20,12 +20,16 @@ extension Alignment {
         for column in relevelled.sorted() where zeroEncoded[column] == nil {
             said.append("The text column '\(column)' of '\(name)' has other levels than it must match; it was encoded with those levels, and levels it lacks are zero columns.")
         }
-        for (column, levels) in zeroEncoded.sorted(by: { $0.key < $1.key }) {
+        return said + Self.zeroEncodedWarnings(zeroEncoded, in: name)
+    }
+
+    /// One sentence per text column whose unseen levels were encoded as zeros in `name`.
+    static func zeroEncodedWarnings(_ zeroEncoded: [String: [String: Int]], in name: String) -> [String] {
+        zeroEncoded.sorted(by: { $0.key < $1.key }).map { column, levels in
             let rows = levels.values.reduce(0, +)
             let shown = levels.sorted { $0.key < $1.key }.map { "'\($0.key)' \($0.value)" }.joined(separator: ", ")
-            said.append("\(rows) row\(rows == 1 ? "" : "s") of '\(name)' have levels of '\(column)' never seen where it must match (\(shown)); they were encoded as zeros in that column.")
+            return "\(rows) row\(rows == 1 ? "" : "s") of '\(name)' have levels of '\(column)' never seen where it must match (\(shown)); they were encoded as zeros in that column."
         }
-        return said
     }
 }
 

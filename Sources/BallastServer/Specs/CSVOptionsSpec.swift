@@ -16,6 +16,11 @@ extension CSVOptions {
         keepColumns = params.columns?.map(Self.column)
         ignoreColumns = params.ignore?.map(Self.column) ?? []
         idColumn = params.id.map(Self.column)
+        // A file matched to a schema has its classes checked against the schema's instead.
+        labelsMustBeClasses = params.schema == nil
+        if params.unseenLevels != nil && params.schema == nil {
+            throw .invalidParams("unseen_levels applies to a file loaded with a schema.", field: "unseen_levels")
+        }
         header = Header(params.header ?? .auto)
         switch params.delimiter {
         case nil: delimiter = nil

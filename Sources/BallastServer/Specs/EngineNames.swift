@@ -194,6 +194,7 @@ extension DataErrorKindName {
         case .invalidEncoding: self = .invalidEncoding
         case .tooManyClasses: self = .tooManyClasses
         case .continuousLabel: self = .continuousLabel
+        case .duplicateColumn: self = .duplicateColumn
         }
     }
 }
