@@ -11,26 +11,15 @@ import Testing
     /// Runs `script` in a session of its own against a private daemon, with `train.csv` (countries
     /// DE, FR, NL) and `test.csv` (AT, DE, FR) in `$DIR`.
     func run(_ script: String, json: Bool = false) throws -> (status: Int32, output: CapturedOutput) {
-        let folder = NSTemporaryDirectory() + "ballast-cli-schema-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let connectionFile = folder + "/ballastd.json"
-        for (name, countries) in [("train.csv", ["DE", "FR", "NL"]), ("test.csv", ["AT", "DE", "FR"])] {
-            var text = "amount,country,label\n"
-            for row in 0..<30 { text += "\(Double(row % 10) + 0.5),\(countries[row % 3]),\(row % 10 > 6 ? 1 : 0)\n" }
-            try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + name))
-        }
-        let output = CapturedOutput()
-        let session = Session(options: SessionOptions(json: json, connectionFile: connectionFile), terminal: .plain(), output: output)
-        defer {
-            session.disconnect()
-            if let info = DaemonLauncher.liveDaemon(at: connectionFile), let client = try? Client(info) {
-                _ = try? client.control(Shutdown.method)
-                client.close()
+        try withLiveSession(json: json) { session, output, folder in
+            for (name, countries) in [("train.csv", ["DE", "FR", "NL"]), ("test.csv", ["AT", "DE", "FR"])] {
+                var text = "amount,country,label\n"
+                for row in 0..<30 { text += "\(Double(row % 10) + 0.5),\(countries[row % 3]),\(row % 10 > 6 ? 1 : 0)\n" }
+                try Data(text.utf8).write(to: URL(fileURLWithPath: folder + "/" + name))
             }
-            try? FileManager.default.removeItem(atPath: folder)
+            let status = Runner.script(script.replacingOccurrences(of: "$DIR", with: folder), source: "schema.bal", session: session)
+            return (status, output)
         }
-        let status = Runner.script(script.replacingOccurrences(of: "$DIR", with: folder), source: "schema.bal", session: session)
-        return (status, output)
     }
 
     @Test func aHeldOutFileLoadsWithTheTrainingSchemaAndTheWarningIsPrinted() throws {

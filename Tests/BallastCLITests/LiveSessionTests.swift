@@ -8,59 +8,38 @@ import Testing
 /// starts it (the built daemon beside this test binary, or `$BALLASTD`), in a private folder.
 @Suite struct LiveSessionTests {
     @Test func theSessionAdoptsTheVocabularyAndMethodsTheDaemonAdvertises() throws {
-        let folder = NSTemporaryDirectory() + "ballast-cli-test-\(UUID().uuidString)"
-        let connectionFile = folder + "/ballastd.json"
-        let output = CapturedOutput()
-        let session = Session(options: SessionOptions(connectionFile: connectionFile), terminal: .plain(), output: output)
-        defer {
-            session.disconnect()
-            if let info = DaemonLauncher.liveDaemon(at: connectionFile), let client = try? Client(info) {
-                _ = try? client.control(Shutdown.method)
-                client.close()
-            }
-            try? FileManager.default.removeItem(atPath: folder)
-        }
-        #expect(session.grammar.vocabulary.methods.isEmpty, "before connecting, the grammar knows no methods")
-        try session.connect()
-        #expect(session.grammar.vocabulary.methods.contains(ModelTrain.method))
-        #expect(session.grammar.vocabulary.controlMethods.contains(RunCancel.method))
-        #expect(Completion.candidates(line: "call ", word: "", session: session)?.contains(ExperimentCompare.method) == true)
+        try withLiveSession { session, output, _ in
+            #expect(session.grammar.vocabulary.methods.isEmpty, "before connecting, the grammar knows no methods")
+            try session.connect()
+            #expect(session.grammar.vocabulary.methods.contains(ModelTrain.method))
+            #expect(session.grammar.vocabulary.controlMethods.contains(RunCancel.method))
+            #expect(Completion.candidates(line: "call ", word: "", session: session)?.contains(ExperimentCompare.method) == true)
 
-        let script = """
-        generate fraud rows=4000 seed=1 as cards
-        split cards test=0.3 val=0.2 seed=0
-        compare cards.train test=cards.test val=cards.validation arms=ce,wce_inverse
-        """
-        #expect(Runner.script(script, source: "live.bal", session: session) == 0)
-        #expect(output.errors == [])
-        let lines = output.text.split(separator: "\n").map(String.init)
-        let header = try #require(lines.first { $0.contains("Loss Function") })
-        #expect(header.split(separator: " ") == ["Loss", "Function", "Recall", "Precision", "F1-Score", "PR-AUC", "ROC-AUC", "MCC", "Threshold"])
-        #expect(lines.contains { $0.hasPrefix("  WCE (inverse)") })
-        #expect(Completion.candidates(line: "describe ", word: "", session: session)?.contains("cards.train") == true)
+            let script = """
+            generate fraud rows=4000 seed=1 as cards
+            split cards test=0.3 val=0.2 seed=0
+            compare cards.train test=cards.test val=cards.validation arms=ce,wce_inverse
+            """
+            #expect(Runner.script(script, source: "live.bal", session: session) == 0)
+            #expect(output.errors == [])
+            let lines = output.text.split(separator: "\n").map(String.init)
+            let header = try #require(lines.first { $0.contains("Loss Function") })
+            #expect(header.split(separator: " ") == ["Loss", "Function", "Recall", "Precision", "F1-Score", "PR-AUC", "ROC-AUC", "MCC", "Threshold"])
+            #expect(lines.contains { $0.hasPrefix("  WCE (inverse)") })
+            #expect(Completion.candidates(line: "describe ", word: "", session: session)?.contains("cards.train") == true)
+        }
     }
 
     @Test func aSemicolonFileLoadsWithAnUnquotedDelimiter() throws {
-        let folder = NSTemporaryDirectory() + "ballast-cli-test-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let connectionFile = folder + "/ballastd.json"
-        let output = CapturedOutput()
-        let session = Session(options: SessionOptions(connectionFile: connectionFile), terminal: .plain(), output: output)
-        defer {
-            session.disconnect()
-            if let info = DaemonLauncher.liveDaemon(at: connectionFile), let client = try? Client(info) {
-                _ = try? client.control(Shutdown.method)
-                client.close()
-            }
-            try? FileManager.default.removeItem(atPath: folder)
+        try withLiveSession { session, output, folder in
+            let path = folder + "/europe.csv"
+            try Data("alter;wert;ergebnis\n30;1,5;ja\n40;2,5;nein\n45;2\n50;3,5;ja\n".utf8).write(to: URL(fileURLWithPath: path))
+            try session.connect()
+            #expect(Runner.script("load \(path) delimiter=; decimal=, on_bad_lines=skip as eu; describe eu", source: "eu.bal",
+                                  session: session) == 0)
+            #expect(output.errors == [])
+            #expect(output.text.contains("1 bad line skipped (line 4)"), "\(output.text)")
+            #expect(output.text.contains("wert"), "\(output.text)")
         }
-        let path = folder + "/europe.csv"
-        try Data("alter;wert;ergebnis\n30;1,5;ja\n40;2,5;nein\n45;2\n50;3,5;ja\n".utf8).write(to: URL(fileURLWithPath: path))
-        try session.connect()
-        #expect(Runner.script("load \(path) delimiter=; decimal=, on_bad_lines=skip as eu; describe eu", source: "eu.bal",
-                              session: session) == 0)
-        #expect(output.errors == [])
-        #expect(output.text.contains("1 bad line skipped (line 4)"), "\(output.text)")
-        #expect(output.text.contains("wert"), "\(output.text)")
     }
 }
