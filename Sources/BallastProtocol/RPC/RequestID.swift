@@ -6,7 +6,10 @@ public enum RequestID: Sendable, Hashable, CustomStringConvertible {
     public init?(_ value: JSONValue) {
         switch value {
         case .int(let i): self = .number(i)
-        case .double(let d) where d.rounded() == d: self = .number(Int64(d))
+        // An integral number written as a double (`1e3`) is accepted when it fits in an Int64;
+        // `1e300` or `9223372036854775808` is no id (converting it would trap).
+        case .double(let d) where d.rounded() == d && d >= -9.223372036854775e18 && d < 9.223372036854775e18:
+            self = .number(Int64(d))
         case .string(let s): self = .string(s)
         default: return nil
         }
