@@ -27,3 +27,24 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(try client.call(Ping.method)["pong"], true, "the daemon still serves")
     }
 }
+
+extension HostileInputTests {
+    /// Sizes that used to bring the daemon down are refused by the memory budget before anything
+    /// is allocated: an L-BFGS memory of 2³¹ or Int64.max, an MLP of 30,000 × 30,000 units.
+    func testResourceSizedTrainingParamsAreRefusedBeforeAnyAllocation() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        _ = try client.call("dataset/generate", params: ["name": "toy", "rows": 400, "features": 4])
+        for optimizer: JSONValue in [["type": "lbfgs", "memory": 2_147_483_648], ["type": "lbfgs", "memory": .int(Int64.max)]] {
+            let refused = client.rpcError("model/train", ["dataset": "toy", "optimizer": optimizer])
+            XCTAssertEqual(refused?.code, ErrorCode.resourceLimit, refused?.message ?? "trained")
+            XCTAssertTrue(refused?.message.hasPrefix("Training the model") ?? false, refused?.message ?? "")
+        }
+        let wide = client.rpcError("model/train", ["dataset": "toy", "model": ["type": "mlp", "hidden": [30_000, 30_000]]])
+        XCTAssertEqual(wide?.code, ErrorCode.resourceLimit, wide?.message ?? "trained")
+        let huge = client.rpcError("model/train", ["dataset": "toy", "model": ["type": "mlp", "hidden": [2_147_483_648]]])
+        XCTAssertEqual(huge?.code, ErrorCode.resourceLimit, huge?.message ?? "trained")
+        XCTAssertEqual(try client.call("model/list")["models"], [], "nothing was stored")
+        XCTAssertEqual(try client.call(Ping.method)["pong"], true, "the daemon still serves")
+    }
+}

@@ -54,12 +54,13 @@ final class ModelMemoryBudgetTests: XCTestCase {
         _ = try client.call("dataset/generate", params: ["name": "toy", "rows": 400, "features": 4])
         _ = try client.call("model/train", params: ["dataset": "toy", "name": "small"])
         XCTAssertEqual(try bytesUsed(client), Int64(Self.datasetBytes + Self.modelBytes["logistic"]!))
-        // 4 × 1,000 + 1,000 + 1,000 + 1 = 6,001 parameters: 25,028 bytes.
+        // 4 × 1,000 + 1,000 + 1,000 + 1 = 6,001 parameters: 25,028 bytes for the model, and while
+        // it trains 6,001 × 5 doubles (parameters, gradient, Adam's two moments, a step) = 240,040.
         let refused = try XCTUnwrap(client.rpcError("model/train", ["dataset": "toy", "name": "big",
                                                                    "model": ["type": "mlp", "hidden": [1_000]],
                                                                    "optimizer": ["type": "adam", "epochs": 1]]))
         XCTAssertEqual(refused.code, ErrorCode.resourceLimit, refused.message)
-        XCTAssertEqual(refused.data?["bytes_needed"], 25_028)
+        XCTAssertEqual(refused.data?["bytes_needed"], 265_068)
         XCTAssertTrue(refused.message.contains("memory budget"), refused.message)
         XCTAssertEqual(try client.call("model/list")["models"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["small"])
 

@@ -27,6 +27,7 @@ extension Handlers {
             let name = params.name ?? models.freeName()
             try Workspace.validate(name: name)
             let reservation = try models.reserve(parameters: plan.parameterCount(features: train.featureCount, classes: train.classCount),
+                                                 working: plan.workingBytes(features: train.featureCount, classes: train.classCount),
                                                  for: name)
             defer { reservation.release() }
             if (try? models.entry(name)) != nil { warnings.append("The model '\(name)' was replaced by this training.") }

@@ -48,6 +48,21 @@ struct TrainingPlan: Sendable {
                                       hasValidation: request.hasValidation)
     }
 
+    /// Bytes a running training holds besides its data: its parameters, gradient and the
+    /// optimizer's state as doubles (L-BFGS keeps 2 × `memory` vectors), saturating at `Int.max`,
+    /// so that an absurd `memory` or `hidden` is refused by the memory budget before anything is
+    /// allocated.
+    func workingBytes(features: Int, classes: Int) -> Int {
+        let vectors: Int = switch config.optimizer {
+        case .lbfgs(_, _, let memory): memory.multipliedReportingOverflow(by: 2).overflow ? .max : 2 * memory &+ 4
+        case .adam: 5
+        case .sgd: 4
+        }
+        let (doubles, o1) = parameterCount(features: features, classes: classes).multipliedReportingOverflow(by: max(vectors, 0))
+        let (bytes, o2) = doubles.multipliedReportingOverflow(by: 8)
+        return o1 || o2 || vectors < 0 ? .max : bytes
+    }
+
     /// How many weights and biases the trained model will have, saturating at `Int.max`.
     func parameterCount(features: Int, classes: Int) -> Int {
         let hidden: [Int] = if case .mlp(let sizes) = config.model { sizes } else { [] }

@@ -27,16 +27,16 @@ public final class MemoryBudget: Sendable {
 
     /// Makes each holder hold the given bytes, in place of what it held before; all or none.
     ///
-    /// - Parameter what: the holders as a person names them ("the model 'm1'").
+    /// - Parameter doing: what the bytes are for, as a person says it ("Keeping the model 'm1'").
     /// - Throws: -32011 saying how much is needed and how much is free; nothing changes then.
-    func hold(_ sizes: [Holder: Int], what: String) throws(RPCError) {
+    func hold(_ sizes: [Holder: Int], doing: String) throws(RPCError) {
         try held.withLock { (held) throws(RPCError) in
             let needed = sizes.values.reduce(0, +)
             let released = sizes.keys.reduce(0) { $0 + (held[$1] ?? 0) }
             let free = max(0, limit - held.values.reduce(0, +) + released)
             guard needed <= free else {
                 throw RPCError(code: ErrorCode.resourceLimit,
-                               message: "Keeping \(what) needs \(Self.megabytes(needed)), but \(Self.megabytes(free)) of the \(Self.megabytes(limit)) memory budget is free; drop a dataset or a model, or raise --memory-budget.",
+                               message: "\(doing) needs \(Self.megabytes(needed)), but \(Self.megabytes(free)) of the \(Self.megabytes(limit)) memory budget is free; drop a dataset or a model, or raise --memory-budget.",
                                data: ["bytes_needed": .int(Int64(needed)), "bytes_free": .int(Int64(free)),
                                       "memory_budget": .int(Int64(limit))])
             }

@@ -58,17 +58,19 @@ public final class Models: Sendable {
         try state.withLock { (models) throws(RPCError) in
             var sizes: [MemoryBudget.Holder: Int] = [.model(name): entry.byteCount]
             if let reservation { sizes[reservation.holder] = 0 }
-            try budget.hold(sizes, what: "the model '\(name)'")
+            try budget.hold(sizes, doing: "Keeping the model '\(name)'")
             reservation?.release()
             models[name] = entry
         }
     }
 
-    /// Holds the bytes of a model a training will make, from before it starts: a training whose
-    /// model would not fit is refused before any work. Release it when the training ends.
-    public func reserve(parameters: Int, for name: String) throws(RPCError) -> Reservation {
+    /// Holds the bytes of a model a training will make, and of its working state, from before
+    /// it starts: a training that would not fit is refused before any work. Storing the model
+    /// turns the reservation into the model's bytes; release it when the training ends.
+    public func reserve(parameters: Int, working: Int, for name: String) throws(RPCError) -> Reservation {
         let holder = MemoryBudget.Holder.training(UUID().uuidString)
-        try budget.hold([holder: Self.byteCount(parameters: parameters)], what: "the model '\(name)' this training makes")
+        let (bytes, overflow) = Self.byteCount(parameters: parameters).addingReportingOverflow(working)
+        try budget.hold([holder: overflow ? .max : bytes], doing: "Training the model '\(name)' (its parameters and the optimizer's state)")
         return Reservation(holder: holder, budget: budget)
     }
 

@@ -81,7 +81,7 @@ public final class Workspace: Sendable {
             }
             let names = entries.map { "'\($0.name)'" }.joined(separator: ", ")
             try budget.hold(Dictionary(entries.map { (.dataset($0.name), $0.entry.dataset.byteCount) }) { _, last in last },
-                            what: entries.count == 1 ? "the dataset \(names)" : "the datasets \(names)")
+                            doing: entries.count == 1 ? "Keeping the dataset \(names)" : "Keeping the datasets \(names)")
             for (name, entry) in entries { state.datasets[name] = entry }
             return replaced
         }
