@@ -48,3 +48,17 @@ extension HostileInputTests {
         XCTAssertEqual(try client.call(Ping.method)["pong"], true, "the daemon still serves")
     }
 }
+
+extension HostileInputTests {
+    /// `dataset/generate` checks the budget before it allocates the matrix.
+    func testAGeneratedDatasetThatCannotFitIsRefusedBeforeItIsMade() throws {
+        let daemon = try TestDaemon { $0.memoryBudgetBytes = 1_000_000 }
+        let client = try daemon.client()
+        let refused = client.rpcError("dataset/generate", ["name": "big", "rows": 100_000, "features": 30])
+        XCTAssertEqual(refused?.code, ErrorCode.resourceLimit)
+        XCTAssertEqual(refused?.data?["bytes_needed"], .int(100_000 * 30 * 4 + 100_000 * 4))
+        XCTAssertTrue(refused?.message.hasPrefix("Generating the dataset 'big' needs 12.4 MB") ?? false, refused?.message ?? "")
+        XCTAssertEqual(client.rpcError("dataset/generate", ["rows": .int(Int64.max / 2), "features": 30])?.code, ErrorCode.resourceLimit)
+        XCTAssertNoThrow(try client.call("dataset/generate", params: ["name": "small", "rows": 1_000, "features": 10]))
+    }
+}

@@ -31,16 +31,46 @@ public final class MemoryBudget: Sendable {
     /// - Throws: -32011 saying how much is needed and how much is free; nothing changes then.
     func hold(_ sizes: [Holder: Int], doing: String) throws(RPCError) {
         try held.withLock { (held) throws(RPCError) in
-            let needed = sizes.values.reduce(0, +)
-            let released = sizes.keys.reduce(0) { $0 + (held[$1] ?? 0) }
-            let free = max(0, limit - held.values.reduce(0, +) + released)
-            guard needed <= free else {
-                throw RPCError(code: ErrorCode.resourceLimit,
-                               message: "\(doing) needs \(Self.megabytes(needed)), but \(Self.megabytes(free)) of the \(Self.megabytes(limit)) memory budget is free; drop a dataset or a model, or raise --memory-budget.",
-                               data: ["bytes_needed": .int(Int64(needed)), "bytes_free": .int(Int64(free)),
-                                      "memory_budget": .int(Int64(limit))])
-            }
+            try check(Self.sum(sizes.values), free: free(held, replacing: sizes.keys), doing: doing)
             for (holder, bytes) in sizes { held[holder] = bytes }
+        }
+    }
+
+    /// Refuses, before anything is allocated, work that would need `bytes` more than is free
+    /// (what `replacing` holds counts as free, as it will be given back).
+    func checkRoom(_ bytes: Int, doing: String, replacing: Holder? = nil) throws(RPCError) {
+        try held.withLock { (held) throws(RPCError) in
+            try check(bytes, free: free(held, replacing: replacing.map { [$0] } ?? []), doing: doing)
+        }
+    }
+
+    private func free(_ held: [Holder: Int], replacing: some Sequence<Holder>) -> Int {
+        let released = Self.sum(replacing.map { held[$0] ?? 0 })
+        return max(0, limit - Self.sum(held.values) + released)
+    }
+
+    private func check(_ needed: Int, free: Int, doing: String) throws(RPCError) {
+        guard needed <= free else {
+            throw RPCError(code: ErrorCode.resourceLimit,
+                           message: "\(doing) needs \(Self.megabytes(needed)), but \(Self.megabytes(free)) of the \(Self.megabytes(limit)) memory budget is free; drop a dataset or a model, or raise --memory-budget.",
+                           data: ["bytes_needed": .int(Int64(needed)), "bytes_free": .int(Int64(free)),
+                                  "memory_budget": .int(Int64(limit))])
+        }
+    }
+
+    /// A product of sizes that saturates at `Int.max`; a negative size counts as absurd too.
+    static func product(_ factors: Int...) -> Int {
+        factors.reduce(1) { total, factor in
+            let (next, overflow) = total.multipliedReportingOverflow(by: factor)
+            return overflow || factor < 0 ? .max : next
+        }
+    }
+
+    /// A sum of byte counts that saturates at `Int.max` (an absurd request is refused, not a trap).
+    static func sum(_ counts: some Sequence<Int>) -> Int {
+        counts.reduce(0) { total, bytes in
+            let (next, overflow) = total.addingReportingOverflow(bytes)
+            return overflow ? .max : next
         }
     }
 
