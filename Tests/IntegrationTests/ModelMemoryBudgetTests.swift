@@ -66,7 +66,7 @@ final class ModelMemoryBudgetTests: XCTestCase {
 
         let dataset = try XCTUnwrap(client.rpcError("dataset/generate", ["name": "more", "rows": 200, "features": 4]))
         XCTAssertEqual(dataset.code, ErrorCode.resourceLimit, "datasets see the bytes models hold")
-        XCTAssertTrue(dataset.message.hasPrefix("Keeping the dataset 'more' needs 4.0 kB, but 3.0 kB of"), dataset.message)
+        XCTAssertTrue(dataset.message.hasPrefix("Generating the dataset 'more' needs 4.0 kB, but 3.0 kB of"), dataset.message)
         XCTAssertEqual(try client.call(Ping.method)["pong"], true)
         XCTAssertEqual(try client.call("model/drop", params: ["model": "small"])["dropped"], "small")
         XCTAssertNoThrow(try client.call("dataset/generate", params: ["name": "more", "rows": 200, "features": 4]))
