@@ -96,7 +96,7 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
         case missingValue, nonFinite, singleClass
         case labelColumnMissing, lineTooLong, binary
         case tooManyLevels, unknownPositive, invalidOption
-        case invalidEncoding, tooManyClasses, continuousLabel, duplicateColumn
+        case invalidEncoding, tooManyClasses, continuousLabel, duplicateColumn, notARegularFile
     }
     public var kind: Kind
     public var message: String

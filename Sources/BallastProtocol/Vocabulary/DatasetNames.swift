@@ -109,5 +109,6 @@ public enum DataErrorKindName: String, WireName {
     case tooManyClasses = "too_many_classes"
     case continuousLabel = "continuous_label"
     case duplicateColumn = "duplicate_column"
+    case notARegularFile = "not_a_regular_file"
     public static let kind = "data error kind"
 }

@@ -1,11 +1,17 @@
 import BallastML
 import Foundation
 
-/// A CSV file on disk, read for `dataset/load`: mapped into memory (or read whole when it is a
-/// pipe or device) and handed to the engine's parser, which does no file I/O of its own.
+/// A CSV file on disk, read for `dataset/load`: mapped into memory and handed to the engine's
+/// parser, which does no file I/O of its own. Only regular files are read: a FIFO would block the
+/// request queue until a writer came, and a device such as `/dev/zero` never ends.
 enum CSVFile {
     static func load(path: String, options: CSVOptions) throws(DataError) -> LoadedTable {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        var before = stat()
+        if stat(path, &before) == 0 && (before.st_mode & S_IFMT) != S_IFREG && (before.st_mode & S_IFMT) != S_IFDIR {
+            throw DataError(kind: .notARegularFile, message: "\(path) is not a regular file (a pipe, socket or device); only files are loaded.",
+                            path: path)
+        }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let code = errno
             throw openFailure(code, path: path)
@@ -20,11 +26,8 @@ enum CSVFile {
             throw DataError(kind: .isDirectory, message: "\(path) is a folder, not a file.", path: path)
         }
         if (info.st_mode & S_IFMT) != S_IFREG {
-            let bytes = try readAll(fd, path: path)
-            let result = bytes.withUnsafeBytes { buffer in
-                Result { () throws(DataError) in try CSVLoader.load(bytes: buffer, path: path, options: options) }
-            }
-            return try result.get()
+            throw DataError(kind: .notARegularFile, message: "\(path) is not a regular file (a pipe, socket or device); only files are loaded.",
+                            path: path)
         }
         let size = Int(info.st_size)
         if size == 0 { throw DataError(kind: .empty, message: "\(path) is empty.", path: path) }
@@ -46,22 +49,6 @@ enum CSVFile {
             DataError(kind: .fileNotFound, message: "No file at \(path).", path: path)
         default:
             DataError(kind: .fileNotFound, message: "Cannot open \(path): \(String(cString: strerror(code))).", path: path)
-        }
-    }
-
-    /// Pipes and devices have no size to map: read until the end.
-    private static func readAll(_ fd: Int32, path: String) throws(DataError) -> [UInt8] {
-        var data: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if got < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw DataError(kind: .fileNotFound, message: "Cannot read \(path): \(String(cString: strerror(code))).", path: path)
-            }
-            if got == 0 { return data }
-            data.append(contentsOf: chunk[0..<got])
         }
     }
 }

@@ -195,6 +195,7 @@ extension DataErrorKindName {
         case .tooManyClasses: self = .tooManyClasses
         case .continuousLabel: self = .continuousLabel
         case .duplicateColumn: self = .duplicateColumn
+        case .notARegularFile: self = .notARegularFile
         }
     }
 }
