@@ -35,9 +35,8 @@ extension Dataset {
                 throw InvalidArgument(field: .dataset, message: "Columns cannot be matched by name when a name is used twice: \(Self.list(Array(Set(twice)).sorted())).")
             }
         }
-        let strangers = Set(classLabels).subtracting(classes).filter { label in
-            classIndex.contains { classLabels[Int($0)] == label }
-        }
+        // Classes the data names but holds no row of (a split part can lack one) are no strangers.
+        let strangers = zip(classLabels, classCounts).filter { $1 > 0 && !classes.contains($0) }.map(\.0)
         if !strangers.isEmpty {
             throw InvalidArgument(field: .dataset,
                                   message: "The data has classes the model was not trained on: \(Self.list(strangers.sorted())) (it knows \(Self.list(classes))).")
