@@ -12,7 +12,7 @@ public enum Threshold: Codable, Sendable, Equatable {
     /// The words a threshold may be besides a number.
     public static let names = [standardName, bestF1Name]
     /// What a person reads when a threshold cannot be decoded.
-    public static let expectation = "threshold must be \"standard\", \"best_f1\" or a number between 0 and 1."
+    static let expectation = "threshold must be \"standard\", \"best_f1\" or a number between 0 and 1."
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
