@@ -191,7 +191,7 @@ final class SchemaEdgeTests: XCTestCase {
 
         // Rows with an unseen level encoded as zeros are counted in warnings.
         let zeros = try client.call("model/predict", params: ["model": "m", "rows": [["amount": 8.5, "country": "AT"]], "unseen_levels": "zeros"])
-        XCTAssertEqual(zeros["warnings"], ["1 row of 'rows' have levels of 'country' never seen where it must match ('AT' 1); they were encoded as zeros in that column."])
+        XCTAssertEqual(zeros["warnings"], ["1 row of 'rows' has a level of 'country' never seen where it must match ('AT' 1); it was encoded as zeros in that column."])
 
         // A held-out batch of one class loads against the schema.
         let negatives = try write(folder, "negatives.csv", "amount,country,label\n1.5,DE,0\n2.5,FR,0\n")

@@ -28,7 +28,7 @@ extension Alignment {
         zeroEncoded.sorted(by: { $0.key < $1.key }).map { column, levels in
             let rows = levels.values.reduce(0, +)
             let shown = levels.sorted { $0.key < $1.key }.map { "'\($0.key)' \($0.value)" }.joined(separator: ", ")
-            return "\(rows) row\(rows == 1 ? "" : "s") of '\(name)' have levels of '\(column)' never seen where it must match (\(shown)); they were encoded as zeros in that column."
+            return "\(rows) row\(rows == 1 ? "" : "s") of '\(name)' \(rows == 1 ? "has a level" : "have levels") of '\(column)' never seen where it must match (\(shown)); \(rows == 1 ? "it was" : "they were") encoded as zeros in that column."
         }
     }
 }
