@@ -62,3 +62,29 @@ extension HostileInputTests {
         XCTAssertNoThrow(try client.call("dataset/generate", params: ["name": "small", "rows": 1_000, "features": 10]))
     }
 }
+
+extension HostileInputTests {
+    /// Counts that cost time rather than memory have a ceiling: a typo like `epochs=1e12` is
+    /// refused at once, naming the field, instead of holding a worker for days. The ceilings
+    /// themselves are still accepted.
+    func testCountsThatCostTimeAreRefusedPastTheirCeiling() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        _ = try client.call("dataset/generate", params: ["name": "toy", "rows": 300, "features": 3, "positive_rate": 0.2])
+        let tooMany: [(String, JSONValue, String)] = [
+            ("model/train", ["dataset": "toy", "optimizer": ["type": "adam", "epochs": 1_000_001]], "optimizer.epochs"),
+            ("model/train", ["dataset": "toy", "optimizer": ["type": "sgd", "epochs": .int(1 << 40)]], "optimizer.epochs"),
+            ("model/train", ["dataset": "toy", "optimizer": ["type": "lbfgs", "max_iter": .int(1 << 40)]], "optimizer.max_iter"),
+            ("experiment/sweep", ["dataset": "toy", "param": "w", "grid": .array(Array(repeating: 0.5, count: 1_001))], "grid"),
+            ("experiment/compare", ["train": "toy", "test": "toy", "arms": ["ce", "wce_inverse", "ce"]], "arms[2]"),
+        ]
+        for (method, params, field) in tooMany {
+            let refused = client.rpcError(method, params)
+            XCTAssertEqual(refused?.code, ErrorCode.invalidParams, "\(method) \(field): \(refused?.message ?? "accepted")")
+            XCTAssertEqual(refused?.data?["field"], .string(field), refused?.message ?? "")
+        }
+        XCTAssertNoThrow(try client.call("model/train", params: [
+            "dataset": "toy", "optimizer": ["type": "lbfgs", "max_iter": .int(Int64(1_000_000))]]))
+        XCTAssertEqual(try client.call(Ping.method)["pong"], true, "the daemon still serves")
+    }
+}

@@ -26,6 +26,9 @@ public enum Sweep {
                            onFit: @Sendable (_ done: Int, _ total: Int, _ value: Double) -> Void = { _, _, _ in },
                            isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [SweepPoint]? {
         guard !grid.isEmpty else { throw InvalidArgument(field: .sweepGrid, message: "The grid needs at least one value.") }
+        guard grid.count <= TrainingLimits.maxGridValues else {
+            throw InvalidArgument(field: .sweepGrid, message: "The grid has \(grid.count) values; a sweep takes at most \(TrainingLimits.maxGridValues) (each value trains one model per fold).")
+        }
         if parameter == .w && data.classCount != 2 {
             throw InvalidArgument(field: .sweepParameter, message: "The weight w is the rare class's weight in binary WCE; this dataset has \(data.classCount) classes.")
         }

@@ -148,8 +148,8 @@ public enum Trainer {
             guard tolerance >= 0 && tolerance.isFinite else {
                 throw .invalid(.tolerance, "The L-BFGS tolerance must be finite and at least 0, got \(tolerance).")
             }
-            guard maxIterations >= 1 else {
-                throw .invalid(.maxIterations, "The iteration limit must be at least 1, got \(maxIterations).")
+            guard maxIterations >= 1 && maxIterations <= TrainingLimits.maxIterations else {
+                throw .invalid(.maxIterations, "The iteration limit must be between 1 and \(TrainingLimits.maxIterations), got \(maxIterations).")
             }
             guard memory >= 1 else {
                 throw .invalid(.lbfgsMemory, "The L-BFGS memory must be at least 1 correction pair, got \(memory).")
@@ -171,7 +171,9 @@ public enum Trainer {
         guard learningRate > 0 && learningRate.isFinite else {
             throw .invalid(.learningRate, "The learning rate must be positive and finite, got \(learningRate).")
         }
-        guard epochs >= 1 else { throw .invalid(.epochs, "The number of epochs must be at least 1, got \(epochs).") }
+        guard epochs >= 1 && epochs <= TrainingLimits.maxEpochs else {
+            throw .invalid(.epochs, "The number of epochs must be between 1 and \(TrainingLimits.maxEpochs), got \(epochs).")
+        }
         guard batchSize >= 1 else { throw .invalid(.batchSize, "The batch size must be at least 1 row, got \(batchSize).") }
     }
 

@@ -20,7 +20,13 @@ extension Handlers {
                 validation = aligned.dataset
                 warnings += aligned.warnings
             }
-            let arms = (params.arms ?? ArmName.allCases).map(ComparisonArm.init)
+            let armNames = params.arms ?? ArmName.allCases
+            // Each arm trains a model: a name given twice would train the same one again.
+            for (index, name) in armNames.enumerated() where armNames[..<index].contains(name) {
+                throw RPCError.invalidParams("The arm '\(name.rawValue)' is listed more than once; each arm is compared once.",
+                                             field: "arms[\(index)]")
+            }
+            let arms = armNames.map(ComparisonArm.init)
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
             let share = computeShare.enter()
             defer { share.leave() }
