@@ -58,7 +58,14 @@ extension HostileInputTests {
         XCTAssertEqual(refused?.code, ErrorCode.resourceLimit)
         XCTAssertEqual(refused?.data?["bytes_needed"], .int(100_000 * 30 * 4 + 100_000 * 4))
         XCTAssertTrue(refused?.message.hasPrefix("Generating the dataset 'big' needs 12.4 MB") ?? false, refused?.message ?? "")
-        XCTAssertEqual(client.rpcError("dataset/generate", ["rows": .int(Int64.max / 2), "features": 30])?.code, ErrorCode.resourceLimit)
+        // Past the engine's own ceiling (2³⁰ values), the shape itself is refused, whatever the budget.
+        XCTAssertEqual(client.rpcError("dataset/generate", ["rows": .int(Int64.max / 2), "features": 30])?.data?["field"], "rows")
+        // A shape that is wrong, not large, is called wrong rather than too large.
+        for (params, field) in [(["rows": -1, "features": 3] as JSONValue, "rows"), (["rows": 100, "features": -1], "features")] {
+            let wrong = client.rpcError("dataset/generate", params)
+            XCTAssertEqual(wrong?.code, ErrorCode.invalidParams, wrong?.message ?? "generated")
+            XCTAssertEqual(wrong?.data?["field"], .string(field))
+        }
         XCTAssertNoThrow(try client.call("dataset/generate", params: ["name": "small", "rows": 1_000, "features": 10]))
     }
 }

@@ -186,7 +186,8 @@ public enum SyntheticData {
         }
     }
 
-    static func validate(_ spec: SyntheticSpec) throws(InvalidArgument) {
+    /// Checks a spec without generating anything, so a caller can check the budget after it.
+    public static func validate(_ spec: SyntheticSpec) throws(InvalidArgument) {
         if spec.rows < 2 {
             throw InvalidArgument(field: .rowCount, message: "rows must be at least 2, got \(spec.rows).")
         }

@@ -36,7 +36,7 @@ extension JSONValue {
     /// kind invalid params whose message names the field and whose `data.field` is its path.
     public func decode<T: Decodable>(as type: T.Type) throws(RPCError) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(JSONWriter.data(self)))
+            return try JSONValueDecoder().decode(T.self, from: self)
         } catch let error as DecodingError {
             throw RPCError.invalidParams(from: error)
         } catch let error as RPCError {

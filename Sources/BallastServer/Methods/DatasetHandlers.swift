@@ -8,13 +8,15 @@ extension Handlers {
         table.register(DatasetGenerate.self) { params, _ in
             let spec = try SyntheticSpec(params)
             let name = params.name ?? params.preset?.rawValue ?? "synthetic"
-            // The matrix is allocated at once: check it fits before generating anything.
-            let bytes = MemoryBudget.sum([MemoryBudget.product(spec.rows, spec.features, 4), MemoryBudget.product(spec.rows, 4)])
-            try workspace.budget.checkRoom(bytes, doing: "Generating the dataset '\(name)'", replacing: .dataset(name))
             // The class shares come from positive_rate, class_weights or the preset; a preset's fail
             // only for too few rows.
             let shares = params.positiveRate != nil ? "positive_rate" : params.classWeights != nil ? "class_weights" : "rows"
-            let dataset = try WirePaths(overrides: [.classProportions: shares]).translating { try SyntheticData.generate(spec) }
+            let paths = WirePaths(overrides: [.classProportions: shares])
+            // The matrix is allocated at once: check the shape, then that it fits, before generating anything.
+            try paths.translating { try SyntheticData.validate(spec) }
+            let bytes = MemoryBudget.sum([MemoryBudget.product(spec.rows, spec.features, 4), MemoryBudget.product(spec.rows, 4)])
+            try workspace.budget.checkRoom(bytes, doing: "Generating the dataset '\(name)'", replacing: .dataset(name))
+            let dataset = try paths.translating { try SyntheticData.generate(spec) }
             let warnings = workspace.replacementWarnings(name)
             let replaced = try workspace.store(name, .init(dataset: dataset, origin: .generated,
                                                            missingPerFeature: Array(repeating: 0, count: dataset.featureCount)))
