@@ -225,8 +225,9 @@ extension Reader {
         if labels.count < 2 && options.labelsMustBeClasses {
             let labelName = names[layout.labelColumn]
             let quoting = layout.quoting
-            let which = quoting.quote(labels.first ?? "").map { "the label '\($0)' in column '\(quoting.quote(labelName)!)'" }
-                ?? "the same label in column \(layout.labelColumn + 1)"
+            let which = quoting.recognised
+                ? "the label '\(CSVQuoting.clip(labels.first ?? ""))' in column '\(CSVQuoting.clip(labelName))'"
+                : "the same label in column \(layout.labelColumn + 1)"
             var error = fail(.singleClass, "Every row of \(path) has \(which); classification needs at least two classes.")
             error.field = quoting.recognised ? labelName : nil
             error.column = layout.labelColumn + 1
