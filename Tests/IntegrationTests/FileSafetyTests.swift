@@ -61,6 +61,10 @@ final class FileSafetyTests: XCTestCase {
             XCTAssertEqual(error.data?["write_roots"], [.string(root)])
         }
         _ = try saveRefusal(client, "relative-\(UUID().uuidString).json", kind: "outside_write_roots")
+        // The system would read the path only up to a NUL; Swift would see all of it.
+        let nul = try XCTUnwrap(client.rpcError("model/save", ["model": "m", "path": .string(allowed + "/sub\u{0}/../../outside/m.json")]))
+        XCTAssertEqual(nul.code, ErrorCode.invalidParams)
+        XCTAssertEqual(nul.data?["field"], "path")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [], "nothing was written outside")
         withExtendedLifetime(daemon) {}
     }

@@ -24,6 +24,14 @@ struct WriteRoots: Sendable {
     /// The folders as configured (unresolved: a root may be created after the daemon starts).
     let roots: [String]
 
+    /// `data.kind` of a refusal.
+    enum Refusal: String {
+        case outsideWriteRoots = "outside_write_roots"
+        case symlink
+        case notARegularFile = "not_a_regular_file"
+        case readOnly = "read_only"
+    }
+
     /// `$XDG_STATE_HOME/ballast`, else `~/.local/state/ballast`: where the daemon keeps its own files.
     static var stateDirectory: String {
         let environment = ProcessInfo.processInfo.environment
@@ -39,8 +47,11 @@ struct WriteRoots: Sendable {
         let slash = path.lastIndex(of: "/") ?? path.startIndex
         let folder = String(path[..<slash]).isEmpty ? "/" : String(path[..<slash])
         let name = String(path[path.index(after: slash)...])
+        guard !path.utf8.contains(0) else {
+            throw RPCError.invalidParams("The path holds a NUL character, which no file name can.", field: "path")
+        }
         guard !name.isEmpty, name != ".", name != ".." else {
-            throw refusal("\(path) names a folder, not a file.", path: path, kind: "not_a_regular_file")
+            throw refusal("\(path) names a folder, not a file.", path: path, kind: .notARegularFile)
         }
         let (resolved, code) = Self.resolve(folder)
         guard let resolvedFolder = resolved else {
@@ -51,7 +62,7 @@ struct WriteRoots: Sendable {
         guard allowed.contains(where: { Self.folder(resolvedFolder, isInside: $0) }) else {
             let shown = allowed.isEmpty ? "no folder (none of the write roots exists)" : allowed.joined(separator: ", ")
             throw refusal("\(what) can only be saved inside \(shown); \(path) is outside. Pass --write-root to ballastd to allow another folder.",
-                          path: path, kind: "outside_write_roots", ["write_roots": .array(allowed.map { .string($0) })])
+                          path: path, kind: .outsideWriteRoots, ["write_roots": .array(allowed.map { .string($0) })])
         }
         let target = resolvedFolder == "/" ? "/" + name : resolvedFolder + "/" + name
         var info = stat()
@@ -65,22 +76,22 @@ struct WriteRoots: Sendable {
         case S_IFREG:
             guard Self.mayWrite(info) else {
                 throw refusal("\(path) is read-only; it is not replaced. Make it writable, or choose another name.",
-                              path: path, kind: "read_only")
+                              path: path, kind: .readOnly)
             }
             return target
         case S_IFLNK:
             throw refusal("\(path) is a symbolic link; files are never written through a link. Name the file it points to, or another name.",
-                          path: path, kind: "symlink")
+                          path: path, kind: .symlink)
         case S_IFDIR:
-            throw refusal("\(path) is a folder; name a file inside it.", path: path, kind: "not_a_regular_file")
+            throw refusal("\(path) is a folder; name a file inside it.", path: path, kind: .notARegularFile)
         default:
             throw refusal("\(path) is not a regular file (a device, pipe or socket); only regular files are replaced.",
-                          path: path, kind: "not_a_regular_file")
+                          path: path, kind: .notARegularFile)
         }
     }
 
-    private func refusal(_ message: String, path: String, kind: String, _ extra: [String: JSONValue] = [:]) -> RPCError {
-        let data: [String: JSONValue] = ["field": "path", "path": .string(path), "kind": .string(kind)]
+    private func refusal(_ message: String, path: String, kind: Refusal, _ extra: [String: JSONValue] = [:]) -> RPCError {
+        let data: [String: JSONValue] = ["field": "path", "path": .string(path), "kind": .string(kind.rawValue)]
         return RPCError(code: ErrorCode.invalidParams, message: message, data: .object(data.merging(extra) { a, _ in a }))
     }
 
