@@ -45,6 +45,10 @@ struct BallastDaemon: ParsableCommand {
     @Option(help: "How many recent message signatures to remember against replays.")
     var replayCache = 65_536
 
+    @Option(name: .customLong("write-root"),
+            help: "A folder model/save may write into, besides the working directory and $XDG_STATE_HOME/ballast (else ~/.local/state/ballast). Repeat for more.")
+    var writeRoots: [String] = []
+
     @Option(help: "The least severe messages logged: \(Self.levelNames).")
     var logLevel = "info"
 
@@ -59,6 +63,12 @@ struct BallastDaemon: ParsableCommand {
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
         if replayCache < 1 { throw ValidationError("--replay-cache must be at least 1.") }
+        for root in writeRoots {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: root, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--write-root \(root) is not a folder.")
+            }
+        }
     }
 
     static func bytes(_ text: String) -> Int? {
@@ -81,6 +91,7 @@ struct BallastDaemon: ParsableCommand {
         config.replayCapacity = replayCache
         if let workers { config.jobWorkers = workers }
         if let memoryBudget, let bytes = Self.bytes(memoryBudget) { config.memoryBudgetBytes = bytes }
+        config.writeRoots += writeRoots
         // The process's one bootstrap: every Logger made from here on writes ballastd's lines.
         LoggingSystem.bootstrap { LogLineHandler(label: $0) }
         var logger = Logger(label: LogLineHandler.daemonLabel)

@@ -81,7 +81,7 @@ final class CSVErrorTests: XCTestCase {
 
     func testBinary() {
         XCTAssertEqual(loadError([0x61, 0x2C, 0x79, 0x0A, 0x31, 0x00, 0x30, 0x0A])?.kind, .binary)
-        // Only NUL bytes make a file binary: invalid UTF-8 is another encoding's text.
+        // Invalid UTF-8 is not binary: it is another encoding's text.
         XCTAssertNoThrow(try CSVLoader.load(csv: [0x61, 0x2C, 0x79, 0x0A, 0x31, 0x2C, 0xFF, 0x0A, 0x32, 0x2C, 0x30, 0x0A],
                                             options: CSVOptions()))
         // Valid multi-byte UTF-8 is text.

@@ -99,7 +99,8 @@ final class ModelFileTests: XCTestCase {
     /// Saving a loaded fixture of either version gives the version-2 fixture: the keys and values
     /// written are pinned, and a v1 file converts without loss.
     func testSavingALoadedFixtureWritesTheVersion2Fixture() throws {
-        let daemon = try TestDaemon()
+        let folder = folder!
+        let daemon = try TestDaemon { $0.writeRoots.append(folder) }
         let client = try daemon.client()
         for model in ["logistic", "mlp", "softmax"] {
             let golden = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: Self.fixture(model, version: 2))))
@@ -118,7 +119,8 @@ final class ModelFileTests: XCTestCase {
     /// without either, and loads back predicting bit for bit the same; saving it again gives the
     /// same bytes.
     func testSaveLoadRoundTripIsExact() throws {
-        let daemon = try TestDaemon()
+        let folder = folder!
+        let daemon = try TestDaemon { $0.writeRoots.append(folder) }
         let client = try daemon.client()
         _ = try client.call("dataset/generate", params: ["name": "toy", "rows": 500, "features": 6, "seed": 2])
         _ = try client.call("model/train", params: ["dataset": "toy", "name": "m", "model": ["type": "mlp", "hidden": [5, 3]],
@@ -178,7 +180,8 @@ final class ModelFileTests: XCTestCase {
     }
 
     func testAModelThatCannotBeWrittenSaysWhereAndWhy() throws {
-        let daemon = try TestDaemon()
+        let folder = folder!
+        let daemon = try TestDaemon { $0.writeRoots.append(folder) }
         let client = try daemon.client()
         _ = try client.call("model/load", params: ["path": .string(Self.fixture("logistic", version: 2)), "name": "m"])
         let path = folder + "/absent/m.json"

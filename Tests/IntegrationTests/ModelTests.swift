@@ -87,7 +87,8 @@ final class ModelTests: XCTestCase {
     }
 
     func testSaveAndLoadRoundTripAndRefuseForeignFiles() throws {
-        let daemon = try TestDaemon()
+        let folder = folder!
+        let daemon = try TestDaemon { $0.writeRoots.append(folder) }
         let client = try trained(daemon)
         let path = folder + "/m.json"
         let saved = try client.call("model/save", params: ["model": "m", "path": .string(path)])

@@ -14,7 +14,8 @@ final class SchemaTests: XCTestCase {
     override func setUpWithError() throws {
         folder = NSTemporaryDirectory() + "ballast-schema-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        daemon = try TestDaemon()
+        let folder = folder!
+        daemon = try TestDaemon { $0.writeRoots.append(folder) }
         client = try daemon.client()
     }
 
@@ -184,7 +185,7 @@ final class SchemaEdgeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var train = "amount,country,label\n"
         for row in 0..<60 { train += "\(Double(row % 10) + 0.5),\(["DE", "FR", "NL"][row % 3]),\(row % 10 > 6 ? 1 : 0)\n" }
-        let daemon = try TestDaemon()
+        let daemon = try TestDaemon { $0.writeRoots.append(folder) }
         let client = try daemon.client()
         _ = try client.call("dataset/load", params: ["path": .string(try write(folder, "train.csv", train)), "name": "train"])
         _ = try client.call("model/train", params: ["dataset": "train", "name": "m"])

@@ -32,8 +32,9 @@ extension Reader {
         }
         if let (line, slot) = mixed {
             let column = sourceColumn(slot)
+            let cell = layout.quoting.quote(firstText[slot]!.value).map { "'\($0)'" } ?? "text"
             throw layout.error(.notNumeric,
-                               "Line \(line), \(layout.describe(column)) holds '\(firstText[slot]!.value)' where the rest of the column is numbers.",
+                               "Line \(line), \(layout.describe(column)) holds \(cell) where the rest of the column is numbers.",
                                line: line, column: column)
         }
 
@@ -223,17 +224,22 @@ extension Reader {
         }
         if labels.count < 2 && options.labelsMustBeClasses {
             let labelName = names[layout.labelColumn]
-            var error = fail(.singleClass,
-                             "Every row of \(path) has the label '\(labels.first ?? "")' in column '\(labelName)'; classification needs at least two classes.")
-            error.field = labelName
+            let quoting = layout.quoting
+            let which = quoting.recognised
+                ? "the label '\(CSVQuoting.clip(labels.first ?? ""))' in column '\(CSVQuoting.clip(labelName))'"
+                : "the same label in column \(layout.labelColumn + 1)"
+            var error = fail(.singleClass, "Every row of \(path) has \(which); classification needs at least two classes.")
+            error.field = quoting.recognised ? labelName : nil
             error.column = layout.labelColumn + 1
             throw error
         }
         var positiveClass: Int? = nil
         if let wanted = options.positive {
             guard let index = labels.firstIndex(of: wanted) else {
-                let shown = labels.prefix(20).joined(separator: ", ") + (labels.count > 20 ? ", …" : "")
-                throw fail(.unknownPositive, "The positive class '\(wanted)' is not among the labels present: \(shown).")
+                let shown = layout.quoting.recognised
+                    ? ": " + labels.prefix(20).map(CSVQuoting.clip).joined(separator: ", ") + (labels.count > 20 ? ", …" : "")
+                    : " (\(labels.count) of them; not shown: the file does not look like CSV data)"
+                throw fail(.unknownPositive, "The positive class '\(wanted)' is not among the labels present\(shown).")
             }
             if labels.count != 2 {
                 throw fail(.invalidOption,

@@ -48,12 +48,21 @@ struct Layout {
     /// Records with the wrong field count are skipped rather than refused.
     let skipBadLines: Bool
     let decoding: TextDecoding
+    /// What messages may quote of the file (`CSVQuoting`).
+    let quoting: CSVQuoting
 
-    func describe(_ column: Int) -> String { "column \(column + 1) ('\(names[column])')" }
+    /// "column 3 ('amount')", or "column 3" for a file not recognised as data.
+    func describe(_ column: Int) -> String { quoting.describe(column, names: names) }
 
+    /// `data.field` is the column's name only where the name may be quoted.
     func error(_ kind: DataError.Kind, _ message: String, line: Int?, column: Int?) -> DataError {
         DataError(kind: kind, message: message, path: path, line: line, column: column.map { $0 + 1 },
-                  field: column.map { names[$0] })
+                  field: quoting.recognised ? column.map { names[$0] } : nil)
+    }
+
+    /// "holds 1e999, which" or "holds a value that", for a cell's text.
+    func holds(_ cell: String) -> String {
+        quoting.quote(cell).map { "holds \($0), which" } ?? "holds a value that"
     }
 
     func ragged(line: Int, fields: Int) -> DataError {
@@ -164,7 +173,7 @@ struct Layout {
                             if status == .overflow {
                                 let shown = String(decoding: UnsafeBufferPointer(start: q, count: e - q), as: UTF8.self)
                                 return finish(error(.nonFinite,
-                                                    "Line \(line), \(describe(column)) holds \(shown), which does not fit in a float32.",
+                                                    "Line \(line), \(describe(column)) \(holds(shown)) does not fit in a float32.",
                                                     line: line, column: column))
                             }
                             rowOut[slot] = value
@@ -193,7 +202,7 @@ struct Layout {
                         case .nonFinite:
                             let shown = String(decoding: scratch, as: UTF8.self)
                             return finish(error(.nonFinite,
-                                                "Line \(fieldLine), \(describe(column)) holds \(shown), which is not a finite number.",
+                                                "Line \(fieldLine), \(describe(column)) \(holds(shown)) is not a finite number.",
                                                 line: fieldLine, column: column))
                         case .text:
                             textCells[slot] += 1

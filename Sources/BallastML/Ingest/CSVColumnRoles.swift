@@ -3,7 +3,9 @@
 extension Reader {
     /// What each column is: the label, the id (kept as text), ignored, or a feature with its slot
     /// (-1 for the others). Columns are named by header name or 0-based index.
-    func roles(columns: Int, labelColumn: Int, names: [String]?) throws(DataError) -> (idColumn: Int?, slots: [Int]) {
+    /// Header names are quoted in messages only as `quoting` allows.
+    func roles(columns: Int, labelColumn: Int, names: [String]?,
+               quoting: CSVQuoting) throws(DataError) -> (idColumn: Int?, slots: [Int]) {
         func resolve(_ ref: CSVOptions.ColumnRef, _ purpose: String) throws(DataError) -> Int {
             switch ref {
             case .index(let i):
@@ -16,15 +18,14 @@ extension Reader {
                     throw fail(.invalidOption, "The column '\(name)' \(purpose) cannot be found because \(path) has no header; name it by index.")
                 }
                 guard let i = names.firstIndex(of: name) else {
-                    let shown = names.prefix(20).joined(separator: ", ") + (columns > 20 ? ", …" : "")
-                    var error = fail(.invalidOption, "There is no column named '\(name)' \(purpose); the header has: \(shown).")
+                    var error = fail(.invalidOption, "There is no column named '\(name)' \(purpose); \(quoting.header(names)).")
                     error.field = name
                     throw error
                 }
                 return i
             }
         }
-        func describe(_ i: Int) -> String { names.map { "'\($0[i])'" } ?? "column \(i)" }
+        func describe(_ i: Int) -> String { names.flatMap { quoting.quote($0[i]) }.map { "'\($0)'" } ?? "column \(i)" }
         var isFeature = [Bool](repeating: true, count: columns)
         isFeature[labelColumn] = false
         var idColumn: Int?

@@ -17,14 +17,15 @@ struct Reader {
         DataError(kind: kind, message: message, path: path, line: line)
     }
 
-    /// Refuses a binary file (NUL bytes near the start; nothing else makes a file binary) and
-    /// says whether the start is valid UTF-8.
+    /// Refuses a binary file (`BinaryContent`, on the first 64 KiB) and says whether the start
+    /// (the first 8 KiB) is valid UTF-8.
     func checkBinary(from start: Int) throws(DataError) -> Bool {
+        let binarySample = UnsafeRawBufferPointer(start: base + start, count: min(count - start, BinaryContent.sampleBytes))
+        if let reason = BinaryContent.reason(binarySample) {
+            throw fail(.binary, BinaryContent.message(path: path, reason: reason))
+        }
         let sampleEnd = min(count, start + 8192)
         let sample = UnsafeBufferPointer(start: base + start, count: sampleEnd - start)
-        if memchr(sample.baseAddress!, 0, sample.count) != nil {
-            throw fail(.binary, "\(path) looks like a binary file: it contains NUL bytes near the start.")
-        }
         var end = sample.count
         if sampleEnd < count {
             // The sample may cut a multi-byte character: drop an incomplete trailing sequence.
@@ -107,6 +108,8 @@ struct Reader {
         if decimalComma && delimiter == UInt8(ascii: ",") {
             throw fail(.invalidOption, "A decimal comma cannot be read in a file whose delimiter is a comma.")
         }
+        // From here on, messages quote the file's text only if this says it is data.
+        let quoting = CSVQuoting(sample: sampleFields, decimalComma: decimalComma)
 
         let first = sample[0]
         let firstBytes = sampleFields[0]
@@ -143,8 +146,7 @@ struct Reader {
                 throw fail(.labelColumnMissing, "The label column '\(name)' cannot be found because \(path) has no header.")
             }
             guard let i = firstFields.firstIndex(of: name) else {
-                let shown = firstFields.prefix(20).joined(separator: ", ") + (columns > 20 ? ", …" : "")
-                var error = fail(.labelColumnMissing, "There is no column named '\(name)'; the header has: \(shown).",
+                var error = fail(.labelColumnMissing, "There is no column named '\(name)'; \(quoting.header(firstFields)).",
                                  line: first.line)
                 error.field = name
                 throw error
@@ -160,23 +162,25 @@ struct Reader {
             firstFields = firstBytes.map { decoding.decode($0) }
         }
         let header = headerPresent ? firstBytes : nil
-        let (idColumn, slots) = try roles(columns: columns, labelColumn: labelColumn, names: headerPresent ? firstFields : nil)
+        let (idColumn, slots) = try roles(columns: columns, labelColumn: labelColumn, names: headerPresent ? firstFields : nil,
+                                          quoting: quoting)
         let layout = Layout(delimiter: delimiter, trimTab: trimTab, columns: columns, labelColumn: labelColumn,
                             idColumn: idColumn, slots: slots, sourceColumns: slots.indices.filter { slots[$0] >= 0 },
                             missingIsError: options.missing == .error,
                             dropping: options.missing == .dropRows,
                             names: Self.columnNames(header, columns: columns, labelColumn: labelColumn, decoding),
                             headerPresent: headerPresent, path: path, decimalComma: decimalComma,
-                            skipBadLines: options.badLines == .skip, decoding: decoding)
+                            skipBadLines: options.badLines == .skip, decoding: decoding, quoting: quoting)
 
         // Columns are matched by name from here on: a name used twice would be matched wrongly.
         var seen: [String: Int] = [:]
         for i in 0..<columns where slots[i] >= 0 || i == labelColumn || i == idColumn {
             if let earlier = seen[layout.names[i]] {
+                let named = quoting.quote(layout.names[i]).map { "are both named '\($0)'" } ?? "have the same name"
                 var error = fail(.duplicateColumn,
-                                 "Columns \(earlier + 1) and \(i + 1) are both named '\(layout.names[i])'; rename one, or leave one out with ignore.",
+                                 "Columns \(earlier + 1) and \(i + 1) \(named); rename one, or leave one out with ignore.",
                                  line: headerPresent ? first.line : nil)
-                error.field = layout.names[i]
+                error.field = quoting.recognised ? layout.names[i] : nil
                 throw error
             }
             seen[layout.names[i]] = i

@@ -11,11 +11,14 @@ extension Reader {
 
     func checkLabelsAreClasses(_ labels: Set<String>, rows: Int, layout: Layout, name: String) throws(DataError) {
         let column = layout.labelColumn
-        let described = "Column \(column + 1) ('\(Self.clipped(name))')"
+        // Label values and the column's name are the file's text: quoted only as `CSVQuoting` allows.
+        let quoting = layout.quoting
+        let described = quoting.recognised ? "Column \(column + 1) ('\(Self.clipped(name))')" : "Column \(column + 1)"
+        func examples(_ labels: Set<String>) -> String { quoting.recognised ? Self.examples(labels) : "not shown" }
         if labels.count > options.maxClasses {
             throw labelError(.tooManyClasses,
-                             "\(described), taken as the label, has \(labels.count) distinct values (\(Self.examples(labels))), more than the \(options.maxClasses) classes allowed; it does not look like a class label.",
-                             column: column, name: name)
+                             "\(described), taken as the label, has \(labels.count) distinct values (\(examples(labels))), more than the \(options.maxClasses) classes allowed; it does not look like a class label.",
+                             column: column, name: name, quoting: quoting)
         }
         guard labels.count >= Self.continuousMinimumDistinct else { return }
         var fractional = 0
@@ -27,13 +30,13 @@ extension Reader {
         // Numbers, most of them distinct per row or most of them fractional: a measurement.
         if fractional * 2 > labels.count || labels.count * 2 > rows {
             throw labelError(.continuousLabel,
-                             "\(described), taken as the label, looks like a continuous number, not a class: \(labels.count) distinct values in \(rows) rows (\(Self.examples(labels))).",
-                             column: column, name: name)
+                             "\(described), taken as the label, looks like a continuous number, not a class: \(labels.count) distinct values in \(rows) rows (\(examples(labels))).",
+                             column: column, name: name, quoting: quoting)
         }
     }
 
-    func labelError(_ kind: DataError.Kind, _ message: String, column: Int, name: String) -> DataError {
-        DataError(kind: kind, message: message, path: path, column: column + 1, field: name)
+    func labelError(_ kind: DataError.Kind, _ message: String, column: Int, name: String, quoting: CSVQuoting) -> DataError {
+        DataError(kind: kind, message: message, path: path, column: column + 1, field: quoting.recognised ? name : nil)
     }
 
     static func clipped(_ value: String) -> String {

@@ -84,7 +84,8 @@ public final class Server: Sendable {
         let authenticator = Authenticator(signer: info.signer, replayCapacity: config.replayCapacity)
         let handlers = Handlers(state: ServerState(
             workspace: workspace, models: models, runs: runs, sessions: sessions, computeShare: computeShare,
-            lifecycle: lifecycle, authenticator: authenticator, started: started, log: log))
+            lifecycle: lifecycle, authenticator: authenticator, started: started,
+            writeRoots: WriteRoots(roots: config.writeRoots), log: log))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
                                     jobWorkers: config.jobWorkers, outlets: outlets, log: log)

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var memoryBudgetBytes = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
     /// How long a graceful stop waits for requests in flight before cancelling them.
     public var stopGraceSeconds: Double = 10
+    /// The folders `model/save` may write into (`--write-root` adds to them): by default the
+    /// working directory and `$XDG_STATE_HOME/ballast` (else `~/.local/state/ballast`).
+    public var writeRoots: [String] = WriteRoots.defaults
     public var log = Log()
 
     public init() {}

@@ -12,5 +12,7 @@ struct ServerState: Sendable {
     let lifecycle: Lifecycle
     let authenticator: Authenticator
     let started: Date
+    /// Where `model/save` may write.
+    let writeRoots: WriteRoots
     let log: Log
 }

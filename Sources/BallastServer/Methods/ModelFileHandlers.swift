@@ -4,23 +4,26 @@ import BallastTransport
 import Foundation
 
 extension Handlers {
-    /// `model/save`, `model/load`: the model file (`ModelFile`), written atomically.
+    /// `model/save`, `model/load`: the model file (`ModelFile`), written atomically, only inside
+    /// the write roots and never over a link, a non-regular or a read-only file (`WriteRoots`).
     func registerModelFiles(into table: inout MethodTable) {
         table.register(ModelSave.self) { params, _ in
             let entry = try models.entry(params.model)
             let path = Self.absolutePath(params.path)
+            let target = try state.writeRoots.approve(path)
             let bytes = try ModelFile.encode(entry)
-            try AtomicFile.write(bytes, to: path)
+            do {
+                try AtomicFile.write(bytes, to: target)
+            } catch let error as AtomicFile.WriteError {
+                // Named by the path the client sent, not the resolved one (as AtomicFile+RPCError does).
+                throw RPCError(code: ErrorCode.invalidData, message: "Cannot write \(path): \(error.reason).", data: ["path": .string(path)])
+            }
             return ModelSave.Result(path: path, bytes: bytes.count)
         }
         table.register(ModelLoad.self) { params, _ in
             let path = Self.absolutePath(params.path)
-            guard let data = FileManager.default.contents(atPath: path) else {
-                let exists = FileManager.default.fileExists(atPath: path)
-                throw RPCError(code: exists ? ErrorCode.invalidData : ErrorCode.notFound,
-                               message: exists ? "Cannot read \(path)." : "No file at \(path).", data: ["path": .string(path)])
-            }
-            let entry = try ModelFile.decode(Array(data), path: path)
+            let data = try RegularFile.read(path, limit: workspace.memoryBudget)
+            let entry = try ModelFile.decode(data, path: path)
             if let name = params.dataset {
                 let data = try workspace.dataset(name)
                 _ = try Self.align(data, named: name, field: "dataset", to: entry.model.schema, classes: data.classLabels,

@@ -22,7 +22,10 @@ enum ModelFile {
         }
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch {
-            throw invalid("\(path) is not a Ballast model file: its JSON is broken (\(error)).",
+            // The parser's reason may quote the file ("after member name \"…\""): say it only for
+            // a file that names the format, a damaged model file, never for just any file.
+            let reason = namesTheFormat(bytes) ? "\(error)" : "at line \(error.line), column \(error.column)"
+            throw invalid("\(path) is not a Ballast model file: its JSON is broken (\(reason)).",
                           ["line": .int(Int64(error.line)), "column": .int(Int64(error.column))])
         }
         guard value["format"]?.stringValue == format else {
@@ -41,6 +44,15 @@ enum ModelFile {
         }
         if let damage = damage(of: entry.model) { throw invalid("\(path) is damaged: \(damage).") }
         return entry
+    }
+
+    /// Whether the bytes hold `"ballast-model"`, the format's name in quotes.
+    static func namesTheFormat(_ bytes: [UInt8]) -> Bool {
+        let needle = Array("\"\(format)\"".utf8)
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { start in
+            bytes[start] == needle[0] && bytes[start..<(start + needle.count)].elementsEqual(needle)
+        }
     }
 
     /// What keeps the model's layers from turning its features into its classes, if anything.

@@ -1,0 +1,129 @@
+import BallastProtocol
+import Foundation
+
+/// The folders the daemon may write files into for a client (`model/save`), and the check that a
+/// path a client names is one it may replace.
+///
+/// By default: the daemon's working directory and its state directory
+/// (`$XDG_STATE_HOME/ballast`, else `~/.local/state/ballast`); `ballastd --write-root DIR` adds
+/// more. A target is approved when
+/// - its folder, resolved with `realpath` (so `..` and links in the folder are followed first),
+///   lies inside a resolved root;
+/// - its final component is not a symbolic link (`lstat`, which does not follow it);
+/// - if it exists, it is a regular file (never a device, FIFO, socket or folder) that the daemon's
+///   user may write: a read-only file is refused rather than renamed over.
+///
+/// The file is then written through `AtomicFile` into the resolved folder: a temporary file made
+/// with `O_EXCL` (which never follows a link) renamed over the name (which replaces a link that
+/// appeared since, never writes through it).
+///
+/// - Important: refusals are -32602 with `data.field` = `"path"`, `data.path` and `data.kind`
+///   (`outside_write_roots`, `symlink`, `not_a_regular_file`, `read_only`); a folder that does not
+///   exist or cannot be resolved is -32010 as any other failure to write.
+struct WriteRoots: Sendable {
+    /// The folders as configured (unresolved: a root may be created after the daemon starts).
+    let roots: [String]
+
+    /// `data.kind` of a refusal.
+    enum Refusal: String {
+        case outsideWriteRoots = "outside_write_roots"
+        case symlink
+        case notARegularFile = "not_a_regular_file"
+        case readOnly = "read_only"
+    }
+
+    /// `$XDG_STATE_HOME/ballast`, else `~/.local/state/ballast`: where the daemon keeps its own files.
+    static var stateDirectory: String {
+        let environment = ProcessInfo.processInfo.environment
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/state")
+        return state + "/ballast"
+    }
+
+    /// The working directory and the state directory.
+    static var defaults: [String] { [FileManager.default.currentDirectoryPath, stateDirectory] }
+
+    /// The path to write for `path` (absolute), its folder resolved; throws when it may not be written.
+    func approve(_ path: String, what: String = "Models") throws(RPCError) -> String {
+        let slash = path.lastIndex(of: "/") ?? path.startIndex
+        let folder = String(path[..<slash]).isEmpty ? "/" : String(path[..<slash])
+        let name = String(path[path.index(after: slash)...])
+        guard !path.utf8.contains(0) else {
+            throw RPCError.invalidParams("The path holds a NUL character, which no file name can.", field: "path")
+        }
+        guard !name.isEmpty, name != ".", name != ".." else {
+            throw refusal("\(path) names a folder, not a file.", path: path, kind: .notARegularFile)
+        }
+        let (resolved, code) = Self.resolve(folder)
+        guard let resolvedFolder = resolved else {
+            throw RPCError(code: ErrorCode.invalidData, message: "Cannot write \(path): \(String(cString: strerror(code))).",
+                           data: ["path": .string(path)])
+        }
+        let allowed = roots.compactMap { Self.resolve($0).path }
+        guard allowed.contains(where: { Self.folder(resolvedFolder, isInside: $0) }) else {
+            let shown = allowed.isEmpty ? "no folder (none of the write roots exists)" : allowed.joined(separator: ", ")
+            throw refusal("\(what) can only be saved inside \(shown); \(path) is outside. Pass --write-root to ballastd to allow another folder.",
+                          path: path, kind: .outsideWriteRoots, ["write_roots": .array(allowed.map { .string($0) })])
+        }
+        let target = resolvedFolder == "/" ? "/" + name : resolvedFolder + "/" + name
+        var info = stat()
+        guard lstat(target, &info) == 0 else {
+            let code = errno
+            if code == ENOENT { return target }
+            throw RPCError(code: ErrorCode.invalidData, message: "Cannot write \(path): \(String(cString: strerror(code))).",
+                           data: ["path": .string(path)])
+        }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG:
+            guard Self.mayWrite(info) else {
+                throw refusal("\(path) is read-only; it is not replaced. Make it writable, or choose another name.",
+                              path: path, kind: .readOnly)
+            }
+            return target
+        case S_IFLNK:
+            throw refusal("\(path) is a symbolic link; files are never written through a link. Name the file it points to, or another name.",
+                          path: path, kind: .symlink)
+        case S_IFDIR:
+            throw refusal("\(path) is a folder; name a file inside it.", path: path, kind: .notARegularFile)
+        default:
+            throw refusal("\(path) is not a regular file (a device, pipe or socket); only regular files are replaced.",
+                          path: path, kind: .notARegularFile)
+        }
+    }
+
+    private func refusal(_ message: String, path: String, kind: Refusal, _ extra: [String: JSONValue] = [:]) -> RPCError {
+        let data: [String: JSONValue] = ["field": "path", "path": .string(path), "kind": .string(kind.rawValue)]
+        return RPCError(code: ErrorCode.invalidParams, message: message, data: .object(data.merging(extra) { a, _ in a }))
+    }
+
+    /// `realpath(3)`, or nil and errno (read straight after the call) when the folder does not
+    /// exist or cannot be searched.
+    static func resolve(_ folder: String) -> (path: String?, code: Int32) {
+        guard let resolved = realpath(folder, nil) else { return (nil, errno) }
+        defer { free(resolved) }
+        return (String(cString: resolved), 0)
+    }
+
+    /// Whether resolved `folder` is `root` or below it (by whole components: `/a/bc` is not in `/a/b`).
+    static func folder(_ folder: String, isInside root: String) -> Bool {
+        folder == root || root == "/" || folder.hasPrefix(root + "/")
+    }
+
+    /// Whether the mode bits let the daemon's user write the file. Root may write anything, so for
+    /// root a file with no write bit at all counts as read-only: it was made so on purpose.
+    static func mayWrite(_ info: stat) -> Bool {
+        let user = geteuid()
+        if user == 0 { return info.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH) != 0 }
+        if info.st_uid == user { return info.st_mode & S_IWUSR != 0 }
+        if Self.inGroup(info.st_gid) { return info.st_mode & S_IWGRP != 0 }
+        return info.st_mode & S_IWOTH != 0
+    }
+
+    private static func inGroup(_ group: gid_t) -> Bool {
+        if getegid() == group { return true }
+        let count = getgroups(0, nil)
+        guard count > 0 else { return false }
+        var groups = [gid_t](repeating: 0, count: Int(count))
+        let filled = getgroups(count, &groups)
+        return filled > 0 && groups.prefix(Int(filled)).contains(group)
+    }
+}
