@@ -15,7 +15,7 @@ final class SocketLoop: @unchecked Sendable {
     // @unchecked: `sockets` is handed over at init and from then on touched only by the loop
     // thread (`run`), or by `send` when it runs on that thread; everything else that is shared
     // sits behind a Mutex or an Atomic, or is immutable.
-    typealias Receiver = @Sendable (_ socketIndex: Int, _ frames: [Data]) -> Void
+    typealias Receiver = @Sendable (_ socketIndex: Int, _ message: ReceivedMessage) -> Void
     typealias FailureLog = @Sendable (_ message: String) -> Void
 
     let name: String
@@ -61,6 +61,14 @@ final class SocketLoop: @unchecked Sendable {
         wakeup.signal()
     }
 
+    /// Sets an option on the socket at `index` (as an XPUB in manual mode must, between two
+    /// receives). Only the loop thread may call this, from inside its receiver.
+    func configure(_ index: Int, _ body: (Socket) throws(ZMQError) -> Void) throws(ZMQError) {
+        precondition(UInt(pthread_self()) == loopThread.load(ordering: .relaxed),
+                     "only the \(name) loop thread may touch its sockets")
+        try body(sockets[index])
+    }
+
     /// Asks the loop to send what is queued, close its sockets and end. Returns at once.
     func stop() {
         stopRequested.store(true, ordering: .sequentiallyConsistent)
@@ -90,9 +98,9 @@ final class SocketLoop: @unchecked Sendable {
                 flushOutbox()
                 for (index, socket) in sockets.enumerated() where readable[index] {
                     var taken = 0
-                    while taken < messagesPerTurn, let frames = try socket.receive(dontWait: true) {
+                    while taken < messagesPerTurn, let message = try socket.receiveMessage(dontWait: true) {
                         taken += 1
-                        receiver(index, frames)
+                        receiver(index, message)
                     }
                 }
                 flushOutbox()
