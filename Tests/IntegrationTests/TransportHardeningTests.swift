@@ -160,6 +160,35 @@ final class TransportHardeningTests: XCTestCase {
         XCTAssertEqual(try daemon.client().call(Ping.method)["pong"], true)
     }
 
+    func testAPeerThatHoldsTooManyRefusedSubscriptionsIsDisconnected() throws {
+        let daemon = try TestDaemon()
+        let witness = try EventSubscription(daemon.info, topic: "", timeout: 10)
+        let context = try Context()
+        let peer = try Socket(context, .xsub)
+        try peer.connect(daemon.info.eventEndpoint)
+        /// Counts welcomes of `wanted` until `expected` arrive (or a bound passes), touching the peer's
+        /// socket meanwhile: libzmq runs a socket's reconnection only when its owner calls into it.
+        func welcomes(of wanted: String, expected: Int) throws -> Int {
+            var count = 0
+            let deadline = Date().addingTimeInterval(20)
+            while count < expected && Date() < deadline {
+                _ = try peer.receive(dontWait: true)
+                guard let event = try witness.next(timeout: 0.05) else { continue }
+                if event.method == Welcome.method, event.params["topic"]?.stringValue == wanted { count += 1 }
+            }
+            return count
+        }
+        try peer.send([Data([1]) + Data("run.first".utf8)])
+        XCTAssertEqual(try welcomes(of: "run.first", expected: 1), 1)
+        // libzmq keeps every subscription a peer sent, refused or not, until the peer leaves: past
+        // 256 the daemon shuts the connection. The peer's socket then reconnects and sends what it
+        // holds again, in topic order: "run.first" (welcomed again, proof of the new connection)
+        // before the refused "zz…" ones.
+        for index in 0..<300 { try peer.send([Data([1]) + Data("zz\(index)".utf8)]) }
+        XCTAssertEqual(try welcomes(of: "run.first", expected: 1), 1, "the peer was disconnected and came back")
+        XCTAssertEqual(try daemon.client().control(Ping.method)["pong"], true)
+    }
+
     func testASubscriberThatNeverReadsBlocksNothingAndRunEventsStillBackfills() throws {
         let daemon = try TestDaemon()
         let trainer = try daemon.client(), other = try daemon.client()
