@@ -63,6 +63,9 @@ public final class ServerSockets: Sendable {
     let requestLoop: SocketLoop
     private let controlLoop: SocketLoop
     let gate: Mutex<SubscriptionGate<PeerConnection>>
+    /// Set when the events socket passed up a message that is not a subscription, until its
+    /// queue is empty again (see `screen`).
+    let eventsUnsettled = Atomic<Bool>(false)
     let log: @Sendable (_ sentence: String) -> Void
 
     static let requestIndex = 0, eventsIndex = 1, controlIndex = 0

@@ -53,6 +53,11 @@ public struct SubscriptionGate<Peer: Hashable> {
         return .accepted
     }
 
+    /// Counts a subscription refused for a reason of the caller's against `peer`.
+    public mutating func recordRefusal(from peer: Peer) {
+        peers[peer, default: Held()].refused += 1
+    }
+
     public mutating func unsubscribe(_ topic: Data, from peer: Peer) -> SubscriptionOutcome {
         guard var held = peers[peer] else { return .ignored }
         defer { peers[peer] = held.accepted.isEmpty && held.refused == 0 ? nil : held }
@@ -102,6 +107,10 @@ public enum SubscriptionRefusal: String, Sendable, CaseIterable {
     case peerLimit = "one subscription more than a peer may hold"
     case totalLimit = "one subscription more than all peers together may hold"
     case unknownPeer = "a subscription from an unknown connection"
+    /// Something other than a single-frame (un)subscription: no SUB socket sends one.
+    case notASubscription = "a message that is not a subscription"
+    /// Queued behind such a message, which leaves libzmq unsure which connection sent what.
+    case unsettled = "a subscription queued behind a message that was not one"
 }
 
 public enum SubscriptionOutcome: Equatable, Sendable {

@@ -34,6 +34,19 @@ extension Socket {
         return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    func int32Option(_ option: Int32) throws(ZMQError) -> Int32 {
+        let handle = try liveHandle("zmq_getsockopt")
+        var value: Int32 = 0
+        var size = MemoryLayout<Int32>.size
+        try retryingInterrupts("zmq_getsockopt(\(option))") { zmq_getsockopt(handle, option, &value, &size) }
+        return value
+    }
+
+    /// Whether a message can be received now without waiting (ZMQ_EVENTS has ZMQ_POLLIN).
+    public var hasInput: Bool {
+        get throws(ZMQError) { try int32Option(ZMQ_EVENTS) & Int32(ZMQ_POLLIN) != 0 }
+    }
+
     /// How long `close()` may keep undelivered messages, in milliseconds (0 = drop them).
     public func setLinger(milliseconds: Int32) throws(ZMQError) { try setOption(ZMQ_LINGER, milliseconds) }
 

@@ -166,17 +166,8 @@ final class TransportHardeningTests: XCTestCase {
         let context = try Context()
         let peer = try Socket(context, .xsub)
         try peer.connect(daemon.info.eventEndpoint)
-        /// Counts welcomes of `wanted` until `expected` arrive (or a bound passes), touching the peer's
-        /// socket meanwhile: libzmq runs a socket's reconnection only when its owner calls into it.
         func welcomes(of wanted: String, expected: Int) throws -> Int {
-            var count = 0
-            let deadline = Date().addingTimeInterval(20)
-            while count < expected && Date() < deadline {
-                _ = try peer.receive(dontWait: true)
-                guard let event = try witness.next(timeout: 0.05) else { continue }
-                if event.method == Welcome.method, event.params["topic"]?.stringValue == wanted { count += 1 }
-            }
-            return count
+            try Self.welcomes(of: wanted, expected: expected, on: witness, touching: peer)
         }
         try peer.send([Data([1]) + Data("run.first".utf8)])
         XCTAssertEqual(try welcomes(of: "run.first", expected: 1), 1)
@@ -187,6 +178,36 @@ final class TransportHardeningTests: XCTestCase {
         for index in 0..<300 { try peer.send([Data([1]) + Data("zz\(index)".utf8)]) }
         XCTAssertEqual(try welcomes(of: "run.first", expected: 1), 1, "the peer was disconnected and came back")
         XCTAssertEqual(try daemon.client().control(Ping.method)["pong"], true)
+    }
+
+    func testAPeerSendingWhatIsNotASubscriptionIsDisconnectedAndOthersStillSubscribe() throws {
+        let daemon = try TestDaemon()
+        let witness = try EventSubscription(daemon.info, topic: "", timeout: 10)
+        let context = try Context()
+        let peer = try Socket(context, .xsub)
+        try peer.connect(daemon.info.eventEndpoint)
+        try peer.send([Data([1]) + Data("run.first".utf8)])
+        XCTAssertEqual(try Self.welcomes(of: "run.first", expected: 1, on: witness, touching: peer), 1)
+        // An XSUB may send anything upstream; libzmq queues it beside the subscriptions.
+        try peer.send([Data("not a subscription".utf8)])
+        XCTAssertEqual(try Self.welcomes(of: "run.first", expected: 1, on: witness, touching: peer), 1,
+                       "the peer was disconnected and came back")
+        let later = try EventSubscription(daemon.info, topic: "run.later", timeout: 10)
+        later.close()
+    }
+
+    /// Counts welcomes of `wanted` until `expected` arrive (or a bound passes), touching the peer's
+    /// socket meanwhile: libzmq runs a socket's reconnection only when its owner calls into it.
+    private static func welcomes(of wanted: String, expected: Int, on witness: EventSubscription,
+                                 touching peer: Socket) throws -> Int {
+        var count = 0
+        let deadline = Date().addingTimeInterval(20)
+        while count < expected && Date() < deadline {
+            _ = try peer.receive(dontWait: true)
+            guard let event = try witness.next(timeout: 0.05) else { continue }
+            if event.method == Welcome.method, event.params["topic"]?.stringValue == wanted { count += 1 }
+        }
+        return count
     }
 
     func testASubscriberThatNeverReadsBlocksNothingAndRunEventsStillBackfills() throws {
