@@ -20,10 +20,11 @@ extension ServerSockets {
     ///   consumes one, so every (un)subscription queued behind it would be applied to another
     ///   connection's. Such a message disconnects its sender, and until the queue has been read
     ///   empty nothing is applied or withdrawn.
-    func screen(_ message: ReceivedMessage) -> SubscriptionNotice? {
+    func screen(_ frames: [Data], source: Int32) -> SubscriptionNotice? {
         defer { settleWhenDrained() }
-        let peer = message.sourceDescriptor.flatMap(PeerConnection.init(descriptor:))
-        guard message.frames.count == 1, let frame = message.frames.first, let kind = frame.first, kind <= 1 else {
+        // -1: libzmq made the message itself (the unsubscriptions of a connection that ended).
+        let peer = source >= 0 ? PeerConnection(descriptor: source) : nil
+        guard frames.count == 1, let frame = frames.first, let kind = frame.first, kind <= 1 else {
             eventsUnsettled.store(true, ordering: .relaxed)
             let disconnected = peer?.disconnect(ifLocalPort: info.eventPort) ?? false
             if let peer { gate.withLock { $0.forgetPeers(unless: { $0 != peer }) } }

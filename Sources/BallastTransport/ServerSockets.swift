@@ -102,14 +102,14 @@ public final class ServerSockets: Sendable {
 
     /// Starts the two socket threads. Replies and events sent before this go out on their first turn.
     public func start(_ receivers: Receivers) {
-        requestLoop.start { [self] index, message in
+        requestLoop.start { [self] index, frames, source in
             if index == Self.requestIndex {
-                receivers.request(message.frames)
-            } else if let notice = screen(message) {
+                receivers.request(frames)
+            } else if let notice = screen(frames, source: source) {
                 receivers.subscription(notice)
             }
         }
-        controlLoop.start { _, message in receivers.control(message.frames) }
+        controlLoop.start { _, frames, _ in receivers.control(frames) }
     }
 
     /// Signs `payload` and sends it to the client `identity` on `channel`. Callable from any thread.

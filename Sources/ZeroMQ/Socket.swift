@@ -82,14 +82,8 @@ public final class Socket {
     /// real size (no fixed-size buffer, so nothing is truncated). With `dontWait`, returns nil
     /// when no message is waiting; without it, nil when a receive timeout expires.
     public func receive(dontWait: Bool = false) throws(ZMQError) -> [Data]? {
-        try receiveMessage(dontWait: dontWait)?.frames
-    }
-
-    /// `receive`, also telling which connection the message came from (see `ReceivedMessage`).
-    public func receiveMessage(dontWait: Bool = false) throws(ZMQError) -> ReceivedMessage? {
         let handle = try liveHandle("zmq_msg_recv")
         var frames: [Data] = []
-        var source: Int32?
         while true {
             var message = zmq_msg_t()
             zmq_msg_init(&message)
@@ -100,32 +94,13 @@ public final class Socket {
             } catch where error.errno == EAGAIN && frames.isEmpty {
                 return nil
             }
-            if frames.isEmpty {
-                // ZMQ_SRCFD reads the connection's metadata: -1 when the message carries none.
-                let descriptor = zmq_msg_get(&message, ZMQ_SRCFD)
-                source = descriptor >= 0 ? descriptor : nil
-            }
             let size = zmq_msg_size(&message)
             if size == 0 {
                 frames.append(Data())
             } else {
                 frames.append(Data(bytes: zmq_msg_data(&message), count: size))
             }
-            if zmq_msg_more(&message) == 0 { return ReceivedMessage(frames: frames, sourceDescriptor: source) }
+            if zmq_msg_more(&message) == 0 { return frames }
         }
-    }
-}
-
-/// A whole multipart message and the connection it came in on.
-public struct ReceivedMessage: Sendable {
-    public var frames: [Data]
-    /// The file descriptor of the TCP connection that carried the message (libzmq's ZMQ_SRCFD),
-    /// nil when libzmq made the message itself (an XPUB's unsubscriptions for a peer that left).
-    /// It names a connection only while that connection lives: libzmq reuses closed descriptors.
-    public var sourceDescriptor: Int32?
-
-    public init(frames: [Data], sourceDescriptor: Int32? = nil) {
-        self.frames = frames
-        self.sourceDescriptor = sourceDescriptor
     }
 }
