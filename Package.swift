@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "BallastMLTests", dependencies: ["BallastML"], exclude: ["Reference"], swiftSettings: strict),
         .testTarget(name: "BallastServerTests", dependencies: ["BallastServer"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["BallastServer", "BallastClient", "BallastProtocol", "BallastTransport"],
+                    dependencies: ["BallastServer", "BallastClient", "BallastProtocol", "BallastTransport", "ZeroMQ"],
                     exclude: ["Fixtures"],
                     swiftSettings: strict),
     ]

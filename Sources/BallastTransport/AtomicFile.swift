@@ -9,15 +9,20 @@ private let systemWrite = Darwin.write
 /// Writes a whole file so that a reader sees either the old contents or the new ones, never a
 /// part, and so that the new contents survive a crash once `write` has returned.
 ///
-/// A temporary file is created beside the target (same directory, hence same file system) with
-/// the final mode, written in full and fsynced, then renamed over the target; the directory is
-/// fsynced last so that the rename itself is durable.
+/// The target's folder is opened once, and everything after happens relative to that open
+/// folder (`openat`, `renameat`), so a folder swapped for a link midway changes nothing. A
+/// temporary file with a random name is created in it (`O_CREAT | O_EXCL | O_NOFOLLOW`: never
+/// an existing file, never through a planted link) with the final mode, written in full and
+/// fsynced, then renamed over the target (a link planted at the target is replaced, not
+/// followed); the folder is fsynced last so that the rename itself is durable.
 ///
 /// - Important: errno is read straight after each failing call, before the cleanup (`close`,
 ///   `unlink`) that would replace it. Calls interrupted by a signal (EINTR) are retried.
 public enum AtomicFile {
     /// The step of a write that failed.
     public enum Step: String, Sendable {
+        case openFolder = "opening its folder"
+        case checkFolder = "checking who may write in its folder"
         case create = "creating a temporary file beside it"
         case write = "writing the temporary file"
         case sync = "syncing the temporary file to disk"
@@ -26,24 +31,68 @@ public enum AtomicFile {
         case syncDirectory = "syncing its directory to disk"
     }
 
-    /// Why a write failed: the path asked for, the step that failed and the system's errno.
+    /// Which folders a file may be written into.
+    public enum FolderPolicy: Sendable {
+        /// Any folder the process may write in, reached through links or not.
+        case any
+        /// A secret's folder: not a symbolic link, owned by this user, and writable by nobody
+        /// else (unless sticky, where others cannot replace what is ours).
+        case privateToOwner
+    }
+
+    /// Why a write failed: the path asked for, the step that failed and the system's errno (or,
+    /// for a folder refused by its policy, a sentence saying why).
     public struct WriteError: Error, Sendable, Equatable, CustomStringConvertible {
         public let path: String
         public let step: Step
         public let code: Int32
+        public let explanation: String?
 
-        /// The system's sentence for `code`: "No such file or directory".
-        public var reason: String { String(cString: strerror(code)) }
+        init(path: String, step: Step, code: Int32, explanation: String? = nil) {
+            self.path = path
+            self.step = step
+            self.code = code
+            self.explanation = explanation
+        }
+
+        /// The system's sentence for `code` ("No such file or directory"), or the explanation.
+        public var reason: String { explanation ?? String(cString: strerror(code)) }
         public var description: String { "Cannot write \(path): \(reason)" }
     }
 
     /// Replaces the file at `path` with `bytes`. The new file gets `mode` less the process's
     /// umask, as `open(2)` gives it (0o666 gives the usual 0o644; 0o600 keeps a secret private
-    /// from its first byte on). The target's directory must exist.
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o666) throws(WriteError) {
-        let (folder, name) = split(path)
-        let temporary = folder + "/." + name + ".\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp"
-        let opened = retryingInterrupts { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode) }
+    /// from its first byte on). The target's directory must exist and satisfy `folderPolicy`.
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o666,
+                             folderPolicy: FolderPolicy = .any) throws(WriteError) {
+        try write(bytes, to: path, mode: mode, folderPolicy: folderPolicy, temporaryName: nil)
+    }
+
+    /// `temporaryName` lets tests plant something at the name the temporary file will take.
+    static func write(_ bytes: [UInt8], to path: String, mode: mode_t, folderPolicy: FolderPolicy,
+                      temporaryName: String?) throws(WriteError) {
+        let (folderPath, name) = split(path)
+        let folderFlags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (folderPolicy == .privateToOwner ? O_NOFOLLOW : 0)
+        let openedFolder = retryingInterrupts { open(folderPath, folderFlags) }
+        guard openedFolder.value >= 0 else {
+            let code = openedFolder.code
+            // O_NOFOLLOW | O_DIRECTORY on a link gives ELOOP or ENOTDIR: say which it was.
+            var status = stat()
+            let isLink = folderPolicy == .privateToOwner && (code == ELOOP || code == ENOTDIR)
+                && lstat(folderPath, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
+            let explanation = isLink ? "its folder \(folderPath) is a symbolic link; give the real folder instead." : nil
+            throw WriteError(path: path, step: code == ENOENT ? .create : .openFolder, code: code, explanation: explanation)
+        }
+        let folder = openedFolder.value
+        defer { close(folder) }
+        if folderPolicy == .privateToOwner, let refusal = PrivateFolder.refusal(of: folder, at: folderPath) {
+            throw WriteError(path: path, step: .checkFolder, code: EPERM, explanation: refusal)
+        }
+
+        let temporary = temporaryName ?? "." + name + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
+        let opened = retryingInterrupts {
+            openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        }
         guard opened.value >= 0 else { throw WriteError(path: path, step: .create, code: opened.code) }
         let fd = opened.value
 
@@ -55,40 +104,32 @@ public enum AtomicFile {
             }
             if written < 0 {
                 if code == EINTR { continue }
-                abandon(fd, temporary)
+                abandon(fd, temporary, in: folder)
                 throw WriteError(path: path, step: .write, code: code)
             }
             offset += written
         }
         let synced = retryingInterrupts { fsync(fd) }
         guard synced.value == 0 else {
-            abandon(fd, temporary)
+            abandon(fd, temporary, in: folder)
             throw WriteError(path: path, step: .sync, code: synced.code)
         }
         // Not retried: on Linux the descriptor is released even when close reports EINTR.
         if close(fd) != 0 {
             let code = errno
             if code != EINTR {
-                unlink(temporary)
+                unlinkat(folder, temporary, 0)
                 throw WriteError(path: path, step: .close, code: code)
             }
         }
-        if rename(temporary, path) != 0 {
+        if renameat(folder, temporary, folder, name) != 0 {
             let code = errno
-            unlink(temporary)
+            unlinkat(folder, temporary, 0)
             throw WriteError(path: path, step: .rename, code: code)
         }
-        try syncDirectory(folder, path: path)
-    }
-
-    /// Makes the rename durable. A file system that cannot sync a directory (EINVAL) is accepted.
-    private static func syncDirectory(_ folder: String, path: String) throws(WriteError) {
-        let opened = retryingInterrupts { open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
-        guard opened.value >= 0 else { throw WriteError(path: path, step: .syncDirectory, code: opened.code) }
-        let synced = retryingInterrupts { fsync(opened.value) }
-        close(opened.value)
-        guard synced.value == 0 || synced.code == EINVAL else {
-            throw WriteError(path: path, step: .syncDirectory, code: synced.code)
+        let folderSynced = retryingInterrupts { fsync(folder) }
+        guard folderSynced.value == 0 || folderSynced.code == EINVAL else {
+            throw WriteError(path: path, step: .syncDirectory, code: folderSynced.code)
         }
     }
 
@@ -104,9 +145,9 @@ public enum AtomicFile {
     }
 
     /// Closes and removes a temporary file after a failure whose errno has already been kept.
-    private static func abandon(_ fd: Int32, _ temporary: String) {
+    private static func abandon(_ fd: Int32, _ temporary: String, in folder: Int32) {
         close(fd)
-        unlink(temporary)
+        unlinkat(folder, temporary, 0)
     }
 
     /// `/a/b/c.json` → (`/a/b`, `c.json`); `c.json` → (`.`, `c.json`); `/c.json` → (`/`, `c.json`).

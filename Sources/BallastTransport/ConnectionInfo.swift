@@ -3,7 +3,9 @@ import Foundation
 
 /// The connection file: where a daemon listens and the key that signs its messages.
 ///
-/// Written atomically, mode 0600, in a folder of mode 0700: whoever can read it can drive the daemon.
+/// Written atomically, mode 0600, into a folder of this user's that nobody else may write in; read
+/// only when it is a plain file of this user's that nobody else may read or write: whoever can read
+/// it can drive the daemon, and whoever can write it can capture what clients send.
 public struct ConnectionInfo: Codable, Sendable, Equatable {
     public var transport: String
     public var ip: String
@@ -53,9 +55,12 @@ public struct ConnectionInfo: Codable, Sendable, Equatable {
         case unreadable(path: String, reason: String)
         case invalid(path: String, reason: String)
         case unwritable(path: String, reason: String)
+        /// Not read, because someone other than its owner could have planted it or read it.
+        case untrusted(path: String, reason: String)
 
         public var description: String {
             switch self {
+            case let .untrusted(path, reason): "Refusing the connection file \(path): \(reason)"
             case let .unreadable(path, reason): "Cannot read the connection file \(path): \(reason)"
             case let .invalid(path, reason): "The connection file \(path) is not valid: \(reason)"
             case let .unwritable(path, reason): "Cannot write the connection file \(path): \(reason)"
@@ -63,10 +68,15 @@ public struct ConnectionInfo: Codable, Sendable, Equatable {
         }
     }
 
+    /// Reads and checks the file; refuses it (`FileError.untrusted`) when it is a symbolic link,
+    /// not this user's, or readable or writable by group or others.
     public static func read(from path: String) throws -> ConnectionInfo {
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw FileError.unreadable(path: path, reason: error.localizedDescription)
+        do { data = try PrivateFile.read(path) } catch {
+            switch error {
+            case .unreadable(let reason): throw FileError.unreadable(path: path, reason: reason)
+            case .untrusted(let reason): throw FileError.untrusted(path: path, reason: reason)
+            }
         }
         do {
             let info = try JSONDecoder().decode(ConnectionInfo.self, from: data)
@@ -86,7 +96,7 @@ public struct ConnectionInfo: Codable, Sendable, Equatable {
     }
 
     /// Writes the file atomically with mode 0600 (see `AtomicFile`), creating its folder with
-    /// mode 0700 when missing.
+    /// mode 0700 when missing; refuses a folder that is a link, not this user's, or writable by others.
     public func write(to path: String) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let manager = FileManager.default
@@ -101,7 +111,7 @@ public struct ConnectionInfo: Codable, Sendable, Equatable {
             throw FileError.unwritable(path: path, reason: "\(error)")
         }
         do {
-            try AtomicFile.write(bytes, to: path, mode: 0o600)
+            try AtomicFile.write(bytes, to: path, mode: 0o600, folderPolicy: .privateToOwner)
         } catch {
             throw FileError.unwritable(path: path, reason: error.reason)
         }

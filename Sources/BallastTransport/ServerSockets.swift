@@ -1,26 +1,36 @@
 import Foundation
+import Synchronization
 import ZeroMQ
 
 /// The daemon's three sockets, bound for a `ConnectionInfo`, and the two threads that own them.
 ///
 /// - request: ROUTER, one DEALER per client; replies and `$/progress` go back on it.
 /// - control: ROUTER on its own thread, for what must answer while the request side is busy.
-/// - events: XPUB, owned by the request thread; every subscription is passed up, so the daemon
-///   can welcome each subscriber.
+/// - events: XPUB, owned by the request thread, in manual mode: every (un)subscription is passed
+///   up, screened by a `SubscriptionGate` (topic shape and length, per-peer and total caps) and
+///   applied only when accepted; accepted ones are handed up so the daemon can welcome them.
 ///
 /// Every outgoing message is signed here with the connection's key; what comes in is handed up
 /// as frames, unverified (the dispatcher checks signatures, so it can count what it turns away).
 public final class ServerSockets: Sendable {
     /// What the sockets are tuned with; the defaults are the daemon's.
     public struct Options: Sendable {
-        /// Messages larger than this disconnect the peer that sent them, before they reach the daemon.
-        public var maxMessageBytes: Int64 = 256 << 20
+        /// Request-socket messages larger than this disconnect the peer that sent them, before
+        /// they reach the daemon.
+        public var maxMessageBytes: Int64 = 64 << 20
+        /// The same for the control socket, which carries only small control methods.
+        public var controlMaxMessageBytes: Int64 = 64 << 10
+        /// The same for the events socket, which receives only subscriptions.
+        public var eventMaxMessageBytes: Int64 = 1 << 10
         public var heartbeatIntervalMilliseconds: Int32 = 5_000
         public var heartbeatTimeoutMilliseconds: Int32 = 30_000
         /// How long closing the request and control sockets may wait to deliver replies.
         public var lingerMilliseconds: Int32 = 1_000
-        /// How many events may queue for slow subscribers before libzmq drops theirs.
-        public var eventHighWaterMark: Int32 = 100_000
+        /// How many events may queue for each slow subscriber before libzmq drops theirs: what a
+        /// subscriber that never reads costs is bounded by this times the size of an event.
+        public var eventHighWaterMark: Int32 = 10_000
+        /// What the events socket accepts from peers that hold no key.
+        public var subscriptionLimits = SubscriptionLimits()
 
         public init() {}
     }
@@ -36,11 +46,11 @@ public final class ServerSockets: Sendable {
         public var request: @Sendable (_ frames: [Data]) -> Void
         /// The same, from the control socket.
         public var control: @Sendable (_ frames: [Data]) -> Void
-        /// A subscription message from the events socket: `[0x01 or 0x00, topic…]`.
-        public var subscription: @Sendable (_ frames: [Data]) -> Void
+        /// A subscription the events socket applied or refused.
+        public var subscription: @Sendable (_ notice: SubscriptionNotice) -> Void
 
         public init(request: @escaping @Sendable ([Data]) -> Void, control: @escaping @Sendable ([Data]) -> Void,
-                    subscription: @escaping @Sendable ([Data]) -> Void) {
+                    subscription: @escaping @Sendable (SubscriptionNotice) -> Void) {
             self.request = request
             self.control = control
             self.subscription = subscription
@@ -50,10 +60,15 @@ public final class ServerSockets: Sendable {
     /// The connection as bound: the ports are the real ones, even where `0` asked for any.
     public let info: ConnectionInfo
     private let signer: MessageSigner
-    private let requestLoop: SocketLoop
+    let requestLoop: SocketLoop
     private let controlLoop: SocketLoop
+    let gate: Mutex<SubscriptionGate<PeerConnection>>
+    /// Set when the events socket passed up a message that is not a subscription, until its
+    /// queue is empty again (see `screen`).
+    let eventsUnsettled = Atomic<Bool>(false)
+    let log: @Sendable (_ sentence: String) -> Void
 
-    private static let requestIndex = 0, eventsIndex = 1, controlIndex = 0
+    static let requestIndex = 0, eventsIndex = 1, controlIndex = 0
 
     /// Binds request, control and events (in that order) on `info`'s address and ports. Nothing
     /// is received until `start`; `log` hears of messages that could not be sent.
@@ -62,10 +77,14 @@ public final class ServerSockets: Sendable {
         var bound = info
         let (request, control, events) = try transporting { () throws(ZMQError) in
             let context = try Context()
-            let request = try Self.router(context, options, endpoint: info.requestEndpoint)
-            let control = try Self.router(context, options, endpoint: info.controlEndpoint)
+            let request = try Self.router(context, options, maxMessageBytes: options.maxMessageBytes,
+                                          endpoint: info.requestEndpoint)
+            let control = try Self.router(context, options, maxMessageBytes: options.controlMaxMessageBytes,
+                                          endpoint: info.controlEndpoint)
             let events = try Socket(context, .xpub)
-            try events.setXPubVerbose(true)
+            try events.setXPubManual(true)
+            try events.setXPubVerboser(true)
+            try events.setMaxMessageSize(bytes: options.eventMaxMessageBytes)
             try events.setSendHighWaterMark(options.eventHighWaterMark)
             try events.bind(info.eventEndpoint)
             return (request, control, events)
@@ -75,16 +94,22 @@ public final class ServerSockets: Sendable {
         bound.eventPort = try Self.port(of: events)
         self.info = bound
         self.signer = bound.signer
+        gate = Mutex(SubscriptionGate(limits: options.subscriptionLimits))
+        self.log = log
         requestLoop = try SocketLoop(name: "request", sockets: [request, events], log: log)
         controlLoop = try SocketLoop(name: "control", sockets: [control], log: log)
     }
 
     /// Starts the two socket threads. Replies and events sent before this go out on their first turn.
     public func start(_ receivers: Receivers) {
-        requestLoop.start { index, frames in
-            if index == Self.requestIndex { receivers.request(frames) } else { receivers.subscription(frames) }
+        requestLoop.start { [self] index, frames, source in
+            if index == Self.requestIndex {
+                receivers.request(frames)
+            } else if let notice = screen(frames, source: source) {
+                receivers.subscription(notice)
+            }
         }
-        controlLoop.start { _, frames in receivers.control(frames) }
+        controlLoop.start { _, frames, _ in receivers.control(frames) }
     }
 
     /// Signs `payload` and sends it to the client `identity` on `channel`. Callable from any thread.
@@ -109,11 +134,12 @@ public final class ServerSockets: Sendable {
         controlLoop.waitUntilStopped()
     }
 
-    private static func router(_ context: Context, _ options: Options, endpoint: String) throws(ZMQError) -> Socket {
+    private static func router(_ context: Context, _ options: Options, maxMessageBytes: Int64,
+                               endpoint: String) throws(ZMQError) -> Socket {
         let socket = try Socket(context, .router)
         try socket.setRouterMandatory(true)
         try socket.setRouterHandover(true)
-        try socket.setMaxMessageSize(bytes: options.maxMessageBytes)
+        try socket.setMaxMessageSize(bytes: maxMessageBytes)
         try socket.setHeartbeat(intervalMilliseconds: options.heartbeatIntervalMilliseconds,
                                 timeoutMilliseconds: options.heartbeatTimeoutMilliseconds)
         try socket.setLinger(milliseconds: options.lingerMilliseconds)

@@ -15,7 +15,8 @@ final class SocketLoop: @unchecked Sendable {
     // @unchecked: `sockets` is handed over at init and from then on touched only by the loop
     // thread (`run`), or by `send` when it runs on that thread; everything else that is shared
     // sits behind a Mutex or an Atomic, or is immutable.
-    typealias Receiver = @Sendable (_ socketIndex: Int, _ frames: [Data]) -> Void
+    /// `source` is the file descriptor of the connection the message came on (-1 when unknown).
+    typealias Receiver = @Sendable (_ socketIndex: Int, _ frames: [Data], _ source: Int32) -> Void
     typealias FailureLog = @Sendable (_ message: String) -> Void
 
     let name: String
@@ -61,6 +62,14 @@ final class SocketLoop: @unchecked Sendable {
         wakeup.signal()
     }
 
+    /// Sets an option on the socket at `index` (as an XPUB in manual mode must, between two
+    /// receives). Only the loop thread may call this, from inside its receiver.
+    func configure(_ index: Int, _ body: (Socket) throws(ZMQError) -> Void) throws(ZMQError) {
+        precondition(UInt(pthread_self()) == loopThread.load(ordering: .relaxed),
+                     "only the \(name) loop thread may touch its sockets")
+        try body(sockets[index])
+    }
+
     /// Asks the loop to send what is queued, close its sockets and end. Returns at once.
     func stop() {
         stopRequested.store(true, ordering: .sequentiallyConsistent)
@@ -90,9 +99,9 @@ final class SocketLoop: @unchecked Sendable {
                 flushOutbox()
                 for (index, socket) in sockets.enumerated() where readable[index] {
                     var taken = 0
-                    while taken < messagesPerTurn, let frames = try socket.receive(dontWait: true) {
+                    while taken < messagesPerTurn, let received = try socket.receiveWithSource(dontWait: true) {
                         taken += 1
-                        receiver(index, frames)
+                        receiver(index, received.frames, received.source)
                     }
                 }
                 flushOutbox()

@@ -10,11 +10,16 @@ struct BallastDaemon: ParsableCommand {
         abstract: "Hold imbalanced datasets and models in memory and serve them over signed JSON-RPC on ZeroMQ.",
         discussion: """
         The daemon binds three sockets (request, control, events) on 127.0.0.1, then writes a \
-        connection file (mode 0600) with their ports and the key that signs every message. \
-        If the file already exists, its ports and key are used. See protocol/README.md.
+        connection file (mode 0600) with their ports and a key, fresh on every start, that signs \
+        every message. A file already at that path is replaced, never read: ports come from the \
+        flags only. While it runs, the daemon holds <connection file>.daemon.lock, so a second \
+        daemon on the same file exits at once. See protocol/README.md.
+
+        Exit status: 0 after a clean stop; 1 when another daemon already serves the connection \
+        file, or after 'exit' without 'shutdown'; 2 when it could not start.
         """)
 
-    @Option(help: "Where to write (or read) the connection file. Default: $BALLAST_CONNECTION_FILE, else $XDG_RUNTIME_DIR/ballast/ballastd.json, else $XDG_STATE_HOME or ~/.local/state, then /ballast/ballastd.json.")
+    @Option(help: "Where to write the connection file. Default: $BALLAST_CONNECTION_FILE, else $XDG_RUNTIME_DIR/ballast/ballastd.json, else $XDG_STATE_HOME or ~/.local/state, then /ballast/ballastd.json.")
     var connectionFile: String?
 
     @Option(help: "The address to listen on.")
@@ -23,7 +28,7 @@ struct BallastDaemon: ParsableCommand {
     @Flag(help: "Allow listening on an address that is not loopback (anyone who can reach it and holds the key can drive the daemon).")
     var allowRemote = false
 
-    @Option(help: "Request socket port (default: from the connection file, else ephemeral).")
+    @Option(help: "Request socket port (default: ephemeral).")
     var requestPort: Int?
     @Option(help: "Control socket port.")
     var controlPort: Int?
@@ -33,8 +38,8 @@ struct BallastDaemon: ParsableCommand {
     @Option(help: "Exit when the process with this id ends (for editors that launch the daemon).")
     var parentPid: Int32?
 
-    @Option(help: "Largest message accepted, in bytes.")
-    var maxMessageBytes: Int64 = 256 << 20
+    @Option(help: "Largest message accepted on the request socket, in bytes (the control socket takes 64 KiB, the events socket 1 KiB).")
+    var maxMessageBytes: Int64 = 64 << 20
 
     @Option(help: "Long computations run at once; more are queued.")
     var workers: Int?
@@ -107,6 +112,9 @@ struct BallastDaemon: ParsableCommand {
         }
         do {
             try server.start()
+        } catch let error as ServerStartError {
+            log(.error, "Could not start: \(error)")
+            throw ExitCode(error.exitStatus)
         } catch {
             log(.error, "Could not start: \(error)")
             throw ExitCode(2)

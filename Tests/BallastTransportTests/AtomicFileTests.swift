@@ -65,6 +65,68 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["taken"], "the temporary file is removed")
     }
 
+    func testALinkPlantedAtTheTemporaryNameNeverReceivesTheContents() throws {
+        let victim = folder + "/victim"
+        XCTAssertTrue(FileManager.default.createFile(atPath: victim, contents: Data("victim".utf8)))
+        let temporary = ".conn.json.planted.tmp"
+        try FileManager.default.createSymbolicLink(atPath: folder + "/" + temporary, withDestinationPath: victim)
+        XCTAssertThrowsError(try AtomicFile.write(Array("secret".utf8), to: folder + "/conn.json", mode: 0o600,
+                                                  folderPolicy: .privateToOwner, temporaryName: temporary)) { error in
+            guard let error = error as? AtomicFile.WriteError else { return XCTFail("\(error)") }
+            XCTAssertEqual(error.step, .create)
+            XCTAssertEqual(error.code, EEXIST, error.reason)
+        }
+        XCTAssertEqual(try contents(victim), Array("victim".utf8), "the link was not followed")
+        // A dangling link (pointing where the attacker wants a file created) is not followed either.
+        try FileManager.default.removeItem(atPath: victim)
+        XCTAssertThrowsError(try AtomicFile.write(Array("secret".utf8), to: folder + "/conn.json", mode: 0o600,
+                                                  folderPolicy: .privateToOwner, temporaryName: temporary))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: victim), "nothing was created through the link")
+    }
+
+    func testALinkPlantedAtTheTargetIsReplacedNotWrittenThrough() throws {
+        let victim = folder + "/victim"
+        XCTAssertTrue(FileManager.default.createFile(atPath: victim, contents: Data("victim".utf8)))
+        let path = folder + "/conn.json"
+        try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: victim)
+        try AtomicFile.write(Array("secret".utf8), to: path, mode: 0o600, folderPolicy: .privateToOwner)
+        XCTAssertEqual(try contents(victim), Array("victim".utf8))
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType, .typeRegular)
+        XCTAssertEqual(try contents(path), Array("secret".utf8))
+    }
+
+    func testAPrivateFileIsNotWrittenIntoAFolderOthersMayWriteOrThroughALinkedFolder() throws {
+        let shared = folder + "/shared"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: false)
+        chmod(shared, 0o777)
+        XCTAssertThrowsError(try AtomicFile.write([1], to: shared + "/conn.json", mode: 0o600, folderPolicy: .privateToOwner)) { error in
+            guard let error = error as? AtomicFile.WriteError else { return XCTFail("\(error)") }
+            XCTAssertEqual(error.step, .checkFolder)
+            XCTAssertTrue(error.description.contains("writable by other users (mode 0777)"), error.description)
+            XCTAssertTrue(error.description.contains("chmod go-w"), error.description)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: shared), [])
+        chmod(shared, 0o1777)
+        XCTAssertNoThrow(try AtomicFile.write([1], to: shared + "/conn.json", mode: 0o600, folderPolicy: .privateToOwner),
+                         "a sticky folder keeps others from replacing our file")
+
+        let owned = folder + "/owned"
+        try FileManager.default.createDirectory(atPath: owned, withIntermediateDirectories: false)
+        if geteuid() == 0 {
+            chown(owned, 65_534, 65_534)
+            XCTAssertThrowsError(try AtomicFile.write([1], to: owned + "/conn.json", mode: 0o600, folderPolicy: .privateToOwner)) { error in
+                XCTAssertTrue("\(error)".contains("belongs to user id 65534"), "\(error)")
+            }
+        }
+
+        let linked = folder + "/linked"
+        try FileManager.default.createSymbolicLink(atPath: linked, withDestinationPath: owned)
+        XCTAssertThrowsError(try AtomicFile.write([1], to: linked + "/conn.json", mode: 0o600, folderPolicy: .privateToOwner)) { error in
+            XCTAssertTrue("\(error)".contains("is a symbolic link"), "\(error)")
+        }
+        XCTAssertNoThrow(try AtomicFile.write([1], to: linked + "/model.json"), "other files may go through links")
+    }
+
     func testARelativePathIsWrittenBesideTheWorkingDirectory() {
         XCTAssertEqual(AtomicFile.split("model.json").folder, ".")
         XCTAssertEqual(AtomicFile.split("/model.json").folder, "/")

@@ -43,9 +43,9 @@ final class SocketsRoundTripTests: XCTestCase {
         let server = try ServerSockets(binding: ConnectionInfo()) { XCTFail($0) }
         defer { server.stop() }
         let subscribed = DispatchSemaphore(value: 0)
-        server.start(ServerSockets.Receivers(request: { _ in }, control: { _ in }, subscription: { frames in
-            // XPUB passes `0x01 topic` up for each subscription: publish only once it is in place.
-            if frames.first?.first == 1 { subscribed.signal() }
+        server.start(ServerSockets.Receivers(request: { _ in }, control: { _ in }, subscription: { notice in
+            // The events socket tells of each subscription it applied: publish only once it is in place.
+            if notice == .accepted(topic: "run.7") { subscribed.signal() }
         }))
         let subscriber = try EventSubscriber(server.info, topic: "run.7")
         defer { subscriber.close() }

@@ -44,23 +44,43 @@ final class LifecycleTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: daemon.connectionFile))
     }
 
-    func testProvisionedConnectionFileSuppliesKeyAndPorts() throws {
-        let first = try TestDaemon()
-        let provisioned = first.info
-        first.stop()
-        let folder = NSTemporaryDirectory() + "ballast-provisioned-\(UUID().uuidString)"
+    func testAPlantedConnectionFilesKeyAndPortsAreNeverUsed() throws {
+        let folder = NSTemporaryDirectory() + "ballast-planted-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var wanted = ConnectionInfo(requestPort: provisioned.requestPort, controlPort: 0, eventPort: 0, key: "provisioned-key")
-        wanted.pid = nil
-        try wanted.write(to: folder + "/c.json")
-        let daemon = try TestDaemon { $0.connectionFile = folder + "/c.json" }
-        XCTAssertEqual(daemon.info.key, "provisioned-key")
-        XCTAssertEqual(daemon.info.requestPort, provisioned.requestPort)
-        XCTAssertNotEqual(daemon.info.controlPort, 0, "port 0 means choose one")
-        let written = try ConnectionInfo.read(from: folder + "/c.json")
+        let path = folder + "/c.json"
+        // Planted the way the daemon itself would write it (private, this user's), so only the
+        // daemon's choice not to read it keeps the planted key out.
+        try ConnectionInfo(requestPort: 1, controlPort: 2, eventPort: 3, key: "planted-key").write(to: path)
+        let daemon = try TestDaemon { $0.connectionFile = path }
+        XCTAssertNotEqual(daemon.info.key, "planted-key")
+        XCTAssertEqual(daemon.info.key.count, 64, "a fresh random key")
+        XCTAssertFalse([1, 2, 3].contains(daemon.info.requestPort), "ports come from the flags only")
+        let written = try ConnectionInfo.read(from: path)
+        XCTAssertEqual(written.key, daemon.info.key)
         XCTAssertEqual(written.pid, getpid())
-        XCTAssertEqual(written.controlPort, daemon.info.controlPort)
         XCTAssertEqual(try daemon.client().call(Ping.method)["pong"], true)
+    }
+
+    func testAMessageSignedBeforeARestartIsDroppedAfterIt() throws {
+        let folder = NSTemporaryDirectory() + "ballast-restart-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/c.json"
+        let first = try TestDaemon { $0.connectionFile = path }
+        let firstClient = try first.client()
+        // What an eavesdropper captured: a signed shutdown, never sent to the first daemon.
+        let shutdown = JSONWriter.data(Message.request(id: .number(4_242), method: Shutdown.method, params: [:]).json)
+        let captured = Data(first.info.signer.signature(of: shutdown).utf8)
+        XCTAssertEqual(try firstClient.call(Ping.method)["pong"], true)
+        XCTAssertEqual(first.stop(), 0)
+
+        let second = try TestDaemon { $0.connectionFile = path }
+        XCTAssertNotEqual(second.info.key, first.info.key, "each start makes a fresh key")
+        let client = try second.client()
+        try client.sendRaw(shutdown, signature: captured, control: true)
+        try client.sendRaw(shutdown, signature: captured)
+        XCTAssertNil(try client.next(timeout: 0.3), "the captured message is not answered")
+        XCTAssertEqual(try client.control(Ping.method)["pong"], true, "nor executed")
+        XCTAssertEqual(try client.control(Status.method)["rejected"]?["bad_signature"], 2)
     }
 
     func testCancellingAFinishedRequestIsHarmless() throws {

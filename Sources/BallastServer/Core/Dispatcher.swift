@@ -22,6 +22,8 @@ final class Dispatcher: Sendable {
     let jobs: WorkQueue
     let outlets: Outlets
     let log: Log
+    /// Refused messages and subscriptions come from peers that may flood: one line per reason a second.
+    let refusals = LogRateLimiter()
 
     init(table: MethodTable, controlTable: MethodTable, sessions: Sessions, authenticator: Authenticator,
          lifecycle: Lifecycle, jobWorkers: Int, outlets: Outlets, log: Log) {
@@ -149,13 +151,26 @@ final class Dispatcher: Sendable {
 
     // MARK: Events socket
 
-    /// XPUB delivers `[0x01 + topic]` for each subscription (verbose mode: every subscriber).
-    func receivedSubscription(_ frames: [Data]) {
-        guard let frame = frames.first, frame.first == 1 else { return }
-        let topic = String(decoding: frame.dropFirst(), as: UTF8.self)
-        let welcome = Welcome.Params(topic: topic, protocolVersion: ProtocolVersion.current)
-        guard let params = try? JSONValue(encoding: welcome) else { return }
-        outlets.publish(topic, Message.notification(method: Welcome.method, params: params).json)
+    /// The events socket has applied (or refused) a subscription: welcome the subscriber on its
+    /// topic, or log the refusal. Only applied subscriptions are welcomed.
+    func receivedSubscription(_ notice: SubscriptionNotice) {
+        switch notice {
+        case .accepted(let topic):
+            let welcome = Welcome.Params(topic: topic, protocolVersion: ProtocolVersion.current)
+            guard let params = try? JSONValue(encoding: welcome) else { return }
+            outlets.publish(topic, Message.notification(method: Welcome.method, params: params).json)
+        case let .refused(why, disconnected):
+            let consequence = disconnected ? "; the peer held more subscriptions than it may and was disconnected" : ""
+            logRefusal("subscription: \(why)", "Refused \(why.rawValue) on the events socket\(consequence).")
+        }
+    }
+
+    /// Logs a refusal unless one of the same reason was logged within the last second; the next
+    /// line says how many were held back.
+    private func logRefusal(_ reason: String, _ sentence: String) {
+        guard let heldBack = refusals.admit(reason) else { return }
+        let tail = heldBack == 0 ? "" : " \(heldBack) more like it since the last such line were not logged one by one."
+        log(.warning, sentence + tail)
     }
 
     // MARK: Admission
@@ -166,13 +181,14 @@ final class Dispatcher: Sendable {
                        reply: @escaping @Sendable (Data, JSONValue) -> Void) -> (Data, Message)? {
         guard let routed = Frames.routed(frames) else {
             authenticator.count(.malformed)
-            log(.warning, "Dropped a message on the \(socket) socket with \(frames.count) frames instead of [signature, payload].")
+            logRefusal("malformed on \(socket)",
+                       "Dropped a message on the \(socket) socket with \(frames.count) frames instead of [signature, payload].")
             return nil
         }
         if let rejection = authenticator.check(signature: routed.signature, payload: routed.payload) {
             let session = SessionName.of(routed.identity)
             let why = rejection == .replayed ? "it repeats an earlier message (a replay)" : "its signature does not match"
-            log(.warning, "Dropped a message from \(session) on the \(socket) socket unexecuted because \(why).")
+            logRefusal("\(rejection) on \(socket)", "Dropped a message from \(session) on the \(socket) socket unexecuted because \(why).")
             return nil
         }
         switch Message.parse(Array(routed.payload)) {

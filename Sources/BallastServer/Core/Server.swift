@@ -24,6 +24,8 @@ public final class Server: Sendable {
         var info: ConnectionInfo?
         var sockets: ServerSockets?
         var dispatcher: Dispatcher?
+        /// Held from before binding until after the connection file is removed.
+        var lock: DaemonLock?
         var exitCode: Int32 = 0
         /// Set once the connection file is written; a stop asked for before then (a signal during
         /// start-up) waits in `stopBeforeStart` and is honoured at the end of `start`.
@@ -39,24 +41,37 @@ public final class Server: Sendable {
 
     var log: Log { configuration.log }
 
-    /// Binds, writes the connection file, and starts serving. Returns what the file says.
+    /// Takes the daemon lock, binds, writes the connection file, and starts serving. Returns what
+    /// the file says. Throws, before binding anything, when another daemon serves the same file.
     @discardableResult
     public func start() throws -> ConnectionInfo {
         let config = configuration
         guard config.allowNonLoopback || ServerConfiguration.isLoopback(config.ip) else {
             throw ServerStartError("Refusing to listen on \(config.ip): only loopback addresses are allowed without --allow-remote.")
         }
+        let lock: DaemonLock
+        do { lock = try DaemonLock(connectionFile: config.connectionFile) } catch {
+            if case .held = error { throw ServerStartError("\(error)", exitStatus: 1) }
+            throw ServerStartError("\(error)")
+        }
+        state.withLock { $0.lock = lock }
+        do {
+            return try startListening()
+        } catch {
+            state.withLock { $0.lock = nil }
+            lock.release()
+            throw error
+        }
+    }
+
+    private func startListening() throws -> ConnectionInfo {
+        let config = configuration
         if !ServerConfiguration.isLoopback(config.ip) {
             log(.warning, "Listening on \(config.ip), which is not a loopback address: anyone who can reach it and holds the key can drive this daemon.")
         }
-        var info = ConnectionInfo(ip: config.ip)
-        if FileManager.default.fileExists(atPath: config.connectionFile) {
-            // A client provisioned the ports and key (as Jupyter's kernel manager does).
-            info = try ConnectionInfo.read(from: config.connectionFile)
-            guard config.allowNonLoopback || ServerConfiguration.isLoopback(info.ip) else {
-                throw ServerStartError("The connection file asks for \(info.ip), which is not loopback; pass --allow-remote to accept it.")
-            }
-        }
+        // A fresh key on every start, and ports from flags only: whatever a file left at the path
+        // says is never trusted, so a message captured before a restart never verifies after it.
+        var info = ConnectionInfo(ip: config.ip, key: MessageSigner.randomKey())
         if let port = config.requestPort { info.requestPort = port }
         if let port = config.controlPort { info.controlPort = port }
         if let port = config.eventPort { info.eventPort = port }
@@ -125,9 +140,9 @@ public final class Server: Sendable {
 
     private func beginStop(exitCode: Int32) {
         Thread.detachNewThread { [self] in
-            let (sockets, dispatcher, info) = state.withLock {
+            let (sockets, dispatcher, info, lock) = state.withLock {
                 $0.exitCode = exitCode
-                return ($0.sockets, $0.dispatcher, $0.info)
+                return ($0.sockets, $0.dispatcher, $0.info, $0.lock)
             }
             log(.info, "Stopping: answering the \(sessions.inFlightCount) request(s) in flight first.")
             let deadline = Date().addingTimeInterval(configuration.stopGraceSeconds)
@@ -144,6 +159,7 @@ public final class Server: Sendable {
             if let info, let current = try? ConnectionInfo.read(from: configuration.connectionFile), current.pid == info.pid {
                 try? FileManager.default.removeItem(atPath: configuration.connectionFile)
             }
+            lock?.release()
             log(.info, "Stopped.")
             finished.signal()
         }
@@ -159,5 +175,10 @@ public final class Server: Sendable {
 
 public struct ServerStartError: Error, CustomStringConvertible {
     public let description: String
-    init(_ description: String) { self.description = description }
+    /// What `ballastd` exits with: 1 when another daemon already serves the connection file, else 2.
+    public let exitStatus: Int32
+    init(_ description: String, exitStatus: Int32 = 2) {
+        self.description = description
+        self.exitStatus = exitStatus
+    }
 }

@@ -3,17 +3,18 @@ import Foundation
 
 /// Everything `ballastd`'s flags can set. Defaults are safe: loopback only, ephemeral ports.
 public struct ServerConfiguration: Sendable {
-    /// Where the connection file is written (and read from first, when it already exists).
+    /// Where the connection file is written; whatever is there is replaced, never read.
     public var connectionFile: String = ConnectionInfo.defaultPath
     public var ip: String = "127.0.0.1"
     /// Binding to anything but a loopback address needs this, and logs a warning.
     public var allowNonLoopback = false
-    /// Ports to bind; nil = the connection file's, or an ephemeral port chosen by the system.
+    /// Ports to bind; nil = an ephemeral port chosen by the system.
     public var requestPort: Int?
     public var controlPort: Int?
     public var eventPort: Int?
-    /// Messages larger than this are refused by ZeroMQ before they reach the daemon.
-    public var maxMessageBytes: Int64 = 256 << 20
+    /// Request-socket messages larger than this are refused by ZeroMQ before they reach the
+    /// daemon (the control and events sockets have small fixed limits).
+    public var maxMessageBytes: Int64 = 64 << 20
     public var heartbeatIntervalMilliseconds: Int32 = 5_000
     public var heartbeatTimeoutMilliseconds: Int32 = 30_000
     /// How many recent signatures are remembered to refuse replays.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -81,13 +83,14 @@ class ConnectionInfo:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None) -> "ConnectionInfo":
-        """Read a connection file; without ``path``, the default location (:func:`default_connection_path`)."""
+        """Read a connection file; without ``path``, the default location (:func:`default_connection_path`).
+
+        The file is refused when it is a symbolic link, not the current user's, or readable or
+        writable by group or others: whoever reads it can drive the daemon, and whoever planted it
+        would receive what this client sends.
+        """
         file = Path(path) if path is not None else default_connection_path()
-        try:
-            text = file.read_text(encoding="utf-8")
-        except OSError as error:
-            raise ConnectionFileError(f"Cannot read the connection file {file}: {error.strerror or error}. "
-                                      "Is ballastd running?") from error
+        text = _read_private(file)
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:
@@ -113,3 +116,58 @@ class ConnectionInfo:
     @property
     def is_ipv6(self) -> bool:
         return ":" in self.ip
+
+
+_MAX_BYTES = 1 << 16
+
+
+def _read_private(file: Path) -> str:
+    """The text of ``file``, read only when nobody but this user could have written it or can read it."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(file, flags)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ConnectionFileError(
+                f"Refusing the connection file {file}: it is a symbolic link, which could point at a file "
+                "someone else controls. Remove the link and give the real file (or BALLAST_CONNECTION_FILE)."
+            ) from error
+        raise ConnectionFileError(f"Cannot read the connection file {file}: {error.strerror or error}. "
+                                  "Is ballastd running?") from error
+    try:
+        status = os.fstat(fd)
+        refusal = _refusal(status, file)
+        if refusal:
+            raise ConnectionFileError(f"Refusing the connection file {file}: {refusal}")
+        chunks = []
+        size = 0
+        while size <= _MAX_BYTES:
+            chunk = os.read(fd, _MAX_BYTES + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > _MAX_BYTES:
+            raise ConnectionFileError(f"The connection file {file} is larger than {_MAX_BYTES} bytes.")
+    except OSError as error:
+        raise ConnectionFileError(f"Cannot read the connection file {file}: {error.strerror or error}.") from error
+    finally:
+        os.close(fd)
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ConnectionFileError(f"The connection file {file} is not valid UTF-8: {error}.") from error
+
+
+def _refusal(status: os.stat_result, file: Path) -> str | None:
+    if not stat.S_ISREG(status.st_mode):
+        return "it is not a regular file. Delete it and start ballastd again."
+    owner = os.geteuid()
+    if status.st_uid != owner:
+        return (f"it belongs to user id {status.st_uid}, not to you ({owner}), so another user may have planted it "
+                "to capture what you send. Delete it and start ballastd again.")
+    mode = stat.S_IMODE(status.st_mode)
+    if mode & 0o066:
+        return (f"other users may read or change it (mode {mode:04o}), and whoever reads it can drive the daemon. "
+                f"Run 'chmod 600 {file}' if you made it yourself; otherwise delete it and start ballastd again.")
+    return None

@@ -15,6 +15,13 @@ GOOD = {"transport": "tcp", "ip": "127.0.0.1", "request_port": 41235, "control_p
         "protocol_version": "1.0"}
 
 
+def write_private(path: Path, text: str) -> Path:
+    """Writes a connection file as the daemon does: the current user's, mode 0600."""
+    path.write_text(text)
+    path.chmod(0o600)
+    return path
+
+
 def test_explicit_variable_wins(tmp_path):
     env = {"BALLAST_CONNECTION_FILE": "/somewhere/conn.json", "XDG_RUNTIME_DIR": str(tmp_path),
            "XDG_STATE_HOME": "/state", "HOME": "/home/u"}
@@ -48,8 +55,7 @@ def test_state_home_then_home():
 
 
 def test_load_uses_the_environment(tmp_path, monkeypatch):
-    path = tmp_path / "c.json"
-    path.write_text(json.dumps(GOOD))
+    path = write_private(tmp_path / "c.json", json.dumps(GOOD))
     monkeypatch.setenv("BALLAST_CONNECTION_FILE", str(path))
     info = ConnectionInfo.load()
     assert info.path == path
@@ -70,8 +76,7 @@ def test_ipv6_endpoint():
     {"event_port": "41237"}, {"control_port": True},
 ])
 def test_invalid_files_are_refused(tmp_path, change):
-    path = tmp_path / "c.json"
-    path.write_text(json.dumps({**GOOD, **change}))
+    path = write_private(tmp_path / "c.json", json.dumps({**GOOD, **change}))
     with pytest.raises(ConnectionFileError):
         ConnectionInfo.load(path)
 
@@ -79,11 +84,42 @@ def test_invalid_files_are_refused(tmp_path, change):
 def test_missing_and_garbled_files(tmp_path):
     with pytest.raises(ConnectionFileError, match="Is ballastd running"):
         ConnectionInfo.load(tmp_path / "nothing.json")
-    (tmp_path / "bad.json").write_text("{not json")
+    write_private(tmp_path / "bad.json", "{not json")
     with pytest.raises(ConnectionFileError, match="not valid JSON"):
         ConnectionInfo.load(tmp_path / "bad.json")
     missing = dict(GOOD)
     del missing["key"]
-    (tmp_path / "nokey.json").write_text(json.dumps(missing))
+    write_private(tmp_path / "nokey.json", json.dumps(missing))
     with pytest.raises(ConnectionFileError, match="key"):
         ConnectionInfo.load(tmp_path / "nokey.json")
+
+
+def test_a_symbolic_link_is_refused_with_what_to_do(tmp_path):
+    real = write_private(tmp_path / "real.json", json.dumps(GOOD))
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    with pytest.raises(ConnectionFileError, match="is a symbolic link.*Remove the link"):
+        ConnectionInfo.load(link)
+
+
+@pytest.mark.parametrize("mode", [0o644, 0o640, 0o620, 0o602, 0o606])
+def test_a_file_others_may_read_or_write_is_refused(tmp_path, mode):
+    path = write_private(tmp_path / "c.json", json.dumps(GOOD))
+    path.chmod(mode)
+    with pytest.raises(ConnectionFileError, match=f"mode {mode:04o}.*chmod 600"):
+        ConnectionInfo.load(path)
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_another_users_file_is_refused(tmp_path):
+    path = write_private(tmp_path / "c.json", json.dumps(GOOD))
+    os.chown(path, 65534, 65534)
+    with pytest.raises(ConnectionFileError, match="belongs to user id 65534.*planted"):
+        ConnectionInfo.load(path)
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path):
+    path = tmp_path / "c.json"
+    os.mkfifo(path, 0o600)
+    with pytest.raises(ConnectionFileError, match="not a regular file"):
+        ConnectionInfo.load(path)

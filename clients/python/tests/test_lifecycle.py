@@ -86,27 +86,28 @@ def test_control_shutdown_stops_gracefully(daemon):
     assert gone_within(daemon.connection_file)
 
 
-def test_provisioned_connection_file_is_honoured(start_daemon, tmp_path):
-    """A connection file that already exists supplies the key; port 0 means "choose one"."""
+def test_a_planted_connection_file_is_replaced_not_honoured(start_daemon, tmp_path):
+    """Each start makes a fresh key and takes ports from its flags only: a file left at the path,
+    even one that looks provisioned, supplies nothing (section 3)."""
     first = start_daemon()
     folder = first.connection_file.parent
-    key = "provisioned-" + "ab" * 20
+    key = "planted-" + "ab" * 20
     first.terminate()
     assert not first.connection_file.exists()
 
     folder.mkdir(mode=0o700, exist_ok=True)
     first.connection_file.write_text(
-        '{"transport": "tcp", "ip": "127.0.0.1", "request_port": 0, "control_port": 0, "event_port": 0, '
+        '{"transport": "tcp", "ip": "127.0.0.1", "request_port": 1, "control_port": 2, "event_port": 3, '
         f'"key": "{key}", "signature_scheme": "hmac-sha256"}}')
     first.connection_file.chmod(0o600)
     from conftest import Daemon
 
     second = Daemon(folder.parent)
     try:
-        assert second.info.key == key
-        assert second.info.request_port > 0
+        assert second.info.key != key and len(second.info.key) == 64
+        assert second.info.request_port not in (1, 2, 3)
         with Client(second.info) as client:
-            client.initialize("provisioned")
+            client.initialize("planted")
             assert client.call("ping")["pong"] is True
         assert second.terminate() == 0
     finally:

@@ -128,5 +128,8 @@ def test_connection_file_permissions(daemon):
     folder_mode = stat.S_IMODE(os.stat(daemon.connection_file.parent).st_mode)
     assert file_mode == 0o600, oct(file_mode)
     assert folder_mode == 0o700, oct(folder_mode)
-    # No temporary file is left beside it.
-    assert [p.name for p in daemon.connection_file.parent.iterdir()] == [daemon.connection_file.name]
+    # No temporary file is left beside it; the daemon's lock (section 3) is private too.
+    name = daemon.connection_file.name
+    assert sorted(p.name for p in daemon.connection_file.parent.iterdir()) == [name, name + ".daemon.lock"]
+    lock_mode = stat.S_IMODE(os.stat(daemon.connection_file.parent / (name + ".daemon.lock")).st_mode)
+    assert lock_mode == 0o600, oct(lock_mode)
