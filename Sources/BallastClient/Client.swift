@@ -99,6 +99,8 @@ public final class Client {
             }
             guard let message else {
                 if let reason = watch?.check() {
+                    // A stuck or replaced daemon that wakes up should not run this for nobody.
+                    if reason != .exited { abandon(id, on: channel) }
                     throw .daemonGone(DaemonGone(reason: reason, pid: info.pid, waitingFor: method, connectionFile: connectionFile))
                 }
                 continue

@@ -239,6 +239,8 @@ class Client:
                     raise
                 gone = self._watch.check(self._methods.get(key))
                 if gone is not None:
+                    if gone.reason != "exited" and socket == "request":
+                        self._abandon(request_id)  # a stuck daemon that wakes up runs nothing for nobody
                     raise gone from None
                 continue
             self._watch.heard()
