@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -168,7 +169,13 @@ def test_the_stdio_bridge_answers_waiting_requests_when_the_daemon_dies(env):
     while not in_flight(env, pid) and time.monotonic() < deadline:
         time.sleep(0.05)
     os.kill(pid, signal.SIGKILL)
-    reply = receive(process)
+    # A bound that only catches a hang: a bridge that never answers is ended, and `receive` fails.
+    watchdog = threading.Timer(60, process.kill)
+    watchdog.start()
+    try:
+        reply = receive(process)
+    finally:
+        watchdog.cancel()
     assert reply["id"] == "long"
     assert reply["error"]["code"] == -32013
     assert f"The daemon (pid {pid}) has stopped" in reply["error"]["message"]

@@ -16,6 +16,7 @@ import time
 import pytest
 
 from ballast_client import Client, ConnectionInfo, DaemonGone, RPCTimeout, connect
+from ballast_client.liveness import process_is_gone
 from conftest import daemon_binary
 from helpers import HERE
 
@@ -139,6 +140,9 @@ def test_connect_starts_a_fresh_daemon_after_a_kill_9(tmp_path):
         old = first.info.pid
         assert first.call("ping")["pong"] is True
         os.kill(old, signal.SIGKILL)
+        deadline = time.monotonic() + 30  # SIGKILL is delivered, not waited for
+        while not process_is_gone(old) and time.monotonic() < deadline:
+            time.sleep(0.02)
         # The killed daemon's file stays behind, naming a dead process: a client says so at once.
         with pytest.raises(DaemonGone) as caught:
             Client(ConnectionInfo.load(path))
