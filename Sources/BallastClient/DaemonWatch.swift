@@ -15,6 +15,8 @@ public final class DaemonWatch {
         public var pingInterval: Double = 2
         public var pingTimeout: Double = 2
         public var failedPings = 3
+        /// How often, at most, a silent daemon is looked at (callers may ask far more often).
+        public var lookInterval = 0.2
         public init() {}
     }
 
@@ -23,6 +25,7 @@ public final class DaemonWatch {
     public let timing: Timing
     private var pinger: Client?
     private var lastHeard = Date()
+    private var lastLook = Date.distantPast
     private var lastFileCheck = Date.distantPast
     private var outstanding: (id: RequestID, sent: Date)?
     private var lastPingSent = Date.distantPast
@@ -46,7 +49,9 @@ public final class DaemonWatch {
     /// Why the daemon is gone, or nil while it may still answer. Cheap enough to call every
     /// fraction of a second: it looks only after `silence`, and never blocks.
     public func check(now: Date = Date()) -> DaemonGone.Reason? {
-        guard now.timeIntervalSince(lastHeard) >= timing.silence else { return nil }
+        guard now.timeIntervalSince(lastHeard) >= timing.silence,
+              now.timeIntervalSince(lastLook) >= timing.lookInterval else { return nil }
+        lastLook = now
         if let pid = info.pid, ProcessLiveness.isGone(pid) { return .exited }
         if now.timeIntervalSince(lastFileCheck) >= timing.silence, let reason = fileNamesAnother() {
             return reason

@@ -145,6 +145,26 @@ def test_timeout_cancels_the_request_and_exits_4(env):
     assert in_flight(env, pid) == []
 
 
+def test_ctrl_c_in_call_cancels_the_request_and_exits_130(env):
+    assert env.run("-c", "generate fraud rows=60000 as cards").returncode == 0
+    pid = daemon_pid(env)
+    params = {"dataset": "cards", "name": "forever", "model": {"type": "mlp"},
+              "optimizer": {"type": "adam", "epochs": 100000}}
+    call = subprocess.Popen([env.ballast, "call", "model/train", json.dumps(params)], env=env.vars, cwd=env.folder,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not in_flight(env, pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    call.send_signal(signal.SIGINT)
+    out, err = call.communicate(timeout=60)
+    assert call.returncode == 130, err
+    assert "cancelled" in err
+    deadline = time.monotonic() + 60
+    while in_flight(env, pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert in_flight(env, pid) == [], "the training was cancelled, not left running for nobody"
+
+
 def test_usage_errors_exit_2_and_version_is_printed(env):
     assert env.run("--no-such-flag").returncode == 2
     assert env.run("call").returncode == 2
