@@ -87,8 +87,14 @@ public final class Client {
         let deadline = timeout.map { Date().addingTimeInterval($0) } ?? .distantFuture
         watch?.heard()
         while true {
-            let message = try receive(on: channel, until: min(deadline, Date().addingTimeInterval(Self.waitSlice)))
-            if message != nil { watch?.heard() }
+            if let message = try receive(on: channel, until: min(deadline, Date().addingTimeInterval(Self.waitSlice))) {
+                watch?.heard()
+                if let result = try reply(to: id, in: message, onNotification: onNotification) { return result }
+            } else if let reason = watch?.check() {
+                // A stuck or replaced daemon that wakes up should not run this for nobody.
+                if reason != .exited { abandon(id, on: channel) }
+                throw .daemonGone(DaemonGone(reason: reason, pid: info.pid, waitingFor: method, connectionFile: connectionFile))
+            }
             if Date() >= deadline {
                 if !detach { abandon(id, on: channel) }
                 throw .timeout(method: method, seconds: timeout ?? 0, cancelled: !detach && channel == .request)
@@ -97,29 +103,28 @@ public final class Client {
                 if !detach { abandon(id, on: channel) }
                 throw .stopped(method: method)
             }
-            guard let message else {
-                if let reason = watch?.check() {
-                    // A stuck or replaced daemon that wakes up should not run this for nobody.
-                    if reason != .exited { abandon(id, on: channel) }
-                    throw .daemonGone(DaemonGone(reason: reason, pid: info.pid, waitingFor: method, connectionFile: connectionFile))
-                }
-                continue
-            }
-            switch Message.classify(message) {
-            case .success(.response(let replyID, let outcome)) where replyID == id:
-                switch outcome {
-                case .result(let value): return value
-                case .error(let error): throw .rpc(error)
-                }
-            case .success(.notification(let name, let params)):
-                onNotification(name, params)
-            case .failure(let failure) where failure.id == nil && message["error"] != nil:
-                // An error answered with a null id (the daemon could not read ours).
-                if let error = message["error"].flatMap(RPCError.init(json:)) { throw .rpc(error) }
-            default:
-                continue
-            }
         }
+    }
+
+    /// The result when `message` answers `id`; hands notifications to `onNotification`; nil for
+    /// anything else (replies to other ids).
+    private func reply(to id: RequestID, in message: JSONValue,
+                       onNotification: (String, JSONValue) -> Void) throws(ClientError) -> JSONValue? {
+        switch Message.classify(message) {
+        case .success(.response(let replyID, let outcome)) where replyID == id:
+            switch outcome {
+            case .result(let value): return value
+            case .error(let error): throw .rpc(error)
+            }
+        case .success(.notification(let name, let params)):
+            onNotification(name, params)
+        case .failure(let failure) where failure.id == nil && message["error"] != nil:
+            // An error answered with a null id (the daemon could not read ours).
+            if let error = message["error"].flatMap(RPCError.init(json:)) { throw .rpc(error) }
+        default:
+            break
+        }
+        return nil
     }
 
     /// Cancels a request this client stops waiting for, so that no work is left running for
