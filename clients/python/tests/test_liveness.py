@@ -178,3 +178,33 @@ def test_the_module_cli_exits_4_on_a_timeout_and_3_without_a_daemon(daemon, trai
     done = subprocess.run([sys.executable, "-m", "ballast_client", "--connection-file", str(tmp_path / "none.json"),
                            "ping"], cwd=HERE.parent, capture_output=True, text=True, timeout=60)
     assert done.returncode == 3
+
+
+INTERRUPTED_SCRIPT = """
+import json, sys
+from ballast_client import Client, ConnectionInfo
+params = json.loads(sys.argv[2])
+with Client(ConnectionInfo.load(sys.argv[1])) as client:
+    client.initialize("interrupted")
+    def started(value, said=[]):
+        if not said:
+            said.append(True)
+            print("started", flush=True)
+    try:
+        client.call("model/train", params, on_progress=started)
+    except KeyboardInterrupt:
+        print("interrupted", flush=True)
+        sys.exit(130)
+"""
+
+
+def test_a_real_sigint_during_a_call_cancels_the_request(daemon, trainer):
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED_SCRIPT, str(daemon.connection_file),
+                              json.dumps(LONG_TRAINING)], cwd=HERE.parent, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    assert child.stdout.readline().strip() == "started"
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 130, err
+    assert out.strip() == "interrupted"
+    assert wait_until_idle(daemon) == []
