@@ -2,10 +2,10 @@ import BallastProtocol
 import BallastTransport
 import Foundation
 
-/// Tells a waiting client, within a few seconds, that its daemon is gone. Any message from the
-/// daemon counts as a sign of life (`heard()`); after `silence` seconds without one, `check()`
-/// looks at the daemon's process, at its connection file, and sends a control `ping` every
-/// `pingInterval` on a socket of its own. A daemon whose process is gone, whose connection file
+/// Tells a waiting client, within a few seconds, that its daemon is gone. `check()` looks at the
+/// daemon's process every `lookInterval`. Any message from the daemon counts as a sign of life
+/// (`heard()`); after `silence` seconds without one, `check()` also reads its connection file,
+/// and sends a control `ping` every `pingInterval` on a socket of its own. A daemon whose process is gone, whose connection file
 /// names another daemon, or that leaves `failedPings` pings in a row unanswered is reported gone.
 ///
 /// - Important: not thread-safe, like the client that owns it.
@@ -49,10 +49,11 @@ public final class DaemonWatch {
     /// Why the daemon is gone, or nil while it may still answer. Cheap enough to call every
     /// fraction of a second: it looks only after `silence`, and never blocks.
     public func check(now: Date = Date()) -> DaemonGone.Reason? {
-        guard now.timeIntervalSince(lastHeard) >= timing.silence,
-              now.timeIntervalSince(lastLook) >= timing.lookInterval else { return nil }
+        guard now.timeIntervalSince(lastLook) >= timing.lookInterval else { return nil }
         lastLook = now
+        // A process that is gone is certain and cheap to see: look at once, not after `silence`.
         if let pid = info.pid, ProcessLiveness.isGone(pid) { return .exited }
+        guard now.timeIntervalSince(lastHeard) >= timing.silence else { return nil }
         if now.timeIntervalSince(lastFileCheck) >= timing.silence, let reason = fileNamesAnother() {
             return reason
         }

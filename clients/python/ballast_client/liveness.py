@@ -65,9 +65,10 @@ def process_is_gone(pid: int) -> bool:
 
 
 class Watch:
-    """Any message from the daemon is a sign of life (:meth:`heard`). After ``silence`` seconds
-    without one, :meth:`check` looks at the daemon's process and connection file, and sends a
-    control ``ping`` every ``ping_interval`` on a socket of its own; ``failed_pings`` unanswered
+    """:meth:`check` (called every fraction of a second while a wait is silent) looks at the
+    daemon's process. Any message from the daemon is a sign of life (:meth:`heard`); after
+    ``silence`` seconds without one, it also reads the connection file and sends a control
+    ``ping`` every ``ping_interval`` on a socket of its own; ``failed_pings`` unanswered
     pings in a row (each allowed ``ping_timeout``) mean the daemon is stuck."""
 
     silence = 1.0
@@ -93,11 +94,12 @@ class Watch:
     def check(self, waiting_for: str | None) -> DaemonGone | None:
         """A :class:`DaemonGone` to raise, or None while the daemon may still answer. Never blocks."""
         now = time.monotonic()
-        if now - self._last_heard < self.silence:
-            return None
         pid, path = self.info.pid, self.info.path
+        # A process that is gone is certain and cheap to see: look at once, not after `silence`.
         if isinstance(pid, int) and process_is_gone(pid):
             return DaemonGone("exited", pid, waiting_for, path)
+        if now - self._last_heard < self.silence:
+            return None
         if path is not None and now - self._last_file_check >= self.silence:
             self._last_file_check = now
             current = _read_quietly(path)
