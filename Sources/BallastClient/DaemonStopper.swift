@@ -12,6 +12,8 @@ public enum DaemonStopper {
         case notRunning(staleFileOf: Int32?)
         /// Asked to stop, the daemon was still there after the wait.
         case stillRunning(pid: Int32?, seconds: Double)
+        /// The connection file names a process that exists but does not answer a control ping.
+        case notAnswering(pid: Int32)
     }
 
     /// Sends `shutdown` on the control socket, then waits up to `wait` seconds until the process
@@ -19,6 +21,9 @@ public enum DaemonStopper {
     public static func stop(connectionFile: String?, wait: Double = 60) throws(ClientError) -> Outcome {
         let path = DaemonLauncher.resolvedPath(connectionFile)
         guard let info = DaemonLauncher.liveDaemon(at: path) else {
+            if let named = try? ConnectionInfo.read(from: path), let pid = named.pid, !ProcessLiveness.isGone(pid) {
+                return .notAnswering(pid: pid)
+            }
             return .notRunning(staleFileOf: removeStaleFile(at: path))
         }
         let client = try Client(info, connectionFile: path, watch: false)

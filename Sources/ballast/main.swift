@@ -246,6 +246,9 @@ struct Stop: ParsableCommand {
             break
         case .notRunning(let stale):
             printError("No daemon is running." + (stale.map { " Removed the connection file left by pid \($0), which is gone." } ?? ""))
+        case .notAnswering(let pid):
+            printError("The daemon (pid \(pid)) named in \(connection.path) does not answer on its control socket; if it is stuck, end it with 'kill \(pid)'.")
+            throw ExitCode(ExitStatus.noDaemon)
         case let .stillRunning(pid, seconds):
             let who = pid.map { "The daemon (pid \($0))" } ?? "The daemon"
             let kill = pid.map { "; end it with 'kill \($0)'" } ?? ""

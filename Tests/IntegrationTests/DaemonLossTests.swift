@@ -79,6 +79,16 @@ final class DaemonLossTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 
+    func testStopSaysSoWhenTheDaemonIsStuck() throws {
+        let (info, path) = try startDaemon()
+        let pid = try XCTUnwrap(info.pid)
+        kill(pid, SIGSTOP)
+        defer { kill(pid, SIGCONT) }
+        XCTAssertEqual(try DaemonStopper.stop(connectionFile: path), .notAnswering(pid: pid),
+                       "a stuck daemon is not reported as absent, and its file is left alone")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path))
+    }
+
     func testATimeoutCancelsTheRequest() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()
