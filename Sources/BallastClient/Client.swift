@@ -13,11 +13,23 @@ public final class Client {
     public let session: String
     private let sockets: ClientSockets
     private var nextID: Int64
-    /// Seconds to wait for a reply unless a call says otherwise.
-    public var defaultTimeout: Double = 60
+    /// Seconds to wait for a reply unless a call says otherwise; nil waits as long as the daemon
+    /// lives (see `watch`). A request that runs out of time is cancelled.
+    public var defaultTimeout: Double?
+    /// The connection file the daemon was found through, if any: a wait ends when it names another daemon.
+    public let connectionFile: String?
+    /// Notices, while a call waits, that the daemon has gone (nil when made with `watch: false`).
+    private let watch: DaemonWatch?
+    /// How often a wait with nothing arriving looks at the clock, the daemon and `shouldStop`.
+    static let waitSlice = 0.2
 
-    public init(_ info: ConnectionInfo) throws(ClientError) {
+    /// - Parameters:
+    ///   - connectionFile: where `info` was read from, so a restarted daemon is noticed.
+    ///   - watch: whether waits check that the daemon lives (pid, connection file, control pings).
+    public init(_ info: ConnectionInfo, connectionFile: String? = nil, watch: Bool = true) throws(ClientError) {
         self.info = info
+        self.connectionFile = connectionFile
+        self.watch = watch ? DaemonWatch(info, connectionFile: connectionFile) : nil
         self.signer = info.signer
         // Ids must never repeat under one key (the daemon refuses replays), across all clients:
         // start at a random 40-bit offset.
@@ -53,35 +65,73 @@ public final class Client {
 
     /// Sends a request and waits for its reply. Notifications that arrive meanwhile go to
     /// `onNotification`; replies to other ids are ignored.
-    public func call(_ method: String, params: JSONValue = [:], timeout: Double? = nil,
-                     onNotification: (String, JSONValue) -> Void = { _, _ in }) throws(ClientError) -> JSONValue {
-        try exchange(method, params: params, on: .request, timeout: timeout ?? defaultTimeout, onNotification: onNotification)
+    ///
+    /// The wait ends with the reply; with `.timeout` after `timeout` seconds; with `.stopped` as
+    /// soon as `shouldStop` says so (a second Ctrl-C); with `.daemonGone` when the daemon exits, is
+    /// replaced or stops answering pings. On a timeout or a stop the request is cancelled
+    /// (`$/cancelRequest` on the control socket), unless `detach`.
+    public func call(_ method: String, params: JSONValue = [:], timeout: Double? = nil, detach: Bool = false,
+                     onNotification: (String, JSONValue) -> Void = { _, _ in },
+                     shouldStop: () -> Bool = { false }) throws(ClientError) -> JSONValue {
+        try exchange(method, params: params, on: .request, timeout: timeout ?? defaultTimeout, detach: detach,
+                     shouldStop: shouldStop, onNotification: onNotification)
     }
 
     /// Sends a request on `channel` and waits for the reply with its id.
-    private func exchange(_ method: String, params: JSONValue, on channel: ClientSockets.Channel, timeout: Double,
+    private func exchange(_ method: String, params: JSONValue, on channel: ClientSockets.Channel, timeout: Double?,
+                          detach: Bool = false, shouldStop: () -> Bool = { false },
                           onNotification: (String, JSONValue) -> Void) throws(ClientError) -> JSONValue {
         let id = RequestID.number(nextID)
         nextID += 1
         try send(Message.request(id: id, method: method, params: params).json, on: channel)
-        let deadline = Date().addingTimeInterval(timeout)
-        while let message = try receive(on: channel, until: deadline) {
-            switch Message.classify(message) {
-            case .success(.response(let replyID, let outcome)) where replyID == id:
-                switch outcome {
-                case .result(let value): return value
-                case .error(let error): throw .rpc(error)
-                }
-            case .success(.notification(let name, let params)):
-                onNotification(name, params)
-            case .failure(let failure) where failure.id == nil && message["error"] != nil:
-                // An error answered with a null id (the daemon could not read ours).
-                if let error = message["error"].flatMap(RPCError.init(json:)) { throw .rpc(error) }
-            default:
-                continue
+        let deadline = timeout.map { Date().addingTimeInterval($0) } ?? .distantFuture
+        watch?.heard()
+        while true {
+            if let message = try receive(on: channel, until: min(deadline, Date().addingTimeInterval(Self.waitSlice))) {
+                watch?.heard()
+                if let result = try reply(to: id, in: message, onNotification: onNotification) { return result }
+            } else if let reason = watch?.check() {
+                // A stuck or replaced daemon that wakes up should not run this for nobody.
+                if reason != .exited { abandon(id, on: channel) }
+                throw .daemonGone(DaemonGone(reason: reason, pid: info.pid, waitingFor: method, connectionFile: connectionFile))
+            }
+            if Date() >= deadline {
+                if !detach { abandon(id, on: channel) }
+                throw .timeout(method: method, seconds: timeout ?? 0, cancelled: !detach && channel == .request)
+            }
+            if shouldStop() {
+                if !detach { abandon(id, on: channel) }
+                throw .stopped(method: method)
             }
         }
-        throw .timeout(method: method, seconds: timeout)
+    }
+
+    /// The result when `message` answers `id`; hands notifications to `onNotification`; nil for
+    /// anything else (replies to other ids).
+    private func reply(to id: RequestID, in message: JSONValue,
+                       onNotification: (String, JSONValue) -> Void) throws(ClientError) -> JSONValue? {
+        switch Message.classify(message) {
+        case .success(.response(let replyID, let outcome)) where replyID == id:
+            switch outcome {
+            case .result(let value): return value
+            case .error(let error): throw .rpc(error)
+            }
+        case .success(.notification(let name, let params)):
+            onNotification(name, params)
+        case .failure(let failure) where failure.id == nil && message["error"] != nil:
+            // An error answered with a null id (the daemon could not read ours).
+            if let error = message["error"].flatMap(RPCError.init(json:)) { throw .rpc(error) }
+        default:
+            break
+        }
+        return nil
+    }
+
+    /// Cancels a request this client stops waiting for, so that no work is left running for
+    /// nobody. Best effort: the request may have ended meanwhile.
+    private func abandon(_ id: RequestID, on channel: ClientSockets.Channel) {
+        guard channel == .request else { return }
+        try? controlNotify(CancelRequest.method, params: ["id": id.json, "session": .string(session)])
     }
 
     /// Sends a notification (no reply).

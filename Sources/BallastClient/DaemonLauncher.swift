@@ -9,7 +9,7 @@ public enum DaemonLauncher {
     /// nil). When none answers and `spawn` is true, starts `ballastd` detached and waits for it.
     public static func connect(connectionFile: String? = nil, spawn: Bool = true,
                                daemonPath: String? = nil, timeout: Double = 20) throws(ClientError) -> ConnectionInfo {
-        let path = connectionFile ?? ConnectionInfo.defaultPath
+        let path = resolvedPath(connectionFile)
         if let info = liveDaemon(at: path) { return info }
         guard spawn else {
             throw .unavailable("No daemon is running at \(path). Start one with 'ballastd --connection-file \(path)', or leave out --no-spawn.")
@@ -29,11 +29,17 @@ public enum DaemonLauncher {
         throw .unavailable("Started \(executable) but it did not answer within \(Int(timeout)) s; see \(logPath(for: path)).")
     }
 
+    /// The connection file a client uses: the one given, else the default location.
+    public static func resolvedPath(_ connectionFile: String?) -> String {
+        connectionFile ?? ConnectionInfo.defaultPath
+    }
+
     /// The info in the file when its daemon process exists and answers `ping` on the control socket.
+    /// A file whose process is gone (a daemon killed with SIGKILL leaves its file behind) gives nil.
     public static func liveDaemon(at path: String) -> ConnectionInfo? {
         guard let info = try? ConnectionInfo.read(from: path) else { return nil }
-        if let pid = info.pid, kill(pid, 0) != 0 && errno == ESRCH { return nil }
-        guard let client = try? Client(info) else { return nil }
+        if let pid = info.pid, ProcessLiveness.isGone(pid) { return nil }
+        guard let client = try? Client(info, connectionFile: path, watch: false) else { return nil }
         defer { client.close() }
         return (try? client.control(Ping.method, timeout: 2)) != nil ? info : nil
     }

@@ -21,7 +21,7 @@ public final class EventSubscription {
         while let event = try next(timeout: deadline.timeIntervalSinceNow) {
             if event.method == Welcome.method && event.params["topic"]?.stringValue == topic { return }
         }
-        throw .timeout(method: "subscribe \(topic)", seconds: timeout)
+        throw .timeout(method: "subscribe \(topic)", seconds: timeout, cancelled: false)
     }
 
     /// Closes the socket. Safe to call more than once; the socket closes with the subscription too.

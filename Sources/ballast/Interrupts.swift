@@ -14,7 +14,9 @@ nonisolated(unsafe) private var interruptPipe: (read: Int32, write: Int32) = (-1
 /// Ctrl-C while a request runs cancels that request, not the client: the signal handler only
 /// writes a byte to a pipe; a watcher thread reads it and has the session's `RequestCanceller`
 /// hand over the running request, which it cancels with `$/cancelRequest` on the control socket.
-/// With no request running, it does what `whenIdle` set (scripts exit; the REPL wakes its line editor).
+/// A second Ctrl-C for the same request stops waiting for it (the daemon may be slow to cancel,
+/// or stuck). With no request running, it does what `whenIdle` set (scripts exit; the REPL wakes
+/// its line editor).
 ///
 /// Sendable without `@unchecked`: every mutable field sits in the `Mutex`.
 final class Interrupts: Sendable {
@@ -62,7 +64,13 @@ final class Interrupts: Sendable {
             let n = read(interruptPipe.read, &byte, 1)
             if n <= 0 { if errno == EINTR { continue }; return }
             let (canceller, onIdle) = state.withLock { ($0.canceller, $0.onIdle) }
+            let first = canceller?.cancelWasSent == false
             if let target = canceller?.claim() {
+                if first {
+                    // Signals do not queue: a second Ctrl-C pressed before the first is handled is
+                    // lost. Saying what the first did tells the person when a second one counts.
+                    FileHandle.standardError.write(Data("\n^C cancelling; press Ctrl-C again to stop waiting.\n".utf8))
+                }
                 target.sendCancel(reusing: &control)
             } else {
                 onIdle?()

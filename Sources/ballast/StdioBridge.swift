@@ -9,14 +9,19 @@ import Foundation
 /// request ids (the daemon refuses a payload it has seen, and editors restart their ids at 1),
 /// routes the control-only methods to the control socket, and forwards notifications such as
 /// `$/progress` as lines. It ends when standard input ends and every request has been answered.
+///
+/// While requests wait, the bridge watches the daemon (`DaemonWatch`); when it exits, is replaced
+/// or stops answering pings, every waiting request gets a -32013 error saying so, and the bridge
+/// exits with status 3: the editor starts a new bridge, which finds or starts a new daemon.
 enum StdioBridge {
-    static func run(info: ConnectionInfo) -> Int32 {
+    static func run(info: ConnectionInfo, connectionFile: String) -> Int32 {
         let client: Client
-        do { client = try Client(info) } catch {
+        do { client = try Client(info, connectionFile: connectionFile, watch: false) } catch {
             printError("\(error)")
-            return 3
+            return ExitStatus.noDaemon
         }
         defer { client.close() }
+        let watch = DaemonWatch(info, connectionFile: connectionFile)
         var nextID = Int64.random(in: 1...(1 << 40))
         var pending: [Int64: JSONValue] = [:]      // bridge id → the editor's id
         var byEditorID: [JSONValue: Int64] = [:]   // the editor's id → bridge id (for $/cancelRequest)
@@ -41,6 +46,7 @@ enum StdioBridge {
             }
             let method = members["method"]?.stringValue ?? ""
             if let editorID = members["id"], method != "" {
+                if pending.isEmpty { watch.heard() }
                 let bridgeID = nextID
                 nextID += 1
                 pending[bridgeID] = editorID
@@ -61,6 +67,7 @@ enum StdioBridge {
         }
 
         func deliver(_ message: JSONValue) {
+            watch.heard()
             guard case .object(var members) = message else { return }
             if let id = members["id"]?.intValue, members["method"] == nil {
                 guard let editorID = pending.removeValue(forKey: id) else { return }
@@ -95,9 +102,38 @@ enum StdioBridge {
                 while let message = try client.receiveMessage(timeout: 0.001, control: true) { deliver(message) }
             } catch {
                 printError("\(error)")
-                return 3
+                return ExitStatus.noDaemon
+            }
+            if !pending.isEmpty, let reason = watch.check() {
+                let gone = DaemonGone(reason: reason, pid: info.pid, waitingFor: "the editor's requests", connectionFile: connectionFile)
+                let error = RPCError(code: ErrorCode.shuttingDown, message: gone.description + " " + gone.advice,
+                                     data: gone.json)
+                for editorID in pending.values.sorted(by: { JSONWriter.string($0) < JSONWriter.string($1) }) {
+                    emit(Message.errorReply(id: RequestID(editorID), error))
+                }
+                printError(gone.description)
+                return ExitStatus.noDaemon
             }
         }
-        return 0
+        return ExitStatus.success
+    }
+}
+
+extension DaemonGone {
+    /// The `data` of the bridge's error: which daemon, and what became of it.
+    var json: JSONValue {
+        var data: [String: JSONValue] = ["daemon": .string(reasonName)]
+        if let pid { data["pid"] = .int(Int64(pid)) }
+        if case .replaced(let other?) = reason { data["replaced_by"] = .int(Int64(other)) }
+        if let connectionFile { data["connection_file"] = .string(connectionFile) }
+        return .object(data)
+    }
+
+    private var reasonName: String {
+        switch reason {
+        case .exited: "exited"
+        case .replaced: "replaced"
+        case .unresponsive: "unresponsive"
+        }
     }
 }

@@ -7,8 +7,7 @@ import Foundation
 
 /// `ballast`: the command-line client. Finds the daemon (starting one if none runs) and talks
 /// to it: an interactive REPL with no arguments, scripts with `run FILE` or `-c`, the editor
-/// bridge with `--stdio`, single JSON-RPC calls with `call`. Exit status: 0 success, 1 the daemon
-/// answered with an error, 2 bad usage, 3 no daemon could be reached or started, 130 interrupted.
+/// bridge with `--stdio`, single JSON-RPC calls with `call`. Exit status: see `ExitStatus`.
 struct Ballast: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ballast",
@@ -20,7 +19,10 @@ struct Ballast: ParsableCommand {
           ballast -c "generate fraud as cards; split cards test=0.3 val=0.2; datasets"
           ballast run examples/seed.bal
           ballast --stdio   # the editor bridge (protocol/README.md)
+
+        Exit status: 0 success, 1 the daemon answered with an error, 2 bad usage, 3 no daemon reachable (or it stopped while a command waited), 4 no reply within --timeout (the request was cancelled), 130 interrupted.
         """,
+        version: "ballast \(ProtocolVersion.serverVersion) (protocol \(ProtocolVersion.current))",
         subcommands: [Interactive.self, Call.self, RunScript.self, StatusCommand.self, Stop.self],
         defaultSubcommand: Interactive.self)
 }
@@ -44,20 +46,26 @@ struct Interactive: ParsableCommand {
             let info: ConnectionInfo
             do { info = try DaemonLauncher.connect(connectionFile: session.connectionFile, spawn: !session.noSpawn) } catch {
                 printError("\(error)")
-                throw ExitCode(3)
+                throw ExitCode(ExitStatus.noDaemon)
             }
-            throw ExitCode(StdioBridge.run(info: info))
+            throw ExitCode(StdioBridge.run(info: info, connectionFile: DaemonLauncher.resolvedPath(session.connectionFile)))
         }
-        let live = Session(options: session.options)
-        Interrupts.shared.install(canceller: live.canceller)
         if let commands {
-            Interrupts.shared.whenIdle { Foundation.exit(130) }
+            let live = Session(options: session.options)
+            Interrupts.shared.install(canceller: live.canceller)
+            Interrupts.shared.whenIdle { Foundation.exit(ExitStatus.interrupted) }
             throw ExitCode(Runner.script(commands, source: "-c", session: live))
         }
         if isatty(STDIN_FILENO) == 1 {
+            var options = session.options
+            options.interactive = true
+            let live = Session(options: options)
+            Interrupts.shared.install(canceller: live.canceller)
             throw ExitCode(REPL(session: live).run())
         }
-        Interrupts.shared.whenIdle { Foundation.exit(130) }
+        let live = Session(options: session.options)
+        Interrupts.shared.install(canceller: live.canceller)
+        Interrupts.shared.whenIdle { Foundation.exit(ExitStatus.interrupted) }
         let input = FileHandle.standardInput.readDataToEndOfFile()
         throw ExitCode(Runner.script(String(decoding: input, as: UTF8.self), source: "<stdin>", session: live))
     }
@@ -77,7 +85,7 @@ struct SessionFlags: ParsableArguments {
     @Flag(help: "Do not start a daemon when none is running.")
     var noSpawn = false
 
-    @Option(help: "Seconds to wait for each reply (default: no limit; Ctrl-C cancels).")
+    @Option(help: "Seconds to wait for each reply; a request that runs out of time is cancelled and the exit status is 4 (default: no limit while the daemon lives; Ctrl-C cancels, a second Ctrl-C stops waiting).")
     var timeout: Double?
 
     var options: SessionOptions {
@@ -105,13 +113,13 @@ struct RunScript: ParsableCommand {
         } else {
             guard let data = FileManager.default.contents(atPath: file) else {
                 printError("Cannot read the script \(file).")
-                throw ExitCode(2)
+                throw ExitCode(ExitStatus.usage)
             }
             text = String(decoding: data, as: UTF8.self)
         }
         let live = Session(options: session.options)
         Interrupts.shared.install(canceller: live.canceller)
-        Interrupts.shared.whenIdle { Foundation.exit(130) }
+        Interrupts.shared.whenIdle { Foundation.exit(ExitStatus.interrupted) }
         throw ExitCode(Runner.script(text, source: file, session: live))
     }
 }
@@ -123,15 +131,17 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Do not start a daemon when none is running.")
     var noSpawn = false
 
-    @Option(help: "Seconds to wait for the reply.")
-    var timeout: Double = 600
+    @Option(help: "Seconds to wait for the reply; a request that runs out of time is cancelled and the exit status is 4 (default: no limit while the daemon lives; for stop, 60 s for the daemon to exit).")
+    var timeout: Double?
+
+    var path: String { DaemonLauncher.resolvedPath(connectionFile) }
 
     func connect() throws -> ConnectionInfo {
         do {
             return try DaemonLauncher.connect(connectionFile: connectionFile, spawn: !noSpawn)
         } catch {
             printError("\(error)")
-            throw ExitCode(3)
+            throw ExitCode(ExitStatus.noDaemon)
         }
     }
 }
@@ -164,31 +174,40 @@ struct Call: ParsableCommand {
         let parsed: JSONValue
         do { parsed = try JSONParser.parse(params) } catch {
             printError("The params are not valid JSON: \(error).")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.usage)
         }
         guard case .object(var members) = parsed else {
             printError("The params must be a JSON object, like '{\"dataset\": \"cards\"}'.")
-            throw ExitCode(2)
+            throw ExitCode(ExitStatus.usage)
         }
         if progress && !control && members["progress_token"] == nil { members["progress_token"] = "cli" }
         let info = try connection.connect()
+        let canceller = RequestCanceller()
+        Interrupts.shared.install(canceller: canceller)
+        Interrupts.shared.whenIdle { Foundation.exit(ExitStatus.interrupted) }
         do {
-            print(JSONWriter.string(try send(.object(members), to: info), pretty: true))
+            print(JSONWriter.string(try send(.object(members), to: info, canceller: canceller), pretty: true))
         } catch {
             printError("\(error)")
-            if case .rpc = error { throw ExitCode(1) }
-            throw ExitCode(3)
+            throw ExitCode(canceller.cancelWasSent ? ExitStatus.interrupted : ExitStatus.of(error))
         }
     }
 
-    private func send(_ params: JSONValue, to info: ConnectionInfo) throws(ClientError) -> JSONValue {
-        let client = try Client(info)
+    /// Sends the request; Ctrl-C cancels it (a second stops waiting), as in a session.
+    private func send(_ params: JSONValue, to info: ConnectionInfo, canceller: RequestCanceller) throws(ClientError) -> JSONValue {
+        let client = try Client(info, connectionFile: connection.path)
         defer { client.close() }
-        if control { return try client.control(method, params: params, timeout: connection.timeout) }
+        if control { return try client.control(method, params: params, timeout: connection.timeout ?? 10) }
         try client.initialize()
-        return try client.call(method, params: params, timeout: connection.timeout) { name, params in
-            if progress { printError(JSONWriter.string(["method": .string(name), "params": params])) }
+        let target = RequestCanceller.Target(info: info, session: client.session, id: client.upcomingID)
+        let outcome = canceller.running(target) {
+            Result { () throws(ClientError) -> JSONValue in
+                try client.call(method, params: params, timeout: connection.timeout, onNotification: { name, params in
+                    if progress { printError(JSONWriter.string(["method": .string(name), "params": params])) }
+                }, shouldStop: { canceller.stopWaiting })
+            }
         }
+        return try outcome.get()
     }
 }
 
@@ -201,28 +220,40 @@ struct StatusCommand: ParsableCommand {
         options.noSpawn = true
         let info = try options.connect()
         do {
-            print(JSONWriter.string(try Client(info).control(Status.method), pretty: true))
+            let client = try Client(info, connectionFile: connection.path)
+            defer { client.close() }
+            print(JSONWriter.string(try client.control(Status.method, timeout: connection.timeout ?? 10), pretty: true))
         } catch {
             printError("\(error)")
-            throw ExitCode(3)
+            throw ExitCode(ExitStatus.of(error))
         }
     }
 }
 
 struct Stop: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stop the daemon gracefully (control socket shutdown).")
+    static let configuration = CommandConfiguration(
+        abstract: "Stop the daemon gracefully (control socket shutdown); returns once it has exited and removed its connection file.")
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        guard let info = DaemonLauncher.liveDaemon(at: connection.connectionFile ?? ConnectionInfo.defaultPath) else {
-            printError("No daemon is running.")
-            return
-        }
-        do {
-            _ = try Client(info).control(Shutdown.method)
-        } catch {
+        let outcome: DaemonStopper.Outcome
+        do { outcome = try DaemonStopper.stop(connectionFile: connection.connectionFile, wait: connection.timeout ?? 60) } catch {
             printError("\(error)")
-            throw ExitCode(3)
+            throw ExitCode(ExitStatus.of(error))
+        }
+        switch outcome {
+        case .stopped:
+            break
+        case .notRunning(let stale):
+            printError("No daemon is running." + (stale.map { " Removed the connection file left by pid \($0), which is gone." } ?? ""))
+        case .notAnswering(let pid):
+            printError("The daemon (pid \(pid)) named in \(connection.path) does not answer on its control socket; if it is stuck, end it with 'kill \(pid)'.")
+            throw ExitCode(ExitStatus.noDaemon)
+        case let .stillRunning(pid, seconds):
+            let who = pid.map { "The daemon (pid \($0))" } ?? "The daemon"
+            let kill = pid.map { "; end it with 'kill \($0)'" } ?? ""
+            printError("\(who) was asked to stop but is still running after \(Int(seconds)) s (it may be finishing a long step): wait for it\(kill).")
+            throw ExitCode(ExitStatus.timedOut)
         }
     }
 }
@@ -231,4 +262,4 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data(("ballast: " + text + "\n").utf8))
 }
 
-Ballast.main()
+ExitStatus.runMain(Ballast.self)

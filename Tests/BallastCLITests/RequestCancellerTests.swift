@@ -28,4 +28,17 @@ import Testing
         canceller.running(target) { }
         #expect(!canceller.cancelWasSent)
     }
+
+    @Test func aSecondClaimAsksToStopWaiting() {
+        let canceller = RequestCanceller()
+        let (afterOne, afterTwo) = canceller.running(target) { () -> (Bool, Bool) in
+            _ = canceller.claim()
+            let one = canceller.stopWaiting
+            _ = canceller.claim()
+            return (one, canceller.stopWaiting)
+        }
+        #expect(!afterOne, "one Ctrl-C cancels and waits for the daemon to say so")
+        #expect(afterTwo, "a second one stops waiting")
+        #expect(!canceller.stopWaiting, "nothing runs any more")
+    }
 }

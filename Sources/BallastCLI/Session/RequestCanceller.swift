@@ -7,18 +7,25 @@ import Synchronization
 /// Ctrl-C watcher today, a kernel's interrupt tomorrow. The session marks a request as running
 /// for as long as it waits; `claim()` returns it (on every Ctrl-C) and records that a cancellation
 /// was asked for, and the caller sends it on the control socket (which answers even while the
-/// request socket waits).
+/// request socket waits). A second claim for the same request means "stop waiting now": the
+/// session gives up on the reply (the daemon may be slow to cancel, or gone).
 public final class RequestCanceller: Sendable {
     /// Where the running request went and how the daemon knows it.
     public struct Target: Sendable, Equatable {
         public var info: ConnectionInfo
         public var session: String
         public var id: RequestID
+
+        public init(info: ConnectionInfo, session: String, id: RequestID) {
+            self.info = info
+            self.session = session
+            self.id = id
+        }
     }
 
     private struct State {
         var running: Target?
-        var cancelSent = false
+        var claims = 0
     }
 
     private let state = Mutex(State())
@@ -26,8 +33,8 @@ public final class RequestCanceller: Sendable {
     public init() {}
 
     /// Marks a request as running (to be cancelled on demand) for the duration of `body`.
-    func running<T>(_ target: Target, _ body: () throws -> T) rethrows -> T {
-        state.withLock { $0 = State(running: target, cancelSent: false) }
+    public func running<T>(_ target: Target, _ body: () throws -> T) rethrows -> T {
+        state.withLock { $0 = State(running: target, claims: 0) }
         defer { state.withLock { $0.running = nil } }
         return try body()
     }
@@ -36,13 +43,16 @@ public final class RequestCanceller: Sendable {
     public func claim() -> Target? {
         state.withLock { state in
             guard let target = state.running else { return nil }
-            state.cancelSent = true
+            state.claims += 1
             return target
         }
     }
 
     /// Whether a cancellation was claimed for the request that ran last.
-    public var cancelWasSent: Bool { state.withLock { $0.cancelSent } }
+    public var cancelWasSent: Bool { state.withLock { $0.claims > 0 } }
+
+    /// Whether the request running now was claimed twice: its waiter should stop waiting.
+    public var stopWaiting: Bool { state.withLock { $0.running != nil && $0.claims > 1 } }
 }
 
 extension RequestCanceller.Target {

@@ -8,8 +8,8 @@ public enum Runner {
         let place = source.map { "\($0):\(line ?? 0): " } ?? ""
         var text: String
         switch failure {
-        case .usage(let message): text = "\(place)error: \(message)"
-        case .unavailable(let message): text = "\(place)error: \(message)"
+        case .usage(let message), .unavailable(let message), .timedOut(let message): text = "\(place)error: \(message)"
+        case .interrupted(let message): text = "\(place)cancelled: \(message)"
         case .daemon(let error):
             if error.code == ErrorCode.requestCancelled {
                 text = "\(place)cancelled: \(error.message)"
@@ -33,8 +33,8 @@ public enum Runner {
             var object: [String: JSONValue] = ["ok": false]
             switch failure {
             case .daemon(let error): object["error"] = error.json
-            case .usage(let message): object["error"] = ["code": "usage", "message": .string(message)]
-            case .unavailable(let message): object["error"] = ["code": "unavailable", "message": .string(message)]
+            case .usage(let message), .unavailable(let message), .timedOut(let message), .interrupted(let message):
+                object["error"] = ["code": .string(failure.kind), "message": .string(message)]
             }
             if let source { object["file"] = .string(source) }
             if let line { object["line"] = .int(Int64(line)) }
@@ -43,7 +43,7 @@ public enum Runner {
     }
 
     /// Runs a whole script. Stops at the first failure unless `keepGoing`. Returns the exit status:
-    /// 0, or the first failure's (1 daemon error, 2 usage, 3 no daemon, 130 interrupted).
+    /// 0, or the first failure's (1 daemon error, 2 usage, 3 no daemon, 4 timed out, 130 interrupted).
     public static func script(_ text: String, source: String, session: Session) -> Int32 {
         let statements: [Statement]
         do { statements = try Lexer.statements(text) } catch {
@@ -61,7 +61,10 @@ public enum Runner {
                 let interrupted = session.canceller.cancelWasSent
                 if status == 0 { status = interrupted ? 130 : failure.exitCode }
                 if interrupted { return 130 }
-                if case .unavailable = failure { return status }
+                switch failure {
+                case .unavailable, .timedOut, .interrupted: return status
+                default: break
+                }
                 if !session.options.keepGoing { return status }
             } catch {
                 report(.usage("\(error)"), source: source, line: statement.line, session: session)

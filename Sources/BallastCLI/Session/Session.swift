@@ -54,7 +54,7 @@ public final class Session {
             throw .unavailable(error.description)
         }
         do {
-            let client = try Client(info)
+            let client = try Client(info, connectionFile: DaemonLauncher.resolvedPath(options.connectionFile))
             let welcome = try client.initialize(name: "ballast")
             grammar = Grammar(vocabulary: welcome.capabilities)
             self.client = client
@@ -72,10 +72,25 @@ public final class Session {
     private func classify(_ error: ClientError) -> Failure {
         switch error {
         case .rpc(let e): return .daemon(e)
+        case .timeout: return .timedOut(error.description)
+        case .stopped: return .interrupted(error.description)
+        case .daemonGone(let gone):
+            disconnect()
+            return .unavailable(gone.description + " " + nextStep(after: gone))
         default:
             disconnect()
             return .unavailable(error.description)
         }
+    }
+
+    /// What to do once the daemon is gone. At the REPL the next command starts a fresh daemon
+    /// (unless --no-spawn): the failed command is not run again by itself, since it may not be
+    /// one to repeat blindly (a training, a save).
+    private func nextStep(after gone: DaemonGone) -> String {
+        if options.interactive && !options.noSpawn {
+            return "The next command starts a fresh daemon; what the old one held in memory is gone."
+        }
+        return gone.advice
     }
 
     /// Sends one request, which `canceller` can cancel meanwhile (Ctrl-C in the terminal). Long
@@ -95,7 +110,9 @@ public final class Session {
             let timeout = options.timeout
             outcome = canceller.running(.init(info: client.info, session: client.session, id: client.upcomingID)) {
                 Result { () throws(ClientError) -> JSONValue in
-                    try client.call(method, params: .object(params), timeout: timeout) { name, value in view?.handle(name, value) }
+                    try client.call(method, params: .object(params), timeout: timeout,
+                                    onNotification: { name, value in view?.handle(name, value) },
+                                    shouldStop: { canceller.stopWaiting })
                 }
             }
         }

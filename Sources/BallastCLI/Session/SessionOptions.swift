@@ -6,8 +6,12 @@ public struct SessionOptions: Sendable {
     public var keepGoing = false
     public var connectionFile: String?
     public var noSpawn = false
-    /// Seconds to wait for one reply.
-    public var timeout: Double = 7 * 24 * 3600
+    /// Seconds to wait for one reply; nil waits while the daemon lives. A request that runs out
+    /// of time is cancelled.
+    public var timeout: Double?
+    /// A person is at the keyboard (the REPL): after the daemon goes away, the next command
+    /// starts a fresh one rather than ending the session.
+    public var interactive = false
 
     public init(json: Bool = false, keepGoing: Bool = false, connectionFile: String? = nil, noSpawn: Bool = false) {
         self.json = json

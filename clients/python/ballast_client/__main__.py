@@ -5,6 +5,10 @@ Examples::
     python -m ballast_client ping
     python -m ballast_client --control status
     python -m ballast_client dataset/generate '{"preset": "fraud", "rows": 1000}'
+
+Exit status, as ``ballast``'s: 0 success, 1 the daemon answered with an error, 2 bad usage, 3 no
+daemon reachable (or it stopped while the call waited), 4 no reply within --timeout (the request
+was cancelled), 130 interrupted (the request was cancelled).
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import argparse
 import json
 import sys
 
-from . import Client, ConnectionFileError, ConnectionInfo, RPCError, RPCTimeout, __version__
+from . import Client, ConnectionFileError, ConnectionInfo, DaemonGone, RPCError, RPCTimeout, __version__
+
+EXIT_DAEMON_ERROR, EXIT_NO_DAEMON, EXIT_TIMED_OUT, EXIT_INTERRUPTED = 1, 3, 4, 130
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -23,7 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connection-file", help="default: $BALLAST_CONNECTION_FILE, $XDG_RUNTIME_DIR/ballast/"
                                                   "ballastd.json or ~/.local/state/ballast/ballastd.json")
     parser.add_argument("--control", action="store_true", help="call on the control socket (no initialize)")
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for the reply (default 60)")
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds to wait for the reply, then cancel it and exit 4 (default: no limit while "
+                             "the daemon lives; 30 s on the control socket)")
     parser.add_argument("--progress", action="store_true", help="print $/progress values to stderr")
     args = parser.parse_args(argv)
 
@@ -36,19 +44,19 @@ def main(argv: list[str] | None = None) -> int:
         if not isinstance(params, dict):
             parser.error("params must be a JSON object")
 
-    try:
-        info = ConnectionInfo.load(args.connection_file)
-    except ConnectionFileError as error:
-        print(error, file=sys.stderr)
-        return 2
-
     def show_progress(value):
         print(json.dumps(value, ensure_ascii=False), file=sys.stderr)
 
-    with Client(info) as client:
+    try:
+        info = ConnectionInfo.load(args.connection_file)
+        client = Client(info)
+    except (ConnectionFileError, DaemonGone) as error:
+        print(error, file=sys.stderr)
+        return EXIT_NO_DAEMON
+    with client:
         try:
             if args.control:
-                result = client.control(args.method, params, timeout=args.timeout)
+                result = client.control(args.method, params, timeout=30.0 if args.timeout is None else args.timeout)
             else:
                 client.initialize("ballast_client-cli", __version__, timeout=args.timeout)
                 result = client.call(args.method, params, timeout=args.timeout,
@@ -57,10 +65,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error {error.code}: {error.message}", file=sys.stderr)
             if error.data is not None:
                 print(json.dumps(error.data, indent=2, ensure_ascii=False), file=sys.stderr)
-            return 1
+            return EXIT_DAEMON_ERROR
         except RPCTimeout as error:
             print(error, file=sys.stderr)
-            return 3
+            return EXIT_TIMED_OUT
+        except DaemonGone as error:
+            print(error, file=sys.stderr)
+            return EXIT_NO_DAEMON
+        except KeyboardInterrupt:
+            print("Interrupted; the request was cancelled.", file=sys.stderr)
+            return EXIT_INTERRUPTED
     print(json.dumps(result, indent=2, ensure_ascii=False))
     return 0
 

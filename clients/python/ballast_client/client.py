@@ -15,13 +15,15 @@ from typing import Any, Callable, Iterator, Mapping
 import zmq
 
 from .connection import ConnectionInfo
+from .liveness import DaemonGone, Watch, process_is_gone
 from .signing import sign, verify
 
-__all__ = ["Client", "Events", "RPCError", "RPCTimeout", "PROTOCOL_VERSION", "encode"]
+__all__ = ["Client", "DaemonGone", "Events", "RPCError", "RPCTimeout", "PROTOCOL_VERSION", "encode"]
 
 PROTOCOL_VERSION = "1.0"
-DEFAULT_TIMEOUT = 30.0
+DEFAULT_TIMEOUT = 30.0  # for the control socket and raw receives; requests wait while the daemon lives
 DEFAULT_LINGER_MS = 500
+WAIT_SLICE = 0.2  # how often a silent wait looks at the clock and the daemon
 
 ProgressCallback = Callable[[Any], None]
 NotificationCallback = Callable[[str, Any], None]
@@ -41,7 +43,12 @@ class RPCError(Exception):
 
 
 class RPCTimeout(TimeoutError):
-    """No reply arrived in time. The request may still run; its late reply is discarded."""
+    """No reply arrived in time. Unless the call was made with ``detach=True`` the request was
+    cancelled (``cancelled`` is True); a late reply is discarded."""
+
+    def __init__(self, message: str, *, cancelled: bool = False):
+        super().__init__(message)
+        self.cancelled = cancelled
 
 
 def encode(message: Any) -> bytes:
@@ -108,6 +115,9 @@ class Client:
                  routing_id: bytes | None = None, linger_ms: int = DEFAULT_LINGER_MS,
                  first_id: int | None = None):
         self.info = info if info is not None else ConnectionInfo.load()
+        if isinstance(self.info.pid, int) and self.info.path is not None and process_is_gone(self.info.pid):
+            # A daemon killed with SIGKILL leaves its connection file behind.
+            raise DaemonGone("exited", self.info.pid, None, self.info.path)
         self._own_context = context is None
         self.context = zmq.Context() if context is None else context
         self.linger_ms = linger_ms
@@ -118,6 +128,8 @@ class Client:
         self._request = _Channel(self.context, self.info, self.info.request_endpoint, self.routing_id, linger_ms)
         self._control: _Channel | None = None
         self._stash: dict[int | str, Any] = {}  # replies that arrived while waiting for another id
+        self._methods: dict[tuple[str, int | str], str] = {}  # what each awaited request asked, for messages
+        self._watch = Watch(self.info, self.context)
         self.session: str | None = None
         self.server_info: Any = None
         self.closed = False
@@ -166,25 +178,72 @@ class Client:
         if params is not None:
             message["params"] = dict(params)
         self._channel(socket).send_payload(encode(message))
+        self._methods[(socket, request_id)] = method
+        if len(self._methods) > 1024:
+            for stale in list(self._methods)[:512]:
+                del self._methods[stale]
         return request_id
 
-    def wait(self, request_id: int | str, timeout: float | None = DEFAULT_TIMEOUT, *, socket: str = "request",
+    def wait(self, request_id: int | str, timeout: float | None = None, *, socket: str = "request",
              progress_token: Any = None, on_progress: ProgressCallback | None = None,
-             on_notification: NotificationCallback | None = None) -> Any:
+             on_notification: NotificationCallback | None = None, detach: bool = False) -> Any:
         """Wait for the reply to ``request_id``; return its result or raise :class:`RPCError`.
 
         Notifications that arrive meanwhile go to the callbacks: ``$/progress`` whose token is
         ``progress_token`` to ``on_progress(value)``, every notification to
         ``on_notification(method, params)``. Replies to other ids are kept for their own ``wait``.
+
+        Without ``timeout`` the wait lasts as long as the daemon lives: it raises
+        :class:`DaemonGone` within a few seconds of the daemon exiting, being replaced or no longer
+        answering pings. A client that stops waiting (``timeout`` ran out: :class:`RPCTimeout`;
+        ``KeyboardInterrupt``, re-raised) cancels the request, unless ``detach``.
         """
         key = (socket, request_id)
+        try:
+            return self._await(key, timeout, progress_token, on_progress, on_notification)
+        except RPCTimeout:
+            cancelled = not detach and socket == "request"
+            if cancelled:
+                self._abandon(request_id)
+            method = self._methods.get(key, "the request")
+            raise RPCTimeout(f"No reply to {method!r} (request {request_id!r}) within {timeout} s"
+                             + ("; the request was cancelled (detach=True leaves it running)." if cancelled else "."),
+                             cancelled=cancelled) from None
+        except KeyboardInterrupt:
+            if not detach and socket == "request":
+                self._abandon(request_id)
+            raise
+        finally:
+            self._methods.pop(key, None)
+
+    def _abandon(self, request_id: int | str) -> None:
+        """Cancel a request nobody waits for any more, so that no work runs on for nobody."""
+        try:
+            self.cancel(request_id, via_control=self.session is not None)
+        except zmq.ZMQError:
+            pass  # best effort: a closed socket or a gone daemon runs nothing
+
+    def _await(self, key: tuple[str, int | str], timeout: float | None, progress_token: Any,
+               on_progress: ProgressCallback | None, on_notification: NotificationCallback | None) -> Any:
+        socket, request_id = key
         channel = self._channel(socket)
         deadline = _deadline(timeout)
+        self._watch.heard()
         while key not in self._stash:
+            now = time.monotonic()
+            slice_end = now + WAIT_SLICE if deadline is None else min(deadline, now + WAIT_SLICE)
             try:
-                message = channel.receive(deadline)
+                message = channel.receive(slice_end)
             except RPCTimeout:
-                raise RPCTimeout(f"No reply to request {request_id!r} within {timeout} s.") from None
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+                gone = self._watch.check(self._methods.get(key))
+                if gone is not None:
+                    if gone.reason != "exited" and socket == "request":
+                        self._abandon(request_id)  # a stuck daemon that wakes up runs nothing for nobody
+                    raise gone from None
+                continue
+            self._watch.heard()
             if not isinstance(message, dict):
                 continue
             if "id" not in message and isinstance(message.get("method"), str):
@@ -214,12 +273,16 @@ class Client:
 
     # -- the API ----------------------------------------------------------------------------------
 
-    def call(self, method: str, params: Mapping[str, Any] | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+    def call(self, method: str, params: Mapping[str, Any] | None = None, timeout: float | None = None,
              on_progress: ProgressCallback | None = None,
-             on_notification: NotificationCallback | None = None) -> Any:
+             on_notification: NotificationCallback | None = None, *, detach: bool = False) -> Any:
         """Call ``method`` on the request socket and return its result, or raise :class:`RPCError`.
 
         With ``on_progress`` and no ``progress_token`` in ``params``, a token is added (the request id).
+        There is no time limit unless ``timeout`` is given: a long training waits as long as it
+        runs, and :class:`DaemonGone` ends the wait if the daemon goes away. On a timeout or a
+        ``KeyboardInterrupt`` (Ctrl-C, a Jupyter interrupt) the request is cancelled, unless
+        ``detach=True`` leaves it running.
         """
         token = None
         if on_progress is not None:
@@ -227,10 +290,10 @@ class Client:
             token = params.setdefault("progress_token", f"progress-{self.next_id()}")
         request_id = self.request(method, params)
         return self.wait(request_id, timeout, progress_token=token, on_progress=on_progress,
-                         on_notification=on_notification)
+                         on_notification=on_notification, detach=detach)
 
     def initialize(self, name: str, version: str | None = None, *, protocol_version: str = PROTOCOL_VERSION,
-                   timeout: float | None = DEFAULT_TIMEOUT) -> Any:
+                   timeout: float | None = None) -> Any:
         """The handshake; returns the daemon's result (server, session, capabilities)."""
         client: dict[str, Any] = {"name": name}
         if version is not None:
@@ -286,6 +349,7 @@ class Client:
         if self.closed:
             return
         self.closed = True
+        self._watch.close()
         self._request.close()
         if self._control is not None:
             self._control.close()
