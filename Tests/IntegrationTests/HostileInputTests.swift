@@ -95,3 +95,25 @@ extension HostileInputTests {
         XCTAssertEqual(try client.call(Ping.method)["pong"], true, "the daemon still serves")
     }
 }
+
+extension HostileInputTests {
+    /// `dataset/load` asks the one memory budget whether the file could fit, before reading it,
+    /// and counts the dataset it would replace as free.
+    func testAFileThatCouldNotFitIsRefusedBeforeItIsRead() throws {
+        let daemon = try TestDaemon { $0.memoryBudgetBytes = 100_000 }
+        let client = try daemon.client()
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ballast-wide-\(UUID()).csv").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let row = (0..<20).map { "\($0).5" }.joined(separator: ",") + ",1\n"
+        let header = (0..<20).map { "x\($0)" }.joined(separator: ",") + ",y\n"
+        try Data((header + String(repeating: row, count: 800) + String(repeating: row.replacingOccurrences(of: ",1\n", with: ",0\n"), count: 800)).utf8)
+            .write(to: URL(fileURLWithPath: path))
+        let size = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let refused = try XCTUnwrap(client.rpcError("dataset/load", ["path": .string(path), "label": "y"]))
+        XCTAssertEqual(refused.code, ErrorCode.resourceLimit, refused.message)
+        XCTAssertEqual(refused.data?["path"], .string(path))
+        XCTAssertEqual(refused.data?["bytes_needed"], .int(Int64(2 * size)))
+        XCTAssertTrue(refused.message.hasPrefix("Loading \(path) ("), refused.message)
+        XCTAssertEqual(try client.call("dataset/list")["datasets"], [], "nothing was read into the workspace")
+    }
+}

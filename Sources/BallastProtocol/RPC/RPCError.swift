@@ -13,6 +13,15 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "\(message) (code \(code))" }
 
+    /// The same error with more members in `data` (an object); members already there are kept.
+    public func adding(_ members: [String: JSONValue]) -> RPCError {
+        var copy = self
+        var object: [String: JSONValue] = if case .object(let existing)? = data { existing } else { [:] }
+        for (key, value) in members where object[key] == nil { object[key] = value }
+        copy.data = .object(object)
+        return copy
+    }
+
     public var json: JSONValue {
         var members: [String: JSONValue] = ["code": .int(Int64(code)), "message": .string(message)]
         if let data { members["data"] = data }

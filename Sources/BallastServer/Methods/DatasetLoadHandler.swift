@@ -13,18 +13,21 @@ extension Handlers {
                 throw RPCError.invalidParams("With a schema the positive class is the schema's (\(target.positive.map { target.classes[$0] } ?? "none")), not '\(wanted)'.",
                                              field: "positive")
             }
+            let name = params.name ?? Self.defaultName(for: path)
             // A numeric CSV needs at least two bytes of text per four-byte float, so twice the
-            // file's size bounds the matrix: refuse before reading rather than after.
+            // file's size bounds the matrix: refuse before reading rather than after. The dataset
+            // this one replaces counts as free.
             let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
-            if workspace.bytesUsed + 2 * size > workspace.memoryBudget {
-                throw RPCError(code: ErrorCode.resourceLimit,
-                               message: "Loading \(path) (\(Workspace.megabytes(size)) of text) could need up to \(Workspace.megabytes(2 * size)), more than the \(Workspace.megabytes(workspace.memoryBudget - workspace.bytesUsed)) left of the memory budget; drop a dataset or raise --memory-budget.",
-                               data: ["path": .string(path), "memory_budget": .int(Int64(workspace.memoryBudget))])
+            do {
+                try workspace.budget.checkRoom(MemoryBudget.product(size, 2),
+                                               doing: "Loading \(path) (\(Workspace.megabytes(size)) of text, at most twice that once parsed)",
+                                               replacing: .dataset(name))
+            } catch let refusal as RPCError {
+                throw refusal.adding(["path": .string(path)])
             }
             context.progress(RunEvent(kind: .begin, title: "Loading \(path)"))
             let started = Date()
             let table = try CSVFile.load(path: path, options: options)
-            let name = params.name ?? Self.defaultName(for: path)
             var dataset = table.dataset, missing = table.missingPerFeature, warnings = table.warnings
             if let target {
                 let aligned = try Self.align(table.dataset, named: name, field: "schema", to: target.schema, classes: target.classes,
