@@ -38,12 +38,17 @@ public final class ServerSockets: Sendable {
         public var control: @Sendable (_ frames: [Data]) -> Void
         /// A subscription message from the events socket: `[0x01 or 0x00, topic…]`.
         public var subscription: @Sendable (_ frames: [Data]) -> Void
+        /// The client with this routing identity has disconnected from the request socket (it closed,
+        /// or its heartbeats timed out). It may come back under the same identity.
+        public var peerGone: @Sendable (_ identity: Data) -> Void
 
         public init(request: @escaping @Sendable ([Data]) -> Void, control: @escaping @Sendable ([Data]) -> Void,
-                    subscription: @escaping @Sendable ([Data]) -> Void) {
+                    subscription: @escaping @Sendable ([Data]) -> Void,
+                    peerGone: @escaping @Sendable (Data) -> Void = { _ in }) {
             self.request = request
             self.control = control
             self.subscription = subscription
+            self.peerGone = peerGone
         }
     }
 
@@ -53,14 +58,14 @@ public final class ServerSockets: Sendable {
     private let requestLoop: SocketLoop
     private let controlLoop: SocketLoop
 
-    private static let requestIndex = 0, eventsIndex = 1, controlIndex = 0
+    private static let requestIndex = 0, eventsIndex = 1, requestMonitorIndex = 2, controlIndex = 0
 
     /// Binds request, control and events (in that order) on `info`'s address and ports. Nothing
     /// is received until `start`; `log` hears of messages that could not be sent.
     public init(binding info: ConnectionInfo, options: Options = Options(),
                 log: @escaping @Sendable (_ sentence: String) -> Void) throws(TransportError) {
         var bound = info
-        let (request, control, events) = try transporting { () throws(ZMQError) in
+        let (request, control, events, requestMonitor) = try transporting { () throws(ZMQError) in
             let context = try Context()
             let request = try Self.router(context, options, endpoint: info.requestEndpoint)
             let control = try Self.router(context, options, endpoint: info.controlEndpoint)
@@ -68,23 +73,30 @@ public final class ServerSockets: Sendable {
             try events.setXPubVerbose(true)
             try events.setSendHighWaterMark(options.eventHighWaterMark)
             try events.bind(info.eventEndpoint)
-            return (request, control, events)
+            return (request, control, events, try request.monitor(.disconnected, in: context))
         }
         bound.requestPort = try Self.port(of: request)
         bound.controlPort = try Self.port(of: control)
         bound.eventPort = try Self.port(of: events)
         self.info = bound
         self.signer = bound.signer
-        requestLoop = try SocketLoop(name: "request", sockets: [request, events], log: log)
+        requestLoop = try SocketLoop(name: "request", sockets: [request, events, requestMonitor], log: log)
         controlLoop = try SocketLoop(name: "control", sockets: [control], log: log)
     }
 
     /// Starts the two socket threads. Replies and events sent before this go out on their first turn.
     public func start(_ receivers: Receivers) {
-        requestLoop.start { index, frames in
-            if index == Self.requestIndex { receivers.request(frames) } else { receivers.subscription(frames) }
+        let peers = PeerMonitor(peerGone: receivers.peerGone)
+        requestLoop.start { index, frames, source in
+            switch index {
+            case Self.requestIndex:
+                peers.received(frames, source: source)
+                receivers.request(frames)
+            case Self.requestMonitorIndex: peers.monitored(frames)
+            default: receivers.subscription(frames)
+            }
         }
-        controlLoop.start { _, frames in receivers.control(frames) }
+        controlLoop.start { _, frames, _ in receivers.control(frames) }
     }
 
     /// Signs `payload` and sends it to the client `identity` on `channel`. Callable from any thread.

@@ -15,7 +15,8 @@ final class SocketLoop: @unchecked Sendable {
     // @unchecked: `sockets` is handed over at init and from then on touched only by the loop
     // thread (`run`), or by `send` when it runs on that thread; everything else that is shared
     // sits behind a Mutex or an Atomic, or is immutable.
-    typealias Receiver = @Sendable (_ socketIndex: Int, _ frames: [Data]) -> Void
+    /// `source` is the file descriptor of the connection the message came on (-1 when unknown).
+    typealias Receiver = @Sendable (_ socketIndex: Int, _ frames: [Data], _ source: Int32) -> Void
     typealias FailureLog = @Sendable (_ message: String) -> Void
 
     let name: String
@@ -90,9 +91,9 @@ final class SocketLoop: @unchecked Sendable {
                 flushOutbox()
                 for (index, socket) in sockets.enumerated() where readable[index] {
                     var taken = 0
-                    while taken < messagesPerTurn, let frames = try socket.receive(dontWait: true) {
+                    while taken < messagesPerTurn, let received = try socket.receiveWithSource(dontWait: true) {
                         taken += 1
-                        receiver(index, frames)
+                        receiver(index, received.frames, received.source)
                     }
                 }
                 flushOutbox()

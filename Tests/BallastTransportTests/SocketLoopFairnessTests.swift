@@ -30,7 +30,7 @@ final class SocketLoopFairnessTests: XCTestCase {
         let readWhenEchoed = Atomic<Int>(-1)
         let echoed = DispatchSemaphore(value: 0)
         let allRead = DispatchSemaphore(value: 0)
-        loop.start { index, _ in
+        loop.start { index, _, _ in
             switch index {
             case 0:
                 let count = floodRead.add(1, ordering: .sequentiallyConsistent).newValue

@@ -24,6 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var memoryBudgetBytes = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
     /// How long a graceful stop waits for requests in flight before cancelling them.
     public var stopGraceSeconds: Double = 10
+    /// How long a session whose client disconnected is kept for it to reconnect under the same
+    /// identity; after that (and once its requests in flight end) it is forgotten.
+    public var sessionGraceSeconds: Double = 5
     public var log = Log()
 
     public init() {}
