@@ -19,19 +19,19 @@ final class Dispatcher: Sendable {
     let authenticator: Authenticator
     let lifecycle: Lifecycle
     let ordered: WorkQueue
-    let jobs: WorkQueue
+    let jobs: JobThreads
     let outlets: Outlets
     let log: Log
 
     init(table: MethodTable, controlTable: MethodTable, sessions: Sessions, authenticator: Authenticator,
-         lifecycle: Lifecycle, jobWorkers: Int, outlets: Outlets, log: Log) {
+         lifecycle: Lifecycle, jobThreads: Int, outlets: Outlets, log: Log) {
         self.table = table
         self.controlTable = controlTable
         self.sessions = sessions
         self.authenticator = authenticator
         self.lifecycle = lifecycle
         self.ordered = WorkQueue(name: "requests", threads: 1)
-        self.jobs = WorkQueue(name: "jobs", threads: jobWorkers)
+        self.jobs = JobThreads(name: "jobs", limit: jobThreads, log: log)
         self.outlets = outlets
         self.log = log
     }

@@ -16,7 +16,7 @@ public final class Server: Sendable {
     let workspace: Workspace
     let runs = Runs()
     let models: Models
-    let computeShare = ComputeShare()
+    let computeShare: ComputeShare
     private let state = Mutex(Running())
     private let finished = DispatchSemaphore(value: 0)
 
@@ -34,6 +34,7 @@ public final class Server: Sendable {
     public init(configuration: ServerConfiguration) {
         self.configuration = configuration
         self.sessions = Sessions(gracePeriod: configuration.sessionGraceSeconds)
+        self.computeShare = ComputeShare(slots: configuration.jobWorkers)
         self.workspace = Workspace(memoryBudget: configuration.memoryBudgetBytes)
         self.models = Models(budget: workspace.budget)
     }
@@ -88,7 +89,7 @@ public final class Server: Sendable {
             lifecycle: lifecycle, authenticator: authenticator, started: started, log: log))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
-                                    jobWorkers: config.jobWorkers, outlets: outlets, log: log)
+                                    jobThreads: config.jobThreadLimit, outlets: outlets, log: log)
         state.withLock {
             $0.info = info
             $0.sockets = sockets

@@ -18,8 +18,12 @@ public struct ServerConfiguration: Sendable {
     public var heartbeatTimeoutMilliseconds: Int32 = 30_000
     /// How many recent signatures are remembered to refuse replays.
     public var replayCapacity = 65_536
-    /// Long computations (training, experiments) that may run at once; more are queued.
+    /// Long computations (training, experiments) that may compute at once; more wait for a turn,
+    /// and the turns pass round between passes over the data, so every job makes progress.
     public var jobWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Jobs that may be under way at once, each on a thread of its own (computing or waiting for a
+    /// turn); more wait in arrival order for a thread.
+    public var jobThreadLimit = 64
     /// Datasets and models may hold at most this many bytes together.
     public var memoryBudgetBytes = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
     /// How long a graceful stop waits for requests in flight before cancelling them.
