@@ -62,7 +62,9 @@ struct Objective: @unchecked Sendable {
         let chunks = max(1, (count + chunkRows - 1) / chunkRows)
         let stride = gradient == nil ? 1 : p + 1
         var partials = [Double](repeating: 0, count: chunks * stride)
-        let workers = chunks == 1 ? 1 : min(chunks, threads.current)
+        // Asked even for a one-chunk pass: a shared budget may make the pass wait for its turn.
+        let budget = threads.current
+        let workers = chunks == 1 ? 1 : min(chunks, budget)
         partials.withUnsafeMutableBufferPointer { partials in
             let out = UncheckedSendable(partials.baseAddress!)
             let inputs = UncheckedSendable((theta, gradient, rows))
@@ -305,7 +307,8 @@ struct Objective: @unchecked Sendable {
         var result = [Float](repeating: 0, count: rowCount * classCount)
         let chunkRows = Self.chunkRows(rowCount)
         let chunks = max(1, (rowCount + chunkRows - 1) / chunkRows)
-        let workers = chunks == 1 ? 1 : min(chunks, threads.current)
+        let budget = threads.current
+        let workers = chunks == 1 ? 1 : min(chunks, budget)
         result.withUnsafeMutableBufferPointer { result in
             let out = UncheckedSendable(result.baseAddress!)
             let parameters = UncheckedSendable(theta)
