@@ -83,9 +83,9 @@ final class GracefulStopTests: XCTestCase {
     func testControlShutdownAnswersEveryRequestInFlight() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()
-        try startLongTraining(client, id: "long")
-        // Queued behind the training on the other worker's lane, or running: answered either way.
-        var second = Self.manySteps.objectValue!
+        try startLongTraining(client, id: "long", Self.longSteps)
+        // Waiting for its turn or computing: answered either way, and long before its first pass ends.
+        var second = Self.longSteps.objectValue!
         second["dataset"] = "cards.train"
         try client.sendRaw(JSONWriter.data(Message.request(id: .string("second"), method: "model/train", params: .object(second)).json))
         XCTAssertEqual(try client.control(Shutdown.method), .null)
