@@ -89,7 +89,7 @@ final class Dispatcher: Sendable {
         }
         let cancellation: CancellationFlag, handle: ReplyHandle
         switch admission {
-        case .started(let flag, let reply): (cancellation, handle) = (flag, reply)
+        case .started(let flag, let owed): (cancellation, handle) = (flag, owed)
         case .duplicateID:
             return refuse(.invalidRequest("A request with id \(id) from this session is still in flight; ids must be unique."))
         case .closed: return refuse(.shuttingDown)

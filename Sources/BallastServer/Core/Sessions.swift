@@ -23,7 +23,7 @@ public final class Sessions: Sendable {
         case started(CancellationFlag, ReplyHandle)
         /// The same session already has a request with this id in flight.
         case duplicateID
-        /// The daemon is stopping (`close`): no work starts any more.
+        /// The daemon is stopping (`closeAndCancelAll`): no work starts any more.
         case closed
     }
 
