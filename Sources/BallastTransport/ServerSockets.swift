@@ -48,12 +48,17 @@ public final class ServerSockets: Sendable {
         public var control: @Sendable (_ frames: [Data]) -> Void
         /// A subscription the events socket applied or refused.
         public var subscription: @Sendable (_ notice: SubscriptionNotice) -> Void
+        /// The client with this routing identity has disconnected from the request socket (it closed,
+        /// or its heartbeats timed out). It may come back under the same identity.
+        public var peerGone: @Sendable (_ identity: Data) -> Void
 
         public init(request: @escaping @Sendable ([Data]) -> Void, control: @escaping @Sendable ([Data]) -> Void,
-                    subscription: @escaping @Sendable (SubscriptionNotice) -> Void) {
+                    subscription: @escaping @Sendable (SubscriptionNotice) -> Void,
+                    peerGone: @escaping @Sendable (Data) -> Void = { _ in }) {
             self.request = request
             self.control = control
             self.subscription = subscription
+            self.peerGone = peerGone
         }
     }
 
@@ -68,14 +73,14 @@ public final class ServerSockets: Sendable {
     let eventsUnsettled = Atomic<Bool>(false)
     let log: @Sendable (_ sentence: String) -> Void
 
-    static let requestIndex = 0, eventsIndex = 1, controlIndex = 0
+    static let requestIndex = 0, eventsIndex = 1, requestMonitorIndex = 2, controlIndex = 0
 
     /// Binds request, control and events (in that order) on `info`'s address and ports. Nothing
     /// is received until `start`; `log` hears of messages that could not be sent.
     public init(binding info: ConnectionInfo, options: Options = Options(),
                 log: @escaping @Sendable (_ sentence: String) -> Void) throws(TransportError) {
         var bound = info
-        let (request, control, events) = try transporting { () throws(ZMQError) in
+        let (request, control, events, requestMonitor) = try transporting { () throws(ZMQError) in
             let context = try Context()
             let request = try Self.router(context, options, maxMessageBytes: options.maxMessageBytes,
                                           endpoint: info.requestEndpoint)
@@ -87,7 +92,7 @@ public final class ServerSockets: Sendable {
             try events.setMaxMessageSize(bytes: options.eventMaxMessageBytes)
             try events.setSendHighWaterMark(options.eventHighWaterMark)
             try events.bind(info.eventEndpoint)
-            return (request, control, events)
+            return (request, control, events, try request.monitor(.disconnected, in: context))
         }
         bound.requestPort = try Self.port(of: request)
         bound.controlPort = try Self.port(of: control)
@@ -96,17 +101,22 @@ public final class ServerSockets: Sendable {
         self.signer = bound.signer
         gate = Mutex(SubscriptionGate(limits: options.subscriptionLimits))
         self.log = log
-        requestLoop = try SocketLoop(name: "request", sockets: [request, events], log: log)
+        requestLoop = try SocketLoop(name: "request", sockets: [request, events, requestMonitor], log: log)
         controlLoop = try SocketLoop(name: "control", sockets: [control], log: log)
     }
 
     /// Starts the two socket threads. Replies and events sent before this go out on their first turn.
     public func start(_ receivers: Receivers) {
+        let peers = PeerMonitor(peerGone: receivers.peerGone)
         requestLoop.start { [self] index, frames, source in
-            if index == Self.requestIndex {
+            switch index {
+            case Self.requestIndex:
+                peers.received(frames, source: source)
                 receivers.request(frames)
-            } else if let notice = screen(frames, source: source) {
-                receivers.subscription(notice)
+            case Self.requestMonitorIndex:
+                peers.monitored(frames)
+            default:
+                if let notice = screen(frames, source: source) { receivers.subscription(notice) }
             }
         }
         controlLoop.start { _, frames, _ in receivers.control(frames) }

@@ -66,14 +66,51 @@ final class TrainingBehaviourTests: XCTestCase {
 
     func testMiniBatchCancelledMidEpoch() throws {
         let data = try TrainingFixtures.small(rows: 1_000)
-        let polls = Counter()
-        let observer = TrainingObserver(isCancelled: { polls.increment(); return polls.value > 15 })
+        let steps = Counter(), pollsAfterFirstStep = Counter()
+        // Cancelled at the fifth question after epoch 1 ended: during the second epoch.
+        let observer = TrainingObserver(onStep: { _, _ in steps.increment(); return nil }, isCancelled: {
+            guard steps.value >= 1 else { return false }
+            pollsAfterFirstStep.increment()
+            return pollsAfterFirstStep.value >= 5
+        })
         let config = TrainingConfig(model: .mlp(hidden: [4]), optimizer: .sgd(learningRate: 0.05, epochs: 5, batchSize: 100, momentum: 0.5))
         let outcome = try Trainer.train(config, on: data, observer: observer)
         XCTAssertEqual(outcome.stopReason, .cancelled)
         XCTAssertEqual(outcome.steps, 1, "10 batches per epoch: cancelled during the second epoch")
         XCTAssertEqual(outcome.history.count, 1)
-        XCTAssertEqual(polls.value, 16, "polled before every batch")
+        XCTAssertEqual(outcome.objective, outcome.history[0].objective, "J after the last whole step")
+    }
+
+    /// One mini-batch that is the whole data set, one epoch (or one L-BFGS iteration): the only
+    /// questions between steps come before the step, and a cancel during the passes must still stop it.
+    func testCancelledInsideTheOnlyLongPassOfAnEpoch() throws {
+        let data = Self.medium
+        for optimizer in [OptimizerKind.adam(learningRate: 0.01, epochs: 1, batchSize: data.rowCount),
+                          .lbfgs(tolerance: 1e-12, maxIterations: 1, memory: 5)] {
+            let polls = Counter()
+            let observer = TrainingObserver(isCancelled: { polls.increment(); return polls.value > 3 })
+            let config = TrainingConfig(model: .mlp(hidden: [16]), optimizer: optimizer)
+            let outcome = try Trainer.train(config, on: data, observer: observer)
+            XCTAssertEqual(outcome.stopReason, .cancelled, "\(optimizer)")
+            XCTAssertEqual(outcome.steps, 0, "\(optimizer)")
+            XCTAssertTrue(outcome.objective.isNaN, "cancelled before any pass ended: no J to report (\(optimizer))")
+        }
+    }
+
+    /// Asking the question inside every pass changes nothing when the answer stays no.
+    func testAnObserverThatNeverCancelsLeavesTheResultBitIdentical() throws {
+        let data = Self.medium
+        let polls = Counter()
+        let asking = TrainingObserver(isCancelled: { polls.increment(); return false })
+        for config in [TrainingConfig(model: .mlp(hidden: [8, 4]), optimizer: .adam(learningRate: 0.01, epochs: 2, batchSize: 5_000)),
+                       TrainingConfig(model: .logistic, classWeights: [0.5, 10], l2: 1e-4)] {
+            let silent = try Trainer.train(config, on: data, observer: .silent)
+            let asked = try Trainer.train(config, on: data, observer: asking)
+            XCTAssertEqual(silent.model, asked.model)
+            XCTAssertEqual(silent.objective, asked.objective)
+            XCTAssertEqual(silent.history.map(\.objective), asked.history.map(\.objective))
+        }
+        XCTAssertGreaterThan(polls.value, 100, "the passes asked")
     }
 
     func testEarlyStoppingReturnsTheBestModelAfterPatience() throws {

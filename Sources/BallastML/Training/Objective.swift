@@ -22,6 +22,11 @@ struct RowSelection {
 /// are added in chunk order. Threads only decide who computes which chunk, so the result is
 /// bit-identical for any thread count. The thread count is read from `threads` once at the start
 /// of each pass, so it may change between passes (a shared budget) but never within one.
+///
+/// A pass over a large model can take minutes, so it asks `isCancelled` at every chunk (and every
+/// 64 rows of a network) and gives up at once when told to: it then returns NaN and leaves the
+/// gradient undefined. Cancelling is final, so a caller that finds `isCancelled()` false after a
+/// pass knows the pass ran whole; the result never depends on how often the question is asked.
 struct Objective: @unchecked Sendable {
     let shape: NetworkShape
     let features: [Float]
@@ -39,6 +44,7 @@ struct Objective: @unchecked Sendable {
     let l2: Double
     let reduction: Reduction
     let threads: ThreadBudget
+    var isCancelled: @Sendable () -> Bool = { false }
 
     /// Multiplier of Σ sᵢℓᵢ for the full data.
     var lossScale: Double { reduction == .mean ? 1 / weightSum : 1 }
@@ -56,7 +62,9 @@ struct Objective: @unchecked Sendable {
         let chunks = max(1, (count + chunkRows - 1) / chunkRows)
         let stride = gradient == nil ? 1 : p + 1
         var partials = [Double](repeating: 0, count: chunks * stride)
-        let workers = chunks == 1 ? 1 : min(chunks, threads.current)
+        // Asked even for a one-chunk pass: a shared budget may make the pass wait for its turn.
+        let budget = threads.current
+        let workers = chunks == 1 ? 1 : min(chunks, budget)
         partials.withUnsafeMutableBufferPointer { partials in
             let out = UncheckedSendable(partials.baseAddress!)
             let inputs = UncheckedSendable((theta, gradient, rows))
@@ -64,6 +72,7 @@ struct Objective: @unchecked Sendable {
                 let (theta, gradient, rows) = inputs.value
                 var chunk = worker
                 while chunk < chunks {
+                    if self.isCancelled() { return }
                     let lo = chunk * chunkRows
                     let hi = min(count, lo + chunkRows)
                     let slot = out.value + chunk * stride
@@ -78,6 +87,8 @@ struct Objective: @unchecked Sendable {
                 DispatchQueue.concurrentPerform(iterations: workers, execute: work)
             }
         }
+        // Checked once more after every worker has finished: a pass cut short is no result.
+        if isCancelled() { return .nan }
         var loss = 0.0
         for c in 0..<chunks { loss += partials[c * stride] }
         var total = scale * loss + (l2 == 0 ? 0 : 0.5 * l2 * shape.weightSquares(theta))
@@ -213,6 +224,8 @@ struct Objective: @unchecked Sendable {
             classIndex.withUnsafeBufferPointer { y in
                 lossFactor.withUnsafeBufferPointer { factor in
                     for k in lo..<hi {
+                        // A row of a wide network costs as much as thousands of logistic rows.
+                        if (k - lo) & 63 == 63 && isCancelled() { return }
                         let row = rows.indices.map { $0[k] } ?? k
                         let xr = x.baseAddress! + row * d
                         // Forward.
@@ -294,7 +307,8 @@ struct Objective: @unchecked Sendable {
         var result = [Float](repeating: 0, count: rowCount * classCount)
         let chunkRows = Self.chunkRows(rowCount)
         let chunks = max(1, (rowCount + chunkRows - 1) / chunkRows)
-        let workers = chunks == 1 ? 1 : min(chunks, threads.current)
+        let budget = threads.current
+        let workers = chunks == 1 ? 1 : min(chunks, budget)
         result.withUnsafeMutableBufferPointer { result in
             let out = UncheckedSendable(result.baseAddress!)
             let parameters = UncheckedSendable(theta)

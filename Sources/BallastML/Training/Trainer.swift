@@ -19,7 +19,8 @@ public enum Trainer {
     public static func train(_ config: TrainingConfig, on data: Dataset, sampleWeights: [Double]? = nil,
                              threads: ThreadBudget = .allCores,
                              observer: TrainingObserver = .silent) throws(TrainingError) -> TrainingOutcome {
-        let problem = try makeObjective(config, data: data, sampleWeights: sampleWeights, threads: threads)
+        var problem = try makeObjective(config, data: data, sampleWeights: sampleWeights, threads: threads)
+        problem.isCancelled = observer.isCancelled
         try validateOptimizer(config)
         var run = TrainingRun(config: config, data: data, objective: problem, observer: observer)
         switch config.optimizer {

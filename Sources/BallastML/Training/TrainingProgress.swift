@@ -36,8 +36,9 @@ public enum StopReason: Sendable, Equatable {
 public struct TrainingObserver: Sendable {
     /// After each step: returns the validation score (higher is better) for early stopping, or nil.
     public var onStep: @Sendable (TrainingStep, TrainedModel) -> Double?
-    /// Polled before every mini-batch and every L-BFGS iteration; `true` stops training with
-    /// `StopReason.cancelled`.
+    /// Polled before every mini-batch and every L-BFGS iteration, and inside every pass over the
+    /// data (each chunk of rows, every 64 rows of a network), so that even one long step stops
+    /// promptly; `true` stops training with `StopReason.cancelled`. Once true it must stay true.
     public var isCancelled: @Sendable () -> Bool
 
     public init(onStep: @escaping @Sendable (TrainingStep, TrainedModel) -> Double? = { _, _ in nil },
@@ -57,7 +58,8 @@ public struct TrainingOutcome: Sendable {
     /// Steps taken (L-BFGS iterations or epochs; a cancelled epoch is not counted).
     public var steps: Int
     public var stopReason: StopReason
-    /// J of `model` on the training data.
+    /// J of `model` on the training data; for a cancelled run, J after the last whole step (NaN
+    /// when cancelled before the first pass ended), since a pass cut short measures nothing.
     public var objective: Double
     /// Every step, in order.
     public var history: [TrainingStep]

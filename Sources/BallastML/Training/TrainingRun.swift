@@ -55,6 +55,13 @@ struct TrainingRun {
         return sinceBest >= stopping.patience
     }
 
+    /// The outcome of a cancelled run: the model as it is, J after the last whole step (no new pass:
+    /// it would stop at once).
+    func cancelled(_ theta: [Double], steps: Int, initial: Double) -> TrainingOutcome {
+        TrainingOutcome(model: model(theta), steps: steps, stopReason: .cancelled,
+                        objective: history.last?.objective ?? initial, history: history)
+    }
+
     func outcome(_ theta: [Double], steps: Int, reason: StopReason, objective value: Double? = nil) -> TrainingOutcome {
         var theta = theta
         var value = value
@@ -79,6 +86,7 @@ struct TrainingRun {
     mutating func lbfgs(tolerance: Double, maxIterations: Int, memory: Int) throws(TrainingError) -> TrainingOutcome {
         var theta = Trainer.initialParameters(objective.shape, model: config.model, seed: config.seed)
         let initial = fullObjective(theta)
+        if observer.isCancelled() { return cancelled(theta, steps: 0, initial: .nan) }
         guard initial.isFinite else { throw startFailure(initial) }
         let optimizer = LBFGS(tolerance: tolerance, maxIterations: maxIterations, memory: memory,
                               gradientScale: config.reduction == .sum ? 1 / objective.weightSum : 1)
@@ -99,6 +107,8 @@ struct TrainingRun {
                 return .proceed
             })
         _ = stopped
+        // Cancelled inside an evaluation: the line search saw NaN and gave up; nothing diverged.
+        if observer.isCancelled() { return cancelled(theta, steps: result.iterations, initial: initial) }
         guard result.objective.isFinite, theta.allSatisfy({ $0.isFinite }) else {
             throw TrainingError(kind: .diverged, message: "The loss became \(result.objective) at iteration \(result.iterations); the features may hold extreme values — standardize them or raise l2.")
         }
@@ -124,6 +134,7 @@ struct TrainingRun {
         let p = objective.shape.parameterCount
         var theta = Trainer.initialParameters(objective.shape, model: config.model, seed: config.seed)
         let initial = fullObjective(theta)
+        if observer.isCancelled() { return cancelled(theta, steps: 0, initial: .nan) }
         guard initial.isFinite else { throw startFailure(initial) }
         var gradient = [Double](repeating: 0, count: p)
         var first = [Double](repeating: 0, count: p)    // Adam m, or SGD velocity
@@ -145,7 +156,7 @@ struct TrainingRun {
             var batchStart = 0
             while batchStart < n {
                 if observer.isCancelled() {
-                    return outcome(theta, steps: epoch - 1, reason: .cancelled)
+                    return cancelled(theta, steps: epoch - 1, initial: initial)
                 }
                 let batchEnd = min(n, batchStart + batchSize)
                 let count = batchEnd - batchStart
@@ -159,6 +170,7 @@ struct TrainingRun {
                         }
                     }
                 }
+                if observer.isCancelled() { return cancelled(theta, steps: epoch - 1, initial: initial) }
                 guard batchLoss.isFinite, gradient.allSatisfy({ $0.isFinite }) else { throw diverged(batchLoss, epoch: epoch) }
                 updates += 1
                 if let adam {
@@ -179,6 +191,7 @@ struct TrainingRun {
                 batchStart = batchEnd
             }
             value = fullObjective(theta)
+            if observer.isCancelled() { return cancelled(theta, steps: epoch - 1, initial: initial) }
             guard value.isFinite, theta.allSatisfy({ $0.isFinite }), value <= 1e6 * max(initial, 1e-300) else {
                 throw diverged(value, epoch: epoch)
             }

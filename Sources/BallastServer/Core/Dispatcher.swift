@@ -19,21 +19,21 @@ final class Dispatcher: Sendable {
     let authenticator: Authenticator
     let lifecycle: Lifecycle
     let ordered: WorkQueue
-    let jobs: WorkQueue
+    let jobs: JobThreads
     let outlets: Outlets
     let log: Log
     /// Refused messages and subscriptions come from peers that may flood: one line per reason a second.
     let refusals = LogRateLimiter()
 
     init(table: MethodTable, controlTable: MethodTable, sessions: Sessions, authenticator: Authenticator,
-         lifecycle: Lifecycle, jobWorkers: Int, outlets: Outlets, log: Log) {
+         lifecycle: Lifecycle, jobThreads: Int, outlets: Outlets, log: Log) {
         self.table = table
         self.controlTable = controlTable
         self.sessions = sessions
         self.authenticator = authenticator
         self.lifecycle = lifecycle
         self.ordered = WorkQueue(name: "requests", threads: 1)
-        self.jobs = WorkQueue(name: "jobs", threads: jobWorkers)
+        self.jobs = JobThreads(name: "jobs", limit: jobThreads, log: log)
         self.outlets = outlets
         self.log = log
     }
@@ -43,6 +43,7 @@ final class Dispatcher: Sendable {
     func receivedOnRequestSocket(_ frames: [Data]) {
         guard let (identity, message) = admit(frames, socket: "request", reply: outlets.request) else { return }
         let session = SessionName.of(identity)
+        sessions.peerSeen(session)
         switch message {
         case let .request(id, method, params):
             dispatchRequest(session: session, identity: identity, id: id, method: method, params: params)
@@ -82,12 +83,18 @@ final class Dispatcher: Sendable {
             }
             return refuse(.methodNotFound(method))
         }
-        guard let cancellation = sessions.begin(session: session, id: id, method: method) else {
-            return refuse(.invalidRequest("A request with id \(id) from this session is still in flight; ids must be unique."))
+        let admission = sessions.begin(session: session, id: id, method: method) {
+            ReplyHandle(id: id, method: method) { [sessions] message in
+                sessions.end(session: session, id: id)
+                reply(message)
+            }
         }
-        let handle = ReplyHandle(id: id, method: method) { [sessions] message in
-            sessions.end(session: session, id: id)
-            reply(message)
+        let cancellation: CancellationFlag, handle: ReplyHandle
+        switch admission {
+        case .started(let flag, let owed): (cancellation, handle) = (flag, owed)
+        case .duplicateID:
+            return refuse(.invalidRequest("A request with id \(id) from this session is still in flight; ids must be unique."))
+        case .closed: return refuse(.shuttingDown)
         }
         let context = RequestContext(session: session, id: id, cancellation: cancellation,
                                      progressToken: params["progress_token"], notifyClient: reply,
@@ -107,6 +114,13 @@ final class Dispatcher: Sendable {
         case .ordered: ordered.submit(run)
         case .jobs: jobs.submit(run)
         }
+    }
+
+    /// The request socket's peer with this identity disconnected.
+    func peerDisconnected(_ identity: Data) {
+        let session = SessionName.of(identity)
+        log(.debug, "Session \(session) disconnected; it is forgotten once its requests in flight end.")
+        sessions.peerDeparted(session)
     }
 
     private func receivedNotification(session: String, method: String, params: JSONValue) {

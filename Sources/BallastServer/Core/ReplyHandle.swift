@@ -6,12 +6,17 @@ import Synchronization
 ///
 /// - Important: every request gets exactly one reply. A second reply is refused (and asserts in
 ///   debug builds); a handle dropped without a reply asserts in debug builds and, in release
-///   builds, answers -32603 so the client is never left waiting.
+///   builds, answers -32603 so the client is never left waiting. A stopping daemon may answer a
+///   request whose work has not ended (`abandon`); the work's own reply is then dropped quietly.
 public final class ReplyHandle: Sendable {
     public let id: RequestID
     public let method: String
     private let deliver: @Sendable (JSONValue) -> Void
-    private let answered = Atomic<Bool>(false)
+    private let answered = Atomic<UInt8>(Answer.none)
+
+    private enum Answer {
+        static let none: UInt8 = 0, byWork: UInt8 = 1, byStop: UInt8 = 2
+    }
 
     init(id: RequestID, method: String, deliver: @escaping @Sendable (JSONValue) -> Void) {
         self.id = id
@@ -19,7 +24,7 @@ public final class ReplyHandle: Sendable {
         self.deliver = deliver
     }
 
-    public var isAnswered: Bool { answered.load(ordering: .acquiring) }
+    public var isAnswered: Bool { answered.load(ordering: .acquiring) != Answer.none }
 
     public func succeed(_ result: JSONValue) {
         send(Message.response(id: id, outcome: .result(result)).json)
@@ -29,9 +34,21 @@ public final class ReplyHandle: Sendable {
         send(Message.response(id: id, outcome: .error(error)).json)
     }
 
+    /// Answers with `error` for a daemon that stops before the work ended; false when already answered.
+    @discardableResult
+    func abandon(with error: RPCError) -> Bool {
+        guard answered.compareExchange(expected: Answer.none, desired: Answer.byStop, ordering: .acquiringAndReleasing).exchanged else {
+            return false
+        }
+        deliver(Message.response(id: id, outcome: .error(error)).json)
+        return true
+    }
+
     private func send(_ message: JSONValue) {
-        guard answered.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else {
-            assertionFailure("request \(id) (\(method)) was answered twice")
+        let (exchanged, before) = answered.compareExchange(expected: Answer.none, desired: Answer.byWork, ordering: .acquiringAndReleasing)
+        guard exchanged else {
+            // The stop already answered this request; the work's late reply has no one to go to.
+            assert(before == Answer.byStop, "request \(id) (\(method)) was answered twice")
             return
         }
         deliver(message)

@@ -12,11 +12,11 @@ import Synchronization
 public final class Server: Sendable {
     public let configuration: ServerConfiguration
     public let started = Date()
-    let sessions = Sessions()
+    let sessions: Sessions
     let workspace: Workspace
     let runs = Runs()
     let models: Models
-    let computeShare = ComputeShare()
+    let computeShare: ComputeShare
     private let state = Mutex(Running())
     private let finished = DispatchSemaphore(value: 0)
 
@@ -35,6 +35,8 @@ public final class Server: Sendable {
 
     public init(configuration: ServerConfiguration) {
         self.configuration = configuration
+        self.sessions = Sessions(gracePeriod: configuration.sessionGraceSeconds)
+        self.computeShare = ComputeShare(slots: configuration.jobWorkers)
         self.workspace = Workspace(memoryBudget: configuration.memoryBudgetBytes)
         self.models = Models(budget: workspace.budget)
     }
@@ -103,7 +105,7 @@ public final class Server: Sendable {
             writeRoots: WriteRoots(roots: config.writeRoots), log: log))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
-                                    jobWorkers: config.jobWorkers, outlets: outlets, log: log)
+                                    jobThreads: config.jobThreadLimit, outlets: outlets, log: log)
         state.withLock {
             $0.info = info
             $0.sockets = sockets
@@ -111,7 +113,8 @@ public final class Server: Sendable {
         }
         sockets.start(ServerSockets.Receivers(request: dispatcher.receivedOnRequestSocket,
                                               control: dispatcher.receivedOnControlSocket,
-                                              subscription: dispatcher.receivedSubscription))
+                                              subscription: dispatcher.receivedSubscription,
+                                              peerGone: dispatcher.peerDisconnected))
         try info.write(to: config.connectionFile)
         let early = state.withLock { state -> Int32? in
             state.serving = true
@@ -138,21 +141,24 @@ public final class Server: Sendable {
         dispatcher?.lifecycle.stop(exitCode: exitCode)
     }
 
+    /// Answers every request in flight before the sockets close: new requests are refused from the
+    /// start, those in flight are cancelled (long work answers -32800 with what it had done), and
+    /// whatever has not answered within `stopGraceSeconds` is answered with a shutdown error.
     private func beginStop(exitCode: Int32) {
         Thread.detachNewThread { [self] in
             let (sockets, dispatcher, info, lock) = state.withLock {
                 $0.exitCode = exitCode
                 return ($0.sockets, $0.dispatcher, $0.info, $0.lock)
             }
-            log(.info, "Stopping: answering the \(sessions.inFlightCount) request(s) in flight first.")
+            sessions.closeAndCancelAll()
+            log(.info, "Stopping: cancelled the \(sessions.inFlightCount) request(s) in flight, waiting for their answers.")
             let deadline = Date().addingTimeInterval(configuration.stopGraceSeconds)
-            var cancelled = false
             while sessions.inFlightCount > 0 && Date() < deadline {
-                if !cancelled && Date() > deadline.addingTimeInterval(-configuration.stopGraceSeconds / 2) {
-                    sessions.cancelAll()
-                    cancelled = true
-                }
                 Thread.sleep(forTimeInterval: 0.01)
+            }
+            let abandoned = sessions.abandonAll(with: .stoppedBeforeFinishing)
+            if abandoned > 0 {
+                log(.warning, "Stopping: \(abandoned) request(s) did not answer within \(configuration.stopGraceSeconds) s; they were answered with a shutdown error.")
             }
             dispatcher?.ordered.drain(timeout: 1)
             sockets?.stop()
@@ -171,6 +177,14 @@ public final class Server: Sendable {
         finished.signal()
         return state.withLock { $0.exitCode }
     }
+}
+
+extension RPCError {
+    /// The answer to a request whose work had not ended when the daemon stopped.
+    static let stoppedBeforeFinishing = RPCError(
+        code: ErrorCode.shuttingDown,
+        message: "The daemon stopped before this request finished; its work was abandoned.",
+        data: ["reason": "stopped"])
 }
 
 public struct ServerStartError: Error, CustomStringConvertible {

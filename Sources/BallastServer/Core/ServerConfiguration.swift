@@ -19,8 +19,12 @@ public struct ServerConfiguration: Sendable {
     public var heartbeatTimeoutMilliseconds: Int32 = 30_000
     /// How many recent signatures are remembered to refuse replays.
     public var replayCapacity = 65_536
-    /// Long computations (training, experiments) that may run at once; more are queued.
+    /// Long computations (training, experiments) that may compute at once; more wait for a turn,
+    /// and the turns pass round between passes over the data, so every job makes progress.
     public var jobWorkers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    /// Jobs that may be under way at once, each on a thread of its own (computing or waiting for a
+    /// turn); more wait in arrival order for a thread.
+    public var jobThreadLimit = 64
     /// Datasets and models may hold at most this many bytes together.
     public var memoryBudgetBytes = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
     /// How long a graceful stop waits for requests in flight before cancelling them.
@@ -28,6 +32,9 @@ public struct ServerConfiguration: Sendable {
     /// The folders `model/save` may write into (`--write-root` adds to them): by default the
     /// working directory and `$XDG_STATE_HOME/ballast` (else `~/.local/state/ballast`).
     public var writeRoots: [String] = WriteRoots.defaults
+    /// How long a session whose client disconnected is kept for it to reconnect under the same
+    /// identity; after that (and once its requests in flight end) it is forgotten.
+    public var sessionGraceSeconds: Double = 5
     public var log = Log()
 
     public init() {}

@@ -5,11 +5,26 @@ import Synchronization
 
 /// What the daemon remembers about each connected client (keyed by its ZeroMQ routing identity)
 /// and about each request still in flight.
+///
+/// A client that disconnects is forgotten once `gracePeriod` has passed without it coming back
+/// (ZeroMQ reconnects a dropped DEALER under the same identity) and once its requests in flight
+/// have ended: its work is never dropped, and its results still land in runs and models.
 public final class Sessions: Sendable {
     public struct InFlight: Sendable {
         public var method: String
         public var started: Date
         public var cancellation: CancellationFlag
+        /// The reply it is owed, so a stopping daemon can answer it whatever the work is doing.
+        var reply: ReplyHandle
+    }
+
+    /// What `begin` made of a request.
+    enum Admission {
+        case started(CancellationFlag, ReplyHandle)
+        /// The same session already has a request with this id in flight.
+        case duplicateID
+        /// The daemon is stopping (`closeAndCancelAll`): no work starts any more.
+        case closed
     }
 
     private struct Key: Hashable { var session: String; var id: RequestID }
@@ -17,14 +32,46 @@ public final class Sessions: Sendable {
     private struct State {
         var initialized: [String: Initialize.Peer] = [:]
         var inFlight: [Key: InFlight] = [:]
+        /// Sessions whose peer disconnected, and when.
+        var departed: [String: Date] = [:]
+        var closed = false
+
+        /// Forgets the departed sessions whose grace has passed and that have nothing in flight.
+        mutating func forgetDeparted(gracePeriod: TimeInterval, now: Date) {
+            guard !departed.isEmpty else { return }
+            let busy = Set(inFlight.keys.map(\.session))
+            for (session, since) in departed where now.timeIntervalSince(since) >= gracePeriod && !busy.contains(session) {
+                departed[session] = nil
+                initialized[session] = nil
+            }
+        }
     }
 
     private let state = Mutex(State())
+    /// How long a disconnected session is kept for its client to reconnect under the same identity.
+    public let gracePeriod: TimeInterval
 
-    public init() {}
+    public init(gracePeriod: TimeInterval = 5) { self.gracePeriod = gracePeriod }
+
+    /// The client of `session` disconnected: forget it after the grace period, once its work ends.
+    public func peerDeparted(_ session: String, now: Date = Date()) {
+        state.withLock { state in
+            guard state.initialized[session] != nil else { return }
+            state.departed[session] = now
+            state.forgetDeparted(gracePeriod: gracePeriod, now: now)
+        }
+    }
+
+    /// A message arrived from `session`: its client is (back) on line.
+    public func peerSeen(_ session: String) {
+        state.withLock { state in
+            if !state.departed.isEmpty { state.departed[session] = nil }
+        }
+    }
 
     public func markInitialized(_ session: String, client: Initialize.Peer) -> Bool {
         state.withLock { state in
+            state.forgetDeparted(gracePeriod: gracePeriod, now: Date())
             guard state.initialized[session] == nil else { return false }
             state.initialized[session] = client
             return true
@@ -35,21 +82,50 @@ public final class Sessions: Sendable {
         state.withLock { $0.initialized[session] != nil }
     }
 
-    public var count: Int { state.withLock { $0.initialized.count } }
-
-    /// Registers a request; false when the same session already has a request with this id in flight.
-    public func begin(session: String, id: RequestID, method: String) -> CancellationFlag? {
+    /// Sessions remembered now (departed ones past their grace are forgotten first).
+    public var count: Int {
         state.withLock { state in
-            let key = Key(session: session, id: id)
-            guard state.inFlight[key] == nil else { return nil }
-            let flag = CancellationFlag()
-            state.inFlight[key] = InFlight(method: method, started: Date(), cancellation: flag)
-            return flag
+            state.forgetDeparted(gracePeriod: gracePeriod, now: Date())
+            return state.initialized.count
         }
     }
 
+    /// Registers a request and the reply it is owed (`reply` is called once, under the lock, and
+    /// must not reply there). Refuses a duplicate id, and everything once the daemon is stopping,
+    /// so that a stop sees every request it must answer.
+    func begin(session: String, id: RequestID, method: String, reply: () -> ReplyHandle) -> Admission {
+        state.withLock { state in
+            guard !state.closed else { return .closed }
+            let key = Key(session: session, id: id)
+            guard state.inFlight[key] == nil else { return .duplicateID }
+            let flag = CancellationFlag()
+            let handle = reply()
+            state.inFlight[key] = InFlight(method: method, started: Date(), cancellation: flag, reply: handle)
+            return .started(flag, handle)
+        }
+    }
+
+    /// Stops admitting requests (`begin` answers `.closed` from now on) and cancels those in flight.
+    func closeAndCancelAll() {
+        state.withLock { state in
+            state.closed = true
+            for entry in state.inFlight.values { entry.cancellation.cancel() }
+        }
+    }
+
+    /// Answers every request still in flight with `error`, whatever its work is doing; returns how many.
+    @discardableResult
+    func abandonAll(with error: RPCError) -> Int {
+        let handles = state.withLock { $0.inFlight.values.map(\.reply) }
+        // Outside the lock: answering ends the request, which takes the lock.
+        return handles.filter { $0.abandon(with: error) }.count
+    }
+
     public func end(session: String, id: RequestID) {
-        _ = state.withLock { $0.inFlight.removeValue(forKey: Key(session: session, id: id)) }
+        state.withLock { state in
+            state.inFlight.removeValue(forKey: Key(session: session, id: id))
+            state.forgetDeparted(gracePeriod: gracePeriod, now: Date())
+        }
     }
 
     /// Sets the cancellation flag of a request in flight; false when there is no such request.
@@ -60,10 +136,6 @@ public final class Sessions: Sendable {
             entry.cancellation.cancel()
             return true
         }
-    }
-
-    public func cancelAll() {
-        state.withLock { state in for entry in state.inFlight.values { entry.cancellation.cancel() } }
     }
 
     public var inFlightCount: Int { state.withLock { $0.inFlight.count } }

@@ -11,13 +11,19 @@ import Synchronization
 /// to the jobs that entered first, and every job gets at least 1. A job's engine reads its count at
 /// the start of each pass over the data (`ThreadBudget`), so a new count takes effect at the next
 /// L-BFGS evaluation or mini-batch. Results do not depend on the thread count, only speed.
+///
+/// At most `slots` jobs compute at once: at the start of each pass a job also takes its turn at
+/// the `Turnstile`, which passes the slots round at those boundaries, so a small training started
+/// beside long ones runs within a few passes instead of after them.
 final class ComputeShare: Sendable {
     let cores: Int
+    let turnstile: Turnstile
     /// The running jobs' shares, in the order they entered.
     private let running = Mutex<[Share]>([])
 
-    init(cores: Int = ThreadBudget.onlineCores) {
+    init(cores: Int = ThreadBudget.onlineCores, slots: Int = .max, quantum: TimeInterval = 0.05) {
         self.cores = max(1, cores)
+        self.turnstile = Turnstile(slots: max(1, slots), quantum: quantum)
     }
 
     /// Registers a job and rebalances; the job passes `share.budget` to the engine and calls
@@ -37,6 +43,7 @@ final class ComputeShare: Sendable {
     }
 
     fileprivate func leave(_ share: Share) {
+        turnstile.leave(share)
         running.withLock { shares in
             guard let index = shares.firstIndex(where: { $0 === share }) else { return }
             shares.remove(at: index)
@@ -72,8 +79,14 @@ final class ComputeShare: Sendable {
         /// The threads this job may use now.
         var threads: Int { count.load(ordering: .relaxed) }
 
-        /// What the engine asks before each pass.
-        var budget: ThreadBudget { ThreadBudget { [self] in threads } }
+        /// What the engine asks before each pass: waits for the job's turn to compute, then
+        /// answers its thread count.
+        var budget: ThreadBudget {
+            ThreadBudget { [self] in
+                owner.turnstile.takeTurn(self)
+                return threads
+            }
+        }
 
         /// Gives the job's threads back to the others; calling it again does nothing.
         func leave() {

@@ -56,8 +56,9 @@ struct TrainingJob {
             throw error
         }
         if training.stopReason == .cancelled {
-            var partial: [String: JSONValue] = ["run": .string(recorder.id), "steps": .int(Int64(training.steps)),
-                                                "objective": .double(training.objective)]
+            var partial: [String: JSONValue] = ["run": .string(recorder.id), "steps": .int(Int64(training.steps))]
+            // NaN when cancelled inside the first pass: there is no objective to report yet.
+            if training.objective.isFinite { partial["objective"] = .double(training.objective) }
             if let last = lastValidation.value { partial["validation"] = try JSONValue(encoding: ProgressMetrics(last)) }
             recorder.end(RunEvent(kind: .end, stopReason: .cancelled, steps: training.steps))
             throw RPCError.cancelled(partial: .object(partial))
