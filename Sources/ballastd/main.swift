@@ -41,7 +41,7 @@ struct BallastDaemon: ParsableCommand {
     @Option(help: "Largest message accepted on the request socket, in bytes (the control socket takes 64 KiB, the events socket 1 KiB).")
     var maxMessageBytes: Int64 = 64 << 20
 
-    @Option(help: "Long computations run at once; more are queued.")
+    @Option(help: "Long computations that compute at once; more take turns with them between passes over the data.")
     var workers: Int?
 
     @Option(help: "Memory budget for datasets and models, in bytes (suffixes K, M, G allowed). Default: 75% of RAM.")
