@@ -83,8 +83,11 @@ final class Dispatcher: Sendable {
             }
             return refuse(.methodNotFound(method))
         }
-        let admission = sessions.begin(session: session, id: id, method: method) {
-            ReplyHandle(id: id, method: method) { [sessions] message in
+        let admission = sessions.begin(session: session, id: id, method: method) { [log] in
+            ReplyHandle(id: id, method: method, droppedUnanswered: { id, method in
+                log(.error, "The request \(id) (\(method)) of session \(session) lost its reply; it was answered -32603.")
+                ReplyHandle.assertAnswered(id, method)
+            }) { [sessions] message in
                 sessions.end(session: session, id: id)
                 reply(message)
             }

@@ -15,7 +15,10 @@ public final class Sessions: Sendable {
         public var started: Date
         public var cancellation: CancellationFlag
         /// The reply it is owed, so a stopping daemon can answer it whatever the work is doing.
-        var reply: ReplyHandle
+        /// Weak: the work owns the handle, so a handle the work drops unanswered still ends (its
+        /// `deinit` answers -32603, which ends the request here); a strong reference would keep
+        /// it, and the entry, alive for ever.
+        weak var reply: ReplyHandle?
     }
 
     /// What `begin` made of a request.
@@ -82,6 +85,12 @@ public final class Sessions: Sendable {
         state.withLock { $0.initialized[session] != nil }
     }
 
+    /// Whether the client of `session` was seen to disconnect and has not come back, while the
+    /// session is still remembered (its grace has not passed, or it has requests in flight).
+    func hasDeparted(_ session: String) -> Bool {
+        state.withLock { $0.departed[session] != nil }
+    }
+
     /// Sessions remembered now (departed ones past their grace are forgotten first).
     public var count: Int {
         state.withLock { state in
@@ -91,7 +100,8 @@ public final class Sessions: Sendable {
     }
 
     /// Registers a request and the reply it is owed (`reply` is called once, under the lock, and
-    /// must not reply there). Refuses a duplicate id, and everything once the daemon is stopping,
+    /// must not reply there). The caller owns the handle it gets back: the sessions only keep a
+    /// weak reference, so dropping it unanswered answers -32603 and ends the request. Refuses a duplicate id, and everything once the daemon is stopping,
     /// so that a stop sees every request it must answer.
     func begin(session: String, id: RequestID, method: String, reply: () -> ReplyHandle) -> Admission {
         state.withLock { state in
@@ -116,7 +126,10 @@ public final class Sessions: Sendable {
     /// Answers every request still in flight with `error`, whatever its work is doing; returns how many.
     @discardableResult
     func abandonAll(with error: RPCError) -> Int {
-        let handles = state.withLock { $0.inFlight.values.map(\.reply) }
+        // The strong references taken here leave the lock in the array: were one of them the last,
+        // releasing it under the lock would run the handle's `deinit`, which ends the request and
+        // so takes the lock again.
+        let handles = state.withLock { $0.inFlight.values.compactMap(\.reply) }
         // Outside the lock: answering ends the request, which takes the lock.
         return handles.filter { $0.abandon(with: error) }.count
     }
