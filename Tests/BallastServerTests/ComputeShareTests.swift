@@ -27,11 +27,11 @@ final class ComputeShareTests: XCTestCase {
     /// second starts, and the second must get them back when the first ends.
     func testSharesRebalanceAsJobsEnterAndLeave() {
         let share = ComputeShare(cores: 4)
-        let first = share.enter()
+        let first = share.enter(cancellation: CancellationFlag())
         XCTAssertEqual(first.threads, 4)
-        let second = share.enter()
+        let second = share.enter(cancellation: CancellationFlag())
         XCTAssertEqual([first.threads, second.threads], [2, 2])
-        let third = share.enter()
+        let third = share.enter(cancellation: CancellationFlag())
         XCTAssertEqual([first.threads, second.threads, third.threads], [2, 1, 1])
         XCTAssertEqual(share.threadCounts, [2, 1, 1])
         first.leave()
@@ -45,8 +45,8 @@ final class ComputeShareTests: XCTestCase {
 
     func testLeavingTwiceChangesNothing() {
         let share = ComputeShare(cores: 6)
-        let first = share.enter()
-        let second = share.enter()
+        let first = share.enter(cancellation: CancellationFlag())
+        let second = share.enter(cancellation: CancellationFlag())
         second.leave()
         second.leave()
         XCTAssertEqual(share.threadCounts, [6])
@@ -64,7 +64,7 @@ final class ComputeShareTests: XCTestCase {
                 state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 let roll = Int(state >> 33)
                 if running.isEmpty || (roll % 2 == 0 && running.count < cores + 2) {
-                    running.append(share.enter())
+                    running.append(share.enter(cancellation: CancellationFlag()))
                 } else {
                     running.remove(at: roll % running.count).leave()
                 }
@@ -79,10 +79,10 @@ final class ComputeShareTests: XCTestCase {
     /// Jobs entering and leaving from many threads at once leave the share empty and whole.
     func testConcurrentEntriesAndExitsBalance() {
         let share = ComputeShare(cores: 4)
-        let stayer = share.enter()
+        let stayer = share.enter(cancellation: CancellationFlag())
         DispatchQueue.concurrentPerform(iterations: 8) { _ in
             for _ in 0..<200 {
-                let job = share.enter()
+                let job = share.enter(cancellation: CancellationFlag())
                 XCTAssertGreaterThanOrEqual(job.threads, 1)
                 job.leave()
             }

@@ -28,7 +28,7 @@ extension Handlers {
             }
             let arms = armNames.map(ComparisonArm.init)
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
-            let share = computeShare.enter()
+            let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
             let recorder = runs.begin(method: ExperimentCompare.method, outputName: nil, context: context)
             recorder.begin(RunEvent(kind: .begin, title: "Comparing \(arms.count) arms on \(train.rowCount) rows", total: arms.count))
@@ -71,7 +71,7 @@ extension Handlers {
             let metric = params.metric ?? .f1
             let folds = params.folds ?? 5
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
-            let share = computeShare.enter()
+            let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
             let recorder = runs.begin(method: ExperimentSweep.method, outputName: nil, context: context)
             recorder.begin(RunEvent(kind: .begin, title: "Sweeping \(params.param.rawValue) over \(params.grid.count) values × \(folds) folds",

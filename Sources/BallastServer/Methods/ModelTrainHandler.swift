@@ -22,7 +22,7 @@ extension Handlers {
                       seed: params.seed, earlyStopping: params.earlyStopping, threshold: params.threshold,
                       hasValidation: validation != nil),
                 data: train)
-            let share = computeShare.enter()
+            let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
             let name = params.name ?? models.freeName()
             try Workspace.validate(name: name)

@@ -27,9 +27,10 @@ final class ComputeShare: Sendable {
     }
 
     /// Registers a job and rebalances; the job passes `share.budget` to the engine and calls
-    /// `share.leave()` when it ends.
-    func enter() -> Share {
-        let share = Share(owner: self)
+    /// `share.leave()` when it ends. `cancellation` is the job's: once it is set, the job stops
+    /// waiting for its turn (its next pass then gives up at its first check).
+    func enter(cancellation: CancellationFlag) -> Share {
+        let share = Share(owner: self, cancellation: cancellation)
         running.withLock { shares in
             shares.append(share)
             rebalance(shares)
@@ -71,19 +72,22 @@ final class ComputeShare: Sendable {
     final class Share: Sendable {
         fileprivate let count = Atomic<Int>(1)
         private let owner: ComputeShare
+        private let cancellation: CancellationFlag
 
-        fileprivate init(owner: ComputeShare) {
+        fileprivate init(owner: ComputeShare, cancellation: CancellationFlag) {
             self.owner = owner
+            self.cancellation = cancellation
         }
 
         /// The threads this job may use now.
         var threads: Int { count.load(ordering: .relaxed) }
 
-        /// What the engine asks before each pass: waits for the job's turn to compute, then
-        /// answers its thread count.
+        /// What the engine asks before each pass: waits for the job's turn to compute (or until
+        /// the job is cancelled), then answers its thread count.
         var budget: ThreadBudget {
             ThreadBudget { [self] in
-                owner.turnstile.takeTurn(self)
+                // Without a turn only when cancelled: the pass then stops at its first check.
+                owner.turnstile.takeTurn(self, isCancelled: { cancellation.isCancelled })
                 return threads
             }
         }
