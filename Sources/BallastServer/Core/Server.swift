@@ -106,6 +106,16 @@ public final class Server: Sendable {
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
                                     jobThreads: config.jobThreadLimit, outlets: outlets, log: log)
+        // The file is written before anything is received, so a start that cannot write it has
+        // served nobody: the sockets, bound but not started, are closed and the ports freed before
+        // the lock is released (`start`). A client that reads the file at once and sends before
+        // the sockets start loses nothing: bound sockets queue what arrives until then.
+        do {
+            try info.write(to: config.connectionFile)
+        } catch {
+            sockets.stop()
+            throw error
+        }
         state.withLock {
             $0.info = info
             $0.sockets = sockets
@@ -115,7 +125,6 @@ public final class Server: Sendable {
                                               control: dispatcher.receivedOnControlSocket,
                                               subscription: dispatcher.receivedSubscription,
                                               peerGone: dispatcher.peerDisconnected))
-        try info.write(to: config.connectionFile)
         let early = state.withLock { state -> Int32? in
             state.serving = true
             return state.stopBeforeStart
