@@ -15,19 +15,24 @@ extension Handlers {
             }
             let name = params.name ?? Self.defaultName(for: path)
             // A numeric CSV needs at least two bytes of text per four-byte float, so twice the
-            // file's size bounds the matrix: refuse before reading rather than after. The dataset
-            // this one replaces counts as free.
-            let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int ?? 0
+            // file's size bounds the matrix: refuse before reading rather than after. A file read
+            // into memory rather than mapped (`CSVFile.access`) also holds its text meanwhile. The
+            // size is the open file's, the one that is parsed; the dataset this one replaces
+            // counts as free.
+            let file = try CSVFile(opening: path)
+            let size = file.size
+            let (factor, how) = file.access == .mapped ? (2, "at most twice that once parsed")
+                : (3, "read into memory, and at most twice that once parsed")
             do {
-                try workspace.budget.checkRoom(MemoryBudget.product(size, 2),
-                                               doing: "Loading \(path) (\(Workspace.megabytes(size)) of text, at most twice that once parsed)",
+                try workspace.budget.checkRoom(MemoryBudget.product(size, factor),
+                                               doing: "Loading \(path) (\(Workspace.megabytes(size)) of text, \(how))",
                                                replacing: .dataset(name))
             } catch let refusal as RPCError {
                 throw refusal.adding(["path": .string(path)])
             }
             context.progress(RunEvent(kind: .begin, title: "Loading \(path)"))
             let started = Date()
-            let table = try CSVFile.load(path: path, options: options)
+            let table = try file.parse(options: options)
             var dataset = table.dataset, missing = table.missingPerFeature, warnings = table.warnings
             if let target {
                 let aligned = try Self.align(table.dataset, named: name, field: "schema", to: target.schema, classes: target.classes,
