@@ -167,7 +167,7 @@ final class FileSafetyTests: XCTestCase {
         XCTAssertEqual(truncate(large, off_t(64 << 20)), 0)
         let tooLarge = try XCTUnwrap(client.rpcError("model/load", ["path": .string(large)]))
         XCTAssertEqual(tooLarge.code, ErrorCode.resourceLimit, tooLarge.message)
-        XCTAssertEqual(tooLarge.data?["bytes"], .int(64 << 20))
+        XCTAssertEqual(tooLarge.data?["bytes_needed"], .int(64 << 20))
         XCTAssertLessThan(try Self.residentBytes(large, size: 64 << 20), 16 << 20, "the file was not read")
         XCTAssertEqual(try client.call(Ping.method)["pong"], true, "the request queue still moves")
     }

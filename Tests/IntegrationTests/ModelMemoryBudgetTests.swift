@@ -16,8 +16,8 @@ final class ModelMemoryBudgetTests: XCTestCase {
         try client.call("dataset/list")["bytes_used"]?.intValue
     }
 
-    private func load(_ client: Client, _ model: String, as name: String) throws -> JSONValue {
-        try client.call("model/load", params: ["path": .string(ModelFileTests.fixture(model, version: 2)), "name": .string(name)])
+    private func load(_ client: Client, _ model: String, version: Int = 2, as name: String) throws -> JSONValue {
+        try client.call("model/load", params: ["path": .string(ModelFileTests.fixture(model, version: version)), "name": .string(name)])
     }
 
     func testAModelThatDoesNotFitIsRefusedAndDroppingOneMakesRoom() throws {
@@ -31,12 +31,15 @@ final class ModelMemoryBudgetTests: XCTestCase {
         let used = Self.datasetBytes + Self.modelBytes.values.reduce(0, +)
         XCTAssertEqual(try bytesUsed(client), Int64(used), "bytes_used counts models too")
 
-        let refused = try XCTUnwrap(client.rpcError("model/load", ["path": .string(ModelFileTests.fixture("mlp", version: 1)), "name": "d"]))
+        // The file (1,792 bytes of text) is larger than what is free: refused before it is read.
+        let file = ModelFileTests.fixture("mlp", version: 1)
+        let refused = try XCTUnwrap(client.rpcError("model/load", ["path": .string(file), "name": "d"]))
         XCTAssertEqual(refused.code, ErrorCode.resourceLimit)
-        XCTAssertEqual(refused.message, "Keeping the model 'd' needs 1.1 kB, but 772 bytes of the 12.0 kB memory budget is free; drop a dataset or a model, or raise --memory-budget.")
-        XCTAssertEqual(refused.data?["bytes_needed"], 1_100)
+        XCTAssertEqual(refused.message, "Reading the model file \(file) needs 1.8 kB, but 772 bytes of the 12.0 kB memory budget is free; drop a dataset or a model, or raise --memory-budget.")
+        XCTAssertEqual(refused.data?["bytes_needed"], 1_792)
         XCTAssertEqual(refused.data?["bytes_free"], .int(Int64(12_000 - used)))
         XCTAssertEqual(refused.data?["memory_budget"], 12_000)
+        XCTAssertEqual(refused.data?["path"], .string(file))
         XCTAssertEqual(try client.call("model/list")["models"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["a", "b", "c"])
         XCTAssertEqual(try bytesUsed(client), Int64(used), "a refused model holds nothing")
 
@@ -46,6 +49,32 @@ final class ModelMemoryBudgetTests: XCTestCase {
         XCTAssertEqual(try bytesUsed(client), Int64(used - Self.modelBytes["logistic"]!), "a model dropped gives its bytes back")
         _ = try load(client, "mlp", as: "d")
         XCTAssertEqual(try client.call(Ping.method)["pong"], true)
+    }
+
+    /// A file that fits what is free is read, and the model it holds is refused when the model
+    /// does not fit; the model a load replaces counts as free for both questions.
+    func testAModelFileIsCheckedAgainstWhatIsFreeBeforeItIsReadAndTheModelWhenStored() throws {
+        // The dataset (8,000), then the mlp (1,100): 950 bytes free.
+        let daemon = try TestDaemon { $0.memoryBudgetBytes = 10_050 }
+        let client = try daemon.client()
+        _ = try client.call("dataset/generate", params: ["name": "toy", "rows": 400, "features": 4])
+        _ = try load(client, "mlp", as: "a")
+        // logistic-v2.json is 913 bytes of text (it fits), holding a model of 1,044 (it does not).
+        let logistic = ModelFileTests.fixture("logistic", version: 2)
+        let refused = try XCTUnwrap(client.rpcError("model/load", ["path": .string(logistic), "name": "d"]))
+        XCTAssertEqual(refused.code, ErrorCode.resourceLimit)
+        XCTAssertTrue(refused.message.hasPrefix("Keeping the model 'd' needs 1.0 kB, but 950 bytes of the"), refused.message)
+        XCTAssertEqual(refused.data?["bytes_needed"], 1_044)
+        XCTAssertEqual(refused.data?["bytes_free"], 950)
+        // In place of 'a', 2,050 bytes are free: room for the file (1,628) and the model (1,100).
+        XCTAssertEqual(try load(client, "mlp", as: "a")["name"], "a")
+        // But not for the mlp's version-1 file (1,792 bytes) beside 'a'.
+        let file = ModelFileTests.fixture("mlp", version: 1)
+        let beside = try XCTUnwrap(client.rpcError("model/load", ["path": .string(file), "name": "e"]))
+        XCTAssertEqual(beside.data?["bytes_needed"], 1_792, beside.message)
+        XCTAssertTrue(beside.message.hasPrefix("Reading the model file"), beside.message)
+        XCTAssertEqual(try load(client, "mlp", version: 1, as: "a")["name"], "a", "in place of 'a' it fits")
+        XCTAssertEqual(try client.call("model/list")["models"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["a"])
     }
 
     func testATrainedModelThatDoesNotFitIsRefusedAndTheDaemonKeepsServing() throws {

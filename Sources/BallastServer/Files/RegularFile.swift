@@ -5,10 +5,9 @@ import Foundation
 /// block the request queue until a writer came, and a device such as `/dev/zero` never ends.
 /// `O_NONBLOCK` lets a FIFO open at once, so what the path is can be checked on the open file.
 enum RegularFile {
-    /// The file's bytes; refuses anything but a regular file, and a file larger than `limit`
-    /// (-32011, before reading it: the whole memory budget, since reading and parsing the file
-    /// would take more than that; whether the result fits what is left is checked after).
-    static func read(_ path: String, limit: Int) throws(RPCError) -> [UInt8] {
+    /// The file's bytes; refuses anything but a regular file, and whatever `admit` refuses: it is
+    /// given the size of the open file (the one read) before anything is read.
+    static func read(_ path: String, admit: (_ size: Int) throws(RPCError) -> Void) throws(RPCError) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let code = errno
@@ -25,11 +24,7 @@ enum RegularFile {
             throw RPCError(code: ErrorCode.invalidData, message: "\(path) is \(what); only files are read.", data: ["path": .string(path)])
         }
         let size = Int(info.st_size)
-        guard size <= limit else {
-            throw RPCError(code: ErrorCode.resourceLimit,
-                           message: "\(path) is \(Workspace.megabytes(size)), more than the whole \(Workspace.megabytes(limit)) memory budget; raise --memory-budget to read it.",
-                           data: ["path": .string(path), "bytes": .int(Int64(size)), "memory_budget": .int(Int64(limit))])
-        }
+        try admit(size)
         var bytes = [UInt8](repeating: 0, count: size)
         var filled = 0
         while filled < size {

@@ -22,14 +22,24 @@ extension Handlers {
         }
         table.register(ModelLoad.self) { params, _ in
             let path = Self.absolutePath(params.path)
-            let data = try RegularFile.read(path, limit: workspace.memoryBudget)
+            let name = params.name ?? Self.defaultName(for: path)
+            // The file's text is held while it is parsed: a file larger than what is free is
+            // refused before any of it is read (the model it replaces counts as free). Whether the
+            // model itself fits is asked when it is stored.
+            let data = try RegularFile.read(path) { (size) throws(RPCError) in
+                do throws(RPCError) {
+                    try workspace.budget.checkRoom(size, doing: "Reading the model file \(path)",
+                                                   replacing: .model(name))
+                } catch {
+                    throw error.adding(["path": .string(path)])
+                }
+            }
             let entry = try ModelFile.decode(data, path: path)
             if let name = params.dataset {
                 let data = try workspace.dataset(name)
                 _ = try Self.align(data, named: name, field: "dataset", to: entry.model.schema, classes: data.classLabels,
                                    positive: data.positiveClass)
             }
-            let name = params.name ?? Self.defaultName(for: path)
             try models.store(name, entry)
             return models.summary(name, entry)
         }
