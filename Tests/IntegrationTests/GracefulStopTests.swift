@@ -34,6 +34,7 @@ final class GracefulStopTests: XCTestCase {
         while !running && Date() < deadline {
             let inFlight = try client.control(Status.method)["in_flight"]?.arrayValue ?? []
             running = inFlight.contains { $0["method"] == "model/train" && ($0["elapsed_s"]?.doubleValue ?? 0) > 0.2 }
+            if !running { Thread.sleep(forTimeInterval: 0.02) }
         }
         XCTAssertTrue(running, "the training started")
     }
@@ -49,7 +50,10 @@ final class GracefulStopTests: XCTestCase {
         return codes
     }
 
-    private let stopCodes: Set<Int64> = [Int64(ErrorCode.requestCancelled), Int64(ErrorCode.shuttingDown)]
+    /// What a stop answers a request it cancelled inside a pass. A stop answers -32013 only to a
+    /// request that did not answer within the stop's grace, which these tests never wait for: an
+    /// answer of -32013 means the work did not notice its cancellation.
+    private let cancelled = Int64(ErrorCode.requestCancelled)
 
     func testSigtermDuringATrainingAnswersItThenExitsZeroAndRemovesTheConnectionFile() throws {
         let path = folder + "/ballastd.json"
@@ -70,9 +74,11 @@ final class GracefulStopTests: XCTestCase {
         // Every pass takes far longer than the stop's grace: only a check inside the pass answers in time.
         try startLongTraining(client, id: "long", Self.longSteps)
 
+        // `ballastd` has no flag for the stop's grace: its 10 s stand in for "very long", since a
+        // pass of this training takes far longer and a check inside it answers within a chunk.
         process.terminate()
         let code = try XCTUnwrap(try replies(to: ["long"], on: client)["long"], "the interrupted training is answered")
-        XCTAssertTrue(stopCodes.contains(code), "answered with \(code)")
+        XCTAssertEqual(code, cancelled, "answered by the cancellation inside the pass, not by the stop's deadline")
         let exited = Date().addingTimeInterval(30)
         while process.isRunning && Date() < exited { Thread.sleep(forTimeInterval: 0.02) }
         XCTAssertFalse(process.isRunning, "the daemon exits")
@@ -81,7 +87,9 @@ final class GracefulStopTests: XCTestCase {
     }
 
     func testControlShutdownAnswersEveryRequestInFlight() throws {
-        let daemon = try TestDaemon()
+        // A grace far beyond the bound on the replies: only cancellation inside the passes (or
+        // while waiting for a turn) answers in time, never the stop's deadline.
+        let daemon = try TestDaemon { $0.stopGraceSeconds = 120 }
         let client = try daemon.client()
         try startLongTraining(client, id: "long", Self.longSteps)
         // Waiting for its turn or computing: answered either way, and long before its first pass ends.
@@ -91,7 +99,7 @@ final class GracefulStopTests: XCTestCase {
         XCTAssertEqual(try client.control(Shutdown.method), .null)
         let codes = try replies(to: ["long", "second"], on: client)
         XCTAssertEqual(Set(codes.keys), ["long", "second"], "every request in flight is answered")
-        for (id, code) in codes { XCTAssertTrue(stopCodes.contains(code), "\(id) answered with \(code)") }
+        XCTAssertEqual(codes, ["long": cancelled, "second": cancelled], "both noticed their cancellation")
         XCTAssertEqual(daemon.server.waitUntilStopped(), 0)
         XCTAssertFalse(FileManager.default.fileExists(atPath: daemon.connectionFile))
     }
