@@ -27,7 +27,8 @@ public struct ServerConfiguration: Sendable {
     public var jobThreadLimit = 64
     /// Datasets and models may hold at most this many bytes together.
     public var memoryBudgetBytes = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
-    /// How long a graceful stop waits for requests in flight before cancelling them.
+    /// How long a graceful stop waits for the requests in flight to answer: it cancels them at
+    /// once (refusing new ones), and answers those still running at this deadline with -32013.
     public var stopGraceSeconds: Double = 10
     /// The folders `model/save` may write into (`--write-root` adds to them): by default the
     /// working directory and `$XDG_STATE_HOME/ballast` (else `~/.local/state/ballast`).
