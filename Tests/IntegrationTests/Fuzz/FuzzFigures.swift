@@ -8,6 +8,8 @@ struct FuzzFigures {
     var unauthentic = 0
     var replies = 0
     var notifications = 0
+    /// `$/cancelRequest`s the harness sent for requests still running at the end of a batch.
+    var cancellations = 0
     var lostReplies = 0
     var duplicatedReplies = 0
     /// Replies to ids only unsigned markers carried: each one is an unsigned message answered.
@@ -35,7 +37,7 @@ struct FuzzFigures {
         return """
         fuzz seed \(seed) (repeat with BALLAST_FUZZ_SEED=\(seed) BALLAST_FUZZ_MESSAGES=\(sent)):
           \(sent) messages in \(String(format: "%.1f", wallSeconds)) s, \(Int(Double(sent) / max(wallSeconds, 1e-9))) messages/s (\(kinds))
-          \(unauthentic) unauthentic, \(answeredUnsigned) of them answered; \(replies) replies, \(notifications) notifications, \(lostReplies) lost, \(duplicatedReplies) duplicated
+          \(unauthentic) unauthentic, \(answeredUnsigned) of them answered; \(replies) replies, \(notifications) notifications, \(cancellations) requests cancelled after their batch, \(lostReplies) lost, \(duplicatedReplies) duplicated
           control ping after each batch: \(pingMilliseconds.count) pings, p50 \(ms(Self.percentile(pingMilliseconds, 0.5))), p99 \(ms(Self.percentile(pingMilliseconds, 0.99))), max \(ms(pingMilliseconds.max() ?? 0)), \(slowPings) over 100 ms
           peak daemon RSS \(peakResidentBytes >> 20) MiB
         """

@@ -78,7 +78,7 @@ struct MessageGenerator {
         if rng.chance(0.7) { params = mutator.mutate(params, using: &rng) }
         let id = nextTrackedID
         nextTrackedID += 1
-        let payload = mutator.raw.render(["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params])
+        let payload = Self.fitted(mutator.raw.render(["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params]), .control)
         return signed(.control, .control, payload, trackedID: Self.answersWithID(payload) ? id : nil, method: method)
     }
 
@@ -87,7 +87,7 @@ struct MessageGenerator {
         let (method, seeds) = rng.pick(safe)
         let base = JSONWriter.data(["jsonrpc": "2.0", "id": .string("m-\(count)"), "method": .string(method), "params": rng.pick(seeds)])
         let channel: FuzzMessage.Channel = rng.chance(0.15) ? .control : .request
-        return signed(.json, channel, PayloadMutator.mutate(base, using: &rng), trackedID: nil, method: nil)
+        return signed(.json, channel, Self.fitted(PayloadMutator.mutate(base, using: &rng), channel), trackedID: nil, method: nil)
     }
 
     /// Signs `payload`, first making it unlike every authentic payload sent so far (trailing
@@ -106,6 +106,14 @@ struct MessageGenerator {
             if replayable.count < 256 { replayable.append(message) } else { replayable[Int.random(in: 0..<256, using: &rng)] = message }
         }
         return message
+    }
+
+    /// The control socket disconnects a peer that sends more than 64 KiB (`ServerSockets`'
+    /// `controlMaxMessageBytes`), losing what it had queued: control payloads stay under that.
+    static let controlPayloadLimit = 60_000
+
+    static func fitted(_ payload: [UInt8], _ channel: FuzzMessage.Channel) -> [UInt8] {
+        channel == .control && payload.count > controlPayloadLimit ? Array(payload.prefix(controlPayloadLimit)) : payload
     }
 
     /// Whether the reply will carry the request's id: a raw token (invalid UTF-8, say) can make

@@ -33,8 +33,6 @@ final class ProtocolFuzzer {
     private var outstanding: [Int64: (method: String, channel: FuzzMessage.Channel)] = [:]
     private var answered: Set<Int64> = []
     private var cancelled: Set<Int64> = []
-    /// Authentic messages the harness itself sends on the fuzz session (cancellations).
-    private var harnessSent = 0
 
     init(settings: Settings) throws {
         self.settings = settings
@@ -72,6 +70,10 @@ final class ProtocolFuzzer {
             if index % 50 == 0 { try drain(.request) }
             if index % 200 == 0 { try drain(.control) }
             if index % settings.batch == 0 || index == settings.messages { try checkpoint(after: index) }
+            if index % 100_000 == 0 {
+                // Standard error is not buffered: a long run shows it is moving.
+                FileHandle.standardError.write(Data("fuzz seed \(settings.seed): \(index) messages sent in \(Int(figures.wallSeconds)) s\n".utf8))
+            }
         }
         try finish()
     }
@@ -106,7 +108,7 @@ final class ProtocolFuzzer {
             // The leading space keeps these payloads apart from every generated one.
             let payload = Data(" {\"jsonrpc\":\"2.0\",\"method\":\"$/cancelRequest\",\"params\":{\"id\":\(id)}}".utf8)
             try sockets.send(Frames.signed(payload, with: signer), on: .request)
-            harnessSent += 1
+            figures.cancellations += 1
         }
     }
 
