@@ -41,8 +41,9 @@ final class LoadTests: XCTestCase {
             guard let client = try? Client(info) else { return }
             while pinging.load(ordering: .relaxed) {
                 let began = DispatchTime.now()
-                guard (try? client.control(Ping.method, timeout: 5)) != nil else {
-                    failures.withLock { $0.append("a control ping was not answered within 5 s") }
+                // A bound that only catches a hang: two trainings and fifty clients share two cores.
+                guard (try? client.control(Ping.method, timeout: 30)) != nil else {
+                    failures.withLock { $0.append("a control ping was not answered within 30 s") }
                     return
                 }
                 pings.withLock { $0.append(Double(DispatchTime.now().uptimeNanoseconds - began.uptimeNanoseconds) / 1e6) }

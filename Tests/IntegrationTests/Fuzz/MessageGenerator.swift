@@ -69,8 +69,8 @@ struct MessageGenerator {
         if rng.chance(0.3) {
             let params: JSONValue = ["id": rng.pick([1, "x", .int(nextTrackedID - 1), [:], .null, 1e300] as [JSONValue]),
                                      "session": rng.pick(["", "00ff", .string(String(repeating: "a", count: 32)), 5] as [JSONValue])]
-            let payload = mutator.raw.render(["jsonrpc": "2.0", "method": "$/cancelRequest",
-                                              "params": rng.chance(0.5) ? mutator.mutate(params, using: &rng) : params])
+            let payload = Self.fitted(mutator.raw.render(["jsonrpc": "2.0", "method": "$/cancelRequest",
+                                                          "params": rng.chance(0.5) ? mutator.mutate(params, using: &rng) : params]), .control)
             return signed(.control, .control, payload, trackedID: nil, method: "$/cancelRequest")
         }
         let (method, seeds) = rng.chance(0.9) ? rng.pick(corpus.controlMethods) : ("dataset/list", [[:]])
