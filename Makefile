@@ -1,4 +1,4 @@
-# Ballast: the two README commands (`make demo`, `make test`), plus `make bench`.
+# Ballast: the two README commands (`make demo`, `make test`), plus `make bench`, `make fuzz` and `make soak`.
 # Each installs what is missing first (scripts/install-deps.sh), so a fresh Debian machine with
 # Swift needs nothing else.
 
@@ -8,7 +8,7 @@ PY_TEST_REQUIREMENTS := clients/python/requirements-test.txt
 CLI_TEST_REQUIREMENTS := clients/cli/requirements-test.txt
 BENCH_REQUIREMENTS := Benchmarks/requirements.txt
 
-.PHONY: all deps build release test test-swift test-python demo bench clean
+.PHONY: all deps build release test test-swift test-python demo bench fuzz soak clean
 
 all: build
 
@@ -49,6 +49,19 @@ demo: release
 bench: release
 	@scripts/install-deps.sh $(PY_TEST_REQUIREMENTS) $(BENCH_REQUIREMENTS)
 	@Benchmarks/run.sh $(CURDIR)/.build/release
+
+## The protocol fuzzer at length: over a million seeded messages against the real daemon, with the
+## same checks as its 20,000-message form in `make test`. A new seed each run unless one is given;
+## a failure prints the seed that repeats it. Bounded; not part of `make test`.
+fuzz: build
+	BALLAST_FUZZ_MESSAGES=$${BALLAST_FUZZ_MESSAGES:-1000000} BALLAST_FUZZ_SEED=$${BALLAST_FUZZ_SEED:-$$(date +%s)} \
+		$(SWIFT) test --skip-build --filter ProtocolFuzzTests
+
+## The load test at full size: 50 clients × 1,000 mixed requests while two long trainings run,
+## printing lost and duplicated replies, p50/p99 latency and control-ping p99. Not part of `make test`.
+soak: build
+	BALLAST_LOAD_CLIENTS=$${BALLAST_LOAD_CLIENTS:-50} BALLAST_LOAD_REQUESTS=$${BALLAST_LOAD_REQUESTS:-1000} \
+		$(SWIFT) test --skip-build --filter LoadTests
 
 clean:
 	rm -rf .build Benchmarks/.build

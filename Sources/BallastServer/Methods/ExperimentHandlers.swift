@@ -70,6 +70,12 @@ extension Handlers {
             let data = try workspace.dataset(params.dataset)
             let metric = params.metric ?? .f1
             let folds = params.folds ?? 5
+            // Checked before the run's total multiplies it by the grid length: folds of Int64.max
+            // overflowed there and trapped the daemon (fuzz seed 20261130).
+            guard folds >= 2, folds <= data.rowCount else {
+                throw RPCError.invalidParams("folds must be at least 2 and at most the dataset's \(data.rowCount) rows, got \(folds).",
+                                             field: "folds")
+            }
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
             let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
