@@ -51,7 +51,7 @@ final class StuckDaemonTests: XCTestCase {
     func testAStuckDaemonIsReportedAndItsFileKept() throws {
         let (process, info) = try launch()
         let pid = process.processIdentifier
-        kill(pid, SIGSTOP)
+        Self.stopAndWait(pid)
         defer { kill(pid, SIGCONT) }
         XCTAssertThrowsError(try DaemonLauncher.connect(connectionFile: path, daemonPath: try BuiltProducts.path("ballastd"))) { error in
             guard case .unavailable(let message) = error as? ClientError else { return XCTFail("\(error)") }
@@ -97,6 +97,23 @@ final class StuckDaemonTests: XCTestCase {
         var local = served
         local.pid = try Self.deadPid()
         XCTAssertEqual(DaemonWatch(local, connectionFile: nil).check(), .exited)
+    }
+
+    /// SIGSTOP, then waits until every thread has stopped (a group stop is not instant).
+    private static func stopAndWait(_ pid: Int32) {
+        kill(pid, SIGSTOP)
+        let deadline = Date().addingTimeInterval(30)  // bounded only to catch a hang
+        while Date() < deadline {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            let stopped = tasks.allSatisfy { task in
+                guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8),
+                      let close = stat.lastIndex(of: ")") else { return false }
+                let state = stat[stat.index(after: close)...].drop(while: { $0 == " " }).first
+                return state == "T" || state == "t"
+            }
+            if stopped && !tasks.isEmpty { return }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
     }
 
     /// The pid of a process that has exited and been reaped.
