@@ -22,6 +22,10 @@ public final class Client {
     private let watch: DaemonWatch?
     /// How often a wait with nothing arriving looks at the clock, the daemon and `shouldStop`.
     static let waitSlice = 0.2
+    /// Seconds a control call (`ping`, `status`, `shutdown`) waits unless told otherwise: the
+    /// control socket answers at once even while every worker is busy. Python's `CONTROL_TIMEOUT`
+    /// is the same.
+    public static let controlTimeout = 10.0
 
     /// - Parameters:
     ///   - connectionFile: where `info` was read from, so a restarted daemon is noticed.
@@ -81,6 +85,7 @@ public final class Client {
     private func exchange(_ method: String, params: JSONValue, on channel: ClientSockets.Channel, timeout: Double?,
                           detach: Bool = false, shouldStop: () -> Bool = { false },
                           onNotification: (String, JSONValue) -> Void) throws(ClientError) -> JSONValue {
+        try WaitLimit.check(timeout)
         let id = RequestID.number(nextID)
         nextID += 1
         try send(Message.request(id: id, method: method, params: params).json, on: channel)
@@ -151,7 +156,7 @@ public final class Client {
 
     /// Sends a request on the control socket (`ping`, `status`, `shutdown`), which needs no
     /// `initialize` and answers even while the daemon's workers are busy.
-    public func control(_ method: String, params: JSONValue = [:], timeout: Double = 5) throws(ClientError) -> JSONValue {
+    public func control(_ method: String, params: JSONValue = [:], timeout: Double = Client.controlTimeout) throws(ClientError) -> JSONValue {
         try exchange(method, params: params, on: .control, timeout: timeout) { _, _ in }
     }
 

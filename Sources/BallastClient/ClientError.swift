@@ -18,6 +18,8 @@ public enum ClientError: Error, CustomStringConvertible {
     case protocolViolation(String)
     /// A socket call failed (the daemon's address is unusable, or the client was closed).
     case transport(TransportError)
+    /// The caller asked for something no request can do, such as a NaN timeout; nothing was sent.
+    case badArgument(String)
 
     public var description: String {
         switch self {
@@ -30,7 +32,7 @@ public enum ClientError: Error, CustomStringConvertible {
             return cancelled ? text + "; the request was cancelled." : text + "."
         case .stopped(let method): return "Stopped waiting for '\(method)'; the daemon was asked to cancel it."
         case .daemonGone(let gone): return gone.description + " " + gone.advice
-        case .unavailable(let why): return why
+        case .unavailable(let why), .badArgument(let why): return why
         case .protocolViolation(let why): return "The daemon broke the protocol: \(why)"
         case .transport(let error): return "ZeroMQ: \(error)"
         }

@@ -19,16 +19,19 @@ public enum DaemonStopper {
     /// Sends `shutdown` on the control socket, then waits up to `wait` seconds until the process
     /// has exited and the connection file no longer names it.
     public static func stop(connectionFile: String?, wait: Double = 60) throws(ClientError) -> Outcome {
+        try WaitLimit.check(wait, named: "time to wait for the daemon to exit")
         let path = DaemonLauncher.resolvedPath(connectionFile)
-        guard let info = DaemonLauncher.liveDaemon(at: path) else {
-            if let named = try? ConnectionInfo.read(from: path), let pid = named.pid, !ProcessLiveness.isGone(pid) {
-                return .notAnswering(pid: pid)
-            }
-            return .notRunning(staleFileOf: removeStaleFile(at: path))
+        let info: ConnectionInfo
+        switch DaemonLauncher.find(at: path) {
+        case .live(let found): info = found
+        case .none: return .notRunning(staleFileOf: removeStaleFile(at: path))
+        case .notAnswering(let found):
+            guard let pid = found.localPid else { throw .unavailable(DaemonLauncher.notAnswering(found, path)) }
+            return .notAnswering(pid: pid)
         }
         let client = try Client(info, connectionFile: path, watch: false)
         defer { client.close() }
-        do { _ = try client.control(Shutdown.method, timeout: 10) } catch {
+        do { _ = try client.control(Shutdown.method) } catch {
             // A daemon that exits before it answers has done what was asked.
             if !isGone(info, path) { throw error }
         }
@@ -43,15 +46,19 @@ public enum DaemonStopper {
 
     /// Whether the daemon of `info` has exited and no longer owns the connection file (a daemon
     /// that crashed while stopping leaves its file; `removeStaleFile` clears it).
+    /// A daemon on another machine has no process to look at: it is gone once it stops answering.
     static func isGone(_ info: ConnectionInfo, _ path: String) -> Bool {
-        guard let pid = info.pid else { return !FileManager.default.fileExists(atPath: path) }
-        return ProcessLiveness.isGone(pid)
+        if let pid = info.localPid { return ProcessLiveness.isGone(pid) }
+        if info.pid == nil { return !FileManager.default.fileExists(atPath: path) }
+        return !DaemonLauncher.answersPing(info, timeout: 1)
     }
 
-    /// Removes a connection file whose daemon process is gone; returns that process's id.
+    /// Removes a connection file whose daemon process is gone; returns that process's id. The one
+    /// place a client removes a connection file: a file whose process lives (or is on another
+    /// machine, where it cannot be looked at) is left alone.
     @discardableResult
     public static func removeStaleFile(at path: String) -> Int32? {
-        guard let info = try? ConnectionInfo.read(from: path), let pid = info.pid, ProcessLiveness.isGone(pid) else { return nil }
+        guard let info = try? ConnectionInfo.read(from: path), let pid = info.localPid, ProcessLiveness.isGone(pid) else { return nil }
         try? FileManager.default.removeItem(atPath: path)
         return pid
     }

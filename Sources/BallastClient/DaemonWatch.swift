@@ -5,7 +5,8 @@ import Foundation
 /// Tells a waiting client, within a few seconds, that its daemon is gone. `check()` looks at the
 /// daemon's process every `lookInterval`. Any message from the daemon counts as a sign of life
 /// (`heard()`); after `silence` seconds without one, `check()` also reads its connection file,
-/// and sends a control `ping` every `pingInterval` on a socket of its own. A daemon whose process is gone, whose connection file
+/// and sends a control `ping` every `pingInterval` on a socket of its own. A daemon whose process is gone (looked at only
+/// when it listens on a loopback address: another machine's pid means nothing here), whose connection file
 /// names another daemon, or that leaves `failedPings` pings in a row unanswered is reported gone.
 ///
 /// - Important: not thread-safe, like the client that owns it.
@@ -52,7 +53,9 @@ public final class DaemonWatch {
         guard now.timeIntervalSince(lastLook) >= timing.lookInterval else { return nil }
         lastLook = now
         // A process that is gone is certain and cheap to see: look at once, not after `silence`.
-        if let pid = info.pid, ProcessLiveness.isGone(pid) { return .exited }
+        // Only a daemon on this machine has a pid to look at; one reached over the network is
+        // judged by its pings.
+        if info.processIsGone { return .exited }
         guard now.timeIntervalSince(lastHeard) >= timing.silence else { return nil }
         if now.timeIntervalSince(lastFileCheck) >= timing.silence, let reason = fileNamesAnother() {
             return reason

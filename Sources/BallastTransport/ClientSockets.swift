@@ -74,7 +74,9 @@ extension Socket {
     func receive(until deadline: Date) throws(TransportError) -> [Data]? {
         while true {
             let remaining = deadline.timeIntervalSinceNow
-            if remaining <= 0 { return nil }
+            // A deadline made from a NaN timeout is no time to wait (and would trap converting to
+            // Int32): treat it as passed. An infinite one waits in slices of Int32.max ms.
+            guard !remaining.isNaN, remaining > 0 else { return nil }
             let frames = try transporting { () throws(ZMQError) in
                 try setReceiveTimeout(milliseconds: Int32(min(remaining * 1000 + 1, Double(Int32.max))))
                 return try receive()

@@ -30,9 +30,9 @@ final class REPL {
         while true {
             guard let line = editor.read(prompt: "ballast> ", wake: wake[0]) else {
                 session.output.write("\n")
-                return 0
+                return ExitStatus.success
             }
-            if !Runner.interactive(line, session: session) { return 0 }
+            if !Runner.interactive(line, session: session) { return ExitStatus.success }
         }
     }
 }

@@ -46,7 +46,7 @@ struct Interactive: ParsableCommand {
             let info: ConnectionInfo
             do { info = try DaemonLauncher.connect(connectionFile: session.connectionFile, spawn: !session.noSpawn) } catch {
                 printError("\(error)")
-                throw ExitCode(ExitStatus.noDaemon)
+                throw ExitCode(ExitStatus.of(error))
             }
             throw ExitCode(StdioBridge.run(info: info, connectionFile: DaemonLauncher.resolvedPath(session.connectionFile)))
         }
@@ -85,8 +85,12 @@ struct SessionFlags: ParsableArguments {
     @Flag(help: "Do not start a daemon when none is running.")
     var noSpawn = false
 
-    @Option(help: "Seconds to wait for each reply; a request that runs out of time is cancelled and the exit status is 4 (default: no limit while the daemon lives; Ctrl-C cancels, a second Ctrl-C stops waiting).")
+    @Option(help: "Seconds to wait for each reply, a finite number above 0; a request that runs out of time is cancelled and the exit status is 4 (default: no limit while the daemon lives; Ctrl-C cancels, a second Ctrl-C stops waiting).")
     var timeout: Double?
+
+    func validate() throws {
+        try checkTimeout(timeout)
+    }
 
     var options: SessionOptions {
         var options = SessionOptions(json: json, keepGoing: keepGoing, connectionFile: connectionFile, noSpawn: noSpawn)
@@ -131,17 +135,21 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "Do not start a daemon when none is running.")
     var noSpawn = false
 
-    @Option(help: "Seconds to wait for the reply; a request that runs out of time is cancelled and the exit status is 4 (default: no limit while the daemon lives; for stop, 60 s for the daemon to exit).")
+    @Option(help: "Seconds to wait for the reply, a finite number above 0; a request that runs out of time is cancelled and the exit status is 4 (default: no limit while the daemon lives; 10 s on the control socket; for stop, 60 s for the daemon to exit).")
     var timeout: Double?
 
     var path: String { DaemonLauncher.resolvedPath(connectionFile) }
+
+    func validate() throws {
+        try checkTimeout(timeout)
+    }
 
     func connect() throws -> ConnectionInfo {
         do {
             return try DaemonLauncher.connect(connectionFile: connectionFile, spawn: !noSpawn)
         } catch {
             printError("\(error)")
-            throw ExitCode(ExitStatus.noDaemon)
+            throw ExitCode(ExitStatus.of(error))
         }
     }
 }
@@ -197,7 +205,7 @@ struct Call: ParsableCommand {
     private func send(_ params: JSONValue, to info: ConnectionInfo, canceller: RequestCanceller) throws(ClientError) -> JSONValue {
         let client = try Client(info, connectionFile: connection.path)
         defer { client.close() }
-        if control { return try client.control(method, params: params, timeout: connection.timeout ?? 10) }
+        if control { return try client.control(method, params: params, timeout: connection.timeout ?? Client.controlTimeout) }
         try client.initialize()
         let target = RequestCanceller.Target(info: info, session: client.session, id: client.upcomingID)
         let outcome = canceller.running(target) {
@@ -222,7 +230,7 @@ struct StatusCommand: ParsableCommand {
         do {
             let client = try Client(info, connectionFile: connection.path)
             defer { client.close() }
-            print(JSONWriter.string(try client.control(Status.method, timeout: connection.timeout ?? 10), pretty: true))
+            print(JSONWriter.string(try client.control(Status.method, timeout: connection.timeout ?? Client.controlTimeout), pretty: true))
         } catch {
             printError("\(error)")
             throw ExitCode(ExitStatus.of(error))
@@ -256,6 +264,11 @@ struct Stop: ParsableCommand {
             throw ExitCode(ExitStatus.timedOut)
         }
     }
+}
+
+/// `--timeout` must be a time to wait: NaN, infinity, zero and negative numbers are usage errors (exit 2).
+func checkTimeout(_ timeout: Double?) throws {
+    if let timeout, let problem = WaitLimit.problem(timeout, named: "--timeout") { throw ValidationError(problem) }
 }
 
 func printError(_ text: String) {

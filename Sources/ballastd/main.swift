@@ -131,4 +131,15 @@ struct BallastDaemon: ParsableCommand {
     }
 }
 
-BallastDaemon.main()
+// As `ParsableCommand.main()`, except that a usage error exits 2, as the help says, not
+// ArgumentParser's 64 (EX_USAGE).
+do {
+    var command = try BallastDaemon.parseAsRoot()
+    try command.run()
+} catch {
+    if BallastDaemon.exitCode(for: error) == .validationFailure {
+        FileHandle.standardError.write(Data((BallastDaemon.fullMessage(for: error) + "\n").utf8))
+        exit(2)
+    }
+    BallastDaemon.exit(withError: error)
+}

@@ -109,3 +109,22 @@ final class SubprocessTests: XCTestCase {
         XCTAssertTrue(offline.error.contains("No daemon is running"), offline.error)
     }
 }
+
+extension SubprocessTests {
+    /// ballastd's help and the spec list 0, 1 and 2; ArgumentParser alone would exit 64.
+    func testTheDaemonExitsTwoOnUsageErrors() throws {
+        for arguments in [["--no-such-flag"], ["--workers", "0"]] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("ballastd"))
+            process.arguments = arguments
+            let error = Pipe()
+            process.standardError = error
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let said = String(decoding: error.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            XCTAssertEqual(process.terminationStatus, 2, "\(arguments): \(said)")
+            XCTAssertFalse(said.isEmpty)
+        }
+    }
+}

@@ -1,6 +1,6 @@
 import BallastProtocol
 
-/// Why a command failed, and the exit status it means (README's table).
+/// Why a command failed, and the exit status it means (`ExitStatus`, README's table).
 public enum Failure: Error, CustomStringConvertible {
     /// A command the grammar refuses (exit 2).
     case usage(String)
@@ -15,11 +15,11 @@ public enum Failure: Error, CustomStringConvertible {
 
     public var exitCode: Int32 {
         switch self {
-        case .usage: 2
-        case .daemon: 1
-        case .unavailable: 3
-        case .timedOut: 4
-        case .interrupted: 130
+        case .usage: ExitStatus.usage
+        case .daemon: ExitStatus.daemonError
+        case .unavailable: ExitStatus.noDaemon
+        case .timedOut: ExitStatus.timedOut
+        case .interrupted: ExitStatus.interrupted
         }
     }
 

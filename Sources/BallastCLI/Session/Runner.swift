@@ -43,14 +43,14 @@ public enum Runner {
     }
 
     /// Runs a whole script. Stops at the first failure unless `keepGoing`. Returns the exit status:
-    /// 0, or the first failure's (1 daemon error, 2 usage, 3 no daemon, 4 timed out, 130 interrupted).
+    /// success, or the first failure's status (`ExitStatus`).
     public static func script(_ text: String, source: String, session: Session) -> Int32 {
         let statements: [Statement]
         do { statements = try Lexer.statements(text) } catch {
             report(.usage(error.message), source: source, line: error.line, session: session)
-            return 2
+            return ExitStatus.usage
         }
-        var status: Int32 = 0
+        var status = ExitStatus.success
         for statement in statements {
             do {
                 let invocation: Invocation
@@ -59,8 +59,8 @@ public enum Runner {
             } catch let failure as Failure {
                 report(failure, source: source, line: statement.line, session: session)
                 let interrupted = session.canceller.cancelWasSent
-                if status == 0 { status = interrupted ? 130 : failure.exitCode }
-                if interrupted { return 130 }
+                if status == ExitStatus.success { status = interrupted ? ExitStatus.interrupted : failure.exitCode }
+                if interrupted { return ExitStatus.interrupted }
                 switch failure {
                 case .unavailable, .timedOut, .interrupted: return status
                 default: break
@@ -68,7 +68,7 @@ public enum Runner {
                 if !session.options.keepGoing { return status }
             } catch {
                 report(.usage("\(error)"), source: source, line: statement.line, session: session)
-                if status == 0 { status = 2 }
+                if status == ExitStatus.success { status = ExitStatus.usage }
                 if !session.options.keepGoing { return status }
             }
         }

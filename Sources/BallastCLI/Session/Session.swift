@@ -74,6 +74,7 @@ public final class Session {
         case .rpc(let e): return .daemon(e)
         case .timeout: return .timedOut(error.description)
         case .stopped: return .interrupted(error.description)
+        case .badArgument(let why): return .usage(why)
         case .daemonGone(let gone):
             disconnect()
             return .unavailable(gone.description + " " + nextStep(after: gone))
@@ -105,7 +106,7 @@ public final class Session {
         }
         let outcome: Result<JSONValue, ClientError>
         if control {
-            do { outcome = .success(try client.control(method, params: .object(params), timeout: 10)) } catch { outcome = .failure(error) }
+            do { outcome = .success(try client.control(method, params: .object(params))) } catch { outcome = .failure(error) }
         } else {
             let timeout = options.timeout
             outcome = canceller.running(.init(info: client.info, session: client.session, id: client.upcomingID)) {

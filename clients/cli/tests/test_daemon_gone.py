@@ -201,3 +201,35 @@ def test_the_stdio_bridge_answers_waiting_requests_when_the_daemon_dies(env):
     assert f"The daemon (pid {pid}) has stopped" in reply["error"]["message"]
     assert reply["error"]["data"]["daemon"] == "exited" and reply["error"]["data"]["pid"] == pid
     assert process.wait(timeout=30) == 3
+
+
+def test_a_stuck_daemon_is_reported_not_replaced(env):
+    assert env.run("-c", "ping").returncode == 0
+    pid = daemon_pid(env)
+    connection = Path(env.vars["BALLAST_CONNECTION_FILE"])
+    before = connection.read_bytes()
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        # Let every thread stop (a group stop is not instant) before asking.
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not all(
+                Path(f"/proc/{pid}/task/{task}/stat").read_text().rsplit(")", 1)[1].split()[0] in ("T", "t")
+                for task in os.listdir(f"/proc/{pid}/task")):
+            time.sleep(0.01)
+        done = env.run("-c", "datasets", timeout=60)
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert done.returncode == 3, done.stderr
+    assert f"(pid {pid})" in done.stderr and "not answering" in done.stderr, done.stderr
+    assert f"'ballast stop' or 'kill {pid}'" in done.stderr
+    assert connection.read_bytes() == before, "the live daemon's file is left alone"
+    assert env.run("--no-spawn", "-c", "ping").returncode == 0, "resumed, it serves again"
+
+
+def test_timeouts_that_are_no_time_are_usage_errors(env):
+    for value in ("nan", "inf", "-1", "0"):
+        flag = f"--timeout={value}"
+        for args in (["-c", "ping", flag], ["stop", flag], ["call", "ping", flag], ["status", flag]):
+            done = env.run(*args, timeout=60)
+            assert done.returncode == 2, (args, done.stderr)
+            assert "--timeout must be a finite number of seconds above 0" in done.stderr, done.stderr

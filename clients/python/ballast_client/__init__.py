@@ -2,13 +2,13 @@
 
 from .client import PROTOCOL_VERSION, Client, Events, RPCError, RPCTimeout, encode
 from .connection import ConnectionFileError, ConnectionInfo, default_connection_path
-from .launcher import DaemonUnavailable, connect, live_daemon
+from .launcher import DaemonNotAnswering, DaemonUnavailable, connect, live_daemon, remove_stale_file
 from .liveness import DaemonGone
 from .signing import sign, verify
 
 __all__ = [
     "PROTOCOL_VERSION", "Client", "Events", "RPCError", "RPCTimeout", "encode",
     "ConnectionFileError", "ConnectionInfo", "default_connection_path", "sign", "verify",
-    "DaemonGone", "DaemonUnavailable", "connect", "live_daemon",
+    "DaemonGone", "DaemonNotAnswering", "DaemonUnavailable", "connect", "live_daemon", "remove_stale_file",
 ]
 __version__ = "0.1.0"

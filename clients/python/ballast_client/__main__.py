@@ -18,8 +18,25 @@ import json
 import sys
 
 from . import Client, ConnectionFileError, ConnectionInfo, DaemonGone, RPCError, RPCTimeout, __version__
+from .client import CONTROL_TIMEOUT, check_timeout
 
-EXIT_DAEMON_ERROR, EXIT_NO_DAEMON, EXIT_TIMED_OUT, EXIT_INTERRUPTED = 1, 3, 4, 130
+# `ballast`'s exit statuses, named as its one table names them (Sources/BallastCLI/Session/ExitStatus.swift:
+# success, daemonError, usage, noDaemon, timedOut, interrupted) and listed in README.md.
+EXIT_SUCCESS = 0
+EXIT_DAEMON_ERROR = 1
+EXIT_USAGE = 2  # argparse's own status for bad usage
+EXIT_NO_DAEMON = 3
+EXIT_TIMED_OUT = 4
+EXIT_INTERRUPTED = 130
+
+
+def _seconds(text: str) -> float:
+    """A ``--timeout``: a finite number of seconds above 0."""
+    try:
+        return check_timeout(float(text), name="--timeout")
+    except ValueError as error:
+        message = str(error) if "--timeout" in str(error) else f"--timeout takes a number of seconds, not {text!r}."
+        raise argparse.ArgumentTypeError(message) from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connection-file", help="default: $BALLAST_CONNECTION_FILE, $XDG_RUNTIME_DIR/ballast/"
                                                   "ballastd.json or ~/.local/state/ballast/ballastd.json")
     parser.add_argument("--control", action="store_true", help="call on the control socket (no initialize)")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="seconds to wait for the reply, then cancel it and exit 4 (default: no limit while "
-                             "the daemon lives; 30 s on the control socket)")
+    parser.add_argument("--timeout", type=_seconds, default=None,
+                        help="seconds to wait for the reply (a finite number above 0), then cancel it and exit 4 "
+                             f"(default: no limit while the daemon lives; {CONTROL_TIMEOUT:g} s on the control socket)")
     parser.add_argument("--progress", action="store_true", help="print $/progress values to stderr")
     args = parser.parse_args(argv)
 
@@ -56,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     with client:
         try:
             if args.control:
-                result = client.control(args.method, params, timeout=30.0 if args.timeout is None else args.timeout)
+                result = client.control(args.method, params,
+                                        timeout=CONTROL_TIMEOUT if args.timeout is None else args.timeout)
             else:
                 client.initialize("ballast_client-cli", __version__, timeout=args.timeout)
                 result = client.call(args.method, params, timeout=args.timeout,
@@ -76,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             print("Interrupted; the request was cancelled.", file=sys.stderr)
             return EXIT_INTERRUPTED
     print(json.dumps(result, indent=2, ensure_ascii=False))
-    return 0
+    return EXIT_SUCCESS
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import os
 import secrets
 import time
@@ -15,13 +16,17 @@ from typing import Any, Callable, Iterator, Mapping
 import zmq
 
 from .connection import ConnectionInfo
-from .liveness import DaemonGone, Watch, process_is_gone
+from .liveness import DaemonGone, Watch, daemon_process_is_gone
 from .signing import sign, verify
 
-__all__ = ["Client", "DaemonGone", "Events", "RPCError", "RPCTimeout", "PROTOCOL_VERSION", "encode"]
+__all__ = ["Client", "DaemonGone", "Events", "RPCError", "RPCTimeout", "PROTOCOL_VERSION", "encode",
+           "CONTROL_TIMEOUT", "check_timeout"]
 
 PROTOCOL_VERSION = "1.0"
-DEFAULT_TIMEOUT = 30.0  # for the control socket and raw receives; requests wait while the daemon lives
+DEFAULT_TIMEOUT = 30.0  # for raw receives and events; requests wait while the daemon lives
+# For control calls (ping, status, shutdown), which the daemon answers at once even while its workers
+# are busy: the same as Swift's `Client.controlTimeout`.
+CONTROL_TIMEOUT = 10.0
 DEFAULT_LINGER_MS = 500
 WAIT_SLICE = 0.2  # how often a silent wait looks at the clock and the daemon
 
@@ -54,6 +59,21 @@ class RPCTimeout(TimeoutError):
 def encode(message: Any) -> bytes:
     """Serialize a message compactly as UTF-8 JSON (no spaces, non-ASCII kept as is)."""
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def check_timeout(timeout: float | None, *, allow_zero: bool = False, name: str = "timeout") -> float | None:
+    """``timeout`` itself when it is None (no limit) or a time to wait: a finite number of seconds
+    above 0 (0 too, with ``allow_zero``, for a look that does not wait). Raises ValueError otherwise:
+    NaN never compares as passed, and infinity is spelled None."""
+    if timeout is None:
+        return None
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+        raise ValueError(f"The {name} must be a number of seconds or None, not {timeout!r}.")
+    if not math.isfinite(timeout) or timeout < 0 or (timeout == 0 and not allow_zero):
+        least = "0 or more" if allow_zero else "above 0"
+        raise ValueError(f"The {name} must be a finite number of seconds {least}, like 30 or 2.5 "
+                         f"(None waits without a limit), not {timeout!r}.")
+    return timeout
 
 
 def _deadline(timeout: float | None) -> float | None:
@@ -115,8 +135,9 @@ class Client:
                  routing_id: bytes | None = None, linger_ms: int = DEFAULT_LINGER_MS,
                  first_id: int | None = None):
         self.info = info if info is not None else ConnectionInfo.load()
-        if isinstance(self.info.pid, int) and self.info.path is not None and process_is_gone(self.info.pid):
-            # A daemon killed with SIGKILL leaves its connection file behind.
+        if self.info.path is not None and daemon_process_is_gone(self.info):
+            # A daemon killed with SIGKILL leaves its connection file behind. (Only a daemon on a
+            # loopback address has a pid to look at here.)
             raise DaemonGone("exited", self.info.pid, None, self.info.path)
         self._own_context = context is None
         self.context = zmq.Context() if context is None else context
@@ -165,6 +186,7 @@ class Client:
 
     def receive(self, timeout: float | None = DEFAULT_TIMEOUT, *, socket: str = "request") -> Any:
         """The next verified message on ``socket`` (decoded JSON), or None after ``timeout`` seconds."""
+        check_timeout(timeout, allow_zero=True)
         try:
             return self._channel(socket).receive(_deadline(timeout))
         except RPCTimeout:
@@ -198,6 +220,7 @@ class Client:
         answering pings. A client that stops waiting (``timeout`` ran out: :class:`RPCTimeout`;
         ``KeyboardInterrupt``, re-raised) cancels the request, unless ``detach``.
         """
+        check_timeout(timeout)
         key = (socket, request_id)
         try:
             return self._await(key, timeout, progress_token, on_progress, on_notification)
@@ -284,6 +307,7 @@ class Client:
         ``KeyboardInterrupt`` (Ctrl-C, a Jupyter interrupt) the request is cancelled, unless
         ``detach=True`` leaves it running.
         """
+        check_timeout(timeout)  # before anything is sent
         token = None
         if on_progress is not None:
             params = dict(params or {})
@@ -312,8 +336,9 @@ class Client:
         self._channel(socket).send_payload(encode(message))
 
     def control(self, method: str, params: Mapping[str, Any] | None = None,
-                timeout: float | None = DEFAULT_TIMEOUT) -> Any:
+                timeout: float | None = CONTROL_TIMEOUT) -> Any:
         """Call ``method`` (``ping``, ``status``, ``shutdown``) on the control socket."""
+        check_timeout(timeout)
         request_id = self.request(method, params, socket="control")
         return self.wait(request_id, timeout, socket="control")
 
@@ -332,6 +357,7 @@ class Client:
 
     def shutdown(self, timeout: float | None = DEFAULT_TIMEOUT) -> None:
         """``shutdown`` then ``exit``: the daemon stops with status 0."""
+        check_timeout(timeout)
         self.call("shutdown", timeout=timeout)
         self.notify("exit")
 
@@ -384,6 +410,7 @@ class Events:
 
     def subscribe(self, topic: str, timeout: float | None = 10.0) -> Any:
         """Subscribe and wait for the ``$/welcome`` on ``topic``; returns the welcome message."""
+        check_timeout(timeout)
         self.socket.setsockopt(zmq.SUBSCRIBE, topic.encode("utf-8"))
         self.topics.append(topic)
         deadline = _deadline(timeout)
@@ -415,6 +442,7 @@ class Events:
 
     def next(self, timeout: float | None = DEFAULT_TIMEOUT) -> tuple[str, Any] | None:
         """The next verified ``(topic, message)``, or None after ``timeout`` seconds."""
+        check_timeout(timeout, allow_zero=True)
         if self._backlog:
             return self._backlog.pop(0)
         return self._receive(_deadline(timeout))

@@ -12,10 +12,10 @@ from typing import Any
 
 import zmq
 
-from .connection import ConnectionInfo
+from .connection import ConnectionFileError, ConnectionInfo
 from .signing import sign, verify
 
-__all__ = ["DaemonGone", "process_is_gone", "Watch"]
+__all__ = ["DaemonGone", "daemon_process_is_gone", "is_loopback", "local_pid", "process_is_gone", "Watch"]
 
 
 class DaemonGone(ConnectionError):
@@ -64,9 +64,28 @@ def process_is_gone(pid: int) -> bool:
     return state in ("Z", "X")
 
 
+def is_loopback(ip: str) -> bool:
+    """The rule ``ballastd`` applies to ``--ip``: 127.0.0.0/8, ::1 and localhost."""
+    return ip == "localhost" or ip == "::1" or ip.startswith("127.")
+
+
+def local_pid(info: ConnectionInfo) -> int | None:
+    """The daemon's pid when it names a process on this machine (a loopback address), else None: a
+    daemon reached over the network has a pid of another machine, and is judged by pings alone."""
+    return info.pid if isinstance(info.pid, int) and is_loopback(info.ip) else None
+
+
+def daemon_process_is_gone(info: ConnectionInfo) -> bool:
+    """True when the daemon's local process is known to be gone; False when that cannot be told
+    (no pid, or a daemon on another machine)."""
+    pid = local_pid(info)
+    return pid is not None and process_is_gone(pid)
+
+
 class Watch:
     """:meth:`check` (called every fraction of a second while a wait is silent) looks at the
-    daemon's process. Any message from the daemon is a sign of life (:meth:`heard`); after
+    daemon's process (only for a daemon on a loopback address: another machine's pid means
+    nothing here). Any message from the daemon is a sign of life (:meth:`heard`); after
     ``silence`` seconds without one, it also reads the connection file and sends a control
     ``ping`` every ``ping_interval`` on a socket of its own; ``failed_pings`` unanswered
     pings in a row (each allowed ``ping_timeout``) mean the daemon is stuck."""
@@ -96,15 +115,15 @@ class Watch:
         now = time.monotonic()
         pid, path = self.info.pid, self.info.path
         # A process that is gone is certain and cheap to see: look at once, not after `silence`.
-        if isinstance(pid, int) and process_is_gone(pid):
+        if daemon_process_is_gone(self.info):
             return DaemonGone("exited", pid, waiting_for, path)
         if now - self._last_heard < self.silence:
             return None
         if path is not None and now - self._last_file_check >= self.silence:
             self._last_file_check = now
             current = _read_quietly(path)
-            if current is not None and (current.get("pid") != pid or current.get("key") != self.info.key):
-                other = current.get("pid")
+            if current is not None and (current.pid != pid or current.key != self.info.key):
+                other = current.pid
                 return DaemonGone("replaced", pid, waiting_for, path,
                                   replaced_by=other if isinstance(other, int) else None)
         return self._ping(now, waiting_for)
@@ -162,11 +181,11 @@ class Watch:
             self._socket = None
 
 
-def _read_quietly(path: Path) -> dict | None:
-    """The connection file's JSON object, or None when it is missing or unreadable: a daemon that
-    stops removes its file first and may still answer what it was doing."""
+def _read_quietly(path: Path) -> ConnectionInfo | None:
+    """The connection file, or None when it is missing, unreadable or refused: a daemon that stops
+    removes its file first and may still answer what it was doing. Read as every client reads it
+    (:meth:`ConnectionInfo.load`): never through a link, nor when another user could have written it."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return ConnectionInfo.load(path)
+    except ConnectionFileError:
         return None
-    return data if isinstance(data, dict) else None
