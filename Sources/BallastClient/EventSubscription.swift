@@ -4,7 +4,15 @@ import Foundation
 
 /// A subscription to topics on the daemon's events socket. `init` returns once the daemon's
 /// `$/welcome` for the topic has arrived, so nothing published afterwards is missed.
+///
+/// The daemon may refuse a subscription it cannot yet tell apart from junk (anyone on the machine
+/// can reach the events socket, see protocol/README.md §2), and never says so; so while no welcome
+/// comes, the subscription is sent again, after `firstResend` seconds and then at doubling
+/// intervals up to `longestResendInterval`, until the timeout.
 public final class EventSubscription {
+    public static let firstResend = 0.25
+    public static let longestResendInterval = 2.0
+
     private let subscriber: EventSubscriber
     private let signer: MessageSigner
 
@@ -18,7 +26,18 @@ public final class EventSubscription {
         signer = info.signer
         do { subscriber = try EventSubscriber(info, topic: topic) } catch { throw .transport(error) }
         let deadline = Date().addingTimeInterval(timeout)
-        while let event = try next(timeout: deadline.timeIntervalSinceNow) {
+        var interval = Self.firstResend
+        var resend = Date().addingTimeInterval(interval)
+        while true {
+            if Date() >= resend {
+                do { try subscriber.resubscribe() } catch { throw .transport(error) }
+                interval = min(interval * 2, Self.longestResendInterval)
+                resend = Date().addingTimeInterval(interval)
+            }
+            guard let event = try next(timeout: min(deadline, resend).timeIntervalSinceNow) else {
+                if Date() >= deadline { break }
+                continue
+            }
             if event.method == Welcome.method && event.params["topic"]?.stringValue == topic { return }
         }
         throw .timeout(method: "subscribe \(topic)", seconds: timeout, cancelled: false)

@@ -14,7 +14,8 @@ private let systemWrite = Darwin.write
 /// temporary file with a random name is created in it (`O_CREAT | O_EXCL | O_NOFOLLOW`: never
 /// an existing file, never through a planted link) with the final mode, written in full and
 /// fsynced, then renamed over the target (a link planted at the target is replaced, not
-/// followed); the folder is fsynced last so that the rename itself is durable.
+/// followed); the folder is fsynced last so that the rename itself is durable. A caller that has
+/// opened and checked the folder itself (`OpenFolder`) writes into it with `write(_:named:in:)`.
 ///
 /// - Important: errno is read straight after each failing call, before the cleanup (`close`,
 ///   `unlink`) that would replace it. Calls interrupted by a signal (EINTR) are retried.
@@ -71,24 +72,32 @@ public enum AtomicFile {
     /// `temporaryName` lets tests plant something at the name the temporary file will take.
     static func write(_ bytes: [UInt8], to path: String, mode: mode_t, folderPolicy: FolderPolicy,
                       temporaryName: String?) throws(WriteError) {
-        let (folderPath, name) = split(path)
-        let folderFlags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (folderPolicy == .privateToOwner ? O_NOFOLLOW : 0)
-        let openedFolder = retryingInterrupts { open(folderPath, folderFlags) }
-        guard openedFolder.value >= 0 else {
-            let code = openedFolder.code
-            // O_NOFOLLOW | O_DIRECTORY on a link gives ELOOP or ENOTDIR: say which it was.
-            var status = stat()
-            let isLink = folderPolicy == .privateToOwner && (code == ELOOP || code == ENOTDIR)
-                && lstat(folderPath, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
-            let explanation = isLink ? "its folder \(folderPath) is a symbolic link; give the real folder instead." : nil
-            throw WriteError(path: path, step: code == ENOENT ? .create : .openFolder, code: code, explanation: explanation)
+        let parts = FolderAndName(path)
+        let folder: OpenFolder
+        do {
+            folder = try OpenFolder(parts.folder, policy: folderPolicy)
+        } catch {
+            let step: Step = error.stage == .check ? .checkFolder : error.code == ENOENT ? .create : .openFolder
+            throw WriteError(path: path, step: step, code: error.code, explanation: error.explanation)
         }
-        let folder = openedFolder.value
-        defer { close(folder) }
-        if folderPolicy == .privateToOwner, let refusal = PrivateFolder.refusal(of: folder, at: folderPath) {
-            throw WriteError(path: path, step: .checkFolder, code: EPERM, explanation: refusal)
-        }
+        try write(bytes, named: parts.name, in: folder, mode: mode, temporaryName: temporaryName, shownAs: path)
+    }
 
+    /// Replaces the entry `name` of a folder already open (see `OpenFolder`) with `bytes`, as
+    /// `write(_:to:)` does: whatever the folder's path names by now, the file lands in the folder
+    /// that was opened. Errors name `folder.path` + `name`.
+    public static func write(_ bytes: [UInt8], named name: String, in folder: borrowing OpenFolder,
+                             mode: mode_t = 0o666) throws(WriteError) {
+        try write(bytes, named: name, in: folder, mode: mode, temporaryName: nil,
+                  shownAs: FolderAndName(folder.path + "/" + name).path)
+    }
+
+    static func write(_ bytes: [UInt8], named name: String, in openFolder: borrowing OpenFolder, mode: mode_t,
+                      temporaryName: String?, shownAs path: String) throws(WriteError) {
+        guard FolderAndName.isEntryName(name) else {
+            throw WriteError(path: path, step: .create, code: EINVAL, explanation: "it names no file inside its folder.")
+        }
+        let folder = openFolder.descriptor
         let temporary = temporaryName ?? "." + name + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
         let opened = retryingInterrupts {
             openat(folder, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
@@ -133,27 +142,9 @@ public enum AtomicFile {
         }
     }
 
-    /// Runs a system call again while a signal interrupts it; on failure also returns errno,
-    /// read before anything else can run.
-    private static func retryingInterrupts(_ call: () -> Int32) -> (value: Int32, code: Int32) {
-        while true {
-            let value = call()
-            if value >= 0 { return (value, 0) }
-            let code = errno
-            if code != EINTR { return (value, code) }
-        }
-    }
-
     /// Closes and removes a temporary file after a failure whose errno has already been kept.
     private static func abandon(_ fd: Int32, _ temporary: String, in folder: Int32) {
         close(fd)
         unlinkat(folder, temporary, 0)
-    }
-
-    /// `/a/b/c.json` → (`/a/b`, `c.json`); `c.json` → (`.`, `c.json`); `/c.json` → (`/`, `c.json`).
-    static func split(_ path: String) -> (folder: String, name: String) {
-        guard let slash = path.lastIndex(of: "/") else { return (".", path) }
-        let folder = String(path[..<slash])
-        return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
     }
 }

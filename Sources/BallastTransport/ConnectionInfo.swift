@@ -98,7 +98,7 @@ public struct ConnectionInfo: Codable, Sendable, Equatable {
     /// Writes the file atomically with mode 0600 (see `AtomicFile`), creating its folder with
     /// mode 0700 when missing; refuses a folder that is a link, not this user's, or writable by others.
     public func write(to path: String) throws {
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let folder = FolderAndName(path).folder
         let manager = FileManager.default
         let bytes: [UInt8]
         do {

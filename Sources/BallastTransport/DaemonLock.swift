@@ -42,19 +42,12 @@ public final class DaemonLock: Sendable {
     /// missing. Throws `.held` at once when another process holds it.
     public init(connectionFile: String) throws(Failure) {
         path = Self.path(for: connectionFile)
-        let (folderPath, name) = AtomicFile.split(path)
-        try? FileManager.default.createDirectory(atPath: folderPath, withIntermediateDirectories: true,
+        let parts = FolderAndName(path)
+        try? FileManager.default.createDirectory(atPath: parts.folder, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o700])
-        let folder = open(folderPath, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard folder >= 0 else {
-            let code = errno
-            throw .unusable(path: path, reason: code == ELOOP || code == ENOTDIR
-                ? "its folder \(folderPath) is a symbolic link or not a folder; give the real folder instead."
-                : String(cString: strerror(code)))
-        }
-        defer { close(folder) }
-        if let refusal = PrivateFolder.refusal(of: folder, at: folderPath) { throw .unusable(path: path, reason: refusal) }
-        let fd = openat(folder, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        let folder: OpenFolder
+        do { folder = try OpenFolder(parts.folder, policy: .privateToOwner) } catch { throw .unusable(path: path, reason: error.reason) }
+        let fd = openat(folder.descriptor, parts.name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else {
             let code = errno
             throw .unusable(path: path, reason: code == ELOOP ? "it is a symbolic link; delete it and start again."

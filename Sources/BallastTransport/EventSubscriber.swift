@@ -8,8 +8,10 @@ import ZeroMQ
 public final class EventSubscriber {
     private let context: Context
     private let socket: Socket
+    public let topic: String
 
     public init(_ info: ConnectionInfo, topic: String) throws(TransportError) {
+        self.topic = topic
         (context, socket) = try transporting { () throws(ZMQError) in
             let context = try Context()
             let socket = try Socket(context, .sub)
@@ -22,6 +24,12 @@ public final class EventSubscriber {
     deinit { close() }
 
     public func close() { socket.close() }
+
+    /// Sends the subscription again (libzmq's SUB sends a repeated subscription upstream as it
+    /// is), for when the daemon refused or never saw the first: it welcomes every one it applies.
+    public func resubscribe() throws(TransportError) {
+        try transporting { () throws(ZMQError) in try self.socket.subscribe(Data(self.topic.utf8)) }
+    }
 
     /// The next message, `[topic, signature, payload]`, or nil once `deadline` has passed.
     public func receive(until deadline: Date) throws(TransportError) -> [Data]? {

@@ -21,9 +21,17 @@ struct PeerConnection: Hashable, Sendable {
     /// Shuts the connection down, so libzmq's I/O thread sees it end and drops the peer with all
     /// it holds. Only a live connection to `localPort` is touched; libzmq still owns and closes
     /// the descriptor. Returns whether it was shut down.
+    ///
+    /// - Important: the descriptor is libzmq's, and its I/O thread may close it at any moment,
+    ///   after which the number can be given to another connection. The inode check, which tells
+    ///   this connection from any later holder of the number, runs last, immediately before
+    ///   `shutdown`. The one gap left is between that `fstat` and `shutdown`, microseconds: if
+    ///   libzmq closes this connection and accepts another on the same number within it, the
+    ///   other is cut instead, and its peer reconnects (a SUB socket resubscribes by itself).
+    ///   Closing the gap would need libzmq to drop a peer on request, which 4.3 has no call for.
     @discardableResult
     func disconnect(ifLocalPort localPort: Int) -> Bool {
-        guard isAlive, Self.localPort(descriptor) == localPort else { return false }
+        guard Self.localPort(descriptor) == localPort, isAlive else { return false }
         return shutdown(descriptor, Int32(SHUT_RDWR)) == 0
     }
 

@@ -3,8 +3,9 @@ import Glibc
 #endif
 
 /// Whether a folder may hold a secret (the connection file, the daemon's lock): it must belong
-/// to this user and be writable by nobody else, unless it is sticky (as /tmp is), where others
-/// may add files but cannot rename or remove ours.
+/// to this user and be writable by nobody else, unless it is sticky, where others may add files
+/// but cannot rename or remove ours. A sticky folder must still be this user's own: `/tmp` is
+/// sticky but root's, so it is refused; a folder of one's own inside it (`mktemp -d`) is fine.
 enum PrivateFolder {
     /// Nil when the open folder `descriptor` (found at `path`) may hold a secret; else why not,
     /// as a sentence that says what to do.

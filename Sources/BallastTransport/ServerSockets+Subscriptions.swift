@@ -27,7 +27,7 @@ extension ServerSockets {
         guard frames.count == 1, let frame = frames.first, let kind = frame.first, kind <= 1 else {
             eventsUnsettled.store(true, ordering: .relaxed)
             let disconnected = peer?.disconnect(ifLocalPort: info.eventPort) ?? false
-            if let peer { gate.withLock { $0.forgetPeers(unless: { $0 != peer }) } }
+            if let peer { _ = gate.withLock { $0.forgetPeers(unless: { $0 != peer }) } }
             return .refused(.notASubscription, disconnected: disconnected)
         }
         let topic = Data(frame.dropFirst())
@@ -35,7 +35,7 @@ extension ServerSockets {
         if kind == 0 {
             guard let peer else {
                 // libzmq unsubscribes, without metadata, everything a connection held when it ends.
-                gate.withLock { $0.forgetPeers(unless: \.isAlive) }
+                _ = gate.withLock { $0.forgetPeers(unless: \.isAlive) }
                 return nil
             }
             // Unsettled, the withdrawal could land on another connection: keep counting the topic
@@ -68,7 +68,7 @@ extension ServerSockets {
             var disconnected = false
             if overLimit, let peer {
                 disconnected = peer.disconnect(ifLocalPort: info.eventPort)
-                gate.withLock { $0.forgetPeers(unless: { $0 != peer }) }
+                _ = gate.withLock { $0.forgetPeers(unless: { $0 != peer }) }
             }
             return .refused(refusal, disconnected: disconnected)
         case .withdrawn, .ignored:

@@ -19,7 +19,7 @@ struct BallastDaemon: ParsableCommand {
         file, or after 'exit' without 'shutdown'; 2 when it could not start.
         """)
 
-    @Option(help: "Where to write the connection file. Default: $BALLAST_CONNECTION_FILE, else $XDG_RUNTIME_DIR/ballast/ballastd.json, else $XDG_STATE_HOME or ~/.local/state, then /ballast/ballastd.json.")
+    @Option(help: "Where to write the connection file; its folder must be yours and writable by nobody else (not /tmp itself: use \"$(mktemp -d)/ballastd.json\"). Default: $BALLAST_CONNECTION_FILE, else $XDG_RUNTIME_DIR/ballast/ballastd.json, else $XDG_STATE_HOME or ~/.local/state, then /ballast/ballastd.json.")
     var connectionFile: String?
 
     @Option(help: "The address to listen on.")
@@ -51,7 +51,7 @@ struct BallastDaemon: ParsableCommand {
     var replayCache = 65_536
 
     @Option(name: .customLong("write-root"),
-            help: "A folder model/save may write into, besides the working directory and $XDG_STATE_HOME/ballast (else ~/.local/state/ballast). Repeat for more.")
+            help: "A folder model/save may write into, besides the working directory (unless it is /) and $XDG_STATE_HOME/ballast (else ~/.local/state/ballast). Repeat for more.")
     var writeRoots: [String] = []
 
     @Option(help: "The least severe messages logged: \(Self.levelNames).")

@@ -44,6 +44,19 @@ final class CSVQuotingTests: XCTestCase {
         XCTAssertNil(single?.field)
     }
 
+    /// The label checks quote values and the column's name by the same rule: 32 characters.
+    func testLabelMessagesCutValuesAndTheColumnNameTo32Characters() {
+        let name = "label_" + String(repeating: "n", count: 24)             // 30 characters: whole
+        let long = String(repeating: "v", count: 40)                          // cut to 31 + "…"
+        let labels = ["a_label_that_is_29_chars_long", "b", long]
+        let file = "x,\(name)\n" + labels.enumerated().map { "\($0.offset),\($0.element)" }.joined(separator: "\n") + "\n"
+        let error = loadError(file) { $0.maxClasses = 2 }
+        XCTAssertEqual(error?.kind, .tooManyClasses)
+        XCTAssertEqual(error?.message,
+                       "Column 2 ('\(name)'), taken as the label, has 3 distinct values (e.g. a_label_that_is_29_chars_long, b, "
+                       + String(repeating: "v", count: 31) + "…), more than the 2 classes allowed; it does not look like a class label.")
+    }
+
     func testBinaryContent() {
         func reason(_ bytes: [UInt8]) -> String? { bytes.withUnsafeBytes { BinaryContent.reason($0) } }
         XCTAssertEqual(reason([0x61, 0x00, 0x62]), "hold NUL bytes")

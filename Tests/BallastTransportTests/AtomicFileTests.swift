@@ -127,10 +127,71 @@ final class AtomicFileTests: XCTestCase {
         XCTAssertNoThrow(try AtomicFile.write([1], to: linked + "/model.json"), "other files may go through links")
     }
 
-    func testARelativePathIsWrittenBesideTheWorkingDirectory() {
-        XCTAssertEqual(AtomicFile.split("model.json").folder, ".")
-        XCTAssertEqual(AtomicFile.split("/model.json").folder, "/")
-        XCTAssertEqual(AtomicFile.split("/a/b/model.json").folder, "/a/b")
-        XCTAssertEqual(AtomicFile.split("/a/b/model.json").name, "model.json")
+    func testPathsAreSplitAtTheLastSlashAndARelativeOneIsBesideTheWorkingDirectory() {
+        XCTAssertEqual(FolderAndName("model.json").folder, ".")
+        XCTAssertEqual(FolderAndName("/model.json").folder, "/")
+        XCTAssertEqual(FolderAndName("/model.json").path, "/model.json")
+        XCTAssertEqual(FolderAndName("/a/b/model.json").folder, "/a/b")
+        XCTAssertEqual(FolderAndName("/a/b/model.json").name, "model.json")
+        XCTAssertEqual(FolderAndName("/a/b/").name, "")
+        XCTAssertFalse(FolderAndName.isEntryName(""))
+        XCTAssertFalse(FolderAndName.isEntryName(".."))
+        XCTAssertFalse(FolderAndName.isEntryName("a/b"))
+        XCTAssertTrue(FolderAndName.isEntryName(".hidden"))
+    }
+
+    // MARK: An open folder
+
+    private func resolved(_ path: String) throws -> String {
+        try XCTUnwrap(realpath(path, nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) })
+    }
+
+    /// The folder is opened and checked once; swapped for a link to elsewhere afterwards, the file
+    /// still lands in the folder that was opened, and nothing goes where the link points.
+    func testAFileWrittenIntoAnOpenFolderLandsThereEvenWhenItsPathNowNamesALink() throws {
+        let approved = folder + "/approved", elsewhere = folder + "/elsewhere"
+        for path in [approved, elsewhere] { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false) }
+        let opened = try OpenFolder(approved, policy: .any)
+        XCTAssertEqual(rename(approved, folder + "/moved"), 0)
+        XCTAssertEqual(symlink(elsewhere, approved), 0)
+        try AtomicFile.write(Array("model".utf8), named: "m.json", in: opened)
+        XCTAssertEqual(try contents(folder + "/moved/m.json"), Array("model".utf8))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), [], "nothing went through the link")
+        XCTAssertThrowsError(try AtomicFile.write([1], named: "../escape.json", in: opened)) { error in
+            XCTAssertEqual((error as? AtomicFile.WriteError)?.code, EINVAL, "\(error)")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: folder + "/escape.json"))
+    }
+
+    /// A resolved path is walked from `/` without following links: a folder on the way that has
+    /// become a link since it was resolved fails the walk, naming it.
+    func testWalkingAResolvedPathRefusesAFolderOnTheWayThatBecameALink() throws {
+        let real = try resolved(folder) + "/real"
+        try FileManager.default.createDirectory(atPath: real + "/sub", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/other/sub", withIntermediateDirectories: true)
+        let walked = try OpenFolder(walkingResolved: real + "/sub")
+        try AtomicFile.write([1], named: "first.json", in: walked)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: real + "/sub/first.json"))
+
+        XCTAssertEqual(rename(real, folder + "/real.before"), 0)
+        XCTAssertEqual(symlink(folder + "/other", real), 0)
+        XCTAssertThrowsError(try OpenFolder(walkingResolved: real + "/sub").path) { error in
+            guard let failure = error as? OpenFolder.Failure else { return XCTFail("\(error)") }
+            XCTAssertEqual(failure.stage, .open)
+            XCTAssertEqual(failure.reason, "\(real) is now a symbolic link, though it was a folder when the path was checked; nothing is written through it.")
+        }
+        XCTAssertThrowsError(try OpenFolder(walkingResolved: real + "/../other").path, "only resolved paths are walked")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder + "/other/sub"), [])
+    }
+
+    /// Folders on the way need only be searchable, as for any path the system resolves.
+    func testWalkingNeedsOnlySearchPermissionOnTheWay() throws {
+        let base = try resolved(folder)
+        try FileManager.default.createDirectory(atPath: base + "/locked/inner", withIntermediateDirectories: true)
+        XCTAssertEqual(chmod(base + "/locked", 0o311), 0)
+        defer { chmod(base + "/locked", 0o755) }
+        let walked = try OpenFolder(walkingResolved: base + "/locked/inner")
+        try AtomicFile.write([1], named: "m.json", in: walked)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: base + "/locked/inner/m.json"))
     }
 }

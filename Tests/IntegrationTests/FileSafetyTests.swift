@@ -118,26 +118,9 @@ final class FileSafetyTests: XCTestCase {
     func testTheWorkingDirectoryAndEveryWriteRootFlagAreRoots() throws {
         let work = folder + "/work"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-        let connectionFile = folder + "/run/ballastd.json"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("ballastd"))
-        process.currentDirectoryURL = URL(fileURLWithPath: work)
-        process.arguments = ["--connection-file", connectionFile, "--write-root", allowed, "--log-level", "error"]
-        try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        let deadline = Date().addingTimeInterval(20)
-        var info: ConnectionInfo?
-        while info == nil && Date() < deadline {
-            info = try? ConnectionInfo.read(from: connectionFile)
-            if info?.pid == nil { info = nil; Thread.sleep(forTimeInterval: 0.02) }
-        }
-        let client = try Client(try XCTUnwrap(info, "the daemon did not start"))
-        client.defaultTimeout = 20
-        try client.initialize()
-        _ = try client.call("model/load", params: ["path": .string(ModelFileTests.fixture("logistic", version: 2)), "name": "m"])
+        let daemon = try startBinary(in: work, "--write-root", allowed)
+        defer { daemon.stop() }
+        let client: Client = daemon.client
         let relative = try client.call("model/save", params: ["model": "m", "path": "saved.json"])
         XCTAssertEqual(relative["path"], .string(work + "/saved.json"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: work + "/saved.json"))
@@ -145,6 +128,62 @@ final class FileSafetyTests: XCTestCase {
         let refused = try XCTUnwrap(client.rpcError("model/save", ["model": "m", "path": .string(outside + "/m.json")]))
         XCTAssertEqual(refused.data?["kind"], "outside_write_roots")
         XCTAssertTrue(refused.data?["write_roots"]?.arrayValue?.contains(.string(work)) ?? false, "\(refused.data ?? .null)")
+    }
+
+    /// A daemon started from `/` (as editors often start one) does not take `/` as a root, which
+    /// would confine nothing; it says at start-up where it may write. `--write-root /`, asked for
+    /// by name, is honoured.
+    func testAWorkingDirectoryOfSlashIsNoRootUnlessGivenByName() throws {
+        let root = try XCTUnwrap(realpath(allowed, nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) })
+        let confined = try startBinary(in: "/", "--write-root", allowed)
+        defer { confined.stop() }
+        let refused = try XCTUnwrap(confined.client.rpcError("model/save", ["model": "m", "path": .string(outside + "/m.json")]))
+        XCTAssertEqual(refused.data?["kind"], "outside_write_roots", refused.message)
+        let roots = refused.data?["write_roots"]?.arrayValue ?? []
+        XCTAssertFalse(roots.contains("/"), "\(roots)")
+        XCTAssertEqual(roots.last, .string(root), "the state directory, then the flag's folder: \(roots)")
+        _ = try confined.client.call("model/save", params: ["model": "m", "path": .string(allowed + "/m.json")])
+        confined.stop()
+        let started = try XCTUnwrap(confined.log().split(separator: "\n").first { $0.contains("model/save may write inside") })
+        XCTAssertTrue(started.hasSuffix("model/save may write inside: \(WriteRootsLine.stateRoot), \(root). The working directory, /, is not one of them."),
+                      String(started))
+
+        let open = try startBinary(in: "/", "--write-root", "/")
+        defer { open.stop() }
+        _ = try open.client.call("model/save", params: ["model": "m", "path": .string(outside + "/m.json")])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: outside + "/m.json"))
+    }
+
+    /// `ballastd` started in `workingDirectory` with `arguments`, its log in a file, and a client
+    /// with the model `m` loaded.
+    private func startBinary(in workingDirectory: String, _ arguments: String...) throws -> BinaryDaemon {
+        let run = folder + "/run-\(UUID().uuidString)"
+        let logPath = run + ".log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("ballastd"))
+        process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
+        process.arguments = ["--connection-file", run + "/ballastd.json", "--log-level", "info"] + arguments
+        process.standardError = FileHandle(forWritingAtPath: logPath)
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        var info: ConnectionInfo?
+        while info == nil && Date() < deadline && process.isRunning {
+            info = try? ConnectionInfo.read(from: run + "/ballastd.json")
+            if info?.pid == nil { info = nil; Thread.sleep(forTimeInterval: 0.02) }
+        }
+        let daemon = BinaryDaemon(process: process, logPath: logPath)
+        guard let info else {
+            daemon.stop()
+            XCTFail("the daemon did not start: \(daemon.log())")
+            throw XCTSkip("no daemon")
+        }
+        let client = try Client(info)
+        client.defaultTimeout = 20
+        try client.initialize()
+        _ = try client.call("model/load", params: ["path": .string(ModelFileTests.fixture("logistic", version: 2)), "name": "m"])
+        daemon.client = client
+        return daemon
     }
 
     // MARK: Reading
@@ -287,5 +326,34 @@ final class FileSafetyTests: XCTestCase {
         let path = folder + "/" + name
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
+    }
+}
+
+/// A `ballastd` process started by a test, stopped by `stop()` (idempotent).
+private final class BinaryDaemon {
+    let process: Process
+    let logPath: String
+    var client: Client!
+
+    init(process: Process, logPath: String) {
+        self.process = process
+        self.logPath = logPath
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+}
+
+/// How the state directory appears in the start-up line: resolved when it exists.
+private enum WriteRootsLine {
+    static var stateRoot: String {
+        let environment = ProcessInfo.processInfo.environment
+        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/state")
+        let path = state + "/ballast"
+        return realpath(path, nil).map { pointer in defer { free(pointer) }; return String(cString: pointer) } ?? path + " (missing for now)"
     }
 }

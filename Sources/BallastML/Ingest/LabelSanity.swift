@@ -5,15 +5,14 @@ extension Reader {
     /// Fewest distinct labels that can be judged continuous: a handful of fractional classes
     /// (`0.5`, `1.5`) is a legitimate, if odd, encoding.
     static let continuousMinimumDistinct = 20
-    /// Longest value shown in the message, and how many values.
-    static let shownValueLength = 24
+    /// How many values the message shows (each cut as `CSVQuoting.clip` cuts what is quoted).
     static let shownValues = 5
 
     func checkLabelsAreClasses(_ labels: Set<String>, rows: Int, layout: Layout, name: String) throws(DataError) {
         let column = layout.labelColumn
         // Label values and the column's name are the file's text: quoted only as `CSVQuoting` allows.
         let quoting = layout.quoting
-        let described = quoting.recognised ? "Column \(column + 1) ('\(Self.clipped(name))')" : "Column \(column + 1)"
+        let described = quoting.recognised ? "Column \(column + 1) ('\(CSVQuoting.clip(name))')" : "Column \(column + 1)"
         func examples(_ labels: Set<String>) -> String { quoting.recognised ? Self.examples(labels) : "not shown" }
         if labels.count > options.maxClasses {
             throw labelError(.tooManyClasses,
@@ -39,13 +38,9 @@ extension Reader {
         DataError(kind: kind, message: message, path: path, column: column + 1, field: quoting.recognised ? name : nil)
     }
 
-    static func clipped(_ value: String) -> String {
-        value.count <= shownValueLength ? value : value.prefix(shownValueLength - 1) + "…"
-    }
-
     /// A few values, sorted so the message is the same on every run: "e.g. 0.1, 0.25, 0.3, …".
     static func examples(_ labels: Set<String>) -> String {
-        let shown = labels.sorted().prefix(shownValues).map(clipped)
+        let shown = labels.sorted().prefix(shownValues).map(CSVQuoting.clip)
         return "e.g. " + shown.joined(separator: ", ") + (labels.count > shownValues ? ", …" : "")
     }
 }

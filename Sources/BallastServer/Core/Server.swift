@@ -99,10 +99,11 @@ public final class Server: Sendable {
                 sockets?.publish(Data(JSONWriter.data(message)), topic: topic)
             })
         let authenticator = Authenticator(signer: info.signer, replayCapacity: config.replayCapacity)
+        let writeRoots = WriteRoots(roots: config.writeRoots)
         let handlers = Handlers(state: ServerState(
             workspace: workspace, models: models, runs: runs, sessions: sessions, computeShare: computeShare,
             lifecycle: lifecycle, authenticator: authenticator, started: started,
-            writeRoots: WriteRoots(roots: config.writeRoots), log: log))
+            writeRoots: writeRoots, log: log))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
                                     jobThreads: config.jobThreadLimit, outlets: outlets, log: log)
@@ -131,6 +132,7 @@ public final class Server: Sendable {
         }
         if let early { lifecycle.stop(exitCode: early) }
         log(.info, "Listening on \(info.ip) (request \(info.requestPort), control \(info.controlPort), events \(info.eventPort)); connection file \(config.connectionFile).")
+        log(.info, writeRoots.summary)
         return info
     }
 

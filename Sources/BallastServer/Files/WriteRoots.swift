@@ -1,21 +1,26 @@
 import BallastProtocol
+import BallastTransport
 import Foundation
 
 /// The folders the daemon may write files into for a client (`model/save`), and the check that a
 /// path a client names is one it may replace.
 ///
-/// By default: the daemon's working directory and its state directory
+/// By default: the daemon's working directory, unless it is `/` (a daemon started by an editor
+/// often inherits `/`, and a root of `/` confines nothing), and its state directory
 /// (`$XDG_STATE_HOME/ballast`, else `~/.local/state/ballast`); `ballastd --write-root DIR` adds
-/// more. A target is approved when
+/// more, `/` included when asked for by name. A target is approved when
 /// - its folder, resolved with `realpath` (so `..` and links in the folder are followed first),
 ///   lies inside a resolved root;
 /// - its final component is not a symbolic link (`lstat`, which does not follow it);
 /// - if it exists, it is a regular file (never a device, FIFO, socket or folder) that the daemon's
 ///   user may write: a read-only file is refused rather than renamed over.
 ///
-/// The file is then written through `AtomicFile` into the resolved folder: a temporary file made
-/// with `O_EXCL` (which never follows a link) renamed over the name (which replaces a link that
-/// appeared since, never writes through it).
+/// The resolved folder is opened once, walking from `/` without following links
+/// (`OpenFolder(walkingResolved:)`), and the approval hands that open folder on: the file is
+/// written through `AtomicFile` into it, not into whatever its path names by then. A folder on
+/// the way swapped for a link after `realpath` fails the walk; one swapped after the walk changes
+/// nothing. In the folder, a temporary file made with `O_EXCL` (which never follows a link) is
+/// renamed over the name (which replaces a link that appeared since, never writes through it).
 ///
 /// - Important: refusals are -32602 with `data.field` = `"path"`, `data.path` and `data.kind`
 ///   (`outside_write_roots`, `symlink`, `not_a_regular_file`, `read_only`); a folder that does not
@@ -39,21 +44,43 @@ struct WriteRoots: Sendable {
         return state + "/ballast"
     }
 
-    /// The working directory and the state directory.
-    static var defaults: [String] { [FileManager.default.currentDirectoryPath, stateDirectory] }
+    /// The working directory (unless it is `/`) and the state directory.
+    static var defaults: [String] { defaults(workingDirectory: FileManager.default.currentDirectoryPath) }
 
-    /// The path to write for `path` (absolute), its folder resolved; throws when it may not be written.
-    func approve(_ path: String, what: String = "Models") throws(RPCError) -> String {
-        let slash = path.lastIndex(of: "/") ?? path.startIndex
-        let folder = String(path[..<slash]).isEmpty ? "/" : String(path[..<slash])
-        let name = String(path[path.index(after: slash)...])
+    /// `workingDirectory` unless it resolves to `/`, and the state directory.
+    static func defaults(workingDirectory: String) -> [String] {
+        let isRoot = (resolve(workingDirectory).path ?? workingDirectory) == "/"
+        return (isRoot ? [] : [workingDirectory]) + [stateDirectory]
+    }
+
+    /// One line for the log at start-up: each root resolved, or said to be missing.
+    var summary: String {
+        let shown = roots.map { root in
+            Self.resolve(root).path ?? "\(root) (missing for now)"
+        }
+        let working = FileManager.default.currentDirectoryPath
+        let note = working == "/" && !roots.contains("/") ? " The working directory, /, is not one of them." : ""
+        return "model/save may write inside: " + (shown.isEmpty ? "no folder" : shown.joined(separator: ", ")) + "." + note
+    }
+
+    /// A file a client may write, its folder open (see `approve`).
+    struct Approved: ~Copyable {
+        let folder: OpenFolder
+        let name: String
+    }
+
+    /// The file to write for `path` (absolute): its folder resolved, checked and opened; throws when
+    /// it may not be written.
+    func approve(_ path: String, what: String = "Models") throws(RPCError) -> Approved {
+        let parts = FolderAndName(path)
         guard !path.utf8.contains(0) else {
             throw RPCError.invalidParams("The path holds a NUL character, which no file name can.", field: "path")
         }
-        guard !name.isEmpty, name != ".", name != ".." else {
+        guard FolderAndName.isEntryName(parts.name) else {
             throw refusal("\(path) names a folder, not a file.", path: path, kind: .notARegularFile)
         }
-        let (resolved, code) = Self.resolve(folder)
+        let name = parts.name
+        let (resolved, code) = Self.resolve(parts.folder)
         guard let resolvedFolder = resolved else {
             throw RPCError(code: ErrorCode.invalidData, message: "Cannot write \(path): \(String(cString: strerror(code))).",
                            data: ["path": .string(path)])
@@ -64,12 +91,17 @@ struct WriteRoots: Sendable {
             throw refusal("\(what) can only be saved inside \(shown); \(path) is outside. Pass --write-root to ballastd to allow another folder.",
                           path: path, kind: .outsideWriteRoots, ["write_roots": .array(allowed.map { .string($0) })])
         }
-        let target = resolvedFolder == "/" ? "/" + name : resolvedFolder + "/" + name
-        var info = stat()
-        guard lstat(target, &info) == 0 else {
-            let code = errno
-            if code == ENOENT { return target }
-            throw RPCError(code: ErrorCode.invalidData, message: "Cannot write \(path): \(String(cString: strerror(code))).",
+        let folder: OpenFolder
+        do {
+            folder = try OpenFolder(walkingResolved: resolvedFolder)
+        } catch {
+            let reason = error.explanation ?? "\(String(cString: strerror(error.code)))."
+            throw RPCError(code: ErrorCode.invalidData, message: "Cannot write \(path): \(reason)", data: ["path": .string(path)])
+        }
+        let (status, statusCode) = folder.status(ofEntry: name)
+        guard let info = status else {
+            if statusCode == ENOENT { return Approved(folder: folder, name: name) }
+            throw RPCError(code: ErrorCode.invalidData, message: "Cannot write \(path): \(String(cString: strerror(statusCode))).",
                            data: ["path": .string(path)])
         }
         switch info.st_mode & S_IFMT {
@@ -78,7 +110,7 @@ struct WriteRoots: Sendable {
                 throw refusal("\(path) is read-only; it is not replaced. Make it writable, or choose another name.",
                               path: path, kind: .readOnly)
             }
-            return target
+            return Approved(folder: folder, name: name)
         case S_IFLNK:
             throw refusal("\(path) is a symbolic link; files are never written through a link. Name the file it points to, or another name.",
                           path: path, kind: .symlink)

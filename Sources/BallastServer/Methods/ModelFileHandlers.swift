@@ -13,7 +13,8 @@ extension Handlers {
             let target = try state.writeRoots.approve(path)
             let bytes = try ModelFile.encode(entry)
             do {
-                try AtomicFile.write(bytes, to: target)
+                // Into the folder approved and opened, whatever its path names by now.
+                try AtomicFile.write(bytes, named: target.name, in: target.folder)
             } catch let error as AtomicFile.WriteError {
                 // Named by the path the client sent, not the resolved one (as AtomicFile+RPCError does).
                 throw RPCError(code: ErrorCode.invalidData, message: "Cannot write \(path): \(error.reason).", data: ["path": .string(path)])

@@ -408,16 +408,35 @@ class Events:
         self.dropped = 0
         self.closed = False
 
+    FIRST_RESEND = 0.25  # seconds without a welcome before the subscription is sent again
+    LONGEST_RESEND_INTERVAL = 2.0  # the intervals double up to this
+
     def subscribe(self, topic: str, timeout: float | None = 10.0) -> Any:
-        """Subscribe and wait for the ``$/welcome`` on ``topic``; returns the welcome message."""
+        """Subscribe and wait for the ``$/welcome`` on ``topic``; returns the welcome message.
+
+        The daemon may refuse a subscription it cannot yet tell apart from junk (anyone on the
+        machine can reach the events socket; see protocol/README.md section 2) and never says so,
+        so while no welcome comes the subscription is sent again, at doubling intervals from
+        ``FIRST_RESEND`` up to ``LONGEST_RESEND_INTERVAL`` seconds, until ``timeout``.
+        """
         check_timeout(timeout)
-        self.socket.setsockopt(zmq.SUBSCRIBE, topic.encode("utf-8"))
+        encoded = topic.encode("utf-8")
+        self.socket.setsockopt(zmq.SUBSCRIBE, encoded)
         self.topics.append(topic)
         deadline = _deadline(timeout)
+        interval = self.FIRST_RESEND
+        resend = time.monotonic() + interval
         while True:
-            received = self._receive(deadline)
+            if time.monotonic() >= resend:
+                # libzmq's SUB sends a repeated subscription upstream as it is.
+                self.socket.setsockopt(zmq.SUBSCRIBE, encoded)
+                interval = min(interval * 2, self.LONGEST_RESEND_INTERVAL)
+                resend = time.monotonic() + interval
+            received = self._receive(resend if deadline is None else min(deadline, resend))
             if received is None:
-                raise RPCTimeout(f"No $/welcome on topic {topic!r} within {timeout} s.")
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise RPCTimeout(f"No $/welcome on topic {topic!r} within {timeout} s.")
+                continue
             got_topic, message = received
             params = message.get("params") if isinstance(message, dict) else None
             if (got_topic == topic and isinstance(message, dict) and message.get("method") == "$/welcome"

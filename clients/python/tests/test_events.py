@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import zmq
 
 from ballast_client import Events, sign, verify
@@ -46,3 +49,49 @@ def test_every_subscriber_gets_its_own_welcome(daemon):
         second.subscribe("run.test", timeout=10)
         second.subscribe("daemon", timeout=10)
         assert set(second.welcome) == {"run.test", "daemon"}
+
+
+def test_a_refused_subscription_is_sent_again_until_welcomed(daemon):
+    """Keyless peers take every place on the events socket (64 peers x 64 topics), so the daemon
+    refuses the next subscription, silently; once a place is freed, the resent one is welcomed."""
+    peers, per_peer = 64, 64
+    context = zmq.Context()
+    hogs = []
+    try:
+        for peer in range(peers):
+            hog = context.socket(zmq.XSUB)
+            hog.setsockopt(zmq.LINGER, 0)
+            hog.connect(daemon.info.event_endpoint)
+            for index in range(per_peer):
+                hog.send(b"\x01" + f"run.h{peer:02d}.{index:02d}".encode())
+            hogs.append(hog)
+        for peer, hog in enumerate(hogs):  # each hears its own welcomes: every place is taken
+            for _ in range(per_peer):
+                assert hog.poll(20_000), f"hog {peer} was not welcomed"
+                hog.recv_multipart()
+
+        outcome: dict[str, object] = {}
+
+        def subscribe() -> None:
+            try:
+                with Events(daemon.info) as events:
+                    outcome["welcome"] = events.subscribe("run.honest", timeout=20)
+            except Exception as error:  # noqa: BLE001 - reported by the assertion below
+                outcome["error"] = error
+
+        thread = threading.Thread(target=subscribe)
+        thread.start()
+        refused = "Refused one subscription more than all peers together may hold"
+        deadline = time.monotonic() + 20
+        while refused not in daemon.log() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert refused in daemon.log(), "the first subscription was refused"
+        hogs[0].send(b"\x00run.h00.00")  # frees one place
+        thread.join(30)
+        assert not thread.is_alive()
+        assert "error" not in outcome, outcome.get("error")
+        assert outcome["welcome"]["params"]["topic"] == "run.honest"
+    finally:
+        for hog in hogs:
+            hog.close()
+        context.term()
