@@ -82,8 +82,16 @@ public final class Socket {
     /// real size (no fixed-size buffer, so nothing is truncated). With `dontWait`, returns nil
     /// when no message is waiting; without it, nil when a receive timeout expires.
     public func receive(dontWait: Bool = false) throws(ZMQError) -> [Data]? {
+        try receiveWithSource(dontWait: dontWait)?.frames
+    }
+
+    /// Receives one whole multipart message, as `receive(dontWait:)` does, together with the file
+    /// descriptor of the connection it came from (`ZMQ_SRCFD`, from the first frame that knows it);
+    /// -1 where libzmq does not know it (inproc, or a message made by the socket itself).
+    public func receiveWithSource(dontWait: Bool = false) throws(ZMQError) -> (frames: [Data], source: Int32)? {
         let handle = try liveHandle("zmq_msg_recv")
         var frames: [Data] = []
+        var source: Int32 = -1
         while true {
             var message = zmq_msg_t()
             zmq_msg_init(&message)
@@ -94,13 +102,12 @@ public final class Socket {
             } catch where error.errno == EAGAIN && frames.isEmpty {
                 return nil
             }
+            // A ROUTER's identity frame is made by the socket and carries no descriptor; the
+            // frames that came over the wire do.
+            if source < 0 { source = zmq_msg_get(&message, ZMQ_SRCFD) }
             let size = zmq_msg_size(&message)
-            if size == 0 {
-                frames.append(Data())
-            } else {
-                frames.append(Data(bytes: zmq_msg_data(&message), count: size))
-            }
-            if zmq_msg_more(&message) == 0 { return frames }
+            frames.append(size == 0 ? Data() : Data(bytes: zmq_msg_data(&message), count: size))
+            if zmq_msg_more(&message) == 0 { return (frames, source) }
         }
     }
 }
