@@ -1,6 +1,7 @@
 """Python client for ballastd: signed JSON-RPC 2.0 over ZeroMQ. See clients/python/README.md."""
 
-from .client import PROTOCOL_VERSION, Client, Events, RPCError, RPCTimeout, encode
+from .client import PROTOCOL_VERSION, Client, RPCError, RPCTimeout, encode
+from .events import Events
 from .connection import ConnectionFileError, ConnectionInfo, default_connection_path
 from .launcher import DaemonNotAnswering, DaemonUnavailable, connect, live_daemon, remove_stale_file
 from .liveness import DaemonGone
