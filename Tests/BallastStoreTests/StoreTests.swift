@@ -23,6 +23,16 @@ final class StoreTests: XCTestCase {
         }
     }
 
+    /// WAL, and a writer that syncs every commit, so that what was acknowledged survives a reboot.
+    func testTheWriterIsInWALModeAndSyncsEveryCommit() throws {
+        let store = try Store(directory: try temporaryStateDirectory(self))
+        defer { try? store.close() }
+        try store.pool.writeWithoutTransaction { db in
+            XCTAssertEqual(try String.fetchOne(db, sql: "PRAGMA journal_mode"), "wal")
+            XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA synchronous"), 2, "FULL")
+        }
+    }
+
     func testStatusOutsideTheVocabularyIsRejectedBySQLite() throws {
         let directory = try temporaryStateDirectory(self)
         try Store(directory: directory).close()
