@@ -1,8 +1,8 @@
 // swift-tools-version:6.0
 // Ballast: a daemon for imbalanced classification, spoken to over signed JSON-RPC on ZeroMQ.
 // Layers (arrows point down only): ballast -> BallastCLI -> BallastClient, ballastd -> BallastServer;
-// both -> BallastTransport -> ZeroMQ -> CZeroMQ. BallastProtocol and BallastML depend on nothing of
-// ours. Only BallastTransport
+// both -> BallastTransport -> ZeroMQ -> CZeroMQ. BallastStore -> BallastProtocol, GRDB.
+// BallastProtocol and BallastML depend on nothing of ours. Only BallastTransport
 // (and the benchmarks' bare echo) speaks to ZeroMQ: the layers above it see no socket type.
 // Linux only (Glibc, /proc/self/exe): no other platform is claimed.
 import Foundation
@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
@@ -57,6 +58,11 @@ let package = Package(
                 dependencies: ["BallastTransport", "BallastProtocol", "BallastML",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
+        // Persistence (issue 11): runs and their events in SQLite through GRDB. It knows the wire
+        // types (a run's params and events are stored as sent) but nothing of the server.
+        .target(name: "BallastStore",
+                dependencies: ["BallastProtocol", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strict),
         .target(name: "BallastClient",
                 dependencies: ["BallastTransport", "BallastProtocol"], swiftSettings: strict),
         .executableTarget(name: "ballastd",
@@ -77,6 +83,10 @@ let package = Package(
         .testTarget(name: "BallastCLITests", dependencies: ["BallastCLI", "BallastClient", "BallastProtocol", "BallastTransport"],
                     swiftSettings: strict),
         .testTarget(name: "BallastMLTests", dependencies: ["BallastML"], exclude: ["Reference"], swiftSettings: strict),
+        // The tests read and damage the SQLite file directly, so they use GRDB too.
+        .testTarget(name: "BallastStoreTests",
+                    dependencies: ["BallastStore", "BallastProtocol", .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: strict),
         .testTarget(name: "BallastServerTests", dependencies: ["BallastServer"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
                     dependencies: ["BallastServer", "BallastClient", "BallastProtocol", "BallastTransport", "ZeroMQ"],

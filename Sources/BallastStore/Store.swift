@@ -1,0 +1,209 @@
+import BallastProtocol
+import Foundation
+import GRDB
+
+/// The daemon's persistent workspace: runs and their events in `<state dir>/ballast.sqlite`,
+/// through a GRDB `DatabasePool` in WAL mode (readers run beside the one writer, and a reader
+/// never waits for a batch being written).
+///
+/// - Important: one daemon per state directory. The store does not lock the directory itself;
+///   whoever opens it (ballastd) must hold the directory lock first.
+public final class Store: Sendable {
+    /// The `user_version` the last known migration leaves. A file with a greater one, or with a
+    /// migration this build does not know, is refused without being written to.
+    public static let formatVersion = 1
+    public static let fileName = "ballast.sqlite"
+
+    public let path: String
+    /// The runs that were `running` when the store was opened: the previous daemon stopped
+    /// without finishing them, and they are now `interrupted`.
+    public let interruptedAtOpen: [String]
+    let pool: DatabasePool
+
+    /// Opens (creating when missing) the store in `directory`, refusing one written by a newer
+    /// Ballast or a damaged one, applies the pending migrations, and marks runs left `running`
+    /// as `interrupted`.
+    public init(directory: URL) throws(StoreError) {
+        let path = directory.appendingPathComponent(Self.fileName).path
+        self.path = path
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw .cannotOpen(path: directory.path, reason: "\(error.localizedDescription)")
+        }
+        let migrator = StoreSchema.migrator
+        if FileManager.default.fileExists(atPath: path) {
+            try Self.refuseIfNewer(path: path, migrator: migrator)
+        }
+        var configuration = Configuration()
+        configuration.label = "ballast.store"
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets the pool's writer to synchronous = NORMAL, which survives a kill -9 but
+            // may lose the last commits to a power cut or an OS crash. An acknowledged run must
+            // survive a reboot too, and batches are few (a commit costs about 0.35 ms more
+            // here), so the writer syncs every commit. Set after opening: GRDB's WAL set-up runs
+            // after `prepareDatabase` and would overwrite it there.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try migrator.migrate(pool)
+            self.pool = pool
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+        interruptedAtOpen = try Self.markInterruptedRuns(in: pool, path: path)
+    }
+
+    /// Looks at an existing file through a read-only connection (SQLite itself then forbids
+    /// any write) and throws when it was written by a newer Ballast or is not a database.
+    ///
+    /// GRDB's `migrate` alone would not do: it ignores applied migrations it does not know and
+    /// would run ours beside them.
+    private static func refuseIfNewer(path: String, migrator: DatabaseMigrator) throws(StoreError) {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.label = "ballast.store.inspect"
+        let found: (userVersion: Int, unknown: [String])
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            defer { try? queue.close() }
+            found = try queue.read { db in
+                let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                guard try db.tableExists("grdb_migrations") else { return (userVersion, []) }
+                let known = Set(migrator.migrations)
+                let unknown = try migrator.appliedIdentifiers(db).subtracting(known).sorted()
+                return (userVersion, unknown)
+            }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+        if found.userVersion > formatVersion || !found.unknown.isEmpty {
+            throw .newerVersion(path: path, userVersion: found.userVersion, unknownMigrations: found.unknown)
+        }
+    }
+
+    /// Every run still `running` becomes `interrupted`, with `ended` left empty (its real end is
+    /// unknown; its last kept event says how far it got). Returns their ids.
+    ///
+    /// - Important: runs `running` are assumed dead. The initializer calls this once, before
+    ///   any run of this daemon begins; calling it later would interrupt live runs.
+    @discardableResult
+    public func markInterruptedRuns() throws(StoreError) -> [String] {
+        try Self.markInterruptedRuns(in: pool, path: path)
+    }
+
+    private static func markInterruptedRuns(in pool: DatabasePool, path: String) throws(StoreError) -> [String] {
+        do {
+            return try pool.write { db in
+                let ids = try String.fetchAll(db, sql: "SELECT id FROM runs WHERE status = 'running' ORDER BY started")
+                try db.execute(sql: "UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+                return ids
+            }
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
+    }
+
+    /// Records a run as `running`. Its id must be new to the store.
+    public func beginRun(id: String, method: String, params: JSONValue, config: JSONValue? = nil,
+                         started: Date = Date()) throws(StoreError) {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO runs (id, method, params, config, status, started) VALUES (?, ?, ?, ?, 'running', ?)",
+                arguments: [id, method, JSONWriter.string(params), config.map { JSONWriter.string($0) },
+                            started.timeIntervalSince1970])
+        }
+    }
+
+    /// Keeps a batch of numbered records (each with `run` and `seq`), of one run or several, in
+    /// one transaction: all of them are kept, or none.
+    ///
+    /// - Important: one transaction per batch, never per record. The caller gathers records off
+    ///   the training thread and flushes them every interval, and before a run finishes.
+    public func appendEvents(_ batch: [RunEvent]) throws(StoreError) {
+        guard !batch.isEmpty else { return }
+        var rows: [(run: String, seq: Int, body: String)] = []
+        rows.reserveCapacity(batch.count)
+        for event in batch {
+            guard let run = event.run, let seq = event.seq else { throw .unnumberedEvent(kind: event.kind.rawValue) }
+            let json: JSONValue
+            do { json = try JSONValue(encoding: event) } catch {
+                throw .database(code: 0, message: "event \(seq) of run \(run) does not encode: \(error)")
+            }
+            rows.append((run, seq, JSONWriter.string(json)))
+        }
+        try write { db in
+            let insert = try db.cachedStatement(sql: "INSERT INTO run_events (run_id, seq, body) VALUES (?, ?, ?)")
+            for row in rows {
+                try insert.execute(arguments: [row.run, row.seq, row.body])
+            }
+        }
+    }
+
+    /// Ends a run with its final status and metrics.
+    public func finishRun(id: String, status: RunStatus, metrics: JSONValue? = nil,
+                          ended: Date = Date()) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE runs SET status = ?, ended = ?, metrics = ? WHERE id = ?",
+                           arguments: [status.rawValue, ended.timeIntervalSince1970,
+                                       metrics.map { JSONWriter.string($0) }, id])
+        }
+    }
+
+    /// Every run, oldest first.
+    public func runs() throws(StoreError) -> [StoredRun] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started, id").map(StoredRun.init(row:))
+        }
+    }
+
+    /// The records of a run with `seq` greater than `since`, in order.
+    public func events(run id: String, since: Int = 0) throws(StoreError) -> [RunEvent] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq",
+                             arguments: [id, since])
+                .map { (seq: $0["seq"] as Int, body: $0["body"] as String) }
+        }
+        var events: [RunEvent] = []
+        events.reserveCapacity(rows.count)
+        for row in rows {
+            do {
+                events.append(try JSONParser.parse(row.body).decode(as: RunEvent.self))
+            } catch {
+                throw .undecodableEvent(run: id, seq: row.seq, reason: "\(error)")
+            }
+        }
+        return events
+    }
+
+    /// Closes the pool. Later calls throw; a second close does nothing.
+    public func close() throws(StoreError) {
+        do { try pool.close() } catch { throw StoreError.from(error, path: path) }
+    }
+
+    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.write(body) } catch { throw StoreError.from(error, path: path) }
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try pool.read(body) } catch { throw StoreError.from(error, path: path) }
+    }
+}
+
+extension StoredRun {
+    /// A row of `runs`. JSON columns were written by JSONWriter; one that no longer parses
+    /// fails the fetch with `StoreError.damaged`.
+    init(row: Row) throws {
+        func json(_ column: String) throws -> JSONValue? {
+            guard let text = row[column] as String? else { return nil }
+            do { return try JSONParser.parse(text) } catch {
+                throw StoreError.damaged(path: "", reason: "runs.\(column) of \(row["id"] as String? ?? "?"): \(error)")
+            }
+        }
+        let status: String = row["status"]
+        self.init(id: row["id"], method: row["method"], params: try json("params") ?? .null,
+                  config: try json("config"), status: RunStatus(rawValue: status) ?? .failed,
+                  started: Date(timeIntervalSince1970: row["started"]),
+                  ended: (row["ended"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                  metrics: try json("metrics"))
+    }
+}
