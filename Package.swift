@@ -1,8 +1,8 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // Ballast: a daemon for imbalanced classification, spoken to over signed JSON-RPC on ZeroMQ.
 // Layers (arrows point down only): ballast -> BallastCLI -> BallastClient, ballastd -> BallastServer;
-// both -> BallastTransport -> ZeroMQ -> CZeroMQ. BallastStore -> BallastProtocol, GRDB.
-// BallastProtocol and BallastML depend on nothing of ours. Only BallastTransport
+// both -> BallastTransport -> ZeroMQ -> CZeroMQ. BallastServer -> BallastStore -> BallastProtocol,
+// BallastML, GRDB. BallastProtocol and BallastML depend on nothing of ours. Only BallastTransport
 // (and the benchmarks' bare echo) speaks to ZeroMQ: the layers above it see no socket type.
 // Linux only (Glibc, /proc/self/exe): no other platform is claimed.
 import Foundation
@@ -55,13 +55,14 @@ let package = Package(
                                          .unsafeFlags(["-O"], .when(configuration: .debug)),
                                          .unsafeFlags(nativeCPU)]),
         .target(name: "BallastServer",
-                dependencies: ["BallastTransport", "BallastProtocol", "BallastML",
+                dependencies: ["BallastTransport", "BallastProtocol", "BallastML", "BallastStore",
                                .product(name: "Logging", package: "swift-log")],
                 swiftSettings: strict),
-        // Persistence (issue 11): runs and their events in SQLite through GRDB. It knows the wire
-        // types (a run's params and events are stored as sent) but nothing of the server.
+        // Persistence: runs and their events, models and dataset provenance in SQLite through GRDB,
+        // and datasets as float32 column files. It knows the wire types (a run's params and events
+        // are stored as sent) and the engine's datasets, but nothing of the server.
         .target(name: "BallastStore",
-                dependencies: ["BallastProtocol", .product(name: "GRDB", package: "GRDB.swift")],
+                dependencies: ["BallastProtocol", "BallastML", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strict),
         .target(name: "BallastClient",
                 dependencies: ["BallastTransport", "BallastProtocol"], swiftSettings: strict),
@@ -89,7 +90,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "BallastServerTests", dependencies: ["BallastServer"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["BallastServer", "BallastClient", "BallastProtocol", "BallastTransport", "ZeroMQ"],
+                    dependencies: ["BallastServer", "BallastStore", "BallastClient", "BallastProtocol", "BallastTransport", "ZeroMQ"],
                     exclude: ["Fixtures"],
                     swiftSettings: strict),
     ]

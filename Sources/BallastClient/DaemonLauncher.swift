@@ -24,9 +24,10 @@ public enum DaemonLauncher {
     public static let pingTimeout = 2.0
 
     /// Returns the connection info of a live daemon at `connectionFile` (default location when
-    /// nil). When none runs and `spawn` is true, starts `ballastd` detached and waits for it.
-    public static func connect(connectionFile: String? = nil, spawn: Bool = true,
-                               daemonPath: String? = nil, timeout: Double = 20) throws(ClientError) -> ConnectionInfo {
+    /// nil). When none runs and `spawn` is true, starts `ballastd` detached, with
+    /// `daemonArguments` after its connection file (`--state-dir DIR`, `--ephemeral`), and waits for it.
+    public static func connect(connectionFile: String? = nil, spawn: Bool = true, daemonPath: String? = nil,
+                               daemonArguments: [String] = [], timeout: Double = 20) throws(ClientError) -> ConnectionInfo {
         try WaitLimit.check(timeout)
         let path = resolvedPath(connectionFile)
         if let info = try usable(find(at: path), path) { return info }
@@ -39,7 +40,7 @@ public enum DaemonLauncher {
         if let info = try usable(find(at: path), path) { return info }
         DaemonStopper.removeStaleFile(at: path)
         let executable = try daemonExecutable(daemonPath)
-        let started = try DaemonSpawn(executable, connectionFile: path)
+        let started = try DaemonSpawn(executable, connectionFile: path, arguments: daemonArguments)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let info = liveDaemon(at: path) { return info }

@@ -9,7 +9,7 @@ final class DaemonSpawn {
     /// Where this start's lines begin in the log (earlier starts wrote before them).
     private let logStart: UInt64
 
-    init(_ executable: String, connectionFile: String) throws(ClientError) {
+    init(_ executable: String, connectionFile: String, arguments: [String] = []) throws(ClientError) {
         let folder = (connectionFile as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o700])
@@ -28,7 +28,7 @@ final class DaemonSpawn {
         let output = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--connection-file", connectionFile]
+        process.arguments = ["--connection-file", connectionFile] + arguments
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice

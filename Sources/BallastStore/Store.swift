@@ -15,10 +15,37 @@ public final class Store: Sendable {
     public static let fileName = "ballast.sqlite"
 
     public let path: String
+    /// The folder the store keeps its files in; nil for a store held in memory only.
+    public let directory: URL?
     /// The runs that were `running` when the store was opened: the previous daemon stopped
     /// without finishing them, and they are now `interrupted`.
     public let interruptedAtOpen: [String]
-    let pool: DatabasePool
+    /// A `DatabasePool` on disk; a `DatabaseQueue` for a store in memory.
+    let pool: any DatabaseWriter
+
+    /// Whether what is kept survives the process (false for `inMemory()`).
+    public var isPersistent: Bool { directory != nil }
+
+    /// A store held in memory only, for an ephemeral daemon: runs are listed, described and
+    /// compared as on disk, and everything is gone when the process ends.
+    public static func inMemory() throws(StoreError) -> Store {
+        do {
+            var configuration = Configuration()
+            configuration.label = "ballast.store.memory"
+            let queue = try DatabaseQueue(configuration: configuration)
+            try StoreSchema.migrator.migrate(queue)
+            return Store(pool: queue)
+        } catch {
+            throw StoreError.from(error, path: ":memory:")
+        }
+    }
+
+    private init(pool: any DatabaseWriter) {
+        self.pool = pool
+        self.path = ":memory:"
+        self.directory = nil
+        self.interruptedAtOpen = []
+    }
 
     /// Opens (creating when missing) the store in `directory`, refusing one written by a newer
     /// Ballast or a damaged one, applies the pending migrations, and marks runs left `running`
@@ -26,6 +53,7 @@ public final class Store: Sendable {
     public init(directory: URL) throws(StoreError) {
         let path = directory.appendingPathComponent(Self.fileName).path
         self.path = path
+        self.directory = directory
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
@@ -91,7 +119,7 @@ public final class Store: Sendable {
         try Self.markInterruptedRuns(in: pool, path: path)
     }
 
-    private static func markInterruptedRuns(in pool: DatabasePool, path: String) throws(StoreError) -> [String] {
+    private static func markInterruptedRuns(in pool: any DatabaseWriter, path: String) throws(StoreError) -> [String] {
         do {
             return try pool.write { db in
                 let ids = try String.fetchAll(db, sql: "SELECT id FROM runs WHERE status = 'running' ORDER BY started")
@@ -140,7 +168,7 @@ public final class Store: Sendable {
     }
 
     /// Ends a run with its final status and metrics.
-    public func finishRun(id: String, status: RunStatus, metrics: JSONValue? = nil,
+    public func finishRun(id: String, status: RunStatusName, metrics: JSONValue? = nil,
                           ended: Date = Date()) throws(StoreError) {
         try write { db in
             try db.execute(sql: "UPDATE runs SET status = ?, ended = ?, metrics = ? WHERE id = ?",
@@ -201,7 +229,7 @@ extension StoredRun {
         }
         let status: String = row["status"]
         self.init(id: row["id"], method: row["method"], params: try json("params") ?? .null,
-                  config: try json("config"), status: RunStatus(rawValue: status) ?? .failed,
+                  config: try json("config"), status: RunStatusName(rawValue: status) ?? .failed,
                   started: Date(timeIntervalSince1970: row["started"]),
                   ended: (row["ended"] as Double?).map(Date.init(timeIntervalSince1970:)),
                   metrics: try json("metrics"))

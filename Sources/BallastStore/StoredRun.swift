@@ -1,12 +1,6 @@
 import BallastProtocol
 import Foundation
 
-/// Where a run stands. `interrupted` is set only by the store at open, for runs that were
-/// `running` when the previous daemon stopped without finishing them (crash, kill -9, reboot).
-public enum RunStatus: String, Sendable, CaseIterable {
-    case running, completed, cancelled, failed, interrupted
-}
-
 /// One row of `runs`: a run as the store keeps it, without its events.
 public struct StoredRun: Sendable, Equatable {
     public var id: String
@@ -15,13 +9,13 @@ public struct StoredRun: Sendable, Equatable {
     public var params: JSONValue
     /// The resolved configuration, once known.
     public var config: JSONValue?
-    public var status: RunStatus
+    public var status: RunStatusName
     public var started: Date
     public var ended: Date?
     /// The final metrics, when the run finished with any.
     public var metrics: JSONValue?
 
-    public init(id: String, method: String, params: JSONValue, config: JSONValue? = nil, status: RunStatus = .running,
+    public init(id: String, method: String, params: JSONValue, config: JSONValue? = nil, status: RunStatusName = .running,
                 started: Date, ended: Date? = nil, metrics: JSONValue? = nil) {
         self.id = id
         self.method = method

@@ -4,9 +4,10 @@ import Synchronization
 import Glibc
 #endif
 
-/// The lock a daemon holds for its whole life on `<connection file>.daemon.lock`, so that of two
-/// daemons started on one connection file exactly one serves; the other learns who does and exits
-/// before it binds anything. The file holds the pid of the daemon that holds it.
+/// A lock a daemon holds for its whole life: on `<connection file>.daemon.lock`, so that of two
+/// daemons started on one connection file exactly one serves, and on `<state dir>/ballastd.lock`,
+/// so that two daemons never keep their workspace in one state directory. The loser learns who
+/// holds it and exits before it binds anything. The file holds the pid of the daemon that holds it.
 ///
 /// An exclusive, non-blocking `flock`: the kernel drops it when the process ends, however it ends,
 /// so a crashed daemon never leaves a stale lock. (Clients that start a daemon take `<file>.lock`
@@ -18,6 +19,8 @@ public final class DaemonLock: Sendable {
     public enum Failure: Error, CustomStringConvertible, Equatable {
         /// Another daemon holds the lock: `pid` when it could be read.
         case held(connectionFile: String, pid: Int32?)
+        /// Another daemon keeps its workspace in this state directory.
+        case stateHeld(directory: String, pid: Int32?)
         case unusable(path: String, reason: String)
 
         public var description: String {
@@ -27,6 +30,10 @@ public final class DaemonLock: Sendable {
                 let stop = pid.map { "'ballast stop' or 'kill \($0)'" } ?? "'ballast stop'"
                 return "\(who) already serves the connection file \(file); this one exits without binding anything. "
                     + "Use that daemon, stop it first (\(stop)), or give this one another --connection-file."
+            case let .stateHeld(directory, pid):
+                let who = pid.map { "Another ballastd (pid \($0))" } ?? "Another ballastd"
+                return "\(who) keeps its workspace in \(directory); two daemons never share a state directory. "
+                    + "Use that daemon, stop it first, or give this one another --state-dir (or --ephemeral)."
             case let .unusable(path, reason):
                 return "Cannot take the daemon lock \(path): \(reason)"
             }
@@ -34,14 +41,25 @@ public final class DaemonLock: Sendable {
     }
 
     public static func path(for connectionFile: String) -> String { connectionFile + ".daemon.lock" }
+    public static func path(forStateDirectory directory: String) -> String { directory + "/ballastd.lock" }
 
     public let path: String
     private let descriptor = Mutex<Int32?>(nil)
 
     /// Takes the lock for the daemon serving `connectionFile`, creating the folder (mode 0700) when
     /// missing. Throws `.held` at once when another process holds it.
-    public init(connectionFile: String) throws(Failure) {
-        path = Self.path(for: connectionFile)
+    public convenience init(connectionFile: String) throws(Failure) {
+        try self.init(lockFile: Self.path(for: connectionFile)) { .held(connectionFile: connectionFile, pid: $0) }
+    }
+
+    /// Takes the lock on the state directory `directory`, creating it (mode 0700) when missing.
+    /// Throws `.stateHeld` at once when another process holds it.
+    public convenience init(stateDirectory directory: String) throws(Failure) {
+        try self.init(lockFile: Self.path(forStateDirectory: directory)) { .stateHeld(directory: directory, pid: $0) }
+    }
+
+    private init(lockFile: String, held: (Int32?) -> Failure) throws(Failure) {
+        path = lockFile
         let parts = FolderAndName(path)
         try? FileManager.default.createDirectory(atPath: parts.folder, withIntermediateDirectories: true,
                                                  attributes: [.posixPermissions: 0o700])
@@ -68,7 +86,7 @@ public final class DaemonLock: Sendable {
             }
             let holder = Self.holder(fd)
             close(fd)
-            throw .held(connectionFile: connectionFile, pid: holder)
+            throw held(holder)
         }
         let line = Array("\(getpid())\n".utf8)
         _ = ftruncate(fd, 0)

@@ -15,8 +15,13 @@ struct BallastDaemon: ParsableCommand {
         flags only. While it runs, the daemon holds <connection file>.daemon.lock, so a second \
         daemon on the same file exits at once. See protocol/README.md.
 
+        The workspace (runs and their events, models, datasets) is kept in a state directory and \
+        comes back after a restart; --ephemeral keeps it in memory only. One daemon at a time \
+        holds a state directory.
+
         Exit status: 0 after a clean stop; 1 when another daemon already serves the connection \
-        file, or after 'exit' without 'shutdown'; 2 when it could not start.
+        file or holds the state directory, or after 'exit' without 'shutdown'; 2 when it could \
+        not start (a damaged store or one written by a newer Ballast among the reasons).
         """)
 
     @Option(help: "Where to write the connection file; its folder must be yours and writable by nobody else (not /tmp itself: use \"$(mktemp -d)/ballastd.json\"). Default: $BALLAST_CONNECTION_FILE, else $XDG_RUNTIME_DIR/ballast/ballastd.json, else $XDG_STATE_HOME or ~/.local/state, then /ballast/ballastd.json.")
@@ -54,6 +59,12 @@ struct BallastDaemon: ParsableCommand {
             help: "A folder model/save may write into, besides the working directory (unless it is /) and $XDG_STATE_HOME/ballast (else ~/.local/state/ballast). Repeat for more.")
     var writeRoots: [String] = []
 
+    @Option(help: "Where the workspace (runs, models, datasets) is kept across restarts, locked for this daemon alone. Default: $BALLAST_STATE_DIR, else $XDG_STATE_HOME/ballast, else ~/.local/state/ballast.")
+    var stateDir: String?
+
+    @Flag(help: "Keep everything in memory only: nothing is read from or written to a state directory.")
+    var ephemeral = false
+
     @Option(help: "The least severe messages logged: \(Self.levelNames).")
     var logLevel = "info"
 
@@ -68,6 +79,7 @@ struct BallastDaemon: ParsableCommand {
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
         if replayCache < 1 { throw ValidationError("--replay-cache must be at least 1.") }
+        if ephemeral && stateDir != nil { throw ValidationError("--ephemeral keeps no state: give it or --state-dir, not both.") }
         for root in writeRoots {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: root, isDirectory: &isFolder), isFolder.boolValue else {
@@ -97,6 +109,7 @@ struct BallastDaemon: ParsableCommand {
         if let workers { config.jobWorkers = workers }
         if let memoryBudget, let bytes = Self.bytes(memoryBudget) { config.memoryBudgetBytes = bytes }
         config.writeRoots += writeRoots
+        config.stateDirectory = ephemeral ? nil : (stateDir ?? StateDirectory.defaultPath)
         // The process's one bootstrap: every Logger made from here on writes ballastd's lines.
         LoggingSystem.bootstrap { LogLineHandler(label: $0) }
         var logger = Logger(label: LogLineHandler.daemonLabel)

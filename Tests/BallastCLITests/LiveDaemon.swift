@@ -11,7 +11,9 @@ func withLiveSession<T>(json: Bool = false, _ body: (Session, CapturedOutput, St
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let connectionFile = folder + "/ballastd.json"
     let output = CapturedOutput()
-    let session = Session(options: SessionOptions(json: json, connectionFile: connectionFile), terminal: .plain(), output: output)
+    var options = SessionOptions(json: json, connectionFile: connectionFile)
+    options.daemonArguments = ["--state-dir", folder + "/state"]
+    let session = Session(options: options, terminal: .plain(), output: output)
     defer {
         session.disconnect()
         if let info = DaemonLauncher.liveDaemon(at: connectionFile), let client = try? Client(info) {

@@ -22,7 +22,7 @@ final class DaemonLossTests: XCTestCase {
 
     private func startDaemon() throws -> (ConnectionInfo, String) {
         let path = folder + "/ballastd.json"
-        let info = try DaemonLauncher.connect(connectionFile: path, daemonPath: try BuiltProducts.path("ballastd"))
+        let info = try DaemonLauncher.connect(connectionFile: path, daemonPath: try BuiltProducts.path("ballastd"), daemonArguments: ["--ephemeral"])
         return (info, path)
     }
 
@@ -53,7 +53,7 @@ final class DaemonLossTests: XCTestCase {
         XCTAssertTrue(killed)
         XCTAssertNil(DaemonLauncher.liveDaemon(at: path), "the stale file names a dead process")
 
-        let fresh = try DaemonLauncher.connect(connectionFile: path, daemonPath: try BuiltProducts.path("ballastd"))
+        let fresh = try DaemonLauncher.connect(connectionFile: path, daemonPath: try BuiltProducts.path("ballastd"), daemonArguments: ["--ephemeral"])
         XCTAssertNotEqual(fresh.pid, pid)
         let next = try Client(fresh, connectionFile: path)
         defer { next.close() }

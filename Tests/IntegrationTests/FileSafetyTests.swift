@@ -163,7 +163,7 @@ final class FileSafetyTests: XCTestCase {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("ballastd"))
         process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory)
-        process.arguments = ["--connection-file", run + "/ballastd.json", "--log-level", "info"] + arguments
+        process.arguments = ["--connection-file", run + "/ballastd.json", "--log-level", "info", "--ephemeral"] + arguments
         process.standardError = FileHandle(forWritingAtPath: logPath)
         try process.run()
         let deadline = Date().addingTimeInterval(20)

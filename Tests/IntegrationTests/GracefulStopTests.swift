@@ -59,7 +59,7 @@ final class GracefulStopTests: XCTestCase {
         let path = folder + "/ballastd.json"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("ballastd"))
-        process.arguments = ["--connection-file", path, "--log-level", "error"]
+        process.arguments = ["--connection-file", path, "--log-level", "error", "--ephemeral"]
         try process.run()
         defer { if process.isRunning { process.interrupt(); process.waitUntilExit() } }
         var info: ConnectionInfo?

@@ -32,7 +32,7 @@ final class StuckDaemonTests: XCTestCase {
     private func launch(_ extra: [String] = []) throws -> (Process, ConnectionInfo) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("ballastd"))
-        process.arguments = ["--connection-file", path, "--log-level", "error"] + extra
+        process.arguments = ["--connection-file", path, "--log-level", "error", "--ephemeral"] + extra
         try process.run()
         started.append(process)
         // Bounded only to catch a daemon that never starts.
@@ -53,7 +53,7 @@ final class StuckDaemonTests: XCTestCase {
         let pid = process.processIdentifier
         Self.stopAndWait(pid)
         defer { kill(pid, SIGCONT) }
-        XCTAssertThrowsError(try DaemonLauncher.connect(connectionFile: path, daemonPath: try BuiltProducts.path("ballastd"))) { error in
+        XCTAssertThrowsError(try DaemonLauncher.connect(connectionFile: path, daemonPath: try BuiltProducts.path("ballastd"), daemonArguments: ["--ephemeral"])) { error in
             guard case .unavailable(let message) = error as? ClientError else { return XCTFail("\(error)") }
             XCTAssertTrue(message.contains("(pid \(pid))") && message.contains("not answering"), message)
             XCTAssertTrue(message.contains("'ballast stop' or 'kill \(pid)'"), message)
@@ -69,7 +69,7 @@ final class StuckDaemonTests: XCTestCase {
         // The first daemon still holds <file>.daemon.lock, but its file is gone: a client starts
         // another, which exits at once.
         try FileManager.default.removeItem(atPath: path)
-        XCTAssertThrowsError(try DaemonLauncher.connect(connectionFile: path, daemonPath: try BuiltProducts.path("ballastd"),
+        XCTAssertThrowsError(try DaemonLauncher.connect(connectionFile: path, daemonPath: try BuiltProducts.path("ballastd"), daemonArguments: ["--ephemeral"],
                                                         timeout: 60)) { error in
             guard case .unavailable(let message) = error as? ClientError else { return XCTFail("\(error)") }
             XCTAssertTrue(message.contains("exited at once with status 1"), message)

@@ -19,7 +19,7 @@ final class SubprocessTests: XCTestCase {
     private func launch(_ arguments: [String]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("ballastd"))
-        process.arguments = arguments + ["--log-level", "error"]
+        process.arguments = arguments + ["--log-level", "error", "--ephemeral"]
         try process.run()
         return process
     }
@@ -75,6 +75,8 @@ final class SubprocessTests: XCTestCase {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: cli)
             process.arguments = arguments + ["--connection-file", connectionFile]
+            // The daemon the CLI starts keeps its workspace in this test's folder, not the user's.
+            process.environment = ProcessInfo.processInfo.environment.merging(["BALLAST_STATE_DIR": folder + "/cli/state"]) { $1 }
             let output = Pipe(), error = Pipe()
             process.standardOutput = output
             process.standardError = error

@@ -23,7 +23,7 @@ final class TransportHardeningTests: XCTestCase {
         for _ in 0..<20 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["--connection-file", path, "--log-level", "error"]
+            process.arguments = ["--connection-file", path, "--log-level", "error", "--ephemeral"]
             let errors = Pipe()
             process.standardError = errors
             process.standardOutput = FileHandle.nullDevice

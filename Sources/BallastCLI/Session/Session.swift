@@ -50,7 +50,8 @@ public final class Session {
     func connection() throws(Failure) -> Client {
         if let client { return client }
         let info: ConnectionInfo
-        do { info = try DaemonLauncher.connect(connectionFile: options.connectionFile, spawn: !options.noSpawn) } catch {
+        do { info = try DaemonLauncher.connect(connectionFile: options.connectionFile, spawn: !options.noSpawn,
+                                                 daemonArguments: options.daemonArguments) } catch {
             throw .unavailable(error.description)
         }
         do {

@@ -6,6 +6,8 @@ public struct SessionOptions: Sendable {
     public var keepGoing = false
     public var connectionFile: String?
     public var noSpawn = false
+    /// Given to a daemon this session starts, after its connection file (`--state-dir DIR`).
+    public var daemonArguments: [String] = []
     /// Seconds to wait for one reply; nil waits while the daemon lives. A request that runs out
     /// of time is cancelled.
     public var timeout: Double?

@@ -1,4 +1,5 @@
 import BallastProtocol
+import BallastStore
 import BallastTransport
 import Foundation
 import Synchronization
@@ -26,6 +27,10 @@ public final class Server: Sendable {
         var dispatcher: Dispatcher?
         /// Held from before binding until after the connection file is removed.
         var lock: DaemonLock?
+        /// The state directory's lock (nil for an ephemeral daemon) and its store (in memory for
+        /// an ephemeral daemon), held from before binding until stopped.
+        var stateLock: DaemonLock?
+        var store: Store?
         var exitCode: Int32 = 0
         /// Set once the connection file is written; a stop asked for before then (a signal during
         /// start-up) waits in `stopBeforeStart` and is honoured at the end of `start`.
@@ -58,12 +63,46 @@ public final class Server: Sendable {
         }
         state.withLock { $0.lock = lock }
         do {
+            try openStore()
             return try startListening()
         } catch {
-            state.withLock { $0.lock = nil }
+            let (stateLock, store) = state.withLock { state in
+                defer { (state.lock, state.stateLock, state.store) = (nil, nil, nil) }
+                return (state.stateLock, state.store)
+            }
+            try? store?.close()
+            stateLock?.release()
             lock.release()
             throw error
         }
+    }
+
+    /// Locks the state directory for this daemon alone and opens its store; an ephemeral daemon
+    /// gets a store in memory. A directory another daemon holds exits 1, as a served connection file does;
+    /// a store that cannot be used (damaged, newer, unreadable) exits 2, untouched.
+    private func openStore() throws {
+        guard let directory = configuration.stateDirectory else {
+            do {
+                let store = try Store.inMemory()
+                state.withLock { $0.store = store }
+            } catch { throw ServerStartError("\(error)") }
+            return
+        }
+        let stateLock: DaemonLock
+        do { stateLock = try DaemonLock(stateDirectory: directory) } catch {
+            if case .stateHeld = error { throw ServerStartError("\(error)", exitStatus: 1) }
+            throw ServerStartError("\(error)")
+        }
+        state.withLock { $0.stateLock = stateLock }
+        let store: Store
+        do { store = try Store(directory: URL(fileURLWithPath: directory)) } catch {
+            throw ServerStartError("\(error)")
+        }
+        state.withLock { $0.store = store }
+        if !store.interruptedAtOpen.isEmpty {
+            log(.warning, "The previous daemon stopped during \(store.interruptedAtOpen.count) run(s); they are kept as interrupted: \(store.interruptedAtOpen.joined(separator: ", ")).")
+        }
+        log(.info, "Keeping the workspace in \(store.path).")
     }
 
     private func startListening() throws -> ConnectionInfo {
@@ -103,7 +142,7 @@ public final class Server: Sendable {
         let handlers = Handlers(state: ServerState(
             workspace: workspace, models: models, runs: runs, sessions: sessions, computeShare: computeShare,
             lifecycle: lifecycle, authenticator: authenticator, started: started,
-            writeRoots: writeRoots, log: log))
+            writeRoots: writeRoots, store: state.withLock { $0.store! }, log: log))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
                                     jobThreads: config.jobThreadLimit, outlets: outlets, log: log)
@@ -157,9 +196,9 @@ public final class Server: Sendable {
     /// whatever has not answered within `stopGraceSeconds` is answered with a shutdown error.
     private func beginStop(exitCode: Int32) {
         Thread.detachNewThread { [self] in
-            let (sockets, dispatcher, info, lock) = state.withLock {
+            let (sockets, dispatcher, info, lock, stateLock, store) = state.withLock {
                 $0.exitCode = exitCode
-                return ($0.sockets, $0.dispatcher, $0.info, $0.lock)
+                return ($0.sockets, $0.dispatcher, $0.info, $0.lock, $0.stateLock, $0.store)
             }
             sessions.closeAndCancelAll()
             log(.info, "Stopping: cancelled the \(sessions.inFlightCount) request(s) in flight, waiting for their answers.")
@@ -176,6 +215,8 @@ public final class Server: Sendable {
             if let info, let current = try? ConnectionInfo.read(from: configuration.connectionFile), current.pid == info.pid {
                 try? FileManager.default.removeItem(atPath: configuration.connectionFile)
             }
+            do { try store?.close() } catch { log(.error, "Closing the store: \(error)") }
+            stateLock?.release()
             lock?.release()
             log(.info, "Stopped.")
             finished.signal()

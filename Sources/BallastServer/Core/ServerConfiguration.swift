@@ -25,6 +25,10 @@ public struct ServerConfiguration: Sendable {
     /// Jobs that may be under way at once, each on a thread of its own (computing or waiting for a
     /// turn); more wait in arrival order for a thread.
     public var jobThreadLimit = 64
+    /// The folder whose store keeps runs, models and datasets across restarts, locked for this
+    /// daemon alone; nil keeps everything in memory only (`--ephemeral`). `ballastd` sets it to
+    /// `StateDirectory.defaultPath` unless told otherwise; library users and tests start ephemeral.
+    public var stateDirectory: String?
     /// Datasets and models may hold at most this many bytes together.
     public var memoryBudgetBytes = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
     /// How long a graceful stop waits for the requests in flight to answer: it cancels them at

@@ -1,3 +1,4 @@
+import BallastStore
 import BallastTransport
 import Foundation
 
@@ -14,5 +15,8 @@ struct ServerState: Sendable {
     let started: Date
     /// Where `model/save` may write.
     let writeRoots: WriteRoots
+    /// Runs, models and datasets kept across restarts; in memory only for an ephemeral daemon
+    /// (`--ephemeral`, and tests by default), where `store.isPersistent` is false.
+    let store: Store
     let log: Log
 }

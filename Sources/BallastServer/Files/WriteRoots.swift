@@ -37,12 +37,8 @@ struct WriteRoots: Sendable {
         case readOnly = "read_only"
     }
 
-    /// `$XDG_STATE_HOME/ballast`, else `~/.local/state/ballast`: where the daemon keeps its own files.
-    static var stateDirectory: String {
-        let environment = ProcessInfo.processInfo.environment
-        let state = environment["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/state")
-        return state + "/ballast"
-    }
+    /// Where the daemon keeps its own files by default (`StateDirectory.defaultPath`).
+    static var stateDirectory: String { StateDirectory.defaultPath }
 
     /// The working directory (unless it is `/`) and the state directory.
     static var defaults: [String] { defaults(workingDirectory: FileManager.default.currentDirectoryPath) }

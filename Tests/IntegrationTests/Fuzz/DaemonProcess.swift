@@ -23,7 +23,7 @@ final class DaemonProcess {
         process.executableURL = URL(fileURLWithPath: try binary ?? BuiltProducts.path("ballastd"))
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.arguments = ["--connection-file", folder + "/ballastd.json", "--memory-budget", String(memoryBudgetBytes),
-                             "--workers", String(workers), "--log-level", "critical"]
+                             "--workers", String(workers), "--log-level", "critical", "--ephemeral"]
         try process.run()
         let deadline = Date().addingTimeInterval(20)
         var found: ConnectionInfo?

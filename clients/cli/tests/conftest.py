@@ -37,6 +37,7 @@ class Env:
             "BALLAST_CONNECTION_FILE": str(folder / "run" / "ballastd.json"),
             "BALLASTD": binary("BALLASTD", "ballastd"),
             "BALLAST_HISTORY": str(folder / "state" / "history"),
+            "BALLAST_STATE_DIR": str(folder / "workspace"),
             "HOME": str(folder / "home"),
             "TERM": "xterm",
         })

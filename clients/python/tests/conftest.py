@@ -36,7 +36,9 @@ class Daemon:
         self.connection_file = folder / "ballast" / "conn.json"
         self.log_path = folder / "ballastd.log"
         self._log = open(self.log_path, "wb")
-        command = [str(daemon_binary()), "--connection-file", str(self.connection_file), *extra]
+        # Each daemon keeps its workspace in its own folder, never the user's state directory.
+        state = [] if "--ephemeral" in extra or "--state-dir" in extra else ["--state-dir", str(folder / "state")]
+        command = [str(daemon_binary()), "--connection-file", str(self.connection_file), *state, *extra]
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -137,3 +139,10 @@ def daemon(start_daemon) -> Daemon:
 def client(daemon):
     with daemon.client() as c:
         yield c
+
+
+@pytest.fixture(autouse=True)
+def private_state_directory(tmp_path, monkeypatch):
+    """A daemon a test starts through the library (``connect(start=True)``) keeps its workspace in
+    the test's folder: never the user's state directory, and never one another test holds."""
+    monkeypatch.setenv("BALLAST_STATE_DIR", str(tmp_path / "launched-state"))
