@@ -62,7 +62,7 @@ let package = Package(
         // and datasets as float32 column files. It knows the wire types (a run's params and events
         // are stored as sent) and the engine's datasets, but nothing of the server.
         .target(name: "BallastStore",
-                dependencies: ["BallastProtocol", "BallastML", .product(name: "GRDB", package: "GRDB.swift")],
+                dependencies: ["BallastProtocol", "BallastML", "CSodium", .product(name: "GRDB", package: "GRDB.swift")],
                 swiftSettings: strict),
         .target(name: "BallastClient",
                 dependencies: ["BallastTransport", "BallastProtocol"], swiftSettings: strict),

@@ -1,0 +1,50 @@
+import BallastML
+import CSodium
+import Foundation
+
+/// A dataset's content fingerprint: BLAKE2b-256 (libsodium's generic hash) over its schema, class
+/// labels, positive class, ids, class column and features, in that order, each part preceded by
+/// its length, as 64 hex digits. Two datasets with the same fingerprint hold the same rows in the
+/// same order with the same names; a run records it beside each dataset name it read, so "the
+/// same name" and "the same data" can be told apart later.
+public enum DatasetFingerprint {
+    private static let libraryReady: Bool = sodium_init() >= 0
+
+    public static func of(_ dataset: Dataset) -> String {
+        precondition(libraryReady, "libsodium failed to initialise")
+        // The state is a 64-byte-aligned C struct Swift sees as opaque: held in raw memory.
+        let stateMemory = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
+        defer { stateMemory.deallocate() }
+        let state = OpaquePointer(stateMemory)
+        crypto_generichash_init(state, nil, 0, 32)
+        func absorb(_ bytes: UnsafeRawBufferPointer) {
+            var length = UInt64(bytes.count).littleEndian
+            withUnsafeBytes(of: &length) { crypto_generichash_update(state, $0.bindMemory(to: UInt8.self).baseAddress, 8) }
+            if let base = bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count > 0 {
+                crypto_generichash_update(state, base, UInt64(bytes.count))
+            }
+        }
+        func absorb(_ text: String) { Array(text.utf8).withUnsafeBytes(absorb) }
+        for column in dataset.schema.columns {
+            switch column {
+            case .numeric(let name):
+                absorb("n:" + name)
+            case let .categorical(name, levels):
+                absorb("c:" + name)
+                for level in levels { absorb(level) }
+            }
+        }
+        absorb("labels")
+        for label in dataset.classLabels { absorb(label) }
+        absorb("positive:" + (dataset.positiveClass.map(String.init) ?? "none"))
+        if let ids = dataset.ids {
+            absorb("ids")
+            for id in ids { absorb(id) }
+        }
+        dataset.classIndex.withUnsafeBytes(absorb)
+        dataset.features.withUnsafeBytes(absorb)
+        var digest = [UInt8](repeating: 0, count: 32)
+        crypto_generichash_final(state, &digest, digest.count)
+        return digest.map { String(format: "%02x", $0) }.joined()
+    }
+}
