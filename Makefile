@@ -38,10 +38,11 @@ test-python:
 	cd clients/cli && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q tests
 
 ## The main job on the embedded default: the seed's experiment on the synthetic fraud dataset,
-## as a `ballast` script (examples/seed.bal) run against a private daemon that stops afterwards.
+## as a `ballast` script (examples/seed.bal) run against a private daemon (its own connection file
+## and state directory, never your workspace) that stops afterwards.
 demo: release
 	@bin=$(CURDIR)/.build/release; dir=$$(mktemp -d); \
-	export BALLAST_CONNECTION_FILE=$$dir/ballastd.json BALLASTD=$$bin/ballastd; \
+	export BALLAST_CONNECTION_FILE=$$dir/ballastd.json BALLAST_STATE_DIR=$$dir/state BALLASTD=$$bin/ballastd; \
 	trap '"$$bin/ballast" stop >/dev/null 2>&1 || true; rm -rf "$$dir"' EXIT; \
 	"$$bin/ballast" run examples/seed.bal
 
