@@ -98,3 +98,28 @@ extension RunRestartTests {
         XCTAssertEqual(try client.call("model/train", params: ["dataset": "cards.train"])["run"], "r8")
     }
 }
+
+extension RunRestartTests {
+    /// A graceful stop cancels the runs in flight: they end `cancelled`, not `interrupted`.
+    func testAGracefulStopKeepsARunInFlightAsCancelled() throws {
+        let state = stateDirectory()
+        do {
+            let daemon = try TestDaemon { $0.stateDirectory = state }
+            let client = try daemon.client()
+            try client.prepareCards(rows: 20_000)
+            let params: JSONValue = ["dataset": "cards.train", "name": "long", "model": ["type": "mlp", "hidden": [16]],
+                                     "optimizer": ["type": "adam", "epochs": 100_000]]
+            try client.sendRaw(JSONWriter.data(Message.request(id: .string("long"), method: "model/train", params: params).json))
+            let deadline = Date().addingTimeInterval(30)
+            while try client.call("run/list", params: ["status": "running"])["total"] != 1 && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            XCTAssertEqual(daemon.stop(), 0)
+        }
+        let daemon = try TestDaemon { $0.stateDirectory = state }
+        let run = try XCTUnwrap(try daemon.client().call("run/list")["runs"]?.arrayValue?.first)
+        XCTAssertEqual(run["model"], "long")
+        XCTAssertEqual(run["status"], "cancelled")
+        XCTAssertNotNil(run["ended"]?.stringValue)
+    }
+}
