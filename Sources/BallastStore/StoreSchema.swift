@@ -30,6 +30,10 @@ enum StoreSchema {
                 PRAGMA user_version = 1;
                 """)
         }
+        // "v2-runs" (the runs helper's branch) belongs between "v1" and these: the lead orders
+        // them at merge. "v3-models" leaves user_version 3, "v4-datasets" 4.
+        registerModels(in: &migrator)
+        registerDatasets(in: &migrator)
         return migrator
     }
 }
