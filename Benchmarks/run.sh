@@ -4,6 +4,7 @@
 #   2. ping round trip, Python client vs bare pyzmq (clients/python/bench/ping_bench.py, if present)
 #   3. CSV load throughput and memory, ballastd vs pandas and polars (Benchmarks/load_bench.py)
 #   4. WCE logistic regression training, ballastd vs scikit-learn and numpy's floor (Benchmarks/train_bench.py)
+#   5. restoring a 1M x 30 dataset from its column file at start vs dataset/load of its CSV (Benchmarks/restore_bench.py)
 # Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
 # Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
 set -uo pipefail
@@ -54,6 +55,9 @@ header "3. CSV load: ballastd dataset/load vs pandas and polars"
 
 header "4. Training: ballastd model/train vs scikit-learn LogisticRegression and numpy's floor"
 "$PYTHON" "$HERE/train_bench.py" || failed+=("train_bench.py exited with $?")
+
+header "5. Restart: restoring a dataset from its column file vs dataset/load of the CSV"
+"$PYTHON" "$HERE/restore_bench.py" || failed+=("restore_bench.py exited with $?")
 
 echo
 echo "Benchmarks finished in $((SECONDS - started)) s."
