@@ -56,9 +56,9 @@ def test_two_trainings_show_in_mlflow_with_params_metrics_history_and_model(star
         assert run.data.params["optimizer.lr"] == "0.05" and run.data.params["name"] == summary["model"]
         assert run.data.tags["ballast.method"] == "model/train"
         assert run.data.tags["ballast.dataset.dataset"] == "cards.train"
-        fingerprints = {d["role"]: d.get("fingerprint") for d in summary["datasets"]}
-        if fingerprints.get("dataset"):
-            assert run.data.tags["ballast.fingerprint.dataset"] == fingerprints["dataset"]
+        fingerprints = {d["role"]: d["fingerprint"] for d in summary["datasets"]}
+        assert run.data.tags["ballast.fingerprint.dataset"] == fingerprints["dataset"]
+        assert run.data.tags["ballast.fingerprint.validation"] == fingerprints["validation"]
         # Final metrics: each one's latest value is the run's final figure.
         for name, value in summary["metrics"].items():
             assert run.data.metrics[name] == value, name
