@@ -16,7 +16,7 @@ run holds (clients/python/README.md, "Export to MLflow"):
 - **status and times**: completed → FINISHED, failed and interrupted → FAILED, cancelled → KILLED;
   the run's start and end;
 - **artifacts**: ``ballast/run.json`` (``run/describe``: params, resolved config, result) and,
-  for a training, ``model/<name>.json``, the model file as ``model/save`` writes it.
+  for a completed training, ``model/<name>.json``, the model file as ``model/save`` writes it.
 
 The model file is written by the daemon, which may write only inside its write roots (its working
 directory, its state directory, each ``ballastd --write-root DIR``). Give ``model_dir``, a folder
@@ -256,7 +256,7 @@ def _export(client, mlflow_client, experiment_id: str, run: str, *, model_dir, m
         for i in range(0, len(metrics), _BATCH_METRICS):
             mlflow_client.log_batch(run_id, metrics=metrics[i:i + _BATCH_METRICS])
         mlflow_client.log_dict(run_id, described, "ballast/run.json")
-        if models and summary.get("model") and summary.get("method") == "model/train":
+        if models and summary.get("model") and summary.get("method") == "model/train" and status == "completed":
             path, folder, why_not = _save_model(client, summary["model"], run, model_dir)
             if path is not None:
                 try:
