@@ -11,6 +11,7 @@ import mlflow  # clients/python/requirements-test.txt: an optional dependency of
 import pytest
 from mlflow.tracking import MlflowClient
 
+from ballast_client import RPCError
 from ballast_client.mlflow_export import export_run, export_runs
 
 
@@ -98,16 +99,27 @@ def test_without_model_dir_the_daemon_writes_into_a_root_and_nothing_is_left(sta
     assert store.get_run(first).data.tags["ballast.model_artifact"] == "model/ce.json"
 
 
-def test_a_model_the_daemon_no_longer_holds_is_left_out_with_a_reason(start_daemon, tmp_path):
+def test_a_model_the_daemon_no_longer_holds_is_left_out_with_a_reason_and_a_failure_is_failed(start_daemon, tmp_path):
     daemon = start_daemon()
     with daemon.client() as client:
         ce, _ = train_two(client)
         client.call("model/drop", {"model": "ce"})
         with pytest.warns(UserWarning, match="the model file is not exported"):
             exported = export_run(client, ce, experiment="dropped", **tracking(tmp_path))
-    run = MlflowClient(tracking(tmp_path)["tracking_uri"]).get_run(exported)
+        with pytest.raises(RPCError):
+            client.call("model/train", {"dataset": "cards.train", "model": {"type": "mlp", "hidden": [0]}, "name": "broken"})
+        (failed,) = client.run_list(status="failed")["runs"]
+        failed_export = export_run(client, failed["run"], experiment="dropped", **tracking(tmp_path))
+    store = MlflowClient(tracking(tmp_path)["tracking_uri"])
+    run = store.get_run(exported)
     assert run.info.status == "FINISHED"
     assert run.data.tags["ballast.model_artifact"].startswith("not exported: the daemon holds no model named 'ce'")
+    failure = store.get_run(failed_export)
+    assert failure.info.status == "FAILED"
+    assert failure.data.tags["ballast.status"] == "failed"
+    assert "hidden layer" in failure.data.tags["ballast.message"]
+    assert "ballast.model_artifact" not in failure.data.tags, "a failed training made no model to look for"
+    assert failure.data.params["model.hidden"] == "[0]"
 
 
 def _millis(iso: str) -> int:
