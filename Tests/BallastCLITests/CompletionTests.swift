@@ -20,7 +20,8 @@ import Testing
     @Test func anEmptyLineOffersEveryCommand() throws {
         let offered = try #require(complete(""))
         #expect(offered.contains("train") && offered.contains("vs-seed") && offered.contains("quit"))
-        #expect(offered.count == Grammar.offline.commands.count + 1)
+        #expect(offered.count == Grammar.offline.commandWords.count + 1)
+        #expect(!offered.contains { $0.contains(" ") }, "a subcommand is offered after its first word")
     }
 
     @Test func aPositionalOffersTheDaemonsNamesThenOptionsFollow() throws {

@@ -38,6 +38,9 @@ public enum ValueKind: Sendable, Equatable {
 /// was built with (the daemon's capabilities), never from a list of the client's own.
 public enum NameKind: Sendable, Equatable {
     case none, dataset, model, file, method, command, run
+    /// The final metrics of the daemon's runs (`validation.f1`), and for sorting also `started`,
+    /// `ended` and `seconds`.
+    case runMetric, runSortKey
     case choice([String])
 }
 
@@ -59,6 +62,9 @@ public struct Positional: Sendable {
     public var kind: ValueKind
     public var names: NameKind = .none
     public var optional = false
+    /// The last positional may take every remaining word (`runs delete RUN…`): its target gets
+    /// an array of them.
+    public var variadic = false
 }
 
 /// A statement the grammar refuses, with a sentence that says what to write instead.
@@ -88,7 +94,10 @@ public struct CommandSpec: Sendable {
 
     public var usage: String {
         var parts = [name]
-        for p in positionals { parts.append(p.optional ? "[\(p.metavar)]" : p.metavar) }
+        for p in positionals {
+            let word = p.variadic && !p.metavar.hasSuffix("…") ? p.metavar + "…" : p.metavar
+            parts.append(p.optional ? "[\(word)]" : word)
+        }
         if !options.isEmpty { parts.append("[key=value…]") }
         if asTarget != nil { parts.append("[as NAME]") }
         return parts.joined(separator: " ")

@@ -265,6 +265,7 @@ enum CommandTable {
                     summary: "Cross-validated search of one loss parameter (the seed's weight w, by k-fold).",
                     examples: ["sweep cards.train param=w grid=0.5:0.99:10", "sweep cards.train param=w grid=0.5,0.7,0.9 folds=3"],
                     finish: { inferOptimizer(&$0) }),
+        ] + runCommands(v) + [
         CommandSpec(name: "events", method: RunEvents.method,
                     positionals: [Positional(metavar: "RUN", target: ["run"], kind: .text, names: .run)],
                     options: [OptionSpec(key: "since", target: ["since_seq"], kind: .integer, help: "since_seq")],
@@ -303,7 +304,7 @@ enum CommandTable {
                     positionals: [Positional(metavar: "TEXT…", target: [], kind: .text, optional: true)],
                     summary: "Print a line (for scripts).", examples: ["echo \"-- the seed's experiment\""]),
         CommandSpec(name: "help", method: nil,
-                    positionals: [Positional(metavar: "COMMAND", target: [], kind: .text, names: .command, optional: true)],
+                    positionals: [Positional(metavar: "COMMAND", target: [], kind: .text, names: .command, optional: true, variadic: true)],
                     summary: "This list, or one command's mapping onto its method.", examples: ["help", "help train"]),
         CommandSpec(name: "exit", method: nil, summary: "Leave (Ctrl-D too). `quit` works as well.", examples: ["exit"]),
         ]

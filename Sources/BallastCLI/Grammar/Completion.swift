@@ -14,9 +14,9 @@ public enum Completion {
         func offered(_ kind: NameKind) -> [String] {
             switch kind {
             case .choice(let values): values
-            case .command: grammar.commands.map(\.name)
+            case .command: grammar.commandWords
             case .file, .none: []
-            case .dataset, .model, .run, .method: names(kind)
+            case .dataset, .model, .run, .method, .runMetric, .runSortKey: names(kind)
             }
         }
         // The statement being typed is what follows the last ';' that ends one (as the lexer
@@ -26,9 +26,9 @@ public enum Completion {
         let current = end.map { String(chars[($0 + 1)...]) } ?? line
         let before = current.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         if before.isEmpty {
-            return grammar.commands.map(\.name) + ["quit"]
+            return grammar.commandWords + ["quit"]
         }
-        guard let spec = grammar.spec(before[0]) else { return [] }
+        guard let (spec, named) = grammar.command(before) else { return [] }
         if current.hasSuffix("=") {
             // Completing an option's value: the key is the last word before '='.
             let key = String(before.last!.dropLast())
@@ -36,12 +36,21 @@ public enum Completion {
             return offered(option.names)
         }
         if before.last == "as" { return [] }
-        let positionalsSoFar = before.dropFirst().filter { !$0.contains("=") }.count
+        let positionalsSoFar = before.dropFirst(named).filter { !$0.contains("=") }.count
         var candidates: [String] = []
-        if spec.name == "help" { return positionalsSoFar == 0 ? grammar.commands.map(\.name) : [] }
-        if positionalsSoFar < spec.positionals.count {
-            if spec.positionals[positionalsSoFar].names == .file { return nil }
-            candidates += offered(spec.positionals[positionalsSoFar].names)
+        if spec.name == "help" {
+            switch positionalsSoFar {
+            case 0: return grammar.commandWords
+            case 1: return grammar.subcommands(of: before[1])
+            default: return []
+            }
+        }
+        if named == 1 && positionalsSoFar == 0 { candidates += grammar.subcommands(of: spec.name) }
+        let slot = positionalsSoFar < spec.positionals.count ? spec.positionals[positionalsSoFar]
+                                                             : spec.positionals.last.flatMap { $0.variadic ? $0 : nil }
+        if let slot {
+            if slot.names == .file { return nil }
+            candidates += offered(slot.names)
         }
         let used = Set(before.compactMap { $0.split(separator: "=").first.map(String.init) })
         if positionalsSoFar >= spec.positionals.filter({ !$0.optional }).count {

@@ -32,6 +32,28 @@ public struct Grammar: Sendable {
         return commands.first { $0.name == canonical }
     }
 
+    /// The command a statement's words name, and how many words name it: one (`runs`) or, for a
+    /// subcommand, two (`runs compare`).
+    public func command(_ words: [String]) -> (spec: CommandSpec, words: Int)? {
+        guard let first = words.first else { return nil }
+        if words.count > 1, let sub = spec(first + " " + words[1]) { return (sub, 2) }
+        return spec(first).map { ($0, 1) }
+    }
+
+    /// The words that begin a command (`runs`, not `runs compare`), in the table's order.
+    public var commandWords: [String] {
+        var seen: Set<String> = []
+        return commands.compactMap { spec in
+            let word = String(spec.name.prefix { $0 != " " })
+            return seen.insert(word).inserted ? word : nil
+        }
+    }
+
+    /// The second words of `name`'s subcommands (`runs` → `next`, `show`, `compare`, `delete`).
+    public func subcommands(of name: String) -> [String] {
+        commands.compactMap { $0.name.hasPrefix(name + " ") ? String($0.name.dropFirst(name.count + 1)) : nil }
+    }
+
     static func isRunID(_ word: String) -> Bool {
         word.count > 1 && word.first == "r" && word.dropFirst().allSatisfy(\.isNumber)
     }
@@ -39,12 +61,12 @@ public struct Grammar: Sendable {
     /// Turns a statement's words into the command and its params.
     public func parse(_ words: [String], workingDirectory: String = FileManager.default.currentDirectoryPath) throws(UsageError) -> Invocation {
         guard let first = words.first else { throw UsageError(message: "Empty command.") }
-        guard let spec = spec(first) else {
+        guard let (spec, named) = command(words) else {
             var message = "Unknown command '\(first)'."
-            if let close = Suggestion.closest(to: first, among: commands.map(\.name)) { message += " Did you mean '\(close)'?" }
+            if let close = Suggestion.closest(to: first, among: commandWords) { message += " Did you mean '\(close)'?" }
             throw UsageError(message: message + " Type 'help' for the list.")
         }
-        var rest = Array(words.dropFirst())
+        var rest = Array(words.dropFirst(named))
         var params: [String: JSONValue] = [:]
         var positional: [String] = []
         // Local commands with free text.
@@ -76,13 +98,27 @@ public struct Grammar: Sendable {
             }
         }
         let required = spec.positionals.filter { !$0.optional }.count
-        if positional.count < required || positional.count > spec.positionals.count {
-            let expected = required == spec.positionals.count ? "\(required)" : "\(required) to \(spec.positionals.count)"
-            throw UsageError(message: "'\(spec.name)' takes \(expected) argument\(spec.positionals.count == 1 ? "" : "s") before its options, got \(positional.count). Usage: \(spec.usage)")
+        let variadic = spec.positionals.last?.variadic == true
+        if positional.count > spec.positionals.count && !variadic, case let subcommands = subcommands(of: spec.name), !subcommands.isEmpty {
+            var message = "'\(spec.name)' has no subcommand '\(positional[0])'."
+            if let close = Suggestion.closest(to: positional[0], among: subcommands) { message += " Did you mean '\(spec.name) \(close)'?" }
+            throw UsageError(message: message + " It has " + CommandTable.spoken(subcommands.map { "'\(spec.name) \($0)'" }) + "; 'help \(spec.name)' shows its options.")
         }
-        for (index, word) in positional.enumerated() where !spec.positionals[index].target.isEmpty {
-            let slot = spec.positionals[index]
-            Self.set(&params, slot.target, try Self.value(word, slot.kind, what: slot.metavar, workingDirectory: workingDirectory))
+        if positional.count < required || (positional.count > spec.positionals.count && !variadic) {
+            let most = variadic ? "\(spec.positionals.count) or more" : "\(spec.positionals.count)"
+            let expected = required == spec.positionals.count ? (variadic ? most : "\(required)") : "\(required) to \(most)"
+            throw UsageError(message: "'\(spec.name)' takes \(expected) argument\(spec.positionals.count == 1 && !variadic ? "" : "s") before its options, got \(positional.count). Usage: \(spec.usage)")
+        }
+        for (index, slot) in spec.positionals.enumerated() where index < positional.count && !slot.target.isEmpty {
+            if slot.variadic {
+                var values: [JSONValue] = []
+                for word in positional[index...] {
+                    values.append(try Self.value(word, slot.kind, what: slot.metavar, workingDirectory: workingDirectory))
+                }
+                Self.set(&params, slot.target, .array(values))
+            } else {
+                Self.set(&params, slot.target, try Self.value(positional[index], slot.kind, what: slot.metavar, workingDirectory: workingDirectory))
+            }
         }
         let notes = spec.finish?(&params) ?? []
         return Invocation(spec: spec, params: params, words: positional, notes: notes)

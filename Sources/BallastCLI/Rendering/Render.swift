@@ -93,6 +93,10 @@ enum Render {
                            Fmt.num(e["validation"]?["f1"]?.doubleValue, 3), other.isEmpty ? "" : JSONWriter.string(.object(other))])
             }
             return table.render(t) + "\n  complete: \(r["complete"]?.boolValue ?? false)"
+        case "runs", "runs next": return runList(r, params: params, t)
+        case "runs show": return runDescribe(r, t)
+        case "runs compare": return runCompare(r, t)
+        case "runs delete": return runDelete(r)
         case "cancel":
             return "  run \(r["run"]?.stringValue ?? "?"): " + ((r["cancelled"]?.boolValue ?? false) ? "cancelled" : "had already ended")
         case "status": return status(r, t)

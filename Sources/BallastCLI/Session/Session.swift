@@ -23,6 +23,8 @@ public final class Session {
     var modelRuns: [String: String] = [:]
     var lastCompare: JSONValue?
     var lastSweep: JSONValue?
+    /// The last `runs` listing's filters and where its next page starts, for `runs next`.
+    var runPages: RunPages?
 
     public init(options: SessionOptions, terminal: Terminal = .detect(), output: any SessionOutput = StandardStreams(),
                 canceller: RequestCanceller = RequestCanceller()) {
@@ -135,7 +137,12 @@ public final class Session {
         case .model:
             return ((try? request(ModelList.method, [:]))?["models"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
         case .run:
-            return Array(modelRuns.values).sorted() + Array(modelRuns.keys).sorted()
+            var seen: Set<String> = []
+            return (runIDs() + Array(modelRuns.values).sorted() + Array(modelRuns.keys).sorted()).filter { seen.insert($0).inserted }
+        case .runMetric:
+            return runMetricNames()
+        case .runSortKey:
+            return CommandTable.runSortColumns + runMetricNames()
         case .method:
             return grammar.vocabulary.methods + grammar.vocabulary.controlMethods.filter { !grammar.vocabulary.methods.contains($0) }
         default:
@@ -151,7 +158,7 @@ public final class Session {
         switch spec.name {
         case "exit": return false
         case "help":
-            emitText(grammar.help(invocation.words.first))
+            emitText(grammar.help(invocation.words.isEmpty ? nil : invocation.words.joined(separator: " ")))
             return true
         case "echo":
             emitText(invocation.words.joined(separator: " "))
@@ -172,18 +179,26 @@ public final class Session {
         for note in invocation.notes {
             output.line(options.json ? JSONWriter.string(["note": .string(note)]) : "  note: \(note)")
         }
+        // `runs next` sends the last listing's params; options of the client's own (`@metrics`)
+        // shape the rendering and are not sent.
+        var params = invocation.params
+        if spec.name == "runs next" {
+            guard let page = try nextRunPage() else { return true }
+            params = page
+        }
+        let wireParams = params.filter { !$0.key.hasPrefix("@") }
         let result: JSONValue
         do {
-            result = try request(method, invocation.params, control: spec.control, progress: Self.progressMethods.contains(method))
+            result = try request(method, wireParams, control: spec.control, progress: Self.progressMethods.contains(method))
         } catch .daemon(let error) where error.code == ErrorCode.requestCancelled {
             if let run = error.data?["run"]?.stringValue, let name = invocation.params["name"]?.stringValue { modelRuns[name] = run }
             throw .daemon(error)
         }
-        remember(method, invocation.params, result)
+        remember(method, params, result)
         if options.json {
             output.line(JSONWriter.string(result))
         } else {
-            output.line(Render.result(spec.name, result, params: invocation.params, terminal: terminal))
+            output.line(Render.result(spec.name, result, params: params, terminal: terminal))
         }
         return true
     }
@@ -194,11 +209,12 @@ public final class Session {
             if let model = result["model"]?.stringValue, let run = result["run"]?.stringValue { modelRuns[model] = run }
         case ExperimentCompare.method: lastCompare = result
         case ExperimentSweep.method: lastSweep = result
+        case RunList.method: runPages = RunPages(params: params, nextOffset: result["next_offset"]?.intValue.map(Int.init))
         default: break
         }
     }
 
-    private func emitText(_ text: String) {
+    func emitText(_ text: String) {
         if options.json { output.line(JSONWriter.string(["text": .string(text)])) } else { output.line(text) }
     }
 

@@ -139,3 +139,29 @@ def test_no_color_keeps_cursor_codes_out_of_the_progress(env):
     assert child.exitstatus == 0, output
     assert "step 1 of 4" in output and "\r" in output, "progress is still rewritten in place, with carriage returns"
     assert "\x1b[" not in output
+
+
+def test_runs_complete_and_show_what_the_daemon_kept(env):
+    child = spawn(env)
+    child.sendline("generate fraud rows=3000 seed=3 as cards; split cards test=0.3 val=0.2 seed=0")
+    child.expect("cards.train")
+    child.expect_exact(PROMPT)
+    child.sendline("train cards.train val=cards.validation max_iter=30 as ce")
+    child.expect(r"run (r\d+)")
+    run = child.match.group(1)
+    child.expect_exact(PROMPT)
+    # The subcommand, then the daemon's one run id, each completed with Tab.
+    # (The first Tab of a session appends no blank after a unique candidate, so one is typed:
+    # two blanks would do no harm.)
+    child.send("runs sh\t")
+    child.expect_exact("ow")
+    child.send(" r\t")
+    child.expect_exact(run[1:])
+    child.send("\r")
+    child.expect_exact(f"run {run}: model/train, completed")
+    child.expect_exact(PROMPT)
+    child.sendline("runs status=completed")
+    child.expect(r"started \(UTC\)")
+    child.expect_exact("runs 1–1 of 1, newest first")
+    child.expect_exact(PROMPT)
+    assert leave(child) == 0

@@ -147,3 +147,24 @@ def test_plot_draws_the_loss_and_pr_curves_in_braille(env):
     assert plotted["run"] and len(plotted["loss"]) >= 2 and plotted["loss"][-1][0] == 4, \
         "a new session finds the model's run through model/describe"
     assert len(plotted["pr"]) > 2 and all(0 <= x <= 1 and 0 <= y <= 1 for x, y in plotted["pr"])
+
+
+def test_runs_lists_compares_and_pages_across_invocations(env):
+    # Each `ballast -c` is a new session: the runs are the daemon's, not the session's.
+    trained = env.run("--json", "-c", SETUP + "train cards.train val=cards.validation max_iter=30 as ce; "
+                      "train cards.train val=cards.validation weights=inverse max_iter=30 as wce")
+    assert trained.returncode == 0, trained.stderr
+    ce, wce = (line["run"] for line in json_lines(trained.stdout)[2:])
+    listed = env.run("-c", "runs loss=wce; runs sort=validation.f1 limit=1; runs next")
+    assert listed.returncode == 0, listed.stderr
+    lines = listed.stdout.splitlines()
+    assert sum(1 for line in lines if line.startswith(f"  {wce} ")) == 2
+    assert "  runs 1–1 of 1, newest first" in lines
+    assert any(line.startswith("  runs 2–2 of 2, by validation.f1") for line in lines)
+    compared = env.run("--json", "-c", f"runs compare {ce} {wce} metrics=validation.f1 params=loss.type")
+    assert compared.returncode == 0, compared.stderr
+    (table,) = json_lines(compared.stdout)
+    assert table["params"] == ["loss.type"] and [row["run"] for row in table["rows"]] == [ce, wce]
+    assert table["rows"][1]["params"] == ["wce"]
+    usage = env.run("-c", "runs compre r1")
+    assert usage.returncode == 2 and "Did you mean 'runs compare'?" in usage.stderr

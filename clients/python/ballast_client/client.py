@@ -17,6 +17,7 @@ import zmq
 
 from .connection import ConnectionInfo
 from .liveness import DaemonGone, Watch, daemon_process_is_gone
+from .runs import RunRecords
 from .signing import sign, verify
 
 __all__ = ["Client", "DaemonGone", "Events", "RPCError", "RPCTimeout", "PROTOCOL_VERSION", "encode",
@@ -123,8 +124,10 @@ class _Channel:
         self.socket.close()
 
 
-class Client:
+class Client(RunRecords):
     """A connection to ``ballastd``: the request socket, and the control socket on first use.
+    The run methods (``run_list``, ``run_describe``, ``run_compare``, ``run_delete``,
+    ``run_events``, ``iter_runs``) come from :class:`~ballast_client.runs.RunRecords`.
 
     >>> with Client(ConnectionInfo.load()) as client:
     ...     client.initialize("notebook", "0.1")
