@@ -27,6 +27,11 @@ extension Store {
         }
     }
 
+    /// Every metric name some run has, sorted (what `run/list` can sort by besides the times).
+    public func metricNames() throws(StoreError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT name FROM run_metrics ORDER BY name") }
+    }
+
     /// How many records a run has kept.
     public func eventCount(run id: String) throws(StoreError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM run_events WHERE run_id = ?", arguments: [id]) ?? 0 }

@@ -32,6 +32,15 @@ import Testing
         ])
     }
 
+    /// Every command that makes a dataset takes `keep=false`, for data that should not outlive the daemon.
+    @Test func keepFalseReachesEveryDatasetMakingRequest() throws {
+        for line in ["generate fraud keep=false as scratch", "load /data/cards.csv keep=false", "split cards test=0.3 keep=false",
+                     "kfold cards folds=3 keep=false", "standardize cards keep=false", "resample cards over keep=false"] {
+            #expect(try parse(line).params["keep"] == false, "\(line)")
+        }
+        #expect(try parse("generate fraud as cards").params["keep"] == nil)
+    }
+
     @Test func optionsFillNestedTargetsAndImpliedTypes() throws {
         let w = try parse("train cards.train val=cards.validation w=0.7 epochs=12 hidden=16 model=mlp")
         #expect(w.params["validation"] == "cards.validation")
@@ -75,7 +84,7 @@ import Testing
 
     @Test func anUnknownOptionSuggestsTheClosestAndListsTheRest() throws {
         let message = try #require(usageError("split cards tset=0.3"))
-        #expect(message.hasPrefix("'split' has no option 'tset'. Did you mean 'test'? Options: test, val, seed, prefix."))
+        #expect(message.hasPrefix("'split' has no option 'tset'. Did you mean 'test'? Options: test, val, seed, prefix, keep."))
     }
 
     @Test func aBadValueSaysWhatItExpects() {

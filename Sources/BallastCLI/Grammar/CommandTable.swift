@@ -4,6 +4,10 @@ import Foundation
 /// The command table: every command, its method, positionals and options, with help and examples.
 /// Every list of names (models, losses, schemes, …) is the vocabulary's, as the daemon advertises it.
 enum CommandTable {
+    /// `keep=false` on a command that makes a dataset: held in memory only, not kept across restarts.
+    static let keepOption = OptionSpec(key: "keep", target: ["keep"], kind: .bool,
+                                       help: "keep: keep it across daemon restarts (default true)")
+
     /// "a, b or c".
     static func spoken(_ names: [String]) -> String {
         guard names.count > 1 else { return names.first ?? "" }
@@ -73,6 +77,7 @@ enum CommandTable {
                         OptionSpec(key: "class_weights", target: ["class_weights"], kind: .grid, help: "class_weights: proportions, e.g. 0.7,0.2,0.1"),
                         OptionSpec(key: "separation", target: ["separation"], kind: .number, help: "separation"),
                         OptionSpec(key: "noise", target: ["noise"], kind: .number, help: "noise"),
+                        keepOption,
                     ],
                     asTarget: ["name"],
                     summary: "Make a synthetic dataset from a preset (\(v.presets.joined(separator: ", "))).",
@@ -96,6 +101,7 @@ enum CommandTable {
                         OptionSpec(key: "schema", target: ["schema"], kind: .text, names: .dataset,
                                    help: "schema: a dataset or model; the file is encoded exactly as its data (same columns by name, same levels, same order)"),
                         unseenLevelsOption(v),
+                        keepOption,
                     ],
                     asTarget: ["name"],
                     summary: "Load a CSV or TSV file into the daemon (a relative PATH is taken from your working directory).",
@@ -111,6 +117,7 @@ enum CommandTable {
                         OptionSpec(key: "val", target: ["validation"], kind: .number, help: "validation: fraction for validation (default 0)"),
                         OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed"),
                         OptionSpec(key: "prefix", target: ["prefix"], kind: .text, help: "prefix of the parts' names (default the dataset's)"),
+                        keepOption,
                     ],
                     summary: "Stratified split into DATASET.train, DATASET.validation, DATASET.test.",
                     examples: ["split cards test=0.3 val=0.2", "split cards test=0.25 seed=3"]),
@@ -120,6 +127,7 @@ enum CommandTable {
                         OptionSpec(key: "folds", target: ["folds"], kind: .integer, help: "folds (default 5)"),
                         OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed"),
                         OptionSpec(key: "materialize", target: ["materialize"], kind: .bool, help: "materialize: make the fold datasets"),
+                        keepOption,
                     ],
                     summary: "Stratified k-fold assignment of a dataset's rows.",
                     examples: ["kfold cards.train folds=5"]),
@@ -129,6 +137,7 @@ enum CommandTable {
                         OptionSpec(key: "apply", target: ["apply"], kind: .words, names: .dataset, help: "apply: datasets to transform, a,b,… (default FIT)"),
                         OptionSpec(key: "suffix", target: ["suffix"], kind: .text, help: "suffix (default .std)"),
                         OptionSpec(key: "in_place", target: ["in_place"], kind: .bool, help: "in_place"),
+                        keepOption,
                     ],
                     summary: "Standardize features with FIT's mean and deviation.",
                     examples: ["standardize cards.train apply=cards.train,cards.test"]),
@@ -139,6 +148,7 @@ enum CommandTable {
                         OptionSpec(key: "ratio", target: ["ratio"], kind: .number, help: "ratio: minority over majority afterwards (default 1)"),
                         OptionSpec(key: "k", target: ["k"], kind: .integer, help: "k: SMOTE neighbours (default 5)"),
                         OptionSpec(key: "seed", target: ["seed"], kind: .integer, help: "seed"),
+                        keepOption,
                     ],
                     asTarget: ["name"],
                     summary: "Over-sample, under-sample or SMOTE a training set (after splitting, never before).",

@@ -34,6 +34,11 @@ enum Render {
         case "datasets":
             var text = datasetTable(r["datasets"]?.arrayValue ?? [], t)
             text += "\n  memory: \(Fmt.bytes(r["bytes_used"]?.doubleValue)) of \(Fmt.bytes(r["memory_budget"]?.doubleValue)) budget"
+            // Datasets an earlier daemon kept that did not come back, each with how to make it again.
+            for gone in r["unavailable"]?.arrayValue ?? [] {
+                text += "\n  not available: \(gone["name"]?.stringValue ?? "?") (\(gone["reason"]?.stringValue ?? "?")): "
+                    + (gone["message"]?.stringValue ?? "")
+            }
             return text
         case "describe": return describe(r, t)
         case "head": return head(r, t)

@@ -169,7 +169,10 @@ public final class Server: Sendable {
                 sockets?.publish(Data(JSONWriter.data(message)), topic: topic)
             })
         let authenticator = Authenticator(signer: info.signer, replayCapacity: config.replayCapacity)
-        let writeRoots = WriteRoots(roots: config.writeRoots,
+        // The state directory in use is a write root, as the default one is (its store's own
+        // files are refused in both).
+        let stateRoots = config.stateDirectory.map { config.writeRoots.contains($0) ? [] : [$0] } ?? []
+        let writeRoots = WriteRoots(roots: config.writeRoots + stateRoots,
                                     stateDirectories: [config.stateDirectory, StateDirectory.defaultPath].compactMap { $0 })
         let store = state.withLock { $0.store! }
         let runs = Runs(store: store, log: log)

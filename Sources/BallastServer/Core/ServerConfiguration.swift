@@ -41,7 +41,7 @@ public struct ServerConfiguration: Sendable {
     /// once (refusing new ones), and answers those still running at this deadline with -32013.
     public var stopGraceSeconds: Double = 10
     /// The folders `model/save` may write into (`--write-root` adds to them): by default the
-    /// working directory and `$XDG_STATE_HOME/ballast` (else `~/.local/state/ballast`).
+    /// working directory and `StateDirectory.defaultPath`; the state directory in use is added.
     public var writeRoots: [String] = WriteRoots.defaults
     /// How long a session whose client disconnected is kept for it to reconnect under the same
     /// identity; after that (and once its requests in flight end) it is forgotten.

@@ -26,6 +26,14 @@ extension Runs {
                 throw .invalidParams("sort_by is 'started', 'ended', 'seconds' or a metric's name (validation.f1), got an empty name.",
                                      field: "sort_by")
             }
+            // A name no run has would list the runs in start order as if sorted: say so instead.
+            let known = try storeAnswer { () throws(StoreError) in try store.metricNames() }
+            guard known.isEmpty || known.contains(metric) else {
+                let hint = Suggestion.closest(to: metric, among: known).map { " Did you mean '\($0)'?" } ?? ""
+                throw RPCError(code: ErrorCode.invalidParams,
+                               message: "No run has a metric named '\(metric)' to sort by: sort_by is 'started', 'ended', 'seconds' or one of the runs' metrics.\(hint)",
+                               data: ["field": "sort_by", "known": .array(known.prefix(200).map { .string($0) })])
+            }
             query.sortBy = .metric(metric)
         }
         query.ascending = params.order == .ascending

@@ -69,6 +69,10 @@ final class RunQueryTests: XCTestCase {
         XCTAssertEqual(client.rpcError("run/list", ["limit": 1001])?.data?["field"], "limit")
         XCTAssertEqual(client.rpcError("run/list", ["since": "last week"])?.data?["field"], "since")
         XCTAssertEqual(client.rpcError("run/list", ["status": "paused"])?.code, ErrorCode.invalidParams)
+        // A metric no run has would list in start order as if sorted: refused, with the nearest name.
+        let unknownMetric = client.rpcError("run/list", ["sort_by": "validation.f2"])
+        XCTAssertEqual(unknownMetric?.data?["field"], "sort_by")
+        XCTAssertTrue(unknownMetric?.message.contains("Did you mean 'validation.f1'?") == true, unknownMetric?.message ?? "no error")
     }
 
     func testCompareTabulatesMetricsAndTheParamsThatDiffer() throws {
