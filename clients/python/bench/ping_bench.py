@@ -128,7 +128,7 @@ class Daemon:
         self.connection_file = Path(self.folder.name) / "ballast" / "ballastd.json"
         self.log = open(Path(self.folder.name) / "ballastd.log", "wb")
         self.process = subprocess.Popen([str(self.binary), "--connection-file", str(self.connection_file),
-                                         "--log-level", "warning"], stdin=subprocess.DEVNULL,
+                                         "--log-level", "warning", "--ephemeral"], stdin=subprocess.DEVNULL,
                                         stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
