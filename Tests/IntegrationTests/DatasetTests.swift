@@ -135,6 +135,7 @@ final class DatasetTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.005)
         }
         XCTAssertTrue(seen.last?.contains("dataset/generate") ?? false, "control answered while the generation ran: \(seen.suffix(3))")
+        XCTAssertNil(try client.control(Status.method)["state_dir"], "an ephemeral daemon names no state directory")
         var replies: [String: JSONValue] = [:]
         while replies.count < 2, let message = try client.next(timeout: 60) {
             if let id = message["id"]?.stringValue { replies[id] = message }

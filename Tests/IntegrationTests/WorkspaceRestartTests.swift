@@ -68,6 +68,7 @@ final class WorkspaceRestartTests: XCTestCase {
         do {
             let daemon = try daemon { $0.writeRoots = [self.folder] }
             let client = try daemon.client()
+            XCTAssertEqual(try client.control("status")["state_dir"]?.stringValue, stateDirectory)
             try client.prepareCards(rows: 20_000)
             _ = try client.call("dataset/resample", params: ["dataset": "cards.train", "method": "smote", "seed": 2])
             _ = try client.call("dataset/load", params: ["path": .string(csv), "id": "id", "missing": "impute_mean"])

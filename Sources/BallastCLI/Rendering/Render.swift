@@ -146,7 +146,8 @@ enum Render {
     static func status(_ r: JSONValue, _ t: Terminal) -> String {
         var lines = ["  daemon pid \(r["pid"]?.intValue ?? 0), up \(Fmt.duration(r["uptime_s"]?.doubleValue ?? 0)), protocol \(r["protocol_version"]?.stringValue ?? "?"), "
                      + "\(r["sessions"]?.intValue ?? Int64(r["sessions"]?.arrayValue?.count ?? 0)) session(s)"
-                     + ((r["shutting_down"]?.boolValue ?? false) ? ", shutting down" : "")]
+                     + ((r["shutting_down"]?.boolValue ?? false) ? ", shutting down" : ""),
+                     "  workspace: " + (r["state_dir"]?.stringValue ?? "in memory only (--ephemeral)")]
         let inFlight = r["in_flight"]?.arrayValue ?? []
         if inFlight.isEmpty {
             lines.append("  idle")

@@ -12,9 +12,11 @@ public enum Status: RequestMethod {
         /// Messages dropped before execution, by reason: bad_signature, replayed, malformed.
         public var rejected: [String: Int]
         public var shuttingDown: Bool
+        /// Where the workspace is kept (since 1.5); nil for an ephemeral daemon, which keeps nothing.
+        public var stateDir: String?
 
         public init(pid: Int32, uptimeSeconds: Double, protocolVersion: String, sessions: Int,
-                    inFlight: [InFlightRequest], rejected: [String: Int], shuttingDown: Bool) {
+                    inFlight: [InFlightRequest], rejected: [String: Int], shuttingDown: Bool, stateDir: String? = nil) {
             self.pid = pid
             self.uptimeSeconds = uptimeSeconds
             self.protocolVersion = protocolVersion
@@ -22,6 +24,7 @@ public enum Status: RequestMethod {
             self.inFlight = inFlight
             self.rejected = rejected
             self.shuttingDown = shuttingDown
+            self.stateDir = stateDir
         }
 
         enum CodingKeys: String, CodingKey {
@@ -30,6 +33,7 @@ public enum Status: RequestMethod {
             case protocolVersion = "protocol_version"
             case inFlight = "in_flight"
             case shuttingDown = "shutting_down"
+            case stateDir = "state_dir"
         }
     }
 

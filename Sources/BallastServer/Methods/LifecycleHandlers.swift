@@ -23,7 +23,8 @@ extension Handlers {
         table.register(Status.self) { _, _ in
             Status.Result(pid: getpid(), uptimeSeconds: uptime, protocolVersion: ProtocolVersion.current,
                           sessions: state.sessions.count, inFlight: state.sessions.inFlightSnapshot(),
-                          rejected: state.authenticator.rejectedCounts, shuttingDown: !lifecycle.takesWork)
+                          rejected: state.authenticator.rejectedCounts, shuttingDown: !lifecycle.takesWork,
+                          stateDir: state.store.directory?.path)
         }
         table.register(Shutdown.self) { _, context in
             state.log(.info, "Session \(context.session) asked the control socket to stop the daemon.")
