@@ -1,0 +1,65 @@
+import Foundation
+
+/// What the kill loop counted, printed at its end (and on failure, with the seed to repeat it).
+/// Runs are counted once each, by the token of the request that made them, however many restarts
+/// checked them.
+struct DurabilityFigures {
+    var seed: UInt64 = 0
+    var kills = 0
+    var restarts = 0
+    var requests = 0
+    var acknowledgedRuns: Set<String> = []
+    var acknowledgedModels: Set<String> = []
+    var refused: Set<String> = []
+
+    // How the runs a kill caught (sent, unanswered) came back.
+    /// `interrupted`, as promised for a run going at the kill.
+    var interrupted: Set<String> = []
+    /// `completed` though its reply never came: it ended between its last write and the kill.
+    var completedUnanswered: Set<String> = []
+    /// `cancelled` or `failed` though unanswered (the kill came while the error was on its way).
+    var endedOtherwiseUnanswered: Set<String> = []
+    /// Not in the store: the kill came before the daemon began it (queued, or still in the socket).
+    var notBegun: Set<String> = []
+    /// `completed` (unanswered) without its model in `model/list`: reported, not a broken promise.
+    var completedWithoutModel: Set<String> = []
+
+    // Broken promises: each one fails the test.
+    var lostRuns: Set<String> = []
+    var lostModels: Set<String> = []
+    /// Acknowledged runs whose status or metrics differ from the reply; models that predict otherwise.
+    var changedRuns: Set<String> = []
+    var changedModels: Set<String> = []
+    /// Runs whose stored events are not `seq` 1…n, or disagree with what was published.
+    var brokenEvents: Set<String> = []
+    /// Runs still `running` after a restart, runs that changed status between restarts, runs no
+    /// request made, runs seen going (a `$/progress` named them) but missing after the restart.
+    var otherwiseWrong: Set<String> = []
+    var failures: [String] = []
+
+    var started = Date()
+    var wallSeconds: Double { Date().timeIntervalSince(started) }
+
+    var brokenPromises: Int {
+        lostRuns.count + lostModels.count + changedRuns.count + changedModels.count + brokenEvents.count
+            + otherwiseWrong.count
+    }
+
+    mutating func fail(_ set: WritableKeyPath<DurabilityFigures, Set<String>>, _ key: String, _ why: String) {
+        self[keyPath: set].insert(key)
+        if failures.count < 40 { failures.append(why) }
+    }
+
+    var summary: String {
+        """
+        kill loop seed \(seed) (repeat with BALLAST_KILL_SEED=\(seed) BALLAST_KILL_ROUNDS=\(kills)):
+          \(kills) kills, \(restarts) restarts, \(requests) requests in \(String(format: "%.1f", wallSeconds)) s
+          acknowledged: \(acknowledgedRuns.count) runs, \(acknowledgedModels.count) models; \(refused.count) refused
+          caught by a kill: \(interrupted.count) interrupted, \(completedUnanswered.count) completed with the reply lost \
+        (\(completedWithoutModel.count) of them without their model), \(endedOtherwiseUnanswered.count) cancelled or failed, \
+        \(notBegun.count) never begun
+          lost: \(lostRuns.count) runs, \(lostModels.count) models; changed: \(changedRuns.count) runs, \
+        \(changedModels.count) models; \(brokenEvents.count) runs with broken events; \(otherwiseWrong.count) otherwise wrong
+        """
+    }
+}

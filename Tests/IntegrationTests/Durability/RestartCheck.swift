@@ -1,0 +1,246 @@
+import BallastClient
+import BallastProtocol
+import Foundation
+
+/// After each restart, compares what the daemon kept with what its clients were told before the
+/// kill. Every acknowledged run must be `completed` with its reply's metrics and every
+/// acknowledged model must predict as before; a run the kill caught must be `interrupted` (or,
+/// when it ended just before the kill and only its reply was lost, `completed`, `cancelled` or
+/// `failed`), or absent when it had not begun; no run may be `running`; every kept run's events
+/// are `seq` 1…n and agree with what `$/progress` published.
+///
+/// Cheap checks (listed, status, metrics) are repeated at every restart for every run so far, so a
+/// later kill that damaged earlier work is caught; the costly ones (events, params, predictions)
+/// are done once per run, at the first restart after it, and for every model at the last.
+final class RestartCheck {
+    private(set) var figures = DurabilityFigures()
+    /// The status each unanswered run was first found in, by token: it must not change later.
+    private var firstSeen: [String: RunStatusName] = [:]
+    /// The token each stored run's params carry, by run id (found once, with `run/describe`).
+    private var tokenOfRun: [String: String] = [:]
+    private var deeplyChecked: Set<String> = []
+    private var predictionsChecked: Set<String> = []
+
+    func counted(kill: Bool = false, restart: Bool = false, requests: Int = 0) {
+        if kill { figures.kills += 1 }
+        if restart { figures.restarts += 1 }
+        figures.requests += requests
+    }
+
+    func seed(_ seed: UInt64) { figures.seed = seed }
+
+    func check(_ client: Client, ledger: DurabilityLedger, allPredictions: Bool = false) throws {
+        let stored = try listAllRuns(client)
+        let runsByID = Dictionary(stored.map { ($0.run, $0) }, uniquingKeysWith: { first, _ in first })
+        let models = Set(try client.call(ModelList.self, NoParams()).models.map(\.name))
+        for summary in stored where summary.status == .running {
+            figures.fail(\.otherwiseWrong, summary.run, "run \(summary.run) is still 'running' after the restart")
+        }
+        let sent = ledger.runs
+        let tokens = Set(sent.map(\.token))
+        for summary in stored where tokenOfRun[summary.run] == nil {
+            let described = try client.call(RunDescribe.self, .init(run: summary.run))
+            guard let token = described.params["progress_token"]?.stringValue, tokens.contains(token) else {
+                figures.fail(\.otherwiseWrong, summary.run, "run \(summary.run) was made by no request of the loop "
+                             + "(params \(JSONWriter.string(described.params)))")
+                continue
+            }
+            tokenOfRun[summary.run] = token
+        }
+        let runOfToken = Dictionary(tokenOfRun.map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let predictions = ledger.predictions
+        for run in sent {
+            let id = run.run ?? runOfToken[run.token]
+            let summary = id.flatMap { runsByID[$0] }
+            switch run.outcome {
+            case .acknowledged(let reply):
+                try checkAcknowledged(run, reply: reply, summary: summary, models: models, client: client)
+                if let model = run.model, let prediction = predictions[model], models.contains(model),
+                   allPredictions || !predictionsChecked.contains(model) {
+                    predictionsChecked.insert(model)
+                    try checkPrediction(model, prediction, client: client)
+                }
+            case .refused:
+                figures.refused.insert(run.token)
+            case .unanswered:
+                try checkUnanswered(run, summary: summary, models: models, client: client)
+            }
+        }
+    }
+
+    private func checkAcknowledged(_ run: SentRun, reply: JSONValue, summary: RunSummary?, models: Set<String>,
+                                   client: Client) throws {
+        figures.acknowledgedRuns.insert(run.token)
+        if let model = run.model {
+            figures.acknowledgedModels.insert(model)
+            if !models.contains(model) {
+                figures.fail(\.lostModels, model, "model \(model) (\(run.token), acknowledged) is not in model/list")
+            }
+        }
+        guard let summary else {
+            return figures.fail(\.lostRuns, run.token, "run \(run.run ?? "?") (\(run.token), \(run.method), "
+                                + "acknowledged) is not in run/list")
+        }
+        if summary.status != .completed {
+            figures.fail(\.changedRuns, run.token, "run \(summary.run) (\(run.token), acknowledged) is "
+                         + "'\(summary.status.rawValue)', not 'completed'")
+        }
+        let differences = Self.metricDifferences(stored: summary.metrics, reply: reply)
+        if !differences.isEmpty {
+            figures.fail(\.changedRuns, run.token, "run \(summary.run) (\(run.token)) keeps other metrics than its "
+                         + "reply: \(differences.prefix(4).joined(separator: "; "))")
+        }
+        try checkDeeply(run, summary: summary, client: client, reply: reply)
+    }
+
+    private func checkUnanswered(_ run: SentRun, summary: RunSummary?, models: Set<String>, client: Client) throws {
+        guard let summary else {
+            if run.heard.isEmpty {
+                figures.notBegun.insert(run.token)
+            } else {
+                figures.fail(\.otherwiseWrong, run.token, "run \(run.run ?? "?") (\(run.token)) was seen going "
+                             + "(\(run.heard.count) records published) but is not in run/list")
+            }
+            return
+        }
+        if let first = firstSeen[run.token] {
+            if first != summary.status {
+                figures.fail(\.otherwiseWrong, run.token, "run \(summary.run) (\(run.token)) was '\(first.rawValue)' "
+                             + "after one restart and is '\(summary.status.rawValue)' after a later one")
+            }
+        } else {
+            firstSeen[run.token] = summary.status
+        }
+        switch summary.status {
+        case .interrupted: figures.interrupted.insert(run.token)
+        case .completed:
+            figures.completedUnanswered.insert(run.token)
+            if let model = run.model, !models.contains(model) { figures.completedWithoutModel.insert(run.token) }
+        case .cancelled, .failed: figures.endedOtherwiseUnanswered.insert(run.token)
+        case .running: break   // failed above
+        }
+        try checkDeeply(run, summary: summary, client: client, reply: nil)
+    }
+
+    /// Once per run: its params as sent, its events gap-free and agreeing with what was published.
+    private func checkDeeply(_ run: SentRun, summary: RunSummary, client: Client, reply: JSONValue?) throws {
+        guard deeplyChecked.insert(run.token).inserted else { return }
+        let id = summary.run
+        let described = try client.call(RunDescribe.self, .init(run: id))
+        if described.params != run.params {
+            figures.fail(\.changedRuns, run.token, "run \(id) (\(run.token)) keeps other params than were sent: "
+                         + "\(JSONWriter.string(described.params))")
+        }
+        let events = try client.call(RunEvents.self, .init(run: id))
+        let seqs = events.events.map { $0.seq ?? -1 }
+        func broken(_ why: String) { figures.fail(\.brokenEvents, run.token, "run \(id) (\(run.token), \(summary.status.rawValue)): \(why)") }
+        if seqs != Array(0..<seqs.count).map({ $0 + 1 }) {
+            broken("its events are not seq 1…n but \(Self.ranges(seqs))")
+        }
+        if let stranger = events.events.first(where: { $0.run != id }) {
+            broken("event \(stranger.seq ?? -1) names run \(stranger.run ?? "nil")")
+        }
+        if described.eventCount != events.events.count {
+            broken("run/describe counts \(described.eventCount) events, run/events returns \(events.events.count)")
+        }
+        if !events.complete { broken("run/events says more records will follow, but the run has ended") }
+        if let first = events.events.first, first.kind != .begin { broken("its first event is '\(first.kind.rawValue)'") }
+        if summary.status == .completed {
+            if events.events.last?.kind != .end { broken("it completed, but its last event is not 'end'") }
+            if let last = run.heard.keys.max(), last > events.events.count {
+                broken("it completed, but keeps \(events.events.count) events of the \(last) published")
+            }
+        }
+        for event in events.events {
+            if let seq = event.seq, let published = run.heard[seq], published != event {
+                broken("event \(seq) differs from the one published: kept \(event.kind.rawValue) step "
+                       + "\(event.step.map(String.init) ?? "-"), published \(published.kind.rawValue) step "
+                       + "\(published.step.map(String.init) ?? "-")")
+                break
+            }
+        }
+        if let reply, let kept = described.result {
+            let differences = Self.jsonDifferences(kept: kept, reply: reply, path: "")
+            if !differences.isEmpty {
+                figures.fail(\.changedRuns, run.token, "run \(id) (\(run.token)): run/describe's result differs "
+                             + "from the reply: \(differences.prefix(4).joined(separator: "; "))")
+            }
+        }
+    }
+
+    private func checkPrediction(_ model: String, _ prediction: Prediction, client: Client) throws {
+        let now = try client.call(ModelPredict.method, params: ["model": .string(model), "rows": prediction.rows])
+        if now["probabilities"] != prediction.probabilities {
+            figures.fail(\.changedModels, model, "model \(model) predicts \(JSONWriter.string(now["probabilities"] ?? .null)) "
+                         + "after the restart, \(JSONWriter.string(prediction.probabilities)) before")
+        }
+    }
+
+    private func listAllRuns(_ client: Client) throws -> [RunSummary] {
+        var runs: [RunSummary] = []
+        var offset: Int? = 0
+        while let from = offset {
+            let page = try client.call(RunList.self, .init(order: .ascending, limit: 1_000, offset: from))
+            runs += page.runs
+            offset = page.nextOffset
+        }
+        return runs
+    }
+
+    /// The stored metrics (flat, dotted) that the reply gives another value, and a complaint when
+    /// none of them is in the reply at all (the metrics were not kept).
+    static func metricDifferences(stored: [String: Double], reply: JSONValue) -> [String] {
+        var flat: [String: Double] = [:]
+        flatten(reply, path: "", into: &flat)
+        if let metrics = reply["metrics"] { flatten(metrics, path: "", into: &flat) }
+        var differences: [String] = []
+        var matched = 0
+        for (name, value) in stored.sorted(by: { $0.key < $1.key }) {
+            guard let replied = flat[name] else { continue }
+            matched += 1
+            if replied != value && !(replied.isNaN && value.isNaN) { differences.append("\(name) \(value) ≠ \(replied)") }
+        }
+        if matched == 0 { differences.append("none of its \(stored.count) metrics \(stored.keys.sorted()) is in the reply") }
+        return differences
+    }
+
+    /// Numbers by dotted path; an array of rows that name an `arm` is keyed by arm.
+    private static func flatten(_ value: JSONValue, path: String, into flat: inout [String: Double]) {
+        func join(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+        switch value {
+        case .int, .double: if let number = value.doubleValue { flat[path] = number }
+        case .object(let members): for (key, member) in members { flatten(member, path: join(key), into: &flat) }
+        case .array(let items):
+            for item in items { if let arm = item["arm"]?.stringValue { flatten(item, path: join(arm), into: &flat) } }
+        default: break
+        }
+    }
+
+    /// Where `kept` (run/describe's result) says otherwise than the reply, at paths both have.
+    static func jsonDifferences(kept: JSONValue, reply: JSONValue, path: String) -> [String] {
+        switch (kept, reply) {
+        case let (.object(a), .object(b)):
+            return a.keys.sorted().flatMap { key in
+                b[key].map { jsonDifferences(kept: a[key]!, reply: $0, path: path.isEmpty ? key : path + "." + key) } ?? []
+            }
+        case let (.array(a), .array(b)) where a.count == b.count:
+            return zip(a, b).enumerated().flatMap { jsonDifferences(kept: $1.0, reply: $1.1, path: "\(path)[\($0)]") }
+        default:
+            return kept == reply ? [] : ["\(path): \(JSONWriter.string(kept)) ≠ \(JSONWriter.string(reply))"]
+        }
+    }
+
+    /// `1…5, 7, 9…10`: a list of seqs, short.
+    static func ranges(_ seqs: [Int]) -> String {
+        var parts: [String] = []
+        var start: Int?
+        var previous: Int?
+        for seq in seqs + [Int.min] {
+            if let p = previous, seq == p + 1 { previous = seq; continue }
+            if let s = start, let p = previous { parts.append(s == p ? "\(s)" : "\(s)…\(p)") }
+            start = seq
+            previous = seq
+        }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+    }
+}
