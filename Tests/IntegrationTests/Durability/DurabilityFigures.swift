@@ -5,12 +5,19 @@ import Foundation
 /// checked them.
 struct DurabilityFigures {
     var seed: UInt64 = 0
+    var rounds = 0
     var kills = 0
+    /// Kills while a daemon started (before or while it opened the store), besides the rounds' kills.
+    var startupKills = 0
     var restarts = 0
     var requests = 0
     var acknowledgedRuns: Set<String> = []
     var acknowledgedModels: Set<String> = []
     var refused: Set<String> = []
+    /// Why requests were refused, with how many: a harness that sends bad requests tests less.
+    var refusals: [String: Int] = [:]
+    /// The acknowledged runs' `seconds`, by token.
+    var runSeconds: [String: Double] = [:]
 
     // How the runs a kill caught (sent, unanswered) came back.
     /// `interrupted`, as promised for a run going at the kill.
@@ -50,11 +57,21 @@ struct DurabilityFigures {
         if failures.count < 40 { failures.append(why) }
     }
 
+    private var secondsText: String {
+        let sorted = runSeconds.values.sorted()
+        guard !sorted.isEmpty else { return "none" }
+        return String(format: "median %.2f s, longest %.1f s", sorted[sorted.count / 2], sorted.last!)
+    }
+
+    private var refusalsText: String {
+        refusals.isEmpty ? "" : " (" + refusals.sorted { $0.value > $1.value }.prefix(3).map { "\($1)× \($0)" }.joined(separator: "; ") + ")"
+    }
+
     var summary: String {
         """
-        kill loop seed \(seed) (repeat with BALLAST_KILL_SEED=\(seed) BALLAST_KILL_ROUNDS=\(kills)):
-          \(kills) kills, \(restarts) restarts, \(requests) requests in \(String(format: "%.1f", wallSeconds)) s
-          acknowledged: \(acknowledgedRuns.count) runs, \(acknowledgedModels.count) models; \(refused.count) refused
+        kill loop seed \(seed) (repeat with BALLAST_KILL_SEED=\(seed) BALLAST_KILL_ROUNDS=\(rounds)):
+          \(kills) kills (and \(startupKills) while starting), \(restarts) restarts, \(requests) requests in \(String(format: "%.1f", wallSeconds)) s
+          acknowledged: \(acknowledgedRuns.count) runs (\(secondsText)), \(acknowledgedModels.count) models; \(refused.count) refused\(refusalsText)
           caught by a kill: \(interrupted.count) interrupted, \(completedUnanswered.count) completed with the reply lost \
         (\(completedWithoutModel.count) of them without their model), \(endedOtherwiseUnanswered.count) cancelled or failed, \
         \(notBegun.count) never begun

@@ -15,13 +15,15 @@ struct DurabilityWorkload {
 
     /// The features every generated dataset has, so fixed rows can be predicted by any model.
     static let features = 6
+    /// From a blink to trainings of seconds (an MLP on the largest, for 60 epochs).
+    static let binarySizes = [2_000, 12_000, 80_000]
 
     init(seed: UInt64, round: Int, client: Int) {
         self.round = round
         self.client = client
         var random = SeededGenerator(seed: seed &+ UInt64(round) &* 1_000_003 &+ UInt64(client) &* 7_919)
-        binaryRows = random.pick([1_500, 8_000, 30_000])
-        multiclassRows = random.pick([1_500, 6_000])
+        binaryRows = random.pick(Self.binarySizes)
+        multiclassRows = random.pick([2_000, 20_000])
         self.random = random
     }
 
@@ -61,7 +63,7 @@ struct DurabilityWorkload {
         case 1: return [comparison(token)]
         case 2: return [sweep(token)]
         default:
-            binaryRows = random.pick([1_500, 8_000, 30_000])
+            binaryRows = random.pick(Self.binarySizes)
             return datasets()
         }
     }
@@ -71,7 +73,7 @@ struct DurabilityWorkload {
         let data = multi ? multiclass : binary
         let type = random.pick(multi ? ["softmax", "mlp"] : ["logistic", "mlp"])
         var model: [String: JSONValue] = ["type": .string(type)]
-        if type == "mlp" { model["hidden"] = random.pick([[8], [16, 8], [32]]) }
+        if type == "mlp" { model["hidden"] = random.pick([[8], [16, 8], [64, 32]]) }
         let loss: JSONValue = switch random.weighted([2, 2, 1]) {
         case 0: ["type": "ce"]
         case 1: ["type": "wce", "weights": ["scheme": .string(random.pick(["inverse", "balanced", "inverse_sqrt"]))]]
@@ -79,7 +81,7 @@ struct DurabilityWorkload {
         }
         let optimizer: JSONValue = type != "mlp" && random.chance(0.6)
             ? ["type": "lbfgs", "max_iter": .int(Int64(random.pick([10, 50, 200])))]
-            : ["type": "adam", "epochs": .int(Int64(random.pick([2, 8, 30, 80]))), "lr": 0.01]
+            : ["type": "adam", "epochs": .int(Int64(random.pick([3, 15, 60]))), "lr": 0.01]
         let name = "m-\(token)"
         var params: [String: JSONValue] = ["dataset": .string(data + ".train"), "name": .string(name),
                                            "model": .object(model), "loss": loss, "optimizer": optimizer,
@@ -101,7 +103,7 @@ struct DurabilityWorkload {
 
     private mutating func sweep(_ token: String) -> Planned {
         let param = random.pick(["w", "gamma"])
-        let grid: JSONValue = param == "w" ? [1.0, 5.0, 20.0] : [0.5, 2.0]
+        let grid: JSONValue = param == "w" ? [0.5, 0.8, 0.95] : [0.5, 2.0]
         let params: JSONValue = ["dataset": .string(binary + ".train"), "param": .string(param), "grid": grid,
                                  "folds": 3, "optimizer": ["type": "lbfgs", "max_iter": 30],
                                  "progress_token": .string(token)]

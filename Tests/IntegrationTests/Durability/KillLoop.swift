@@ -24,15 +24,18 @@ final class KillLoop {
     let settings: Settings
     let ledger = DurabilityLedger()
     let check = RestartCheck()
-    private let stateDirectory: String
+    private let folder: String
+    private var stateDirectory: String { folder + "/state" }
 
-    init(settings: Settings) {
+    init(settings: Settings) throws {
         self.settings = settings
-        stateDirectory = NSTemporaryDirectory() + "ballast-kill-loop-\(UUID().uuidString)/state"
-        check.seed(settings.seed)
+        folder = NSTemporaryDirectory() + "ballast-kill-loop-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        check.seed(settings.seed, rounds: settings.rounds)
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: (stateDirectory as NSString).deletingLastPathComponent) }
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
 
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -41,6 +44,9 @@ final class KillLoop {
     func run() throws {
         var random = SeededGenerator(seed: settings.seed)
         for round in 0..<settings.rounds {
+            // Now and then a kill while the daemon starts: opening the store, marking the runs it
+            // finds running, restoring the workspace. It is not counted among the rounds' kills.
+            if round > 0 && random.chance(0.15) { try killWhileStarting(after: Double.random(in: 0..<0.25, using: &random)) }
             let daemon = try restartChecked(round: round)
             // One kill in ten comes while the clients connect and make their data; the rest at any
             // moment of the round, mostly while trainings and experiments run.
@@ -70,6 +76,20 @@ final class KillLoop {
         try client.initialize(name: "kill-loop-check")
         try check.check(client, ledger: ledger, allPredictions: allPredictions)
         return daemon
+    }
+
+    /// Starts ballastd on the state directory and kills it `seconds` later, ready or not.
+    private func killWhileStarting(after seconds: Double) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("ballastd"))
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.arguments = ["--connection-file", folder + "/starting.json", "--state-dir", stateDirectory,
+                             "--workers", "2", "--log-level", "critical"]
+        try process.run()
+        Thread.sleep(forTimeInterval: seconds)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        check.counted(startupKill: true)
     }
 
     /// Runs the round's clients on threads of their own, kills the daemon after `killAfter`

@@ -12,7 +12,7 @@ final class KillLoopTests: XCTestCase {
         settings.rounds = environment["BALLAST_KILL_ROUNDS"].flatMap { Int($0) } ?? 5
         settings.seed = environment["BALLAST_KILL_SEED"].flatMap { UInt64($0) } ?? 20_261_130
         settings.clients = environment["BALLAST_KILL_CLIENTS"].flatMap { Int($0) } ?? 3
-        let loop = KillLoop(settings: settings)
+        let loop = try KillLoop(settings: settings)
         do {
             try loop.run()
         } catch let failure as KillLoop.Failure {

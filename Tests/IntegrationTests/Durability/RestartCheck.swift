@@ -21,13 +21,17 @@ final class RestartCheck {
     private var deeplyChecked: Set<String> = []
     private var predictionsChecked: Set<String> = []
 
-    func counted(kill: Bool = false, restart: Bool = false, requests: Int = 0) {
+    func counted(kill: Bool = false, startupKill: Bool = false, restart: Bool = false, requests: Int = 0) {
         if kill { figures.kills += 1 }
+        if startupKill { figures.startupKills += 1 }
         if restart { figures.restarts += 1 }
         figures.requests += requests
     }
 
-    func seed(_ seed: UInt64) { figures.seed = seed }
+    func seed(_ seed: UInt64, rounds: Int) {
+        figures.seed = seed
+        figures.rounds = rounds
+    }
 
     func check(_ client: Client, ledger: DurabilityLedger, allPredictions: Bool = false) throws {
         let stored = try listAllRuns(client)
@@ -60,8 +64,8 @@ final class RestartCheck {
                     predictionsChecked.insert(model)
                     try checkPrediction(model, prediction, client: client)
                 }
-            case .refused:
-                figures.refused.insert(run.token)
+            case .refused(let code, let message):
+                if figures.refused.insert(run.token).inserted { figures.refusals["\(code) \(message)", default: 0] += 1 }
             case .unanswered:
                 try checkUnanswered(run, summary: summary, models: models, client: client)
             }
@@ -71,6 +75,9 @@ final class RestartCheck {
     private func checkAcknowledged(_ run: SentRun, reply: JSONValue, summary: RunSummary?, models: Set<String>,
                                    client: Client) throws {
         figures.acknowledgedRuns.insert(run.token)
+        if let seconds = reply["seconds"]?.doubleValue ?? reply["rows"]?.arrayValue?.compactMap({ $0["seconds"]?.doubleValue }).reduce(0, +) {
+            figures.runSeconds[run.token] = seconds
+        }
         if let model = run.model {
             figures.acknowledgedModels.insert(model)
             if !models.contains(model) {
@@ -192,7 +199,12 @@ final class RestartCheck {
     static func metricDifferences(stored: [String: Double], reply: JSONValue) -> [String] {
         var flat: [String: Double] = [:]
         flatten(reply, path: "", into: &flat)
-        if let metrics = reply["metrics"] { flatten(metrics, path: "", into: &flat) }
+        // `metrics.train.f1` is kept as `train.f1`, `rows.<arm>.f1` as `<arm>.f1`.
+        for (path, value) in flat {
+            if let dot = path.firstIndex(of: "."), flat[String(path[path.index(after: dot)...])] == nil {
+                flat[String(path[path.index(after: dot)...])] = value
+            }
+        }
         var differences: [String] = []
         var matched = 0
         for (name, value) in stored.sorted(by: { $0.key < $1.key }) {
