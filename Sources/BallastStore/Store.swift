@@ -11,7 +11,7 @@ import GRDB
 public final class Store: Sendable {
     /// The `user_version` the last known migration leaves. A file with a greater one, or with a
     /// migration this build does not know, is refused without being written to.
-    public static let formatVersion = 1
+    public static let formatVersion = 2
     public static let fileName = "ballast.sqlite"
 
     public let path: String
@@ -131,59 +131,6 @@ public final class Store: Sendable {
         }
     }
 
-    /// Records a run as `running`. Its id must be new to the store.
-    public func beginRun(id: String, method: String, params: JSONValue, config: JSONValue? = nil,
-                         started: Date = Date()) throws(StoreError) {
-        try write { db in
-            try db.execute(
-                sql: "INSERT INTO runs (id, method, params, config, status, started) VALUES (?, ?, ?, ?, 'running', ?)",
-                arguments: [id, method, JSONWriter.string(params), config.map { JSONWriter.string($0) },
-                            started.timeIntervalSince1970])
-        }
-    }
-
-    /// Keeps a batch of numbered records (each with `run` and `seq`), of one run or several, in
-    /// one transaction: all of them are kept, or none.
-    ///
-    /// - Important: one transaction per batch, never per record. The caller gathers records off
-    ///   the training thread and flushes them every interval, and before a run finishes.
-    public func appendEvents(_ batch: [RunEvent]) throws(StoreError) {
-        guard !batch.isEmpty else { return }
-        var rows: [(run: String, seq: Int, body: String)] = []
-        rows.reserveCapacity(batch.count)
-        for event in batch {
-            guard let run = event.run, let seq = event.seq else { throw .unnumberedEvent(kind: event.kind.rawValue) }
-            let json: JSONValue
-            do { json = try JSONValue(encoding: event) } catch {
-                throw .database(code: 0, message: "event \(seq) of run \(run) does not encode: \(error)")
-            }
-            rows.append((run, seq, JSONWriter.string(json)))
-        }
-        try write { db in
-            let insert = try db.cachedStatement(sql: "INSERT INTO run_events (run_id, seq, body) VALUES (?, ?, ?)")
-            for row in rows {
-                try insert.execute(arguments: [row.run, row.seq, row.body])
-            }
-        }
-    }
-
-    /// Ends a run with its final status and metrics.
-    public func finishRun(id: String, status: RunStatusName, metrics: JSONValue? = nil,
-                          ended: Date = Date()) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: "UPDATE runs SET status = ?, ended = ?, metrics = ? WHERE id = ?",
-                           arguments: [status.rawValue, ended.timeIntervalSince1970,
-                                       metrics.map { JSONWriter.string($0) }, id])
-        }
-    }
-
-    /// Every run, oldest first.
-    public func runs() throws(StoreError) -> [StoredRun] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started, id").map(StoredRun.init(row:))
-        }
-    }
-
     /// The records of a run with `seq` greater than `since`, in order.
     public func events(run id: String, since: Int = 0) throws(StoreError) -> [RunEvent] {
         let rows = try read { db in
@@ -208,30 +155,11 @@ public final class Store: Sendable {
         do { try pool.close() } catch { throw StoreError.from(error, path: path) }
     }
 
-    private func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.write(body) } catch { throw StoreError.from(error, path: path) }
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try pool.read(body) } catch { throw StoreError.from(error, path: path) }
-    }
-}
-
-extension StoredRun {
-    /// A row of `runs`. JSON columns were written by JSONWriter; one that no longer parses
-    /// fails the fetch with `StoreError.damaged`.
-    init(row: Row) throws {
-        func json(_ column: String) throws -> JSONValue? {
-            guard let text = row[column] as String? else { return nil }
-            do { return try JSONParser.parse(text) } catch {
-                throw StoreError.damaged(path: "", reason: "runs.\(column) of \(row["id"] as String? ?? "?"): \(error)")
-            }
-        }
-        let status: String = row["status"]
-        self.init(id: row["id"], method: row["method"], params: try json("params") ?? .null,
-                  config: try json("config"), status: RunStatusName(rawValue: status) ?? .failed,
-                  started: Date(timeIntervalSince1970: row["started"]),
-                  ended: (row["ended"] as Double?).map(Date.init(timeIntervalSince1970:)),
-                  metrics: try json("metrics"))
     }
 }

@@ -30,6 +30,7 @@ enum StoreSchema {
                 PRAGMA user_version = 1;
                 """)
         }
+        registerRuns(in: &migrator)
         return migrator
     }
 }

@@ -15,7 +15,7 @@ final class StoreTests: XCTestCase {
         let queue = try DatabaseQueue(path: directory.appendingPathComponent(Store.fileName).path)
         defer { try? queue.close() }
         try queue.read { db in
-            XCTAssertEqual(try StoreSchema.migrator.appliedMigrations(db), ["v1"])
+            XCTAssertEqual(try StoreSchema.migrator.appliedMigrations(db), ["v1", "v2-runs"])
             XCTAssertTrue(try db.tableExists("runs"))
             XCTAssertTrue(try db.tableExists("run_events"))
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), Store.formatVersion)
@@ -118,7 +118,7 @@ final class StoreTests: XCTestCase {
             try queue.close()
         }
         try assertRefusedAndUnchanged(path: path, directory: directory) { error in
-            XCTAssertEqual(error, .newerVersion(path: path, userVersion: 1, unknownMigrations: ["v2-from-the-future"]))
+            XCTAssertEqual(error, .newerVersion(path: path, userVersion: Store.formatVersion, unknownMigrations: ["v2-from-the-future"]))
         }
     }
 

@@ -88,6 +88,9 @@ public enum Initialize: RequestMethod {
         /// The words `threshold` takes besides a number.
         public var thresholds: [String]
         public var unseenLevels: [String]
+        /// Since 1.5: the statuses `run/list` filters by, and its sort orders.
+        public var runStatuses: [String]
+        public var sortOrders: [String]
 
         /// The daemon's methods and notifications, with every vocabulary list from `Vocabulary/`.
         public init(methods: [String], controlMethods: [String], notifications: [String]) {
@@ -112,6 +115,8 @@ public enum Initialize: RequestMethod {
             decimals = DecimalName.names
             thresholds = Threshold.names
             unseenLevels = UnseenLevelsName.names
+            runStatuses = RunStatusName.names
+            sortOrders = SortOrderName.names
         }
 
         /// A daemon of an older minor version advertises fewer lists: those it leaves out are
@@ -142,6 +147,8 @@ public enum Initialize: RequestMethod {
             decimals = try list(.decimals, DecimalName.names)
             thresholds = try list(.thresholds, Threshold.names)
             unseenLevels = try list(.unseenLevels, UnseenLevelsName.names)
+            runStatuses = try list(.runStatuses, RunStatusName.names)
+            sortOrders = try list(.sortOrders, SortOrderName.names)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -153,6 +160,8 @@ public enum Initialize: RequestMethod {
             case missingPolicies = "missing_policies"
             case headerModes = "header_modes"
             case unseenLevels = "unseen_levels"
+            case runStatuses = "run_statuses"
+            case sortOrders = "sort_orders"
             case thresholds, encodings, decimals
             case badLinePolicies = "bad_line_policies"
         }

@@ -33,6 +33,8 @@ public struct MethodTable: Sendable {
             } else {
                 typed = try M.Params.decodeChecked(from: params)
             }
+            var context = context
+            context.params = params
             return try JSONValue(encoding: body(typed, context))
         }
     }

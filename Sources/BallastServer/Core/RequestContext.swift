@@ -11,6 +11,9 @@ public struct RequestContext: Sendable {
     public let progressToken: JSONValue?
     let notifyClient: @Sendable (JSONValue) -> Void
     public let events: EventPublisher
+    /// The request's params exactly as sent (runs keep them); set by the method table before
+    /// the handler runs.
+    public internal(set) var params: JSONValue = .null
 
     /// Throws the -32800 error when the request has been cancelled; long work calls this between
     /// batches or iterations.

@@ -15,7 +15,6 @@ public final class Server: Sendable {
     public let started = Date()
     let sessions: Sessions
     let workspace: Workspace
-    let runs = Runs()
     let models: Models
     let computeShare: ComputeShare
     private let state = Mutex(Running())
@@ -31,6 +30,8 @@ public final class Server: Sendable {
         /// an ephemeral daemon), held from before binding until stopped.
         var stateLock: DaemonLock?
         var store: Store?
+        /// The runs, recorded in `store`; closed (their last records written) before it.
+        var runs: Runs?
         var exitCode: Int32 = 0
         /// Set once the connection file is written; a stop asked for before then (a signal during
         /// start-up) waits in `stopBeforeStart` and is honoured at the end of `start`.
@@ -66,10 +67,11 @@ public final class Server: Sendable {
             try openStore()
             return try startListening()
         } catch {
-            let (stateLock, store) = state.withLock { state in
-                defer { (state.lock, state.stateLock, state.store) = (nil, nil, nil) }
-                return (state.stateLock, state.store)
+            let (stateLock, store, runs) = state.withLock { state in
+                defer { (state.lock, state.stateLock, state.store, state.runs) = (nil, nil, nil, nil) }
+                return (state.stateLock, state.store, state.runs)
             }
+            runs?.close()
             try? store?.close()
             stateLock?.release()
             lock.release()
@@ -139,10 +141,13 @@ public final class Server: Sendable {
             })
         let authenticator = Authenticator(signer: info.signer, replayCapacity: config.replayCapacity)
         let writeRoots = WriteRoots(roots: config.writeRoots)
+        let store = state.withLock { $0.store! }
+        let runs = Runs(store: store, log: log)
+        state.withLock { $0.runs = runs }
         let handlers = Handlers(state: ServerState(
             workspace: workspace, models: models, runs: runs, sessions: sessions, computeShare: computeShare,
             lifecycle: lifecycle, authenticator: authenticator, started: started,
-            writeRoots: writeRoots, store: state.withLock { $0.store! }, log: log))
+            writeRoots: writeRoots, store: store, log: log))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
                                     jobThreads: config.jobThreadLimit, outlets: outlets, log: log)
@@ -196,9 +201,9 @@ public final class Server: Sendable {
     /// whatever has not answered within `stopGraceSeconds` is answered with a shutdown error.
     private func beginStop(exitCode: Int32) {
         Thread.detachNewThread { [self] in
-            let (sockets, dispatcher, info, lock, stateLock, store) = state.withLock {
+            let (sockets, dispatcher, info, lock, stateLock, store, runs) = state.withLock {
                 $0.exitCode = exitCode
-                return ($0.sockets, $0.dispatcher, $0.info, $0.lock, $0.stateLock, $0.store)
+                return ($0.sockets, $0.dispatcher, $0.info, $0.lock, $0.stateLock, $0.store, $0.runs)
             }
             sessions.closeAndCancelAll()
             log(.info, "Stopping: cancelled the \(sessions.inFlightCount) request(s) in flight, waiting for their answers.")
@@ -215,6 +220,7 @@ public final class Server: Sendable {
             if let info, let current = try? ConnectionInfo.read(from: configuration.connectionFile), current.pid == info.pid {
                 try? FileManager.default.removeItem(atPath: configuration.connectionFile)
             }
+            runs?.close()
             do { try store?.close() } catch { log(.error, "Closing the store: \(error)") }
             stateLock?.release()
             lock?.release()

@@ -30,39 +30,50 @@ extension Handlers {
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
             let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
-            let recorder = runs.begin(method: ExperimentCompare.method, outputName: nil, context: context)
-            recorder.begin(RunEvent(kind: .begin, title: "Comparing \(arms.count) arms on \(train.rowCount) rows", total: arms.count))
-            let current = LastValue<ArmName>()
-            let paths = WirePaths(overrides: [.dataset: "train"])
-            let outcome = try paths.translating {
-                try Comparison.run(
-                    arms: arms, train: train, test: test, validation: validation, base: base, l2: params.l2, threads: share.budget,
-                    onArm: { index, arm in
-                        current.value = ArmName(arm)
-                        recorder.report(RunEvent(kind: .report, total: arms.count, percentage: 100 * Double(index) / Double(arms.count),
-                                                 arm: ArmName(arm), index: index + 1))
-                    },
-                    observer: TrainingObserver(
-                        onStep: { step, _ in
-                            recorder.report(RunEvent(kind: .report, step: step.step, loss: step.objective, arm: current.value))
-                            return nil
+            var datasets = [RunDataset(role: "train", name: params.train, fingerprint: try workspace.entry(params.train, field: "train").fingerprint),
+                            RunDataset(role: "test", name: params.test, fingerprint: try workspace.entry(params.test, field: "test").fingerprint)]
+            if let name = params.validation {
+                datasets.append(RunDataset(role: "validation", name: name, fingerprint: try workspace.entry(name, field: "validation").fingerprint))
+            }
+            var config = Self.describe(base)
+            config["arms"] = .array(armNames.map { .string($0.rawValue) })
+            config["l2"] = params.l2.map { .double($0) }
+            let details = RunDetails(datasets: datasets, modelType: ModelName(base.model).rawValue, config: .object(config))
+            return try runs.record(method: ExperimentCompare.method, details: details, context: context,
+                                   metrics: RunMetrics.of) { recorder in
+                recorder.begin(RunEvent(kind: .begin, title: "Comparing \(arms.count) arms on \(train.rowCount) rows", total: arms.count))
+                let current = LastValue<ArmName>()
+                let paths = WirePaths(overrides: [.dataset: "train"])
+                let outcome = try paths.translating {
+                    try Comparison.run(
+                        arms: arms, train: train, test: test, validation: validation, base: base, l2: params.l2, threads: share.budget,
+                        onArm: { index, arm in
+                            current.value = ArmName(arm)
+                            recorder.report(RunEvent(kind: .report, total: arms.count, percentage: 100 * Double(index) / Double(arms.count),
+                                                     arm: ArmName(arm), index: index + 1))
                         },
-                        isCancelled: { context.cancellation.isCancelled }))
+                        observer: TrainingObserver(
+                            onStep: { step, _ in
+                                recorder.report(RunEvent(kind: .report, step: step.step, loss: step.objective, arm: current.value))
+                                return nil
+                            },
+                            isCancelled: { context.cancellation.isCancelled }))
+                }
+                let rows = outcome.rows.map { row in
+                    ExperimentCompare.Row(arm: ArmName(row.arm), description: row.arm.summary, recall: row.report.positive?.recall ?? 0,
+                                          precision: row.report.positive?.precision ?? 0, f1: row.report.positive?.f1 ?? 0,
+                                          prAUC: row.report.prAUC, rocAUC: row.report.rocAUC, mcc: row.report.mcc,
+                                          threshold: row.threshold, seconds: row.seconds)
+                }
+                if outcome.cancelled {
+                    recorder.end(RunEvent(kind: .end, stopReason: .cancelled))
+                    throw RPCError.cancelled(partial: ["run": .string(recorder.id), "rows": try JSONValue(encoding: rows)])
+                }
+                recorder.end(RunEvent(kind: .end, stopReason: .completed, arms: rows.count))
+                return ExperimentCompare.Result(run: recorder.id, rows: rows,
+                                                skipped: Dictionary(uniqueKeysWithValues: outcome.skipped.map { (ArmName($0).rawValue, $1) }),
+                                                warnings: warnings.isEmpty ? nil : warnings)
             }
-            let rows = outcome.rows.map { row in
-                ExperimentCompare.Row(arm: ArmName(row.arm), description: row.arm.summary, recall: row.report.positive?.recall ?? 0,
-                                      precision: row.report.positive?.precision ?? 0, f1: row.report.positive?.f1 ?? 0,
-                                      prAUC: row.report.prAUC, rocAUC: row.report.rocAUC, mcc: row.report.mcc,
-                                      threshold: row.threshold, seconds: row.seconds)
-            }
-            if outcome.cancelled {
-                recorder.end(RunEvent(kind: .end, stopReason: .cancelled))
-                throw RPCError.cancelled(partial: ["run": .string(recorder.id), "rows": try JSONValue(encoding: rows)])
-            }
-            recorder.end(RunEvent(kind: .end, stopReason: .completed, arms: rows.count))
-            return ExperimentCompare.Result(run: recorder.id, rows: rows,
-                                            skipped: Dictionary(uniqueKeysWithValues: outcome.skipped.map { (ArmName($0).rawValue, $1) }),
-                                            warnings: warnings.isEmpty ? nil : warnings)
         }
         table.register(ExperimentSweep.self, lane: .jobs) { params, context in
             let release = try workspace.lease([params.dataset])
@@ -79,30 +90,51 @@ extension Handlers {
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
             let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
-            let recorder = runs.begin(method: ExperimentSweep.method, outputName: nil, context: context)
-            recorder.begin(RunEvent(kind: .begin, title: "Sweeping \(params.param.rawValue) over \(params.grid.count) values × \(folds) folds",
-                                    total: params.grid.count * folds))
-            // A grid value is a weight, a β or a γ: the engine's complaint about it points at `grid`.
-            let paths = WirePaths(overrides: [.binaryWeight: "grid", .effectiveNumberBeta: "grid", .focalGamma: "grid"])
-            let points = try paths.translating {
-                try Sweep.run(
-                    data: data, parameter: SweepParameter(params.param), grid: params.grid, folds: folds,
-                    metric: SelectableMetric(metric), base: base, l2: params.l2, threads: share.budget,
-                    onFit: { done, total, value in
-                        recorder.report(RunEvent(kind: .report, total: total, percentage: 100 * Double(done) / Double(total),
-                                                 fit: done, value: value))
-                    },
-                    isCancelled: { context.cancellation.isCancelled })
+            var config = Self.describe(base)
+            config["param"] = .string(params.param.rawValue)
+            config["grid"] = .array(params.grid.map { .double($0) })
+            config["folds"] = .int(Int64(folds))
+            config["metric"] = .string(metric.rawValue)
+            config["l2"] = params.l2.map { .double($0) }
+            let details = RunDetails(datasets: [RunDataset(role: "dataset", name: params.dataset,
+                                                           fingerprint: try workspace.entry(params.dataset).fingerprint)],
+                                     modelType: ModelName(base.model).rawValue, config: .object(config))
+            return try runs.record(method: ExperimentSweep.method, details: details, context: context,
+                                   metrics: RunMetrics.of) { recorder in
+                recorder.begin(RunEvent(kind: .begin, title: "Sweeping \(params.param.rawValue) over \(params.grid.count) values × \(folds) folds",
+                                        total: params.grid.count * folds))
+                // A grid value is a weight, a β or a γ: the engine's complaint about it points at `grid`.
+                let paths = WirePaths(overrides: [.binaryWeight: "grid", .effectiveNumberBeta: "grid", .focalGamma: "grid"])
+                let points = try paths.translating {
+                    try Sweep.run(
+                        data: data, parameter: SweepParameter(params.param), grid: params.grid, folds: folds,
+                        metric: SelectableMetric(metric), base: base, l2: params.l2, threads: share.budget,
+                        onFit: { done, total, value in
+                            recorder.report(RunEvent(kind: .report, total: total, percentage: 100 * Double(done) / Double(total),
+                                                     fit: done, value: value))
+                        },
+                        isCancelled: { context.cancellation.isCancelled })
+                }
+                guard let points else {
+                    recorder.end(RunEvent(kind: .end, stopReason: .cancelled))
+                    throw RPCError.cancelled(partial: ["run": .string(recorder.id)])
+                }
+                let wire = points.map { ExperimentSweep.Point(value: $0.value, mean: $0.mean, sd: $0.sd, folds: $0.folds) }
+                let best = wire.max { $0.mean < $1.mean }!
+                recorder.end(RunEvent(kind: .end, stopReason: .completed, best: best.value))
+                return ExperimentSweep.Result(run: recorder.id, param: params.param, metric: metric, results: wire, best: best)
             }
-            guard let points else {
-                recorder.end(RunEvent(kind: .end, stopReason: .cancelled))
-                throw RPCError.cancelled(partial: ["run": .string(recorder.id)])
-            }
-            let wire = points.map { ExperimentSweep.Point(value: $0.value, mean: $0.mean, sd: $0.sd, folds: $0.folds) }
-            let best = wire.max { $0.mean < $1.mean }!
-            recorder.end(RunEvent(kind: .end, stopReason: .completed, best: best.value))
-            return ExperimentSweep.Result(run: recorder.id, param: params.param, metric: metric, results: wire, best: best)
         }
+    }
+
+    /// The experiments' shared config as wire JSON, without the loss, class weights and l2 that
+    /// each arm or fit sets for itself (the l2 asked for, if any, is added back by the caller).
+    private static func describe(_ base: TrainingConfig) -> [String: JSONValue] {
+        var config = (try? JSONValue(encoding: TrainingConfigSpec(base, lossName: .ce)))?.objectValue ?? [:]
+        config["loss"] = nil
+        config["class_weights"] = nil
+        config["l2"] = nil
+        return config
     }
 
     /// Model, optimizer and seed for the experiments; the loss, weights and l2 are set per arm or fit.

@@ -26,7 +26,7 @@ struct Handlers: Sendable {
         registerModelUse(into: &table)
         registerModelFiles(into: &table)
         registerExperiments(into: &table)
-        table.register(RunEvents.self) { params, _ in try runs.events(run: params.run, since: params.sinceSeq ?? 0) }
+        registerRuns(into: &table)
         return table
     }
 

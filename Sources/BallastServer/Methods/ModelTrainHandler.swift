@@ -31,21 +31,27 @@ extension Handlers {
                                                  for: name)
             defer { reservation.release() }
             if (try? models.entry(name)) != nil { warnings.append("The model '\(name)' was replaced by this training.") }
-            let recorder = runs.begin(method: ModelTrain.method, outputName: name, context: context)
-            let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,
-                                  cancellation: context.cancellation)
-            let outcome = try WirePaths.training.translating { try job.run(threads: share.budget) }
-            var entry = Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
-                                     loss: plan.lossName, threshold: outcome.threshold, run: recorder.id)
-            entry.thresholdTuned = plan.threshold == .bestF1
-            try models.store(name, entry, inPlaceOf: reservation)
-            return ModelTrain.Result(model: name, run: recorder.id, steps: outcome.training.steps,
-                                     stopReason: StopReasonName(outcome.training.stopReason), seconds: outcome.seconds,
-                                     objective: outcome.training.objective, threshold: outcome.threshold,
-                                     metrics: .init(train: MetricsReport(outcome.metrics.train),
-                                                    validation: outcome.metrics.validation.map { MetricsReport($0) }),
-                                     calibration: outcome.calibration.map { Calibration($0) },
-                                     warnings: warnings.isEmpty ? nil : warnings)
+            let datasets = [RunDataset(role: "dataset", name: params.dataset, fingerprint: try workspace.entry(params.dataset).fingerprint)]
+                + (try params.validation.map { [RunDataset(role: "validation", name: $0, fingerprint: try workspace.entry($0, field: "validation").fingerprint)] } ?? [])
+            let details = RunDetails(datasets: datasets, model: name, modelType: ModelName(plan.config.model).rawValue,
+                                     loss: plan.lossName.rawValue, config: try? JSONValue(encoding: TrainingConfigSpec(plan.config, lossName: plan.lossName)))
+            return try runs.record(method: ModelTrain.method, outputName: name, details: details, context: context,
+                                   metrics: RunMetrics.of) { recorder in
+                let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,
+                                      cancellation: context.cancellation)
+                let outcome = try WirePaths.training.translating { try job.run(threads: share.budget) }
+                var entry = Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
+                                         loss: plan.lossName, threshold: outcome.threshold, run: recorder.id)
+                entry.thresholdTuned = plan.threshold == .bestF1
+                try models.store(name, entry, inPlaceOf: reservation)
+                return ModelTrain.Result(model: name, run: recorder.id, steps: outcome.training.steps,
+                                         stopReason: StopReasonName(outcome.training.stopReason), seconds: outcome.seconds,
+                                         objective: outcome.training.objective, threshold: outcome.threshold,
+                                         metrics: .init(train: MetricsReport(outcome.metrics.train),
+                                                        validation: outcome.metrics.validation.map { MetricsReport($0) }),
+                                         calibration: outcome.calibration.map { Calibration($0) },
+                                         warnings: warnings.isEmpty ? nil : warnings)
+            }
         }
     }
 }

@@ -17,6 +17,7 @@ public final class RunRecorder: Sendable {
         var seq = 0
         var lastReport = Date.distantPast
         var pending: RunEvent?
+        var ended = false
     }
     private let state = Mutex(State())
 
@@ -63,6 +64,13 @@ public final class RunRecorder: Sendable {
         record(event)
     }
 
+    /// Records `event` as the run's end unless an end was recorded already (a run that threw
+    /// before its job said how it ended).
+    func endIfOpen(_ event: RunEvent) {
+        guard !state.withLock({ $0.ended }) else { return }
+        end(event)
+    }
+
     /// Numbers the record, keeps it, publishes it on `run.<id>` and sends it as `$/progress`.
     ///
     /// A record JSON cannot carry (a non-finite figure; the engine reports none) is left out
@@ -79,7 +87,8 @@ public final class RunRecorder: Sendable {
         event.seq = seq
         json["run"] = .string(id)
         json["seq"] = .int(Int64(seq))
-        runs.append(event, to: id, finishing: event.kind == .end)
+        if event.kind == .end { state.withLock { $0.ended = true } }
+        runs.append(event, to: id)
         context.events.notify(topic: topic, method: RunEvent.method, params: .object(json))
         context.progress(event)
     }

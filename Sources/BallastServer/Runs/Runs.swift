@@ -1,76 +1,164 @@
 import BallastProtocol
+import BallastStore
 import Foundation
 import Synchronization
 
-/// Every long job the daemon runs, with the records it produced, so that `run/events` can replay
-/// them and `run/cancel` can stop them. Finished runs are kept (the most recent 200).
+/// Every long job the daemon runs. The store keeps each run (its row when it begins, its records
+/// in batches through a `RunWriter`, its final row before the reply is sent); this registry
+/// keeps only what live runs need: their cancellation flag and their records so far, which
+/// `run/events` answers from until the run ends. Ended runs are answered from the store, those
+/// of earlier daemons included.
+///
+/// - Important: a store that fails never fails a run nor the daemon: the failure is logged, and
+///   the run goes on unrecorded (or with the records that could not be written left out).
 public final class Runs: Sendable {
-    struct Run {
+    struct Live {
         var id: String
         var method: String
         var outputName: String?
         var cancellation: CancellationFlag
+        var started: Date
         var events: [RunEvent] = []
-        var finished = false
+        /// Whether the store holds its row (its records are then queued for the store too).
+        var recorded: Bool
     }
 
     private struct State {
-        var runs: [String: Run] = [:]
-        var order: [String] = []
-        var next = 1
+        var live: [String: Live] = [:]
+        var next: Int
     }
 
-    private let state = Mutex(State())
-    static let retained = 200
+    let store: Store
+    let writer: RunWriter
+    let log: Log
+    private let state: Mutex<State>
 
-    public init() {}
+    /// Numbers new runs after the greatest id the store holds, so an id is never given twice,
+    /// across restarts too.
+    init(store: Store, log: Log, batchInterval: Double = 0.5) {
+        self.store = store
+        self.log = log
+        var largest = 0
+        do { largest = try store.largestRunNumber() } catch {
+            log(.error, "The store could not say which run ids it holds; new runs are numbered from r1 and may not be kept: \(error)")
+        }
+        state = Mutex(State(next: largest + 1))
+        writer = RunWriter(store: store, interval: batchInterval) { error in
+            log(.error, "A batch of run records could not be kept in the store; the runs go on: \(error)")
+        }
+    }
 
-    /// Registers a run and returns its recorder, which publishes and logs its records.
-    func begin(method: String, outputName: String?, context: RequestContext) -> RunRecorder {
+    /// Registers a run, keeps its row in the store, and returns its recorder.
+    func begin(method: String, outputName: String?, details: RunDetails, context: RequestContext) -> RunRecorder {
+        let started = Date()
         let id = state.withLock { state -> String in
             let id = "r\(state.next)"
             state.next += 1
-            state.runs[id] = Run(id: id, method: method, outputName: outputName, cancellation: context.cancellation)
-            state.order.append(id)
-            if state.order.count > Self.retained, let oldest = state.order.first, state.runs[oldest]?.finished == true {
-                state.order.removeFirst()
-                state.runs[oldest] = nil
-            }
+            state.live[id] = Live(id: id, method: method, outputName: outputName, cancellation: context.cancellation,
+                                  started: started, recorded: false)
             return id
+        }
+        do {
+            try store.beginRun(RunStart(id: id, method: method, params: context.params, config: details.config,
+                                        datasets: details.datasets, model: details.model, modelType: details.modelType,
+                                        loss: details.loss, started: started))
+            state.withLock { $0.live[id]?.recorded = true }
+        } catch {
+            log(.error, "Run \(id) could not be kept in the store; it goes on, unrecorded: \(error)")
         }
         return RunRecorder(id: id, runs: self, context: context)
     }
 
-    func append(_ event: RunEvent, to id: String, finishing: Bool) {
-        state.withLock { state in
-            state.runs[id]?.events.append(event)
-            if finishing { state.runs[id]?.finished = true }
+    /// Keeps a numbered record of a live run, in memory and (batched) in the store.
+    func append(_ event: RunEvent, to id: String) {
+        let recorded = state.withLock { state -> Bool in
+            state.live[id]?.events.append(event)
+            return state.live[id]?.recorded ?? false
         }
+        if recorded { writer.append(event) }
     }
+
+    /// Writes the run's last records and final row, and forgets it as live. Returns once the
+    /// store has committed them: the reply is sent after this.
+    func finish(_ id: String, status: RunStatusName, metrics: [String: Double] = [:], result: JSONValue? = nil,
+                message: String? = nil) {
+        guard let live = state.withLock({ $0.live[id] }) else { return }
+        let ended = Date()
+        if live.recorded {
+            do {
+                try writer.finish(RunFinish(id: id, status: status, ended: ended, seconds: ended.timeIntervalSince(live.started),
+                                            metrics: metrics, result: result, message: message))
+            } catch {
+                log(.error, "The end of run \(id) (\(status.rawValue)) could not be kept in the store: \(error)")
+            }
+        }
+        state.withLock { _ = $0.live.removeValue(forKey: id) }
+    }
+
+    /// Writes what is queued and stops the writer; the daemon calls it before closing the store.
+    func close() {
+        writer.close()
+    }
+
+    var liveIDs: [String] { state.withLock { Array($0.live.keys) } }
+
+    /// A live run, or nil once it has ended.
+    func liveRun(_ id: String) -> Live? { state.withLock { $0.live[id] } }
 
     public func events(run id: String, since: Int) throws(RPCError) -> RunEvents.Result {
-        let found = state.withLock { $0.runs[id] }
-        guard let run = found else {
-            throw .notFound("run", id, field: "run", known: state.withLock { Array($0.runs.keys) })
+        if let live = state.withLock({ $0.live[id] }) {
+            return RunEvents.Result(run: id, events: live.events.filter { ($0.seq ?? 0) > since }, complete: false)
         }
-        let events = run.events.filter { ($0.seq ?? 0) > since }
-        return RunEvents.Result(run: id, events: events, complete: run.finished)
+        do {
+            guard try store.run(id: id) != nil else { throw notFound(id, field: "run") }
+            return RunEvents.Result(run: id, events: try store.events(run: id, since: since), complete: true)
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw Self.storeFailed(error)
+        }
     }
 
-    /// Cancels by run id or by the name of the model the run will produce.
+    /// Cancels by run id or by the name of the model the run will produce. A run that has ended
+    /// (in this daemon's life or an earlier one) answers `cancelled: false`.
     public func cancel(run id: String?, name: String?) throws(RPCError) -> RunCancel.Result {
-        let found = state.withLock { state -> Run? in
-            if let id { return state.runs[id] }
-            return state.order.reversed().compactMap { state.runs[$0] }.first { $0.outputName == name && !$0.finished }
-                ?? state.order.reversed().compactMap { state.runs[$0] }.first { $0.outputName == name }
+        if id == nil && name == nil { throw .invalidParams("Name the run to cancel: give 'run' or 'name'.", field: "run") }
+        let live = state.withLock { state -> Live? in
+            if let id { return state.live[id] }
+            return state.live.values.filter { $0.outputName == name }.max { $0.started < $1.started }
         }
-        guard let run = found else {
-            if id == nil && name == nil { throw .invalidParams("Name the run to cancel: give 'run' or 'name'.", field: "run") }
-            let known = state.withLock { Array($0.runs.keys) }
-            throw id != nil ? .notFound("run", id!, field: "run", known: known) : .notFound("run producing", name!, field: "name", known: known)
+        if let live {
+            live.cancellation.cancel()
+            return RunCancel.Result(run: live.id, cancelled: true)
         }
-        guard !run.finished else { return RunCancel.Result(run: run.id, cancelled: false) }
-        run.cancellation.cancel()
-        return RunCancel.Result(run: run.id, cancelled: true)
+        do {
+            if let id {
+                guard try store.run(id: id) != nil else { throw notFound(id, field: "run") }
+                return RunCancel.Result(run: id, cancelled: false)
+            }
+            var query = RunQuery()
+            query.model = name
+            query.limit = 1
+            guard let ended = try store.listRuns(query).runs.first else {
+                throw RPCError.notFound("run producing", name!, field: "name", known: liveIDs)
+            }
+            return RunCancel.Result(run: ended.id, cancelled: false)
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw Self.storeFailed(error)
+        }
+    }
+
+    /// The not-found error for a run id, naming the live runs and the latest kept ones.
+    func notFound(_ id: String, field: String) -> RPCError {
+        var query = RunQuery()
+        query.limit = 20
+        let recent = (try? store.listRuns(query).runs.map(\.id)) ?? []
+        return .notFound("run", id, field: field, known: Array(Set(liveIDs + recent)))
+    }
+
+    static func storeFailed(_ error: any Error) -> RPCError {
+        .internalError("The store could not answer: \(error)")
     }
 }

@@ -1,0 +1,13 @@
+import BallastProtocol
+
+extension Handlers {
+    /// `run/events`, `run/list`, `run/describe`, `run/compare`, `run/delete`: the runs kept in the
+    /// store (and, for `run/events`, the records of live runs), answered in order.
+    func registerRuns(into table: inout MethodTable) {
+        table.register(RunEvents.self) { params, _ in try runs.events(run: params.run, since: params.sinceSeq ?? 0) }
+        table.register(RunList.self) { params, _ in try runs.list(params) }
+        table.register(RunDescribe.self) { params, _ in try runs.describe(params) }
+        table.register(RunCompare.self) { params, _ in try runs.compare(params) }
+        table.register(RunDelete.self) { params, _ in try runs.delete(params) }
+    }
+}

@@ -1,0 +1,170 @@
+import BallastProtocol
+import BallastStore
+import Foundation
+
+/// `run/list`, `run/describe`, `run/compare`, `run/delete`: the store's runs in wire shapes. Live
+/// runs are in the store from their start (`running`), so every method sees them too.
+extension Runs {
+    static let pageLimit = 1_000
+
+    func list(_ params: RunList.Params) throws(RPCError) -> RunList.Result {
+        var query = RunQuery()
+        query.dataset = params.dataset
+        query.model = params.model
+        query.modelType = params.modelType?.rawValue
+        query.loss = params.loss?.rawValue
+        query.status = params.status
+        query.method = params.method
+        query.since = try params.since.map { text throws(RPCError) in try Self.date(text, field: "since") }
+        query.until = try params.until.map { text throws(RPCError) in try Self.date(text, field: "until") }
+        switch params.sortBy {
+        case nil, "started": query.sortBy = .started
+        case "ended": query.sortBy = .ended
+        case "seconds": query.sortBy = .seconds
+        case let metric?:
+            guard !metric.isEmpty else {
+                throw .invalidParams("sort_by is 'started', 'ended', 'seconds' or a metric's name (validation.f1), got an empty name.",
+                                     field: "sort_by")
+            }
+            query.sortBy = .metric(metric)
+        }
+        query.ascending = params.order == .ascending
+        query.limit = params.limit ?? 50
+        guard (1...Self.pageLimit).contains(query.limit) else {
+            throw .invalidParams("limit must be from 1 to \(Self.pageLimit), got \(query.limit).", field: "limit")
+        }
+        query.offset = params.offset ?? 0
+        guard query.offset >= 0 else { throw .invalidParams("offset must be 0 or more, got \(query.offset).", field: "offset") }
+        let page = try storeAnswer { () throws(StoreError) in try store.listRuns(query) }
+        let next = query.offset + page.runs.count
+        return RunList.Result(runs: page.runs.map(Self.summary), total: page.total,
+                              nextOffset: next < page.total && !page.runs.isEmpty ? next : nil)
+    }
+
+    func describe(_ params: RunDescribe.Params) throws(RPCError) -> RunDescribe.Result {
+        let found = try storeAnswer { () throws(StoreError) -> (StoredRun, Int)? in
+            guard let run = try store.run(id: params.run) else { return nil }
+            return (run, try store.eventCount(run: params.run))
+        }
+        guard let (run, count) = found else { throw notFound(params.run, field: "run") }
+        // A live run's records are counted where run/events reads them: in memory.
+        let liveCount = liveRun(run.id)?.events.count
+        return RunDescribe.Result(summary: Self.summary(run), params: run.params, config: run.config, result: run.result,
+                                  eventCount: liveCount ?? count)
+    }
+
+    /// Metrics default to every metric the runs have; params to the paths of the params as sent
+    /// whose values differ between the runs (every path, for one run).
+    func compare(_ params: RunCompare.Params) throws(RPCError) -> RunCompare.Result {
+        try Self.checkCount(params.runs, field: "runs")
+        let found = try storeAnswer { () throws(StoreError) in try store.runs(ids: params.runs) }
+        let runs = try params.runs.enumerated().map { index, id throws(RPCError) -> StoredRun in
+            guard let run = found[id] else { throw notFound(id, field: "runs[\(index)]") }
+            return run
+        }
+        let metrics = params.metrics ?? Set(runs.flatMap(\.metricValues.keys)).sorted()
+        let paths = params.params ?? Self.differingPaths(runs.map(\.params))
+        let rows = runs.map { run in
+            RunCompare.Row(run: run.id, metrics: metrics.map { run.metricValues[$0] },
+                           params: paths.map { Self.value(at: $0, in: run.params) ?? .null })
+        }
+        return RunCompare.Result(metrics: metrics, params: paths, rows: rows)
+    }
+
+    /// All or nothing: an unknown run or one still running refuses the whole request.
+    func delete(_ params: RunDelete.Params) throws(RPCError) -> RunDelete.Result {
+        try Self.checkCount(params.runs, field: "runs")
+        let found = try storeAnswer { () throws(StoreError) in try store.runs(ids: params.runs) }
+        for (index, id) in params.runs.enumerated() {
+            let live = liveRun(id) != nil
+            guard live || found[id] != nil else { throw notFound(id, field: "runs[\(index)]") }
+            if live || found[id]?.status == .running {
+                throw RPCError(code: ErrorCode.conflict,
+                               message: "The run '\(id)' is still running: cancel it (run/cancel) and wait for its end before deleting it.",
+                               data: .object(["field": .string("runs[\(index)]"), "run": .string(id)]))
+            }
+        }
+        var seen = Set<String>()
+        let unique = params.runs.filter { seen.insert($0).inserted }
+        let deleted = try storeAnswer { () throws(StoreError) in try store.deleteRuns(unique) }
+        return RunDelete.Result(deleted: deleted)
+    }
+
+    private static func checkCount(_ runs: [String], field: String) throws(RPCError) {
+        guard !runs.isEmpty, runs.count <= pageLimit else {
+            throw .invalidParams("Give from 1 to \(pageLimit) run ids, got \(runs.count).", field: field)
+        }
+    }
+
+    private func storeAnswer<T>(_ body: () throws(StoreError) -> T) throws(RPCError) -> T {
+        do { return try body() } catch { throw Self.storeFailed(error) }
+    }
+
+    static func summary(_ run: StoredRun) -> RunSummary {
+        RunSummary(run: run.id, method: run.method, status: run.status, started: WireDate.string(run.started),
+                   ended: run.ended.map(WireDate.string), seconds: run.seconds, datasets: run.datasets, model: run.model,
+                   modelType: run.modelType, loss: run.loss, metrics: run.metricValues, message: run.message)
+    }
+
+    private static func date(_ text: String, field: String) throws(RPCError) -> Date {
+        guard let date = WireDate.parse(text) else {
+            throw .invalidParams("\(field) must be an ISO 8601 date or time (2026-11-30, 2026-11-30T08:35:38Z), got '\(text)'.",
+                                 field: field)
+        }
+        return date
+    }
+
+    /// The dotted paths to every value of the params that is not an object (arrays are values).
+    static func paths(_ json: JSONValue, prefix: String = "") -> [String] {
+        guard case .object(let members) = json else { return prefix.isEmpty ? [] : [prefix] }
+        if members.isEmpty && !prefix.isEmpty { return [prefix] }
+        return members.keys.sorted().flatMap { paths(members[$0]!, prefix: prefix.isEmpty ? $0 : prefix + "." + $0) }
+    }
+
+    static func differingPaths(_ params: [JSONValue]) -> [String] {
+        let all = Set(params.flatMap { paths($0) }).sorted()
+        guard params.count > 1 else { return all }
+        return all.filter { path in
+            let values = params.map { value(at: path, in: $0) ?? .null }
+            return values.contains { $0 != values[0] }
+        }
+    }
+
+    /// The value at a dotted path (`optimizer.lr`); a number segment indexes an array (`grid.0`).
+    static func value(at path: String, in json: JSONValue) -> JSONValue? {
+        var current = json
+        for segment in path.split(separator: ".", omittingEmptySubsequences: false) {
+            switch current {
+            case .object(let members):
+                guard let next = members[String(segment)] else { return nil }
+                current = next
+            case .array(let items):
+                guard let index = Int(segment), items.indices.contains(index) else { return nil }
+                current = items[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+}
+
+/// Times on the wire: ISO 8601 in UTC with milliseconds (`2026-11-30T08:35:38.125Z`); accepted
+/// with or without fractional seconds, with an offset, or as a date alone (midnight UTC).
+enum WireDate {
+    static func string(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
+                                                      [.withFullDate]] {
+            formatter.formatOptions = options
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+}
