@@ -28,6 +28,10 @@ struct DurabilityFigures {
     var endedOtherwiseUnanswered: Set<String> = []
     /// Not in the store: the kill came before the daemon began it (queued, or still in the socket).
     var notBegun: Set<String> = []
+    /// Of the interrupted runs: the events kept, and the events `$/progress` had published (the
+    /// highest `seq` heard); kept may exceed published (a record stored before it was sent).
+    var interruptedEventsKept = 0
+    var interruptedEventsPublished = 0
     /// `completed` (unanswered) without its model in `model/list`: reported, not a broken promise.
     var completedWithoutModel: Set<String> = []
 
@@ -53,8 +57,8 @@ struct DurabilityFigures {
     }
 
     mutating func fail(_ set: WritableKeyPath<DurabilityFigures, Set<String>>, _ key: String, _ why: String) {
-        self[keyPath: set].insert(key)
-        if failures.count < 40 { failures.append(why) }
+        // Each broken promise is told once, at the first restart that finds it.
+        if self[keyPath: set].insert(key).inserted && failures.count < 40 { failures.append(why) }
     }
 
     private var secondsText: String {
@@ -74,7 +78,8 @@ struct DurabilityFigures {
           acknowledged: \(acknowledgedRuns.count) runs (\(secondsText)), \(acknowledgedModels.count) models; \(refused.count) refused\(refusalsText)
           caught by a kill: \(interrupted.count) interrupted, \(completedUnanswered.count) completed with the reply lost \
         (\(completedWithoutModel.count) of them without their model), \(endedOtherwiseUnanswered.count) cancelled or failed, \
-        \(notBegun.count) never begun
+        \(notBegun.count) never begun;
+          the interrupted kept \(interruptedEventsKept) events, of \(interruptedEventsPublished) published before the kill
           lost: \(lostRuns.count) runs, \(lostModels.count) models; changed: \(changedRuns.count) runs, \
         \(changedModels.count) models; \(brokenEvents.count) runs with broken events; \(otherwiseWrong.count) otherwise wrong
         """

@@ -152,6 +152,10 @@ final class RestartCheck {
         }
         if !events.complete { broken("run/events says more records will follow, but the run has ended") }
         if let first = events.events.first, first.kind != .begin { broken("its first event is '\(first.kind.rawValue)'") }
+        if summary.status == .interrupted {
+            figures.interruptedEventsKept += events.events.count
+            figures.interruptedEventsPublished += run.heard.keys.max() ?? 0
+        }
         if summary.status == .completed {
             if events.events.last?.kind != .end { broken("it completed, but its last event is not 'end'") }
             if let last = run.heard.keys.max(), last > events.events.count {
