@@ -2,16 +2,17 @@ import BallastProtocol
 import Foundation
 import GRDB
 
-/// The daemon's persistent workspace: runs and their events in `<state dir>/ballast.sqlite`,
-/// through a GRDB `DatabasePool` in WAL mode (readers run beside the one writer, and a reader
-/// never waits for a batch being written).
+/// The daemon's persistent workspace: runs and their events, models, and datasets' provenance in
+/// `<state dir>/ballast.sqlite`, through a GRDB `DatabasePool` in WAL mode (readers run beside the
+/// one writer, and a reader never waits for a batch being written); datasets' data as column
+/// files in `<state dir>/datasets/` (`datasetFolder`).
 ///
 /// - Important: one daemon per state directory. The store does not lock the directory itself;
 ///   whoever opens it (ballastd) must hold the directory lock first.
 public final class Store: Sendable {
     /// The `user_version` the last known migration leaves. A file with a greater one, or with a
     /// migration this build does not know, is refused without being written to.
-    public static let formatVersion = 2
+    public static let formatVersion = 4
     public static let fileName = "ballast.sqlite"
 
     public let path: String
@@ -22,6 +23,9 @@ public final class Store: Sendable {
     public let interruptedAtOpen: [String]
     /// A `DatabasePool` on disk; a `DatabaseQueue` for a store in memory.
     let pool: any DatabaseWriter
+    /// `<state dir>/datasets/`, where kept datasets' column files are; nil for a store in memory,
+    /// which writes no file at all.
+    public let datasetFolder: DatasetFolder?
 
     /// Whether what is kept survives the process (false for `inMemory()`).
     public var isPersistent: Bool { directory != nil }
@@ -45,6 +49,7 @@ public final class Store: Sendable {
         self.path = ":memory:"
         self.directory = nil
         self.interruptedAtOpen = []
+        self.datasetFolder = nil
     }
 
     /// Opens (creating when missing) the store in `directory`, refusing one written by a newer
@@ -79,6 +84,9 @@ public final class Store: Sendable {
             throw StoreError.from(error, path: path)
         }
         interruptedAtOpen = try Self.markInterruptedRuns(in: pool, path: path)
+        do { datasetFolder = try DatasetFolder(in: directory.path) } catch {
+            throw .cannotOpen(path: directory.path + "/" + DatasetFolder.folderName, reason: "\(error)")
+        }
     }
 
     /// Looks at an existing file through a read-only connection (SQLite itself then forbids

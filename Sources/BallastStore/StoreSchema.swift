@@ -31,6 +31,8 @@ enum StoreSchema {
                 """)
         }
         registerRuns(in: &migrator)
+        registerModels(in: &migrator)
+        registerDatasets(in: &migrator)
         return migrator
     }
 }

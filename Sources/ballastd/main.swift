@@ -65,6 +65,12 @@ struct BallastDaemon: ParsableCommand {
     @Flag(help: "Keep everything in memory only: nothing is read from or written to a state directory.")
     var ephemeral = false
 
+    @Flag(help: "Keep no dataset across restarts (models and runs still are): datasets live in memory only, whatever a request's \"keep\" says; only their provenance is recorded. Datasets an earlier daemon kept still come back.")
+    var noKeepDatasets = false
+
+    @Option(help: "The most the kept datasets' column files in the state directory may hold together, in bytes (suffixes K, M, G allowed); past it the least recently used lose their files, and their provenance stays. Default: no limit.")
+    var stateMaxBytes: String?
+
     @Option(help: "The least severe messages logged: \(Self.levelNames).")
     var logLevel = "info"
 
@@ -76,6 +82,12 @@ struct BallastDaemon: ParsableCommand {
         }
         if let memoryBudget, Self.bytes(memoryBudget) == nil {
             throw ValidationError("--memory-budget must be a number of bytes, optionally with K, M or G, like 8G.")
+        }
+        if let stateMaxBytes, Self.bytes(stateMaxBytes) == nil {
+            throw ValidationError("--state-max-bytes must be a number of bytes, optionally with K, M or G, like 20G.")
+        }
+        if ephemeral && (noKeepDatasets || stateMaxBytes != nil) {
+            throw ValidationError("--ephemeral keeps no dataset: --no-keep-datasets and --state-max-bytes apply only with a state directory.")
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
         if replayCache < 1 { throw ValidationError("--replay-cache must be at least 1.") }
@@ -110,6 +122,8 @@ struct BallastDaemon: ParsableCommand {
         if let memoryBudget, let bytes = Self.bytes(memoryBudget) { config.memoryBudgetBytes = bytes }
         config.writeRoots += writeRoots
         config.stateDirectory = ephemeral ? nil : (stateDir ?? StateDirectory.defaultPath)
+        config.keepDatasets = !noKeepDatasets
+        config.stateMaxBytes = stateMaxBytes.flatMap(Self.bytes)
         // The process's one bootstrap: every Logger made from here on writes ballastd's lines.
         LoggingSystem.bootstrap { LogLineHandler(label: $0) }
         var logger = Logger(label: LogLineHandler.daemonLabel)

@@ -5,7 +5,7 @@ public enum DatasetGenerate: RequestMethod {
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["preset", "name", "seed", "rows", "features", "informative",
-                                        "positive_rate", "class_weights", "separation", "noise"]
+                                        "positive_rate", "class_weights", "separation", "noise", "keep"]
         public var preset: PresetName?
         /// Default: the preset's name, or `synthetic`.
         public var name: String?
@@ -20,6 +20,10 @@ public enum DatasetGenerate: RequestMethod {
         public var separation: Double?
         /// Fraction of rare-class labels swapped with majority labels.
         public var noise: Double?
+        /// Whether what it makes is kept across restarts (default true; nothing is kept by a daemon
+        /// started with `--no-keep-datasets` or `--ephemeral`). Not kept, a dataset lives in memory
+        /// only, and only its provenance is recorded.
+        public var keep: Bool?
 
         public init(preset: PresetName? = nil, name: String? = nil, seed: UInt64? = nil, rows: Int? = nil,
                     features: Int? = nil, informative: Int? = nil, positiveRate: Double? = nil,
@@ -37,7 +41,7 @@ public enum DatasetGenerate: RequestMethod {
         }
 
         enum CodingKeys: String, CodingKey {
-            case preset, name, seed, rows, features, informative, separation, noise
+            case preset, name, seed, rows, features, informative, separation, noise, keep
             case positiveRate = "positive_rate"
             case classWeights = "class_weights"
         }

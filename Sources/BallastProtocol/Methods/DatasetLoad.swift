@@ -5,7 +5,7 @@ public enum DatasetLoad: RequestMethod {
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["path", "name", "label", "positive", "header", "delimiter", "missing",
                                         "max_levels", "on_bad_lines", "encoding", "decimal", "max_classes",
-                                        "schema", "unseen_levels", "columns", "ignore", "id", "progress_token"]
+                                        "schema", "unseen_levels", "columns", "ignore", "id", "progress_token", "keep"]
         public var path: String
         /// Default: the file name without its extension.
         public var name: String?
@@ -42,6 +42,10 @@ public enum DatasetLoad: RequestMethod {
         /// With `schema`: a text level it never saw is an error (default) or encoded as zeros.
         public var unseenLevels: UnseenLevelsName?
         public var progressToken: JSONValue?
+        /// Whether what it makes is kept across restarts (default true; nothing is kept by a daemon
+        /// started with `--no-keep-datasets` or `--ephemeral`). Not kept, a dataset lives in memory
+        /// only, and only its provenance is recorded.
+        public var keep: Bool?
 
         public init(path: String, name: String? = nil, label: JSONValue? = nil, positive: String? = nil,
                     header: HeaderModeName? = nil, delimiter: String? = nil, missing: MissingPolicyName? = nil, maxLevels: Int? = nil,
@@ -66,7 +70,7 @@ public enum DatasetLoad: RequestMethod {
             case maxLevels = "max_levels"
             case onBadLines = "on_bad_lines"
             case maxClasses = "max_classes"
-            case schema, columns, ignore, id
+            case schema, columns, ignore, id, keep
             case unseenLevels = "unseen_levels"
             case progressToken = "progress_token"
         }

@@ -14,13 +14,17 @@ public enum DatasetList: RequestMethod {
         public var datasets: [DatasetSummary]
         public var bytesUsed: Int
         public var memoryBudget: Int
-        public init(datasets: [DatasetSummary], bytesUsed: Int, memoryBudget: Int) {
+        /// Datasets an earlier daemon held that did not come back at this start (not kept,
+        /// evicted, missing, damaged), with how to make each again; absent when there are none.
+        public var unavailable: [DatasetUnavailable]?
+        public init(datasets: [DatasetSummary], bytesUsed: Int, memoryBudget: Int, unavailable: [DatasetUnavailable]? = nil) {
             self.datasets = datasets
             self.bytesUsed = bytesUsed
             self.memoryBudget = memoryBudget
+            self.unavailable = unavailable
         }
         enum CodingKeys: String, CodingKey {
-            case datasets
+            case datasets, unavailable
             case bytesUsed = "bytes_used"
             case memoryBudget = "memory_budget"
         }
@@ -39,14 +43,19 @@ public enum DatasetDescribe: RequestMethod {
         public var origin: DatasetOriginName
         /// The source columns, present when one is text (one-hot encoded into `name=level` features).
         public var columns: [SchemaColumn]?
-        public init(dataset: DatasetSummary, featureStats: [FeatureStats], origin: DatasetOriginName, columns: [SchemaColumn]? = nil) {
+        /// The content fingerprint of its data (BLAKE2b-256 over schema, labels, ids, classes and
+        /// features, as 64 hex digits): equal fingerprints, equal data. Runs record it too.
+        public var fingerprint: String?
+        public init(dataset: DatasetSummary, featureStats: [FeatureStats], origin: DatasetOriginName, columns: [SchemaColumn]? = nil,
+                    fingerprint: String? = nil) {
             self.columns = columns
             self.dataset = dataset
             self.featureStats = featureStats
             self.origin = origin
+            self.fingerprint = fingerprint
         }
         enum CodingKeys: String, CodingKey {
-            case dataset, origin, columns
+            case dataset, origin, columns, fingerprint
             case featureStats = "feature_stats"
         }
     }

@@ -5,7 +5,7 @@ public enum DatasetSplit: RequestMethod {
     public static let method = "dataset/split"
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["dataset", "test", "validation", "seed", "stratify", "prefix"]
+        public static let fieldNames = ["dataset", "test", "validation", "seed", "stratify", "prefix", "keep"]
         public var dataset: String
         /// Fraction of rows for the test part (default 0.3).
         public var test: Double?
@@ -16,6 +16,10 @@ public enum DatasetSplit: RequestMethod {
         public var stratify: Bool?
         /// Names are `<prefix>.train` etc. Default: the dataset's name.
         public var prefix: String?
+        /// Whether what it makes is kept across restarts (default true; nothing is kept by a daemon
+        /// started with `--no-keep-datasets` or `--ephemeral`). Not kept, a dataset lives in memory
+        /// only, and only its provenance is recorded.
+        public var keep: Bool?
 
         public init(dataset: String, test: Double? = nil, validation: Double? = nil, seed: UInt64? = nil,
                     stratify: Bool? = nil, prefix: String? = nil) {
@@ -48,11 +52,15 @@ public enum DatasetKFold: RequestMethod {
     public static let method = "dataset/kfold"
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["dataset", "folds", "seed", "materialize"]
+        public static let fieldNames = ["dataset", "folds", "seed", "materialize", "keep"]
         public var dataset: String
         public var folds: Int?
         public var seed: UInt64?
         public var materialize: Bool?
+        /// Whether what it makes is kept across restarts (default true; nothing is kept by a daemon
+        /// started with `--no-keep-datasets` or `--ephemeral`). Not kept, a dataset lives in memory
+        /// only, and only its provenance is recorded.
+        public var keep: Bool?
         public init(dataset: String, folds: Int? = nil, seed: UInt64? = nil, materialize: Bool? = nil) {
             self.dataset = dataset
             self.folds = folds

@@ -5,12 +5,16 @@ public enum DatasetStandardize: RequestMethod {
     public static let method = "dataset/standardize"
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["fit", "apply", "suffix", "in_place"]
+        public static let fieldNames = ["fit", "apply", "suffix", "in_place", "keep"]
         public var fit: String
         /// Default: only the fitted dataset.
         public var apply: [String]?
         public var suffix: String?
         public var inPlace: Bool?
+        /// Whether what it makes is kept across restarts (default true; nothing is kept by a daemon
+        /// started with `--no-keep-datasets` or `--ephemeral`). Not kept, a dataset lives in memory
+        /// only, and only its provenance is recorded.
+        public var keep: Bool?
         public init(fit: String, apply: [String]? = nil, suffix: String? = nil, inPlace: Bool? = nil) {
             self.fit = fit
             self.apply = apply
@@ -18,7 +22,7 @@ public enum DatasetStandardize: RequestMethod {
             self.inPlace = inPlace
         }
         enum CodingKeys: String, CodingKey {
-            case fit, apply, suffix
+            case fit, apply, suffix, keep
             case inPlace = "in_place"
         }
     }
@@ -46,7 +50,7 @@ public enum DatasetResample: RequestMethod {
     public static let method = "dataset/resample"
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["dataset", "method", "ratio", "k", "seed", "name"]
+        public static let fieldNames = ["dataset", "method", "ratio", "k", "seed", "name", "keep"]
         public var dataset: String
         /// `over`, `under` or `smote`.
         public var method: ResampleMethodName
@@ -57,6 +61,10 @@ public enum DatasetResample: RequestMethod {
         public var seed: UInt64?
         /// Default: `<dataset>.<method>`.
         public var name: String?
+        /// Whether what it makes is kept across restarts (default true; nothing is kept by a daemon
+        /// started with `--no-keep-datasets` or `--ephemeral`). Not kept, a dataset lives in memory
+        /// only, and only its provenance is recorded.
+        public var keep: Bool?
         public init(dataset: String, method: ResampleMethodName, ratio: Double? = nil, k: Int? = nil, seed: UInt64? = nil, name: String? = nil) {
             self.dataset = dataset
             self.method = method

@@ -112,3 +112,21 @@ public enum DataErrorKindName: String, WireName {
     case notARegularFile = "not_a_regular_file"
     public static let kind = "data error kind"
 }
+
+/// `reason` of an entry of `dataset/list`'s `unavailable`: why a dataset an earlier daemon held
+/// did not come back at this start.
+public enum DatasetUnavailableName: String, WireName {
+    /// Made with `keep: false`, or while the daemon ran with `--no-keep-datasets`.
+    case notKept = "not_kept"
+    /// Its column file was removed by the size policy (`--state-max-bytes`), least recently used first.
+    case evicted
+    /// Its column file is not in `<state dir>/datasets/`.
+    case missing
+    /// Its column file is truncated, or no longer gives its fingerprint.
+    case damaged
+    /// Its column file could not be opened or mapped (permissions, I/O).
+    case unreadable
+    /// It no longer fits in the memory budget (`--memory-budget`) beside what came back before it.
+    case overBudget = "over_budget"
+    public static let kind = "unavailability reason"
+}

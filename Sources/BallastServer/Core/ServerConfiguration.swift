@@ -29,6 +29,12 @@ public struct ServerConfiguration: Sendable {
     /// daemon alone; nil keeps everything in memory only (`--ephemeral`). `ballastd` sets it to
     /// `StateDirectory.defaultPath` unless told otherwise; library users and tests start ephemeral.
     public var stateDirectory: String?
+    /// Whether datasets are kept across restarts as column files (`--no-keep-datasets` sets it
+    /// false: then none is, whatever a request's `keep` says; their provenance is still recorded).
+    public var keepDatasets = true
+    /// The most bytes the kept datasets' column files may hold together (`--state-max-bytes`);
+    /// past it the least recently used lose their files. nil: no limit.
+    public var stateMaxBytes: Int?
     /// Datasets and models may hold at most this many bytes together.
     public var memoryBudgetBytes = Int(Double(ProcessInfo.processInfo.physicalMemory) * 0.75)
     /// How long a graceful stop waits for the requests in flight to answer: it cancels them at

@@ -1,4 +1,5 @@
 import BallastProtocol
+import BallastStore
 import BallastTransport
 import Foundation
 
@@ -22,12 +23,18 @@ import Foundation
 /// nothing. In the folder, a temporary file made with `O_EXCL` (which never follows a link) is
 /// renamed over the name (which replaces a link that appeared since, never writes through it).
 ///
+/// A state directory is a default root, but the store's own files in it (`ballast.sqlite`, its
+/// `-wal` and `-shm`, `ballastd.lock`, anything under `datasets/`) are never written.
+///
 /// - Important: refusals are -32602 with `data.field` = `"path"`, `data.path` and `data.kind`
-///   (`outside_write_roots`, `symlink`, `not_a_regular_file`, `read_only`); a folder that does not
+///   (`outside_write_roots`, `symlink`, `not_a_regular_file`, `read_only`, `store_file`); a folder that does not
 ///   exist or cannot be resolved is -32010 as any other failure to write.
 struct WriteRoots: Sendable {
     /// The folders as configured (unresolved: a root may be created after the daemon starts).
     let roots: [String]
+    /// State directories whose store files are never written (this daemon's, and the default
+    /// one, which another daemon may be using).
+    var stateDirectories: [String] = []
 
     /// `data.kind` of a refusal.
     enum Refusal: String {
@@ -35,6 +42,7 @@ struct WriteRoots: Sendable {
         case symlink
         case notARegularFile = "not_a_regular_file"
         case readOnly = "read_only"
+        case storeFile = "store_file"
     }
 
     /// Where the daemon keeps its own files by default (`StateDirectory.defaultPath`).
@@ -87,6 +95,7 @@ struct WriteRoots: Sendable {
             throw refusal("\(what) can only be saved inside \(shown); \(path) is outside. Pass --write-root to ballastd to allow another folder.",
                           path: path, kind: .outsideWriteRoots, ["write_roots": .array(allowed.map { .string($0) })])
         }
+        if let refusal = storeFileRefusal(resolvedFolder, name: name, path: path) { throw refusal }
         let folder: OpenFolder
         do {
             folder = try OpenFolder(walkingResolved: resolvedFolder)
@@ -116,6 +125,22 @@ struct WriteRoots: Sendable {
             throw refusal("\(path) is not a regular file (a device, pipe or socket); only regular files are replaced.",
                           path: path, kind: .notARegularFile)
         }
+    }
+
+    /// Refuses a file of a store: in a state directory, its database, journal files and lock,
+    /// and anything in its datasets folder.
+    private func storeFileRefusal(_ resolvedFolder: String, name: String, path: String) -> RPCError? {
+        for directory in stateDirectories {
+            guard let state = Self.resolve(directory).path else { continue }
+            let own = [Store.fileName, Store.fileName + "-wal", Store.fileName + "-shm",
+                       (DaemonLock.path(forStateDirectory: state) as NSString).lastPathComponent, DatasetFolder.folderName]
+            let datasets = state + "/" + DatasetFolder.folderName
+            if (resolvedFolder == state && own.contains(name)) || Self.folder(resolvedFolder, isInside: datasets) {
+                return refusal("\(path) is one of the files the daemon keeps its workspace in (its state directory is \(state)); model/save never writes over them. Choose another name or folder.",
+                               path: path, kind: .storeFile, ["state_dir": .string(state)])
+            }
+        }
+        return nil
     }
 
     private func refusal(_ message: String, path: String, kind: Refusal, _ extra: [String: JSONValue] = [:]) -> RPCError {

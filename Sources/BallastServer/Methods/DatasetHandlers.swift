@@ -19,14 +19,18 @@ extension Handlers {
             let dataset = try paths.translating { try SyntheticData.generate(spec) }
             let warnings = workspace.replacementWarnings(name)
             let replaced = try workspace.store(name, .init(dataset: dataset, origin: .generated,
-                                                           missingPerFeature: Array(repeating: 0, count: dataset.featureCount)))
+                                                           missingPerFeature: Array(repeating: 0, count: dataset.featureCount)),
+                                               madeBy: DatasetProvenance(DatasetGenerate.self, params, keep: params.keep))
             return DatasetSummary(name: name, dataset: dataset, replaced: replaced, warnings: warnings)
         }
         table.register(DatasetList.self) { _, _ in
+            // A listing is not a use: it leaves the size policy's order alone.
             let summaries = workspace.datasetNames.compactMap { name in
-                (try? workspace.dataset(name)).map { DatasetSummary(name: name, dataset: $0) }
+                (try? workspace.entry(name, asUse: false)).map { DatasetSummary(name: name, dataset: $0.dataset) }
             }
-            return DatasetList.Result(datasets: summaries, bytesUsed: workspace.bytesUsed, memoryBudget: workspace.memoryBudget)
+            let unavailable = workspace.unavailable
+            return DatasetList.Result(datasets: summaries, bytesUsed: workspace.bytesUsed, memoryBudget: workspace.memoryBudget,
+                                      unavailable: unavailable.isEmpty ? nil : unavailable)
         }
         table.register(DatasetDescribe.self) { params, _ in
             let entry = try workspace.entry(params.dataset)
@@ -34,7 +38,8 @@ extension Handlers {
                 DatasetDescribe.FeatureStats(name: $0.name, mean: $0.mean, std: $0.std, min: $0.min, max: $0.max, missing: $0.missing)
             }
             return DatasetDescribe.Result(dataset: DatasetSummary(name: params.dataset, dataset: entry.dataset),
-                                          featureStats: stats, origin: entry.origin, columns: entry.dataset.schema.wireColumns)
+                                          featureStats: stats, origin: entry.origin, columns: entry.dataset.schema.wireColumns,
+                                          fingerprint: entry.fingerprint)
         }
         registerDatasetHead(into: &table)
         table.register(DatasetDrop.self) { params, _ in

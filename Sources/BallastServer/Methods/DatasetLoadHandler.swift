@@ -43,7 +43,11 @@ extension Handlers {
             }
             let seconds = Date().timeIntervalSince(started)
             let orphaned = workspace.replacementWarnings(name)
-            let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: missing))
+            var made = params
+            made.path = path
+            let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: missing),
+                                               madeBy: DatasetProvenance(DatasetLoad.self, made, sources: params.schema.map { [$0] } ?? [],
+                                                                         keep: params.keep))
             context.progress(RunEvent(kind: .end, message: "Loaded \(dataset.rowCount) rows"))
             return DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: dataset, replaced: replaced, warnings: orphaned),
                                       droppedRows: table.droppedRows, encodedColumns: table.encodedColumns,

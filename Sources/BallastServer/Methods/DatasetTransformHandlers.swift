@@ -22,7 +22,8 @@ extension Handlers {
                                                           derivedFrom: params.dataset)))
             }
             let warnings = made.map { workspace.replacementWarnings($0.name, besides: made.map(\.name)) }
-            let replaced = try workspace.store(made)
+            let replaced = try workspace.store(made, madeBy: DatasetProvenance(DatasetSplit.self, params, sources: [params.dataset],
+                                                                               keep: params.keep))
             let names = Set(made.map(\.name))
             func named(_ suffix: String) -> String? { names.contains("\(prefix).\(suffix)") ? "\(prefix).\(suffix)" : nil }
             return DatasetSplit.Result(train: "\(prefix).train", validation: named("validation"), test: named("test"),
@@ -56,7 +57,7 @@ extension Handlers {
                 }
                 result.append(fold)
             }
-            try workspace.store(made)
+            try workspace.store(made, madeBy: DatasetProvenance(DatasetKFold.self, params, sources: [params.dataset], keep: params.keep))
             return DatasetKFold.Result(folds: result)
         }
         table.register(DatasetStandardize.self) { params, _ in
@@ -82,7 +83,9 @@ extension Handlers {
                                    missingPerFeature: Self.missing(entry.missingPerFeature, of: entry.dataset, as: data),
                                    derivedFrom: inPlace ? nil : name)))
             }
-            try workspace.store(made)
+            try workspace.store(made, madeBy: DatasetProvenance(DatasetStandardize.self, params,
+                                                                sources: [params.fit] + targets.filter { $0 != params.fit },
+                                                                keep: params.keep))
             let outputs = Dictionary(uniqueKeysWithValues: zip(targets, made.map(\.name)))
             return DatasetStandardize.Result(mean: scaler.mean, scale: scaler.scale, outputs: outputs,
                                              warnings: warnings.isEmpty ? nil : warnings)
@@ -100,7 +103,9 @@ extension Handlers {
             let warnings = workspace.replacementWarnings(name)
             let replaced = try workspace.store(name, .init(dataset: resampled, origin: .resampled,
                                                            missingPerFeature: Array(repeating: 0, count: resampled.featureCount),
-                                                           derivedFrom: params.dataset))
+                                                           derivedFrom: params.dataset),
+                                               madeBy: DatasetProvenance(DatasetResample.self, params, sources: [params.dataset],
+                                                                         keep: params.keep))
             return DatasetSummary(name: name, dataset: resampled, replaced: replaced, warnings: warnings)
         }
     }

@@ -29,10 +29,29 @@ public final class MemoryBudget: Sendable {
     ///
     /// - Parameter doing: what the bytes are for, as a person says it ("Keeping the model 'm1'").
     /// - Throws: -32011 saying how much is needed and how much is free; nothing changes then.
-    func hold(_ sizes: [Holder: Int], doing: String) throws(RPCError) {
-        try held.withLock { (held) throws(RPCError) in
+    ///
+    /// - Returns: what each holder held before (nil: nothing), for `putBack` to undo the hold when
+    ///   what follows it fails (keeping a model in the store).
+    @discardableResult
+    func hold(_ sizes: [Holder: Int], doing: String) throws(RPCError) -> [Holder: Int?] {
+        try held.withLock { (held) throws(RPCError) -> [Holder: Int?] in
             try check(Self.sum(sizes.values), free: free(held, replacing: sizes.keys), doing: doing)
-            for (holder, bytes) in sizes { held[holder] = bytes }
+            var before: [Holder: Int?] = [:]
+            for (holder, bytes) in sizes {
+                before[holder] = held[holder]
+                held[holder] = bytes
+            }
+            return before
+        }
+    }
+
+    /// Undoes a `hold`: each holder holds again what it held before it.
+    ///
+    /// - Important: only its caller may have changed those holders since (holders of a name change
+    ///   under the lock of `Models` or `Workspace`, which the caller still holds).
+    func putBack(_ before: [Holder: Int?]) {
+        held.withLock { held in
+            for (holder, bytes) in before { held[holder] = bytes }
         }
     }
 

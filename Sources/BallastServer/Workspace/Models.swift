@@ -34,7 +34,13 @@ public final class Models: Sendable {
         return overflow ? .max : bytes.addingReportingOverflow(1_024).overflow ? .max : bytes + 1_024
     }
 
-    private let state = Mutex([String: Entry]())
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Keeps every model stored or dropped in the store; nil for an ephemeral daemon.
+        var keeper: ModelKeeper?
+    }
+
+    private let state = Mutex(State())
     private let budget: MemoryBudget
 
     /// Models reserve their bytes in `budget`, which the workspace's datasets share.
@@ -42,10 +48,17 @@ public final class Models: Sendable {
         self.budget = budget
     }
 
-    public var names: [String] { state.withLock { $0.keys.sorted() } }
+    public var names: [String] { state.withLock { $0.entries.keys.sorted() } }
+
+    /// From now on every model stored is kept in the store before `store` returns, and every model
+    /// dropped is forgotten there (`ModelKeeper`). Set once, at start, after the models kept by
+    /// the previous daemon are back (`restore`).
+    func keep(with keeper: ModelKeeper) {
+        state.withLock { $0.keeper = keeper }
+    }
 
     public func entry(_ name: String, field: String = "model") throws(RPCError) -> Entry {
-        let found = state.withLock { $0[name] }
+        let found = state.withLock { $0.entries[name] }
         guard let found else { throw .notFound("model", name, field: field, known: names) }
         return found
     }
@@ -53,14 +66,35 @@ public final class Models: Sendable {
     /// Stores a model under `name`, replacing any model of that name; refused with -32011 when
     /// its bytes do not fit in the memory budget (what it replaces counts as free). A training
     /// stores its model in place of the bytes it reserved (`reserve`), so it is never refused.
+    ///
+    /// - Important: on a daemon with a state directory the model is in the store (a synced
+    ///   commit) before this returns, so the reply that follows promises it survives a kill -9.
+    ///   When the store fails, nothing changes and the error says why.
     public func store(_ name: String, _ entry: Entry, inPlaceOf reservation: Reservation? = nil) throws(RPCError) {
         try Workspace.validate(name: name)
-        try state.withLock { (models) throws(RPCError) in
+        // The file is encoded before the lock is taken: a large network takes a while.
+        let keeper = state.withLock { $0.keeper }
+        let record = try keeper?.record(name, entry)
+        try state.withLock { (state) throws(RPCError) in
             var sizes: [MemoryBudget.Holder: Int] = [.model(name): entry.byteCount]
             if let reservation { sizes[reservation.holder] = 0 }
-            try budget.hold(sizes, doing: "Keeping the model '\(name)'")
+            let before = try budget.hold(sizes, doing: "Keeping the model '\(name)'")
+            if let keeper = state.keeper, let record {
+                do throws(RPCError) { try keeper.keep(record) } catch {
+                    budget.putBack(before)
+                    throw error
+                }
+            }
             reservation?.release()
-            models[name] = entry
+            state.entries[name] = entry
+        }
+    }
+
+    /// Puts back a model the store kept, counted against the memory budget but not written again.
+    func restore(_ name: String, _ entry: Entry) throws(RPCError) {
+        try state.withLock { (state) throws(RPCError) in
+            try budget.hold([.model(name): entry.byteCount], doing: "Restoring the model '\(name)'")
+            state.entries[name] = entry
         }
     }
 
@@ -83,19 +117,20 @@ public final class Models: Sendable {
 
     /// Removes a model and gives its bytes back to the memory budget.
     public func drop(_ name: String) throws(RPCError) {
-        let removed = state.withLock { models in
-            let removed = models.removeValue(forKey: name)
-            if removed != nil { budget.release(.model(name)) }
-            return removed
+        let removed = try state.withLock { (state) throws(RPCError) -> Entry? in
+            guard state.entries[name] != nil else { return nil }
+            try state.keeper?.forget(name)
+            budget.release(.model(name))
+            return state.entries.removeValue(forKey: name)
         }
         if removed == nil { throw .notFound("model", name, field: "model", known: names) }
     }
 
     /// `m1`, `m2`, …: the first name not taken.
     public func freeName() -> String {
-        state.withLock { models in
+        state.withLock { state in
             var index = 1
-            while models["m\(index)"] != nil { index += 1 }
+            while state.entries["m\(index)"] != nil { index += 1 }
             return "m\(index)"
         }
     }

@@ -24,11 +24,20 @@ public final class Workspace: Sendable {
     private struct State {
         var datasets: [String: Entry] = [:]
         var leases: [String: Int] = [:]
+        /// When each dataset was last read by a request, for the size policy's least-recently-used
+        /// order (written to the store when it evicts, and at stop).
+        var lastUsed: [String: Date] = [:]
+        /// Datasets an earlier daemon held that did not come back at this start.
+        var unavailable: [String: DatasetUnavailable] = [:]
     }
 
     /// Shared with `Models`: datasets and models count against the same limit.
     public let budget: MemoryBudget
     private let state = Mutex(State())
+    /// Keeps datasets in the store (nil for an ephemeral daemon). Its lock is held for the whole
+    /// of a `store` or `drop`, so the store's rows change in the order memory does; it is taken
+    /// before `state`'s, never inside it.
+    private let persisting = Mutex<DatasetKeeper?>(nil)
 
     public init(memoryBudget: Int) {
         budget = MemoryBudget(limit: memoryBudget)
@@ -41,10 +50,20 @@ public final class Workspace: Sendable {
     /// Bytes held by datasets and models together.
     public var bytesUsed: Int { budget.used }
 
-    public func entry(_ name: String, field: String = "dataset") throws(RPCError) -> Entry {
-        let found = state.withLock { $0.datasets[name] }
-        guard let found else { throw .notFound("dataset", name, field: field, known: datasetNames) }
-        return found
+    /// The dataset named `name`; `asUse` (the default) counts the look as a use for the size policy.
+    public func entry(_ name: String, field: String = "dataset", asUse: Bool = true) throws(RPCError) -> Entry {
+        let (found, unavailable) = state.withLock { state in
+            let found = state.datasets[name]
+            if found != nil && asUse { state.lastUsed[name] = Date() }
+            return (found, state.unavailable[name])
+        }
+        if let found { return found }
+        if let unavailable {
+            throw RPCError(code: ErrorCode.notFound, message: "The dataset '\(name)' did not come back at this start: \(unavailable.message)",
+                           data: ["field": .string(field), "name": .string(name), "reason": .string(unavailable.reason.rawValue),
+                                  "provenance": unavailable.provenance ?? .null])
+        }
+        throw .notFound("dataset", name, field: field, known: datasetNames)
     }
 
     /// The datasets made from the one named `name`, which keep its data when it is replaced.
@@ -68,8 +87,11 @@ public final class Workspace: Sendable {
     /// Stores datasets under their names, all or none: refused when a name is invalid, when a
     /// dataset being replaced is in use, or when the memory budget would be exceeded.
     /// Returns, per name, whether it replaced an existing dataset.
+    ///
+    /// On a daemon with a state directory, what `provenance` made is recorded with it, and kept
+    /// (unless its request said `keep: false`) as column files written before this returns.
     @discardableResult
-    public func store(_ entries: [(name: String, entry: Entry)]) throws(RPCError) -> [String: Bool] {
+    func store(_ entries: [(name: String, entry: Entry)], madeBy provenance: DatasetProvenance? = nil) throws(RPCError) -> [String: Bool] {
         for (name, _) in entries { try Self.validate(name: name) }
         // Hashed before the lock is taken: a pass over the data, about a tenth of a second per 100 MB.
         let entries = entries.map { name, entry in
@@ -77,7 +99,25 @@ public final class Workspace: Sendable {
             if entry.fingerprint.isEmpty { entry.fingerprint = DatasetFingerprint.of(entry.dataset) }
             return (name: name, entry: entry)
         }
-        return try state.withLock { (state) throws(RPCError) -> [String: Bool] in
+        return try persisting.withLock { (keeper) throws(RPCError) -> [String: Bool] in
+            guard let keeper, let provenance else { return try storeInMemory(entries) }
+            let sourceFingerprints = state.withLock { state in
+                Dictionary(provenance.sources.compactMap { name in state.datasets[name].map { (name, $0.fingerprint) } }) { a, _ in a }
+            }
+            let written = keeper.keeps(provenance.keep) ? try keeper.writeFiles(entries) : [:]
+            let replaced: [String: Bool]
+            do throws(RPCError) { replaced = try storeInMemory(entries) } catch {
+                keeper.discard(written)
+                throw error
+            }
+            keeper.record(entries, madeBy: provenance, written: written, sourceFingerprints: sourceFingerprints,
+                          lastUsed: state.withLock { $0.lastUsed })
+            return replaced
+        }
+    }
+
+    private func storeInMemory(_ entries: [(name: String, entry: Entry)]) throws(RPCError) -> [String: Bool] {
+        try state.withLock { (state) throws(RPCError) -> [String: Bool] in
             var replaced: [String: Bool] = [:]
             for (name, _) in entries {
                 let exists = state.datasets[name] != nil
@@ -91,30 +131,74 @@ public final class Workspace: Sendable {
             let names = entries.map { "'\($0.name)'" }.joined(separator: ", ")
             try budget.hold(Dictionary(entries.map { (.dataset($0.name), $0.entry.dataset.byteCount) }) { _, last in last },
                             doing: entries.count == 1 ? "Keeping the dataset \(names)" : "Keeping the datasets \(names)")
-            for (name, entry) in entries { state.datasets[name] = entry }
+            let now = Date()
+            for (name, entry) in entries {
+                state.datasets[name] = entry
+                state.lastUsed[name] = now
+                state.unavailable[name] = nil
+            }
             return replaced
         }
     }
 
-    public func store(_ name: String, _ entry: Entry) throws(RPCError) -> Bool {
-        try store([(name, entry)])[name] ?? false
+    func store(_ name: String, _ entry: Entry, madeBy provenance: DatasetProvenance? = nil) throws(RPCError) -> Bool {
+        try store([(name, entry)], madeBy: provenance)[name] ?? false
     }
 
-    /// Removes a dataset; refused while a job holds a lease on it.
+    /// Removes a dataset, its column file and its row in the store; refused while a job holds a
+    /// lease on it. A dataset that did not come back at this start is forgotten (0 bytes freed).
     public func drop(_ name: String) throws(RPCError) -> Int {
-        try state.withLock { (state) throws(RPCError) -> Int in
-            guard let entry = state.datasets[name] else {
-                throw .notFound("dataset", name, field: "dataset", known: state.datasets.keys.sorted())
+        try persisting.withLock { (keeper) throws(RPCError) -> Int in
+            let freed = try state.withLock { (state) throws(RPCError) -> Int in
+                guard let entry = state.datasets[name] else {
+                    if state.unavailable.removeValue(forKey: name) != nil { return 0 }
+                    throw .notFound("dataset", name, field: "dataset", known: state.datasets.keys.sorted())
+                }
+                guard state.leases[name, default: 0] == 0 else {
+                    throw RPCError(code: ErrorCode.conflict,
+                                   message: "The dataset '\(name)' is in use by a running job; cancel it or wait for it to finish.",
+                                   data: ["name": .string(name)])
+                }
+                state.datasets[name] = nil
+                state.lastUsed[name] = nil
+                budget.release(.dataset(name))
+                return entry.dataset.byteCount
             }
-            guard state.leases[name, default: 0] == 0 else {
-                throw RPCError(code: ErrorCode.conflict,
-                               message: "The dataset '\(name)' is in use by a running job; cancel it or wait for it to finish.",
-                               data: ["name": .string(name)])
-            }
-            state.datasets[name] = nil
-            budget.release(.dataset(name))
-            return entry.dataset.byteCount
+            keeper?.forget(name)
+            return freed
         }
+    }
+
+    // MARK: Kept across restarts
+
+    /// From now on datasets are recorded (and kept) in the store through `keeper`. Set once, at
+    /// start, after the datasets kept by the previous daemon are back (`restore`).
+    func keep(with keeper: DatasetKeeper) {
+        persisting.withLock { $0 = keeper }
+    }
+
+    /// Puts back a dataset the store kept, counted against the memory budget but not written again.
+    func restore(_ name: String, _ entry: Entry, lastUsed: Date) throws(RPCError) {
+        try state.withLock { (state) throws(RPCError) in
+            try budget.hold([.dataset(name): entry.dataset.byteCount], doing: "Restoring the dataset '\(name)'")
+            state.datasets[name] = entry
+            state.lastUsed[name] = lastUsed
+        }
+    }
+
+    /// Datasets an earlier daemon held that did not come back, as `dataset/list` reports them.
+    var unavailable: [DatasetUnavailable] {
+        get { state.withLock { $0.unavailable.values.sorted { $0.name < $1.name } } }
+    }
+
+    func setUnavailable(_ datasets: [DatasetUnavailable]) {
+        state.withLock { state in for dataset in datasets { state.unavailable[dataset.name] = dataset } }
+    }
+
+    /// Writes when each dataset was last used to the store (at stop), so the size policy's order
+    /// survives a restart.
+    func recordUse() {
+        persisting.withLock { keeper in keeper?.recordUse(state.withLock { $0.lastUsed }) }
     }
 
     /// Marks datasets as in use until the returned closure is called.

@@ -1,0 +1,77 @@
+import BallastML
+import BallastProtocol
+import BallastStore
+import Foundation
+
+extension DatasetKeeper {
+    /// What came back at start, and what did not (with why and how to make it again).
+    struct Restored {
+        var names: [String] = []
+        var unavailable: [DatasetUnavailable] = []
+    }
+
+    /// Puts every kept dataset back into `workspace` from its column file (mapped, never a CSV
+    /// parsed), checked against its fingerprint. A dataset not kept, evicted, or whose file is
+    /// missing, damaged or unreadable is reported, and the others load. Files in the folder that
+    /// no row names (left by a crash between writing a file and recording it) are removed.
+    func restore(into workspace: Workspace) -> Restored {
+        let rows: [StoredDataset]
+        do { rows = try store.datasets() } catch {
+            log(.error, "The kept datasets could not be read from the store: \(error)")
+            return Restored()
+        }
+        removeStrayFiles(named: Set(rows.compactMap(\.file)))
+        var restored = Restored()
+        for row in rows {
+            let remake = DatasetProvenance.howToMakeAgain(row.provenance)
+            func unavailable(_ reason: DatasetUnavailableName, _ why: String) {
+                restored.unavailable.append(DatasetUnavailable(name: row.name, reason: reason, message: "\(why) \(remake)",
+                                                               provenance: row.provenance, fingerprint: row.fingerprint))
+            }
+            guard row.kept else {
+                unavailable(.notKept, "It was made with \"keep\": false or on a daemon started with --no-keep-datasets.")
+                continue
+            }
+            guard let file = row.file else {
+                unavailable(.evicted, "Its column file was evicted to stay within --state-max-bytes.")
+                continue
+            }
+            do throws(DatasetFileError) {
+                let (dataset, fingerprint) = try DatasetColumnFile.read(named: file, in: folder)
+                guard fingerprint == row.fingerprint else {
+                    throw DatasetFileError.damaged(file: folder.path + "/" + file, reason: "it holds other data than the store recorded")
+                }
+                let missing = row.missing.count == dataset.featureCount ? row.missing : Array(repeating: 0, count: dataset.featureCount)
+                var entry = Workspace.Entry(dataset: dataset, origin: DatasetOriginName(rawValue: row.origin) ?? .loaded,
+                                            missingPerFeature: missing, derivedFrom: row.derivedFrom)
+                entry.fingerprint = fingerprint
+                do throws(RPCError) {
+                    try workspace.restore(row.name, entry, lastUsed: row.lastUsed)
+                    restored.names.append(row.name)
+                } catch {
+                    unavailable(.overBudget, "It no longer fits in the memory budget: \(error.message)")
+                }
+            } catch {
+                let reason: DatasetUnavailableName = switch error.kind {
+                case "missing": .missing
+                case "damaged": .damaged
+                default: .unreadable
+                }
+                unavailable(reason, "\(error)")
+            }
+        }
+        return restored
+    }
+
+    /// Removes column files no row names, and temporary files a crash left.
+    private func removeStrayFiles(named kept: Set<String>) {
+        for entry in folder.ownEntries() where !kept.contains(entry) {
+            do {
+                try folder.remove(named: entry)
+                log(.info, "Removed \(folder.path)/\(entry), a dataset file no kept dataset names (left by an interrupted write).")
+            } catch {
+                log(.warning, "Could not remove the stray dataset file: \(error)")
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import BallastML
+import BallastProtocol
+import BallastStore
+import Foundation
+
+/// Between `Workspace` and the store for datasets: each kept dataset's data is a column file in
+/// `<state dir>/datasets/` (`DatasetColumnFile`), and every dataset made, kept or not, has a row
+/// with its provenance and fingerprint. Only a daemon with a state directory has one.
+///
+/// The size policy (`--state-max-bytes`) bounds the column files together: past it, the least
+/// recently used lose their files (they stay in memory until the daemon stops, and their rows
+/// stay, so they are reported at the next start with how to make them again).
+struct DatasetKeeper: Sendable {
+    let store: Store
+    let folder: DatasetFolder
+    /// False with `--no-keep-datasets`: nothing is kept, whatever a request asks.
+    let keepsDatasets: Bool
+    /// `--state-max-bytes`: the most the column files may hold together; nil for no limit.
+    let maxBytes: Int?
+    let log: Log
+
+    /// A column file written for a dataset about to be stored; `file` is nil when the dataset was
+    /// to be kept but alone exceeds the size policy (it is recorded as evicted at once).
+    struct Written {
+        var file: String?
+        var bytes: Int
+    }
+
+    /// Whether a request's `keep` keeps what it makes on this daemon.
+    func keeps(_ asked: Bool?) -> Bool { keepsDatasets && (asked ?? true) }
+
+    /// Writes the column file of each entry, all or none: on a failure the files already written
+    /// are removed and the error says which dataset could not be kept.
+    func writeFiles(_ entries: [(name: String, entry: Workspace.Entry)]) throws(RPCError) -> [String: Written] {
+        var written: [String: Written] = [:]
+        for (name, entry) in entries {
+            let size = DatasetColumnFile.byteCount(of: entry.dataset, fingerprint: entry.fingerprint)
+            if let maxBytes, size > maxBytes {
+                log(.warning, "The dataset '\(name)' needs \(MemoryBudget.megabytes(size)) on disk, more than --state-max-bytes (\(MemoryBudget.megabytes(maxBytes))) allows: it is held in memory only, and only its provenance is kept.")
+                written[name] = Written(file: nil, bytes: 0)
+                continue
+            }
+            let file = DatasetFolder.newFileName(for: name)
+            do {
+                let bytes = try DatasetColumnFile.write(entry.dataset, fingerprint: entry.fingerprint, named: file, in: folder)
+                written[name] = Written(file: file, bytes: bytes)
+            } catch {
+                discard(written)
+                throw error.rpcError(keeping: name)
+            }
+        }
+        return written
+    }
+
+    /// Removes column files written for datasets that were not stored after all.
+    func discard(_ written: [String: Written]) {
+        for file in written.values.compactMap(\.file) { remove(file) }
+    }
+
+    /// Records the datasets just stored, then applies the size policy (the ones just stored are
+    /// evicted last). A failure here is logged: the datasets are in memory, and only the next
+    /// start will miss them.
+    func record(_ entries: [(name: String, entry: Workspace.Entry)], madeBy provenance: DatasetProvenance,
+                written: [String: Written], sourceFingerprints: [String: String], lastUsed: [String: Date]) {
+        let now = Date()
+        let rows = entries.map { name, entry in
+            StoredDataset(name: name, provenance: provenance.json(fingerprints: sourceFingerprints), origin: entry.origin.rawValue,
+                          derivedFrom: entry.derivedFrom, missing: entry.missingPerFeature, fingerprint: entry.fingerprint,
+                          rows: entry.dataset.rowCount, features: entry.dataset.featureCount, file: written[name]?.file,
+                          bytes: written[name]?.bytes ?? 0, kept: written[name] != nil, stored: now, lastUsed: now)
+        }
+        do {
+            for replaced in try store.keepDatasets(rows) { remove(replaced) }
+        } catch {
+            log(.error, "The datasets \(entries.map { "'\($0.name)'" }.joined(separator: ", ")) are in memory but could not be recorded in the store, so they will not come back after a restart: \(error)")
+            discard(written)
+            return
+        }
+        applySizePolicy(lastUsed: lastUsed, protecting: Set(entries.map(\.name)))
+    }
+
+    /// Evicts the least recently used column files while they hold more than `maxBytes`.
+    func applySizePolicy(lastUsed: [String: Date], protecting protected: Set<String> = []) {
+        guard let maxBytes else { return }
+        do {
+            try store.recordDatasetUse(lastUsed)
+            for evicted in try store.evictDatasets(toFit: maxBytes, protecting: protected) {
+                if let file = evicted.file { remove(file) }
+                log(.info, "Evicted the column file of the dataset '\(evicted.name)' (\(MemoryBudget.megabytes(evicted.bytes))), the least recently used, to stay within --state-max-bytes (\(MemoryBudget.megabytes(maxBytes))); its provenance is kept, and it stays in memory until the daemon stops.")
+            }
+        } catch {
+            log(.error, "The size policy of the dataset files could not be applied: \(error)")
+        }
+    }
+
+    /// Forgets a dropped dataset: its row, then its file.
+    func forget(_ name: String) {
+        do {
+            if let file = try store.forgetDataset(named: name) { remove(file) }
+        } catch {
+            log(.error, "The dataset '\(name)' was dropped, but the store could not forget it, so it may come back after a restart: \(error)")
+        }
+    }
+
+    /// Moves each dataset's `last_used` forward (at stop, so the order survives the restart).
+    func recordUse(_ lastUsed: [String: Date]) {
+        do { try store.recordDatasetUse(lastUsed) } catch {
+            log(.warning, "When the datasets were last used could not be recorded: \(error)")
+        }
+    }
+
+    private func remove(_ file: String) {
+        do { try folder.remove(named: file) } catch {
+            log(.warning, "A dataset file that is no longer needed could not be removed: \(error)")
+        }
+    }
+}

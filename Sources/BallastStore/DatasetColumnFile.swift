@@ -1,0 +1,234 @@
+import BallastML
+import BallastProtocol
+
+#if _endian(big)
+#error("Column files are little-endian; this build would need to swap bytes.")
+#endif
+
+/// A dataset as the store keeps it on disk: each feature a contiguous column of float32, then
+/// the class column as int32, all little-endian, so that a later reader (out-of-core training)
+/// can map one column without reading the others.
+///
+/// ```
+/// offset  0  "BLSTCOLS"                         8 bytes
+///         8  version (1)                         u32
+///        12  0                                   u32
+///        16  metadata length M                   u64
+///        24  rows R                              u64
+///        32  features F                          u64
+///        40  data offset D (a multiple of 64)    u64
+///        48  file size (D + 4·F·R + 4·R)         u64
+///        56  0                                   u64
+///        64  metadata: JSON, M bytes, then zeros up to D
+///         D  feature 0's R floats, feature 1's, …, feature F-1's; then R class indices
+/// ```
+/// The metadata: `{"format": "ballast-dataset-columns", "version": 1, "columns": [{"name": "amount",
+/// "type": "numeric"}, {"name": "country", "type": "text", "levels": ["DE", "FR"]}], "classes":
+/// ["0", "1"], "positive": 1, "ids": null, "fingerprint": "<64 hex digits>"}`.
+///
+/// - Important: the fingerprint (`DatasetFingerprint`) is the checksum. Reading rebuilds the
+///   dataset and refuses it unless it gives the fingerprint the file and the store recorded, so
+///   a flipped bit anywhere in the data or the names is caught. Keys are written out here, never
+///   synthesized from engine types: changing one means a version 2 with a reader for version 1.
+public enum DatasetColumnFile {
+    static let magic = Array("BLSTCOLS".utf8)
+    static let format = "ballast-dataset-columns"
+    static let version: UInt32 = 1
+    static let headerBytes = 64
+    static let alignment = 64
+    /// Rows gathered into one column buffer at a time when writing.
+    static let chunkRows = 1 << 16
+
+    /// Writes `dataset` as the file `name` in `folder`, atomically. Returns its size in bytes.
+    public static func write(_ dataset: Dataset, fingerprint: String, named name: String,
+                             in folder: DatasetFolder) throws(DatasetFileError) -> Int {
+        let layout = Layout(dataset, fingerprint: fingerprint)
+        return try folder.write(named: name) { sink in
+            layout.prefix.withUnsafeBytes { sink($0) }
+            let rows = dataset.rowCount, width = dataset.featureCount
+            var column = [Float](repeating: 0, count: min(rows, chunkRows))
+            dataset.features.withUnsafeBufferPointer { features in
+                for feature in 0..<width {
+                    var start = 0
+                    while start < rows {
+                        let count = min(chunkRows, rows - start)
+                        column.withUnsafeMutableBufferPointer { target in
+                            for row in 0..<count { target[row] = features[(start + row) * width + feature] }
+                        }
+                        column.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0.prefix(count * 4))) }
+                        start += count
+                    }
+                }
+            }
+            dataset.classIndex.withUnsafeBytes { sink($0) }
+        }
+    }
+
+    /// The size the file of `dataset` will have, for the size policy before it is written.
+    public static func byteCount(of dataset: Dataset, fingerprint: String) -> Int {
+        Layout(dataset, fingerprint: fingerprint).fileSize
+    }
+
+    /// Maps the file `name` and rebuilds its dataset, checking it against its fingerprint.
+    public static func read(named name: String, in folder: DatasetFolder) throws(DatasetFileError) -> (dataset: Dataset, fingerprint: String) {
+        let shown = folder.path + "/" + name
+        return try folder.withMappedFile(named: name) { (bytes) throws(DatasetFileError) in
+            try decode(bytes, file: shown)
+        }
+    }
+
+    /// The dataset in a column file's bytes, checked against its fingerprint.
+    static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws(DatasetFileError) -> (dataset: Dataset, fingerprint: String) {
+        func damaged(_ reason: String) -> DatasetFileError { .damaged(file: file, reason: reason) }
+        guard bytes.count >= headerBytes else { throw .truncated(file: file, expected: headerBytes, actual: bytes.count) }
+        guard bytes.prefix(8).elementsEqual(magic) else { throw damaged("it does not start as a Ballast column file") }
+        func word(_ offset: Int) -> Int {
+            let value = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            return value > UInt64(Int.max) ? Int.max : Int(value)
+        }
+        let fileVersion = bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+        guard fileVersion == version else { throw damaged("it is version \(fileVersion); this daemon reads version \(version)") }
+        let metadataLength = word(16), rows = word(24), width = word(32), dataOffset = word(40), declaredSize = word(48)
+        guard declaredSize == bytes.count else { throw .truncated(file: file, expected: declaredSize, actual: bytes.count) }
+        let cells = product(rows, width)
+        guard metadataLength <= declaredSize, dataOffset % alignment == 0, dataOffset >= headerBytes + metadataLength,
+              sum([dataOffset, product(cells, 4), product(rows, 4)]) == declaredSize else {
+            throw damaged("its header's sizes do not add up")
+        }
+        let metadata: Metadata
+        do {
+            let json = try JSONParser.parse(Array(bytes[headerBytes..<(headerBytes + metadataLength)]))
+            metadata = try Metadata(json)
+        } catch let problem as MetadataProblem {
+            throw damaged(problem.reason)
+        } catch {
+            throw damaged("its metadata is not valid JSON (\(error))")
+        }
+        guard metadata.schema.featureNames.count == width else { throw damaged("its metadata names \(metadata.schema.featureNames.count) features, its header \(width)") }
+        guard metadata.ids.map({ $0.count == rows }) ?? true else { throw damaged("it holds \(metadata.ids!.count) ids for \(rows) rows") }
+        let classCount = Int32(clamping: metadata.classes.count)
+        let classes = bytes.baseAddress!.advanced(by: dataOffset + cells * 4).assumingMemoryBound(to: Int32.self)
+        let classIndex = Array(UnsafeBufferPointer(start: classes, count: rows))
+        guard classIndex.allSatisfy({ $0 >= 0 && $0 < classCount }) else { throw damaged("a row's class is not one of its \(classCount) classes") }
+        guard metadata.positive.map({ metadata.classes.indices.contains($0) }) ?? true else { throw damaged("its positive class is not one of its classes") }
+
+        let columns = bytes.baseAddress!.advanced(by: dataOffset).assumingMemoryBound(to: Float.self)
+        let features = [Float](unsafeUninitializedCapacity: cells) { target, initialized in
+            // Blocks of rows, so the rows being filled stay in cache while each column is read.
+            let block = 4_096
+            var start = 0
+            while start < rows {
+                let end = min(rows, start + block)
+                for feature in 0..<width {
+                    let source = columns + feature * rows
+                    for row in start..<end { target[row * width + feature] = source[row] }
+                }
+                start = end
+            }
+            initialized = cells
+        }
+        let dataset = Dataset(schema: metadata.schema, features: features, classIndex: classIndex,
+                              classLabels: metadata.classes, positiveClass: metadata.positive, ids: metadata.ids)
+        guard DatasetFingerprint.of(dataset) == metadata.fingerprint else {
+            throw damaged("its data no longer gives the fingerprint it was written with")
+        }
+        return (dataset, metadata.fingerprint)
+    }
+
+    /// The header and the metadata, padded: the bytes before the columns.
+    struct Layout {
+        let prefix: [UInt8]
+        let fileSize: Int
+
+        init(_ dataset: Dataset, fingerprint: String) {
+            let metadata = JSONWriter.data(Metadata(dataset, fingerprint: fingerprint).json)
+            let dataOffset = (headerBytes + metadata.count + alignment - 1) / alignment * alignment
+            fileSize = dataOffset + dataset.features.count * 4 + dataset.rowCount * 4
+            var header = [UInt8]()
+            header.reserveCapacity(dataOffset)
+            header += magic
+            func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { header += $0 } }
+            append(version)
+            append(UInt32(0))
+            for value in [metadata.count, dataset.rowCount, dataset.featureCount, dataOffset, fileSize, 0] { append(UInt64(value)) }
+            header += metadata
+            header += [UInt8](repeating: 0, count: dataOffset - header.count)
+            prefix = header
+        }
+    }
+
+    struct MetadataProblem: Error {
+        let reason: String
+    }
+
+    /// A product of sizes that saturates at `Int.max` (a header with absurd sizes is refused, not a trap).
+    static func product(_ a: Int, _ b: Int) -> Int {
+        let (value, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow || a < 0 || b < 0 ? .max : value
+    }
+
+    static func sum(_ values: [Int]) -> Int {
+        values.reduce(0) { total, value in
+            let (next, overflow) = total.addingReportingOverflow(value)
+            return overflow ? .max : next
+        }
+    }
+
+    /// What a column file says about its data besides the numbers.
+    struct Metadata {
+        var schema: DatasetSchema
+        var classes: [String]
+        var positive: Int?
+        var ids: [String]?
+        var fingerprint: String
+
+        init(_ dataset: Dataset, fingerprint: String) {
+            schema = dataset.schema
+            classes = dataset.classLabels
+            positive = dataset.positiveClass
+            ids = dataset.ids
+            self.fingerprint = fingerprint
+        }
+
+        var json: JSONValue {
+            let columns: [JSONValue] = schema.columns.map { column in
+                switch column {
+                case .numeric(let name): ["name": .string(name), "type": "numeric"]
+                case let .categorical(name, levels): ["name": .string(name), "type": "text", "levels": .array(levels.map { .string($0) })]
+                }
+            }
+            return ["format": .string(DatasetColumnFile.format), "version": .int(Int64(DatasetColumnFile.version)),
+                    "columns": .array(columns), "classes": .array(classes.map { .string($0) }),
+                    "positive": positive.map { .int(Int64($0)) } ?? .null,
+                    "ids": ids.map { .array($0.map { .string($0) }) } ?? .null,
+                    "fingerprint": .string(fingerprint)]
+        }
+
+        init(_ json: JSONValue) throws(MetadataProblem) {
+            func bad(_ what: String) -> MetadataProblem { MetadataProblem(reason: what) }
+            guard json["format"]?.stringValue == DatasetColumnFile.format else { throw bad("its metadata names no column-file format") }
+            guard let columnValues = json["columns"]?.arrayValue, let classValues = json["classes"]?.arrayValue,
+                  let fingerprint = json["fingerprint"]?.stringValue else { throw bad("its metadata lacks columns, classes or fingerprint") }
+            var columns: [DatasetSchema.Column] = []
+            for value in columnValues {
+                guard let name = value["name"]?.stringValue else { throw bad("a column has no name") }
+                switch value["type"]?.stringValue {
+                case "numeric": columns.append(.numeric(name: name))
+                case "text":
+                    guard let levels = value["levels"]?.arrayValue?.compactMap(\.stringValue) else { throw bad("the text column '\(name)' has no levels") }
+                    columns.append(.categorical(name: name, levels: levels))
+                default: throw bad("the column '\(name)' is neither numeric nor text")
+                }
+            }
+            schema = DatasetSchema(columns: columns)
+            classes = classValues.compactMap(\.stringValue)
+            guard classes.count == classValues.count else { throw bad("a class label is not text") }
+            positive = json["positive"]?.intValue.map(Int.init)
+            if let idValues = json["ids"]?.arrayValue {
+                ids = idValues.compactMap(\.stringValue)
+                guard ids?.count == idValues.count else { throw bad("an id is not text") }
+            }
+            self.fingerprint = fingerprint
+        }
+    }
+}

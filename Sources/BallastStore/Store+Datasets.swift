@@ -1,0 +1,96 @@
+import BallastProtocol
+import Foundation
+import GRDB
+
+extension Store {
+    /// Records datasets, replacing rows of the same names, in one synced commit. Returns the
+    /// column files the replaced rows named that no row names any more: the caller removes them
+    /// (after the commit, so a crash never leaves a row naming a removed file).
+    @discardableResult
+    public func keepDatasets(_ datasets: [StoredDataset]) throws(StoreError) -> [String] {
+        guard !datasets.isEmpty else { return [] }
+        return try write { db in
+            var replacedFiles: [String] = []
+            for dataset in datasets {
+                if let old = try String.fetchOne(db, sql: "SELECT file FROM datasets WHERE name = ?", arguments: [dataset.name]),
+                   old != dataset.file {
+                    replacedFiles.append(old)
+                }
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO datasets (name, provenance, origin, derived_from, missing, fingerprint, rows,
+                                                         features, file, bytes, kept, stored, last_used)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [dataset.name, JSONWriter.string(dataset.provenance), dataset.origin, dataset.derivedFrom,
+                                JSONWriter.string(.array(dataset.missing.map { .int(Int64($0)) })), dataset.fingerprint,
+                                dataset.rows, dataset.features, dataset.file, dataset.bytes, dataset.kept ? 1 : 0,
+                                dataset.stored.timeIntervalSince1970, dataset.lastUsed.timeIntervalSince1970])
+            }
+            let stillNamed = try Set(String.fetchAll(db, sql: "SELECT file FROM datasets WHERE file IS NOT NULL"))
+            return replacedFiles.filter { !stillNamed.contains($0) }
+        }
+    }
+
+    /// Forgets a dataset's row; returns the column file it named, for the caller to remove.
+    @discardableResult
+    public func forgetDataset(named name: String) throws(StoreError) -> String? {
+        try write { db in
+            let file = try String.fetchOne(db, sql: "SELECT file FROM datasets WHERE name = ?", arguments: [name])
+            try db.execute(sql: "DELETE FROM datasets WHERE name = ?", arguments: [name])
+            return file
+        }
+    }
+
+    /// Every dataset row, by name.
+    public func datasets() throws(StoreError) -> [StoredDataset] {
+        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM datasets ORDER BY name").map(StoredDataset.init(row:)) }
+    }
+
+    /// Moves `last_used` forward to the times given (never back).
+    public func recordDatasetUse(_ times: [String: Date]) throws(StoreError) {
+        guard !times.isEmpty else { return }
+        try write { db in
+            for (name, time) in times {
+                try db.execute(sql: "UPDATE datasets SET last_used = max(last_used, ?) WHERE name = ?",
+                               arguments: [time.timeIntervalSince1970, name])
+            }
+        }
+    }
+
+    /// The size policy: while the column files together hold more than `maxBytes`, the least
+    /// recently used loses its file (its row, provenance and all, stays: `isEvicted`). `protected`
+    /// names are evicted last. Returns the rows evicted, each still naming the file to remove.
+    public func evictDatasets(toFit maxBytes: Int, protecting protected: Set<String> = []) throws(StoreError) -> [StoredDataset] {
+        try write { db in
+            let withFiles = try Row.fetchAll(db, sql: "SELECT * FROM datasets WHERE file IS NOT NULL ORDER BY last_used, name")
+                .map(StoredDataset.init(row:))
+            var total = withFiles.reduce(0) { $0 + $1.bytes }
+            guard total > maxBytes else { return [] }
+            let order = withFiles.filter { !protected.contains($0.name) } + withFiles.filter { protected.contains($0.name) }
+            var evicted: [StoredDataset] = []
+            for dataset in order where total > maxBytes {
+                try db.execute(sql: "UPDATE datasets SET file = NULL, bytes = 0 WHERE name = ?", arguments: [dataset.name])
+                total -= dataset.bytes
+                evicted.append(dataset)
+            }
+            return evicted
+        }
+    }
+}
+
+extension StoredDataset {
+    init(row: Row) throws {
+        let name: String = row["name"]
+        func json(_ column: String) throws -> JSONValue {
+            do { return try JSONParser.parse(row[column] as String) } catch {
+                throw StoreError.damaged(path: "", reason: "datasets.\(column) of \(name): \(error)")
+            }
+        }
+        let missing = try json("missing").arrayValue?.compactMap { $0.intValue.map(Int.init) } ?? []
+        self.init(name: name, provenance: try json("provenance"), origin: row["origin"], derivedFrom: row["derived_from"],
+                  missing: missing, fingerprint: row["fingerprint"], rows: row["rows"], features: row["features"],
+                  file: row["file"], bytes: row["bytes"], kept: (row["kept"] as Int) != 0,
+                  stored: Date(timeIntervalSince1970: row["stored"]), lastUsed: Date(timeIntervalSince1970: row["last_used"]))
+    }
+}
