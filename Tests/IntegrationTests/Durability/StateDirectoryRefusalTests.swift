@@ -77,18 +77,24 @@ final class StateDirectoryRefusalTests: XCTestCase {
 
     // MARK: Helpers
 
-    /// A store holding one completed run, closed (its write-ahead log folded in).
+    /// A state directory as a daemon leaves it: a dataset, a model and its run kept, then a clean stop.
     private func makeStore(in state: String) throws {
-        let store = try Store(directory: URL(fileURLWithPath: state))
-        try store.beginRun(id: "r1", method: ModelTrain.method, params: ["dataset": "cards"])
-        try store.appendEvents([RunEvent(kind: .begin, title: "training"), RunEvent(kind: .end, steps: 3)].enumerated().map {
-            var event = $1
-            event.run = "r1"
-            event.seq = $0 + 1
-            return event
-        })
-        try store.finishRun(id: "r1", status: .completed, metrics: ["objective": 0.5])
-        try store.close()
+        let daemon = try DaemonProcess(label: "store-maker", stateDirectory: state)
+        let client = try Client(daemon.info, connectionFile: daemon.connectionFile)
+        client.defaultTimeout = 60
+        try client.initialize(name: "tests")
+        try client.prepareCards(rows: 2_000)
+        _ = try client.call(ModelTrain.method, params: ["dataset": "cards.train", "name": "kept"])
+        client.close()
+        XCTAssertTrue(daemon.stop())
+        XCTAssertEqual(daemon.ending, "exit 0")
+        // The daemon may leave its write-ahead log beside the store; opening and closing the store
+        // once more folds it in, so that what the tests damage below is all there is.
+        try Store(directory: URL(fileURLWithPath: state)).close()
+        XCTAssertFalse(FileManager.default.fileExists(atPath: state + "/" + Store.fileName + "-wal"),
+                       "the write-ahead log is folded into the store")
+        let files = try snapshot(state, except: [])
+        XCTAssertGreaterThan(files.count, 2, "the store and the files beside it: \(files.keys.sorted())")
     }
 
     /// ballastd on `state` exits 2 with `message` and the store's path in its output, and every file
@@ -111,10 +117,12 @@ final class StateDirectoryRefusalTests: XCTestCase {
                        "the refused daemon wrote no connection file", file: file, line: line)
     }
 
-    /// Every file in `directory` but those named, by name.
+    /// Every file under `directory` (in its folders too) but those named, by relative path.
     private func snapshot(_ directory: String, except: Set<String>) throws -> [String: Data] {
         var files: [String: Data] = [:]
-        for name in try FileManager.default.contentsOfDirectory(atPath: directory) where !except.contains(name) {
+        for case let name as String in FileManager.default.enumerator(atPath: directory)! where !except.contains(name) {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isFolder), !isFolder.boolValue else { continue }
             files[name] = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
         }
         return files
