@@ -46,10 +46,7 @@ struct DurabilityClient {
     }
 
     private func send(_ planned: DurabilityWorkload.Planned, on client: Client) throws {
-        guard let token = planned.token else {
-            _ = try client.call(planned.method, params: planned.params)
-            return
-        }
+        guard let token = planned.token else { return try store(planned, on: client) }
         ledger.sent(SentRun(token: token, round: workload.round, method: planned.method, params: planned.params,
                             model: planned.model))
         let result: JSONValue
@@ -69,6 +66,18 @@ struct DurabilityClient {
             let predicted = try client.call(ModelPredict.method, params: ["model": .string(model), "rows": rows])
             ledger.predicted(model: model, Prediction(rows: rows, probabilities: predicted["probabilities"] ?? .null))
         }
+    }
+
+    /// A dataset request: which datasets it makes, and what the reply says they hold.
+    private func store(_ planned: DurabilityWorkload.Planned, on client: Client) throws {
+        let name = planned.params["dataset"]?.stringValue ?? planned.params["name"]?.stringValue ?? "?"
+        let names = planned.method == DatasetSplit.method ? ["train", "validation", "test"].map { name + "." + $0 } : [name]
+        let id = ledger.sendingDatasets(round: workload.round, method: planned.method, names: names)
+        let reply = try client.call(planned.method, params: planned.params)
+        let summaries = reply["datasets"]?.arrayValue ?? [reply]
+        ledger.storedDatasets(id, summaries: Dictionary(summaries.compactMap { summary in
+            summary["name"]?.stringValue.map { ($0, summary) }
+        }, uniquingKeysWith: { first, _ in first }))
     }
 
     /// Whether the client stopped because the daemon was killed (the only expected way).

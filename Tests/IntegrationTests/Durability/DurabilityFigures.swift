@@ -14,6 +14,8 @@ struct DurabilityFigures {
     var acknowledgedRuns: Set<String> = []
     var acknowledgedModels: Set<String> = []
     var refused: Set<String> = []
+    /// Datasets stored by acknowledged requests, one per request and name.
+    var acknowledgedDatasets: Set<String> = []
     /// Why requests were refused, with how many: a harness that sends bad requests tests less.
     var refusals: [String: Int] = [:]
     /// The acknowledged runs' `seconds`, by token.
@@ -41,6 +43,9 @@ struct DurabilityFigures {
     /// Acknowledged runs whose status or metrics differ from the reply; models that predict otherwise.
     var changedRuns: Set<String> = []
     var changedModels: Set<String> = []
+    /// Datasets an acknowledged request stored that did not come back, or came back otherwise.
+    var lostDatasets: Set<String> = []
+    var changedDatasets: Set<String> = []
     /// Runs whose stored events are not `seq` 1…n, or disagree with what was published.
     var brokenEvents: Set<String> = []
     /// Runs still `running` after a restart, runs that changed status between restarts, runs no
@@ -53,6 +58,7 @@ struct DurabilityFigures {
 
     var brokenPromises: Int {
         lostRuns.count + lostModels.count + changedRuns.count + changedModels.count + brokenEvents.count
+            + lostDatasets.count + changedDatasets.count
             + otherwiseWrong.count
     }
 
@@ -75,13 +81,13 @@ struct DurabilityFigures {
         """
         kill loop seed \(seed) (repeat with BALLAST_KILL_SEED=\(seed) BALLAST_KILL_ROUNDS=\(rounds)):
           \(kills) kills (and \(startupKills) while starting), \(restarts) restarts, \(requests) requests in \(String(format: "%.1f", wallSeconds)) s
-          acknowledged: \(acknowledgedRuns.count) runs (\(secondsText)), \(acknowledgedModels.count) models; \(refused.count) refused\(refusalsText)
+          acknowledged: \(acknowledgedRuns.count) runs (\(secondsText)), \(acknowledgedModels.count) models, \(acknowledgedDatasets.count) datasets; \(refused.count) refused\(refusalsText)
           caught by a kill: \(interrupted.count) interrupted, \(completedUnanswered.count) completed with the reply lost \
         (\(completedWithoutModel.count) of them without their model), \(endedOtherwiseUnanswered.count) cancelled or failed, \
         \(notBegun.count) never begun;
           the interrupted kept \(interruptedEventsKept) events, of \(interruptedEventsPublished) published before the kill
-          lost: \(lostRuns.count) runs, \(lostModels.count) models; changed: \(changedRuns.count) runs, \
-        \(changedModels.count) models; \(brokenEvents.count) runs with broken events; \(otherwiseWrong.count) otherwise wrong
+          lost: \(lostRuns.count) runs, \(lostModels.count) models, \(lostDatasets.count) datasets; changed: \
+        \(changedRuns.count) runs, \(changedModels.count) models, \(changedDatasets.count) datasets; \(brokenEvents.count) runs with broken events; \(otherwiseWrong.count) otherwise wrong
         """
     }
 }

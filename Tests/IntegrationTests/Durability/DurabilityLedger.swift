@@ -29,6 +29,17 @@ struct SentRun: Sendable {
     var heard: [Int: RunEvent] = [:]
 }
 
+/// One request that stores datasets (`dataset/generate` makes one, `dataset/split` two or three),
+/// and what its reply said each one holds.
+struct SentDatasets: Sendable {
+    let id: Int
+    let round: Int
+    let method: String
+    let names: [String]
+    /// The reply's summary (`rows`, `classes`) of each dataset, by name; nil while unanswered.
+    var acknowledged: [String: JSONValue]?
+}
+
 /// What an acknowledged model predicted for fixed rows before the kill, to be predicted again after.
 struct Prediction: Sendable {
     let rows: JSONValue
@@ -41,6 +52,7 @@ final class DurabilityLedger: Sendable {
         var runs: [String: SentRun] = [:]
         var order: [String] = []
         var predictions: [String: Prediction] = [:]
+        var datasets: [SentDatasets] = []
     }
     private let state = Mutex(State())
 
@@ -69,6 +81,18 @@ final class DurabilityLedger: Sendable {
         }
     }
 
+    /// Notes a dataset request about to be sent; returns its id for `storedDatasets`.
+    func sendingDatasets(round: Int, method: String, names: [String]) -> Int {
+        state.withLock { state in
+            state.datasets.append(SentDatasets(id: state.datasets.count, round: round, method: method, names: names))
+            return state.datasets.count - 1
+        }
+    }
+
+    func storedDatasets(_ id: Int, summaries: [String: JSONValue]) {
+        state.withLock { $0.datasets[id].acknowledged = summaries }
+    }
+
     func predicted(model: String, _ prediction: Prediction) {
         state.withLock { $0.predictions[model] = prediction }
     }
@@ -76,4 +100,6 @@ final class DurabilityLedger: Sendable {
     /// Every request sent so far, in the order sent.
     var runs: [SentRun] { state.withLock { state in state.order.compactMap { state.runs[$0] } } }
     var predictions: [String: Prediction] { state.withLock { $0.predictions } }
+    /// Every dataset request sent so far, in the order sent.
+    var datasets: [SentDatasets] { state.withLock { $0.datasets } }
 }

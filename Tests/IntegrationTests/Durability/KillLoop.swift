@@ -52,6 +52,9 @@ final class KillLoop {
             // moment of the round, mostly while trainings and experiments run.
             let wait = random.chance(0.1) ? Double.random(in: 0..<0.1, using: &random)
                 : Double.random(in: 0.1..<settings.longestWait, using: &random)
+            if round > 0 && round % 25 == 0 {
+                print("kill loop: round \(round) of \(settings.rounds), \(String(format: "%.0f", check.figures.wallSeconds)) s")
+            }
             let endings = try runClients(round: round, on: daemon, killAfter: wait)
             for ending in endings {
                 check.counted(requests: ending.requests)
@@ -68,7 +71,7 @@ final class KillLoop {
 
     /// Starts the daemon on the state directory and checks what it kept.
     private func restartChecked(round: Int, allPredictions: Bool = false) throws -> DaemonProcess {
-        let daemon = try DaemonProcess(workers: 2, label: "kill-loop", stateDirectory: stateDirectory)
+        let daemon = try DaemonProcess(workers: 2, label: "kill-loop-daemon", stateDirectory: stateDirectory)
         check.counted(restart: round > 0)
         let client = try Client(daemon.info, connectionFile: daemon.connectionFile)
         defer { client.close() }

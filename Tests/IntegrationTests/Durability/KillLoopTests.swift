@@ -28,6 +28,7 @@ final class KillLoopTests: XCTestCase {
         // nothing: the small form is sized to do both.
         XCTAssertGreaterThan(figures.acknowledgedRuns.count, 0, figures.summary)
         XCTAssertGreaterThan(figures.acknowledgedModels.count, 0, figures.summary)
+        XCTAssertGreaterThan(figures.acknowledgedDatasets.count, 0, figures.summary)
         XCTAssertGreaterThan(figures.interrupted.count + figures.completedUnanswered.count, 0, figures.summary)
     }
 }

@@ -7,7 +7,8 @@ import Foundation
 /// acknowledged model must predict as before; a run the kill caught must be `interrupted` (or,
 /// when it ended just before the kill and only its reply was lost, `completed`, `cancelled` or
 /// `failed`), or absent when it had not begun; no run may be `running`; every kept run's events
-/// are `seq` 1…n and agree with what `$/progress` published.
+/// are `seq` 1…n and agree with what `$/progress` published; every dataset an acknowledged request
+/// stored is back, with the rows and classes its reply gave.
 ///
 /// Cheap checks (listed, status, metrics) are repeated at every restart for every run so far, so a
 /// later kill that damaged earlier work is caught; the costly ones (events, params, predictions)
@@ -40,6 +41,7 @@ final class RestartCheck {
         for summary in stored where summary.status == .running {
             figures.fail(\.otherwiseWrong, summary.run, "run \(summary.run) is still 'running' after the restart")
         }
+        try checkDatasets(client, ledger: ledger)
         let sent = ledger.runs
         let tokens = Set(sent.map(\.token))
         for summary in stored where tokenOfRun[summary.run] == nil {
@@ -175,6 +177,39 @@ final class RestartCheck {
             if !differences.isEmpty {
                 figures.fail(\.changedRuns, run.token, "run \(id) (\(run.token)): run/describe's result differs "
                              + "from the reply: \(differences.prefix(4).joined(separator: "; "))")
+            }
+        }
+    }
+
+    /// Every dataset an acknowledged request stored is back; when no request touched it after the
+    /// last acknowledged one, with the rows and classes that reply gave. (An unanswered request
+    /// after it may have replaced it, or not: then either is right.)
+    private func checkDatasets(_ client: Client, ledger: DurabilityLedger) throws {
+        let list = try client.call(DatasetList.self, NoParams())
+        let present = Dictionary(list.datasets.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let unavailable = Dictionary((list.unavailable ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        var requestsByName: [String: [SentDatasets]] = [:]
+        for sent in ledger.datasets {
+            for name in sent.names {
+                requestsByName[name, default: []].append(sent)
+                if sent.acknowledged != nil { figures.acknowledgedDatasets.insert("\(sent.id).\(name)") }
+            }
+        }
+        for (name, requests) in requestsByName.sorted(by: { $0.key < $1.key }) {
+            guard let acknowledged = requests.last(where: { $0.acknowledged != nil }) else { continue }
+            let key = "\(acknowledged.id).\(name)"
+            guard let kept = present[name] else {
+                let why = unavailable[name].map { "\($0.reason.rawValue): \($0.message)" } ?? "it is not in dataset/list"
+                figures.fail(\.lostDatasets, key, "dataset \(name) (stored by an acknowledged \(acknowledged.method) in round "
+                             + "\(acknowledged.round)) did not come back: \(why)")
+                continue
+            }
+            guard requests.last?.id == acknowledged.id, let replied = acknowledged.acknowledged?[name] else { continue }
+            let keptClasses = try JSONValue(encoding: kept.classes)
+            if replied["rows"]?.intValue != Int64(kept.rows) || replied["classes"] != keptClasses {
+                figures.fail(\.changedDatasets, key, "dataset \(name) holds \(kept.rows) rows, classes "
+                             + "\(JSONWriter.string(keptClasses)) after the restart; its reply said \(replied["rows"]?.intValue ?? -1), "
+                             + "\(JSONWriter.string(replied["classes"] ?? .null))")
             }
         }
     }
