@@ -4,6 +4,7 @@
 #   2. ping round trip, Python client vs bare pyzmq (clients/python/bench/ping_bench.py, if present)
 #   3. CSV load throughput and memory, ballastd vs pandas and polars (Benchmarks/load_bench.py)
 #   4. WCE logistic regression training, ballastd vs scikit-learn and numpy's floor (Benchmarks/train_bench.py)
+#   5. the run store's cost per training step, --state-dir vs --ephemeral (Benchmarks/store_bench.py)
 # Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
 # Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
 set -uo pipefail
@@ -54,6 +55,9 @@ header "3. CSV load: ballastd dataset/load vs pandas and polars"
 
 header "4. Training: ballastd model/train vs scikit-learn LogisticRegression and numpy's floor"
 "$PYTHON" "$HERE/train_bench.py" || failed+=("train_bench.py exited with $?")
+
+header "5. Run store: cost per training step, --state-dir vs --ephemeral"
+"$PYTHON" "$HERE/store_bench.py" || failed+=("store_bench.py exited with $?")
 
 echo
 echo "Benchmarks finished in $((SECONDS - started)) s."

@@ -18,7 +18,7 @@ public struct RunQuery: Sendable, Equatable {
     public var loss: String?
     public var status: RunStatusName?
     public var method: String?
-    /// Runs that began at or after `since`, and before `until`.
+    /// Runs that began at or after `since`, and before `until`, to the millisecond.
     public var since: Date?
     public var until: Date?
     public var sortBy: SortKey = .started
@@ -54,13 +54,15 @@ extension Store {
         match("runs.loss", query.loss)
         match("runs.status", query.status?.rawValue)
         match("runs.method", query.method)
+        // Times are compared to the millisecond the wire shows (half a millisecond either way
+        // absorbs the rounding of a time written as text and read back).
         if let since = query.since {
             conditions.append("runs.started >= ?")
-            arguments.append(since.timeIntervalSince1970)
+            arguments.append(since.timeIntervalSince1970 - 0.0005)
         }
         if let until = query.until {
             conditions.append("runs.started < ?")
-            arguments.append(until.timeIntervalSince1970)
+            arguments.append(until.timeIntervalSince1970 - 0.0005)
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
 

@@ -21,6 +21,7 @@ final class VocabularySchemaTests: XCTestCase {
             "bad_line_policy": OnBadLinesName.names, "encoding": EncodingName.names, "decimal": DecimalName.names,
             "dataset_origin": DatasetOriginName.names, "threshold_word": Threshold.names,
             "stop_reason": StopReasonName.names, "unseen_levels": UnseenLevelsName.names,
+            "run_status": RunStatusName.names, "sort_order": SortOrderName.names,
         ]
         let defs = try XCTUnwrap(schema["$defs"]?.objectValue)
         XCTAssertEqual(Set(defs.keys), Set(expected.keys), "every list in the schema has its enum, and the other way round")

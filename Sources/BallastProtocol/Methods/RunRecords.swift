@@ -151,7 +151,7 @@ public enum RunDescribe: RequestMethod {
         public var params: JSONValue
         /// The configuration the daemon resolved from them (defaults filled in, weights computed).
         public var config: JSONValue?
-        /// The final result's metrics, as the reply carried them.
+        /// The reply's result, exactly as it was sent (completed runs; nil for the others).
         public var result: JSONValue?
         /// How many records `run/events` holds for it.
         public var eventCount: Int

@@ -30,11 +30,8 @@ extension Handlers {
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
             let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
-            var datasets = [RunDataset(role: "train", name: params.train, fingerprint: try workspace.entry(params.train, field: "train").fingerprint),
-                            RunDataset(role: "test", name: params.test, fingerprint: try workspace.entry(params.test, field: "test").fingerprint)]
-            if let name = params.validation {
-                datasets.append(RunDataset(role: "validation", name: name, fingerprint: try workspace.entry(name, field: "validation").fingerprint))
-            }
+            var datasets = [try runDataset(params.train, role: "train"), try runDataset(params.test, role: "test")]
+            if let name = params.validation { datasets.append(try runDataset(name, role: "validation")) }
             var config = Self.describe(base)
             config["arms"] = .array(armNames.map { .string($0.rawValue) })
             config["l2"] = params.l2.map { .double($0) }
@@ -96,8 +93,7 @@ extension Handlers {
             config["folds"] = .int(Int64(folds))
             config["metric"] = .string(metric.rawValue)
             config["l2"] = params.l2.map { .double($0) }
-            let details = RunDetails(datasets: [RunDataset(role: "dataset", name: params.dataset,
-                                                           fingerprint: try workspace.entry(params.dataset).fingerprint)],
+            let details = RunDetails(datasets: [try runDataset(params.dataset, role: "dataset")],
                                      modelType: ModelName(base.model).rawValue, config: .object(config))
             return try runs.record(method: ExperimentSweep.method, details: details, context: context,
                                    metrics: RunMetrics.of) { recorder in

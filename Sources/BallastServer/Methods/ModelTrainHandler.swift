@@ -31,10 +31,11 @@ extension Handlers {
                                                  for: name)
             defer { reservation.release() }
             if (try? models.entry(name)) != nil { warnings.append("The model '\(name)' was replaced by this training.") }
-            let datasets = [RunDataset(role: "dataset", name: params.dataset, fingerprint: try workspace.entry(params.dataset).fingerprint)]
-                + (try params.validation.map { [RunDataset(role: "validation", name: $0, fingerprint: try workspace.entry($0, field: "validation").fingerprint)] } ?? [])
+            var datasets = [try runDataset(params.dataset, role: "dataset")]
+            if let name = params.validation { datasets.append(try runDataset(name, role: "validation")) }
+            let config = try? JSONValue(encoding: TrainingConfigSpec(plan.config, lossName: plan.lossName))
             let details = RunDetails(datasets: datasets, model: name, modelType: ModelName(plan.config.model).rawValue,
-                                     loss: plan.lossName.rawValue, config: try? JSONValue(encoding: TrainingConfigSpec(plan.config, lossName: plan.lossName)))
+                                     loss: plan.lossName.rawValue, config: config)
             return try runs.record(method: ModelTrain.method, outputName: name, details: details, context: context,
                                    metrics: RunMetrics.of) { recorder in
                 let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,

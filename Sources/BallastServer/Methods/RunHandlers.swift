@@ -10,4 +10,10 @@ extension Handlers {
         table.register(RunCompare.self) { params, _ in try runs.compare(params) }
         table.register(RunDelete.self) { params, _ in try runs.delete(params) }
     }
+
+    /// A dataset a run reads, under the params field that named it (its `role`), with the
+    /// fingerprint its content has now.
+    func runDataset(_ name: String, role: String) throws(RPCError) -> RunDataset {
+        RunDataset(role: role, name: name, fingerprint: try workspace.entry(name, field: role).fingerprint)
+    }
 }

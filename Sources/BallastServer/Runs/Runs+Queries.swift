@@ -63,10 +63,10 @@ extension Runs {
             return run
         }
         let metrics = params.metrics ?? Set(runs.flatMap(\.metricValues.keys)).sorted()
-        let paths = params.params ?? Self.differingPaths(runs.map(\.params))
+        let paths = params.params ?? ParamPaths.differing(runs.map(\.params))
         let rows = runs.map { run in
             RunCompare.Row(run: run.id, metrics: metrics.map { run.metricValues[$0] },
-                           params: paths.map { Self.value(at: $0, in: run.params) ?? .null })
+                           params: paths.map { ParamPaths.value(at: $0, in: run.params) ?? .null })
         }
         return RunCompare.Result(metrics: metrics, params: paths, rows: rows)
     }
@@ -112,59 +112,5 @@ extension Runs {
                                  field: field)
         }
         return date
-    }
-
-    /// The dotted paths to every value of the params that is not an object (arrays are values).
-    static func paths(_ json: JSONValue, prefix: String = "") -> [String] {
-        guard case .object(let members) = json else { return prefix.isEmpty ? [] : [prefix] }
-        if members.isEmpty && !prefix.isEmpty { return [prefix] }
-        return members.keys.sorted().flatMap { paths(members[$0]!, prefix: prefix.isEmpty ? $0 : prefix + "." + $0) }
-    }
-
-    static func differingPaths(_ params: [JSONValue]) -> [String] {
-        let all = Set(params.flatMap { paths($0) }).sorted()
-        guard params.count > 1 else { return all }
-        return all.filter { path in
-            let values = params.map { value(at: path, in: $0) ?? .null }
-            return values.contains { $0 != values[0] }
-        }
-    }
-
-    /// The value at a dotted path (`optimizer.lr`); a number segment indexes an array (`grid.0`).
-    static func value(at path: String, in json: JSONValue) -> JSONValue? {
-        var current = json
-        for segment in path.split(separator: ".", omittingEmptySubsequences: false) {
-            switch current {
-            case .object(let members):
-                guard let next = members[String(segment)] else { return nil }
-                current = next
-            case .array(let items):
-                guard let index = Int(segment), items.indices.contains(index) else { return nil }
-                current = items[index]
-            default:
-                return nil
-            }
-        }
-        return current
-    }
-}
-
-/// Times on the wire: ISO 8601 in UTC with milliseconds (`2026-11-30T08:35:38.125Z`); accepted
-/// with or without fractional seconds, with an offset, or as a date alone (midnight UTC).
-enum WireDate {
-    static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
-
-    static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime],
-                                                      [.withFullDate]] {
-            formatter.formatOptions = options
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
     }
 }

@@ -50,7 +50,9 @@ public final class Runs: Sendable {
 
     /// Registers a run, keeps its row in the store, and returns its recorder.
     func begin(method: String, outputName: String?, details: RunDetails, context: RequestContext) -> RunRecorder {
-        let started = Date()
+        // To the millisecond, as the wire shows it: a `since` copied from a listed `started`
+        // then finds that run.
+        let started = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000).rounded() / 1_000)
         let id = state.withLock { state -> String in
             let id = "r\(state.next)"
             state.next += 1
@@ -83,7 +85,7 @@ public final class Runs: Sendable {
     func finish(_ id: String, status: RunStatusName, metrics: [String: Double] = [:], result: JSONValue? = nil,
                 message: String? = nil) {
         guard let live = state.withLock({ $0.live[id] }) else { return }
-        let ended = Date()
+        let ended = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000).rounded() / 1_000)
         if live.recorded {
             do {
                 try writer.finish(RunFinish(id: id, status: status, ended: ended, seconds: ended.timeIntervalSince(live.started),

@@ -2,12 +2,13 @@ import BallastClient
 import BallastProtocol
 import Foundation
 import XCTest
+import BallastStore
 @testable import BallastServer
 
 /// Runs kept in the state directory come back when another daemon opens it.
 final class RunRestartTests: XCTestCase {
     /// A state directory shared by the daemons of one test, removed when it ends.
-    private func stateDirectory() -> String {
+    func stateDirectory() -> String {
         let folder = NSTemporaryDirectory() + "ballast-runs-\(UUID().uuidString)"
         addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
         return folder + "/state"
@@ -63,5 +64,62 @@ final class RunRestartTests: XCTestCase {
         let next = try client.call("model/train", params: ["dataset": "cards.train", "name": "m2"])
         XCTAssertEqual(next["run"], "r4", "ids continue after the largest kept")
         XCTAssertEqual(try client.call("run/list")["total"], 4)
+    }
+}
+
+extension RunRestartTests {
+    /// A run left `running` by a daemon that died (written here straight to the store, as a
+    /// kill -9 would leave it) comes back `interrupted` with the records it had, and the next
+    /// run takes the id after it.
+    func testARunLeftRunningComesBackInterruptedWithItsRecords() throws {
+        let state = stateDirectory()
+        do {
+            let store = try Store(directory: URL(fileURLWithPath: state))
+            try store.beginRun(RunStart(id: "r7", method: "model/train", params: ["dataset": "cards.train", "name": "lost"],
+                                        datasets: [RunDataset(role: "dataset", name: "cards.train")], model: "lost"))
+            var begin = RunEvent(kind: .begin, title: "Training", total: 100)
+            (begin.run, begin.seq) = ("r7", 1)
+            var report = RunEvent(kind: .report, step: 3, loss: 0.5)
+            (report.run, report.seq) = ("r7", 2)
+            try store.appendEvents([begin, report])
+            try store.close()
+        }
+        let daemon = try TestDaemon { $0.stateDirectory = state }
+        let client = try daemon.client()
+        let listed = try XCTUnwrap(try client.call("run/list")["runs"]?.arrayValue?.first)
+        XCTAssertEqual(listed["run"], "r7")
+        XCTAssertEqual(listed["status"], "interrupted")
+        XCTAssertNil(listed["ended"], "its end is unknown")
+        let events = try client.call("run/events", params: ["run": "r7"])
+        XCTAssertEqual(events["events"]?.arrayValue?.compactMap { $0["seq"]?.intValue }, [1, 2])
+        XCTAssertEqual(events["complete"], true, "nothing more will come")
+        XCTAssertEqual(try client.call("run/list", params: ["dataset": "cards.train", "status": "interrupted"])["total"], 1)
+        try client.prepareCards(rows: 2_000)
+        XCTAssertEqual(try client.call("model/train", params: ["dataset": "cards.train"])["run"], "r8")
+    }
+}
+
+extension RunRestartTests {
+    /// A graceful stop cancels the runs in flight: they end `cancelled`, not `interrupted`.
+    func testAGracefulStopKeepsARunInFlightAsCancelled() throws {
+        let state = stateDirectory()
+        do {
+            let daemon = try TestDaemon { $0.stateDirectory = state }
+            let client = try daemon.client()
+            try client.prepareCards(rows: 20_000)
+            let params: JSONValue = ["dataset": "cards.train", "name": "long", "model": ["type": "mlp", "hidden": [16]],
+                                     "optimizer": ["type": "adam", "epochs": 100_000]]
+            try client.sendRaw(JSONWriter.data(Message.request(id: .string("long"), method: "model/train", params: params).json))
+            let deadline = Date().addingTimeInterval(30)
+            while try client.call("run/list", params: ["status": "running"])["total"] != 1 && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+            XCTAssertEqual(daemon.stop(), 0)
+        }
+        let daemon = try TestDaemon { $0.stateDirectory = state }
+        let run = try XCTUnwrap(try daemon.client().call("run/list")["runs"]?.arrayValue?.first)
+        XCTAssertEqual(run["model"], "long")
+        XCTAssertEqual(run["status"], "cancelled")
+        XCTAssertNotNil(run["ended"]?.stringValue)
     }
 }
