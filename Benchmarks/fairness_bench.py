@@ -44,7 +44,7 @@ class Daemon:
         self.log = open(self.folder / "ballastd.log", "wb")
         self.process = subprocess.Popen(
             [executable, "--connection-file", str(self.connection_file), "--workers", str(workers),
-             "--log-level", "error"],
+             "--log-level", "error", "--ephemeral"],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while True:

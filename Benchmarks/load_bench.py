@@ -155,7 +155,8 @@ class Daemon:
         self.connection_file = self.folder / "ballastd.json"
         self.log = open(self.folder / "ballastd.log", "wb")
         self.process = subprocess.Popen(
-            [executable, "--connection-file", str(self.connection_file), "--log-level", "warning"],
+            # Ephemeral: the benchmark measures reading, and must not leave datasets in the user's state directory.
+            [executable, "--connection-file", str(self.connection_file), "--log-level", "warning", "--ephemeral"],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while not self.connection_file.exists():

@@ -5,6 +5,7 @@
 #   3. CSV load throughput and memory, ballastd vs pandas and polars (Benchmarks/load_bench.py)
 #   4. WCE logistic regression training, ballastd vs scikit-learn and numpy's floor (Benchmarks/train_bench.py)
 #   5. the run store's cost per training step, --state-dir vs --ephemeral (Benchmarks/store_bench.py)
+#   6. restoring a 1M x 30 dataset from its column file at start vs dataset/load of its CSV (Benchmarks/restore_bench.py)
 # Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
 # Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
 set -uo pipefail
@@ -58,6 +59,9 @@ header "4. Training: ballastd model/train vs scikit-learn LogisticRegression and
 
 header "5. Run store: cost per training step, --state-dir vs --ephemeral"
 "$PYTHON" "$HERE/store_bench.py" || failed+=("store_bench.py exited with $?")
+
+header "6. Restart: restoring a dataset from its column file vs dataset/load of the CSV"
+"$PYTHON" "$HERE/restore_bench.py" || failed+=("restore_bench.py exited with $?")
 
 echo
 echo "Benchmarks finished in $((SECONDS - started)) s."
