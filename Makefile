@@ -59,10 +59,15 @@ fuzz: build
 		$(SWIFT) test --skip-build --filter ProtocolFuzzTests
 
 ## The load test at full size: 50 clients × 1,000 mixed requests while two long trainings run,
-## printing lost and duplicated replies, p50/p99 latency and control-ping p99. Not part of `make test`.
+## printing lost and duplicated replies, p50/p99 latency and control-ping p99. Then the kill -9 loop
+## at length: 200 kills at random moments of trainings and experiments (5 in `make test`), a new
+## seed each run unless one is given, printing what was acknowledged, interrupted and lost (the
+## goal: nothing); a failure prints the seed that repeats it. Bounded; not part of `make test`.
 soak: build
 	BALLAST_LOAD_CLIENTS=$${BALLAST_LOAD_CLIENTS:-50} BALLAST_LOAD_REQUESTS=$${BALLAST_LOAD_REQUESTS:-1000} \
 		$(SWIFT) test --skip-build --filter LoadTests
+	BALLAST_KILL_ROUNDS=$${BALLAST_KILL_ROUNDS:-200} BALLAST_KILL_SEED=$${BALLAST_KILL_SEED:-$$(date +%s)} \
+		$(SWIFT) test --skip-build --filter KillLoopTests
 
 clean:
 	rm -rf .build Benchmarks/.build

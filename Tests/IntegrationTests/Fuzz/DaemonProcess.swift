@@ -6,6 +6,7 @@ import XCTest
 /// The real `ballastd` binary as a child process, in a private folder that is also its working
 /// directory, so what it costs is its own (its RSS) and what it writes stays in that folder.
 /// `BALLASTD` names another binary (a release build, say) to measure instead of the one beside the tests.
+/// Ephemeral unless given a state directory, which may outlive it (and be handed to the next one).
 final class DaemonProcess {
     let folder: String
     let process = Process()
@@ -15,7 +16,7 @@ final class DaemonProcess {
     var pid: Int32 { process.processIdentifier }
     var connectionFile: String { folder + "/ballastd.json" }
 
-    init(memoryBudgetBytes: Int = 256 << 20, workers: Int = 2, label: String = "daemon") throws {
+    init(memoryBudgetBytes: Int = 256 << 20, workers: Int = 2, label: String = "daemon", stateDirectory: String? = nil) throws {
         self.memoryBudgetBytes = memoryBudgetBytes
         folder = NSTemporaryDirectory() + "ballast-\(label)-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -23,7 +24,8 @@ final class DaemonProcess {
         process.executableURL = URL(fileURLWithPath: try binary ?? BuiltProducts.path("ballastd"))
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.arguments = ["--connection-file", folder + "/ballastd.json", "--memory-budget", String(memoryBudgetBytes),
-                             "--workers", String(workers), "--log-level", "critical", "--ephemeral"]
+                             "--workers", String(workers), "--log-level", "critical"]
+            + (stateDirectory.map { ["--state-dir", $0] } ?? ["--ephemeral"])
         try process.run()
         let deadline = Date().addingTimeInterval(20)
         var found: ConnectionInfo?
@@ -61,6 +63,16 @@ final class DaemonProcess {
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         if process.isRunning { kill(pid, SIGKILL) }
+        return !process.isRunning
+    }
+
+    /// Kills it with SIGKILL, as a crash or the OOM killer would, and waits until it is gone (a
+    /// bound that only catches a hang); true when it is.
+    @discardableResult
+    func killAbruptly(timeout: Double = 30) -> Bool {
+        if process.isRunning { kill(pid, SIGKILL) }
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
         return !process.isRunning
     }
 
