@@ -19,7 +19,7 @@ public enum DatasetFingerprint {
         crypto_generichash_init(state, nil, 0, 32)
         func absorb(_ bytes: UnsafeRawBufferPointer) {
             var length = UInt64(bytes.count).littleEndian
-            withUnsafeBytes(of: &length) { crypto_generichash_update(state, $0.bindMemory(to: UInt8.self).baseAddress, 8) }
+            _ = withUnsafeBytes(of: &length) { crypto_generichash_update(state, $0.bindMemory(to: UInt8.self).baseAddress, 8) }
             if let base = bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count > 0 {
                 crypto_generichash_update(state, base, UInt64(bytes.count))
             }

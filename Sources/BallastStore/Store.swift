@@ -158,9 +158,17 @@ public final class Store: Sendable {
         return events
     }
 
-    /// Closes the pool. Later calls throw; a second close does nothing.
+    /// Folds the write-ahead log into `ballast.sqlite` and closes the pool, so that after a clean
+    /// stop the one file is the whole store (a person may copy it alone). GRDB closes the readers
+    /// last, and a read-only connection cannot fold the log in, hence the explicit checkpoint.
+    /// Later calls throw; a second close does nothing.
     public func close() throws(StoreError) {
-        do { try pool.close() } catch { throw StoreError.from(error, path: path) }
+        do {
+            if isPersistent { _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
+            try pool.close()
+        } catch {
+            throw StoreError.from(error, path: path)
+        }
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {

@@ -82,6 +82,9 @@ final class WorkspaceRestartTests: XCTestCase {
             // Everything but the dataset not kept.
             bytesUsed = try client.call("dataset/list")["bytes_used"].flatMap(\.intValue).map { .int($0 - (scratch["bytes"]?.intValue ?? 0)) }
             XCTAssertEqual(daemon.stop(), 0)
+            // After a clean stop the one file is the whole store: the write-ahead log is folded in.
+            let log = (try? FileManager.default.attributesOfItem(atPath: stateDirectory + "/ballast.sqlite-wal"))?[.size] as? Int
+            XCTAssertTrue(log == nil || log == 0, "ballast.sqlite-wal holds \(log ?? 0) bytes after a clean stop")
         }
 
         let daemon = try daemon()

@@ -136,7 +136,7 @@ final class StateDirectoryRefusalTests: XCTestCase {
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.arguments = arguments
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("ballastd-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
