@@ -72,7 +72,8 @@ def test_replay(path, start_daemon):
     exchanges = example["exchanges"]
     assert exchanges, f"{path.name} has no exchanges"
 
-    daemon = start_daemon()
+    # As the Swift replay's daemon: ephemeral, so `status` names no state directory.
+    daemon = start_daemon("--ephemeral")
     with daemon.client() as client:
         if initialize:
             result = client.initialize("golden-replayer", "1.0", timeout=REPLY_WAIT)
