@@ -89,8 +89,10 @@ let package = Package(
                     dependencies: ["BallastStore", "BallastProtocol", .product(name: "GRDB", package: "GRDB.swift")],
                     swiftSettings: strict),
         .testTarget(name: "BallastServerTests", dependencies: ["BallastServer"], swiftSettings: strict),
+        // The daemon's tests plant damaged rows in its store, with GRDB.
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["BallastServer", "BallastStore", "BallastClient", "BallastProtocol", "BallastTransport", "ZeroMQ"],
+                    dependencies: ["BallastServer", "BallastStore", "BallastClient", "BallastProtocol", "BallastTransport", "ZeroMQ",
+                                   .product(name: "GRDB", package: "GRDB.swift")],
                     exclude: ["Fixtures"],
                     swiftSettings: strict),
     ]

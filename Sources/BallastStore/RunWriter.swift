@@ -9,15 +9,21 @@ import Synchronization
 /// - Important: never one transaction per record. `finish` writes a run's final row in the same
 ///   transaction as every record still queued, on the caller's thread, and returns only once it
 ///   is committed: a run acknowledged after `finish` survives a kill -9.
+///
+/// A batch that fails is written again one run at a time, so that one run's bad record does not
+/// cost the other runs of the batch theirs; only the records of the runs that still fail are
+/// dropped (and reported to `onFailure`).
 public final class RunWriter: Sendable {
     public let store: Store
     public let interval: Double
     public let batchLimit: Int
-    /// Told of a batch that could not be written (its records are dropped; the runs go on).
+    /// Told of records that could not be written (they are dropped; the runs go on).
     private let onFailure: @Sendable (StoreError) -> Void
 
     private struct Queue {
         var events: [RunEvent] = []
+        /// The batch being written: taken from `events`, not yet committed.
+        var inFlight: [RunEvent] = []
         var closed = false
         var batches = 0
     }
@@ -55,8 +61,15 @@ public final class RunWriter: Sendable {
         try writeQueued(finishing: finish)
     }
 
-    /// Writes every queued record now.
-    public func flush() throws(StoreError) {
+    /// The records of a run not yet committed (queued or being written), in order. A reader that
+    /// takes these first and then reads the store misses none: a record leaves this list only
+    /// once committed.
+    public func pending(run id: String) -> [RunEvent] {
+        queue.withLock { queue in (queue.inFlight + queue.events).filter { $0.run == id } }
+    }
+
+    /// Writes every queued record now. (For tests.)
+    func flush() throws(StoreError) {
         try writeQueued(finishing: nil)
     }
 
@@ -88,17 +101,40 @@ public final class RunWriter: Sendable {
         try writing.withLock { _ throws(StoreError) in
             let batch = queue.withLock { queue -> [RunEvent] in
                 defer { queue.events.removeAll(keepingCapacity: true) }
+                queue.inFlight = queue.events
                 return queue.events
             }
+            defer { queue.withLock { $0.inFlight = [] } }
             guard !batch.isEmpty || finish != nil else { return }
             queue.withLock { $0.batches += 1 }
             do throws(StoreError) {
                 try store.commit(events: batch, finishing: finish)
             } catch {
+                guard !batch.isEmpty else { throw error }
+                writeRunByRun(batch, after: error)
                 // A batch that cannot be written must not cost a finishing run its final row.
-                guard let finish, !batch.isEmpty else { throw error }
+                if let finish { try store.commit(events: [], finishing: finish) }
+            }
+        }
+    }
+
+    /// After a failed batch: each run's records in a transaction of their own, so that only the
+    /// runs whose records cannot be written lose them.
+    private func writeRunByRun(_ batch: [RunEvent], after error: StoreError) {
+        var order: [String] = []
+        var byRun: [String: [RunEvent]] = [:]
+        for event in batch {
+            let run = event.run ?? ""
+            if byRun[run] == nil { order.append(run) }
+            byRun[run, default: []].append(event)
+        }
+        guard order.count > 1 else { return onFailure(error) }
+        for run in order {
+            do throws(StoreError) {
+                try store.commit(events: byRun[run] ?? [], finishing: nil)
+                queue.withLock { $0.batches += 1 }
+            } catch {
                 onFailure(error)
-                try store.commit(events: [], finishing: finish)
             }
         }
     }

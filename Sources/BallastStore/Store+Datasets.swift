@@ -80,17 +80,26 @@ extension Store {
 }
 
 extension StoredDataset {
+    /// A row of `datasets`; a column of the wrong type fails with `StoreError.damaged`, never a trap.
     init(row: Row) throws {
-        let name: String = row["name"]
+        let name: String = try row.required("name", of: "a row of datasets")
+        let what = "datasets row of \(name)"
         func json(_ column: String) throws -> JSONValue {
-            do { return try JSONParser.parse(row[column] as String) } catch {
-                throw StoreError.damaged(path: "", reason: "datasets.\(column) of \(name): \(error)")
+            do { return try JSONParser.parse(try row.required(column, of: what) as String) } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError.damaged(path: "", reason: "\(what): \(column) is not JSON (\(error))")
             }
         }
         let missing = try json("missing").arrayValue?.compactMap { $0.intValue.map(Int.init) } ?? []
-        self.init(name: name, provenance: try json("provenance"), origin: row["origin"], derivedFrom: row["derived_from"],
-                  missing: missing, fingerprint: row["fingerprint"], rows: row["rows"], features: row["features"],
-                  file: row["file"], bytes: row["bytes"], kept: (row["kept"] as Int) != 0,
-                  stored: Date(timeIntervalSince1970: row["stored"]), lastUsed: Date(timeIntervalSince1970: row["last_used"]))
+        let kept: Int = try row.required("kept", of: what)
+        let stored: Double = try row.required("stored", of: what)
+        let lastUsed: Double = try row.required("last_used", of: what)
+        self.init(name: name, provenance: try json("provenance"), origin: try row.required("origin", of: what),
+                  derivedFrom: try row.optional("derived_from", of: what), missing: missing,
+                  fingerprint: try row.required("fingerprint", of: what), rows: try row.required("rows", of: what),
+                  features: try row.required("features", of: what), file: try row.optional("file", of: what),
+                  bytes: try row.required("bytes", of: what), kept: kept != 0,
+                  stored: Date(timeIntervalSince1970: stored), lastUsed: Date(timeIntervalSince1970: lastUsed))
     }
 }

@@ -25,9 +25,16 @@ extension Store {
     public func models() throws(StoreError) -> [StoredModel] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM models ORDER BY name").map { row in
-                StoredModel(name: row["name"], file: [UInt8](row["file"] as Data), trainedOn: row["trained_on"],
-                            loss: row["loss"], threshold: row["threshold"], thresholdTuned: (row["threshold_tuned"] as Int) != 0,
-                            run: row["run"], stored: Date(timeIntervalSince1970: row["stored"]))
+                // A column of the wrong type fails with `StoreError.damaged`, never a trap.
+                let name: String = try row.required("name", of: "a row of models")
+                let what = "models row of \(name)"
+                let file: Data = try row.required("file", of: what)
+                let tuned: Int = try row.required("threshold_tuned", of: what)
+                let stored: Double = try row.required("stored", of: what)
+                return StoredModel(name: name, file: [UInt8](file), trainedOn: try row.required("trained_on", of: what),
+                                   loss: try row.required("loss", of: what), threshold: try row.optional("threshold", of: what),
+                                   thresholdTuned: tuned != 0, run: try row.optional("run", of: what),
+                                   stored: Date(timeIntervalSince1970: stored))
             }
         }
     }

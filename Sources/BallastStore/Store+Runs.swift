@@ -18,11 +18,14 @@ extension Store {
             for dataset in start.datasets {
                 try insert.execute(arguments: [start.id, dataset.role, dataset.name, dataset.fingerprint])
             }
+            if let number = RunNumber.of(start.id) {
+                try db.execute(sql: "UPDATE run_counter SET largest = MAX(largest, ?) WHERE id = 1", arguments: [number])
+            }
         }
     }
 
-    /// Records a run as `running`. Its id must be new to the store.
-    public func beginRun(id: String, method: String, params: JSONValue, config: JSONValue? = nil,
+    /// Records a run as `running`. Its id must be new to the store. (For tests.)
+    func beginRun(id: String, method: String, params: JSONValue, config: JSONValue? = nil,
                          started: Date = Date()) throws(StoreError) {
         try beginRun(RunStart(id: id, method: method, params: params, config: config, started: started))
     }
@@ -32,18 +35,18 @@ extension Store {
     ///
     /// - Important: one transaction per batch, never per record. `RunWriter` gathers records off
     ///   the training thread and flushes them every interval, and before a run finishes.
-    public func appendEvents(_ batch: [RunEvent]) throws(StoreError) {
+    func appendEvents(_ batch: [RunEvent]) throws(StoreError) {
         try commit(events: batch, finishing: nil)
     }
 
-    /// Ends a run with its final status, metrics and reply, in one transaction.
-    public func finishRun(_ finish: RunFinish) throws(StoreError) {
+    /// Ends a run with its final status, metrics and reply, in one transaction. (For tests.)
+    func finishRun(_ finish: RunFinish) throws(StoreError) {
         try commit(events: [], finishing: finish)
     }
 
     /// Ends a run with its final status and metrics (a JSON object whose numbers become the
-    /// run's metrics by name).
-    public func finishRun(id: String, status: RunStatusName, metrics: JSONValue? = nil,
+    /// run's metrics by name). (For tests: v1 kept any JSON as metrics.)
+    func finishRun(id: String, status: RunStatusName, metrics: JSONValue? = nil,
                           ended: Date = Date()) throws(StoreError) {
         var values: [String: Double] = [:]
         for (name, value) in metrics?.objectValue ?? [:] { if let number = value.doubleValue { values[name] = number } }
@@ -52,7 +55,7 @@ extension Store {
     }
 
     /// Keeps records and, when given, a run's final row, in one transaction: all or nothing.
-    public func commit(events batch: [RunEvent], finishing finish: RunFinish?) throws(StoreError) {
+    func commit(events batch: [RunEvent], finishing finish: RunFinish?) throws(StoreError) {
         try commit(events: batch, finishing: finish, metricsJSON: nil)
     }
 
@@ -116,14 +119,14 @@ extension Store {
         }
     }
 
-    /// The greatest number among the run ids `r<number>` kept, 0 when there is none: a new
-    /// daemon numbers its runs from the next one, so an id is never given twice.
+    /// The largest run number ever given (`r<number>`, up to `RunNumber.largest`), 0 when none
+    /// was: a new daemon numbers its runs from the next one, so an id is never given twice,
+    /// across restarts and deletions too.
     public func largestRunNumber() throws(StoreError) -> Int {
         try read { db in
-            try Int.fetchOne(db, sql: """
-                SELECT MAX(CAST(substr(id, 2) AS INTEGER)) FROM runs
-                WHERE id GLOB 'r[0-9]*' AND substr(id, 2) NOT GLOB '*[^0-9]*'
-                """) ?? 0
+            let counted = try Int.fetchOne(db, sql: "SELECT largest FROM run_counter WHERE id = 1") ?? 0
+            let kept = try Int.fetchOne(db, sql: "SELECT MAX(CAST(substr(id, 2) AS INTEGER)) FROM runs WHERE \(RunNumber.sqlCondition)") ?? 0
+            return min(max(counted, kept), RunNumber.largest)
         }
     }
 }

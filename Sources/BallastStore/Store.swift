@@ -12,7 +12,7 @@ import GRDB
 public final class Store: Sendable {
     /// The `user_version` the last known migration leaves. A file with a greater one, or with a
     /// migration this build does not know, is refused without being written to.
-    public static let formatVersion = 4
+    public static let formatVersion = 5
     public static let fileName = "ballast.sqlite"
 
     public let path: String
@@ -65,7 +65,9 @@ public final class Store: Sendable {
             throw .cannotOpen(path: directory.path, reason: "\(error.localizedDescription)")
         }
         let migrator = StoreSchema.migrator
-        if FileManager.default.fileExists(atPath: path) {
+        let existed = FileManager.default.fileExists(atPath: path)
+        try StoreFileMode.secure(path: path)
+        if existed {
             try Self.refuseIfNewer(path: path, migrator: migrator)
         }
         var configuration = Configuration()
@@ -118,15 +120,8 @@ public final class Store: Sendable {
     }
 
     /// Every run still `running` becomes `interrupted`, with `ended` left empty (its real end is
-    /// unknown; its last kept event says how far it got). Returns their ids.
-    ///
-    /// - Important: runs `running` are assumed dead. The initializer calls this once, before
-    ///   any run of this daemon begins; calling it later would interrupt live runs.
-    @discardableResult
-    public func markInterruptedRuns() throws(StoreError) -> [String] {
-        try Self.markInterruptedRuns(in: pool, path: path)
-    }
-
+    /// unknown; its last kept event says how far it got). Returns their ids. Called once, by the
+    /// initializer, before any run of this daemon begins: later, it would interrupt live runs.
     private static func markInterruptedRuns(in pool: any DatabaseWriter, path: String) throws(StoreError) -> [String] {
         do {
             return try pool.write { db in
@@ -139,12 +134,15 @@ public final class Store: Sendable {
         }
     }
 
-    /// The records of a run with `seq` greater than `since`, in order.
-    public func events(run id: String, since: Int = 0) throws(StoreError) -> [RunEvent] {
+    /// The records of a run with `seq` greater than `since`, in order, at most `limit` of them.
+    public func events(run id: String, since: Int = 0, limit: Int = Int.max) throws(StoreError) -> [RunEvent] {
         let rows = try read { db in
-            try Row.fetchAll(db, sql: "SELECT seq, body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq",
-                             arguments: [id, since])
-                .map { (seq: $0["seq"] as Int, body: $0["body"] as String) }
+            try Row.fetchAll(db, sql: "SELECT seq, body FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                             arguments: [id, since, limit])
+                .map { row in
+                    let what = "run_events row of \(id)"
+                    return (seq: try row.required("seq", of: what) as Int, body: try row.required("body", of: what) as String)
+                }
         }
         var events: [RunEvent] = []
         events.reserveCapacity(rows.count)

@@ -15,6 +15,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unnumberedEvent(kind: String)
     /// A stored event no longer decodes as a `RunEvent` (a bug, or a hand-edited file).
     case undecodableEvent(run: String, seq: Int, reason: String)
+    /// The store was closed (the daemon is stopping): nothing more can be read or written.
+    case closed(path: String)
     /// Any other SQLite failure, with its result code and message.
     case database(code: Int32, message: String)
 
@@ -33,6 +35,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             return "A '\(kind)' event without 'run' and 'seq' cannot be kept: only a run's numbered records are stored."
         case let .undecodableEvent(run, seq, reason):
             return "Event \(seq) of run \(run) in the store no longer decodes: \(reason)."
+        case let .closed(path):
+            return "The store at \(path) is closed (the daemon is stopping): nothing more is read from it or kept in it."
         case let .database(code, message):
             return "The store failed (SQLite \(code)): \(message)."
         }
@@ -42,11 +46,18 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 extension StoreError {
     /// Maps what GRDB threw to a store error, keeping SQLite's code and message.
     static func from(_ error: any Error, path: String) -> StoreError {
-        if let error = error as? StoreError { return error }
+        if let error = error as? StoreError {
+            // Rows decoded inside a read do not know the file: name it here.
+            if case let .damaged("", reason) = error { return .damaged(path: path, reason: reason) }
+            return error
+        }
         if let error = error as? DatabaseError {
             switch error.resultCode {
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:
                 return .damaged(path: path, reason: error.message ?? "\(error.resultCode)")
+            case .SQLITE_MISUSE:
+                // What GRDB reports for a connection already closed (as "out of memory").
+                return .closed(path: path)
             case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
                 return .cannotOpen(path: path, reason: error.message ?? "\(error.resultCode)")
             default:

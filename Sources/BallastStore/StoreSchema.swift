@@ -33,6 +33,7 @@ enum StoreSchema {
         registerRuns(in: &migrator)
         registerModels(in: &migrator)
         registerDatasets(in: &migrator)
+        registerRunCounter(in: &migrator)
         return migrator
     }
 }

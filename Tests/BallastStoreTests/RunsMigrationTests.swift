@@ -114,7 +114,8 @@ final class RunWriterTests: XCTestCase {
         writer.append(event(1, run: "r-unknown"))
         try writer.finish(RunFinish(id: "r1", status: .completed))
         XCTAssertEqual(try store.run(id: "r1")?.status, .completed)
-        XCTAssertEqual(failures.count, 1, "the batch's failure is reported")
+        XCTAssertEqual(try store.eventCount(run: "r1"), 1, "written again run by run: another run's bad record does not cost r1 its own")
+        XCTAssertEqual(failures.count, 1, "the failing run's records are reported")
     }
 
     func testDeleteLeavesRunningRunsAndTheIdsCountFromTheLargest() throws {

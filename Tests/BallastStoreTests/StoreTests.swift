@@ -15,7 +15,7 @@ final class StoreTests: XCTestCase {
         let queue = try DatabaseQueue(path: directory.appendingPathComponent(Store.fileName).path)
         defer { try? queue.close() }
         try queue.read { db in
-            XCTAssertEqual(try StoreSchema.migrator.appliedMigrations(db), ["v1", "v2-runs", "v3-models", "v4-datasets"])
+            XCTAssertEqual(try StoreSchema.migrator.appliedMigrations(db), ["v1", "v2-runs", "v3-models", "v4-datasets", "v5-run-counter"])
             XCTAssertTrue(try db.tableExists("models"))
             XCTAssertTrue(try db.tableExists("datasets"))
             XCTAssertTrue(try db.tableExists("runs"))

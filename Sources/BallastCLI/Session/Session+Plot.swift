@@ -16,11 +16,17 @@ extension Session {
         var loss: [(Double, Double)] = []
         var validationF1: [(Double, Double)] = []
         if let run {
-            let events = try request(RunEvents.method, ["run": .string(run)])
-            for event in events["events"]?.arrayValue ?? [] where event["kind"]?.stringValue == "report" {
-                guard let step = event["step"]?.doubleValue else { continue }
-                if let l = event["loss"]?.doubleValue { loss.append((step, l)) }
-                if let f = event["validation"]?["f1"]?.doubleValue { validationF1.append((step, f)) }
+            // Every page: a long training has more records than one reply holds.
+            var since: JSONValue = 0
+            while true {
+                let events = try request(RunEvents.method, ["run": .string(run), "since_seq": since])
+                for event in events["events"]?.arrayValue ?? [] where event["kind"]?.stringValue == "report" {
+                    guard let step = event["step"]?.doubleValue else { continue }
+                    if let l = event["loss"]?.doubleValue { loss.append((step, l)) }
+                    if let f = event["validation"]?["f1"]?.doubleValue { validationF1.append((step, f)) }
+                }
+                guard let next = events["next_since_seq"], next != .null else { break }
+                since = next
             }
         }
         var pr: [(Double, Double)] = []

@@ -4,17 +4,25 @@ public enum RunEvents: RequestMethod {
     public static let method = "run/events"
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["run", "since_seq"]
+        public static let fieldNames = ["run", "since_seq", "limit"]
+        /// The records one reply holds when `limit` is not given, and the most it may ask for.
+        public static let defaultLimit = 10_000
+        public static let maxLimit = 100_000
         public var run: String
         /// Return records with `seq` greater than this (default 0: everything).
         public var sinceSeq: Int?
-        public init(run: String, sinceSeq: Int? = nil) {
+        /// At most this many records (default 10,000; 1 to 100,000); `next_since_seq` then says
+        /// where the next page starts.
+        public var limit: Int?
+        public init(run: String, sinceSeq: Int? = nil, limit: Int? = nil) {
             self.run = run
             self.sinceSeq = sinceSeq
+            self.limit = limit
         }
         enum CodingKeys: String, CodingKey {
             case run
             case sinceSeq = "since_seq"
+            case limit
         }
     }
 
@@ -24,10 +32,18 @@ public enum RunEvents: RequestMethod {
         public var events: [RunEvent]
         /// True once the run has ended: no record will follow the last one.
         public var complete: Bool
-        public init(run: String, events: [RunEvent], complete: Bool) {
+        /// Present when the reply holds `limit` records and more may follow: the seq of the last
+        /// one, to pass as `since_seq` for the next page.
+        public var nextSinceSeq: Int?
+        public init(run: String, events: [RunEvent], complete: Bool, nextSinceSeq: Int? = nil) {
             self.run = run
             self.events = events
             self.complete = complete
+            self.nextSinceSeq = nextSinceSeq
+        }
+        enum CodingKeys: String, CodingKey {
+            case run, events, complete
+            case nextSinceSeq = "next_since_seq"
         }
     }
 }

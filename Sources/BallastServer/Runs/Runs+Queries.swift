@@ -6,6 +6,10 @@ import Foundation
 /// runs are in the store from their start (`running`), so every method sees them too.
 extension Runs {
     static let pageLimit = 1_000
+    /// The most metrics or params one `run/compare` may name, and the most cells (runs × columns)
+    /// its table may hold: it runs on the ordered lane, which every session shares.
+    static let compareColumnLimit = 1_000
+    static let compareCellLimit = 1_000_000
 
     func list(_ params: RunList.Params) throws(RPCError) -> RunList.Result {
         var query = RunQuery()
@@ -55,8 +59,8 @@ extension Runs {
             return (run, try store.eventCount(run: params.run))
         }
         guard let (run, count) = found else { throw notFound(params.run, field: "run") }
-        // A live run's records are counted where run/events reads them: in memory.
-        let liveCount = liveRun(run.id)?.events.count
+        // A live run's records are counted as made: some may still wait in the writer's queue.
+        let liveCount = liveRun(run.id)?.eventCount
         return RunDescribe.Result(summary: Self.summary(run), params: run.params, config: run.config, result: run.result,
                                   eventCount: liveCount ?? count)
     }
@@ -65,6 +69,14 @@ extension Runs {
     /// whose values differ between the runs (every path, for one run).
     func compare(_ params: RunCompare.Params) throws(RPCError) -> RunCompare.Result {
         try Self.checkCount(params.runs, field: "runs")
+        try Self.refuseRepeated(params.runs)
+        for (field, names) in [("metrics", params.metrics), ("params", params.params)] {
+            guard let names, names.count > Self.compareColumnLimit else { continue }
+            throw .invalidParams("Give at most \(Self.compareColumnLimit) \(field), got \(names.count).", field: field)
+        }
+        // Before reading the store, with the columns named; again once the defaults are known.
+        try Self.checkCells(runs: params.runs.count, metrics: params.metrics?.count ?? 0, params: params.params?.count ?? 0,
+                            field: "runs")
         let found = try storeAnswer { () throws(StoreError) in try store.runs(ids: params.runs) }
         let runs = try params.runs.enumerated().map { index, id throws(RPCError) -> StoredRun in
             guard let run = found[id] else { throw notFound(id, field: "runs[\(index)]") }
@@ -72,6 +84,8 @@ extension Runs {
         }
         let metrics = params.metrics ?? Set(runs.flatMap(\.metricValues.keys)).sorted()
         let paths = params.params ?? ParamPaths.differing(runs.map(\.params))
+        try Self.checkCells(runs: runs.count, metrics: metrics.count, params: paths.count,
+                            field: params.metrics == nil ? "metrics" : params.params == nil ? "params" : "runs")
         let rows = runs.map { run in
             RunCompare.Row(run: run.id, metrics: metrics.map { run.metricValues[$0] },
                            params: paths.map { ParamPaths.value(at: $0, in: run.params) ?? .null })
@@ -96,6 +110,22 @@ extension Runs {
         let unique = params.runs.filter { seen.insert($0).inserted }
         let deleted = try storeAnswer { () throws(StoreError) in try store.deleteRuns(unique) }
         return RunDelete.Result(deleted: deleted)
+    }
+
+    /// The table's cells (runs × columns) within `compareCellLimit`; `field` is the one to give
+    /// (a defaulted column list) or to shorten.
+    private static func checkCells(runs: Int, metrics: Int, params: Int, field: String) throws(RPCError) {
+        guard runs * (metrics + params) > compareCellLimit else { return }
+        throw .invalidParams("The table would hold \(runs) runs × \(metrics + params) columns, more than \(compareCellLimit) "
+                             + "cells: compare fewer runs, or name fewer metrics and params.", field: field)
+    }
+
+    /// A run listed twice would be a row twice: refuse it, naming the second place.
+    private static func refuseRepeated(_ runs: [String]) throws(RPCError) {
+        var seen = Set<String>()
+        for (index, id) in runs.enumerated() where !seen.insert(id).inserted {
+            throw .invalidParams("The run '\(id)' is listed twice: give each run once.", field: "runs[\(index)]")
+        }
     }
 
     private static func checkCount(_ runs: [String], field: String) throws(RPCError) {

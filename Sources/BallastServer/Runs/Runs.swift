@@ -5,9 +5,10 @@ import Synchronization
 
 /// Every long job the daemon runs. The store keeps each run (its row when it begins, its records
 /// in batches through a `RunWriter`, its final row before the reply is sent); this registry
-/// keeps only what live runs need: their cancellation flag and their records so far, which
-/// `run/events` answers from until the run ends. Ended runs are answered from the store, those
-/// of earlier daemons included.
+/// keeps only what live runs need: their cancellation flag and how many records they made. A
+/// live run's records are read from the store and from the writer's queue (the records not yet
+/// committed), so memory holds at most a batch of them, however long the run. Only a run the
+/// store could not record keeps its records here, to answer `run/events` until it ends.
 ///
 /// - Important: a store that fails never fails a run nor the daemon: the failure is logged, and
 ///   the run goes on unrecorded (or with the records that could not be written left out).
@@ -18,8 +19,11 @@ public final class Runs: Sendable {
         var outputName: String?
         var cancellation: CancellationFlag
         var started: Date
-        var events: [RunEvent] = []
-        /// Whether the store holds its row (its records are then queued for the store too).
+        /// How many records it made.
+        var eventCount = 0
+        /// Its records, only while the store does not hold its row (`recorded` false).
+        var unrecordedEvents: [RunEvent] = []
+        /// Whether the store holds its row (its records are then queued for the store, not kept here).
         var recorded: Bool
     }
 
@@ -33,16 +37,16 @@ public final class Runs: Sendable {
     let log: Log
     private let state: Mutex<State>
 
-    /// Numbers new runs after the greatest id the store holds, so an id is never given twice,
-    /// across restarts too.
+    /// Numbers new runs after the largest number the store ever gave, so an id is never given
+    /// twice, across restarts and deletions too.
     init(store: Store, log: Log, batchInterval: Double = 0.5) {
         self.store = store
         self.log = log
         var largest = 0
         do { largest = try store.largestRunNumber() } catch {
-            log(.error, "The store could not say which run ids it holds; new runs are numbered from r1 and may not be kept: \(error)")
+            log(.error, "The store could not say which run ids it gave; new runs are numbered from r1 and may not be kept: \(error)")
         }
-        state = Mutex(State(next: largest + 1))
+        state = Mutex(State(next: Self.after(largest)))
         writer = RunWriter(store: store, interval: batchInterval) { error in
             log(.error, "A batch of run records could not be kept in the store; the runs go on: \(error)")
         }
@@ -55,7 +59,7 @@ public final class Runs: Sendable {
         let started = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000).rounded() / 1_000)
         let id = state.withLock { state -> String in
             let id = "r\(state.next)"
-            state.next += 1
+            state.next = Self.after(state.next)
             state.live[id] = Live(id: id, method: method, outputName: outputName, cancellation: context.cancellation,
                                   started: started, recorded: false)
             return id
@@ -71,11 +75,22 @@ public final class Runs: Sendable {
         return RunRecorder(id: id, runs: self, context: context)
     }
 
-    /// Keeps a numbered record of a live run, in memory and (batched) in the store.
+    /// The number after `number`, never trapping: `Int.max` stays `Int.max` (the store refuses
+    /// the id given twice, and the run goes on unrecorded, logged).
+    static func after(_ number: Int) -> Int {
+        let (next, overflow) = max(number, 0).addingReportingOverflow(1)
+        return overflow ? Int.max : next
+    }
+
+    /// Keeps a numbered record of a live run: queued for the store (batched), or in memory for a
+    /// run the store did not record.
     func append(_ event: RunEvent, to id: String) {
         let recorded = state.withLock { state -> Bool in
-            state.live[id]?.events.append(event)
-            return state.live[id]?.recorded ?? false
+            guard state.live[id] != nil else { return false }
+            state.live[id]!.eventCount += 1
+            if state.live[id]!.recorded { return true }
+            state.live[id]!.unrecordedEvents.append(event)
+            return false
         }
         if recorded { writer.append(event) }
     }
@@ -107,18 +122,36 @@ public final class Runs: Sendable {
     /// A live run, or nil once it has ended.
     func liveRun(_ id: String) -> Live? { state.withLock { $0.live[id] } }
 
-    public func events(run id: String, since: Int) throws(RPCError) -> RunEvents.Result {
-        if let live = state.withLock({ $0.live[id] }) {
-            return RunEvents.Result(run: id, events: live.events.filter { ($0.seq ?? 0) > since }, complete: false)
+    /// A run's records after `since`, at most `limit` of them. A live run's are read from the
+    /// writer's queue first, then from the store: a record leaves the queue only once committed,
+    /// so none is missed between the two reads (one in both is kept once).
+    public func events(run id: String, since: Int, limit: Int) throws(RPCError) -> RunEvents.Result {
+        let live = state.withLock { $0.live[id] }
+        if let live, !live.recorded {
+            let events = live.unrecordedEvents.filter { ($0.seq ?? 0) > since }
+            return Self.page(run: id, events, limit: limit, complete: false)
         }
+        let pending = live == nil ? [] : writer.pending(run: id)
         do {
-            guard try store.run(id: id) != nil else { throw notFound(id, field: "run") }
-            return RunEvents.Result(run: id, events: try store.events(run: id, since: since), complete: true)
+            if live == nil, try store.run(id: id) == nil { throw notFound(id, field: "run") }
+            // One more than asked: whether another page follows.
+            var events = try store.events(run: id, since: since, limit: limit + 1)
+            let last = events.last?.seq ?? since
+            if events.count <= limit {
+                events += pending.filter { ($0.seq ?? 0) > last }
+            }
+            return Self.page(run: id, events, limit: limit, complete: live == nil)
         } catch let error as RPCError {
             throw error
         } catch {
             throw Self.storeFailed(error)
         }
+    }
+
+    private static func page(run id: String, _ events: [RunEvent], limit: Int, complete: Bool) -> RunEvents.Result {
+        guard events.count > limit else { return RunEvents.Result(run: id, events: events, complete: complete) }
+        let page = Array(events.prefix(limit))
+        return RunEvents.Result(run: id, events: page, complete: complete, nextSinceSeq: page.last?.seq)
     }
 
     /// Cancels by run id or by the name of the model the run will produce. A run that has ended

@@ -103,6 +103,52 @@ final class RunQueryTests: XCTestCase {
         XCTAssertEqual(client.rpcError("run/compare", ["runs": []])?.data?["field"], "runs")
     }
 
+    /// run/compare runs on the lane every session shares: its table is bounded, and a run listed
+    /// twice is refused where it is listed again.
+    func testCompareRefusesTablesPastItsLimitsAndARunListedTwice() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        let many = JSONValue.array((0..<1_001).map { .string("m\($0)") })
+        let twice = client.rpcError("run/compare", ["runs": ["r1", "r2", "r1"]])
+        XCTAssertEqual(twice?.code, ErrorCode.invalidParams)
+        XCTAssertEqual(twice?.data?["field"], "runs[2]")
+        XCTAssertEqual(client.rpcError("run/compare", ["runs": ["r1"], "metrics": many])?.data?["field"], "metrics")
+        XCTAssertEqual(client.rpcError("run/compare", ["runs": ["r1"], "params": many])?.data?["field"], "params")
+        let thousand = JSONValue.array((0..<1_000).map { .string("c\($0)") })
+        let runs = JSONValue.array((1...501).map { .string("r\($0)") })
+        let cells = client.rpcError("run/compare", ["runs": runs, "metrics": thousand, "params": thousand])
+        XCTAssertEqual(cells?.code, ErrorCode.invalidParams, "501 runs × 2,000 columns is past a million cells")
+        XCTAssertEqual(cells?.data?["field"], "runs")
+        XCTAssertEqual(client.rpcError("run/compare", ["runs": ["r1"], "metrics": thousand, "params": thousand])?.code,
+                       ErrorCode.notFound, "within the limits, the unknown run is what is refused")
+    }
+
+    /// run/events answers a page of records at a time, saying where the next one starts.
+    func testEventsComeInPagesWithTheSeqToContinueFrom() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        _ = try client.call("dataset/generate", params: ["preset": "fraud", "name": "a", "rows": 2_000, "seed": 1])
+        _ = try client.call("model/train", params: ["dataset": "a", "optimizer": ["type": "adam", "epochs": 4]])
+        let all = try client.call("run/events", params: ["run": "r1"])
+        let seqs = all["events"]?.arrayValue?.compactMap { $0["seq"]?.intValue } ?? []
+        XCTAssertGreaterThan(seqs.count, 3)
+        XCTAssertNil(all["next_since_seq"], "every record fits the default page")
+        var pages: [Int64] = []
+        var since: Int64 = 0
+        while true {
+            let page = try client.call("run/events", params: ["run": "r1", "since_seq": .int(since), "limit": 2])
+            let got = page["events"]?.arrayValue?.compactMap { $0["seq"]?.intValue } ?? []
+            XCTAssertLessThanOrEqual(got.count, 2)
+            pages += got
+            guard let next = page["next_since_seq"]?.intValue else { break }
+            XCTAssertEqual(next, got.last)
+            since = next
+        }
+        XCTAssertEqual(pages, seqs, "the pages hold every record once, in order")
+        XCTAssertEqual(client.rpcError("run/events", ["run": "r1", "limit": 0])?.data?["field"], "limit")
+        XCTAssertEqual(client.rpcError("run/events", ["run": "r1", "limit": 100_001])?.data?["field"], "limit")
+    }
+
     func testDeleteForgetsRunsButKeepsTheirModelsAndRefusesARunningOne() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()

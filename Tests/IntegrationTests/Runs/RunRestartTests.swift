@@ -2,7 +2,7 @@ import BallastClient
 import BallastProtocol
 import Foundation
 import XCTest
-import BallastStore
+@testable import BallastStore
 @testable import BallastServer
 
 /// Runs kept in the state directory come back when another daemon opens it.
@@ -123,3 +123,67 @@ extension RunRestartTests {
         XCTAssertNotNil(run["ended"]?.stringValue)
     }
 }
+
+extension RunRestartTests {
+    /// The newest run deleted and the daemon restarted: the next run gets a new id, not the
+    /// deleted one's (models keep the id of the run that trained them).
+    func testADeletedNewestRunsIdIsNotGivenAgainAfterARestart() throws {
+        let state = stateDirectory()
+        do {
+            let daemon = try TestDaemon { $0.stateDirectory = state }
+            let client = try daemon.client()
+            try client.prepareCards(rows: 2_000)
+            XCTAssertEqual(try client.call("model/train", params: ["dataset": "cards.train", "name": "m1"])["run"], "r1")
+            XCTAssertEqual(try client.call("model/train", params: ["dataset": "cards.train", "name": "m2"])["run"], "r2")
+            XCTAssertEqual(try client.call("run/delete", params: ["runs": ["r2"]])["deleted"], ["r2"])
+            XCTAssertEqual(daemon.stop(), 0)
+        }
+        let daemon = try TestDaemon { $0.stateDirectory = state }
+        let client = try daemon.client()
+        try client.prepareCards(rows: 2_000)
+        XCTAssertEqual(try client.call("model/train", params: ["dataset": "cards.train", "name": "m3"])["run"], "r3")
+    }
+
+    /// Run ids the daemon could not count on from (a number SQLite casts to Int.max, one just
+    /// below it) are ignored: the daemon starts, and numbers its runs after the others.
+    func testRunIdsPastTheBoundDoNotStopTheDaemon() throws {
+        let state = stateDirectory()
+        do {
+            let store = try Store(directory: URL(fileURLWithPath: state))
+            for id in ["r99999999999999999999", "r\(Int.max - 1)", "r4"] {
+                try store.beginRun(RunStart(id: id, method: "model/train", params: [:]))
+            }
+            try store.close()
+        }
+        let daemon = try TestDaemon { $0.stateDirectory = state }
+        let client = try daemon.client()
+        try client.prepareCards(rows: 2_000)
+        XCTAssertEqual(try client.call("model/train", params: ["dataset": "cards.train"])["run"], "r5")
+        XCTAssertEqual(try client.call("model/train", params: ["dataset": "cards.train"])["run"], "r6")
+        XCTAssertEqual(Runs.after(Int.max), Int.max, "never traps")
+    }
+
+    /// A row with a value of the wrong type answers -32603 naming the store and the run; the
+    /// daemon goes on.
+    func testADamagedRunRowIsAnErrorNotACrash() throws {
+        let state = stateDirectory()
+        let path = state + "/" + Store.fileName
+        do {
+            let store = try Store(directory: URL(fileURLWithPath: state))
+            try store.beginRun(RunStart(id: "r1", method: "model/train", params: [:]))
+            try store.finishRun(RunFinish(id: "r1", status: .completed))
+            try store.close()
+        }
+        try DamagedStore.execute("UPDATE runs SET started = 'yesterday' WHERE id = 'r1'", path: path)
+        let daemon = try TestDaemon { $0.stateDirectory = state }
+        let client = try daemon.client()
+        for (method, params) in [("run/list", [:]), ("run/describe", ["run": "r1"]), ("run/compare", ["runs": ["r1"]])] as [(String, JSONValue)] {
+            let error = client.rpcError(method, params)
+            XCTAssertEqual(error?.code, ErrorCode.internalError, method)
+            XCTAssertTrue(error?.message.contains(path) == true, error?.message ?? "no error")
+            XCTAssertTrue(error?.message.contains("r1") == true, error?.message ?? "no error")
+        }
+        XCTAssertNoThrow(try client.call("ping"), "the daemon goes on")
+    }
+}
+

@@ -17,11 +17,12 @@ final class RunStoreFailureTests: XCTestCase {
         let answer = try runs.record(method: "model/train", details: RunDetails(datasets: []), context: context,
                                      metrics: { (value: Int) in ["value": Double(value)] }) { recorder in
             recorder.begin(RunEvent(kind: .begin, title: "Training"))
-            XCTAssertEqual(try runs.events(run: recorder.id, since: 0).events.count, 1, "a live run's records are answered from memory")
+            XCTAssertEqual(try runs.events(run: recorder.id, since: 0, limit: 10).events.count, 1, "an unrecorded live run's records are answered from memory")
             return 42
         }
         XCTAssertEqual(answer, 42, "the run answers")
         XCTAssertTrue(capture.waitForLine(containing: "could not be kept in the store"), "\(capture.all)")
+        XCTAssertTrue(capture.waitForLine(containing: "is closed"), "a closed store says so, not \"out of memory\": \(capture.all)")
         XCTAssertThrowsError(try runs.record(method: "model/train", details: RunDetails(datasets: []), context: context,
                                              metrics: { (_: Int) in [:] }) { _ in throw RPCError.invalidParams("bad", field: "x") }) { error in
             XCTAssertEqual((error as? RPCError)?.code, ErrorCode.invalidParams, "the run's own error goes out unchanged")

@@ -237,7 +237,7 @@ def _export(client, mlflow_client, experiment_id: str, run: str, *, model_dir, m
         if existing is not None:
             return existing
     start_ms = _millis(summary.get("started")) or 0
-    events = client.run_events(run).get("events", [])
+    events = list(client.iter_run_events(run))
     points, last_step = _step_metrics(events, start_ms)
     end_ms = _millis(summary.get("ended")) or max([start_ms] + [at for _, _, at, _ in points])
     final_step = max(last_step, int(summary.get("metrics", {}).get("steps", 0) or 0))

@@ -83,25 +83,42 @@ class RunRecords:
         cancel it first); the models they trained are kept. Returns the ids deleted."""
         return self.call("run/delete", {"runs": _run_ids(runs)}, timeout).get("deleted", [])
 
-    def run_events(self, run: str, since_seq: int | None = None, *, timeout: float | None = None) -> dict:
-        """``run/events``: ``{"run", "events": [...], "complete"}``, the run's records after
-        ``since_seq`` (all of them by default)."""
+    def run_events(self, run: str, since_seq: int | None = None, *, limit: int | None = None,
+                   timeout: float | None = None) -> dict:
+        """``run/events``: ``{"run", "events": [...], "complete", "next_since_seq"?}``, the run's
+        records after ``since_seq`` (all of them by default), at most ``limit`` (the daemon's
+        default is 10,000); ``next_since_seq`` is present when more follow.
+        :meth:`iter_run_events` follows the pages."""
         params: dict[str, Any] = {"run": run}
         if since_seq is not None:
             params["since_seq"] = since_seq
+        if limit is not None:
+            params["limit"] = limit
         return self.call("run/events", params, timeout)
+
+    def iter_run_events(self, run: str, since_seq: int | None = None, *, limit: int | None = None,
+                        timeout: float | None = None) -> Iterator[dict]:
+        """Every record of the run after ``since_seq``, a page (``limit`` records) at a time,
+        following ``next_since_seq``."""
+        while True:
+            page = self.run_events(run, since_seq, limit=limit, timeout=timeout)
+            yield from page.get("events", [])
+            since_seq = page.get("next_since_seq")
+            if since_seq is None:
+                return
 
 
 def comparison_records(comparison: dict) -> list[dict]:
-    """A ``run/compare`` result as one flat dict per run: ``{"run": "r3", "validation.f1": 0.77,
-    "loss.type": "wce", ...}`` (a metric a run lacks is None), ready for ``csv.DictWriter`` or
-    ``pandas.DataFrame``."""
+    """A ``run/compare`` result as one flat dict per run: ``{"run": "r3", "param.loss.type":
+    "wce", "metric.validation.f1": 0.77, ...}`` (a metric a run lacks is None), ready for
+    ``csv.DictWriter`` or ``pandas.DataFrame``. Params and metrics are kept apart by their
+    prefix, so a param and a metric of the same name (``threshold``) are both there."""
     metrics = comparison.get("metrics", [])
     params = comparison.get("params", [])
     records = []
     for row in comparison.get("rows", []):
         record: dict[str, Any] = {"run": row.get("run")}
-        record.update(zip(params, row.get("params", [])))
-        record.update(zip(metrics, row.get("metrics", [])))
+        record.update((f"param.{path}", value) for path, value in zip(params, row.get("params", [])))
+        record.update((f"metric.{name}", value) for name, value in zip(metrics, row.get("metrics", [])))
         records.append(record)
     return records

@@ -75,13 +75,16 @@ def test_run_describe_compare_and_delete(client):
     events = client.run_events(wce)
     assert events["complete"] is True and len(events["events"]) == described["event_count"]
     assert [e["kind"] for e in events["events"]][0] == "begin"
+    paged = client.run_events(wce, limit=1)
+    assert len(paged["events"]) == 1 and paged["next_since_seq"] == paged["events"][0]["seq"]
+    assert list(client.iter_run_events(wce, limit=1)) == events["events"], "the pages hold every record once"
 
     compared = client.run_compare([ce, wce, focal], metrics=["validation.f1", "steps"], params=["loss.type"])
     assert compared["metrics"] == ["validation.f1", "steps"] and compared["params"] == ["loss.type"]
     assert [row["run"] for row in compared["rows"]] == [ce, wce, focal]
     records = comparison_records(compared)
-    assert [record["loss.type"] for record in records] == ["ce", "wce", "focal"]
-    assert records[1]["validation.f1"] == described["summary"]["metrics"]["validation.f1"]
+    assert [record["param.loss.type"] for record in records] == ["ce", "wce", "focal"]
+    assert records[1]["metric.validation.f1"] == described["summary"]["metrics"]["validation.f1"]
 
     default = client.run_compare([ce, wce])
     assert "loss.type" in default["params"], "the params that differ by default"
@@ -94,3 +97,9 @@ def test_run_describe_compare_and_delete(client):
         client.run_describe(ce)
     with pytest.raises(TypeError):
         client.run_delete([3])
+
+
+def test_comparison_records_keep_a_param_and_a_metric_of_the_same_name():
+    table = {"metrics": ["threshold"], "params": ["threshold"],
+             "rows": [{"run": "r1", "metrics": [0.42], "params": ["best_f1"]}]}
+    assert comparison_records(table) == [{"run": "r1", "param.threshold": "best_f1", "metric.threshold": 0.42}]
