@@ -174,4 +174,44 @@ final class WorkspaceKeepingFailureTests: XCTestCase {
         XCTAssertEqual(big["reason"], "over_budget")
         XCTAssertTrue(big["message"]?.stringValue?.contains("1.7 MB") ?? false, "20,000 rows × 21 × 4 bytes: \(big)")
     }
+
+    /// A kept model that no longer fits the budget is listed by `model/list` under `unavailable`,
+    /// is -32001 with its reason for `model/describe`, and `model/drop` forgets it for good.
+    func testAModelThatDoesNotComeBackIsListedAndCanBeForgotten() throws {
+        do {
+            let daemon = try daemon()
+            let client = try daemon.client()
+            _ = try client.call("dataset/generate", params: ["preset": "fraud", "rows": 1_000, "name": "d", "keep": false])
+            _ = try client.call("model/train", params: ["dataset": "d", "name": "m"])
+            XCTAssertNil(try client.call("model/list")["unavailable"], "absent when every model is there")
+            daemon.stop()
+        }
+        do {
+            let daemon = try daemon(budget: 500)
+            let client = try daemon.client()
+            let list = try client.call("model/list")
+            XCTAssertEqual(list["models"], [])
+            let unavailable = try XCTUnwrap(list["unavailable"]?.arrayValue)
+            XCTAssertEqual(unavailable.map { $0["name"] }, ["m"])
+            XCTAssertEqual(unavailable.first?["reason"], "over_budget")
+            XCTAssertTrue(unavailable.first?["message"]?.stringValue?.contains("memory budget") ?? false, "\(unavailable)")
+            let described = client.rpcError("model/describe", ["model": "m"])
+            XCTAssertEqual(described?.code, ErrorCode.notFound)
+            XCTAssertEqual(described?.data?["reason"], "over_budget")
+            daemon.stop()
+        }
+        do {
+            let daemon = try daemon()
+            let client = try daemon.client()
+            XCTAssertEqual(try client.call("model/list")["models"]?.arrayValue?.map { $0["name"] }, ["m"], "kept for a later start")
+            daemon.stop()
+        }
+        let daemon = try daemon(budget: 500)
+        let client = try daemon.client()
+        XCTAssertEqual(try client.call("model/drop", params: ["model": "m"])["dropped"], "m")
+        XCTAssertNil(try client.call("model/list")["unavailable"])
+        daemon.stop()
+        let again = try self.daemon()
+        XCTAssertEqual(try again.client().call("model/list"), ["models": []])
+    }
 }

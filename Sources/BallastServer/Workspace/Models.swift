@@ -38,6 +38,8 @@ public final class Models: Sendable {
         var entries: [String: Entry] = [:]
         /// Keeps every model stored or dropped in the store; nil for an ephemeral daemon.
         var keeper: ModelKeeper?
+        /// Models an earlier daemon kept that did not come back at this start.
+        var unavailable: [String: ModelUnavailable] = [:]
     }
 
     private let state = Mutex(State())
@@ -63,9 +65,13 @@ public final class Models: Sendable {
     }
 
     public func entry(_ name: String, field: String = "model") throws(RPCError) -> Entry {
-        let found = state.withLock { $0.entries[name] }
-        guard let found else { throw .notFound("model", name, field: field, known: names) }
-        return found
+        let (found, unavailable) = state.withLock { ($0.entries[name], $0.unavailable[name]) }
+        if let found { return found }
+        if let unavailable {
+            throw RPCError(code: ErrorCode.notFound, message: "The model '\(name)' did not come back at this start: \(unavailable.message)",
+                           data: ["field": .string(field), "name": .string(name), "reason": .string(unavailable.reason.rawValue)])
+        }
+        throw .notFound("model", name, field: field, known: names)
     }
 
     /// Stores a model under `name`, replacing any model of that name; refused with -32011 when
@@ -95,8 +101,18 @@ public final class Models: Sendable {
                 }
             }
             reservation?.release()
-            state.withLock { $0.entries[name] = entry }
+            state.withLock { state in
+                state.entries[name] = entry
+                state.unavailable[name] = nil
+            }
         }
+    }
+
+    /// Models an earlier daemon kept that did not come back at this start, as `model/list` reports them.
+    var unavailable: [ModelUnavailable] { state.withLock { $0.unavailable.values.sorted { $0.name < $1.name } } }
+
+    func setUnavailable(_ models: [ModelUnavailable]) {
+        state.withLock { state in for model in models { state.unavailable[model.name] = model } }
     }
 
     /// Puts back a model the store kept, counted against the memory budget but not written again.
@@ -125,16 +141,22 @@ public final class Models: Sendable {
     }
 
     /// Removes a model, forgetting it in the store first, and gives its bytes back to the memory
-    /// budget; when the store fails, the model stays.
+    /// budget; when the store fails, the model stays. A model that did not come back at this
+    /// start is forgotten in the store too.
     public func drop(_ name: String) throws(RPCError) {
-        let removed = try writing.withLock { (_) throws(RPCError) -> Entry? in
-            let (exists, keeper) = state.withLock { ($0.entries[name] != nil, $0.keeper) }
-            guard exists else { return nil }
+        let removed = try writing.withLock { (_) throws(RPCError) -> Bool in
+            let (exists, unavailable, keeper) = state.withLock { ($0.entries[name] != nil, $0.unavailable[name] != nil, $0.keeper) }
+            if !exists && unavailable {
+                try keeper?.forget(name)
+                state.withLock { _ = $0.unavailable.removeValue(forKey: name) }
+                return true
+            }
+            guard exists else { return false }
             try keeper?.forget(name)
             budget.release(.model(name))
-            return state.withLock { $0.entries.removeValue(forKey: name) }
+            return state.withLock { $0.entries.removeValue(forKey: name) } != nil
         }
-        if removed == nil { throw .notFound("model", name, field: "model", known: names) }
+        if !removed { throw .notFound("model", name, field: "model", known: names) }
     }
 
     /// `m1`, `m2`, …: the first name not taken.
