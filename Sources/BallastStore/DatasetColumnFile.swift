@@ -77,8 +77,27 @@ public enum DatasetColumnFile {
         }
     }
 
-    /// The dataset in a column file's bytes, checked against its fingerprint.
-    static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws(DatasetFileError) -> (dataset: Dataset, fingerprint: String) {
+    /// What a column file's header says of its data: enough to know what reading it will
+    /// allocate before anything is.
+    public struct Header: Sendable, Equatable {
+        public var rows: Int
+        public var features: Int
+        var metadataLength: Int
+        var dataOffset: Int
+
+        /// The bytes the dataset will hold in memory, ids aside (their size is in the metadata):
+        /// a float32 per cell and an int32 class per row, as `Dataset.byteCount` counts them.
+        public var bytesWithoutIDs: Int { sum([product(product(rows, features), 4), product(rows, 4)]) }
+    }
+
+    /// Maps the file `name` and reads its header only (checked as `read` checks it), so that what
+    /// the file will allocate can be weighed against the memory budget before it is read.
+    public static func header(named name: String, in folder: DatasetFolder) throws(DatasetFileError) -> Header {
+        let shown = folder.path + "/" + name
+        return try folder.withMappedFile(named: name) { (bytes) throws(DatasetFileError) in try header(bytes, file: shown) }
+    }
+
+    static func header(_ bytes: UnsafeRawBufferPointer, file: String) throws(DatasetFileError) -> Header {
         func damaged(_ reason: String) -> DatasetFileError { .damaged(file: file, reason: reason) }
         guard bytes.count >= headerBytes else { throw .truncated(file: file, expected: headerBytes, actual: bytes.count) }
         guard bytes.prefix(8).elementsEqual(magic) else { throw damaged("it does not start as a Ballast column file") }
@@ -90,11 +109,19 @@ public enum DatasetColumnFile {
         guard fileVersion == version else { throw damaged("it is version \(fileVersion); this daemon reads version \(version)") }
         let metadataLength = word(16), rows = word(24), width = word(32), dataOffset = word(40), declaredSize = word(48)
         guard declaredSize == bytes.count else { throw .truncated(file: file, expected: declaredSize, actual: bytes.count) }
-        let cells = product(rows, width)
         guard metadataLength <= declaredSize, dataOffset % alignment == 0, dataOffset >= headerBytes + metadataLength,
-              sum([dataOffset, product(cells, 4), product(rows, 4)]) == declaredSize else {
+              sum([dataOffset, product(product(rows, width), 4), product(rows, 4)]) == declaredSize else {
             throw damaged("its header's sizes do not add up")
         }
+        return Header(rows: rows, features: width, metadataLength: metadataLength, dataOffset: dataOffset)
+    }
+
+    /// The dataset in a column file's bytes, checked against its fingerprint.
+    static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws(DatasetFileError) -> (dataset: Dataset, fingerprint: String) {
+        func damaged(_ reason: String) -> DatasetFileError { .damaged(file: file, reason: reason) }
+        let header = try header(bytes, file: file)
+        let metadataLength = header.metadataLength, rows = header.rows, width = header.features, dataOffset = header.dataOffset
+        let cells = product(rows, width)
         let metadata: Metadata
         do {
             let json = try JSONParser.parse(Array(bytes[headerBytes..<(headerBytes + metadataLength)]))

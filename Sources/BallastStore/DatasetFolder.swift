@@ -42,10 +42,27 @@ public final class DatasetFolder: Sendable {
         dataset + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) + fileExtension
     }
 
+    /// Whether `name` is a column file's own name in this folder: no `/`, not starting with `.`
+    /// (so neither `.`, `..` nor a temporary file), ending in `.columns`. Names come from the
+    /// store, which a person may have edited: `O_NOFOLLOW` guards only the last component, so
+    /// `../ballast.sqlite` would otherwise reach the store itself.
+    public static func isColumnFileName(_ name: String) -> Bool {
+        !name.isEmpty && !name.utf8.contains(UInt8(ascii: "/")) && !name.hasPrefix(".") && name.hasSuffix(fileExtension)
+            && name.utf8.count > fileExtension.utf8.count && !name.utf8.contains(0)
+    }
+
+    /// Refuses a name that is not a column file's own name (`isColumnFileName`).
+    private func checkName(_ name: String) throws(DatasetFileError) {
+        guard Self.isColumnFileName(name) else {
+            throw .damaged(file: path + "/" + name, reason: "the store names it '\(name)', which is not a column file's name in the datasets folder")
+        }
+    }
+
     /// Writes `name` atomically; `produce` is handed a sink and pours the file's bytes into it in
     /// order. After a failed write the sink ignores what follows, and the failure is thrown once
     /// `produce` returns. Returns the bytes written.
     public func write(named name: String, _ produce: (_ sink: (UnsafeRawBufferPointer) -> Void) -> Void) throws(DatasetFileError) -> Int {
+        try checkName(name)
         let temporary = "." + name + ".\(getpid()).\(UInt64.random(in: 0...UInt64.max)).tmp"
         let opened = Self.retrying { openat(descriptor, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600) }
         guard opened.value >= 0 else { throw .system(file: shown(name), step: "creating its temporary file", code: opened.code) }
@@ -102,6 +119,7 @@ public final class DatasetFolder: Sendable {
 
     /// Maps `name` read-only (never through a link) and hands its bytes to `body`; unmapped after.
     public func withMappedFile<T>(named name: String, _ body: (UnsafeRawBufferPointer) throws(DatasetFileError) -> T) throws(DatasetFileError) -> T {
+        try checkName(name)
         let opened = Self.retrying { openat(descriptor, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) }
         guard opened.value >= 0 else {
             if opened.code == ENOENT { throw .missing(file: shown(name)) }
@@ -122,8 +140,11 @@ public final class DatasetFolder: Sendable {
         return try body(UnsafeRawBufferPointer(start: mapped, count: size))
     }
 
-    /// Removes `name` if it is there; a file already gone is no error.
+    /// Removes `name` if it is there; a file already gone is no error. Only a column file's own
+    /// name, or a temporary file's (`ownEntries`), is removed.
     public func remove(named name: String) throws(DatasetFileError) {
+        let temporary = name.hasPrefix(".") && name.hasSuffix(".tmp") && !name.utf8.contains(UInt8(ascii: "/"))
+        if !temporary { try checkName(name) }
         guard unlinkat(descriptor, name, 0) == 0 else {
             let code = errno
             if code == ENOENT { return }

@@ -18,15 +18,23 @@ final class WorkspaceKillTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
-    private func start() throws -> (Process, Client) {
+    /// Starts the real daemon on the test's state directory; one that does not come up (after a
+    /// kill, that is the failure this test exists to catch) fails the test with what it said.
+    private func start(file: StaticString = #filePath, line: UInt = #line) throws -> (Process, Client) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("ballastd"))
         let connectionFile = folder + "/run/ballastd.json"
         try? FileManager.default.removeItem(atPath: connectionFile)
-        process.arguments = ["--connection-file", connectionFile, "--state-dir", folder + "/state", "--log-level", "error"]
+        process.arguments = ["--connection-file", connectionFile, "--state-dir", folder + "/state", "--log-level", "info"]
+        let outputPath = folder + "/ballastd-\(UUID().uuidString).log"
+        FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        defer { try? output.close() }
+        process.standardOutput = output
+        process.standardError = output
         try process.run()
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
+        while Date() < deadline && process.isRunning {
             if let info = try? ConnectionInfo.read(from: connectionFile), info.pid == process.processIdentifier {
                 let client = try Client(info)
                 client.defaultTimeout = 20
@@ -35,9 +43,18 @@ final class WorkspaceKillTests: XCTestCase {
             }
             Thread.sleep(forTimeInterval: 0.02)
         }
-        process.terminate()
-        throw XCTSkip("ballastd did not write its connection file")
+        let exited = !process.isRunning
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let said = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let why = exited ? "exited with status \(process.terminationStatus)" : "wrote no connection file within 20 s"
+        XCTFail("ballastd \(why) on the state directory \(folder!)/state; it said:\n\(said)", file: file, line: line)
+        throw DaemonDidNotStart()
     }
+
+    private struct DaemonDidNotStart: Error {}
 
     private func kill9(_ process: Process) {
         kill(process.processIdentifier, SIGKILL)

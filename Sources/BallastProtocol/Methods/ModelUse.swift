@@ -120,7 +120,12 @@ public enum ModelList: RequestMethod {
     public typealias Params = NoParams
     public struct Result: Codable, Sendable, Equatable {
         public var models: [ModelSummary]
-        public init(models: [ModelSummary]) { self.models = models }
+        /// Models an earlier daemon kept that did not come back at this start; nil when none.
+        public var unavailable: [ModelUnavailable]?
+        public init(models: [ModelSummary], unavailable: [ModelUnavailable]? = nil) {
+            self.models = models
+            self.unavailable = unavailable
+        }
     }
 }
 

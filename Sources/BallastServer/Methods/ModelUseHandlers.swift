@@ -83,7 +83,9 @@ extension Handlers {
                                        ids: ids, warnings: warnings.isEmpty ? nil : warnings)
         }
         table.register(ModelList.self) { _, _ in
-            ModelList.Result(models: models.names.compactMap { name in (try? models.entry(name)).map { models.summary(name, $0) } })
+            let unavailable = models.unavailable
+            return ModelList.Result(models: models.names.compactMap { name in (try? models.entry(name)).map { models.summary(name, $0) } },
+                                    unavailable: unavailable.isEmpty ? nil : unavailable)
         }
         table.register(ModelDescribe.self) { params, _ in
             let entry = try models.entry(params.model)

@@ -12,7 +12,8 @@ extension DatasetKeeper {
 
     /// Puts every kept dataset back into `workspace` from its column file (mapped, never a CSV
     /// parsed), checked against its fingerprint. A dataset not kept, evicted, or whose file is
-    /// missing, damaged or unreadable is reported, and the others load. Files in the folder that
+    /// missing, damaged or unreadable, or that no longer fits the memory budget (judged from its
+    /// header, before it is read), is reported, and the others load. Files in the folder that
     /// no row names (left by a crash between writing a file and recording it) are removed.
     func restore(into workspace: Workspace) -> Restored {
         let rows: [StoredDataset]
@@ -37,6 +38,15 @@ extension DatasetKeeper {
                 continue
             }
             do throws(DatasetFileError) {
+                // Weighed against the budget from the header before anything is allocated: a
+                // lowered --memory-budget reports the dataset over_budget instead of reading it.
+                let header = try DatasetColumnFile.header(named: file, in: folder)
+                do throws(RPCError) {
+                    try workspace.budget.checkRoom(header.bytesWithoutIDs, doing: "Restoring the dataset '\(row.name)'")
+                } catch {
+                    unavailable(.overBudget, "It no longer fits in the memory budget: \(error.message)")
+                    continue
+                }
                 let (dataset, fingerprint) = try DatasetColumnFile.read(named: file, in: folder)
                 guard fingerprint == row.fingerprint else {
                     throw DatasetFileError.damaged(file: folder.path + "/" + file, reason: "it holds other data than the store recorded")
@@ -46,6 +56,7 @@ extension DatasetKeeper {
                                             missingPerFeature: missing, derivedFrom: row.derivedFrom)
                 entry.fingerprint = fingerprint
                 do throws(RPCError) {
+                    // The exact check, ids counted.
                     try workspace.restore(row.name, entry, lastUsed: row.lastUsed)
                     restored.names.append(row.name)
                 } catch {

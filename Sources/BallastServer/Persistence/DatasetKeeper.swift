@@ -57,11 +57,14 @@ struct DatasetKeeper: Sendable {
         for file in written.values.compactMap(\.file) { remove(file) }
     }
 
-    /// Records the datasets just stored, then applies the size policy (the ones just stored are
-    /// evicted last). A failure here is logged: the datasets are in memory, and only the next
-    /// start will miss them.
+    /// Records the datasets about to be stored, replacing rows of their names, in one synced
+    /// commit. Returns the column files the replaced rows named, for `settle` to remove once the
+    /// datasets are in memory.
+    ///
+    /// - Throws: -32603 `store_failed` (-32011 `disk_full` for a full disk) when the store fails;
+    ///   the caller then stores nothing and discards `written`.
     func record(_ entries: [(name: String, entry: Workspace.Entry)], madeBy provenance: DatasetProvenance,
-                written: [String: Written], sourceFingerprints: [String: String], lastUsed: [String: Date]) {
+                written: [String: Written], sourceFingerprints: [String: String]) throws(RPCError) -> [String] {
         let now = Date()
         let rows = entries.map { name, entry in
             StoredDataset(name: name, provenance: provenance.json(fingerprints: sourceFingerprints), origin: entry.origin.rawValue,
@@ -69,14 +72,17 @@ struct DatasetKeeper: Sendable {
                           rows: entry.dataset.rowCount, features: entry.dataset.featureCount, file: written[name]?.file,
                           bytes: written[name]?.bytes ?? 0, kept: written[name] != nil, stored: now, lastUsed: now)
         }
-        do {
-            for replaced in try store.keepDatasets(rows) { remove(replaced) }
-        } catch {
-            log(.error, "The datasets \(entries.map { "'\($0.name)'" }.joined(separator: ", ")) are in memory but could not be recorded in the store, so they will not come back after a restart: \(error)")
-            discard(written)
-            return
+        do { return try store.keepDatasets(rows) } catch {
+            let names = entries.map { "'\($0.name)'" }.joined(separator: ", ")
+            throw error.rpcError(keeping: entries.count == 1 ? "The dataset \(names)" : "The datasets \(names)")
         }
-        applySizePolicy(lastUsed: lastUsed, protecting: Set(entries.map(\.name)))
+    }
+
+    /// After datasets are stored: removes the files their replaced rows named, then applies the
+    /// size policy (the ones just stored are evicted last).
+    func settle(removing replacedFiles: [String], lastUsed: [String: Date], protecting protected: Set<String>) {
+        for file in replacedFiles { remove(file) }
+        applySizePolicy(lastUsed: lastUsed, protecting: protected)
     }
 
     /// Evicts the least recently used column files while they hold more than `maxBytes`.

@@ -27,15 +27,16 @@ struct ModelKeeper: Sendable {
     }
 
     /// Puts every kept model back into `models` under its name. A model that no longer decodes
-    /// or no longer fits the memory budget is logged and left in the store for a later start.
-    /// Returns the names restored and, per name not restored, why.
+    /// or no longer fits the memory budget is logged, listed by `model/list` under `unavailable`,
+    /// and left in the store for a later start. Returns the names restored and, per name not
+    /// restored, why.
     func restore(into models: Models, log: Log) -> (restored: [String], failed: [String: String]) {
         let rows: [StoredModel]
         do { rows = try store.models() } catch {
             log(.error, "The kept models could not be read: \(error)")
             return ([], [:])
         }
-        var restored: [String] = [], failed: [String: String] = [:]
+        var restored: [String] = [], failed: [String: String] = [:], unavailable: [ModelUnavailable] = []
         for row in rows {
             do throws(RPCError) {
                 var entry = try ModelFile.decode(row.file, path: "the store's model '\(row.name)'")
@@ -45,9 +46,12 @@ struct ModelKeeper: Sendable {
                 restored.append(row.name)
             } catch {
                 failed[row.name] = error.message
+                unavailable.append(ModelUnavailable(name: row.name, reason: error.code == ErrorCode.resourceLimit ? .overBudget : .damaged,
+                                                    message: error.message))
                 log(.warning, "The model '\(row.name)' was kept but did not come back: \(error.message)")
             }
         }
+        models.setUnavailable(unavailable)
         return (restored, failed)
     }
 }

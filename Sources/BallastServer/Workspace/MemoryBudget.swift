@@ -48,7 +48,7 @@ public final class MemoryBudget: Sendable {
     /// Undoes a `hold`: each holder holds again what it held before it.
     ///
     /// - Important: only its caller may have changed those holders since (holders of a name change
-    ///   under the lock of `Models` or `Workspace`, which the caller still holds).
+    ///   under a lock of `Models` (its writing lock) or `Workspace`, which the caller still holds).
     func putBack(_ before: [Holder: Int?]) {
         held.withLock { held in
             for (holder, bytes) in before { held[holder] = bytes }

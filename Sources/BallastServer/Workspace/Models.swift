@@ -38,9 +38,16 @@ public final class Models: Sendable {
         var entries: [String: Entry] = [:]
         /// Keeps every model stored or dropped in the store; nil for an ephemeral daemon.
         var keeper: ModelKeeper?
+        /// Models an earlier daemon kept that did not come back at this start.
+        var unavailable: [String: ModelUnavailable] = [:]
     }
 
     private let state = Mutex(State())
+    /// Held for the whole of a `store` or `drop` on a daemon that keeps models, so the store's
+    /// rows change in the order memory does (two stores of one name end as the last one). It is
+    /// taken before `state`'s, never inside it; `state`'s is never held during the store's write,
+    /// so `entry`, `names` and a training's start never wait for a model of megabytes to be synced.
+    private let writing = Mutex(())
     private let budget: MemoryBudget
 
     /// Models reserve their bytes in `budget`, which the workspace's datasets share.
@@ -58,9 +65,13 @@ public final class Models: Sendable {
     }
 
     public func entry(_ name: String, field: String = "model") throws(RPCError) -> Entry {
-        let found = state.withLock { $0.entries[name] }
-        guard let found else { throw .notFound("model", name, field: field, known: names) }
-        return found
+        let (found, unavailable) = state.withLock { ($0.entries[name], $0.unavailable[name]) }
+        if let found { return found }
+        if let unavailable {
+            throw RPCError(code: ErrorCode.notFound, message: "The model '\(name)' did not come back at this start: \(unavailable.message)",
+                           data: ["field": .string(field), "name": .string(name), "reason": .string(unavailable.reason.rawValue)])
+        }
+        throw .notFound("model", name, field: field, known: names)
     }
 
     /// Stores a model under `name`, replacing any model of that name; refused with -32011 when
@@ -69,25 +80,39 @@ public final class Models: Sendable {
     ///
     /// - Important: on a daemon with a state directory the model is in the store (a synced
     ///   commit) before this returns, so the reply that follows promises it survives a kill -9.
-    ///   When the store fails, nothing changes and the error says why.
+    ///   When the store fails, nothing changes and the error says why (-32603 `store_failed`,
+    ///   -32011 `disk_full`). Its bytes are held in the budget before the write, so nothing else
+    ///   can take them meanwhile; readers see the old model (or none) until the commit is done.
     public func store(_ name: String, _ entry: Entry, inPlaceOf reservation: Reservation? = nil) throws(RPCError) {
         try Workspace.validate(name: name)
-        // The file is encoded before the lock is taken: a large network takes a while.
+        // The file is encoded before any lock is taken: a large network takes a while.
         let keeper = state.withLock { $0.keeper }
         let record = try keeper?.record(name, entry)
-        try state.withLock { (state) throws(RPCError) in
+        try writing.withLock { (_) throws(RPCError) in
             var sizes: [MemoryBudget.Holder: Int] = [.model(name): entry.byteCount]
             if let reservation { sizes[reservation.holder] = 0 }
+            // The budget's holders of this name change only under `writing`, which is held until
+            // the model is in memory, so `putBack` restores exactly what was there.
             let before = try budget.hold(sizes, doing: "Keeping the model '\(name)'")
-            if let keeper = state.keeper, let record {
+            if let keeper, let record {
                 do throws(RPCError) { try keeper.keep(record) } catch {
                     budget.putBack(before)
                     throw error
                 }
             }
             reservation?.release()
-            state.entries[name] = entry
+            state.withLock { state in
+                state.entries[name] = entry
+                state.unavailable[name] = nil
+            }
         }
+    }
+
+    /// Models an earlier daemon kept that did not come back at this start, as `model/list` reports them.
+    var unavailable: [ModelUnavailable] { state.withLock { $0.unavailable.values.sorted { $0.name < $1.name } } }
+
+    func setUnavailable(_ models: [ModelUnavailable]) {
+        state.withLock { state in for model in models { state.unavailable[model.name] = model } }
     }
 
     /// Puts back a model the store kept, counted against the memory budget but not written again.
@@ -115,15 +140,23 @@ public final class Models: Sendable {
         public func release() { budget.release(holder) }
     }
 
-    /// Removes a model and gives its bytes back to the memory budget.
+    /// Removes a model, forgetting it in the store first, and gives its bytes back to the memory
+    /// budget; when the store fails, the model stays. A model that did not come back at this
+    /// start is forgotten in the store too.
     public func drop(_ name: String) throws(RPCError) {
-        let removed = try state.withLock { (state) throws(RPCError) -> Entry? in
-            guard state.entries[name] != nil else { return nil }
-            try state.keeper?.forget(name)
+        let removed = try writing.withLock { (_) throws(RPCError) -> Bool in
+            let (exists, unavailable, keeper) = state.withLock { ($0.entries[name] != nil, $0.unavailable[name] != nil, $0.keeper) }
+            if !exists && unavailable {
+                try keeper?.forget(name)
+                state.withLock { _ = $0.unavailable.removeValue(forKey: name) }
+                return true
+            }
+            guard exists else { return false }
+            try keeper?.forget(name)
             budget.release(.model(name))
-            return state.entries.removeValue(forKey: name)
+            return state.withLock { $0.entries.removeValue(forKey: name) } != nil
         }
-        if removed == nil { throw .notFound("model", name, field: "model", known: names) }
+        if !removed { throw .notFound("model", name, field: "model", known: names) }
     }
 
     /// `m1`, `m2`, …: the first name not taken.

@@ -85,13 +85,17 @@ public final class Workspace: Sendable {
     }
 
     /// Stores datasets under their names, all or none: refused when a name is invalid, when a
-    /// dataset being replaced is in use, or when the memory budget would be exceeded.
-    /// Returns, per name, whether it replaced an existing dataset.
+    /// dataset being replaced is in use, when the memory budget would be exceeded, or when the
+    /// store cannot record them. Returns, per name, whether it replaced an existing dataset.
     ///
     /// On a daemon with a state directory, what `provenance` made is recorded with it, and kept
-    /// (unless its request said `keep: false`) as column files written before this returns.
+    /// (unless its request said `keep: false`) as column files written before this returns. The
+    /// rows are committed before the datasets go into memory: when the store fails, nothing
+    /// changes (memory, budget, rows, files) and the error says why (-32603 `store_failed`,
+    /// -32011 `disk_full`), so a restart never brings back older data under a name a reply said
+    /// was replaced.
     @discardableResult
-    func store(_ entries: [(name: String, entry: Entry)], madeBy provenance: DatasetProvenance? = nil) throws(RPCError) -> [String: Bool] {
+    func store(_ entries: [(name: String, entry: Entry)], madeBy provenance: DatasetProvenance) throws(RPCError) -> [String: Bool] {
         for (name, _) in entries { try Self.validate(name: name) }
         // Hashed before the lock is taken: a pass over the data, about a tenth of a second per 100 MB.
         let entries = entries.map { name, entry in
@@ -100,23 +104,37 @@ public final class Workspace: Sendable {
             return (name: name, entry: entry)
         }
         return try persisting.withLock { (keeper) throws(RPCError) -> [String: Bool] in
-            guard let keeper, let provenance else { return try storeInMemory(entries) }
+            guard let keeper else { return try storeInMemory(entries, committing: {}) }
             let sourceFingerprints = state.withLock { state in
                 Dictionary(provenance.sources.compactMap { name in state.datasets[name].map { (name, $0.fingerprint) } }) { a, _ in a }
             }
             let written = keeper.keeps(provenance.keep) ? try keeper.writeFiles(entries) : [:]
+            var replacedFiles: [String] = []
             let replaced: [String: Bool]
-            do throws(RPCError) { replaced = try storeInMemory(entries) } catch {
+            do throws(RPCError) {
+                replaced = try storeInMemory(entries) { () throws(RPCError) in
+                    replacedFiles = try keeper.record(entries, madeBy: provenance, written: written,
+                                                      sourceFingerprints: sourceFingerprints)
+                }
+            } catch {
                 keeper.discard(written)
                 throw error
             }
-            keeper.record(entries, madeBy: provenance, written: written, sourceFingerprints: sourceFingerprints,
-                          lastUsed: state.withLock { $0.lastUsed })
+            keeper.settle(removing: replacedFiles, lastUsed: state.withLock { $0.lastUsed }, protecting: Set(entries.map(\.name)))
             return replaced
         }
     }
 
-    private func storeInMemory(_ entries: [(name: String, entry: Entry)]) throws(RPCError) -> [String: Bool] {
+    /// Checks the leases and holds the budget, then `commit`s (records the rows in the store)
+    /// and only then puts the datasets in memory; when `commit` throws, the budget is given back
+    /// and nothing changed.
+    ///
+    /// - Important: `commit` runs under the state lock, so no reader sees a dataset the store
+    ///   does not have and no lease lands between the check and the change. It is one synced
+    ///   commit of a few small rows (provenance, never data: the column files are written
+    ///   before the lock is taken).
+    private func storeInMemory(_ entries: [(name: String, entry: Entry)],
+                               committing commit: () throws(RPCError) -> Void) throws(RPCError) -> [String: Bool] {
         try state.withLock { (state) throws(RPCError) -> [String: Bool] in
             var replaced: [String: Bool] = [:]
             for (name, _) in entries {
@@ -129,8 +147,12 @@ public final class Workspace: Sendable {
                 }
             }
             let names = entries.map { "'\($0.name)'" }.joined(separator: ", ")
-            try budget.hold(Dictionary(entries.map { (.dataset($0.name), $0.entry.dataset.byteCount) }) { _, last in last },
-                            doing: entries.count == 1 ? "Keeping the dataset \(names)" : "Keeping the datasets \(names)")
+            let before = try budget.hold(Dictionary(entries.map { (.dataset($0.name), $0.entry.dataset.byteCount) }) { _, last in last },
+                                         doing: entries.count == 1 ? "Keeping the dataset \(names)" : "Keeping the datasets \(names)")
+            do throws(RPCError) { try commit() } catch {
+                budget.putBack(before)
+                throw error
+            }
             let now = Date()
             for (name, entry) in entries {
                 state.datasets[name] = entry
@@ -141,7 +163,7 @@ public final class Workspace: Sendable {
         }
     }
 
-    func store(_ name: String, _ entry: Entry, madeBy provenance: DatasetProvenance? = nil) throws(RPCError) -> Bool {
+    func store(_ name: String, _ entry: Entry, madeBy provenance: DatasetProvenance) throws(RPCError) -> Bool {
         try store([(name, entry)], madeBy: provenance)[name] ?? false
     }
 
