@@ -27,6 +27,20 @@ import Testing
         """)
     }
 
+    /// What an earlier daemon kept that did not come back is listed under the ones that did, with
+    /// why and how to get it back.
+    @Test func listingsSayWhatDidNotComeBack() {
+        let gone: JSONValue = [["name": "cards", "reason": "missing", "message": "To make it again, call dataset/generate with {\"preset\": \"fraud\"}."]]
+        let datasets = Render.result("datasets", ["datasets": [], "bytes_used": 0, "memory_budget": 1_000_000, "unavailable": gone],
+                                     params: [:], terminal: .plain())
+        #expect(datasets.hasSuffix("\n  not available: cards (missing): To make it again, call dataset/generate with {\"preset\": \"fraud\"}."),
+                "\(datasets)")
+        let models = Render.result("models", ["models": [], "unavailable": [["name": "wce", "reason": "over_budget", "message": "It does not fit."]]],
+                                   params: [:], terminal: .plain())
+        #expect(models.hasSuffix("\n  not available: wce (over_budget): It does not fit."), "\(models)")
+        #expect(!Render.result("models", ["models": []], params: [:], terminal: .plain()).contains("not available"))
+    }
+
     @Test func aLoadSaysWhichBadLinesItSkipped() {
         let summary: JSONValue = ["name": "d", "rows": 3, "features": 2, "feature_names": ["a", "b"],
                                   "classes": [["label": "0", "count": 2], ["label": "1", "count": 1]],

@@ -34,12 +34,7 @@ enum Render {
         case "datasets":
             var text = datasetTable(r["datasets"]?.arrayValue ?? [], t)
             text += "\n  memory: \(Fmt.bytes(r["bytes_used"]?.doubleValue)) of \(Fmt.bytes(r["memory_budget"]?.doubleValue)) budget"
-            // Datasets an earlier daemon kept that did not come back, each with how to make it again.
-            for gone in r["unavailable"]?.arrayValue ?? [] {
-                text += "\n  not available: \(gone["name"]?.stringValue ?? "?") (\(gone["reason"]?.stringValue ?? "?")): "
-                    + (gone["message"]?.stringValue ?? "")
-            }
-            return text
+            return text + notAvailable(r)
         case "describe": return describe(r, t)
         case "head": return head(r, t)
         case "kfold":
@@ -61,14 +56,14 @@ enum Render {
         case "load-model": return "  " + modelLine(r)
         case "models":
             let models = r["models"]?.arrayValue ?? []
-            if models.isEmpty { return "  no models yet: 'train DATASET as NAME' makes one" }
+            if models.isEmpty { return "  no models yet: 'train DATASET as NAME' makes one" + notAvailable(r) }
             var table = Table(["model", "type", "loss", "trained on", "classes", "features", "threshold"], leftColumns: [0, 1, 2, 3, 4])
             for m in models {
                 table.add([m["name"]?.stringValue ?? "?", m["type"]?.stringValue ?? "", m["loss"]?.stringValue ?? "",
                            m["trained_on"]?.stringValue ?? "", (m["classes"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ","),
                            String(m["features"]?.intValue ?? 0), Fmt.num(m["threshold"]?.doubleValue, 3)])
             }
-            return table.render(t)
+            return table.render(t) + notAvailable(r)
         case "describe-model":
             var lines = ["  " + modelLine(r["model"] ?? .null)]
             if let coefficients = r["parameters"]?["coefficients"]?.arrayValue, let names = r["feature_names"]?.arrayValue {
@@ -141,6 +136,14 @@ enum Render {
         }
         lines.append(table.render(t))
         return lines.joined(separator: "\n")
+    }
+
+    /// The `unavailable` entries of `dataset/list` and `model/list`: what an earlier daemon kept that
+    /// did not come back, one line each, with why and how to get it back.
+    static func notAvailable(_ r: JSONValue) -> String {
+        (r["unavailable"]?.arrayValue ?? []).map { gone in
+            "\n  not available: \(gone["name"]?.stringValue ?? "?") (\(gone["reason"]?.stringValue ?? "?")): " + (gone["message"]?.stringValue ?? "")
+        }.joined()
     }
 
     static func status(_ r: JSONValue, _ t: Terminal) -> String {
