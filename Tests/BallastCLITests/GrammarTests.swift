@@ -2,26 +2,7 @@ import BallastProtocol
 import Testing
 @testable import BallastCLI
 
-@Suite struct GrammarTests {
-    let grammar = Grammar.offline
-
-    func parse(_ line: String) throws -> Invocation {
-        let statements = try Lexer.statements(line)
-        try #require(statements.count == 1)
-        return try grammar.parse(statements[0].words, workingDirectory: "/home/user/work")
-    }
-
-    func usageError(_ line: String) -> String? {
-        do {
-            _ = try parse(line)
-            return nil
-        } catch let error as UsageError {
-            return error.message
-        } catch {
-            return "\(error)"
-        }
-    }
-
+@Suite struct GrammarTests: GrammarSuite {
     @Test func trainWithWeightsBecomesAWeightedCrossEntropyRequest() throws {
         let invocation = try parse("train cards.train weights=inverse as wce")
         #expect(invocation.spec.method == ModelTrain.method)

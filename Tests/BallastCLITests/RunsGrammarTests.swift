@@ -4,26 +4,7 @@ import Testing
 
 /// `runs` and its subcommands: how statements become run/list, run/describe, run/compare and
 /// run/delete requests, and what completion offers for them.
-@Suite struct RunsGrammarTests {
-    let grammar = Grammar.offline
-
-    func parse(_ line: String) throws -> Invocation {
-        let statements = try Lexer.statements(line)
-        try #require(statements.count == 1)
-        return try grammar.parse(statements[0].words, workingDirectory: "/home/user/work")
-    }
-
-    func usageError(_ line: String) -> String? {
-        do {
-            _ = try parse(line)
-            return nil
-        } catch let error as UsageError {
-            return error.message
-        } catch {
-            return "\(error)"
-        }
-    }
-
+@Suite struct RunsGrammarTests: GrammarSuite {
     @Test func runsTakesFiltersSortAndPageAsRunListParams() throws {
         let runs = try parse("runs dataset=cards.train status=completed loss=wce model_type=mlp sort=validation.f1 order=asc limit=20 offset=40")
         #expect(runs.spec.name == "runs")

@@ -4,15 +4,7 @@ import Testing
 
 /// The REPL's words for issue 9: `head`, loading a held-out file with the training schema,
 /// `unseen_levels=`, and the note an implied optimizer prints.
-@Suite struct SchemaGrammarTests {
-    let grammar = Grammar.offline
-
-    func parse(_ line: String) throws -> Invocation {
-        let statements = try Lexer.statements(line)
-        try #require(statements.count == 1)
-        return try grammar.parse(statements[0].words, workingDirectory: "/home/user/work")
-    }
-
+@Suite struct SchemaGrammarTests: GrammarSuite {
     @Test func headTakesADatasetRowsAndOffset() throws {
         let head = try parse("head cards.test rows=5 offset=20")
         #expect(head.spec.method == DatasetHead.method)
