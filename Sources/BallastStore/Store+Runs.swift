@@ -125,7 +125,7 @@ extension Store {
     public func largestRunNumber() throws(StoreError) -> Int {
         try read { db in
             let counted = try Int.fetchOne(db, sql: "SELECT largest FROM run_counter WHERE id = 1") ?? 0
-            let kept = try Int.fetchOne(db, sql: "SELECT MAX(CAST(substr(id, 2) AS INTEGER)) FROM runs WHERE \(RunNumber.sqlCondition)") ?? 0
+            let kept = try Int.fetchOne(db, sql: "SELECT \(RunNumber.largestKeptSQL)") ?? 0
             return min(max(counted, kept), RunNumber.largest)
         }
     }

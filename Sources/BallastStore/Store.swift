@@ -1,6 +1,7 @@
 import BallastProtocol
 import Foundation
 import GRDB
+import Synchronization
 
 /// The daemon's persistent workspace: runs and their events, models, and datasets' provenance in
 /// `<state dir>/ballast.sqlite`, through a GRDB `DatabasePool` in WAL mode (readers run beside the
@@ -23,6 +24,8 @@ public final class Store: Sendable {
     public let interruptedAtOpen: [String]
     /// A `DatabasePool` on disk; a `DatabaseQueue` for a store in memory.
     let pool: any DatabaseWriter
+    /// Set by the first `close()`.
+    private let closed = Mutex(false)
     /// `<state dir>/datasets/`, where kept datasets' column files are; nil for a store in memory,
     /// which writes no file at all.
     public let datasetFolder: DatasetFolder?
@@ -158,15 +161,17 @@ public final class Store: Sendable {
 
     /// Folds the write-ahead log into `ballast.sqlite` and closes the pool, so that after a clean
     /// stop the one file is the whole store (a person may copy it alone). GRDB closes the readers
-    /// last, and a read-only connection cannot fold the log in, hence the explicit checkpoint.
-    /// Later calls throw; a second close does nothing.
+    /// last, and a read-only connection cannot fold the log in, hence the explicit checkpoint; a
+    /// reader still busy makes it fail, and the log is then folded in at the next open instead.
+    /// Later calls throw; a second close does nothing (GRDB would hand SQLite a closed handle).
     public func close() throws(StoreError) {
-        do {
-            if isPersistent { _ = try pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
-            try pool.close()
-        } catch {
-            throw StoreError.from(error, path: path)
+        let first = closed.withLock { closed in
+            defer { closed = true }
+            return !closed
         }
+        guard first else { return }
+        if isPersistent { _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) } }
+        do { try pool.close() } catch { throw StoreError.from(error, path: path) }
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {

@@ -48,7 +48,8 @@ final class RunCounterTests: XCTestCase {
         XCTAssertEqual(try store.largestRunNumber(), 3)
     }
 
-    /// A store from before v5 starts its counter at the largest id it keeps.
+    /// A store from before v5 starts its counter at the largest id it keeps, a run's or one a kept
+    /// model names (its run deleted already), so a model never points at a later, unrelated run.
     func testTheMigrationStartsFromTheLargestIdKept() throws {
         let directory = try temporaryStateDirectory(self)
         let path = directory.appendingPathComponent(Store.fileName).path
@@ -60,6 +61,8 @@ final class RunCounterTests: XCTestCase {
                     INSERT INTO runs (id, method, params, status, started) VALUES
                     ('r9', 'model/train', '{}', 'completed', 1), ('r12', 'model/train', '{}', 'completed', 2),
                     ('r99999999999999999999', 'model/train', '{}', 'completed', 3), ('rx', 'model/train', '{}', 'completed', 4);
+                    INSERT INTO models (name, file, trained_on, loss, run, stored) VALUES
+                    ('m1', x'00', 'cards', 'wce', 'r15', 5), ('m2', x'00', 'cards', 'ce', 'r99999999999999999999', 6);
                     """)
             }
             try queue.close()
@@ -70,7 +73,7 @@ final class RunCounterTests: XCTestCase {
         let queue = try DatabaseQueue(path: path)
         defer { try? queue.close() }
         try queue.read { db in
-            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT largest FROM run_counter"), 12)
+            XCTAssertEqual(try Int.fetchOne(db, sql: "SELECT largest FROM run_counter"), 15)
             XCTAssertEqual(try Int.fetchOne(db, sql: "PRAGMA user_version"), 5)
         }
     }

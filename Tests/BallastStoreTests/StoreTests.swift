@@ -26,6 +26,19 @@ final class StoreTests: XCTestCase {
     }
 
     /// WAL, and a writer that syncs every commit, so that what was acknowledged survives a reboot.
+    /// A second close does nothing (GRDB would hand SQLite its closed handle), and a clean close
+    /// folds the write-ahead log into the one file.
+    func testClosingTwiceIsHarmlessAndLeavesOneFile() throws {
+        let directory = try temporaryStateDirectory(self)
+        let store = try Store(directory: directory)
+        try store.beginRun(id: "r1", method: "model/train", params: ["dataset": "cards"])
+        _ = try store.runs()
+        try store.close()
+        try store.close()
+        let log = (try? FileManager.default.attributesOfItem(atPath: store.path + "-wal"))?[.size] as? Int
+        XCTAssertTrue(log == nil || log == 0, "the write-ahead log holds \(log ?? 0) bytes after close")
+    }
+
     func testTheWriterIsInWALModeAndSyncsEveryCommit() throws {
         let store = try Store(directory: try temporaryStateDirectory(self))
         defer { try? store.close() }
