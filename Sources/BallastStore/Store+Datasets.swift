@@ -42,9 +42,11 @@ extension Store {
         }
     }
 
-    /// Every dataset row, by name.
-    public func datasets() throws(StoreError) -> [StoredDataset] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM datasets ORDER BY name").map(StoredDataset.init(row:)) }
+    /// Every dataset row, by name; a row that no longer decodes is returned as damaged, the others read.
+    public func datasets() throws(StoreError) -> StoredRows<StoredDataset> {
+        try read { db in
+            StoredRows(try Row.fetchAll(db, sql: "SELECT rowid, * FROM datasets ORDER BY name"), StoredDataset.init(row:))
+        }
     }
 
     /// Moves `last_used` forward to the times given (never back).
@@ -60,18 +62,23 @@ extension Store {
 
     /// The size policy: while the column files together hold more than `maxBytes`, the least
     /// recently used loses its file (its row, provenance and all, stays: `isEvicted`). `protected`
-    /// names are evicted last. Returns the rows evicted, each still naming the file to remove.
+    /// names are evicted last. Returns the rows evicted, each still naming the file to remove. A
+    /// damaged row is left alone (it is reported when the datasets are restored).
     public func evictDatasets(toFit maxBytes: Int, protecting protected: Set<String> = []) throws(StoreError) -> [StoredDataset] {
         try write { db in
-            let withFiles = try Row.fetchAll(db, sql: "SELECT * FROM datasets WHERE file IS NOT NULL ORDER BY last_used, name")
-                .map(StoredDataset.init(row:))
-            var total = withFiles.reduce(0) { $0 + $1.bytes }
+            let withFiles = StoredRows(try Row.fetchAll(db, sql: "SELECT rowid, * FROM datasets WHERE file IS NOT NULL ORDER BY last_used, name"),
+                                       StoredDataset.init(row:)).readable
+            // Saturating: sizes are bounded when decoded, but a sum must never trap.
+            var total = withFiles.reduce(0) { total, dataset in
+                let (sum, overflow) = total.addingReportingOverflow(dataset.bytes)
+                return overflow ? .max : sum
+            }
             guard total > maxBytes else { return [] }
             let order = withFiles.filter { !protected.contains($0.name) } + withFiles.filter { protected.contains($0.name) }
             var evicted: [StoredDataset] = []
             for dataset in order where total > maxBytes {
                 try db.execute(sql: "UPDATE datasets SET file = NULL, bytes = 0 WHERE name = ?", arguments: [dataset.name])
-                total -= dataset.bytes
+                total = max(0, total - dataset.bytes)
                 evicted.append(dataset)
             }
             return evicted
@@ -80,6 +87,9 @@ extension Store {
 }
 
 extension StoredDataset {
+    /// The largest `bytes` a row may hold (1 PiB): more is a damaged row, not a file.
+    static let mostBytes = 1 << 50
+
     /// A row of `datasets`; a column of the wrong type fails with `StoreError.damaged`, never a trap.
     init(row: Row) throws {
         let name: String = try row.required("name", of: "a row of datasets")
@@ -95,11 +105,15 @@ extension StoredDataset {
         let kept: Int = try row.required("kept", of: what)
         let stored: Double = try row.required("stored", of: what)
         let lastUsed: Double = try row.required("last_used", of: what)
+        let bytes: Int = try row.required("bytes", of: what)
+        guard (0...StoredDataset.mostBytes).contains(bytes) else {
+            throw StoreError.damaged(path: "", reason: "\(what): bytes holds \(bytes), not the size of a column file")
+        }
         self.init(name: name, provenance: try json("provenance"), origin: try row.required("origin", of: what),
                   derivedFrom: try row.optional("derived_from", of: what), missing: missing,
                   fingerprint: try row.required("fingerprint", of: what), rows: try row.required("rows", of: what),
                   features: try row.required("features", of: what), file: try row.optional("file", of: what),
-                  bytes: try row.required("bytes", of: what), kept: kept != 0,
+                  bytes: bytes, kept: kept != 0,
                   stored: Date(timeIntervalSince1970: stored), lastUsed: Date(timeIntervalSince1970: lastUsed))
     }
 }

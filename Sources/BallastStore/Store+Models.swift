@@ -21,21 +21,25 @@ extension Store {
         try write { db in try db.execute(sql: "DELETE FROM models WHERE name = ?", arguments: [name]) }
     }
 
-    /// Every kept model, by name.
-    public func models() throws(StoreError) -> [StoredModel] {
+    /// Every kept model, by name; a row that no longer decodes is returned as damaged, the others read.
+    public func models() throws(StoreError) -> StoredRows<StoredModel> {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM models ORDER BY name").map { row in
-                // A column of the wrong type fails with `StoreError.damaged`, never a trap.
-                let name: String = try row.required("name", of: "a row of models")
-                let what = "models row of \(name)"
-                let file: Data = try row.required("file", of: what)
-                let tuned: Int = try row.required("threshold_tuned", of: what)
-                let stored: Double = try row.required("stored", of: what)
-                return StoredModel(name: name, file: [UInt8](file), trainedOn: try row.required("trained_on", of: what),
-                                   loss: try row.required("loss", of: what), threshold: try row.optional("threshold", of: what),
-                                   thresholdTuned: tuned != 0, run: try row.optional("run", of: what),
-                                   stored: Date(timeIntervalSince1970: stored))
-            }
+            StoredRows(try Row.fetchAll(db, sql: "SELECT rowid, * FROM models ORDER BY name"), StoredModel.init(row:))
         }
+    }
+}
+
+extension StoredModel {
+    /// A row of `models`; a column of the wrong type fails with `StoreError.damaged`, never a trap.
+    init(row: Row) throws {
+        let name: String = try row.required("name", of: "a row of models")
+        let what = "models row of \(name)"
+        let file: Data = try row.required("file", of: what)
+        let tuned: Int = try row.required("threshold_tuned", of: what)
+        let stored: Double = try row.required("stored", of: what)
+        self.init(name: name, file: [UInt8](file), trainedOn: try row.required("trained_on", of: what),
+                  loss: try row.required("loss", of: what), threshold: try row.optional("threshold", of: what),
+                  thresholdTuned: tuned != 0, run: try row.optional("run", of: what),
+                  stored: Date(timeIntervalSince1970: stored))
     }
 }

@@ -61,16 +61,52 @@ final class DamagedRowTests: XCTestCase {
         assertDamaged(try store.events(run: "r1"), path: path, naming: "run_events row of r1")
     }
 
-    func testAWrongTypedModelOrDatasetRowFailsTheRead() throws {
+    func testAWrongTypedModelOrDatasetRowIsReportedAndTheOthersRead() throws {
         let directory = try temporaryStateDirectory(self)
-        let path = directory.appendingPathComponent(Store.fileName).path
-        try Store(directory: directory).close()
+        do {
+            let store = try Store(directory: directory)
+            for name in ["a", "m"] {
+                try store.keepModel(StoredModel(name: name, file: [1], trainedOn: "d", loss: "ce", threshold: nil,
+                                                thresholdTuned: false, run: nil))
+            }
+            try store.keepDatasets(["a", "b", "c"].map { name in
+                StoredDataset(name: name, provenance: [:], origin: "generated", derivedFrom: nil, missing: [0],
+                              fingerprint: "f", rows: 4, features: 1, file: name + ".cols", bytes: 10, kept: true)
+            })
+            try store.close()
+        }
         try plant("""
-            INSERT INTO models (name, file, trained_on, loss, threshold, threshold_tuned, run, stored)
-                VALUES ('m', x'00', 'd', 'ce', 0.5, 0, NULL, 'never');
+            UPDATE models SET stored = 'never' WHERE name = 'm';
+            UPDATE datasets SET rows = 'many' WHERE name = 'a';
+            UPDATE datasets SET name = x'00ff' WHERE name = 'b';
+            UPDATE datasets SET bytes = -1 WHERE name = 'c';
             """, in: directory)
         let store = try Store(directory: directory)
         defer { try? store.close() }
-        assertDamaged(try store.models(), path: path, naming: "models row of m")
+        let models = try store.models()
+        XCTAssertEqual(models.readable.map(\.name), ["a"])
+        XCTAssertEqual(models.damaged.map(\.label), ["m"])
+        XCTAssertTrue(models.damaged.first?.reason.contains("models row of m: stored") ?? false, "\(models.damaged)")
+        let datasets = try store.datasets()
+        XCTAssertEqual(datasets.readable.map(\.name), [])
+        XCTAssertEqual(datasets.damaged.map(\.label).sorted(), ["a", "c", "row 2"], "an unreadable name is named by rowid")
+        XCTAssertEqual(datasets.damaged.compactMap(\.file).sorted(), ["a.cols", "b.cols", "c.cols"], "their files are known")
+    }
+
+    func testAnAbsurdSizeIsADamagedRowAndTheSizePolicyNeverTraps() throws {
+        let directory = try temporaryStateDirectory(self)
+        do {
+            let store = try Store(directory: directory)
+            try store.keepDatasets(["huge", "other", "small"].map { name in
+                StoredDataset(name: name, provenance: [:], origin: "generated", derivedFrom: nil, missing: [0],
+                              fingerprint: "f", rows: 4, features: 1, file: name + ".cols", bytes: 10, kept: true)
+            })
+            try store.close()
+        }
+        try plant("UPDATE datasets SET bytes = \(Int.max - 5) WHERE name IN ('huge', 'other')", in: directory)
+        let store = try Store(directory: directory)
+        defer { try? store.close() }
+        XCTAssertEqual(try store.datasets().damaged.map(\.label), ["huge", "other"])
+        XCTAssertEqual(try store.evictDatasets(toFit: 5).map(\.name), ["small"], "only the readable row is weighed")
     }
 }

@@ -20,7 +20,7 @@ final class StoreFullDiskTests: XCTestCase {
             guard case let .database(code, _) = error as? StoreError else { return XCTFail("\(error)") }
             XCTAssertEqual(code & 0xFF, 13, "SQLITE_FULL")
         }
-        XCTAssertEqual(try store.models(), [])
+        XCTAssertEqual(try store.models().readable, [])
     }
 
     func testOnlyAColumnFilesOwnNameIsOpenedOrRemoved() throws {

@@ -20,7 +20,7 @@ final class StoreWorkspaceTests: XCTestCase {
         }
         let store = try Store(directory: directory)
         defer { try? store.close() }
-        XCTAssertEqual(try store.models(), [model])
+        XCTAssertEqual(try store.models().readable, [model])
     }
 
     private func row(_ name: String, bytes: Int, lastUsed: Double) -> StoredDataset {
@@ -38,7 +38,7 @@ final class StoreWorkspaceTests: XCTestCase {
         let evicted = try store.evictDatasets(toFit: 90)
         XCTAssertEqual(evicted.map(\.name), ["b"])
         XCTAssertEqual(evicted.first?.file, "b.columns", "the caller is told which file to remove")
-        let rows = try store.datasets()
+        let rows = try store.datasets().readable
         XCTAssertEqual(rows.map(\.name), ["a", "b", "c"])
         XCTAssertTrue(rows[1].isEvicted)
         XCTAssertEqual(rows[1].provenance, ["method": "dataset/generate", "params": ["rows": 10]])
@@ -53,6 +53,6 @@ final class StoreWorkspaceTests: XCTestCase {
         replacement.file = "a-2.columns"
         XCTAssertEqual(try store.keepDatasets([replacement]), ["a.columns"])
         XCTAssertEqual(try store.forgetDataset(named: "a"), "a-2.columns")
-        XCTAssertEqual(try store.datasets(), [])
+        XCTAssertEqual(try store.datasets().readable, [])
     }
 }

@@ -123,7 +123,7 @@ final class WorkspaceKeepingFailureTests: XCTestCase {
         do {
             let store = try Store(directory: URL(fileURLWithPath: folder.path + "/state"))
             defer { try? store.close() }
-            let rows = try store.datasets().filter { $0.name != "fine" }.map { row in
+            let rows = try store.datasets().readable.filter { $0.name != "fine" }.map { row in
                 var row = row
                 row.file = row.name == "dropped" ? "../" + Store.fileName : ".."
                 return row
@@ -144,7 +144,7 @@ final class WorkspaceKeepingFailureTests: XCTestCase {
         XCTAssertEqual(daemon.stop(), 0)
         let store = try Store(directory: URL(fileURLWithPath: folder.path + "/state"))
         defer { try? store.close() }
-        XCTAssertEqual(try store.datasets().map(\.name), ["fine", "replaced"])
+        XCTAssertEqual(try store.datasets().readable.map(\.name), ["fine", "replaced"])
     }
 
     /// The file's data is damaged on purpose: had it been read, it would be reported `damaged`;
@@ -158,7 +158,7 @@ final class WorkspaceKeepingFailureTests: XCTestCase {
             daemon.stop()
         }
         let store = try Store(directory: URL(fileURLWithPath: folder.path + "/state"))
-        let file = try XCTUnwrap(try store.datasets().first { $0.name == "big" }?.file)
+        let file = try XCTUnwrap(try store.datasets().readable.first { $0.name == "big" }?.file)
         try store.close()
         let path = folder.path + "/state/datasets/" + file
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -213,5 +213,33 @@ final class WorkspaceKeepingFailureTests: XCTestCase {
         daemon.stop()
         let again = try self.daemon()
         XCTAssertEqual(try again.client().call("model/list"), ["models": []])
+    }
+
+    func testADropTheStoreCannotRecordIsRefusedAndTheDatasetStays() throws {
+        let store = try Store(directory: folder)
+        let workspace = Workspace(memoryBudget: 1 << 30)
+        workspace.keep(with: try keeper(store))
+        _ = try workspace.store("d", .init(dataset: dataset(100), origin: .generated, missingPerFeature: [0]), madeBy: try generated())
+        workspace.setUnavailable([DatasetUnavailable(name: "u", reason: .evicted, message: "evicted")])
+        let used = workspace.bytesUsed
+        try store.close()  // every write from now on fails
+
+        for name in ["d", "u"] {
+            XCTAssertThrowsError(try workspace.drop(name)) { error in
+                let error = error as? RPCError
+                XCTAssertEqual(error?.code, ErrorCode.internalError)
+                XCTAssertEqual(error?.data?["reason"], "store_failed")
+                XCTAssertTrue(error?.message.contains("'\(name)'") ?? false, "\(String(describing: error?.message))")
+            }
+        }
+        XCTAssertEqual(workspace.datasetNames, ["d"], "the dataset stays in memory")
+        XCTAssertEqual(workspace.bytesUsed, used, "and in the budget")
+        XCTAssertEqual(workspace.unavailable.map(\.name), ["u"], "the unavailable one stays listed")
+    }
+
+    func testAnUnnamedTrainingNeverTakesTheNameOfAKeptModelThatDidNotComeBack() {
+        let models = Models(budget: MemoryBudget(limit: 1 << 30))
+        models.setUnavailable([ModelUnavailable(name: "m1", reason: .damaged, message: "damaged")])
+        XCTAssertEqual(models.freeName(), "m2")
     }
 }

@@ -112,7 +112,7 @@ final class WorkspaceRestartTests: XCTestCase {
     private func columnFiles() throws -> [String: String] {
         let store = try Store(directory: URL(fileURLWithPath: stateDirectory))
         defer { try? store.close() }
-        return Dictionary(uniqueKeysWithValues: try store.datasets().compactMap { row in row.file.map { (row.name, $0) } })
+        return Dictionary(uniqueKeysWithValues: try store.datasets().readable.compactMap { row in row.file.map { (row.name, $0) } })
     }
 
     func testADamagedATruncatedAndAMissingFileAreReportedAndTheOthersLoad() throws {

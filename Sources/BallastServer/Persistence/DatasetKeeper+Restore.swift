@@ -12,18 +12,24 @@ extension DatasetKeeper {
 
     /// Puts every kept dataset back into `workspace` from its column file (mapped, never a CSV
     /// parsed), checked against its fingerprint. A dataset not kept, evicted, or whose file is
-    /// missing, damaged or unreadable, or that no longer fits the memory budget (judged from its
-    /// header, before it is read), is reported, and the others load. Files in the folder that
-    /// no row names (left by a crash between writing a file and recording it) are removed.
+    /// missing, damaged or unreadable, whose row no longer decodes, or that no longer fits the
+    /// memory budget (judged from its header, before it is read), is reported, and the others
+    /// load. Files in the folder that no row names (left by a crash between writing a file and
+    /// recording it) are removed; a damaged row's file, when its name reads, is left.
     func restore(into workspace: Workspace) -> Restored {
-        let rows: [StoredDataset]
+        let rows: StoredRows<StoredDataset>
         do { rows = try store.datasets() } catch {
             log(.error, "The kept datasets could not be read from the store: \(error)")
             return Restored()
         }
-        removeStrayFiles(named: Set(rows.compactMap(\.file)))
+        removeStrayFiles(named: Set(rows.readable.compactMap(\.file) + rows.damaged.compactMap(\.file)))
         var restored = Restored()
-        for row in rows {
+        for row in rows.damaged {
+            restored.unavailable.append(DatasetUnavailable(
+                name: row.label, reason: .damaged,
+                message: "Its row in the store \(store.path) no longer reads: \(row.reason). Make it again as you first did."))
+        }
+        for row in rows.readable {
             let remake = DatasetProvenance.howToMakeAgain(row.provenance)
             func unavailable(_ reason: DatasetUnavailableName, _ why: String) {
                 restored.unavailable.append(DatasetUnavailable(name: row.name, reason: reason, message: "\(why) \(remake)",

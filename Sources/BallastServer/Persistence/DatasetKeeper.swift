@@ -99,13 +99,14 @@ struct DatasetKeeper: Sendable {
         }
     }
 
-    /// Forgets a dropped dataset: its row, then its file.
-    func forget(_ name: String) {
-        do {
-            if let file = try store.forgetDataset(named: name) { remove(file) }
-        } catch {
-            log(.error, "The dataset '\(name)' was dropped, but the store could not forget it, so it may come back after a restart: \(error)")
-        }
+    /// Forgets a dataset about to be dropped: its row, then its file.
+    ///
+    /// - Throws: -32603 `store_failed` (-32011 `disk_full`) when the store cannot forget it; the
+    ///   caller then drops nothing, so it never comes back after a restart it was dropped before.
+    func forget(_ name: String) throws(RPCError) {
+        let file: String?
+        do { file = try store.forgetDataset(named: name) } catch { throw error.rpcError(keeping: "Dropping the dataset '\(name)'") }
+        if let file { remove(file) }
     }
 
     /// Moves each dataset's `last_used` forward (at stop, so the order survives the restart).

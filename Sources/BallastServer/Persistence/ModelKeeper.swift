@@ -26,18 +26,24 @@ struct ModelKeeper: Sendable {
         do { try store.forgetModel(named: name) } catch { throw error.rpcError(keeping: "Dropping the model '\(name)'") }
     }
 
-    /// Puts every kept model back into `models` under its name. A model that no longer decodes
-    /// or no longer fits the memory budget is logged, listed by `model/list` under `unavailable`,
-    /// and left in the store for a later start. Returns the names restored and, per name not
-    /// restored, why.
+    /// Puts every kept model back into `models` under its name. A model whose row or file no
+    /// longer decodes, or that no longer fits the memory budget, is logged, listed by `model/list`
+    /// under `unavailable` (so no unnamed training takes its name), and left in the store for a
+    /// later start; the others come back. Returns the names restored and, per name not restored, why.
     func restore(into models: Models, log: Log) -> (restored: [String], failed: [String: String]) {
-        let rows: [StoredModel]
+        let rows: StoredRows<StoredModel>
         do { rows = try store.models() } catch {
             log(.error, "The kept models could not be read: \(error)")
             return ([], [:])
         }
         var restored: [String] = [], failed: [String: String] = [:], unavailable: [ModelUnavailable] = []
-        for row in rows {
+        for row in rows.damaged {
+            let message = "Its row in the store \(store.path) no longer reads: \(row.reason)."
+            failed[row.label] = message
+            unavailable.append(ModelUnavailable(name: row.label, reason: .damaged, message: message))
+            log(.warning, "The model '\(row.label)' was kept but did not come back: \(message)")
+        }
+        for row in rows.readable {
             do throws(RPCError) {
                 var entry = try ModelFile.decode(row.file, path: "the store's model '\(row.name)'")
                 entry.thresholdTuned = row.thresholdTuned

@@ -159,11 +159,12 @@ public final class Models: Sendable {
         if !removed { throw .notFound("model", name, field: "model", known: names) }
     }
 
-    /// `m1`, `m2`, …: the first name not taken.
+    /// `m1`, `m2`, …: the first name neither held nor kept by an earlier daemon without coming
+    /// back (an unnamed training must not replace a kept model's row).
     public func freeName() -> String {
         state.withLock { state in
             var index = 1
-            while state.entries["m\(index)"] != nil { index += 1 }
+            while state.entries["m\(index)"] != nil || state.unavailable["m\(index)"] != nil { index += 1 }
             return "m\(index)"
         }
     }

@@ -168,12 +168,13 @@ public final class Workspace: Sendable {
     }
 
     /// Removes a dataset, its column file and its row in the store; refused while a job holds a
-    /// lease on it. A dataset that did not come back at this start is forgotten (0 bytes freed).
+    /// lease on it. The store forgets it first: when the store fails, the dataset stays. A dataset
+    /// that did not come back at this start is forgotten (0 bytes freed).
     public func drop(_ name: String) throws(RPCError) -> Int {
         try persisting.withLock { (keeper) throws(RPCError) -> Int in
-            let freed = try state.withLock { (state) throws(RPCError) -> Int in
-                guard let entry = state.datasets[name] else {
-                    if state.unavailable.removeValue(forKey: name) != nil { return 0 }
+            let held = try state.withLock { (state) throws(RPCError) -> Bool in
+                guard state.datasets[name] != nil else {
+                    if state.unavailable[name] != nil { return false }
                     throw .notFound("dataset", name, field: "dataset", known: state.datasets.keys.sorted())
                 }
                 guard state.leases[name, default: 0] == 0 else {
@@ -181,13 +182,17 @@ public final class Workspace: Sendable {
                                    message: "The dataset '\(name)' is in use by a running job; cancel it or wait for it to finish.",
                                    data: ["name": .string(name)])
                 }
-                state.datasets[name] = nil
-                state.lastUsed[name] = nil
-                budget.release(.dataset(name))
-                return entry.dataset.byteCount
+                return true
             }
-            keeper?.forget(name)
-            return freed
+            try keeper?.forget(name)
+            let entry = state.withLock { state in
+                state.unavailable[name] = nil
+                state.lastUsed[name] = nil
+                return state.datasets.removeValue(forKey: name)
+            }
+            guard held, let entry else { return 0 }
+            budget.release(.dataset(name))
+            return entry.dataset.byteCount
         }
     }
 
