@@ -32,12 +32,14 @@ extension Store {
         }
     }
 
-    /// Forgets a dataset's row; returns the column file it named, for the caller to remove.
+    /// Forgets a dataset's row (a damaged one by its label `row <rowid>` too); returns the column
+    /// file it named, when that reads, for the caller to remove.
     @discardableResult
     public func forgetDataset(named name: String) throws(StoreError) -> String? {
-        try write { db in
-            let file = try String.fetchOne(db, sql: "SELECT file FROM datasets WHERE name = ?", arguments: [name])
-            try db.execute(sql: "DELETE FROM datasets WHERE name = ?", arguments: [name])
+        let row = DamagedRow.condition(forName: name)
+        return try write { db in
+            let file = try? String.fetchOne(db, sql: "SELECT file FROM datasets WHERE \(row.sql)", arguments: [row.argument])
+            try db.execute(sql: "DELETE FROM datasets WHERE \(row.sql)", arguments: [row.argument])
             return file
         }
     }

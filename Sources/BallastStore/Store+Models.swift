@@ -16,9 +16,11 @@ extension Store {
         }
     }
 
-    /// Forgets the model of that name; nothing happens when there is none.
+    /// Forgets the model of that name (a damaged one by its label `row <rowid>` too); nothing
+    /// happens when there is none.
     public func forgetModel(named name: String) throws(StoreError) {
-        try write { db in try db.execute(sql: "DELETE FROM models WHERE name = ?", arguments: [name]) }
+        let row = DamagedRow.condition(forName: name)
+        try write { db in try db.execute(sql: "DELETE FROM models WHERE \(row.sql)", arguments: [row.argument]) }
     }
 
     /// Every kept model, by name; a row that no longer decodes is returned as damaged, the others read.

@@ -15,6 +15,13 @@ public struct DamagedRow: Sendable, Equatable {
     /// Its name, or `row <rowid>` when the name does not read.
     public var label: String { name ?? "row \(rowid)" }
 
+    /// The SQL condition (and its argument) for the row a drop of `name` means: the row of that
+    /// name, or the row a label `row <rowid>` names (no kept name has a space, so the two never meet).
+    static func condition(forName name: String) -> (sql: String, argument: any DatabaseValueConvertible) {
+        if name.hasPrefix("row "), let rowid = Int64(name.dropFirst(4)) { return ("rowid = ?", rowid) }
+        return ("name = ?", name)
+    }
+
     init(_ row: Row, failure: any Error) {
         rowid = (try? row.optional("rowid", of: "") as Int64?) ?? -1
         name = try? row.optional("name", of: "") as String?

@@ -91,6 +91,12 @@ final class DamagedRowTests: XCTestCase {
         XCTAssertEqual(datasets.readable.map(\.name), [])
         XCTAssertEqual(datasets.damaged.map(\.label).sorted(), ["a", "c", "row 2"], "an unreadable name is named by rowid")
         XCTAssertEqual(datasets.damaged.compactMap(\.file).sorted(), ["a.cols", "b.cols", "c.cols"], "their files are known")
+
+        // A drop forgets a damaged row by the name it is listed under, its label `row <rowid>` too.
+        XCTAssertEqual(try store.forgetDataset(named: "row 2"), "b.cols")
+        try store.forgetModel(named: "m")
+        XCTAssertEqual(try store.datasets().damaged.map(\.label).sorted(), ["a", "c"])
+        XCTAssertEqual(try store.models().damaged, [])
     }
 
     func testAnAbsurdSizeIsADamagedRowAndTheSizePolicyNeverTraps() throws {
