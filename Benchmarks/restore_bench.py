@@ -83,6 +83,16 @@ class Daemon:
                 self.process.wait()
 
 
+def timed_load(daemon: Daemon, csv: Path) -> float:
+    """Seconds the daemon takes to answer `dataset/load` of the CSV."""
+    client, _ = load_bench.connect(daemon.connection_file)
+    started = time.perf_counter()
+    client.call("dataset/load", {"path": str(csv), "name": "big"})
+    seconds = time.perf_counter() - started
+    client.close()
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=5)
@@ -97,11 +107,7 @@ def main() -> None:
         state = folder / "state"
         try:
             first = Daemon(executable, state, folder)
-            client, _ = load_bench.connect(first.connection_file)
-            started = time.perf_counter()
-            client.call("dataset/load", {"path": str(csv), "name": "big"})
-            loads.append(time.perf_counter() - started)
-            client.close()
+            loads.append(timed_load(first, csv))
             first.stop()
             empty_starts.append(first.seconds)
             column_bytes = sum(entry.stat().st_size for entry in (state / "datasets").iterdir())
@@ -118,11 +124,7 @@ def main() -> None:
             # What keeping costs a load (fingerprint, column file written and synced): the same
             # load on a daemon that keeps nothing.
             ephemeral = Daemon(executable, None, folder)
-            client, _ = load_bench.connect(ephemeral.connection_file)
-            started = time.perf_counter()
-            client.call("dataset/load", {"path": str(csv), "name": "big"})
-            ephemeral_loads.append(time.perf_counter() - started)
-            client.close()
+            ephemeral_loads.append(timed_load(ephemeral, csv))
             ephemeral.stop()
             print(f"  rep {rep + 1}: load {loads[-1]:.3f} s kept, {ephemeral_loads[-1]:.3f} s --ephemeral; "
                   f"start {first.seconds:.3f} s empty, {second.seconds:.3f} s restoring", flush=True)
