@@ -21,11 +21,7 @@ final class WorkspaceDamagedRowTests: XCTestCase {
     }
 
     private func daemon(_ configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> TestDaemon {
-        let state = stateDirectory
-        return try TestDaemon { configuration in
-            configuration.stateDirectory = state
-            configure(&configuration)
-        }
+        try TestDaemon(stateDirectory: stateDirectory, configure: configure)
     }
 
     private func names(_ list: JSONValue, _ key: String) -> [String] {

@@ -101,9 +101,7 @@ final class WorkspaceKeepingFailureTests: XCTestCase {
     }
 
     private func daemon(budget: Int? = nil) throws -> TestDaemon {
-        let state = folder.path + "/state"
-        return try TestDaemon { configuration in
-            configuration.stateDirectory = state
+        try TestDaemon(stateDirectory: folder.path + "/state") { configuration in
             if let budget { configuration.memoryBudgetBytes = budget }
         }
     }

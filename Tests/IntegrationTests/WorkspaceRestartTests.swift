@@ -23,11 +23,7 @@ final class WorkspaceRestartTests: XCTestCase {
     }
 
     private func daemon(_ configure: (inout ServerConfiguration) -> Void = { _ in }) throws -> TestDaemon {
-        let state = stateDirectory
-        return try TestDaemon { configuration in
-            configuration.stateDirectory = state
-            configure(&configuration)
-        }
+        try TestDaemon(stateDirectory: stateDirectory, configure: configure)
     }
 
     private func names(_ list: JSONValue, _ key: String = "datasets") -> [String] {

@@ -26,6 +26,15 @@ final class TestDaemon {
         info = try server.start()
     }
 
+    /// A daemon that keeps its workspace in `stateDirectory`, where a daemon started on the same
+    /// folder later finds it.
+    convenience init(stateDirectory: String, configure: (inout ServerConfiguration) -> Void = { _ in }) throws {
+        try self.init { configuration in
+            configuration.stateDirectory = stateDirectory
+            configure(&configuration)
+        }
+    }
+
     /// A connected client, initialized unless asked otherwise.
     func client(initialize: Bool = true) throws -> Client {
         let client = try Client(info)
