@@ -189,3 +189,28 @@ final class ModelBuffersTests: XCTestCase {
         XCTAssertEqual(stray.data?["field"], "count")
     }
 }
+
+extension ModelBuffersTests {
+    /// A text column is sent as its one-hot features, named as `model/describe` names them.
+    func testATextColumnIsSentAsItsOneHotFeaturesByName() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        let folder = NSTemporaryDirectory() + "ballast-model-buffers-text-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var text = "amount,country,label\n"
+        for row in 0..<60 { text += "\(Double(row % 10) + 0.5),\(["DE", "FR", "NL"][row % 3]),\(row % 10 > 6 ? 1 : 0)\n" }
+        try text.write(toFile: folder + "/t.csv", atomically: true, encoding: .utf8)
+        _ = try client.call("dataset/load", params: ["path": .string(folder + "/t.csv"), "name": "t"])
+        _ = try client.call("model/train", params: ["dataset": "t", "name": "m"])
+        let names = try XCTUnwrap(client.call("model/describe", params: ["model": "m"])["feature_names"]?.arrayValue).compactMap(\.stringValue)
+        XCTAssertEqual(names, ["amount", "country=DE", "country=FR", "country=NL"])
+        let json = try client.call("model/predict", params: ["model": "m", "rows": [["amount": 7.5, "country": "FR"], ["amount": 1, "country": "NL"]]])
+        // The same two rows, their one-hot features in another order than the model's.
+        let columns: JSONValue = ["country=NL", "amount", "country=FR", "country=DE"]
+        let reply = try client.callWithBuffers("model/predict", params: ["model": "m", "features": ["buffer": 0], "columns": columns, "count": 2],
+                                               buffers: [LittleEndianArrays.data([0, 7.5, 1, 0, 1, 1, 0, 0] as [Float])])
+        let flat = LittleEndianArrays.floats(reply.buffers[0]).map(Double.init)
+        XCTAssertEqual(flat, try XCTUnwrap(json["probabilities"]?.arrayValue).flatMap { try XCTUnwrap($0.arrayValue).compactMap(\.doubleValue) })
+    }
+}
