@@ -81,16 +81,18 @@ class DatasetAPI(_Namespace):
              timeout: float | None = None, progress: bool = True) -> DatasetSummary:
         """``dataset/load``: read a CSV file (on the daemon's machine) into a named dataset.
 
-        ``name`` defaults to the file's stem; ``label`` is the label column (name or index; default
-        the last column); ``positive`` the rare class (default: the least frequent); ``header``
-        (default ``"auto"``), ``delimiter`` (default ``"auto"``), ``missing`` (default ``"error"``:
-        refuse; or ``"drop"``, ``"mean"``, ``"median"``), ``max_levels`` (a text column with more
-        distinct values is refused, default 50), ``on_bad_lines`` (default ``"error"``, or
-        ``"skip"``), ``encoding`` (default ``"utf-8"``), ``decimal`` (default ``"."``),
-        ``max_classes`` (default 20), ``columns`` / ``ignore`` (which columns to read), ``id`` (an id
-        column), ``schema`` (a dataset whose columns and levels to follow), ``unseen_levels`` (with
-        ``schema``: ``"error"`` default, or ``"ignore"``), ``keep`` (default true: kept in the state
-        directory). Returns the summary (``rows``, ``classes``, ``imbalance_ratio``, …) with
+        ``path`` is absolute or relative to the daemon's working directory. ``name`` defaults to
+        the file name without extension; ``label`` is the label column (name or 0-based index;
+        default the last column); ``positive`` the rare class (default the minority class);
+        ``header`` (``"auto"`` default, ``"present"``, ``"absent"``), ``delimiter`` (``"auto"``
+        default, ``","``, ``";"``, ``"|"``, ``"tab"``), ``missing`` (``"error"`` default,
+        ``"drop_rows"``, ``"impute_mean"``), ``max_levels`` (default 32), ``on_bad_lines``
+        (``"error"`` default or ``"skip"``), ``encoding`` (``"auto"`` default, ``"utf-8"``,
+        ``"latin-1"``, ``"cp1252"``), ``decimal`` (``"."`` default, ``","``, ``"auto"``),
+        ``max_classes`` (default 1000), ``columns`` / ``ignore`` (the only feature columns /
+        columns not read), ``id`` (a column that identifies rows), ``schema`` (a dataset or model
+        whose columns the file must have), ``unseen_levels`` (with ``schema``: ``"error"`` default
+        or ``"zeros"``), ``keep`` (default true: kept in the state directory). Returns the summary (``rows``, ``classes``, ``imbalance_ratio``, …) with
         ``dropped_rows``, ``warnings``, ``seconds``.
         """
         params = _params(path=path, name=name, label=label, positive=positive, header=header, delimiter=delimiter,
@@ -104,10 +106,11 @@ class DatasetAPI(_Namespace):
                  positive_rate: float | None = None, class_weights: Sequence[float] | None = None,
                  separation: float | None = None, noise: float | None = None, keep: bool | None = None,
                  timeout: float | None = None) -> DatasetSummary:
-        """``dataset/generate``: a synthetic dataset, from a ``preset`` (``"fraud"``: the seed's
-        dataset, 2% positives) and/or the shape: ``rows``, ``features``, ``informative``,
-        ``positive_rate`` (binary) or ``class_weights`` (multiclass), ``separation``, ``noise``,
-        ``seed``. ``name`` defaults to the preset's name. ``keep`` as in :meth:`load`."""
+        """``dataset/generate``: a synthetic dataset from a ``preset`` (``"fraud"``, ``"mild_imbalance"``,
+        ``"balanced"``, ``"multiclass"``) and/or overrides: ``rows``, ``features``, ``informative``,
+        ``positive_rate`` (binary) or ``class_weights`` (proportions per class), ``separation``,
+        ``noise`` (fraction of rare labels swapped, below 0.5), ``seed`` (default 0). ``name``
+        defaults to the preset, or ``"synthetic"``. ``keep`` as in :meth:`load`."""
         params = _params(preset=preset, name=name, seed=seed, rows=rows, features=features, informative=informative,
                          positive_rate=positive_rate, class_weights=class_weights, separation=separation,
                          noise=noise, keep=keep)
@@ -155,15 +158,16 @@ class DatasetAPI(_Namespace):
               seed: int | None = None, stratify: bool | str | None = None, prefix: str | None = None,
               keep: bool | None = None, timeout: float | None = None) -> Split:
         """``dataset/split``: ``<prefix>.train``, ``.validation`` (when ``validation`` > 0) and
-        ``.test`` datasets. ``test`` default 0.2, ``validation`` default 0, ``stratify`` default
-        true, ``prefix`` default the dataset's name, ``seed`` default 0."""
+        ``.test`` datasets (parts of size 0 are not made). ``test`` default 0.3, ``validation``
+        default 0, ``stratify`` (only true is accepted), ``prefix`` default the dataset's name."""
         params = _params(dataset=dataset, test=test, validation=validation, seed=seed, stratify=stratify,
                          prefix=prefix, keep=keep)
         return Split(self._call("dataset/split", params, timeout=timeout))
 
     def kfold(self, dataset: str, *, folds: int | None = None, seed: int | None = None,
               materialize: bool | None = None, keep: bool | None = None, timeout: float | None = None) -> Folds:
-        """``dataset/kfold``: stratified folds (``folds`` default 5); with ``materialize`` each
+        """``dataset/kfold``: stratified folds (``folds`` default 5, at most the smallest class's
+        count); with ``materialize`` each
         fold's train and test datasets are made (``<dataset>.fold<i>.train`` / ``.test``)."""
         params = _params(dataset=dataset, folds=folds, seed=seed, materialize=materialize, keep=keep)
         return Folds(self._call("dataset/kfold", params, timeout=timeout))
@@ -180,8 +184,9 @@ class DatasetAPI(_Namespace):
     def standardize(self, fit: str, *, apply: Sequence[str] | None = None, suffix: str | None = None,
                     in_place: bool | None = None, keep: bool | None = None, timeout: float | None = None) -> Result:
         """``dataset/standardize``: learn each feature's mean and scale on ``fit`` and apply them to
-        ``fit`` and the datasets in ``apply``, as new datasets named with ``suffix`` (default
-        ``".std"``) or ``in_place``. Returns ``mean``, ``scale``, ``outputs``, ``warnings``."""
+        the datasets in ``apply`` (default ``[fit]``), written as ``<name><suffix>`` (``suffix``
+        default ``".std"``) or ``in_place`` (default false). Returns ``mean``, ``scale``,
+        ``outputs {applied: written}``, ``warnings``."""
         params = _params(fit=fit, apply=_names(apply), suffix=suffix, in_place=in_place, keep=keep)
         return Result(self._call("dataset/standardize", params, timeout=timeout))
 
@@ -196,10 +201,12 @@ class WeightsAPI(_Namespace):
     def compute(self, dataset: str, *, scheme: str | None = None, beta: float | None = None, w: float | None = None,
                 weights: dict[str, float] | None = None, cost: Sequence[Sequence[float]] | None = None,
                 timeout: float | None = None) -> Weights:
-        """``weights/compute``: class weights for ``dataset`` by ``scheme`` (``"inverse"``,
-        ``"balanced"`` default, ``"effective_number"`` with ``beta``, ``"binary"`` with ``w``,
-        ``"manual"`` with ``weights`` by label, ``"cost"`` with a ``cost`` matrix). ``to_pandas()``:
-        one row per class (``count``, ``weight``)."""
+        """``weights/compute``: class weights for ``dataset`` by ``scheme``: ``"inverse"`` (default,
+        the seed's rule), ``"balanced"`` (scikit-learn's), ``"inverse_sqrt"``, ``"effective_number"``
+        with ``beta`` (default 0.999), ``"binary"`` with ``w`` (the positive class's weight),
+        ``"custom"`` with ``weights`` (label → weight), ``"cost"`` with a ``cost`` matrix (K×K).
+        Give only the parameter the scheme takes. ``to_pandas()``: one row per class (``count``,
+        ``weight``); ``pos_weight`` and ``sklearn_class_weight`` for other libraries."""
         params = _params(dataset=dataset, scheme=scheme, beta=beta, w=w, weights=weights, cost=cost)
         return Weights(self._call("weights/compute", params, timeout=timeout))
 
@@ -216,13 +223,15 @@ class ModelAPI(_Namespace):
         """``model/train``: train a model on ``dataset`` (a job; the bar shows the loss and, with
         ``validation``, the validation F1).
 
-        ``model`` (``{"type": "logistic"}`` default, or ``{"type": "mlp", "hidden": [16]}``),
-        ``loss`` (``{"type": "ce"}`` default, ``"wce"`` with ``weights`` as ``weights/compute``
-        takes them, ``"focal"`` with ``gamma``/``alpha``), ``optimizer`` (``{"type": "lbfgs"}``
-        default, ``"adam"``, ``"sgd"``), ``l2`` (default: scikit-learn's C = 1), ``reduction``
-        (``"mean"`` default or ``"sum"``), ``seed``, ``early_stopping`` (``{metric?, patience?,
-        min_delta?}``, needs ``validation``), ``threshold`` (``"standard"`` default, a number, or
-        ``"best_f1"`` on ``validation``), ``name`` (default the loss's name), ``sample_weight``
+        ``model`` (``{"type": "logistic"}`` for binary data, ``"softmax"``, or ``{"type": "mlp",
+        "hidden": [16]}``), ``loss`` (``{"type": "ce"}`` default, ``"wce"`` with ``weights`` as
+        ``weights/compute`` takes them, default the seed's ``inverse``; ``"focal"`` with ``gamma``
+        default 2 and ``alpha`` default 0.25), ``optimizer`` (default ``lbfgs`` for linear models,
+        ``adam`` for ``mlp``; ``{"type": "adam", "lr": 1e-3, "epochs": 20, "batch_size": 256}``,
+        ``"sgd"``), ``l2`` (default: scikit-learn's C = 1), ``reduction`` (``"mean"`` default or
+        ``"sum"``), ``seed``, ``early_stopping`` (``{metric?, patience?, min_delta?}``: default
+        ``pr_auc``, 5; needs ``validation``), ``threshold`` (``"standard"`` default, a number, or
+        ``"best_f1"`` on ``validation``), ``name`` (default ``m1``, ``m2``, …), ``sample_weight``
         (one weight per row of ``dataset``, any 1-D array-like: sent as a float32 binary frame),
         ``keep`` (default true: kept in the state directory).
         Returns the model's name, the run, ``steps``, ``stop_reason``, ``metrics.train`` and
@@ -244,10 +253,11 @@ class ModelAPI(_Namespace):
                  validation: str | None = None, prior_correction: bool | None = None, curves: bool | None = None,
                  unseen_levels: str | None = None, timeout: float | None = None) -> MetricsReport:
         """``model/evaluate``: the metrics report of ``model`` on ``dataset`` (``to_pandas()``: per
-        class; ``confusion_to_pandas()``). ``threshold``: the model's own by default, a number, or
-        ``"best_f1"`` tuned on ``validation``; ``prior_correction`` (default false) corrects for a
-        training set resampled to other class priors; ``curves`` (default false) adds the PR and
-        ROC curves (``report.curves.to_pandas()``)."""
+        class; ``confusion_to_pandas()``). ``threshold``: the one chosen at training by default, a
+        number, or ``"best_f1"`` tuned on ``validation``; ``prior_correction`` (default false)
+        corrects for a training set resampled to other class priors; ``curves`` (default true)
+        adds the PR and ROC curves (``report.curves.to_pandas()``); ``unseen_levels``
+        (``"error"`` default or ``"zeros"``)."""
         params = _params(model=model, dataset=dataset, threshold=threshold, validation=validation,
                          prior_correction=prior_correction, curves=curves, unseen_levels=unseen_levels)
         return MetricsReport(self._call("model/evaluate", params, timeout=timeout))
@@ -263,7 +273,7 @@ class ModelAPI(_Namespace):
         name), ``dataset`` (a dataset's rows: the result has ``ids`` and ``truth`` too), or ``rows``
         (JSON rows: lists of values in the model's column order, or objects by column name).
         ``threshold`` (the model's own by default), ``prior_correction`` (default false),
-        ``unseen_levels`` (``"error"`` default or ``"ignore"``). ``to_pandas()``: ``id``, ``truth``,
+        ``unseen_levels`` (``"error"`` default or ``"zeros"``). ``to_pandas()``: ``id``, ``truth``,
         ``P(<class>)`` per class, ``predicted``."""
         if X is not None:
             if dataset is not None or rows is not None:
