@@ -286,3 +286,44 @@ def test_binary_data_methods_delegate_to_ballast_client_data(bl):
     trained = bl.model.train("uploaded", sample_weight=np.ones(200), progress=False)
     predicted = bl.model.predict(trained.model, X[:5], columns=list(frame.columns[:3]))
     assert predicted.to_pandas().shape[0] == 5 and set(predicted.labels) <= {"fraud", "ok"}
+
+
+def test_connect_returns_a_client_that_closes_cleanly_as_a_context_manager(daemon):
+    from ballast_client import connect
+
+    with connect(daemon.connection_file, start=False) as bl:
+        assert bl.session and bl.ping().pong is True
+    assert bl.closed and bl.context.closed, "the sockets and the context are closed"
+    with pytest.raises(RuntimeError):
+        with connect(daemon.connection_file, start=False) as second:
+            raise RuntimeError("an error inside the with block")
+    assert second.closed, "closed when the block raises too"
+
+
+def test_results_render_in_jupyter_through_ballast_client_html(monkeypatch):
+    import sys
+    import types
+
+    import ballast_client
+    from ballast_client.results import Comparison, RunList, Sweep, TrainResult
+
+    calls = []
+    stub = types.ModuleType("ballast_client.html")
+    for name in ("metrics_report_html", "compare_html", "sweep_html"):
+        setattr(stub, name, lambda result, name=name: calls.append((name, result)) or f"<{name}>")
+    stub.table_html = lambda rows, *, best=None: calls.append(("table_html", rows)) or "<table_html>"
+    monkeypatch.setitem(sys.modules, "ballast_client.html", stub)
+    monkeypatch.setattr(ballast_client, "html", stub, raising=False)
+
+    report = {"per_class": [{"label": "0", "f1": 0.9}], "confusion": [[1]], "macro_f1": 0.9}
+    compared = {"run": "r1", "rows": [{"arm": "ce", "f1": 0.5}], "skipped": {}}
+    swept = {"run": "r2", "param": "w", "metric": "f1", "results": [{"value": 0.9, "mean": 0.5}], "best": {}}
+    assert Comparison(compared)._repr_html_() == "<compare_html>"
+    assert Sweep(swept)._repr_html_() == "<sweep_html>"
+    assert MetricsReport(report)._repr_html_() == "<metrics_report_html>"
+    trained = TrainResult({"model": "m1", "run": "r3", "metrics": {"train": report}})
+    assert trained._repr_html_() == "<table_html>\n<metrics_report_html>"
+    assert RunList({"runs": [{"run": "r1", "metrics": {"validation.f1": 0.5}}]})._repr_html_() == "<table_html>"
+    assert calls[:3] == [("compare_html", compared), ("sweep_html", swept), ("metrics_report_html", report)]
+    assert all(type(result) in (dict, list) for _, result in calls), "the renderers get plain dicts"
+    assert calls[-1] == ("table_html", [{"run": "r1", "validation.f1": 0.5}])
