@@ -37,10 +37,20 @@ def as_dict(result: Any) -> Any:
     return to_dict() if callable(to_dict) else result
 
 
+def plain_scalar(value: Any) -> Any:
+    """A numpy scalar (``np.float32``, ``np.int64``, ``np.bool_``: what arrays and frames hand out)
+    as the Python number it holds, so it is formatted, aligned and compared as one; anything else
+    as it is. numpy is not imported for this."""
+    if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        return value.item()
+    return value
+
+
 # -- cells ------------------------------------------------------------------------------------
 
 def format_value(value: Any) -> str:
     """A value as a person reads it in a table (not escaped)."""
+    value = plain_scalar(value)
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -75,6 +85,7 @@ def _cell(text: str, *, header: bool = False, style: str = "", title: str | None
 
 
 def _value_cell(value: Any, *, style: str = "", max_chars: int = 80) -> str:
+    value = plain_scalar(value)
     text = format_value(value)
     numeric = isinstance(value, (int, float)) and not isinstance(value, bool)
     if len(text) > max_chars:  # a fingerprint or a long list: shortened, whole in the tooltip
@@ -117,6 +128,7 @@ def _marked(first_cell: str, best: bool) -> str:
 
 
 def _is_number(value: Any) -> bool:
+    value = plain_scalar(value)
     return isinstance(value, (int, float)) and not isinstance(value, bool) and not math.isnan(value)
 
 

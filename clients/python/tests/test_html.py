@@ -283,3 +283,23 @@ def test_result_objects_are_taken_through_to_dict(results):
     assert compare_html(Result(results["compare"])) == compare_html(results["compare"])
     assert sweep_html(Result(results["sweep"])) == sweep_html(results["sweep"])
     assert metrics_report_html(Result(results["evaluate"])) == metrics_report_html(results["evaluate"])
+
+
+def test_numpy_numbers_read_compare_and_align_as_numbers():
+    """Records built from arrays or frames hold numpy scalars: they show and are marked as the
+    Python numbers they hold (np.float32 to four decimals, right-aligned; the best of them starred)."""
+    np = pytest.importorskip("numpy")
+    rows = [{"arm": "a", "f1": np.float32(0.25), "n": np.int64(3), "ok": np.bool_(True)},
+            {"arm": "b", "f1": np.float32(0.75), "n": np.int64(12), "ok": np.bool_(False)},
+            {"arm": "c", "f1": np.float64(np.inf), "n": np.int32(-1), "ok": np.bool_(True)}]
+    page = Page(table_html(rows[:2], best="f1"))
+    body = page.tables[0]["rows"][1:]
+    assert [row["cells"] for row in body] == [["a", "0.2500", "3", "true"], [f"{BEST_MARK} b", "0.7500", "12", "false"]]
+    assert page.marked(body) == [body[1]]
+    assert 'text-align:right;">0.2500</td>' in table_html(rows[:1])
+    assert [row["cells"][1] for row in Page(table_html(rows)).tables[0]["rows"][1:]] == ["0.2500", "0.7500", "∞"]
+    swept = {"metric": "f1", "param": "w",
+             "results": [{"value": np.float64(0.5), "mean": np.float32(0.5), "sd": 0.1, "folds": [0.5]},
+                         {"value": np.float64(0.9), "mean": np.float32(0.7), "sd": 0.1, "folds": [0.7]}]}
+    page = Page(sweep_html(swept))
+    assert [row["cells"][0] for row in page.marked(page.tables[0]["rows"])] == [f"{BEST_MARK} 0.9000"]

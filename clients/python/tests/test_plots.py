@@ -268,3 +268,49 @@ def test_the_client_imports_without_matplotlib():
     code = ("import sys, ballast_client, ballast_client.plots, ballast_client.html; "
             "assert 'matplotlib' not in sys.modules, sorted(m for m in sys.modules if 'matplotlib' in m)")
     subprocess.run([sys.executable, "-c", code], cwd=HERE.parent, check=True)
+
+
+def test_the_typed_api_results_draw_and_render_as_they_come(client):
+    """What client.dataset/model/experiment/run return goes straight into the plots and into
+    Jupyter's HTML (the real ballast_client.html, no stand-in): no to_dict(), no unpacking."""
+    from ballast_client.html import BEST_MARK
+    from ballast_client.results import Predictions
+
+    client.initialize("test_plots")
+    client.dataset.generate(preset="fraud", rows=20000, seed=1, name="cards")
+    client.dataset.split("cards", test=0.3, validation=0.2, seed=0)
+    trained = client.model.train("cards.train", validation="cards.validation", name="ce", progress=False)
+    net = client.model.train("cards.train", validation="cards.validation", name="net", model={"type": "mlp", "hidden": [4]},
+                             optimizer={"type": "adam", "epochs": 4, "batch_size": 256}, progress=False)
+    report = client.model.evaluate("ce", "cards.test")
+    compared = client.experiment.compare("cards.train", "cards.test", arms=["ce", "wce_inverse"], progress=False)
+    swept = client.experiment.sweep("cards.train", "w", [0.5, 0.9], folds=3, progress=False)
+    predicted = client.model.predict("ce", dataset="cards.test")
+    positive = report.positive.label
+
+    best_arm = compared.best("f1")["arm"]
+    assert f"{BEST_MARK} {best_arm}</td>" in compared._repr_html_()
+    assert f"{BEST_MARK} {swept.best.value:.4f}</td>" in swept._repr_html_()
+    assert "Confusion matrix" in report._repr_html_() and "Confusion matrix" in trained._repr_html_()
+    assert ">weight</th>" in client.weights.compute("cards.train")._repr_html_()
+    assert f">P({positive})</th>" in predicted._repr_html_()
+
+    assert legend_texts(pr_curves({"CE": report})) == [f"CE (AP {report.pr_auc:.3f})"]
+    assert legend_texts(roc_curves([report], labels=["CE"]))[0] == f"CE (AUC {report.roc_auc:.3f})"
+    assert len(sweep_plot(swept).lines) == 2, "the mean and the best value"
+    events = client.run.events(net.run)
+    steps = [record["step"] for record in events.events if record.get("kind") == "report"]
+    assert steps[-1] == 4 and list(training_curves(events).lines[0].get_xdata()) == steps
+
+    # model.predict(X) answers with arrays (float32 probabilities, class indices): they plot as they are.
+    binary = Predictions({"classes": predicted.classes,
+                          "probabilities": np.asarray(predicted.probabilities, dtype=np.float32),
+                          "labels": np.asarray([predicted.classes.index(label) for label in predicted.labels],
+                                               dtype=np.int32)})
+    assert binary.labels == predicted.labels
+    truth = []
+    while len(truth) < len(predicted.labels):
+        truth += [row["label"] for row in client.dataset.head("cards.test", rows=1000, offset=len(truth)).rows]
+    ax = reliability_diagram(predicted, binary, truth, positive)
+    np.testing.assert_allclose(ax.lines[1].get_xydata(), ax.lines[2].get_xydata(), rtol=1e-6)
+    assert f">P({positive})</th>" in binary._repr_html_()
