@@ -16,8 +16,10 @@ from typing import Any, Callable, Iterator, Mapping
 import zmq
 
 from .connection import ConnectionInfo
+from .api import DatasetAPI, ExperimentAPI, ModelAPI, RunAPI, WeightsAPI
+from .interrupts import CANCEL_GRACE, CANCELLED, Interrupted
 from .liveness import DaemonGone, Watch, daemon_process_is_gone
-from .runs import RunRecords
+from .results import Result, Status
 from .signing import sign, verify
 
 __all__ = ["Client", "DaemonGone", "Events", "RPCError", "RPCTimeout", "PROTOCOL_VERSION", "encode",
@@ -124,14 +126,16 @@ class _Channel:
         self.socket.close()
 
 
-class Client(RunRecords):
+class Client:
     """A connection to ``ballastd``: the request socket, and the control socket on first use.
-    The run methods (``run_list``, ``run_describe``, ``run_compare``, ``run_delete``,
-    ``run_events``, ``iter_runs``) come from :class:`~ballast_client.runs.RunRecords`.
 
-    >>> with Client(ConnectionInfo.load()) as client:
-    ...     client.initialize("notebook", "0.1")
-    ...     client.call("ping")
+    The daemon's methods are typed methods of namespaces named as the protocol:
+    ``client.dataset`` (``dataset/*``), ``client.weights``, ``client.model``,
+    ``client.experiment``, ``client.run``, plus :meth:`ping` and :meth:`status`; each returns a
+    result object (:mod:`ballast_client.results`). :meth:`call` sends any method by name.
+
+    >>> with ballast_client.connect() as client:      # or Client(ConnectionInfo.load()) + initialize
+    ...     client.dataset.generate(preset="fraud", name="cards")
     """
 
     def __init__(self, info: ConnectionInfo | None = None, *, context: zmq.Context | None = None,
@@ -221,7 +225,7 @@ class Client(RunRecords):
         Without ``timeout`` the wait lasts as long as the daemon lives: it raises
         :class:`DaemonGone` within a few seconds of the daemon exiting, being replaced or no longer
         answering pings. A client that stops waiting (``timeout`` ran out: :class:`RPCTimeout`;
-        ``KeyboardInterrupt``, re-raised) cancels the request, unless ``detach``.
+        ``KeyboardInterrupt``: :class:`Interrupted` with the partial result) cancels the request, unless ``detach``.
         """
         check_timeout(timeout)
         key = (socket, request_id)
@@ -236,11 +240,25 @@ class Client(RunRecords):
                              + ("; the request was cancelled (detach=True leaves it running)." if cancelled else "."),
                              cancelled=cancelled) from None
         except KeyboardInterrupt:
-            if not detach and socket == "request":
-                self._abandon(request_id)
-            raise
+            if detach or socket != "request":
+                raise
+            self._abandon(request_id)
+            raise self._interrupted(key) from None
         finally:
             self._methods.pop(key, None)
+
+    def _interrupted(self, key: tuple[str, int | str]) -> Interrupted:
+        """After Ctrl-C cancelled a request: its answer within :data:`CANCEL_GRACE` seconds, as an
+        :class:`Interrupted` carrying the partial result (a second Ctrl-C stops waiting)."""
+        method = self._methods.get(key, "the request")
+        try:
+            result = self._await(key, CANCEL_GRACE, None, None, None)
+        except RPCError as error:
+            partial = error.data if error.code == CANCELLED else None
+            return Interrupted(method, key[1], partial=partial, answered=True)
+        except (RPCTimeout, DaemonGone, KeyboardInterrupt, zmq.ZMQError):
+            return Interrupted(method, key[1])
+        return Interrupted(method, key[1], result=result, answered=True)
 
     def _abandon(self, request_id: int | str) -> None:
         """Cancel a request nobody waits for any more, so that no work runs on for nobody."""
@@ -308,7 +326,8 @@ class Client(RunRecords):
         There is no time limit unless ``timeout`` is given: a long training waits as long as it
         runs, and :class:`DaemonGone` ends the wait if the daemon goes away. On a timeout or a
         ``KeyboardInterrupt`` (Ctrl-C, a Jupyter interrupt) the request is cancelled, unless
-        ``detach=True`` leaves it running.
+        ``detach=True`` leaves it running; an interrupt raises :class:`Interrupted` (a
+        ``KeyboardInterrupt``) with the daemon's partial result in ``partial``.
         """
         check_timeout(timeout)  # before anything is sent
         token = None
@@ -330,6 +349,44 @@ class Client(RunRecords):
         if isinstance(result, dict):
             self.session = result.get("session")
         return result
+
+    # -- the typed API: namespaces named as the protocol (ballast_client/api.py) ------------------
+
+    @property
+    def dataset(self) -> DatasetAPI:
+        """``dataset/*``: load, generate, put, get, describe, head, list, split, kfold, resample,
+        standardize, drop."""
+        return DatasetAPI(self)
+
+    @property
+    def weights(self) -> WeightsAPI:
+        """``weights/compute``."""
+        return WeightsAPI(self)
+
+    @property
+    def model(self) -> ModelAPI:
+        """``model/*``: train, evaluate, predict, describe, list, save, load, drop."""
+        return ModelAPI(self)
+
+    @property
+    def experiment(self) -> ExperimentAPI:
+        """``experiment/*``: compare, sweep."""
+        return ExperimentAPI(self)
+
+    @property
+    def run(self) -> RunAPI:
+        """``run/*``: list, describe, compare, events, delete, cancel (and iter, iter_events)."""
+        return RunAPI(self)
+
+    def ping(self, *, timeout: float | None = CONTROL_TIMEOUT) -> Result:
+        """``ping`` on the control socket (answered at once, even while every worker is busy):
+        ``{pong: true, uptime_s}``."""
+        return Result(self.control("ping", timeout=timeout))
+
+    def status(self, *, timeout: float | None = CONTROL_TIMEOUT) -> Status:
+        """``status`` on the control socket: ``pid``, ``uptime_s``, ``protocol_version``,
+        ``sessions``, ``in_flight`` (``to_pandas()``), ``rejected``, ``shutting_down``, ``state_dir``."""
+        return Status(self.control("status", timeout=timeout))
 
     def notify(self, method: str, params: Mapping[str, Any] | None = None, *, socket: str = "request") -> None:
         """Send a notification (no id, no reply)."""

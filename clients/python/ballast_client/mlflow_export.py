@@ -213,7 +213,7 @@ def export_runs(client, runs: Iterable[str] | None = None, *, tracking_uri: str 
     experiment_id = _experiment_id(mlflow_client, experiment, artifact_location)
     if runs is None:
         ids = []
-        for summary in client.iter_runs(**filters):
+        for summary in client.run.iter(**filters):
             if summary.get("status") == "running":
                 warnings.warn(f"Run {summary['run']} is still running: not exported.", stacklevel=2)
             else:
@@ -227,7 +227,7 @@ def export_runs(client, runs: Iterable[str] | None = None, *, tracking_uri: str 
 def _export(client, mlflow_client, experiment_id: str, run: str, *, model_dir, models: bool, skip_exported: bool) -> str:
     from mlflow.entities import Metric, Param, RunTag
 
-    described = client.run_describe(run)
+    described = client.run.describe(run)
     summary = described["summary"]
     status = summary.get("status")
     if status not in MLFLOW_STATUS:
@@ -237,7 +237,7 @@ def _export(client, mlflow_client, experiment_id: str, run: str, *, model_dir, m
         if existing is not None:
             return existing
     start_ms = _millis(summary.get("started")) or 0
-    events = list(client.iter_run_events(run))
+    events = list(client.run.iter_events(run))
     points, last_step = _step_metrics(events, start_ms)
     end_ms = _millis(summary.get("ended")) or max([start_ms] + [at for _, _, at, _ in points])
     final_step = max(last_step, int(summary.get("metrics", {}).get("steps", 0) or 0))

@@ -38,8 +38,8 @@ def test_two_trainings_show_in_mlflow_with_params_metrics_history_and_model(star
     with daemon.client() as client:
         ce, wce = train_two(client)
         exported = export_runs(client, [ce, wce], experiment="cards", model_dir=models, **tracking(tmp_path))
-        described = {run: client.run_describe(run) for run in (ce, wce)}
-        events = {run: client.run_events(run)["events"] for run in (ce, wce)}
+        described = {run: client.run.describe(run) for run in (ce, wce)}
+        events = {run: client.run.events(run)["events"] for run in (ce, wce)}
     assert set(exported) == {ce, wce}
 
     mlflow.set_tracking_uri(tracking(tmp_path)["tracking_uri"])
@@ -108,7 +108,7 @@ def test_a_model_the_daemon_no_longer_holds_is_left_out_with_a_reason_and_a_fail
             exported = export_run(client, ce, experiment="dropped", **tracking(tmp_path))
         with pytest.raises(RPCError):
             client.call("model/train", {"dataset": "cards.train", "model": {"type": "mlp", "hidden": [0]}, "name": "broken"})
-        (failed,) = client.run_list(status="failed")["runs"]
+        (failed,) = client.run.list(status="failed")["runs"]
         failed_export = export_run(client, failed["run"], experiment="dropped", **tracking(tmp_path))
     store = MlflowClient(tracking(tmp_path)["tracking_uri"])
     run = store.get_run(exported)

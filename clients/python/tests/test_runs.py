@@ -29,11 +29,16 @@ def train_three(client) -> list[str]:
     return runs
 
 
+def listed_f1(listed, run: str) -> float:
+    (summary,) = [summary for summary in listed["runs"] if summary["run"] == run]
+    return summary["metrics"]["validation.f1"]
+
+
 def test_run_list_pages_filters_and_sorts(client):
     client.initialize("test_runs")
     ce, wce, focal = train_three(client)
 
-    listed = client.run_list()
+    listed = client.run.list()
     assert listed["total"] == 3
     assert [run["run"] for run in listed["runs"]] == [focal, wce, ce], "newest first"
     first = listed["runs"][-1]
@@ -41,62 +46,69 @@ def test_run_list_pages_filters_and_sorts(client):
     assert {d["role"]: d["name"] for d in first["datasets"]} == {"dataset": "cards.train", "validation": "cards.validation"}
     assert 0 <= first["metrics"]["validation.f1"] <= 1
 
-    assert [run["run"] for run in client.run_list(loss="wce")["runs"]] == [wce]
-    assert client.run_list(status="failed", dataset="cards.train")["total"] == 0
-    assert client.run_list(status=None, model="focal")["total"] == 1, "a filter given as None is left out"
+    assert [run["run"] for run in client.run.list(loss="wce")["runs"]] == [wce]
+    assert client.run.list(status="failed", dataset="cards.train")["total"] == 0
+    assert client.run.list(status=None, model="focal")["total"] == 1, "a filter given as None is left out"
 
-    by_f1 = client.run_list(sort_by="validation.f1", order="asc")["runs"]
+    by_f1 = client.run.list(sort_by="validation.f1", order="asc")["runs"]
     f1s = [run["metrics"]["validation.f1"] for run in by_f1]
     assert f1s == sorted(f1s)
 
-    page = client.run_list(limit=2)
+    page = client.run.list(limit=2)
     assert len(page["runs"]) == 2 and page["total"] == 3 and page["next_offset"] == 2
-    last = client.run_list(limit=2, offset=page["next_offset"])
+    last = client.run.list(limit=2, offset=page["next_offset"])
     assert [run["run"] for run in last["runs"]] == [ce] and last.get("next_offset") is None
-    assert [run["run"] for run in client.iter_runs(limit=1)] == [focal, wce, ce]
+    assert [run["run"] for run in client.run.iter(limit=1)] == [focal, wce, ce]
 
     future = datetime.now(timezone.utc) + timedelta(days=1)
-    assert client.run_list(since=future)["total"] == 0, "a datetime is sent as ISO 8601"
-    assert client.run_list(until=future)["total"] == 3
+    assert client.run.list(since=future)["total"] == 0, "a datetime is sent as ISO 8601"
+    assert client.run.list(until=future)["total"] == 3
 
+    with pytest.raises(TypeError, match="colour"):
+        client.run.list(colour="blue")  # a typed method knows its params
     with pytest.raises(RPCError) as refused:
-        client.run_list(colour="blue")
+        client.call("run/list", {"colour": "blue"})
     assert refused.value.code == -32602
+
+    table = client.run.list(sort_by="validation.f1", order="asc").to_pandas()
+    assert list(table.index) == [run["run"] for run in by_f1]
+    assert table.loc[wce, "loss"] == "wce" and table.loc[wce, "validation.f1"] == listed_f1(listed, wce)
 
 
 def test_run_describe_compare_and_delete(client):
     client.initialize("test_runs")
     ce, wce, focal = train_three(client)
 
-    described = client.run_describe(wce)
+    described = client.run.describe(wce)
     assert described["summary"]["run"] == wce and described["summary"]["loss"] == "wce"
     assert described["params"]["loss"] == {"type": "wce", "weights": {"scheme": "inverse"}}, "the params as sent"
     assert described["event_count"] >= 2
-    events = client.run_events(wce)
+    events = client.run.events(wce)
     assert events["complete"] is True and len(events["events"]) == described["event_count"]
     assert [e["kind"] for e in events["events"]][0] == "begin"
-    paged = client.run_events(wce, limit=1)
+    paged = client.run.events(wce, limit=1)
     assert len(paged["events"]) == 1 and paged["next_since_seq"] == paged["events"][0]["seq"]
-    assert list(client.iter_run_events(wce, limit=1)) == events["events"], "the pages hold every record once"
+    assert list(client.run.iter_events(wce, limit=1)) == events["events"], "the pages hold every record once"
 
-    compared = client.run_compare([ce, wce, focal], metrics=["validation.f1", "steps"], params=["loss.type"])
+    compared = client.run.compare([ce, wce, focal], metrics=["validation.f1", "steps"], params=["loss.type"])
     assert compared["metrics"] == ["validation.f1", "steps"] and compared["params"] == ["loss.type"]
     assert [row["run"] for row in compared["rows"]] == [ce, wce, focal]
+    assert list(compared.to_pandas().columns) == ["param.loss.type", "metric.validation.f1", "metric.steps"]
     records = comparison_records(compared)
     assert [record["param.loss.type"] for record in records] == ["ce", "wce", "focal"]
     assert records[1]["metric.validation.f1"] == described["summary"]["metrics"]["validation.f1"]
 
-    default = client.run_compare([ce, wce])
+    default = client.run.compare([ce, wce])
     assert "loss.type" in default["params"], "the params that differ by default"
     assert "validation.f1" in default["metrics"]
 
-    assert client.run_delete(ce) == [ce]
-    assert client.run_delete([wce, focal]) == [wce, focal]
-    assert client.run_list()["total"] == 0
+    assert client.run.delete(ce).deleted == [ce]
+    assert client.run.delete([wce, focal]).deleted == [wce, focal]
+    assert client.run.list()["total"] == 0
     with pytest.raises(RPCError):
-        client.run_describe(ce)
+        client.run.describe(ce)
     with pytest.raises(TypeError):
-        client.run_delete([3])
+        client.run.delete([3])
 
 
 def test_comparison_records_keep_a_param_and_a_metric_of_the_same_name():
