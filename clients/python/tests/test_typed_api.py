@@ -26,13 +26,6 @@ DATA_SHAPED = {"dataset/put": {"data", "y", "name", "label", "ids", "positive", 
                "dataset/get": {"dataset", "progress"}}
 # model/predict's X is sent as the protocol's `features` (a binary matrix) and `count` (its rows).
 STANDS_FOR = {"model/predict": ({"features", "count"}, {"X"})}
-# Params that protocol 1.6 adds (notes/issue12-spec.md, D): the typed methods have them; a branch
-# whose schema has not got them yet passes too. Once the schema has them this changes nothing.
-ADDED_IN_1_6 = {"model/train": {"sample_weight", "keep"}, "model/predict": {"prior_correction", "columns"},
-                "model/load": {"file"}}
-# 1.6 makes these optional (model/save without path returns the file; model/load takes path or file).
-OPTIONAL_IN_1_6 = {"model/save": {"path"}, "model/load": {"path"}}
-
 
 def schema_methods() -> dict[str, dict]:
     methods = {}
@@ -74,9 +67,8 @@ def test_every_schema_method_has_a_typed_method_with_the_schemas_params():
         expected = set(schema.get("properties", {})) - {"progress_token"}
         replaced, by = STANDS_FOR.get(method, (set(), set()))
         expected = (expected - replaced) | by
-        expected |= ADDED_IN_1_6.get(method, set()) - expected
         assert names == expected, f"{method}: typed {sorted(names)} but the schema has {sorted(expected)}"
-        schema_required = set(schema.get("required", [])) - OPTIONAL_IN_1_6.get(method, set())
+        schema_required = set(schema.get("required", []))
         assert required == schema_required, f"{method}: required {sorted(required)}, schema {sorted(schema_required)}"
 
 
