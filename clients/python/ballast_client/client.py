@@ -11,6 +11,7 @@ import math
 import os
 import secrets
 import time
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import zmq
@@ -85,6 +86,18 @@ def _remaining_ms(deadline: float | None) -> int | None:
     if deadline is None:
         return None
     return max(0, int((deadline - time.monotonic()) * 1000))
+
+
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A request encoded and signed, not yet sent (:meth:`Client.prepare_request`)."""
+
+    id: int | str
+    method: str
+    socket: str
+    payload: bytes
+    signature: bytes
+    buffers: list[memoryview]
 
 
 class _Channel:
@@ -254,16 +267,35 @@ class Client(RunRecords):
         numpy arrays) sent as frames after the payload, which refers to them as ``{"buffer": i}``.
         They are sent without a copy: leave them unchanged until the reply has come.
         """
+        return self.send_prepared(self.prepare_request(method, params, socket=socket, request_id=request_id,
+                                                       buffers=buffers))
+
+    def prepare_request(self, method: str, params: Mapping[str, Any] | None = None, *, socket: str = "request",
+                        request_id: int | str | None = None,
+                        buffers: Sequence[Buffer] | None = None) -> PreparedRequest:
+        """Encode and sign a request without sending it (:meth:`send_prepared` sends it). It touches
+        no socket, so another thread may prepare the next chunk of a large upload, signing its
+        buffers, while this one waits for a reply."""
+        if socket not in ("request", "control"):
+            raise ValueError(f"socket must be 'request' or 'control', not {socket!r}")
+        if buffers and socket != "request":
+            raise ValueError("Only the request socket carries binary buffers.")
         request_id = self.next_id() if request_id is None else request_id
         message: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id, "method": method}
         if params is not None:
             message["params"] = dict(params)
-        self._channel(socket).send_payload(encode(message), buffers=buffers or ())
-        self._methods[(socket, request_id)] = method
+        payload = encode(message)
+        views = [_frame_view(buffer) for buffer in buffers or ()]
+        return PreparedRequest(request_id, method, socket, payload, sign(self.info.key, payload, views), views)
+
+    def send_prepared(self, prepared: PreparedRequest) -> int | str:
+        """Send a request made by :meth:`prepare_request`; returns its id (see :meth:`wait`)."""
+        self._channel(prepared.socket).send_payload(prepared.payload, prepared.signature, prepared.buffers)
+        self._methods[(prepared.socket, prepared.id)] = prepared.method
         if len(self._methods) > 1024:
             for stale in list(self._methods)[:512]:
                 del self._methods[stale]
-        return request_id
+        return prepared.id
 
     def wait(self, request_id: int | str, timeout: float | None = None, *, socket: str = "request",
              progress_token: Any = None, on_progress: ProgressCallback | None = None,

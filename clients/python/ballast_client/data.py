@@ -17,6 +17,7 @@ exactly as ``dataset/load`` encodes a text column of a CSV file.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
@@ -464,33 +465,41 @@ def put_dataset(client: "Client", data: Any, y: Any = None, *, name: str, label:
     if keep is not None:
         first["keep"] = keep
 
+    def prepare(start: int, stop: int, upload: str | None) -> Any:
+        """The chunk of rows start..<stop as a signed request (run on the helper thread)."""
+        params: dict[str, Any] = dict(first) if upload is None else {"upload": upload}
+        params.update(rows=stop - start, features={"buffer": 0}, labels={"buffer": 1}, more=stop < rows)
+        if id_texts is not None:
+            params["ids"] = id_texts[start:stop]
+        buffers = [matrix.chunk(start, stop), np.ascontiguousarray(labels[start:stop], dtype=INT32)]
+        return client.prepare_request("dataset/put", params, buffers=buffers)
+
     bar = _progress_bar(progress, rows, f"dataset/put {name}")
     upload: str | None = None
-    try:
-        start, stop = 0, min(rows, per_chunk)
-        features = matrix.chunk(start, stop)
-        while True:
-            more = stop < rows
-            params: dict[str, Any] = dict(first) if upload is None else {"upload": upload}
-            params.update(rows=stop - start, features={"buffer": 0}, labels={"buffer": 1}, more=more)
-            if id_texts is not None:
-                params["ids"] = id_texts[start:stop]
-            request_id = client.request("dataset/put", params,
-                                        buffers=[features, np.ascontiguousarray(labels[start:stop], dtype=INT32)])
-            # Cut the next chunk while the daemon takes this one.
-            next_stop = min(rows, stop + per_chunk)
-            following = matrix.chunk(stop, next_stop) if more else None
-            result = client.wait(request_id)
-            bar.update(stop - start)
-            if not more:
-                upload = None
-                return result
-            upload = result["upload"]
-            start, stop, features = stop, next_stop, following
-    finally:
-        bar.close()
-        if upload is not None:
-            _abort(client, upload)
+    # One helper thread cuts and signs the next chunk while this one sends the current chunk and
+    # waits for the daemon (numpy's copies and hashlib's HMAC run without the GIL).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ballast-put") as helper:
+        try:
+            start, stop = 0, min(rows, per_chunk)
+            pending = helper.submit(prepare, start, stop, None)
+            while True:
+                request_id = client.send_prepared(pending.result())
+                following = min(rows, stop + per_chunk)
+                if stop < rows and upload is not None:
+                    pending = helper.submit(prepare, stop, following, upload)
+                result = client.wait(request_id)
+                bar.update(stop - start)
+                if stop == rows:
+                    upload = None
+                    return result
+                if upload is None:  # the first chunk's reply names the upload
+                    upload = result["upload"]
+                    pending = helper.submit(prepare, stop, following, upload)
+                start, stop = stop, following
+        finally:
+            bar.close()
+            if upload is not None:
+                _abort(client, upload)
 
 
 def _abort(client: "Client", upload: str) -> None:
@@ -543,29 +552,39 @@ def get_dataset(client: "Client", dataset: str, *, progress: bool = False) -> pd
     labels = np.empty(total, dtype=INT32)
     ids: list[str] | None = [] if "ids" in result else None
     bar = _progress_bar(progress, total, f"dataset/get {dataset}")
-    try:
-        while True:
-            offset, rows = int(result["offset"]), int(result["rows"])
-            following = None
-            if offset + rows < total:
-                if rows <= 0:
-                    raise RuntimeError(f"dataset/get gave no rows at offset {offset} of {total}.")
-                # Ask for the next page before copying this one, so both sides work at once.
-                following = client.request("dataset/get", {"dataset": dataset, "offset": offset + rows})
-            features, page_labels = _reply_arrays(result, buffers, [("features", FLOAT32), ("labels", INT32)])
-            if features.shape != (rows, len(names)):
-                raise RuntimeError(f"dataset/get's features have shape {list(features.shape)}, "
-                                   f"not [{rows}, {len(names)}].")
-            storage[:, offset:offset + rows] = features.T
-            labels[offset:offset + rows] = page_labels
-            if ids is not None:
-                ids.extend(result.get("ids", []))
-            bar.update(rows)
-            if following is None:
-                break
-            result, buffers = client.wait(following, with_buffers=True)
-    finally:
-        bar.close()
+
+    def store(offset: int, features: np.ndarray, page_labels: np.ndarray) -> None:
+        storage[:, offset:offset + len(features)] = features.T
+        labels[offset:offset + len(features)] = page_labels
+
+    # The next page is asked for before this one is copied, and a helper thread copies it while
+    # this one receives and verifies the next: the daemon, the network and the copy overlap.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ballast-get") as helper:
+        copying = None
+        try:
+            while True:
+                offset, rows = int(result["offset"]), int(result["rows"])
+                following = None
+                if offset + rows < total:
+                    if rows <= 0:
+                        raise RuntimeError(f"dataset/get gave no rows at offset {offset} of {total}.")
+                    following = client.request("dataset/get", {"dataset": dataset, "offset": offset + rows})
+                features, page_labels = _reply_arrays(result, buffers, [("features", FLOAT32), ("labels", INT32)])
+                if features.shape != (rows, len(names)) or offset + rows > total:
+                    raise RuntimeError(f"dataset/get's features at offset {offset} have shape "
+                                       f"{list(features.shape)}, not [{rows}, {len(names)}] of {total} rows.")
+                if copying is not None:
+                    copying.result()
+                copying = helper.submit(store, offset, features, page_labels)
+                if ids is not None:
+                    ids.extend(result.get("ids", []))
+                bar.update(rows)
+                if following is None:
+                    break
+                result, buffers = client.wait(following, with_buffers=True)
+            copying.result()
+        finally:
+            bar.close()
     del buffers
     return _frame_of(client, result, dataset, names, storage, labels, ids)
 

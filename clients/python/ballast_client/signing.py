@@ -27,6 +27,8 @@ def sign(key: str | bytes, payload: Buffer, buffers: Iterable[Buffer] = ()) -> b
     mac = hmac.new(_key_bytes(key), payload, hashlib.sha256)
     for buffer in buffers:
         view = memoryview(buffer)
+        if not view.c_contiguous:
+            raise ValueError("A buffer must be C-contiguous to be signed and sent (numpy: np.ascontiguousarray).")
         mac.update(view.nbytes.to_bytes(8, "little"))
         mac.update(view.cast("B") if view.ndim != 1 or view.format != "B" else view)
     return mac.hexdigest().encode("ascii")

@@ -195,12 +195,12 @@ def test_an_upload_interrupted_midway_is_discarded(session, monkeypatch):
     frame = random_frame(rows=400, seed=9)
     calls = {"n": 0}
     uploads = []
-    original_wait, original_request = session.wait, session.request
+    original_wait, original_prepare = session.wait, session.prepare_request
 
-    def recording_request(method, params=None, **kwargs):
+    def recording_prepare(method, params=None, **kwargs):
         if method == "dataset/put" and "upload" in (params or {}):
             uploads.append(params["upload"])
-        return original_request(method, params, **kwargs)
+        return original_prepare(method, params, **kwargs)
 
     def interrupted_wait(request_id, *args, **kwargs):
         calls["n"] += 1
@@ -210,7 +210,7 @@ def test_an_upload_interrupted_midway_is_discarded(session, monkeypatch):
         return original_wait(request_id, *args, **kwargs)
 
     monkeypatch.setattr(session, "wait", interrupted_wait)
-    monkeypatch.setattr(session, "request", recording_request)
+    monkeypatch.setattr(session, "prepare_request", recording_prepare)
     with pytest.raises(KeyboardInterrupt):
         put_dataset(session, frame, name="interrupted", chunk_bytes=1024)
     monkeypatch.undo()
