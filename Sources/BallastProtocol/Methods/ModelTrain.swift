@@ -6,7 +6,7 @@ public enum ModelTrain: RequestMethod {
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["dataset", "validation", "name", "model", "loss", "optimizer", "l2", "reduction",
-                                        "seed", "early_stopping", "threshold", "progress_token"]
+                                        "seed", "early_stopping", "threshold", "progress_token", "keep"]
         public static var nestedFields: [String: any KnownFields.Type] {
             ["model": ModelSpec.self, "loss": LossSpec.self, "optimizer": OptimizerSpec.self, "early_stopping": EarlyStoppingSpec.self]
         }
@@ -29,6 +29,10 @@ public enum ModelTrain: RequestMethod {
         /// `standard` (default: 0.5 / argmax), a number, or `best_f1` (tuned on `validation`).
         public var threshold: Threshold?
         public var progressToken: JSONValue?
+        /// Whether the model is kept across restarts (default true; nothing is kept by a daemon
+        /// started with `--ephemeral`). Not kept, the model lives in memory only and is never
+        /// written to the store; its run is still recorded.
+        public var keep: Bool?
 
         public init(dataset: String, validation: String? = nil, name: String? = nil, model: ModelSpec? = nil,
                     loss: LossSpec? = nil, optimizer: OptimizerSpec? = nil, l2: Double? = nil, seed: UInt64? = nil,
@@ -46,7 +50,7 @@ public enum ModelTrain: RequestMethod {
         }
 
         enum CodingKeys: String, CodingKey {
-            case dataset, validation, name, model, loss, optimizer, l2, reduction, seed, threshold
+            case dataset, validation, name, model, loss, optimizer, l2, reduction, seed, threshold, keep
             case earlyStopping = "early_stopping"
             case progressToken = "progress_token"
         }

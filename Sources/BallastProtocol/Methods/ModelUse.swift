@@ -45,21 +45,26 @@ public enum ModelPredict: RequestMethod {
     public static let method = "model/predict"
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["model", "dataset", "rows", "threshold", "unseen_levels"]
+        public static let fieldNames = ["model", "dataset", "rows", "threshold", "unseen_levels", "prior_correction"]
         public var model: String
         public var dataset: String?
         public var rows: [PredictRow]?
         public var threshold: Threshold?
         public var unseenLevels: UnseenLevelsName?
-        public init(model: String, dataset: String? = nil, rows: [PredictRow]? = nil, threshold: Threshold? = nil) {
+        /// Undo the shift class weights put into probabilities (default false), as `model/evaluate` does.
+        public var priorCorrection: Bool?
+        public init(model: String, dataset: String? = nil, rows: [PredictRow]? = nil, threshold: Threshold? = nil,
+                    priorCorrection: Bool? = nil) {
             self.model = model
             self.dataset = dataset
             self.rows = rows
             self.threshold = threshold
+            self.priorCorrection = priorCorrection
         }
         enum CodingKeys: String, CodingKey {
             case model, dataset, rows, threshold
             case unseenLevels = "unseen_levels"
+            case priorCorrection = "prior_correction"
         }
     }
 
@@ -71,11 +76,14 @@ public enum ModelPredict: RequestMethod {
         public var threshold: Double?
         /// The dataset's row identifiers, in the order of `probabilities`, when it was loaded with an `id` column.
         public var ids: [String]?
+        /// The dataset's own label of each row, when a `dataset` was predicted.
+        public var truth: [String]?
         /// How the data was matched to the model's columns, when it took more than a look.
         public var warnings: [String]?
         public init(classes: [String], probabilities: [[Double]], labels: [String], threshold: Double?, ids: [String]? = nil,
-                    warnings: [String]? = nil) {
+                    truth: [String]? = nil, warnings: [String]? = nil) {
             self.ids = ids
+            self.truth = truth
             self.classes = classes
             self.probabilities = probabilities
             self.labels = labels
@@ -207,39 +215,50 @@ public enum ModelDrop: RequestMethod {
     }
 }
 
-/// `model/save`: writes a model as versioned JSON, atomically.
+/// `model/save`: writes a model as versioned JSON, atomically; without `path`, answers with the
+/// file's object instead of writing it.
 public enum ModelSave: RequestMethod {
     public static let method = "model/save"
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["model", "path"]
         public var model: String
-        public var path: String
-        public init(model: String, path: String) {
+        public var path: String?
+        public init(model: String, path: String? = nil) {
             self.model = model
             self.path = path
         }
     }
+    /// `{path, bytes}` for a file written; `{file}` (the model file's object, exactly what would
+    /// have been written) without `path`.
     public struct Result: Codable, Sendable, Equatable {
-        public var path: String
-        public var bytes: Int
+        public var path: String?
+        public var bytes: Int?
+        public var file: JSONValue?
         public init(path: String, bytes: Int) {
             self.path = path
             self.bytes = bytes
         }
+        public init(file: JSONValue) {
+            self.file = file
+        }
     }
 }
 
-/// `model/load`: reads a file written by `model/save`. With `dataset`, also checks that the
-/// model's features match that dataset's.
+/// `model/load`: reads a file written by `model/save`, or takes its object as `file`. With
+/// `dataset`, also checks that the model's features match that dataset's.
 public enum ModelLoad: RequestMethod {
     public static let method = "model/load"
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["path", "name", "dataset"]
-        public var path: String
+        public static let fieldNames = ["path", "file", "name", "dataset"]
+        /// Exactly one of `path` and `file`.
+        public var path: String?
+        /// The model file's object, as `model/save` without a path gives it.
+        public var file: JSONValue?
         public var name: String?
         public var dataset: String?
-        public init(path: String, name: String? = nil, dataset: String? = nil) {
+        public init(path: String? = nil, file: JSONValue? = nil, name: String? = nil, dataset: String? = nil) {
             self.path = path
+            self.file = file
             self.name = name
             self.dataset = dataset
         }

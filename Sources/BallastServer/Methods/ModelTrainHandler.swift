@@ -44,7 +44,7 @@ extension Handlers {
                 var entry = Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
                                          loss: plan.lossName, threshold: outcome.threshold, run: recorder.id)
                 entry.thresholdTuned = plan.threshold == .bestF1
-                try models.store(name, entry, inPlaceOf: reservation)
+                try models.store(name, entry, inPlaceOf: reservation, keep: params.keep ?? true)
                 return ModelTrain.Result(model: name, run: recorder.id, steps: outcome.training.steps,
                                          stopReason: StopReasonName(outcome.training.stopReason), seconds: outcome.seconds,
                                          objective: outcome.training.objective, threshold: outcome.threshold,
