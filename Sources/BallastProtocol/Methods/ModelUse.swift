@@ -40,15 +40,24 @@ public enum ModelEvaluate: RequestMethod {
     public typealias Result = MetricsReport
 }
 
-/// `model/predict`: probabilities and labels for a dataset or for rows given inline.
+/// `model/predict`: probabilities and labels for a dataset, for rows given inline, or for a
+/// float32 matrix sent as a binary buffer (answered with buffers).
 public enum ModelPredict: RequestMethod {
     public static let method = "model/predict"
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["model", "dataset", "rows", "threshold", "unseen_levels", "prior_correction"]
+        public static let fieldNames = ["model", "dataset", "rows", "features", "columns", "count", "threshold", "unseen_levels",
+                                        "prior_correction"]
+        public static var nestedFields: [String: any KnownFields.Type] { ["features": BufferReference.self] }
         public var model: String
         public var dataset: String?
         public var rows: [PredictRow]?
+        /// A float32 buffer, `count` × `columns.count`, row-major: the binary input.
+        public var features: BufferReference?
+        /// With `features`: the name of each of its columns, matched to the model's features by name.
+        public var columns: [String]?
+        /// With `features`: how many rows it holds.
+        public var count: Int?
         public var threshold: Threshold?
         public var unseenLevels: UnseenLevelsName?
         /// Undo the shift class weights put into probabilities (default false), as `model/evaluate` does.
@@ -62,7 +71,7 @@ public enum ModelPredict: RequestMethod {
             self.priorCorrection = priorCorrection
         }
         enum CodingKeys: String, CodingKey {
-            case model, dataset, rows, threshold
+            case model, dataset, rows, features, columns, count, threshold
             case unseenLevels = "unseen_levels"
             case priorCorrection = "prior_correction"
         }
@@ -71,8 +80,10 @@ public enum ModelPredict: RequestMethod {
     public struct Result: Codable, Sendable, Equatable {
         /// Class labels in the order of each probability row.
         public var classes: [String]
-        public var probabilities: [[Double]]
-        public var labels: [String]
+        /// `[[p per class]]`, or for the binary input a float32 buffer of shape `[rows, classes]`.
+        public var probabilities: InlineOrBuffer<[[Double]]>
+        /// Each row's label, or for the binary input an int32 buffer of class indices, shape `[rows]`.
+        public var labels: InlineOrBuffer<[String]>
         public var threshold: Double?
         /// The dataset's row identifiers, in the order of `probabilities`, when it was loaded with an `id` column.
         public var ids: [String]?
@@ -80,8 +91,8 @@ public enum ModelPredict: RequestMethod {
         public var truth: [String]?
         /// How the data was matched to the model's columns, when it took more than a look.
         public var warnings: [String]?
-        public init(classes: [String], probabilities: [[Double]], labels: [String], threshold: Double?, ids: [String]? = nil,
-                    truth: [String]? = nil, warnings: [String]? = nil) {
+        public init(classes: [String], probabilities: InlineOrBuffer<[[Double]]>, labels: InlineOrBuffer<[String]>,
+                    threshold: Double?, ids: [String]? = nil, truth: [String]? = nil, warnings: [String]? = nil) {
             self.ids = ids
             self.truth = truth
             self.classes = classes
@@ -89,6 +100,28 @@ public enum ModelPredict: RequestMethod {
             self.labels = labels
             self.threshold = threshold
             self.warnings = warnings
+        }
+    }
+}
+
+/// A result field given inline as JSON, or as a binary buffer after the payload
+/// (`{"buffer": i, "dtype": …, "shape": […]}`).
+public enum InlineOrBuffer<Inline: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    case inline(Inline)
+    case buffer(TypedBuffer)
+
+    public init(from decoder: any Decoder) throws {
+        if let buffer = try? TypedBuffer(from: decoder) {
+            self = .buffer(buffer)
+        } else {
+            self = .inline(try Inline(from: decoder))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .inline(let value): try value.encode(to: encoder)
+        case .buffer(let buffer): try buffer.encode(to: encoder)
         }
     }
 }

@@ -3,17 +3,26 @@ import BallastProtocol
 import Foundation
 
 extension Handlers {
-    /// `model/predict`: probabilities and labels for a dataset or for rows given inline.
+    /// `model/predict`: probabilities and labels for a dataset, for rows given inline, or for a
+    /// binary float32 matrix (answered with buffers).
     func registerModelPredict(into table: inout MethodTable) {
-        table.register(ModelPredict.self) { params, _ in
+        table.register(ModelPredict.self, takesBuffers: true) { params, context in
             let entry = try models.entry(params.model)
-            let input = try predictionInput(params, model: entry.model)
+            let input = try predictionInput(params, model: entry.model, buffers: context.buffers)
             let prediction = try Prediction(input, entry: entry, threshold: params.threshold, priorCorrection: params.priorCorrection,
                                             handlers: self)
             let classes = entry.model.classLabels
-            return ModelPredict.Result(classes: classes, probabilities: prediction.table, labels: prediction.labels.map { classes[Int($0)] },
-                                       threshold: prediction.cut, ids: input.ids, truth: input.truth,
-                                       warnings: input.warnings.isEmpty ? nil : input.warnings)
+            let warnings = input.warnings.isEmpty ? nil : input.warnings
+            guard input.binary else {
+                return ModelPredict.Result(classes: classes, probabilities: .inline(prediction.table),
+                                           labels: .inline(prediction.labels.map { classes[Int($0)] }), threshold: prediction.cut,
+                                           ids: input.ids, truth: input.truth, warnings: warnings)
+            }
+            // Binary in, binary out: buffer 0 the probabilities, buffer 1 the class indices.
+            let probabilities = context.buffers.attach(prediction.probabilities, shape: [input.rowCount, classes.count])
+            let labels = context.buffers.attach(prediction.labels, shape: [input.rowCount])
+            return ModelPredict.Result(classes: classes, probabilities: .buffer(probabilities), labels: .buffer(labels),
+                                       threshold: prediction.cut, warnings: warnings)
         }
     }
 
@@ -24,19 +33,25 @@ extension Handlers {
         var warnings: [String] = []
         var ids: [String]?
         var truth: [String]?
+        /// Sent as a binary buffer, so answered with buffers.
+        var binary = false
     }
 
-    private func predictionInput(_ params: ModelPredict.Params, model: TrainedModel) throws -> PredictionInput {
+    private func predictionInput(_ params: ModelPredict.Params, model: TrainedModel, buffers: RequestBuffers) throws -> PredictionInput {
         let unseen = UnseenLevels(params.unseenLevels)
-        switch (params.dataset, params.rows) {
-        case let (name?, nil):
+        if params.features == nil, params.columns != nil || params.count != nil {
+            throw RPCError.invalidParams("'columns' and 'count' describe a binary 'features' matrix, and none was given.",
+                                         field: params.columns != nil ? "columns" : "count")
+        }
+        switch (params.dataset, params.rows, params.features) {
+        case let (name?, nil, nil):
             // Labels play no part in a prediction: the data keeps its own classes.
             let stored = try workspace.dataset(name)
             let (data, warnings) = try Self.align(stored, named: name, field: "dataset", to: model.schema, classes: stored.classLabels,
                                                   positive: stored.positiveClass, unseenLevels: unseen)
             return PredictionInput(probabilities: try model.probabilities(data), rowCount: data.rowCount, warnings: warnings,
                                    ids: data.ids, truth: data.classIndex.map { data.classLabels[Int($0)] })
-        case let (nil, rows?):
+        case let (nil, rows?, nil):
             var encoder = PredictRowEncoder(schema: model.schema, unseenLevels: unseen)
             var features: [[Float]] = []
             features.reserveCapacity(rows.count)
@@ -45,8 +60,13 @@ extension Handlers {
             }
             return PredictionInput(probabilities: try model.probabilities(rows: features), rowCount: rows.count,
                                    warnings: encoder.warnings)
+        case let (nil, nil, reference?):
+            let (data, warnings) = try FeatureMatrixSpec.dataset(reference, columns: params.columns, count: params.count, model: model,
+                                                                 buffers: buffers)
+            return PredictionInput(probabilities: try model.probabilities(data), rowCount: data.rowCount, warnings: warnings, binary: true)
         default:
-            throw RPCError.invalidParams("Give exactly one of 'dataset' (a name) or 'rows' (an array of feature rows).", field: "dataset")
+            throw RPCError.invalidParams("Give exactly one of 'dataset' (a name), 'rows' (an array of feature rows) or 'features' (a binary float32 matrix with its 'columns' and 'count').",
+                                         field: "dataset")
         }
     }
 

@@ -49,6 +49,11 @@ struct UploadChunk: Sendable {
         bytesReceived = 4 * (cells + rows)
     }
 
+    /// A non-finite value as a person names it: NaN (how a missing value usually arrives) or infinite.
+    private static func describe(_ value: Float) -> String {
+        value.isNaN ? "NaN (a missing value?)" : value > 0 ? "+infinity" : "-infinity"
+    }
+
     /// The features matrix with each text column's code turned into its one-hot features.
     private static func encode(_ input: [Float], rows: Int, plan: UploadPlan, firstRow: Int) throws(RPCError) -> [Float] {
         let inWidth = plan.inputWidth, outWidth = plan.featureWidth
@@ -63,7 +68,7 @@ struct UploadChunk: Sendable {
         if allNumeric {
             // No encoding to do: the matrix is kept as sent once every cell is known finite.
             if let bad = input.firstIndex(where: { !$0.isFinite }) {
-                throw refuse(bad / inWidth, bad % inWidth, "is \(input[bad]); every value must be a finite number")
+                throw refuse(bad / inWidth, bad % inWidth, "is \(Self.describe(input[bad])); every value must be a finite number")
             }
             return input
         }
@@ -79,7 +84,7 @@ struct UploadChunk: Sendable {
                 let value = input[inBase + column]
                 switch kind {
                 case .numeric:
-                    guard value.isFinite else { throw refuse(row, column, "is \(value); every value must be a finite number") }
+                    guard value.isFinite else { throw refuse(row, column, "is \(Self.describe(value)); every value must be a finite number") }
                     output[outBase + start[column]] = value
                 case .text(let levels):
                     guard value.isFinite, value.rounded() == value, value >= 0, value < Float(levels) else {
