@@ -314,6 +314,27 @@ final class DatasetPutTests: XCTestCase {
         XCTAssertEqual(result["warnings"]?.arrayValue?.count, 1, "the class with no row is left out, and said so")
     }
 
+    func testAFirstChunkThatMisdescribesItsColumnsIsRefusedNamingTheField() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        let data = PutData.numeric(rows: 2, width: 1)
+        let buffers = [LittleEndianArrays.data(data.features), LittleEndianArrays.data(data.labels)]
+        func refusal(_ columns: JSONValue, label: String? = nil) throws -> RPCError {
+            var params = data.header(name: "cols")
+            params.merge(["columns": columns, "rows": 2, "features": ["buffer": 0], "labels": ["buffer": 1]]) { $1 }
+            if let label { params["label"] = .string(label) }
+            return try XCTUnwrap(client.rpcError(DatasetPut.method, .object(params), buffers: buffers))
+        }
+        let kind = try refusal([["name": "c", "kind": "txt", "levels": ["a"]]])
+        XCTAssertEqual(kind.data?["field"], "columns[0].kind")
+        XCTAssertTrue(kind.message.contains("Did you mean 'text'?"), kind.message)
+        XCTAssertEqual(try refusal([["name": "c", "levelz": ["a"]]]).data?["field"], "columns[0].levelz")
+        XCTAssertEqual(try refusal([["name": "c", "kind": "text"]]).data?["field"], "columns[0].levels")
+        XCTAssertEqual(try refusal([["name": "c", "levels": ["a"]]]).data?["field"], "columns[0].levels")
+        XCTAssertEqual(try refusal([["name": "c"]], label: "c").data?["field"], "label")
+        XCTAssertEqual(try refusal([["name": "c=a"], ["name": "c", "kind": "text", "levels": ["a"]]]).data?["field"], "columns")
+    }
+
     /// Polls `condition` until it holds; the bound only catches a hang.
     private func waitUntil(_ what: String, _ condition: () throws -> Bool) throws {
         let deadline = Date().addingTimeInterval(30)

@@ -2,8 +2,6 @@
 /// (an upload), instead of read from a file. The last chunk's result is `dataset/load`'s.
 public enum DatasetPut: RequestMethod {
     public static let method = "dataset/put"
-    /// An upload with no chunk for this long is discarded.
-    public static let idleSeconds: Double = 600
 
     /// The first (or only) chunk says what the dataset is (`name`, `columns`, `classes`, …); later
     /// chunks send `upload` with `rows`, `features`, `labels`, `ids` and `more` only; `{upload,

@@ -22,6 +22,7 @@ extension Handlers {
                 upload.features.reserveCapacity(MemoryBudget.product(total, plan.featureWidth))
                 upload.classIndex.reserveCapacity(total)
             }
+            try checkChunkRoom(params.rows, plan: plan)
             let chunk = try UploadChunk(params, plan: plan, firstRow: 0, buffers: context.buffers)
             try checkTotal(plan, after: chunk.rows, more: params.more == true)
             if params.more == true {
@@ -51,6 +52,7 @@ extension Handlers {
         var upload = try state.uploads.checkOut(id, session: context.session)
         let chunk: UploadChunk
         do {
+            try checkChunkRoom(params.rows, plan: upload.plan)
             chunk = try UploadChunk(params, plan: upload.plan, firstRow: upload.rows, buffers: context.buffers)
             try checkTotal(upload.plan, after: upload.rows + chunk.rows, more: params.more == true)
             try state.uploads.hold(upload, bytes: Self.bytesAfter(upload, chunk), adding: chunk.rows)
@@ -65,6 +67,14 @@ extension Handlers {
             return .pending(.init(upload: id, rowsReceived: upload.rows))
         }
         return .done(try finishUpload(upload, chunked: true))
+    }
+
+    /// Refuses, before its one-hot features are allocated, a chunk whose rows would not fit beside
+    /// what is held (its upload's rows so far among it).
+    private func checkChunkRoom(_ rows: Int?, plan: UploadPlan) throws(RPCError) {
+        guard let rows, rows > 0 else { return }
+        let bytes = MemoryBudget.product(rows, MemoryBudget.sum([MemoryBudget.product(plan.featureWidth, 4), 4]))
+        try workspace.budget.checkRoom(bytes, doing: "Receiving \(rows) rows of the dataset '\(plan.name)' (\(plan.featureWidth) features each)")
     }
 
     /// Refuses a chunk that brings the rows past `total_rows`, or a last chunk that stops short of it.
