@@ -24,8 +24,11 @@ def test_examples_exist():
     assert (EXAMPLES / "signing.json").exists()
 
 
-@pytest.mark.parametrize("vector", load_json(EXAMPLES / "signing.json")["vectors"],
-                         ids=lambda v: v["payload"][:40])
+SIGNING = load_json(EXAMPLES / "signing.json")
+
+
+@pytest.mark.parametrize("vector", SIGNING["vectors"] + SIGNING.get("vectors_with_buffers", []),
+                         ids=lambda v: v["payload"][:40] + (f" +{len(v['buffers'])} buffers" if "buffers" in v else ""))
 def test_signing_vectors(vector):
     payload = vector["payload"].encode("utf-8")
     buffers = decode_buffers(vector.get("buffers", []), "signing vector")
