@@ -6,6 +6,7 @@
 #   4. WCE logistic regression training, ballastd vs scikit-learn and numpy's floor (Benchmarks/train_bench.py)
 #   5. the run store's cost per training step, --state-dir vs --ephemeral (Benchmarks/store_bench.py)
 #   6. restoring a 1M x 30 dataset from its column file at start vs dataset/load of its CSV (Benchmarks/restore_bench.py)
+#   7. a 1M x 30 float32 DataFrame up and down as binary frames vs the CSV path (Benchmarks/put_bench.py)
 # Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
 # Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
 set -uo pipefail
@@ -61,6 +62,8 @@ header "5. Run store: cost per training step, --state-dir vs --ephemeral"
 "$PYTHON" "$HERE/store_bench.py" || failed+=("store_bench.py exited with $?")
 header "6. Restart: restoring a dataset from its column file vs dataset/load of the CSV"
 "$PYTHON" "$HERE/restore_bench.py" || failed+=("restore_bench.py exited with $?")
+header "7. DataFrames as binary frames: dataset/put and dataset/get vs to_csv + dataset/load and read_csv"
+"$PYTHON" "$HERE/put_bench.py" || failed+=("put_bench.py exited with $?")
 
 echo
 echo "Benchmarks finished in $((SECONDS - started)) s."

@@ -11,14 +11,15 @@ import math
 import os
 import secrets
 import time
-from typing import Any, Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import zmq
 
 from .connection import ConnectionInfo
 from .liveness import DaemonGone, Watch, daemon_process_is_gone
 from .runs import RunRecords
-from .signing import sign, verify
+from .signing import Buffer, sign, verify
 
 __all__ = ["Client", "DaemonGone", "Events", "RPCError", "RPCTimeout", "PROTOCOL_VERSION", "encode",
            "CONTROL_TIMEOUT", "check_timeout"]
@@ -87,12 +88,30 @@ def _remaining_ms(deadline: float | None) -> int | None:
     return max(0, int((deadline - time.monotonic()) * 1000))
 
 
+@dataclass(frozen=True)
+class PreparedRequest:
+    """A request encoded and signed, not yet sent (:meth:`Client.prepare_request`)."""
+
+    id: int | str
+    method: str
+    socket: str
+    payload: bytes
+    signature: bytes
+    buffers: list[memoryview]
+
+
 class _Channel:
-    """One DEALER socket to a ROUTER of the daemon, with signature checking on receipt."""
+    """One DEALER socket to a ROUTER of the daemon, with signature checking on receipt.
+
+    On the request socket (``buffers_allowed``) a message may carry binary buffers after its
+    payload (protocol 1.6): ``[signature, payload, buffer_0, …]``, all covered by the signature.
+    The control socket keeps exactly ``[signature, payload]``.
+    """
 
     def __init__(self, context: zmq.Context, info: ConnectionInfo, endpoint: str, routing_id: bytes | None,
-                 linger_ms: int):
+                 linger_ms: int, *, buffers_allowed: bool = False):
         self.key = info.key
+        self.buffers_allowed = buffers_allowed
         self.socket = context.socket(zmq.DEALER)
         self.socket.setsockopt(zmq.LINGER, linger_ms)
         if routing_id is not None:
@@ -102,26 +121,60 @@ class _Channel:
         self.socket.connect(endpoint)
         self.dropped = 0  # incoming messages refused: bad signature, wrong frame count, not JSON
 
-    def send_payload(self, payload: bytes, signature: bytes | None = None) -> None:
-        self.socket.send_multipart([sign(self.key, payload) if signature is None else signature, payload])
+    def send_payload(self, payload: bytes, signature: bytes | None = None,
+                     buffers: Sequence[Buffer] = ()) -> None:
+        """Send ``[signature, payload, *buffers]``, signed over all of them unless ``signature`` is given.
+        Buffers go without a copy (ZeroMQ reads them in place until sent): do not change them after."""
+        if buffers and not self.buffers_allowed:
+            raise ValueError("Only the request socket carries binary buffers.")
+        frames: list[Any] = [sign(self.key, payload, buffers) if signature is None else signature, payload]
+        if not buffers:
+            self.socket.send_multipart(frames)
+            return
+        # pyzmq copies frames below its copy threshold (64 KiB) anyway; larger ones go zero-copy.
+        frames.extend(_frame_view(buffer) for buffer in buffers)
+        self.socket.send_multipart(frames, copy=False)
 
-    def receive(self, deadline: float | None) -> Any:
-        """The next verified, decoded message; raises RPCTimeout at the deadline."""
+    def receive(self, deadline: float | None) -> tuple[Any, list[memoryview]]:
+        """The next verified, decoded message and its buffers; raises RPCTimeout at the deadline."""
         while True:
             wait = _remaining_ms(deadline)
             if not self.socket.poll(wait if wait is not None else -1, zmq.POLLIN):
                 raise RPCTimeout("No message arrived in time.")
-            frames = self.socket.recv_multipart()
-            if len(frames) != 2 or not verify(self.key, frames[0], frames[1]):
+            signature = self.socket.recv()
+            payload = self.socket.recv() if self.socket.getsockopt(zmq.RCVMORE) else None
+            buffers: list[memoryview] = []
+            while self.socket.getsockopt(zmq.RCVMORE):
+                # Buffers stay in ZeroMQ's memory: a memoryview on the received frame, no copy.
+                buffers.append(self.socket.recv(copy=False).buffer)
+            if (payload is None or (buffers and not self.buffers_allowed)
+                    or not verify(self.key, signature, payload, buffers)):
                 self.dropped += 1
                 continue
             try:
-                return json.loads(frames[1].decode("utf-8"))
+                message = json.loads(payload.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError):
                 self.dropped += 1
+                continue
+            if buffers and not _is_reply(message):  # notifications and events never carry buffers
+                self.dropped += 1
+                continue
+            return message, buffers
 
     def close(self) -> None:
         self.socket.close()
+
+
+def _is_reply(message: Any) -> bool:
+    return isinstance(message, dict) and "id" in message and ("result" in message or "error" in message)
+
+
+def _frame_view(buffer: Buffer) -> memoryview:
+    """A flat byte view of ``buffer`` (bytes, a memoryview, a C-contiguous numpy array) for a frame."""
+    view = memoryview(buffer)
+    if not view.c_contiguous:
+        raise ValueError("A buffer must be C-contiguous (numpy: np.ascontiguousarray).")
+    return view if view.ndim == 1 and view.format == "B" else view.cast("B")
 
 
 class Client(RunRecords):
@@ -149,9 +202,11 @@ class Client(RunRecords):
         # Ids start at a random 40-bit offset and count up: the daemon refuses a payload it has
         # seen before, so no two messages of any client sharing the key may be byte-identical.
         self._ids: Iterator[int] = itertools.count(secrets.randbits(40) if first_id is None else first_id)
-        self._request = _Channel(self.context, self.info, self.info.request_endpoint, self.routing_id, linger_ms)
+        self._request = _Channel(self.context, self.info, self.info.request_endpoint, self.routing_id, linger_ms,
+                                 buffers_allowed=True)
         self._control: _Channel | None = None
-        self._stash: dict[int | str, Any] = {}  # replies that arrived while waiting for another id
+        # replies (and their buffers) that arrived while waiting for another id
+        self._stash: dict[tuple[str, int | str], tuple[Any, list[memoryview]]] = {}
         self._methods: dict[tuple[str, int | str], str] = {}  # what each awaited request asked, for messages
         self._watch = Watch(self.info, self.context)
         self.session: str | None = None
@@ -177,11 +232,13 @@ class Client(RunRecords):
         """How many incoming messages were dropped for a bad signature or framing."""
         return self._request.dropped + (self._control.dropped if self._control else 0)
 
-    def send_raw(self, payload: bytes | str, *, socket: str = "request", signature: bytes | None = None) -> None:
-        """Send ``payload`` bytes as is, signed (or with the given ``signature`` frame). For tests."""
+    def send_raw(self, payload: bytes | str, *, socket: str = "request", signature: bytes | None = None,
+                 buffers: Sequence[Buffer] = ()) -> None:
+        """Send ``payload`` bytes as is and ``buffers`` after it, signed (or with the given
+        ``signature`` frame). For tests."""
         if isinstance(payload, str):
             payload = payload.encode("utf-8")
-        self._channel(socket).send_payload(payload, signature)
+        self._channel(socket).send_payload(payload, signature, buffers)
 
     def send_frames(self, frames: list[bytes], *, socket: str = "request") -> None:
         """Send arbitrary frames, unsigned. For tests of the daemon's refusals."""
@@ -189,6 +246,13 @@ class Client(RunRecords):
 
     def receive(self, timeout: float | None = DEFAULT_TIMEOUT, *, socket: str = "request") -> Any:
         """The next verified message on ``socket`` (decoded JSON), or None after ``timeout`` seconds."""
+        received = self.receive_with_buffers(timeout, socket=socket)
+        return None if received is None else received[0]
+
+    def receive_with_buffers(self, timeout: float | None = DEFAULT_TIMEOUT, *,
+                             socket: str = "request") -> tuple[Any, list[memoryview]] | None:
+        """The next verified message on ``socket`` and the buffers after its payload (read-only
+        memoryviews on the received frames), or None after ``timeout`` seconds."""
         check_timeout(timeout, allow_zero=True)
         try:
             return self._channel(socket).receive(_deadline(timeout))
@@ -196,23 +260,50 @@ class Client(RunRecords):
             return None
 
     def request(self, method: str, params: Mapping[str, Any] | None = None, *, socket: str = "request",
-                request_id: int | str | None = None) -> int | str:
-        """Send a request without waiting; returns its id (see :meth:`wait`)."""
+                request_id: int | str | None = None, buffers: Sequence[Buffer] | None = None) -> int | str:
+        """Send a request without waiting; returns its id (see :meth:`wait`).
+
+        ``buffers`` (request socket only) are bytes-like objects (bytes, memoryviews, C-contiguous
+        numpy arrays) sent as frames after the payload, which refers to them as ``{"buffer": i}``.
+        They are sent without a copy: leave them unchanged until the reply has come.
+        """
+        return self.send_prepared(self.prepare_request(method, params, socket=socket, request_id=request_id,
+                                                       buffers=buffers))
+
+    def prepare_request(self, method: str, params: Mapping[str, Any] | None = None, *, socket: str = "request",
+                        request_id: int | str | None = None,
+                        buffers: Sequence[Buffer] | None = None) -> PreparedRequest:
+        """Encode and sign a request without sending it (:meth:`send_prepared` sends it). It touches
+        no socket, so another thread may prepare the next chunk of a large upload, signing its
+        buffers, while this one waits for a reply."""
+        if socket not in ("request", "control"):
+            raise ValueError(f"socket must be 'request' or 'control', not {socket!r}")
+        if buffers and socket != "request":
+            raise ValueError("Only the request socket carries binary buffers.")
         request_id = self.next_id() if request_id is None else request_id
         message: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id, "method": method}
         if params is not None:
             message["params"] = dict(params)
-        self._channel(socket).send_payload(encode(message))
-        self._methods[(socket, request_id)] = method
+        payload = encode(message)
+        views = [_frame_view(buffer) for buffer in buffers or ()]
+        return PreparedRequest(request_id, method, socket, payload, sign(self.info.key, payload, views), views)
+
+    def send_prepared(self, prepared: PreparedRequest) -> int | str:
+        """Send a request made by :meth:`prepare_request`; returns its id (see :meth:`wait`)."""
+        self._channel(prepared.socket).send_payload(prepared.payload, prepared.signature, prepared.buffers)
+        self._methods[(prepared.socket, prepared.id)] = prepared.method
         if len(self._methods) > 1024:
             for stale in list(self._methods)[:512]:
                 del self._methods[stale]
-        return request_id
+        return prepared.id
 
     def wait(self, request_id: int | str, timeout: float | None = None, *, socket: str = "request",
              progress_token: Any = None, on_progress: ProgressCallback | None = None,
-             on_notification: NotificationCallback | None = None, detach: bool = False) -> Any:
+             on_notification: NotificationCallback | None = None, detach: bool = False,
+             with_buffers: bool = False) -> Any:
         """Wait for the reply to ``request_id``; return its result or raise :class:`RPCError`.
+        With ``with_buffers`` return ``(result, buffers)``: the reply's binary buffers as read-only
+        memoryviews (``numpy.frombuffer`` reads them without a copy).
 
         Notifications that arrive meanwhile go to the callbacks: ``$/progress`` whose token is
         ``progress_token`` to ``on_progress(value)``, every notification to
@@ -226,7 +317,7 @@ class Client(RunRecords):
         check_timeout(timeout)
         key = (socket, request_id)
         try:
-            return self._await(key, timeout, progress_token, on_progress, on_notification)
+            return self._await(key, timeout, progress_token, on_progress, on_notification, with_buffers)
         except RPCTimeout:
             cancelled = not detach and socket == "request"
             if cancelled:
@@ -250,7 +341,8 @@ class Client(RunRecords):
             pass  # best effort: a closed socket or a gone daemon runs nothing
 
     def _await(self, key: tuple[str, int | str], timeout: float | None, progress_token: Any,
-               on_progress: ProgressCallback | None, on_notification: NotificationCallback | None) -> Any:
+               on_progress: ProgressCallback | None, on_notification: NotificationCallback | None,
+               with_buffers: bool = False) -> Any:
         socket, request_id = key
         channel = self._channel(socket)
         deadline = _deadline(timeout)
@@ -259,7 +351,7 @@ class Client(RunRecords):
             now = time.monotonic()
             slice_end = now + WAIT_SLICE if deadline is None else min(deadline, now + WAIT_SLICE)
             try:
-                message = channel.receive(slice_end)
+                message, buffers = channel.receive(slice_end)
             except RPCTimeout:
                 if deadline is not None and time.monotonic() >= deadline:
                     raise
@@ -284,25 +376,30 @@ class Client(RunRecords):
                 reply_id = message.get("id")
                 if reply_id is None:
                     # A parse error or batch refusal carries no id: it answers what we sent last.
-                    self._stash[key] = message
+                    self._stash[key] = (message, buffers)
                 else:
-                    self._stash[(socket, reply_id)] = message
+                    self._stash[(socket, reply_id)] = (message, buffers)
                 if len(self._stash) > 1024:  # forget replies nobody will wait for
                     for stale in list(self._stash)[:512]:
                         if stale != key:
                             del self._stash[stale]
-        reply = self._stash.pop(key)
+        reply, buffers = self._stash.pop(key)
         if "error" in reply:
             error = reply["error"] if isinstance(reply["error"], dict) else {}
             raise RPCError(error.get("code", -32603), error.get("message", "(no message)"), error.get("data"))
-        return reply.get("result")
+        return (reply.get("result"), buffers) if with_buffers else reply.get("result")
 
     # -- the API ----------------------------------------------------------------------------------
 
     def call(self, method: str, params: Mapping[str, Any] | None = None, timeout: float | None = None,
              on_progress: ProgressCallback | None = None,
-             on_notification: NotificationCallback | None = None, *, detach: bool = False) -> Any:
+             on_notification: NotificationCallback | None = None, *, detach: bool = False,
+             buffers: Sequence[Buffer] | None = None, with_buffers: bool = False) -> Any:
         """Call ``method`` on the request socket and return its result, or raise :class:`RPCError`.
+
+        ``buffers`` go as binary frames after the payload (params refer to them as
+        ``{"buffer": i}``); ``with_buffers=True`` returns ``(result, [memoryview])``, the reply's
+        buffers in order.
 
         With ``on_progress`` and no ``progress_token`` in ``params``, a token is added (the request id).
         There is no time limit unless ``timeout`` is given: a long training waits as long as it
@@ -315,9 +412,9 @@ class Client(RunRecords):
         if on_progress is not None:
             params = dict(params or {})
             token = params.setdefault("progress_token", f"progress-{self.next_id()}")
-        request_id = self.request(method, params)
+        request_id = self.request(method, params, buffers=buffers)
         return self.wait(request_id, timeout, progress_token=token, on_progress=on_progress,
-                         on_notification=on_notification, detach=detach)
+                         on_notification=on_notification, detach=detach, with_buffers=with_buffers)
 
     def initialize(self, name: str, version: str | None = None, *, protocol_version: str = PROTOCOL_VERSION,
                    timeout: float | None = None) -> Any:

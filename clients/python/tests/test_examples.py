@@ -3,6 +3,8 @@ validating what is sent and received against protocol/schema/."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 
 import pytest
@@ -26,10 +28,38 @@ def test_examples_exist():
                          ids=lambda v: v["payload"][:40])
 def test_signing_vectors(vector):
     payload = vector["payload"].encode("utf-8")
-    assert sign(vector["key"], payload) == vector["signature"].encode("ascii")
-    assert verify(vector["key"], vector["signature"], payload)
-    assert not verify(vector["key"], vector["signature"], payload + b" ")
-    assert not verify(vector["key"] + "x", vector["signature"], payload)
+    buffers = decode_buffers(vector.get("buffers", []), "signing vector")
+    assert sign(vector["key"], payload, buffers) == vector["signature"].encode("ascii")
+    assert verify(vector["key"], vector["signature"], payload, buffers)
+    assert not verify(vector["key"], vector["signature"], payload + b" ", buffers)
+    assert not verify(vector["key"] + "x", vector["signature"], payload, buffers)
+    if buffers:  # the buffers are covered: one more byte, or one buffer fewer, breaks it
+        assert not verify(vector["key"], vector["signature"], payload, buffers[:-1])
+        assert not verify(vector["key"], vector["signature"], payload, [*buffers[:-1], buffers[-1] + b"\0"])
+
+
+def decode_buffers(encoded, where) -> list[bytes]:
+    """Section 9's ``buffers``: base64 strings, one per binary frame after the payload."""
+    assert isinstance(encoded, list), f"{where}: buffers must be an array of base64 strings"
+    try:
+        return [base64.b64decode(b, validate=True) for b in encoded]
+    except (binascii.Error, TypeError) as error:
+        raise AssertionError(f"{where}: a buffer is not base64: {error}") from None
+
+
+def buffer_mismatches(expected, actual) -> list[str]:
+    """Where the reply's buffers differ from ``expect_buffers`` (base64, or "$any" for any bytes)."""
+    if len(expected) != len(actual):
+        return [f"expected {len(expected)} buffers, got {len(actual)}"]
+    problems = []
+    for i, (want, got) in enumerate(zip(expected, actual)):
+        if want == "$any":
+            continue
+        want_bytes = decode_buffers([want], f"expect_buffers[{i}]")[0]
+        if bytes(got) != want_bytes:
+            problems.append(f"buffer {i}: expected {len(want_bytes)} bytes {want}, got {len(got)} bytes "
+                            f"{base64.b64encode(bytes(got)).decode('ascii')[:200]}")
+    return problems
 
 
 def is_request(message) -> bool:
@@ -99,10 +129,15 @@ def test_replay(path, start_daemon):
                 except json.JSONDecodeError:
                     sent = None
 
-            client.send_raw(payload, socket=socket)
+            buffers = decode_buffers(exchange.get("buffers", []), where)
+            assert "expect" in exchange or "expect_buffers" not in exchange, f"{where}: expect_buffers without expect"
+            client.send_raw(payload, socket=socket, buffers=buffers)
             if "expect" in exchange:
-                reply = client.receive(REPLY_WAIT, socket=socket)
+                received = client.receive_with_buffers(REPLY_WAIT, socket=socket)
+                reply, reply_buffers = received if received is not None else (None, [])
                 check_reply(reply, sent, exchange["expect"], where)
+                problems = buffer_mismatches(exchange.get("expect_buffers", []), reply_buffers)
+                assert not problems, f"{where}: reply buffers do not match:\n  " + "\n  ".join(problems)
             else:
                 reply = client.receive(NO_REPLY_WAIT, socket=socket)
                 assert reply is None, f"{where}: expected no reply, got {json.dumps(reply)}"
@@ -131,6 +166,18 @@ def test_matcher_rules():
     for matcher in ("$any", "$string", "$number", "$integer", "$boolean", "$array", "$object", "$null"):
         assert not mismatches({"v": "$any"}, {"v": None})
         assert matcher in ("$any", "$null") or mismatches(matcher, None)
+
+
+def test_buffer_matcher_rules():
+    """expect_buffers: exact bytes from base64, "$any" for any bytes, and exactly as many buffers."""
+    one, two = b"\x00\x00\x80?", b"\x01\x00\x00\x00"
+    encoded = [base64.b64encode(b).decode("ascii") for b in (one, two)]
+    assert not buffer_mismatches(encoded, [memoryview(one), memoryview(two)])
+    assert not buffer_mismatches(["$any", encoded[1]], [b"anything", two])
+    assert buffer_mismatches(encoded, [one, two + b"\0"])
+    assert buffer_mismatches(encoded, [one])
+    assert buffer_mismatches([], [one])
+    assert not buffer_mismatches([], [])
 
 
 @pytest.mark.parametrize("version", [
