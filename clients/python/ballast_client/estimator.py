@@ -281,8 +281,6 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = classes
         labels = _wire_labels(classes)
         codes = codes.astype(np.int32)
-        columns = [f"x{i}" for i in range(features.shape[1])]
-
         train_rows, validation_rows = self._split(codes)
         with _Call():
             client = self._client()
@@ -290,11 +288,11 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
             names = _unique("sklearn")
             datasets = []
             try:
-                datasets.append(self._put(client, features[train_rows], codes[train_rows], labels, columns,
+                datasets.append(self._put(client, features[train_rows], codes[train_rows], labels,
                                           f"{names}.train"))
                 if validation_rows is not None:
                     datasets.append(self._put(client, features[validation_rows], codes[validation_rows], labels,
-                                              columns, f"{names}.validation"))
+                                              f"{names}.validation"))
                 weights = sample_weight[train_rows].astype(np.float32)
                 params = self._train_params(client, datasets, labels, codes[train_rows], weights, names)
                 result = self._daemon_call(client, "model/train", params, buffers=[weights])
@@ -330,13 +328,14 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
                              f"of the rows, stratified by class: {error}") from error
         return train, validation
 
-    def _put(self, client: Client, features, codes, labels, columns, name) -> str:
+    def _put(self, client: Client, features, codes, labels, name) -> str:
+        """Upload rows as the dataset ``name``, which the daemon does not keep (``dataset/put``);
+        numpy's columns are named ``x0``, ``x1``, … as :meth:`_predict` names them."""
         from . import data
 
-        frame = _frame(features, columns)
-        summary = data.put_dataset(client, frame, np.asarray(labels, dtype=object)[codes], name=name,
-                                   positive=labels[1] if len(labels) == 2 else None, keep=False)
-        return summary.get("name", name) if isinstance(summary, dict) else name
+        data.put_dataset(client, features, np.asarray(labels, dtype=object)[codes], name=name,
+                         positive=labels[1] if len(labels) == 2 else None, keep=False)
+        return name
 
     def _train_params(self, client, datasets, labels, codes, sample_weight, name) -> dict[str, Any]:
         binary = len(labels) == 2
@@ -588,12 +587,6 @@ def _as_float32(X: np.ndarray) -> np.ndarray:
         raise ValueError("Input X contains values too large for float32 (the daemon computes in float32); "
                          "scale the features first.")
     return features
-
-
-def _frame(features: np.ndarray, columns: list[str]):
-    import pandas as pd
-
-    return pd.DataFrame(features, columns=columns, copy=False)
 
 
 def _wire_labels(classes: np.ndarray) -> list[str]:
