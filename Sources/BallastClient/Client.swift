@@ -74,27 +74,51 @@ public final class Client {
     /// soon as `shouldStop` says so (a second Ctrl-C); with `.daemonGone` when the daemon exits, is
     /// replaced or stops answering pings. On a timeout or a stop the request is cancelled
     /// (`$/cancelRequest` on the control socket), unless `detach`.
-    public func call(_ method: String, params: JSONValue = [:], timeout: Double? = nil, detach: Bool = false,
+    ///
+    /// `buffers` go out after the payload as binary frames, which `params` refers to as
+    /// `{"buffer": i}` (protocol/README.md section 1); buffers the reply carries are dropped here:
+    /// use `callWithBuffers` for a method that answers with some.
+    public func call(_ method: String, params: JSONValue = [:], buffers: [Data] = [], timeout: Double? = nil, detach: Bool = false,
                      onNotification: (String, JSONValue) -> Void = { _, _ in },
                      shouldStop: () -> Bool = { false }) throws(ClientError) -> JSONValue {
-        try exchange(method, params: params, on: .request, timeout: timeout ?? defaultTimeout, detach: detach,
+        try callWithBuffers(method, params: params, buffers: buffers, timeout: timeout, detach: detach,
+                            onNotification: onNotification, shouldStop: shouldStop).result
+    }
+
+    /// A reply's result and the binary buffers that came after its payload, in order (the result
+    /// refers to them as `{"buffer": i, "dtype": …, "shape": …}`).
+    public struct BinaryReply: Sendable {
+        public var result: JSONValue
+        public var buffers: [Data]
+    }
+
+    /// `call`, returning the reply's buffers with its result.
+    public func callWithBuffers(_ method: String, params: JSONValue = [:], buffers: [Data] = [], timeout: Double? = nil,
+                                detach: Bool = false, onNotification: (String, JSONValue) -> Void = { _, _ in },
+                                shouldStop: () -> Bool = { false }) throws(ClientError) -> BinaryReply {
+        try exchange(method, params: params, buffers: buffers, on: .request, timeout: timeout ?? defaultTimeout, detach: detach,
                      shouldStop: shouldStop, onNotification: onNotification)
     }
 
     /// Sends a request on `channel` and waits for the reply with its id.
-    private func exchange(_ method: String, params: JSONValue, on channel: ClientSockets.Channel, timeout: Double?,
-                          detach: Bool = false, shouldStop: () -> Bool = { false },
-                          onNotification: (String, JSONValue) -> Void) throws(ClientError) -> JSONValue {
+    private func exchange(_ method: String, params: JSONValue, buffers: [Data] = [], on channel: ClientSockets.Channel,
+                          timeout: Double?, detach: Bool = false, shouldStop: () -> Bool = { false },
+                          onNotification: (String, JSONValue) -> Void) throws(ClientError) -> BinaryReply {
         try WaitLimit.check(timeout)
+        guard buffers.isEmpty || channel == .request else {
+            throw .badArgument("The control socket carries no buffers; '\(method)' was not sent.")
+        }
         let id = RequestID.number(nextID)
         nextID += 1
-        try send(Message.request(id: id, method: method, params: params).json, on: channel)
+        try send(Message.request(id: id, method: method, params: params).json, buffers: buffers, on: channel)
         let deadline = timeout.map { Date().addingTimeInterval($0) } ?? .distantFuture
         watch?.heard()
         while true {
-            if let message = try receive(on: channel, until: min(deadline, Date().addingTimeInterval(Self.waitSlice))) {
+            if let (message, buffers) = try receive(on: channel, until: min(deadline, Date().addingTimeInterval(Self.waitSlice))) {
                 watch?.heard()
-                if let result = try reply(to: id, in: message, onNotification: onNotification) { return result }
+                if let result = try reply(to: id, in: message, onNotification: onNotification) {
+                    return BinaryReply(result: result, buffers: buffers)
+                }
             } else if let reason = watch?.check() {
                 // A stuck or replaced daemon that wakes up should not run this for nobody.
                 if reason != .exited { abandon(id, on: channel) }
@@ -157,7 +181,7 @@ public final class Client {
     /// Sends a request on the control socket (`ping`, `status`, `shutdown`), which needs no
     /// `initialize` and answers even while the daemon's workers are busy.
     public func control(_ method: String, params: JSONValue = [:], timeout: Double = Client.controlTimeout) throws(ClientError) -> JSONValue {
-        try exchange(method, params: params, on: .control, timeout: timeout) { _, _ in }
+        try exchange(method, params: params, on: .control, timeout: timeout) { _, _ in }.result
     }
 
     /// Sends a notification on the control socket (`$/cancelRequest` with a session).
@@ -167,9 +191,10 @@ public final class Client {
 
     // MARK: Raw access, for tools and tests
 
-    /// Sends payload bytes as they are, signed (or with the given signature frame).
-    public func sendRaw(_ payload: [UInt8], signature: Data? = nil, control: Bool = false) throws(ClientError) {
-        let frames = [signature ?? Data(signer.signature(of: payload).utf8), Data(payload)]
+    /// Sends payload bytes as they are, and `buffers` after them, signed (or with the given
+    /// signature frame).
+    public func sendRaw(_ payload: [UInt8], signature: Data? = nil, buffers: [Data] = [], control: Bool = false) throws(ClientError) {
+        let frames = [signature ?? Data(signer.signature(of: payload, buffers: buffers).utf8), Data(payload)] + buffers
         do { try sockets.send(frames, on: control ? .control : .request) } catch { throw .transport(error) }
     }
 
@@ -180,18 +205,23 @@ public final class Client {
 
     /// The next verified message on the request (or control) socket, or nil after `timeout`.
     public func receiveMessage(timeout: Double, control: Bool = false) throws(ClientError) -> JSONValue? {
-        try receive(on: control ? .control : .request, until: Date().addingTimeInterval(timeout))
+        try receive(on: control ? .control : .request, until: Date().addingTimeInterval(timeout))?.message
     }
 
-    private func send(_ message: JSONValue, on channel: ClientSockets.Channel) throws(ClientError) {
-        do { try sockets.send(Frames.signed(Data(JSONWriter.data(message)), with: signer), on: channel) } catch {
+    /// The same, with the buffers that came after the payload.
+    public func receiveMessageWithBuffers(timeout: Double) throws(ClientError) -> (message: JSONValue, buffers: [Data])? {
+        try receive(on: .request, until: Date().addingTimeInterval(timeout))
+    }
+
+    private func send(_ message: JSONValue, buffers: [Data] = [], on channel: ClientSockets.Channel) throws(ClientError) {
+        do { try sockets.send(Frames.signed(Data(JSONWriter.data(message)), buffers: buffers, with: signer), on: channel) } catch {
             throw .transport(error)
         }
     }
 
     /// Receives until a correctly signed, parseable message arrives or the deadline passes;
-    /// anything unsigned or malformed is dropped.
-    private func receive(on channel: ClientSockets.Channel, until deadline: Date) throws(ClientError) -> JSONValue? {
+    /// anything unsigned or malformed is dropped. Buffers come only on the request socket.
+    private func receive(on channel: ClientSockets.Channel, until deadline: Date) throws(ClientError) -> (message: JSONValue, buffers: [Data])? {
         while true {
             let frames: [Data]
             do {
@@ -200,9 +230,11 @@ public final class Client {
             } catch {
                 throw .transport(error)
             }
-            guard frames.count == 2, signer.verify(signature: frames[0], payload: frames[1]),
+            guard frames.count == 2 || (channel == .request && frames.count > 2) else { continue }
+            let buffers = Array(frames[2...])
+            guard signer.verify(signature: frames[0], payload: frames[1], buffers: buffers),
                   let value = try? JSONParser.parse(frames[1]) else { continue }
-            return value
+            return (value, buffers)
         }
     }
 }

@@ -19,10 +19,11 @@ public final class Authenticator: Sendable {
         self.replays = ReplayGuard(capacity: replayCapacity)
     }
 
-    /// Returns nil when the payload may be executed, or why it may not.
-    public func check(signature: Data, payload: Data) -> Rejection? {
+    /// Returns nil when the payload may be executed, or why it may not. The signature covers the
+    /// buffers too: a message whose buffers were changed, added, dropped or reordered is a bad signature.
+    public func check(signature: Data, payload: Data, buffers: [Data] = []) -> Rejection? {
         let rejection: Rejection?
-        if !signer.verify(signature: signature, payload: payload) {
+        if !signer.verify(signature: signature, payload: payload, buffers: buffers) {
             rejection = .badSignature
         } else if !replays.admit(String(decoding: signature, as: UTF8.self)) {
             rejection = .replayed

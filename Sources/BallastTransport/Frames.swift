@@ -1,28 +1,38 @@
 import Foundation
 
-/// The wire framing, fixed by protocol/README.md:
-/// - request and control sockets: client DEALER sends `[signature, payload]`; the daemon's ROUTER
-///   sees `[identity, signature, payload]` and answers `[identity, signature, payload]`.
-/// - events: `[topic, signature, payload]` from the daemon's XPUB.
+/// The wire framing, fixed by protocol/README.md section 1:
+/// - request socket: client DEALER sends `[signature, payload, buffer_0, …]`; the daemon's ROUTER
+///   sees `[identity, signature, payload, buffer_0, …]` and answers the same way. Buffers are raw
+///   bytes a payload refers to as `{"buffer": i}`; most messages carry none.
+/// - control socket: exactly `[signature, payload]` (`[identity, signature, payload]` at the ROUTER).
+/// - events: `[topic, signature, payload]` from the daemon's XPUB, never with buffers.
 public enum Frames {
+    /// The most buffers one message may carry (protocol/README.md section 1).
+    public static let maxBuffers = 64
+
     public struct Routed: Sendable {
         public var identity: Data
         public var signature: Data
         public var payload: Data
+        /// The frames after the payload, in order; empty on the control socket.
+        public var buffers: [Data]
     }
 
-    /// Splits what a ROUTER received; nil when the frame count is wrong.
-    public static func routed(_ frames: [Data]) -> Routed? {
-        guard frames.count == 3 else { return nil }
-        return Routed(identity: frames[0], signature: frames[1], payload: frames[2])
+    /// Splits what a ROUTER received; nil when the frame count is wrong: fewer than three frames,
+    /// or more than three where `buffersAllowed` is false (the control socket). How many buffers
+    /// are too many is the dispatcher's to answer, once the message is known to be signed.
+    public static func routed(_ frames: [Data], buffersAllowed: Bool = false) -> Routed? {
+        guard frames.count == 3 || (buffersAllowed && frames.count > 3) else { return nil }
+        return Routed(identity: frames[0], signature: frames[1], payload: frames[2], buffers: Array(frames[3...]))
     }
 
-    public static func signed(_ payload: Data, with signer: MessageSigner) -> [Data] {
-        [Data(signer.signature(of: payload).utf8), payload]
+    /// `[signature, payload, buffers…]`, the signature covering the payload and the buffers.
+    public static func signed(_ payload: Data, buffers: [Data] = [], with signer: MessageSigner) -> [Data] {
+        [Data(signer.signature(of: payload, buffers: buffers).utf8), payload] + buffers
     }
 
-    public static func reply(to identity: Data, _ payload: Data, with signer: MessageSigner) -> [Data] {
-        [identity] + signed(payload, with: signer)
+    public static func reply(to identity: Data, _ payload: Data, buffers: [Data] = [], with signer: MessageSigner) -> [Data] {
+        [identity] + signed(payload, buffers: buffers, with: signer)
     }
 
     public static func event(topic: String, _ payload: Data, with signer: MessageSigner) -> [Data] {

@@ -1,8 +1,10 @@
 import CSodium
 import Foundation
 
-/// Signs and verifies payloads: lowercase hex of HMAC-SHA256 over the exact payload bytes, keyed
-/// by the connection file's `key` string taken as UTF-8 bytes (Jupyter's convention).
+/// Signs and verifies messages: lowercase hex of HMAC-SHA256, keyed by the connection file's `key`
+/// string taken as UTF-8 bytes (Jupyter's convention), over the exact payload bytes and then, for
+/// each buffer in order, its byte length as an 8-byte little-endian unsigned integer followed by
+/// its bytes (protocol/README.md section 2). Without buffers this is the HMAC of the payload alone.
 public struct MessageSigner: @unchecked Sendable {
     // @unchecked: `keyed` is a plain C struct of integers, written once in init and only copied after.
     /// The HMAC state after absorbing the key's inner and outer pads: each message starts from a
@@ -28,13 +30,14 @@ public struct MessageSigner: @unchecked Sendable {
         return hex(bytes)
     }
 
-    public func signature(of payload: some ContiguousBytes) -> String {
-        Self.hex(mac(payload))
+    public func signature(of payload: some ContiguousBytes, buffers: [Data] = []) -> String {
+        Self.hex(mac(payload, buffers))
     }
 
-    /// Compares in constant time; a signature of the wrong length or not lowercase hex fails.
-    public func verify(signature: some ContiguousBytes, payload: some ContiguousBytes) -> Bool {
-        let expected = mac(payload)
+    /// Compares in constant time; a signature of the wrong length or not lowercase hex fails, and
+    /// so does one made over other buffers (or the same buffers cut elsewhere).
+    public func verify(signature: some ContiguousBytes, payload: some ContiguousBytes, buffers: [Data] = []) -> Bool {
+        let expected = mac(payload, buffers)
         return signature.withUnsafeBytes { given -> Bool in
             guard given.count == 2 * expected.count else { return false }
             // Decode the given hex (lowercase only) and compare the bytes in constant time.
@@ -58,11 +61,17 @@ public struct MessageSigner: @unchecked Sendable {
         return (isDigit &* digit | isLetter &* (letter &+ 10), isDigit | isLetter)
     }
 
-    private func mac(_ payload: some ContiguousBytes) -> [UInt8] {
+    private func mac(_ payload: some ContiguousBytes, _ buffers: [Data]) -> [UInt8] {
         var state = keyed
         var out = [UInt8](repeating: 0, count: Int(crypto_auth_hmacsha256_BYTES))
-        payload.withUnsafeBytes { bytes in
+        func absorb(_ bytes: UnsafeRawBufferPointer) {
             _ = crypto_auth_hmacsha256_update(&state, bytes.bindMemory(to: UInt8.self).baseAddress, UInt64(bytes.count))
+        }
+        payload.withUnsafeBytes(absorb)
+        for buffer in buffers {
+            // The length first, so that moving bytes from one buffer to the next changes the signature.
+            withUnsafeBytes(of: UInt64(buffer.count).littleEndian, absorb)
+            buffer.withUnsafeBytes(absorb)
         }
         crypto_auth_hmacsha256_final(&state, &out)
         return out

@@ -42,7 +42,7 @@ public final class ServerSockets: Sendable {
 
     /// Where received frames go. Each runs on the thread of its socket.
     public struct Receivers: Sendable {
-        /// `[identity, signature, payload]` from a client's DEALER on the request socket.
+        /// `[identity, signature, payload, buffers…]` from a client's DEALER on the request socket.
         public var request: @Sendable (_ frames: [Data]) -> Void
         /// The same, from the control socket.
         public var control: @Sendable (_ frames: [Data]) -> Void
@@ -122,9 +122,11 @@ public final class ServerSockets: Sendable {
         controlLoop.start { _, frames, _ in receivers.control(frames) }
     }
 
-    /// Signs `payload` and sends it to the client `identity` on `channel`. Callable from any thread.
-    public func reply(_ payload: Data, to identity: Data, on channel: Channel) {
-        let frames = Frames.reply(to: identity, payload, with: signer)
+    /// Signs `payload` (and `buffers`, sent after it) and sends it to the client `identity` on
+    /// `channel`. Callable from any thread. Only the request socket carries buffers.
+    public func reply(_ payload: Data, buffers: [Data] = [], to identity: Data, on channel: Channel) {
+        precondition(buffers.isEmpty || channel == .request, "the control socket carries no buffers")
+        let frames = Frames.reply(to: identity, payload, buffers: buffers, with: signer)
         switch channel {
         case .request: requestLoop.send(frames, on: Self.requestIndex)
         case .control: controlLoop.send(frames, on: Self.controlIndex)

@@ -19,7 +19,7 @@ final class ReplyHandleTests: XCTestCase {
         let admission = sessions.begin(session: "s", id: requestID, method: "model/train") {
             ReplyHandle(id: requestID, method: "model/train", droppedUnanswered: { id, method in
                 outbox.drops.withLock { $0.append("\(id) \(method)") }
-            }) { [sessions] message in
+            }) { [sessions] message, _ in
                 sessions.end(session: "s", id: requestID)
                 outbox.messages.withLock { $0.append(message) }
             }

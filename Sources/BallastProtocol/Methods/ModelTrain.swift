@@ -6,9 +6,10 @@ public enum ModelTrain: RequestMethod {
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["dataset", "validation", "name", "model", "loss", "optimizer", "l2", "reduction",
-                                        "seed", "early_stopping", "threshold", "progress_token"]
+                                        "seed", "early_stopping", "threshold", "progress_token", "keep", "sample_weight"]
         public static var nestedFields: [String: any KnownFields.Type] {
-            ["model": ModelSpec.self, "loss": LossSpec.self, "optimizer": OptimizerSpec.self, "early_stopping": EarlyStoppingSpec.self]
+            ["model": ModelSpec.self, "loss": LossSpec.self, "optimizer": OptimizerSpec.self, "early_stopping": EarlyStoppingSpec.self,
+             "sample_weight": BufferReference.self]
         }
         public var dataset: String
         public var validation: String?
@@ -29,6 +30,13 @@ public enum ModelTrain: RequestMethod {
         /// `standard` (default: 0.5 / argmax), a number, or `best_f1` (tuned on `validation`).
         public var threshold: Threshold?
         public var progressToken: JSONValue?
+        /// Whether the model is kept across restarts (default true; nothing is kept by a daemon
+        /// started with `--ephemeral`). Not kept, the model lives in memory only and is never
+        /// written to the store; its run is still recorded.
+        public var keep: Bool?
+        /// A float32 buffer, one weight per row of `dataset` (finite, at least 0, not all 0),
+        /// multiplied into the class weights as scikit-learn's `sample_weight` is.
+        public var sampleWeight: BufferReference?
 
         public init(dataset: String, validation: String? = nil, name: String? = nil, model: ModelSpec? = nil,
                     loss: LossSpec? = nil, optimizer: OptimizerSpec? = nil, l2: Double? = nil, seed: UInt64? = nil,
@@ -46,9 +54,10 @@ public enum ModelTrain: RequestMethod {
         }
 
         enum CodingKeys: String, CodingKey {
-            case dataset, validation, name, model, loss, optimizer, l2, reduction, seed, threshold
+            case dataset, validation, name, model, loss, optimizer, l2, reduction, seed, threshold, keep
             case earlyStopping = "early_stopping"
             case progressToken = "progress_token"
+            case sampleWeight = "sample_weight"
         }
     }
 

@@ -40,47 +40,88 @@ public enum ModelEvaluate: RequestMethod {
     public typealias Result = MetricsReport
 }
 
-/// `model/predict`: probabilities and labels for a dataset or for rows given inline.
+/// `model/predict`: probabilities and labels for a dataset, for rows given inline, or for a
+/// float32 matrix sent as a binary buffer (answered with buffers).
 public enum ModelPredict: RequestMethod {
     public static let method = "model/predict"
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["model", "dataset", "rows", "threshold", "unseen_levels"]
+        public static let fieldNames = ["model", "dataset", "rows", "features", "columns", "count", "threshold", "unseen_levels",
+                                        "prior_correction"]
+        public static var nestedFields: [String: any KnownFields.Type] { ["features": BufferReference.self] }
         public var model: String
         public var dataset: String?
         public var rows: [PredictRow]?
+        /// A float32 buffer, `count` × `columns.count`, row-major: the binary input.
+        public var features: BufferReference?
+        /// With `features`: the name of each of its columns, matched to the model's features by name.
+        public var columns: [String]?
+        /// With `features`: how many rows it holds.
+        public var count: Int?
         public var threshold: Threshold?
         public var unseenLevels: UnseenLevelsName?
-        public init(model: String, dataset: String? = nil, rows: [PredictRow]? = nil, threshold: Threshold? = nil) {
+        /// Undo the shift class weights put into probabilities (default false), as `model/evaluate` does.
+        public var priorCorrection: Bool?
+        public init(model: String, dataset: String? = nil, rows: [PredictRow]? = nil, threshold: Threshold? = nil,
+                    priorCorrection: Bool? = nil) {
             self.model = model
             self.dataset = dataset
             self.rows = rows
             self.threshold = threshold
+            self.priorCorrection = priorCorrection
         }
         enum CodingKeys: String, CodingKey {
-            case model, dataset, rows, threshold
+            case model, dataset, rows, features, columns, count, threshold
             case unseenLevels = "unseen_levels"
+            case priorCorrection = "prior_correction"
         }
     }
 
     public struct Result: Codable, Sendable, Equatable {
         /// Class labels in the order of each probability row.
         public var classes: [String]
-        public var probabilities: [[Double]]
-        public var labels: [String]
+        /// `[[p per class]]`, or for the binary input a float32 buffer of shape `[rows, classes]`.
+        public var probabilities: InlineOrBuffer<[[Double]]>
+        /// Each row's label, or for the binary input an int32 buffer of class indices, shape `[rows]`.
+        public var labels: InlineOrBuffer<[String]>
         public var threshold: Double?
         /// The dataset's row identifiers, in the order of `probabilities`, when it was loaded with an `id` column.
         public var ids: [String]?
+        /// The dataset's own label of each row, when a `dataset` was predicted.
+        public var truth: [String]?
         /// How the data was matched to the model's columns, when it took more than a look.
         public var warnings: [String]?
-        public init(classes: [String], probabilities: [[Double]], labels: [String], threshold: Double?, ids: [String]? = nil,
-                    warnings: [String]? = nil) {
+        public init(classes: [String], probabilities: InlineOrBuffer<[[Double]]>, labels: InlineOrBuffer<[String]>,
+                    threshold: Double?, ids: [String]? = nil, truth: [String]? = nil, warnings: [String]? = nil) {
             self.ids = ids
+            self.truth = truth
             self.classes = classes
             self.probabilities = probabilities
             self.labels = labels
             self.threshold = threshold
             self.warnings = warnings
+        }
+    }
+}
+
+/// A result field given inline as JSON, or as a binary buffer after the payload
+/// (`{"buffer": i, "dtype": …, "shape": […]}`).
+public enum InlineOrBuffer<Inline: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+    case inline(Inline)
+    case buffer(TypedBuffer)
+
+    public init(from decoder: any Decoder) throws {
+        if let buffer = try? TypedBuffer(from: decoder) {
+            self = .buffer(buffer)
+        } else {
+            self = .inline(try Inline(from: decoder))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .inline(let value): try value.encode(to: encoder)
+        case .buffer(let buffer): try buffer.encode(to: encoder)
         }
     }
 }
@@ -207,39 +248,50 @@ public enum ModelDrop: RequestMethod {
     }
 }
 
-/// `model/save`: writes a model as versioned JSON, atomically.
+/// `model/save`: writes a model as versioned JSON, atomically; without `path`, answers with the
+/// file's object instead of writing it.
 public enum ModelSave: RequestMethod {
     public static let method = "model/save"
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["model", "path"]
         public var model: String
-        public var path: String
-        public init(model: String, path: String) {
+        public var path: String?
+        public init(model: String, path: String? = nil) {
             self.model = model
             self.path = path
         }
     }
+    /// `{path, bytes}` for a file written; `{file}` (the model file's object, exactly what would
+    /// have been written) without `path`.
     public struct Result: Codable, Sendable, Equatable {
-        public var path: String
-        public var bytes: Int
+        public var path: String?
+        public var bytes: Int?
+        public var file: JSONValue?
         public init(path: String, bytes: Int) {
             self.path = path
             self.bytes = bytes
         }
+        public init(file: JSONValue) {
+            self.file = file
+        }
     }
 }
 
-/// `model/load`: reads a file written by `model/save`. With `dataset`, also checks that the
-/// model's features match that dataset's.
+/// `model/load`: reads a file written by `model/save`, or takes its object as `file`. With
+/// `dataset`, also checks that the model's features match that dataset's.
 public enum ModelLoad: RequestMethod {
     public static let method = "model/load"
     public struct Params: Codable, Sendable, Equatable, KnownFields {
-        public static let fieldNames = ["path", "name", "dataset"]
-        public var path: String
+        public static let fieldNames = ["path", "file", "name", "dataset"]
+        /// Exactly one of `path` and `file`.
+        public var path: String?
+        /// The model file's object, as `model/save` without a path gives it.
+        public var file: JSONValue?
         public var name: String?
         public var dataset: String?
-        public init(path: String, name: String? = nil, dataset: String? = nil) {
+        public init(path: String? = nil, file: JSONValue? = nil, name: String? = nil, dataset: String? = nil) {
             self.path = path
+            self.file = file
             self.name = name
             self.dataset = dataset
         }

@@ -8,7 +8,8 @@ import Foundation
 /// `WorkQueue`, except the control methods, which are bookkeeping that must answer at once.
 final class Dispatcher: Sendable {
     struct Outlets: Sendable {
-        var request: @Sendable (_ identity: Data, _ message: JSONValue) -> Void
+        /// A reply or notification to a client on the request socket, with the reply's buffers.
+        var request: @Sendable (_ identity: Data, _ message: JSONValue, _ buffers: [Data]) -> Void
         var control: @Sendable (_ identity: Data, _ message: JSONValue) -> Void
         var publish: @Sendable (_ topic: String, _ message: JSONValue) -> Void
     }
@@ -41,22 +42,27 @@ final class Dispatcher: Sendable {
     // MARK: Request socket
 
     func receivedOnRequestSocket(_ frames: [Data]) {
-        guard let (identity, message) = admit(frames, socket: "request", reply: outlets.request) else { return }
+        guard let (identity, message, buffers) = admit(frames, socket: "request", buffersAllowed: true,
+                                                       reply: { [outlets] in outlets.request($0, $1, []) }) else { return }
         let session = SessionName.of(identity)
         sessions.peerSeen(session)
         switch message {
         case let .request(id, method, params):
-            dispatchRequest(session: session, identity: identity, id: id, method: method, params: params)
+            dispatchRequest(session: session, identity: identity, id: id, method: method, params: params, buffers: buffers)
         case let .notification(method, params):
+            if !buffers.isEmpty {
+                return log(.warning, "Session \(session) sent the notification '\(method)' with \(buffers.count) buffer(s); notifications carry none, so it is ignored.")
+            }
             receivedNotification(session: session, method: method, params: params)
         case let .response(id, _):
             log(.debug, "Session \(session) sent a response (id \(id)) to no request of the daemon; it is ignored.")
         }
     }
 
-    private func dispatchRequest(session: String, identity: Data, id: RequestID, method: String, params: JSONValue) {
-        let reply = { @Sendable (message: JSONValue) in self.outlets.request(identity, message) }
-        func refuse(_ error: RPCError) { reply(Message.response(id: id, outcome: .error(error)).json) }
+    private func dispatchRequest(session: String, identity: Data, id: RequestID, method: String, params: JSONValue,
+                                 buffers: [Data]) {
+        let reply = { @Sendable (message: JSONValue, buffers: [Data]) in self.outlets.request(identity, message, buffers) }
+        func refuse(_ error: RPCError) { reply(Message.response(id: id, outcome: .error(error)).json, []) }
 
         guard lifecycle.takesWork else { return refuse(.shuttingDown) }
         if method == Initialize.method {
@@ -87,9 +93,9 @@ final class Dispatcher: Sendable {
             ReplyHandle(id: id, method: method, droppedUnanswered: { id, method in
                 log(.error, "The request \(id) (\(method)) of session \(session) lost its reply; it was answered -32603.")
                 ReplyHandle.assertAnswered(id, method)
-            }) { [sessions] message in
+            }) { [sessions] message, buffers in
                 sessions.end(session: session, id: id)
-                reply(message)
+                reply(message, buffers)
             }
         }
         let cancellation: CancellationFlag, handle: ReplyHandle
@@ -100,12 +106,13 @@ final class Dispatcher: Sendable {
         case .closed: return refuse(.shuttingDown)
         }
         let context = RequestContext(session: session, id: id, cancellation: cancellation,
-                                     progressToken: params["progress_token"], notifyClient: reply,
-                                     events: EventPublisher(publish: outlets.publish))
+                                     progressToken: params["progress_token"], notifyClient: { reply($0, []) },
+                                     events: EventPublisher(publish: outlets.publish), buffers: RequestBuffers(buffers))
         let run: @Sendable () -> Void = { [log] in
             if cancellation.isCancelled { return handle.fail(.cancelled()) }
             do {
-                handle.succeed(try entry.run(params, context))
+                let answer = try entry.run(params, context)
+                handle.succeed(answer.result, buffers: answer.buffers)
             } catch {
                 let rpc = MethodTable.rpcError(from: error)
                 if rpc.code == ErrorCode.internalError { log(.error, "\(method) (id \(id)) failed: \(error)") }
@@ -146,11 +153,11 @@ final class Dispatcher: Sendable {
     // MARK: Control socket
 
     func receivedOnControlSocket(_ frames: [Data]) {
-        guard let (identity, message) = admit(frames, socket: "control", reply: outlets.control) else { return }
+        guard let (identity, message, _) = admit(frames, socket: "control", buffersAllowed: false, reply: outlets.control) else { return }
         let session = SessionName.of(identity)
         switch message {
         case let .request(id, method, params):
-            let handle = ReplyHandle(id: id, method: method) { [outlets] in outlets.control(identity, $0) }
+            let handle = ReplyHandle(id: id, method: method) { [outlets] message, _ in outlets.control(identity, message) }
             guard let entry = controlTable.entry(method) else {
                 return handle.fail(RPCError(code: ErrorCode.methodNotFound,
                                             message: "'\(method)' is not a control method (control methods: \(controlTable.methodNames.joined(separator: ", "))).",
@@ -158,7 +165,7 @@ final class Dispatcher: Sendable {
             }
             let context = RequestContext(session: session, id: id, cancellation: CancellationFlag(), progressToken: nil,
                                          notifyClient: { _ in }, events: EventPublisher(publish: outlets.publish))
-            do { handle.succeed(try entry.run(params, context)) } catch { handle.fail(MethodTable.rpcError(from: error)) }
+            do { handle.succeed(try entry.run(params, context).result) } catch { handle.fail(MethodTable.rpcError(from: error)) }
         case let .notification(method, params):
             receivedNotification(session: session, method: method, params: params)
         case .response:
@@ -192,17 +199,19 @@ final class Dispatcher: Sendable {
 
     // MARK: Admission
 
-    /// Verifies framing, signature and freshness, then parses. Messages that fail verification are
-    /// dropped, counted and logged; messages that verify but are not valid JSON-RPC are answered.
-    private func admit(_ frames: [Data], socket: String,
-                       reply: @escaping @Sendable (Data, JSONValue) -> Void) -> (Data, Message)? {
-        guard let routed = Frames.routed(frames) else {
+    /// Verifies framing, signature (over the payload and any buffers) and freshness, then parses.
+    /// Messages that fail verification are dropped, counted and logged; messages that verify but
+    /// are not valid JSON-RPC are answered. Only the request socket admits buffers after the payload.
+    private func admit(_ frames: [Data], socket: String, buffersAllowed: Bool,
+                       reply: @escaping @Sendable (Data, JSONValue) -> Void) -> (Data, Message, [Data])? {
+        guard let routed = Frames.routed(frames, buffersAllowed: buffersAllowed) else {
             authenticator.count(.malformed)
+            let expected = buffersAllowed ? "[signature, payload, buffers…]" : "[signature, payload]"
             logRefusal("malformed on \(socket)",
-                       "Dropped a message on the \(socket) socket with \(frames.count) frames instead of [signature, payload].")
+                       "Dropped a message on the \(socket) socket with \(frames.count) frames instead of \(expected).")
             return nil
         }
-        if let rejection = authenticator.check(signature: routed.signature, payload: routed.payload) {
+        if let rejection = authenticator.check(signature: routed.signature, payload: routed.payload, buffers: routed.buffers) {
             let session = SessionName.of(routed.identity)
             let why = rejection == .replayed ? "it repeats an earlier message (a replay)" : "its signature does not match"
             logRefusal("\(rejection) on \(socket)", "Dropped a message from \(session) on the \(socket) socket unexecuted because \(why).")
@@ -210,7 +219,7 @@ final class Dispatcher: Sendable {
         }
         switch Message.parse(Array(routed.payload)) {
         case .success(let message):
-            return (routed.identity, message)
+            return (routed.identity, message, routed.buffers)
         case .failure(let failure):
             reply(routed.identity, Message.errorReply(id: failure.id, failure.error))
             return nil

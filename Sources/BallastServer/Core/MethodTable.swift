@@ -12,19 +12,38 @@ public struct MethodTable: Sendable {
 
     struct Entry: Sendable {
         let lane: Lane
-        let run: @Sendable (JSONValue, RequestContext) throws -> JSONValue
+        /// Whether the method's params may refer to binary buffers (`{"buffer": i}`).
+        let takesBuffers: Bool
+        let run: @Sendable (JSONValue, RequestContext) throws -> Reply
+    }
+
+    /// What a handler answers: its result, and the buffers the reply carries after the payload
+    /// (those the handler attached through `context.buffers.attach`, in that order).
+    struct Reply: Sendable {
+        var result: JSONValue
+        var buffers: [Data] = []
     }
 
     private(set) var entries: [String: Entry] = [:]
 
     public init() {}
 
+    /// Registers `body` as the handler of `M`.
+    ///
+    /// Binary buffers (protocol/README.md section 1): a method whose params may refer to buffers
+    /// registers with `takesBuffers: true`; any other is refused -32602 when a request carries
+    /// some. Before `body` runs, the references in params are matched with the buffers sent (each
+    /// buffer referenced exactly once, no reference to a missing one); `body` reads each through
+    /// `context.buffers` (which checks its length), and a buffer it leaves unread is refused after
+    /// it. To answer with buffers, `body` attaches them (`context.buffers.attach`) and puts the
+    /// `TypedBuffer`s it gets back into its result.
     public mutating func register<M: RequestMethod>(
-        _ method: M.Type, lane: Lane = .ordered,
+        _ method: M.Type, lane: Lane = .ordered, takesBuffers: Bool = false,
         _ body: @escaping @Sendable (M.Params, RequestContext) throws -> M.Result
     ) {
         precondition(entries[M.method] == nil, "\(M.method) registered twice")
-        entries[M.method] = Entry(lane: lane) { params, context in
+        entries[M.method] = Entry(lane: lane, takesBuffers: takesBuffers) { params, context in
+            try BufferReferences.check(params, carried: context.buffers.count, method: M.method, takesBuffers: takesBuffers)
             // Methods without params (ping, status, …) skip the decoder once the fields are checked.
             let typed: M.Params
             if let none = NoParams() as? M.Params {
@@ -35,7 +54,12 @@ public struct MethodTable: Sendable {
             }
             var context = context
             context.params = params
-            return try JSONValue(encoding: body(typed, context))
+            let result = try JSONValue(encoding: body(typed, context))
+            if let unread = context.buffers.unread.first {
+                let field = (try? BufferReferences.find(in: params))?.first(where: { $0.index == unread })?.field ?? "buffers"
+                throw BufferReferences.unreferencedError(unread, field: field)
+            }
+            return Reply(result: result, buffers: context.buffers.outgoing)
         }
     }
 

@@ -11,7 +11,7 @@ import Synchronization
 public final class ReplyHandle: Sendable {
     public let id: RequestID
     public let method: String
-    private let deliver: @Sendable (JSONValue) -> Void
+    private let deliver: @Sendable (_ message: JSONValue, _ buffers: [Data]) -> Void
     /// Called by `deinit` for a handle dropped without a reply, before the -32603 goes out.
     private let droppedUnanswered: @Sendable (_ id: RequestID, _ method: String) -> Void
     private let answered = Atomic<UInt8>(Answer.none)
@@ -25,7 +25,7 @@ public final class ReplyHandle: Sendable {
     ///   pass something that records it instead.
     init(id: RequestID, method: String,
          droppedUnanswered: @escaping @Sendable (_ id: RequestID, _ method: String) -> Void = ReplyHandle.assertAnswered,
-         deliver: @escaping @Sendable (JSONValue) -> Void) {
+         deliver: @escaping @Sendable (_ message: JSONValue, _ buffers: [Data]) -> Void) {
         self.id = id
         self.method = method
         self.droppedUnanswered = droppedUnanswered
@@ -38,12 +38,15 @@ public final class ReplyHandle: Sendable {
 
     public var isAnswered: Bool { answered.load(ordering: .acquiring) != Answer.none }
 
-    public func succeed(_ result: JSONValue) {
-        send(Message.response(id: id, outcome: .result(result)).json)
+    /// Answers with `result`, followed on the wire by `buffers` (binary frames after the payload,
+    /// which `result` refers to as `{"buffer": i, …}`; protocol/README.md section 1). Only the
+    /// request socket carries buffers.
+    public func succeed(_ result: JSONValue, buffers: [Data] = []) {
+        send(Message.response(id: id, outcome: .result(result)).json, buffers: buffers)
     }
 
     public func fail(_ error: RPCError) {
-        send(Message.response(id: id, outcome: .error(error)).json)
+        send(Message.response(id: id, outcome: .error(error)).json, buffers: [])
     }
 
     /// Answers with `error` for a daemon that stops before the work ended; false when already answered.
@@ -52,25 +55,25 @@ public final class ReplyHandle: Sendable {
         guard answered.compareExchange(expected: Answer.none, desired: Answer.byStop, ordering: .acquiringAndReleasing).exchanged else {
             return false
         }
-        deliver(Message.response(id: id, outcome: .error(error)).json)
+        deliver(Message.response(id: id, outcome: .error(error)).json, [])
         return true
     }
 
-    private func send(_ message: JSONValue) {
+    private func send(_ message: JSONValue, buffers: [Data]) {
         let (exchanged, before) = answered.compareExchange(expected: Answer.none, desired: Answer.byWork, ordering: .acquiringAndReleasing)
         guard exchanged else {
             // The stop already answered this request; the work's late reply has no one to go to.
             assert(before == Answer.byStop, "request \(id) (\(method)) was answered twice")
             return
         }
-        deliver(message)
+        deliver(message, buffers)
     }
 
     deinit {
         if !isAnswered {
             droppedUnanswered(id, method)
             deliver(Message.response(id: id, outcome: .error(.internalError(
-                "The server lost track of this request without answering it; please report this."))).json)
+                "The server lost track of this request without answering it; please report this."))).json, [])
         }
     }
 }

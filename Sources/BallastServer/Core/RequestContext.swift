@@ -11,6 +11,8 @@ public struct RequestContext: Sendable {
     public let progressToken: JSONValue?
     let notifyClient: @Sendable (JSONValue) -> Void
     public let events: EventPublisher
+    /// The binary buffers the request carried, and those its reply will carry (see `RequestBuffers`).
+    public internal(set) var buffers = RequestBuffers()
     /// The request's params exactly as sent (runs keep them); set by the method table before
     /// the handler runs.
     public internal(set) var params: JSONValue = .null

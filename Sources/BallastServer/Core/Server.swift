@@ -131,8 +131,8 @@ public final class Server: Sendable {
         let lifecycle = Lifecycle { [weak self] code in self?.beginStop(exitCode: code) }
         let outlets = Dispatcher.Outlets(
             // Weak: the sockets' loops hold the dispatcher, which holds these outlets.
-            request: { [weak sockets] identity, message in
-                sockets?.reply(Data(JSONWriter.data(message)), to: identity, on: .request)
+            request: { [weak sockets] identity, message, buffers in
+                sockets?.reply(Data(JSONWriter.data(message)), buffers: buffers, to: identity, on: .request)
             },
             control: { [weak sockets] identity, message in
                 sockets?.reply(Data(JSONWriter.data(message)), to: identity, on: .control)

@@ -9,7 +9,10 @@ extension Handlers {
     func registerModelFiles(into table: inout MethodTable) {
         table.register(ModelSave.self) { params, _ in
             let entry = try models.entry(params.model)
-            let path = Self.absolutePath(params.path)
+            guard let sent = params.path else {
+                return ModelSave.Result(file: try ModelFile.object(entry))
+            }
+            let path = Self.absolutePath(sent)
             let target = try state.writeRoots.approve(path)
             let bytes = try ModelFile.encode(entry)
             do {
@@ -22,20 +25,22 @@ extension Handlers {
             return ModelSave.Result(path: path, bytes: bytes.count)
         }
         table.register(ModelLoad.self) { params, _ in
-            let path = Self.absolutePath(params.path)
-            let name = params.name ?? Self.defaultName(for: path)
-            // The file's text is held while it is parsed: a file larger than what is free is
-            // refused before any of it is read (the model it replaces counts as free). Whether the
-            // model itself fits is asked when it is stored.
-            let data = try RegularFile.read(path) { (size) throws(RPCError) in
-                do throws(RPCError) {
-                    try workspace.budget.checkRoom(size, doing: "Reading the model file \(path)",
-                                                   replacing: .model(name))
-                } catch {
-                    throw error.adding(["path": .string(path)])
-                }
+            let name: String
+            let entry: Models.Entry
+            switch (params.path, params.file) {
+            case let (sent?, nil):
+                let path = Self.absolutePath(sent)
+                name = params.name ?? Self.defaultName(for: path)
+                entry = try readModelFile(path, name: name)
+            case let (nil, file?):
+                // Its text was the request's, already within --max-message-bytes; the model is
+                // counted against the memory budget when it is stored, as a file's is.
+                name = params.name ?? models.freeName()
+                entry = try ModelFile.decode(file, from: .param("file"))
+            default:
+                throw RPCError.invalidParams("Give exactly one of 'path' (a model file to read) or 'file' (the model file's object, as model/save without a path gives it).",
+                                             field: params.path == nil ? "path" : "file")
             }
-            let entry = try ModelFile.decode(data, path: path)
             if let name = params.dataset {
                 let data = try workspace.dataset(name)
                 _ = try Self.align(data, named: name, field: "dataset", to: entry.model.schema, classes: data.classLabels,
@@ -44,5 +49,19 @@ extension Handlers {
             try models.store(name, entry)
             return models.summary(name, entry)
         }
+    }
+
+    /// The model in the file at `path`. The file's text is held while it is parsed: a file larger
+    /// than what is free is refused before any of it is read (the model it replaces, `name`,
+    /// counts as free). Whether the model itself fits is asked when it is stored.
+    private func readModelFile(_ path: String, name: String) throws -> Models.Entry {
+        let data = try RegularFile.read(path) { (size) throws(RPCError) in
+            do throws(RPCError) {
+                try workspace.budget.checkRoom(size, doing: "Reading the model file \(path)", replacing: .model(name))
+            } catch {
+                throw error.adding(["path": .string(path)])
+            }
+        }
+        return try ModelFile.decode(data, path: path)
     }
 }

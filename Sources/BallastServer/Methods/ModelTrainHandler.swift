@@ -6,7 +6,7 @@ extension Handlers {
     /// `model/train`: a job. The datasets it reads are leased for its duration, so they cannot be
     /// dropped or replaced under it. A cancelled or failed training stores no model.
     func registerModelTrain(into table: inout MethodTable) {
-        table.register(ModelTrain.self, lane: .jobs) { params, context in
+        table.register(ModelTrain.self, lane: .jobs, takesBuffers: true) { params, context in
             let names = [params.dataset] + (params.validation.map { [$0] } ?? [])
             let release = try workspace.lease(names)
             defer { release() }
@@ -17,10 +17,11 @@ extension Handlers {
                 (validation, warnings) = try Self.align(try workspace.dataset(validationName, field: "validation"), named: validationName,
                                                         field: "validation", toTraining: train)
             }
+            let sampleWeights = try SampleWeightSpec.weights(params.sampleWeight, rows: train.rowCount, buffers: context.buffers)
             let plan = try TrainingPlan(
                 .init(model: params.model, loss: params.loss, optimizer: params.optimizer, l2: params.l2, reduction: params.reduction,
                       seed: params.seed, earlyStopping: params.earlyStopping, threshold: params.threshold,
-                      hasValidation: validation != nil),
+                      hasValidation: validation != nil, sampleWeights: sampleWeights),
                 data: train)
             let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
@@ -40,11 +41,11 @@ extension Handlers {
                                    metrics: RunMetrics.of) { recorder in
                 let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,
                                       cancellation: context.cancellation)
-                let outcome = try WirePaths.training.translating { try job.run(threads: share.budget) }
+                let outcome = try Self.trainingPaths.translating { try job.run(threads: share.budget) }
                 var entry = Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
                                          loss: plan.lossName, threshold: outcome.threshold, run: recorder.id)
                 entry.thresholdTuned = plan.threshold == .bestF1
-                try models.store(name, entry, inPlaceOf: reservation)
+                try models.store(name, entry, inPlaceOf: reservation, keep: params.keep ?? true)
                 return ModelTrain.Result(model: name, run: recorder.id, steps: outcome.training.steps,
                                          stopReason: StopReasonName(outcome.training.stopReason), seconds: outcome.seconds,
                                          objective: outcome.training.objective, threshold: outcome.threshold,
@@ -55,4 +56,8 @@ extension Handlers {
             }
         }
     }
+
+    /// Where an engine error of `model/train` points: the class-weight fields inside `loss`, and
+    /// the sample weights at `sample_weight`.
+    static let trainingPaths = WirePaths(weightsPrefix: WirePaths.training.weightsPrefix, overrides: [.sampleWeights: SampleWeightSpec.field])
 }

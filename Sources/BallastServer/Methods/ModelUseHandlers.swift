@@ -3,17 +3,15 @@ import BallastProtocol
 import Foundation
 
 extension Handlers {
-    /// `model/evaluate`, `model/predict`, `model/list`, `model/describe`, `model/drop`.
+    /// `model/evaluate`, `model/list`, `model/describe`, `model/drop` (`model/predict` has a file of its own).
     func registerModelUse(into table: inout MethodTable) {
+        registerModelPredict(into: &table)
         table.register(ModelEvaluate.self) { params, _ in
             let entry = try models.entry(params.model)
             let (data, warnings) = try Self.align(try workspace.dataset(params.dataset), named: params.dataset, field: "dataset",
                                                   to: entry.model.schema, classes: entry.model.classLabels,
                                                   positive: entry.model.positiveClass, unseenLevels: UnseenLevels(params.unseenLevels))
-            var probabilities = try entry.model.probabilities(data)
-            if params.priorCorrection ?? false, let weights = entry.config.classWeights {
-                probabilities = PriorCorrection.corrected(probabilities: probabilities, classCount: data.classCount, classWeights: weights)
-            }
+            let probabilities = Self.priorCorrected(try entry.model.probabilities(data), entry: entry, asked: params.priorCorrection)
             let threshold = try evaluationThreshold(params.threshold, entry: entry, validation: params.validation,
                                                     unseenLevels: UnseenLevels(params.unseenLevels))
             let report = Metrics.report(classIndex: data.classIndex, probabilities: probabilities, classCount: data.classCount,
@@ -29,58 +27,6 @@ extension Handlers {
             var result = MetricsReport(report, curves: curves)
             result.warnings = warnings.isEmpty ? nil : warnings
             return result
-        }
-        table.register(ModelPredict.self) { params, _ in
-            let entry = try models.entry(params.model)
-            let model = entry.model
-            let probabilities: [Float]
-            let rowCount: Int
-            var warnings: [String] = []
-            var ids: [String]?
-            let unseen = UnseenLevels(params.unseenLevels)
-            switch (params.dataset, params.rows) {
-            case let (name?, nil):
-                // Labels play no part in a prediction: the data keeps its own classes.
-                let stored = try workspace.dataset(name)
-                let (data, said) = try Self.align(stored, named: name, field: "dataset", to: model.schema, classes: stored.classLabels,
-                                                  positive: stored.positiveClass, unseenLevels: unseen)
-                warnings = said
-                ids = data.ids
-                probabilities = try model.probabilities(data)
-                rowCount = data.rowCount
-            case let (nil, rows?):
-                var encoder = PredictRowEncoder(schema: model.schema, unseenLevels: unseen)
-                var features: [[Float]] = []
-                features.reserveCapacity(rows.count)
-                for (index, row) in rows.enumerated() {
-                    features.append(try encoder.features(row, field: "rows[\(index)]"))
-                }
-                warnings = encoder.warnings
-                probabilities = try model.probabilities(rows: features)
-                rowCount = rows.count
-            default:
-                throw RPCError.invalidParams("Give exactly one of 'dataset' (a name) or 'rows' (an array of feature rows).", field: "dataset")
-            }
-            let classes = model.classLabels.count
-            let threshold = try evaluationThreshold(params.threshold, entry: entry, validation: nil, canTune: false)
-            let cut: Double? = model.positiveClass == nil || classes != 2 ? nil : {
-                if case .value(let t) = threshold { return t }
-                return 0.5
-            }()
-            var table: [[Double]] = []
-            var labels: [String] = []
-            table.reserveCapacity(rowCount)
-            for row in 0..<rowCount {
-                let slice = (0..<classes).map { Double(probabilities[row * classes + $0]) }
-                table.append(slice)
-                if let cut, let positive = model.positiveClass {
-                    labels.append(model.classLabels[slice[positive] >= cut ? positive : 1 - positive])
-                } else {
-                    labels.append(model.classLabels[slice.indices.max { slice[$0] < slice[$1] || (slice[$0] == slice[$1] && $0 > $1) }!])
-                }
-            }
-            return ModelPredict.Result(classes: model.classLabels, probabilities: table, labels: labels, threshold: cut,
-                                       ids: ids, warnings: warnings.isEmpty ? nil : warnings)
         }
         table.register(ModelList.self) { _, _ in
             let unavailable = models.unavailable
@@ -109,7 +55,7 @@ extension Handlers {
     /// A threshold for scoring an existing model: given, tuned on `validation` (matched to the
     /// model's columns as the scored data is), or the model's own. `canTune` is false for
     /// `model/predict`, which takes no validation data.
-    private func evaluationThreshold(_ requested: Threshold?, entry: Models.Entry, validation: String?, canTune: Bool = true,
+    func evaluationThreshold(_ requested: Threshold?, entry: Models.Entry, validation: String?, canTune: Bool = true,
                                      unseenLevels: UnseenLevels = .refuse) throws -> ThresholdRule {
         let binary = entry.model.classLabels.count == 2 && entry.model.positiveClass != nil
         guard let requested else { return entry.threshold.map { .value($0) } ?? .standard }
@@ -131,5 +77,13 @@ extension Handlers {
         let probabilities = try entry.model.probabilities(data)
         let column = Metrics.positiveColumn(probabilities, positiveClass: positive)
         return .value(Thresholds.bestF1(classIndex: data.classIndex, positiveProbability: column, positiveClass: positive))
+    }
+
+    /// The model's probabilities with the shift its class weights put into them undone, when
+    /// `prior_correction` asks (`model/evaluate` and `model/predict` alike); a model trained
+    /// without class weights has nothing to undo.
+    static func priorCorrected(_ probabilities: [Float], entry: Models.Entry, asked: Bool?) -> [Float] {
+        guard asked ?? false, let weights = entry.config.classWeights else { return probabilities }
+        return PriorCorrection.corrected(probabilities: probabilities, classCount: entry.model.classLabels.count, classWeights: weights)
     }
 }

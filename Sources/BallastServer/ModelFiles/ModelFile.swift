@@ -13,36 +13,74 @@ enum ModelFile {
     static let version = 2
 
     static func encode(_ entry: Models.Entry) throws -> [UInt8] {
-        JSONWriter.data(try JSONValue(encoding: ModelFileV2(entry)), pretty: true) + [UInt8(ascii: "\n")]
+        JSONWriter.data(try object(entry), pretty: true) + [UInt8(ascii: "\n")]
+    }
+
+    /// The file's content as a JSON object: what `encode` writes, and what `model/save` without
+    /// a path answers with.
+    static func object(_ entry: Models.Entry) throws -> JSONValue {
+        try JSONValue(encoding: ModelFileV2(entry))
+    }
+
+    /// Where a model file comes from, for what its errors say: a file (named by `data.path`) or
+    /// a request's param holding the file's object (`model/load`'s `file`, named by `data.field`).
+    enum Source {
+        case path(String)
+        case param(String)
+
+        /// How a sentence names it.
+        var name: String {
+            switch self {
+            case .path(let path): path
+            case .param(let field): "'\(field)'"
+            }
+        }
+
+        /// -32010 naming the file, and the field inside it when there is one.
+        func invalid(_ message: String, field: String? = nil, _ extra: [String: JSONValue] = [:]) -> RPCError {
+            var data = extra
+            switch self {
+            case .path(let path):
+                data["path"] = .string(path)
+                if let field { data["field"] = .string(field) }
+            case .param(let param):
+                data["field"] = .string(field.map { "\(param).\($0)" } ?? param)
+            }
+            return RPCError(code: ErrorCode.invalidData, message: message, data: .object(data))
+        }
     }
 
     static func decode(_ bytes: [UInt8], path: String) throws(RPCError) -> Models.Entry {
-        func invalid(_ message: String, _ extra: [String: JSONValue] = [:]) -> RPCError {
-            RPCError(code: ErrorCode.invalidData, message: message, data: .object(["path": .string(path)].merging(extra) { a, _ in a }))
-        }
         let value: JSONValue
         do { value = try JSONParser.parse(bytes) } catch {
             // The parser's reason may quote the file ("after member name \"…\""): say it only for
             // a file that names the format, a damaged model file, never for just any file.
             let reason = namesTheFormat(bytes) ? "\(error)" : "at line \(error.line), column \(error.column)"
-            throw invalid("\(path) is not a Ballast model file: its JSON is broken (\(reason)).",
-                          ["line": .int(Int64(error.line)), "column": .int(Int64(error.column))])
+            throw Source.path(path).invalid("\(path) is not a Ballast model file: its JSON is broken (\(reason)).",
+                                            ["line": .int(Int64(error.line)), "column": .int(Int64(error.column))])
         }
+        return try decode(value, from: .path(path))
+    }
+
+    /// The model a file's JSON describes, with the same checks whether it was read from a file
+    /// or sent as an object.
+    static func decode(_ value: JSONValue, from source: Source) throws(RPCError) -> Models.Entry {
+        let name = source.name
         guard value["format"]?.stringValue == format else {
-            throw invalid("\(path) is not a Ballast model file (no \"format\": \"\(format)\").")
+            throw source.invalid("\(name) is not a Ballast model file (no \"format\": \"\(format)\").", field: "format")
         }
-        guard let fileVersion = value["version"]?.intValue else { throw invalid("\(path) has no version number.") }
+        guard let fileVersion = value["version"]?.intValue else { throw source.invalid("\(name) has no version number.", field: "version") }
         guard fileVersion == 1 || fileVersion == Int64(version) else {
-            throw invalid("\(path) is a version \(fileVersion) model file; this daemon reads versions 1 to \(version).",
-                          ["version": .int(fileVersion), "supported": .int(Int64(version))])
+            throw source.invalid("\(name) is a version \(fileVersion) model file; this daemon reads versions 1 to \(version).",
+                                 field: "version", ["version": .int(fileVersion), "supported": .int(Int64(version))])
         }
         let entry: Models.Entry
         do {
             entry = fileVersion == 1 ? try value.decode(as: ModelFileV1.self).entry() : try value.decode(as: ModelFileV2.self).entry()
         } catch {
-            throw invalid("\(path) is not a valid model file: \(error.message)", ["field": error.data?["field"] ?? .null])
+            throw source.invalid("\(name) is not a valid model file: \(error.message)", field: error.data?["field"]?.stringValue)
         }
-        if let damage = damage(of: entry.model) { throw invalid("\(path) is damaged: \(damage).") }
+        if let damage = damage(of: entry.model) { throw source.invalid("\(name) is damaged: \(damage).", field: "model.layers") }
         return entry
     }
 

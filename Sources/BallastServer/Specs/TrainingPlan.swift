@@ -10,6 +10,9 @@ struct TrainingPlan: Sendable {
     var threshold: ThresholdRule
     /// The validation metric early stopping watches (higher is better).
     var earlyStoppingMetric: SelectableMetric?
+    /// One weight per training row (`model/train`'s `sample_weight`), multiplied into the class
+    /// weights: sᵢ = classWeight(yᵢ) × sampleWeightᵢ.
+    var sampleWeights: [Double]?
 
     struct Request {
         var model: ModelSpec?
@@ -21,6 +24,7 @@ struct TrainingPlan: Sendable {
         var earlyStopping: EarlyStoppingSpec?
         var threshold: Threshold?
         var hasValidation: Bool
+        var sampleWeights: [Double]? = nil
     }
 
     init(_ request: Request, data: Dataset) throws {
@@ -28,9 +32,14 @@ struct TrainingPlan: Sendable {
         let (loss, lossName, classWeights) = try LossKind.requested(request.loss, data: data)
         let optimizer = try OptimizerKind(requested: request.optimizer, model: model)
         let reduction = Reduction(request.reduction ?? .mean)
-        // scikit-learn's default C = 1 is l2 = 1/Σsᵢ for a mean, 1 for a sum.
-        let weightSum = zip(data.classCounts, classWeights ?? Array(repeating: 1, count: data.classCount))
-            .reduce(0.0) { $0 + Double($1.0) * $1.1 }
+        // scikit-learn's default C = 1 is l2 = 1/Σsᵢ for a mean, 1 for a sum; sᵢ includes the
+        // row's sample weight, so that weight 2 and a row given twice are the same problem.
+        let perClass = classWeights ?? Array(repeating: 1, count: data.classCount)
+        let weightSum: Double = if let sampleWeights = request.sampleWeights {
+            zip(data.classIndex, sampleWeights).reduce(0.0) { $0 + perClass[Int($1.0)] * $1.1 }
+        } else {
+            zip(data.classCounts, perClass).reduce(0.0) { $0 + Double($1.0) * $1.1 }
+        }
         let l2 = request.l2 ?? (reduction == .mean ? 1 / weightSum : 1)
         guard l2 >= 0, l2.isFinite else { throw RPCError.invalidParams("l2 must be 0 or more, got \(l2).", field: "l2") }
         var earlyStopping: EarlyStopping?
@@ -44,6 +53,7 @@ struct TrainingPlan: Sendable {
         config = TrainingConfig(model: model, loss: loss, optimizer: optimizer, classWeights: classWeights, l2: l2,
                                 reduction: reduction, seed: request.seed ?? 0, earlyStopping: earlyStopping)
         self.lossName = lossName
+        sampleWeights = request.sampleWeights
         threshold = try ThresholdRule(request.threshold, field: "threshold", binary: data.classCount == 2,
                                       hasValidation: request.hasValidation)
     }

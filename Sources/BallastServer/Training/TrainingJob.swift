@@ -50,7 +50,7 @@ struct TrainingJob {
             isCancelled: { [cancellation] in cancellation.isCancelled })
         let training: TrainingOutcome
         do {
-            training = try Trainer.train(plan.config, on: train, threads: threads, observer: observer)
+            training = try Trainer.train(plan.config, on: train, sampleWeights: plan.sampleWeights, threads: threads, observer: observer)
         } catch {
             recorder.end(RunEvent(kind: .end, stopReason: .failed, message: error.message))
             throw error

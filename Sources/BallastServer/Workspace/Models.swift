@@ -83,19 +83,25 @@ public final class Models: Sendable {
     ///   When the store fails, nothing changes and the error says why (-32603 `store_failed`,
     ///   -32011 `disk_full`). Its bytes are held in the budget before the write, so nothing else
     ///   can take them meanwhile; readers see the old model (or none) until the commit is done.
-    public func store(_ name: String, _ entry: Entry, inPlaceOf reservation: Reservation? = nil) throws(RPCError) {
+    ///
+    /// With `keep` false (`model/train`'s `keep: false`) the model is held in memory only: it is
+    /// never written to the store, and a model of that name the store kept is forgotten there
+    /// first, so no older model takes its name back at the next start.
+    public func store(_ name: String, _ entry: Entry, inPlaceOf reservation: Reservation? = nil, keep: Bool = true) throws(RPCError) {
         try Workspace.validate(name: name)
         // The file is encoded before any lock is taken: a large network takes a while.
         let keeper = state.withLock { $0.keeper }
-        let record = try keeper?.record(name, entry)
+        let record = try keep ? keeper?.record(name, entry) : nil
         try writing.withLock { (_) throws(RPCError) in
             var sizes: [MemoryBudget.Holder: Int] = [.model(name): entry.byteCount]
             if let reservation { sizes[reservation.holder] = 0 }
             // The budget's holders of this name change only under `writing`, which is held until
             // the model is in memory, so `putBack` restores exactly what was there.
             let before = try budget.hold(sizes, doing: "Keeping the model '\(name)'")
-            if let keeper, let record {
-                do throws(RPCError) { try keeper.keep(record) } catch {
+            if let keeper {
+                do throws(RPCError) {
+                    if let record { try keeper.keep(record) } else { try keeper.forget(name) }
+                } catch {
                     budget.putBack(before)
                     throw error
                 }

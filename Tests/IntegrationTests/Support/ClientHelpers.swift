@@ -4,9 +4,9 @@ import Foundation
 
 extension Client {
     /// The JSON-RPC error a call ends with, or nil when it succeeds.
-    func rpcError(_ method: String, _ params: JSONValue = [:]) -> RPCError? {
+    func rpcError(_ method: String, _ params: JSONValue = [:], buffers: [Data] = []) -> RPCError? {
         do {
-            _ = try call(method, params: params)
+            _ = try call(method, params: params, buffers: buffers)
             return nil
         } catch {
             if case .rpc(let rpc) = error { return rpc }
