@@ -4,13 +4,11 @@ import Foundation
 /// (protocol/README.md section 1). On a little-endian machine these are plain copies.
 public enum LittleEndianArrays {
     public static func data(_ values: [Float]) -> Data {
-        values.withUnsafeBufferPointer { pointer in
-            #if _endian(little)
-            return Data(buffer: pointer)
-            #else
-            return Data(buffer: UnsafeBufferPointer(start: pointer.map { $0.bitPattern.littleEndian }, count: pointer.count))
-            #endif
-        }
+        #if _endian(little)
+        return values.withUnsafeBufferPointer { Data(buffer: $0) }
+        #else
+        return values.map { $0.bitPattern.littleEndian }.withUnsafeBufferPointer { Data(buffer: $0) }
+        #endif
     }
 
     public static func data(_ values: [Int32]) -> Data {

@@ -28,19 +28,40 @@ final class GoldenExampleTests: XCTestCase {
         let client = try daemon.client(initialize: example["initialize"]?.boolValue ?? !onControl)
         for (index, exchange) in (example["exchanges"]?.arrayValue ?? []).enumerated() {
             let label = "\(name) exchange \(index)"
-            if let raw = exchange["send_raw"]?.stringValue {
-                try client.sendRaw(Array(raw.utf8), control: onControl)
-            } else {
-                try client.sendRaw(JSONWriter.data(try XCTUnwrap(exchange["send"], label)), control: onControl)
+            // Buffers (section 9, since 1.6) go out after the payload, signed with it.
+            let buffers = try (exchange["buffers"]?.arrayValue ?? []).map { encoded in
+                try XCTUnwrap(encoded.stringValue.flatMap { Data(base64Encoded: $0) }, "\(label): a buffer that is not base64")
             }
-            let reply = try client.receiveMessage(timeout: exchange["expect"] == nil ? 0.2 : 10, control: onControl)
+            if let raw = exchange["send_raw"]?.stringValue {
+                try client.sendRaw(Array(raw.utf8), buffers: buffers, control: onControl)
+            } else {
+                try client.sendRaw(JSONWriter.data(try XCTUnwrap(exchange["send"], label)), buffers: buffers, control: onControl)
+            }
+            let timeout = exchange["expect"] == nil ? 0.2 : 10.0
+            let reply = onControl ? try client.receiveMessage(timeout: timeout, control: true).map { ($0, [Data]()) }
+                : try client.receiveMessageWithBuffers(timeout: timeout)
             guard let expected = exchange["expect"] else {
                 XCTAssertNil(reply, "\(label): expected no reply")
                 continue
             }
-            let actual = try XCTUnwrap(reply, "\(label): no reply")
+            let (actual, actualBuffers) = try XCTUnwrap(reply, "\(label): no reply")
             XCTAssertNil(ExampleMatcher.mismatch(expected: expected, actual: actual), label)
+            XCTAssertNil(Self.bufferMismatch(expected: exchange["expect_buffers"]?.arrayValue ?? [], actual: actualBuffers), label)
         }
+    }
+
+    /// Why the reply's buffers differ from `expect_buffers` (base64 each, or `$any`); nil when they match.
+    static func bufferMismatch(expected: [JSONValue], actual: [Data]) -> String? {
+        guard expected.count == actual.count else {
+            return "expected \(expected.count) buffer(s), the reply carried \(actual.count)"
+        }
+        for (index, (want, got)) in zip(expected, actual).enumerated() where want != "$any" {
+            guard let bytes = want.stringValue.flatMap({ Data(base64Encoded: $0) }) else {
+                return "expect_buffers[\(index)] is neither base64 nor $any"
+            }
+            if bytes != got { return "buffer \(index) is \(got.base64EncodedString()), expected \(bytes.base64EncodedString())" }
+        }
+        return nil
     }
 
     func testMatcherCatchesMismatches() {
@@ -52,5 +73,9 @@ final class GoldenExampleTests: XCTestCase {
         XCTAssertNil(ExampleMatcher.mismatch(expected: 0.1, actual: 0.09999999999999999))
         XCTAssertNotNil(ExampleMatcher.mismatch(expected: 0.1, actual: 0.1000001))
         XCTAssertNotNil(ExampleMatcher.mismatch(expected: "$/progress", actual: "anything"), "only the listed words are matchers")
+        XCTAssertNil(Self.bufferMismatch(expected: ["AQI=", "$any"], actual: [Data([1, 2]), Data([9])]))
+        XCTAssertNotNil(Self.bufferMismatch(expected: ["AQI="], actual: [Data([1, 3])]))
+        XCTAssertNotNil(Self.bufferMismatch(expected: [], actual: [Data()]), "a reply with buffers nobody expected")
+        XCTAssertNotNil(Self.bufferMismatch(expected: ["$any"], actual: []))
     }
 }

@@ -152,7 +152,12 @@ public final class Server: Sendable {
         let handlers = Handlers(state: ServerState(
             workspace: workspace, models: models, runs: runs, sessions: sessions, computeShare: computeShare,
             lifecycle: lifecycle, authenticator: authenticator, started: started,
-            writeRoots: writeRoots, store: store, log: log))
+            writeRoots: writeRoots, store: store,
+            uploads: Uploads(budget: workspace.budget, idleSeconds: config.uploadIdleSeconds, log: log) { [sessions] session in
+                _ = sessions.count   // forgets the sessions whose grace has passed
+                return sessions.isInitialized(session)
+            },
+            log: log))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
                                     jobThreads: config.jobThreadLimit, outlets: outlets, log: log)

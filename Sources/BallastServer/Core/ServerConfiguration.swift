@@ -46,6 +46,8 @@ public struct ServerConfiguration: Sendable {
     /// How long a session whose client disconnected is kept for it to reconnect under the same
     /// identity; after that (and once its requests in flight end) it is forgotten.
     public var sessionGraceSeconds: Double = 5
+    /// An unfinished `dataset/put` upload with no chunk for this long is discarded.
+    public var uploadIdleSeconds: Double = 600
     public var log = Log()
 
     public init() {}

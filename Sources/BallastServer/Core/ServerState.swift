@@ -18,5 +18,7 @@ struct ServerState: Sendable {
     /// Runs, models and datasets kept across restarts; in memory only for an ephemeral daemon
     /// (`--ephemeral`, and tests by default), where `store.isPersistent` is false.
     let store: Store
+    /// The unfinished `dataset/put` uploads.
+    let uploads: Uploads
     let log: Log
 }

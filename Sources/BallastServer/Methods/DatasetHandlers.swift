@@ -3,7 +3,8 @@ import BallastProtocol
 import Foundation
 
 extension Handlers {
-    /// `dataset/generate`, `dataset/list`, `dataset/describe`, `dataset/head`, `dataset/drop`.
+    /// `dataset/generate`, `dataset/list`, `dataset/describe`, `dataset/head`, `dataset/put`,
+    /// `dataset/get`, `dataset/drop`.
     func registerDatasets(into table: inout MethodTable) {
         table.register(DatasetGenerate.self) { params, _ in
             let spec = try SyntheticSpec(params)
@@ -42,6 +43,8 @@ extension Handlers {
                                           fingerprint: entry.fingerprint)
         }
         registerDatasetHead(into: &table)
+        registerDatasetPut(into: &table)
+        registerDatasetGet(into: &table)
         table.register(DatasetDrop.self) { params, _ in
             DatasetDrop.Result(dropped: params.dataset, bytesFreed: try workspace.drop(params.dataset))
         }

@@ -8,11 +8,13 @@ import Synchronization
 /// `Workspace` and `Models` reserve here while holding their own lock, so a name and its bytes
 /// change together; this lock is always taken last and never calls out.
 public final class MemoryBudget: Sendable {
-    /// What holds bytes: a dataset or a model, by name, or a training's model-to-be, by a token.
+    /// What holds bytes: a dataset or a model, by name, a training's model-to-be, by a token, or
+    /// an unfinished `dataset/put` upload, by its id.
     public enum Holder: Hashable, Sendable {
         case dataset(String)
         case model(String)
         case training(String)
+        case upload(String)
     }
 
     public let limit: Int

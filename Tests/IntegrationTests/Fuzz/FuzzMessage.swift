@@ -15,6 +15,10 @@ struct FuzzMessage {
         case framing
         /// The exact frames of an earlier correctly signed message, sent again.
         case replay
+        /// A request-socket request with binary buffers after its payload (since 1.6): signed
+        /// with them and mutated in its references, counts and lengths, or (unauthentic) a
+        /// marker whose buffers were changed after signing.
+        case buffers
     }
 
     enum Channel { case request, control }

@@ -30,7 +30,7 @@ struct MessageGenerator {
 
     mutating func next() -> FuzzMessage {
         count += 1
-        let kind = FuzzMessage.Kind.allCases[rng.weighted([34, 24, 6, 20, 10, 6])]
+        let kind = FuzzMessage.Kind.allCases[rng.weighted([34, 24, 6, 20, 10, 6, 10])]
         switch kind {
         case .params: return remember(paramsMessage())
         case .json: return jsonMessage()
@@ -44,7 +44,84 @@ struct MessageGenerator {
             again.authentic = false
             again.trackedID = nil
             return again
+        case .buffers:
+            return rng.chance(0.2) ? tamperedBuffersMessage() : remember(buffersMessage())
         }
+    }
+
+    // MARK: Buffers
+
+    /// A signed request carrying buffers: a `dataset/put` of random shape, right or wrong in one
+    /// of the ways a client gets it wrong, or any method with buffers attached and referred to at
+    /// random (most of them take none).
+    private mutating func buffersMessage() -> FuzzMessage {
+        var mutator = ParamMutator()
+        let method: String, params: JSONValue, buffers: [Data]
+        if rng.chance(0.5) {
+            (params, buffers) = putChunk()
+            method = "dataset/put"
+        } else {
+            let (picked, seeds) = rng.pick(corpus.requestMethods.filter { !FuzzCorpus.writing.contains($0.method) })
+            method = picked
+            var members = rng.pick(seeds).objectValue ?? [:]
+            let count = Int.random(in: 1...5, using: &rng)
+            for _ in 0..<Int.random(in: 0...count, using: &rng) {
+                let key = members.keys.isEmpty || rng.chance(0.3) ? rng.pick(["features", "labels", "sample_weight", "x"])
+                    : rng.pick(members.keys.sorted())
+                members[key] = ["buffer": .int(Int64(Int.random(in: -1...count, using: &rng)))]
+            }
+            params = .object(members)
+            buffers = (0..<count).map { _ in Data(rng.bytes(4 * Int.random(in: 0...16, using: &rng))) }
+        }
+        let id = nextTrackedID
+        nextTrackedID += 1
+        var payload = mutator.raw.render(["jsonrpc": "2.0", "id": .int(id), "method": .string(method), "params": params])
+        while !sentFingerprints.insert(Self.fingerprint(payload)).inserted { payload.append(UInt8(ascii: " ")) }
+        let bytes = Data(payload)
+        return FuzzMessage(kind: .buffers, channel: .request,
+                           frames: [Data(signer.signature(of: bytes, buffers: buffers).utf8), bytes] + buffers,
+                           authentic: true, trackedID: Self.answersWithID(payload) ? id : nil, method: method)
+    }
+
+    /// A first `dataset/put` chunk of random shape, then at random one thing wrong with it.
+    private mutating func putChunk() -> (JSONValue, [Data]) {
+        let rows = Int.random(in: 0...20, using: &rng), width = Int.random(in: 1...4, using: &rng)
+        var features = (0..<(rows * width)).map { _ in Float(Int.random(in: -100...100, using: &rng)) / 8 }
+        var labels = (0..<rows).map { _ in Int32.random(in: 0...1, using: &rng) }
+        var params: [String: JSONValue] = [
+            "name": .string("fuzz-put-\(count)"), "rows": .int(Int64(rows)),
+            "columns": .array((0..<width).map { ["name": .string("c\($0)")] }), "classes": ["a", "b"],
+            "features": ["buffer": 0], "labels": ["buffer": 1]]
+        if rng.chance(0.3) { params["more"] = true }
+        switch rng.weighted([4, 1, 1, 1, 1, 1, 1, 1]) {
+        case 0: break
+        case 1: if !features.isEmpty { features[Int.random(in: 0..<features.count, using: &rng)] = rng.pick([.nan, .infinity, -.infinity]) }
+        case 2: features.append(1)                                  // one value too many
+        case 3: labels = labels.map { $0 + 5 }                      // no class index
+        case 4: params["labels"] = ["buffer": 0]                    // one buffer, two fields
+        case 5: params["labels"] = ["buffer": 7]                    // a buffer not sent
+        case 6: params["upload"] = .string("u-\(count)")            // a first chunk naming an upload
+        default: params["ids"] = .array((0..<(rows + 1)).map { .string("r\($0)") })
+        }
+        var buffers = [LittleEndianArrays.data(features), LittleEndianArrays.data(labels)]
+        if rng.chance(0.1) { buffers.append(Data(rng.bytes(8))) }  // nothing refers to it
+        return (.object(params), buffers)
+    }
+
+    /// A marker (which would change something if executed) with buffers that do not match its
+    /// signature: changed, added, dropped or cut elsewhere after signing. Never executed, never answered.
+    private mutating func tamperedBuffersMessage() -> FuzzMessage {
+        let (_, payload) = marker()
+        let signedBuffers = [Data(rng.bytes(8)), Data(rng.bytes(4))]
+        let signature = Data(signer.signature(of: payload, buffers: signedBuffers).utf8)
+        var sent = signedBuffers
+        switch rng.weighted([1, 1, 1, 1]) {
+        case 0: sent[0][Int.random(in: 0..<8, using: &rng)] ^= 0x01
+        case 1: sent.append(Data())
+        case 2: sent.removeLast()
+        default: sent = [sent[0].prefix(4), sent[0].suffix(4) + sent[1]]
+        }
+        return FuzzMessage(kind: .buffers, channel: .request, frames: [signature, Data(payload)] + sent, authentic: false)
     }
 
     // MARK: Signed

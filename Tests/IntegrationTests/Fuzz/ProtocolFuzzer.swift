@@ -190,7 +190,10 @@ final class ProtocolFuzzer {
     /// The next message the daemon signed on `channel` (anything else would be a transport bug).
     private func receive(_ channel: FuzzMessage.Channel, until deadline: Date) throws -> JSONValue? {
         guard let frames = try sockets.receive(on: channel == .request ? .request : .control, until: deadline) else { return nil }
-        guard frames.count == 2, signer.verify(signature: frames[0], payload: frames[1]), let value = try? JSONParser.parse(frames[1]) else {
+        // Replies on the request socket may carry buffers (dataset/get), signed with the payload.
+        let buffers = channel == .request ? Array(frames.dropFirst(2)) : []
+        guard frames.count == 2 + buffers.count, frames.count >= 2,
+              signer.verify(signature: frames[0], payload: frames[1], buffers: buffers), let value = try? JSONParser.parse(frames[1]) else {
             throw fail("the daemon sent a message that does not verify: \(frames.count) frames")
         }
         return value
