@@ -214,7 +214,7 @@ def test_an_upload_interrupted_midway_is_discarded(session, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         put_dataset(session, frame, name="interrupted", chunk_bytes=1024)
     monkeypatch.undo()
-    assert calls["n"] == 3 and uploads
+    assert calls["n"] == 4 and uploads  # three chunks, then the abort
     assert "interrupted" not in [d["name"] for d in session.call("dataset/list")["datasets"]]
     # The client aborted the upload: a further chunk for it is refused as unknown.
     with pytest.raises(RPCError) as refused:
