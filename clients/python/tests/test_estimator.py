@@ -70,7 +70,9 @@ def test_binary_coefficients_equal_logistic_regression(connected, class_weight):
 
 def test_sample_weights_give_logistic_regressions_coefficients(connected):
     X, y = float32_data(weights=[0.8], seed=1)
-    sample_weight = np.random.default_rng(1).uniform(0.2, 3.0, size=len(y)).astype(np.float32).astype(np.float64)
+    # Heavier on the rare class, so that "balanced" counted by weight (scikit-learn) and by rows differ.
+    sample_weight = np.random.default_rng(1).uniform(0.2, 3.0, size=len(y)) * np.where(y == 1, 4.0, 1.0)
+    sample_weight = sample_weight.astype(np.float32).astype(np.float64)
     ours = BallastClassifier(C=2.0, class_weight="balanced", **TIGHT).fit(X, y, sample_weight=sample_weight)
     theirs = reference(C=2.0, class_weight="balanced").fit(X, y, sample_weight=sample_weight)
     np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=COEF_TOLERANCE, atol=COEF_TOLERANCE)
@@ -176,6 +178,15 @@ def test_pipeline_grid_search_and_cross_validation(connected):
     assert scores.shape == (4,) and np.all((scores > 0.6) & (scores <= 1))
 
 
+def test_parallel_cross_validation_reaches_the_daemon_from_worker_processes(daemon):
+    X, y = float32_data(n=600, seed=12)
+    with daemon.client() as client:
+        client.initialize("test")
+        estimator = BallastClassifier(connection=client)  # pickled to the workers as its connection file
+        scores = cross_val_score(estimator, X, y, cv=3, n_jobs=2)
+        assert scores.shape == (3,) and np.all(scores > 0.8)
+
+
 def test_feature_names_are_kept_and_checked(connected):
     pandas = pytest.importorskip("pandas")
     X, y = float32_data(n=300, seed=9)
@@ -237,7 +248,7 @@ def test_a_client_connection_is_not_pickled(connected):
         client.initialize("test")
         clf = BallastClassifier(connection=client).fit(X, y)
         copy = pickle.loads(pickle.dumps(clf))
-        assert copy.connection is None  # the copy talks through the shared connection
+        assert copy.connection == str(connected.connection_file)  # the same daemon, through its file
         np.testing.assert_array_equal(copy.predict(X), clf.predict(X))
 
 

@@ -36,6 +36,8 @@ def default_daemon(module_daemon, monkeypatch):
 ESTIMATORS = [
     BallastClassifier(),
     BallastClassifier(model="mlp", hidden=(8,), epochs=60, lr=0.01, batch_size=16, random_state=0),
+    BallastClassifier(loss="focal", class_weight="balanced", C=10.0),
+    BallastClassifier(loss="wce", weights="inverse"),
 ]
 
 
