@@ -311,13 +311,12 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
             client = self._client()
             self._forget_daemon_model()
             names = _unique("sklearn")
-            datasets = []
+            datasets: list[str] = []
             try:
-                datasets.append(self._put(client, features[train_rows], codes[train_rows], labels,
-                                          f"{names}.train"))
+                self._put(client, datasets, features[train_rows], codes[train_rows], labels, f"{names}.train")
                 if validation_rows is not None:
-                    datasets.append(self._put(client, features[validation_rows], codes[validation_rows], labels,
-                                              f"{names}.validation"))
+                    self._put(client, datasets, features[validation_rows], codes[validation_rows], labels,
+                              f"{names}.validation")
                 weights = sample_weight[train_rows].astype(np.float32)
                 params = self._train_params(client, datasets, labels, codes[train_rows], weights, names)
                 result = self._daemon_call(client, "model/train", params, buffers=[weights])
@@ -330,7 +329,7 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
                 for dataset in datasets:
                     try:
                         client.call("dataset/drop", {"dataset": dataset})
-                    except Exception:  # noqa: BLE001 - an unkept dataset also goes with the session
+                    except Exception:  # noqa: BLE001 - best effort: an unkept dataset ends with its daemon
                         pass
         self._adopt(client, names, saved["file"], labels)
         self.n_iter_ = int(result.get("steps", 0))
@@ -353,14 +352,21 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
                              f"of the rows, stratified by class: {error}") from error
         return train, validation
 
-    def _put(self, client: Client, features, codes, labels, name) -> str:
+    def _put(self, client: Client, datasets: list[str], features, codes, labels, name) -> None:
         """Upload rows as the dataset ``name``, which the daemon does not keep (``dataset/put``);
         numpy's columns are named ``x0``, ``x1``, … as :meth:`_predict` names them."""
+        import pandas as pd
+
         from . import data
 
-        data.put_dataset(client, features, np.asarray(labels, dtype=object)[codes], name=name,
-                         positive=labels[1] if len(labels) == 2 else None, keep=False)
-        return name
+        datasets.append(name)  # for the caller's drop, even when only part of it arrived
+        try:
+            # A categorical of the class indices: the labels go as their codes, no string per row.
+            y = pd.Categorical.from_codes(codes, categories=labels)
+            data.put_dataset(client, features, y, name=name,
+                             positive=labels[1] if len(labels) == 2 else None, keep=False)
+        except RPCError as error:
+            raise _translate(error) from error
 
     def _train_params(self, client, datasets, labels, codes, sample_weight, name) -> dict[str, Any]:
         binary = len(labels) == 2

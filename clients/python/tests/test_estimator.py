@@ -270,3 +270,10 @@ def test_a_daemon_restart_between_fit_and_predict_reloads_the_model(tmp_path):
     finally:
         assert second.terminate() == 0
         second.close()
+
+
+def test_values_float32_cannot_hold_are_refused_before_sending(connected):
+    X, y = float32_data(n=100)
+    X[3, 2] = 1e39  # finite in float64, infinite in float32
+    with pytest.raises(ValueError, match="too large for float32"):
+        BallastClassifier().fit(X, y)
