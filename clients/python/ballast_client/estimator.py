@@ -626,7 +626,8 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
 
 def _as_float32(X: np.ndarray) -> np.ndarray:
     """``X`` as C-contiguous float32, refusing values float32 cannot hold."""
-    features = np.ascontiguousarray(X, dtype=np.float32)
+    with np.errstate(over="ignore"):  # an overflow becomes inf, refused below with a sentence
+        features = np.ascontiguousarray(X, dtype=np.float32)
     if not np.all(np.isfinite(features)):
         raise ValueError("Input X contains values too large for float32 (the daemon computes in float32); "
                          "scale the features first.")
