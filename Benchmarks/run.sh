@@ -7,6 +7,7 @@
 #   5. the run store's cost per training step, --state-dir vs --ephemeral (Benchmarks/store_bench.py)
 #   6. restoring a 1M x 30 dataset from its column file at start vs dataset/load of its CSV (Benchmarks/restore_bench.py)
 #   7. a 1M x 30 float32 DataFrame up and down as binary frames vs the CSV path (Benchmarks/put_bench.py)
+#   8. BallastClassifier.fit vs scikit-learn LogisticRegression.fit, 100k and 1M x 30 (Benchmarks/estimator_bench.py)
 # Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
 # Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
 set -uo pipefail
@@ -64,6 +65,9 @@ header "6. Restart: restoring a dataset from its column file vs dataset/load of 
 "$PYTHON" "$HERE/restore_bench.py" || failed+=("restore_bench.py exited with $?")
 header "7. DataFrames as binary frames: dataset/put and dataset/get vs to_csv + dataset/load and read_csv"
 "$PYTHON" "$HERE/put_bench.py" || failed+=("put_bench.py exited with $?")
+
+header "8. scikit-learn estimator: BallastClassifier.fit vs LogisticRegression.fit"
+"$PYTHON" "$HERE/estimator_bench.py" || failed+=("estimator_bench.py exited with $?")
 
 echo
 echo "Benchmarks finished in $((SECONDS - started)) s."
