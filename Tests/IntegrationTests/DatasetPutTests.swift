@@ -272,6 +272,7 @@ final class DatasetPutTests: XCTestCase {
             let daemon = try TestDaemon(stateDirectory: folder)
             let client = try daemon.client()
             try data.put(client, name: "kept", chunkRows: 128, extra: ["label": "target", "keep": true])
+            try data.put(client, name: "unkept", chunkRows: 128, extra: ["keep": false])
             daemon.stop()
         }
         let daemon = try TestDaemon(stateDirectory: folder)
@@ -281,6 +282,11 @@ final class DatasetPutTests: XCTestCase {
         XCTAssertEqual(got.labels, data.labels)
         XCTAssertEqual(got.ids, data.ids)
         XCTAssertEqual(got.label, "target", "the label's name comes back from the provenance")
+        // An upload not kept cannot be made again by the daemon: the list says to upload it again.
+        let unavailable = try XCTUnwrap(client.call("dataset/list")["unavailable"]?.arrayValue)
+        let unkept = try XCTUnwrap(unavailable.first { $0["name"] == "unkept" })
+        let message = try XCTUnwrap(unkept["message"]?.stringValue)
+        XCTAssertTrue(message.hasSuffix("It was uploaded with dataset/put: upload it again from where it came from."), message)
     }
 
     func testGetRefusesAnOffsetPastTheEnd() throws {

@@ -34,6 +34,8 @@ struct DatasetProvenance: Sendable {
     /// What to send to make a dataset again, for a person: `dataset/load {"path": "/data/cards.csv", …}`.
     static func howToMakeAgain(_ provenance: JSONValue) -> String {
         guard let method = provenance["method"]?.stringValue else { return "Make it again the way it was made." }
+        // An upload's data came from the client, not from anything the daemon could read again.
+        if method == DatasetPut.method { return "It was uploaded with dataset/put: upload it again from where it came from." }
         let params = provenance["params"].map { JSONWriter.string($0) } ?? "{}"
         let sources = provenance["sources"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
         let from = sources.isEmpty ? "" : " (from \(sources.map { "'\($0)'" }.joined(separator: ", ")))"
