@@ -10,9 +10,23 @@ final class ExperimentTests: XCTestCase {
         let client = try daemon.client()
         try client.prepareCards(rows: 60_000)
         var reports = 0
+        var stepReports: [JSONValue] = []
         let result = try client.call("experiment/compare", params: [
             "train": "cards.train", "test": "cards.test", "validation": "cards.validation", "progress_token": "c",
-        ]) { method, _ in if method == WorkProgress.method { reports += 1 } }
+        ]) { method, params in
+            guard method == WorkProgress.method else { return }
+            reports += 1
+            if let value = params["value"], value["step"] != nil { stepReports.append(value) }
+        }
+        // A step report says which arm of how many is training, so a progress bar moves arm by arm.
+        XCTAssertFalse(stepReports.isEmpty)
+        for report in stepReports {
+            let index = try XCTUnwrap(report["index"]?.intValue), total = try XCTUnwrap(report["total"]?.intValue)
+            XCTAssertEqual(total, 8)
+            XCTAssertTrue((1...8).contains(index), "\(report)")
+            XCTAssertEqual(try XCTUnwrap(report["percentage"]?.doubleValue), 100 * Double(index - 1) / 8, accuracy: 1e-9)
+            XCTAssertNotNil(report["arm"]?.stringValue)
+        }
         let arms = result["rows"]?.arrayValue?.compactMap { $0["arm"]?.stringValue }
         XCTAssertEqual(arms, ["ce", "wce_inverse", "wce_balanced", "focal", "over", "under", "smote", "ce_best_f1"])
         XCTAssertGreaterThanOrEqual(reports, 3, "begin, a report per arm at least, end")

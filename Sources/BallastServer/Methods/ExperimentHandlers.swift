@@ -39,19 +39,24 @@ extension Handlers {
             return try runs.record(method: ExperimentCompare.method, details: details, context: context,
                                    metrics: RunMetrics.of) { recorder in
                 recorder.begin(RunEvent(kind: .begin, title: "Comparing \(arms.count) arms on \(train.rowCount) rows", total: arms.count))
-                let current = LastValue<ArmName>()
+                // The arm being trained and its place, so that step reports say how far the comparison is
+                // (the arm's own report is often coalesced away by the step reports that follow it).
+                let current = LastValue<(arm: ArmName, index: Int)>()
                 let paths = WirePaths(overrides: [.dataset: "train"])
                 let outcome = try paths.translating {
                     try Comparison.run(
                         arms: arms, train: train, test: test, validation: validation, base: base, l2: params.l2, threads: share.budget,
                         onArm: { index, arm in
-                            current.value = ArmName(arm)
+                            current.value = (ArmName(arm), index)
                             recorder.report(RunEvent(kind: .report, total: arms.count, percentage: 100 * Double(index) / Double(arms.count),
                                                      arm: ArmName(arm), index: index + 1))
                         },
                         observer: TrainingObserver(
                             onStep: { step, _ in
-                                recorder.report(RunEvent(kind: .report, step: step.step, loss: step.objective, arm: current.value))
+                                let place = current.value
+                                recorder.report(RunEvent(kind: .report, total: arms.count, step: step.step, loss: step.objective,
+                                                         percentage: place.map { 100 * Double($0.index) / Double(arms.count) },
+                                                         arm: place?.arm, index: place.map { $0.index + 1 }))
                                 return nil
                             },
                             isCancelled: { context.cancellation.isCancelled }))
