@@ -69,8 +69,8 @@ final class ModelFileObjectTests: XCTestCase {
         XCTAssertEqual(try refusal(["model", "positive"], "2").data?["field"], "file.model.positive")
         XCTAssertEqual(try refusal(["trained_on"], nil).data?["field"], "file.trained_on")
         let narrow = try refusal(["model", "feature_names"], ["x1", "x2", "x3"])
-        XCTAssertEqual(narrow.message, "'file' is damaged: its weights do not fit its 3 features.")
-        XCTAssertEqual(narrow.data?["field"], "file.model.layers")
+        XCTAssertEqual(narrow.message, "'file' is damaged: its first layer takes 4 inputs, not its 3 features.")
+        XCTAssertEqual(narrow.data?["field"], "file.model.layers[0].inputs")
         let notAnObject = try XCTUnwrap(client.rpcError("model/load", ["file": "model.json"]))
         XCTAssertEqual(notAnObject.code, ErrorCode.invalidData)
         XCTAssertEqual(notAnObject.data?["field"], "file.format")
@@ -81,6 +81,38 @@ final class ModelFileObjectTests: XCTestCase {
         let neither = try XCTUnwrap(client.rpcError("model/load", ["name": "x"]))
         XCTAssertEqual(neither.code, ErrorCode.invalidParams)
         XCTAssertEqual(neither.data?["field"], "path")
+        XCTAssertEqual(try client.call("model/list")["models"], [], "nothing refused was stored")
+    }
+
+    func testLayerSizesAreCheckedBeforeTheyAreUsed() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        let golden = try JSONParser.parse(Data(contentsOf: URL(fileURLWithPath: ModelFileTests.fixture("mlp", version: 2))))
+        func refusal(_ layers: JSONValue) throws -> RPCError {
+            let file = ModelFileTests.replacing(["model", "layers"], with: layers, in: golden)
+            let error = try XCTUnwrap(client.rpcError("model/load", ["file": file, "name": "x"]), "\(layers)")
+            XCTAssertEqual(error.code, ErrorCode.invalidData, error.message)
+            return error
+        }
+        let layers = try XCTUnwrap(golden["model"]?["layers"]?.arrayValue)
+        XCTAssertEqual(layers.count, 2, "the fixture is 4 → 3 → 1")
+        func layer(_ inputs: Int64, _ outputs: Int64, weights: Int = 0, bias: Int = 0) -> JSONValue {
+            ["inputs": .int(inputs), "outputs": .int(outputs),
+             "weights": .array(Array(repeating: 0.5, count: weights)), "bias": .array(Array(repeating: 0, count: bias))]
+        }
+        // inputs × outputs does not fit in an Int: refused, not a trap that takes the daemon down.
+        let huge = try refusal([layers[0], layer(1 << 32, 1 << 32)])
+        XCTAssertEqual(huge.data?["field"], "file.model.layers[1]")
+        XCTAssertTrue(huge.message.contains("layer 1 has 4294967296 inputs × 4294967296 outputs"), huge.message)
+        // A hidden layer of no units, chained and with the weights that fit it, is no model.
+        let empty = try refusal([layer(4, 0), layer(0, 1, bias: 1)])
+        XCTAssertEqual(empty.data?["field"], "file.model.layers[0].outputs")
+        XCTAssertEqual(empty.message, "'file' is damaged: layer 0 has 0 outputs; a layer has at least 1.")
+        XCTAssertEqual(try refusal([layers[0], layer(-3, 1, bias: 1)]).data?["field"], "file.model.layers[1].inputs")
+        XCTAssertEqual(try refusal([layers[0], layer(3, 1, weights: 2, bias: 1)]).data?["field"], "file.model.layers[1].weights")
+        XCTAssertEqual(try refusal([layers[0], layer(3, 1, weights: 3, bias: 2)]).data?["field"], "file.model.layers[1].bias")
+        XCTAssertEqual(try refusal([]).data?["field"], "file.model.layers")
+        XCTAssertEqual(try client.call("ping")["pong"], true, "the daemon is still there")
         XCTAssertEqual(try client.call("model/list")["models"], [], "nothing refused was stored")
     }
 

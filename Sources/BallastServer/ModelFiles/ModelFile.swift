@@ -80,7 +80,7 @@ enum ModelFile {
         } catch {
             throw source.invalid("\(name) is not a valid model file: \(error.message)", field: error.data?["field"]?.stringValue)
         }
-        if let damage = damage(of: entry.model) { throw source.invalid("\(name) is damaged: \(damage).", field: "model.layers") }
+        if let damage = damage(of: entry.model) { throw source.invalid("\(name) is damaged: \(damage.reason).", field: damage.field) }
         return entry
     }
 
@@ -93,12 +93,30 @@ enum ModelFile {
         }
     }
 
-    /// What keeps the model's layers from turning its features into its classes, if anything.
-    static func damage(of model: TrainedModel) -> String? {
+    /// What keeps the model's layers from turning its features into its classes, if anything,
+    /// and the field of the file that says so. The sizes are the file's own, so nothing is
+    /// assumed of them: each layer has at least one input and one output, and its weights count
+    /// (`inputs × outputs`) is checked for overflow before it is compared.
+    static func damage(of model: TrainedModel) -> (reason: String, field: String)? {
         let features = model.featureNames.count
-        guard let first = model.layers.first, first.inputs == features,
-              model.layers.allSatisfy({ $0.weights.count == $0.inputs * $0.outputs && $0.bias.count == $0.outputs }) else {
-            return "its weights do not fit its \(features) features"
+        guard let first = model.layers.first else { return ("it has no layers", "model.layers") }
+        for (index, layer) in model.layers.enumerated() {
+            let field = "model.layers[\(index)]"
+            guard layer.inputs >= 1 else { return ("layer \(index) has \(layer.inputs) inputs; a layer has at least 1", "\(field).inputs") }
+            guard layer.outputs >= 1 else { return ("layer \(index) has \(layer.outputs) outputs; a layer has at least 1", "\(field).outputs") }
+            let (weights, overflow) = layer.inputs.multipliedReportingOverflow(by: layer.outputs)
+            guard !overflow else {
+                return ("layer \(index) has \(layer.inputs) inputs × \(layer.outputs) outputs, more weights than any model can hold", field)
+            }
+            guard layer.weights.count == weights else {
+                return ("layer \(index) has \(layer.weights.count) weights where its \(layer.inputs) inputs × \(layer.outputs) outputs need \(weights)", "\(field).weights")
+            }
+            guard layer.bias.count == layer.outputs else {
+                return ("layer \(index) has \(layer.bias.count) biases for its \(layer.outputs) outputs", "\(field).bias")
+            }
+        }
+        guard first.inputs == features else {
+            return ("its first layer takes \(first.inputs) inputs, not its \(features) features", "model.layers[0].inputs")
         }
         let classes = model.classLabels.count
         let sigmoid = classes == 2 && model.kind != .softmax
@@ -110,7 +128,7 @@ enum ModelFile {
         let sizes = [first.inputs] + model.layers.map(\.outputs)
         let chained = zip(model.layers.dropFirst(), model.layers).allSatisfy { $0.inputs == $1.outputs }
         guard classes >= 2, chained, sizes == expected, model.kind != .logistic || classes == 2 else {
-            return "its layers (\(sizes.map(String.init).joined(separator: " → "))) do not fit a model of type \(ModelName(model.kind).rawValue) with \(features) features and \(classes) classes"
+            return ("its layers (\(sizes.map(String.init).joined(separator: " → "))) do not fit a model of type \(ModelName(model.kind).rawValue) with \(features) features and \(classes) classes", "model.layers")
         }
         return nil
     }
