@@ -5,50 +5,35 @@ import BallastTransport
 /// before its handler runs: every buffer referenced by exactly one field, no reference to a
 /// buffer that is not there, no buffers for a method that takes none, at most `Frames.maxBuffers`.
 /// Each refusal is -32602 with `data.field` (the param's path).
+///
+/// Only the params a method declares as buffer fields (`MethodTable.register(_:buffers:)`) are
+/// read as references. Anything else is plain JSON, whatever its keys: a `{"buffer": …}` object
+/// in `model/predict`'s `rows` is a row whose column is named `buffer`, not a reference.
 enum BufferReferences {
-    /// The references in `params`, as (buffer index, param path), in document order (keys sorted).
-    static func find(in params: JSONValue) throws(RPCError) -> [(index: Int, field: String)] {
+    /// The references in `params`, as (buffer index, param path), in the order of `fields`: each
+    /// of the method's buffer fields that is present as an object with a `buffer` member.
+    static func find(in params: JSONValue, fields: [String]) throws(RPCError) -> [(index: Int, field: String)] {
         var found: [(index: Int, field: String)] = []
-        try walk(params, path: "", into: &found)
+        for field in fields {
+            guard let reference = params[field]?.objectValue?[BufferReference.key] else { continue }
+            guard let index = reference.intValue, index >= 0, index <= Int64(Int32.max) else {
+                throw RPCError.invalidParams(
+                    "'\(field)' refers to a buffer by \(JSONWriter.string(reference)); a buffer reference is {\"buffer\": i} with i the buffer's 0-based index after the payload.",
+                    field: field)
+            }
+            found.append((Int(index), field))
+        }
         return found
     }
 
-    private static func walk(_ value: JSONValue, path: String, into found: inout [(index: Int, field: String)]) throws(RPCError) {
-        switch value {
-        case .object(let members):
-            if let reference = members[BufferReference.key] {
-                let field = path.isEmpty ? BufferReference.key : path
-                guard let index = reference.intValue, index >= 0, index <= Int64(Int32.max) else {
-                    throw RPCError.invalidParams(
-                        "'\(field)' refers to a buffer by \(JSONWriter.string(reference)); a buffer reference is {\"buffer\": i} with i the buffer's 0-based index after the payload.",
-                        field: field)
-                }
-                found.append((Int(index), field))
-                return
-            }
-            // A progress token is the client's own value, echoed back: never a reference.
-            for key in members.keys.sorted() where !(path.isEmpty && key == progressTokenField) {
-                try walk(members[key]!, path: path.isEmpty ? key : "\(path).\(key)", into: &found)
-            }
-        case .array(let elements):
-            for (offset, element) in elements.enumerated() {
-                try walk(element, path: "\(path)[\(offset)]", into: &found)
-            }
-        default:
-            return
-        }
-    }
-
     /// Refuses a request whose buffers and references do not match, or that carries buffers to a
-    /// method that takes none (`takesBuffers` false).
-    static func check(_ params: JSONValue, carried: Int, method: String, takesBuffers: Bool) throws(RPCError) {
-        let references = try find(in: params)
-        guard takesBuffers else {
-            guard carried == 0, references.isEmpty else {
-                let field = references.first?.field ?? "buffers"
+    /// method that takes none (`fields` empty).
+    static func check(_ params: JSONValue, carried: Int, method: String, fields: [String]) throws(RPCError) {
+        guard !fields.isEmpty else {
+            guard carried == 0 else {
                 throw RPCError(code: ErrorCode.invalidParams,
-                               message: "'\(method)' takes no binary buffers, but this request \(carried == 0 ? "refers to one" : "carries \(carried)"); send it with none.",
-                               data: ["field": .string(field), "buffers": .int(Int64(carried))])
+                               message: "'\(method)' takes no binary buffers, but this request carries \(carried); send it with none.",
+                               data: ["field": "buffers", "buffers": .int(Int64(carried))])
             }
             return
         }
@@ -58,7 +43,7 @@ enum BufferReferences {
                            data: ["field": "buffers", "buffers": .int(Int64(carried))])
         }
         var fieldOf: [Int: String] = [:]
-        for (index, field) in references {
+        for (index, field) in try find(in: params, fields: fields) {
             guard index < carried else { throw missing(index, field: field, carried: carried) }
             if let first = fieldOf[index] { throw twice(index, field: field, first: first) }
             fieldOf[index] = field

@@ -12,8 +12,8 @@ public struct MethodTable: Sendable {
 
     struct Entry: Sendable {
         let lane: Lane
-        /// Whether the method's params may refer to binary buffers (`{"buffer": i}`).
-        let takesBuffers: Bool
+        /// The params that may refer to binary buffers (`{"buffer": i}`); empty: the method takes none.
+        let bufferFields: [String]
         let run: @Sendable (JSONValue, RequestContext) throws -> Reply
     }
 
@@ -31,19 +31,24 @@ public struct MethodTable: Sendable {
     /// Registers `body` as the handler of `M`.
     ///
     /// Binary buffers (protocol/README.md section 1): a method whose params may refer to buffers
-    /// registers with `takesBuffers: true`; any other is refused -32602 when a request carries
-    /// some. Before `body` runs, the references in params are matched with the buffers sent (each
+    /// names the params that hold them in `buffers` (top-level fields of type `BufferReference`);
+    /// any other is refused -32602 when a request carries some, and only those params are read as
+    /// references (elsewhere `{"buffer": …}` is plain JSON: a column or class may be named
+    /// `buffer`). Before `body` runs, the references in params are matched with the buffers sent (each
     /// buffer referenced exactly once, no reference to a missing one); `body` reads each through
     /// `context.buffers` (which checks its length), and a buffer it leaves unread is refused after
     /// it. To answer with buffers, `body` attaches them (`context.buffers.attach`) and puts the
     /// `TypedBuffer`s it gets back into its result.
     public mutating func register<M: RequestMethod>(
-        _ method: M.Type, lane: Lane = .ordered, takesBuffers: Bool = false,
+        _ method: M.Type, lane: Lane = .ordered, buffers bufferFields: [String] = [],
         _ body: @escaping @Sendable (M.Params, RequestContext) throws -> M.Result
     ) {
         precondition(entries[M.method] == nil, "\(M.method) registered twice")
-        entries[M.method] = Entry(lane: lane, takesBuffers: takesBuffers) { params, context in
-            try BufferReferences.check(params, carried: context.buffers.count, method: M.method, takesBuffers: takesBuffers)
+        for field in bufferFields {
+            precondition(M.Params.nestedFields[field] is BufferReference.Type, "\(M.method): '\(field)' is not a buffer reference param")
+        }
+        entries[M.method] = Entry(lane: lane, bufferFields: bufferFields) { params, context in
+            try BufferReferences.check(params, carried: context.buffers.count, method: M.method, fields: bufferFields)
             // Methods without params (ping, status, …) skip the decoder once the fields are checked.
             let typed: M.Params
             if let none = NoParams() as? M.Params {
@@ -56,7 +61,7 @@ public struct MethodTable: Sendable {
             context.params = params
             let result = try JSONValue(encoding: body(typed, context))
             if let unread = context.buffers.unread.first {
-                let field = (try? BufferReferences.find(in: params))?.first(where: { $0.index == unread })?.field ?? "buffers"
+                let field = (try? BufferReferences.find(in: params, fields: bufferFields))?.first(where: { $0.index == unread })?.field ?? "buffers"
                 throw BufferReferences.unreferencedError(unread, field: field)
             }
             return Reply(result: result, buffers: context.buffers.outgoing)

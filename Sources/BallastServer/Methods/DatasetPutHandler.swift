@@ -5,7 +5,7 @@ import Foundation
 extension Handlers {
     /// `dataset/put`: a dataset sent as binary buffers, in one message or in chunks (an upload).
     func registerDatasetPut(into table: inout MethodTable) {
-        table.register(DatasetPut.self, takesBuffers: true) { params, context in
+        table.register(DatasetPut.self, buffers: ["features", "labels"]) { params, context in
             if let id = params.upload { return try continueUpload(id, params, context) }
             if params.abort != nil {
                 throw RPCError.invalidParams("'abort' needs the 'upload' it discards.", field: "abort")

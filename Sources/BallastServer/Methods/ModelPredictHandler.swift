@@ -6,7 +6,7 @@ extension Handlers {
     /// `model/predict`: probabilities and labels for a dataset, for rows given inline, or for a
     /// binary float32 matrix (answered with buffers).
     func registerModelPredict(into table: inout MethodTable) {
-        table.register(ModelPredict.self, takesBuffers: true) { params, context in
+        table.register(ModelPredict.self, buffers: ["features"]) { params, context in
             let entry = try models.entry(params.model)
             let input = try predictionInput(params, model: entry.model, buffers: context.buffers)
             let prediction = try Prediction(input, entry: entry, threshold: params.threshold, priorCorrection: params.priorCorrection,

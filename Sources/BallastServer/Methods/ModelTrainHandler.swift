@@ -6,7 +6,7 @@ extension Handlers {
     /// `model/train`: a job. The datasets it reads are leased for its duration, so they cannot be
     /// dropped or replaced under it. A cancelled or failed training stores no model.
     func registerModelTrain(into table: inout MethodTable) {
-        table.register(ModelTrain.self, lane: .jobs, takesBuffers: true) { params, context in
+        table.register(ModelTrain.self, lane: .jobs, buffers: ["sample_weight"]) { params, context in
             let names = [params.dataset] + (params.validation.map { [$0] } ?? [])
             let release = try workspace.lease(names)
             defer { release() }
