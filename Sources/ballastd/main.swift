@@ -91,6 +91,8 @@ struct BallastDaemon: ParsableCommand {
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
         if replayCache < 1 { throw ValidationError("--replay-cache must be at least 1.") }
+        // initialize announces it, so that clients refuse a larger frame: a limit, never libzmq's -1.
+        if maxMessageBytes < 1 { throw ValidationError("--max-message-bytes must be at least 1.") }
         if ephemeral && stateDir != nil { throw ValidationError("--ephemeral keeps no state: give it or --state-dir, not both.") }
         for root in writeRoots {
             var isFolder: ObjCBool = false

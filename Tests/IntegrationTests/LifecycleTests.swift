@@ -17,6 +17,24 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(try client.control(Status.method)["sessions"], 1)
     }
 
+    func testInitializeAnnouncesTheRequestSocketsFrameLimit() throws {
+        let limit: Int64 = 300_000
+        let daemon = try TestDaemon { $0.maxMessageBytes = limit }
+        let client = try daemon.client(initialize: false)
+        XCTAssertEqual(try client.initialize(name: "lifecycle").maxMessageBytes, limit)
+        let standard = try TestDaemon()
+        XCTAssertEqual(try standard.client(initialize: false).initialize().maxMessageBytes, 64 << 20, "the default")
+
+        // The number is the socket's: a frame of exactly that size arrives (and is answered, here
+        // refused by a method that takes no buffers); one byte more never reaches the daemon.
+        let fits = try XCTUnwrap(client.rpcError(Ping.method, buffers: [Data(count: Int(limit))]))
+        XCTAssertEqual(fits.data?["field"], "buffers", fits.message)
+        let payload = JSONWriter.data(Message.request(id: .number(9), method: Ping.method, params: [:]).json)
+        let over = [Data(count: Int(limit) + 1)]
+        try client.sendRaw(payload, signature: Data(client.signer.signature(of: payload, buffers: over).utf8), buffers: over)
+        XCTAssertNil(try client.next(timeout: 0.5), "libzmq drops the frame and the sender without an answer")
+    }
+
     func testExitAfterShutdownEndsWithZeroAndRemovesTheConnectionFile() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()

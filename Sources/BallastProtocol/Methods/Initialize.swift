@@ -49,17 +49,24 @@ public enum Initialize: RequestMethod {
         /// Names this client's connection; `$/cancelRequest` on the control socket takes it.
         public var session: String
         public var capabilities: Capabilities
+        /// Since 1.6: the largest frame the request socket takes (`--max-message-bytes`, per
+        /// frame). libzmq drops a larger one by disconnecting its sender, without a word, so a
+        /// client refuses to send one; nil from a daemon before 1.6.
+        public var maxMessageBytes: Int64?
 
-        public init(server: Peer, protocolVersion: String, session: String, capabilities: Capabilities) {
+        public init(server: Peer, protocolVersion: String, session: String, capabilities: Capabilities,
+                    maxMessageBytes: Int64? = nil) {
             self.server = server
             self.protocolVersion = protocolVersion
             self.session = session
             self.capabilities = capabilities
+            self.maxMessageBytes = maxMessageBytes
         }
 
         enum CodingKeys: String, CodingKey {
             case server, session, capabilities
             case protocolVersion = "protocol_version"
+            case maxMessageBytes = "max_message_bytes"
         }
     }
 

@@ -157,7 +157,7 @@ public final class Server: Sendable {
                 _ = sessions.count   // forgets the sessions whose grace has passed
                 return sessions.isInitialized(session)
             },
-            log: log))
+            log: log, maxMessageBytes: config.maxMessageBytes))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
                                     jobThreads: config.jobThreadLimit, outlets: outlets, log: log)

@@ -21,4 +21,6 @@ struct ServerState: Sendable {
     /// The unfinished `dataset/put` uploads.
     let uploads: Uploads
     let log: Log
+    /// The request socket's per-frame limit (`--max-message-bytes`), which `initialize` announces.
+    let maxMessageBytes: Int64
 }

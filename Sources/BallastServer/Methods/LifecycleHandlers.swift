@@ -7,7 +7,7 @@ extension Handlers {
         table.register(Initialize.self) { _, context in
             return Initialize.Result(server: .init(name: "ballastd", version: ProtocolVersion.serverVersion),
                                      protocolVersion: ProtocolVersion.current, session: context.session,
-                                     capabilities: capabilities())
+                                     capabilities: capabilities(), maxMessageBytes: state.maxMessageBytes)
         }
         table.register(Ping.self, lane: .immediate) { _, _ in Ping.Result(uptimeSeconds: uptime) }
         table.register(Shutdown.self) { _, context in
