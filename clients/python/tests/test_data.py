@@ -221,7 +221,10 @@ def test_an_upload_interrupted_midway_is_discarded(session, monkeypatch):
         session.call("dataset/put", {"upload": uploads[0], "rows": 1, "features": {"buffer": 0},
                                      "labels": {"buffer": 1}},
                      buffers=[np.zeros(6, dtype="<f4"), np.zeros(1, dtype="<i4")])
+    # Not refused for the rows still missing (total_rows 400): the daemon no longer knows the upload.
     assert refused.value.code == -32602
+    assert refused.value.data["field"] == "upload"
+    assert "There is no upload" in refused.value.message
 
 
 def test_predict_matrix_equals_the_json_predict_path(session):
