@@ -91,6 +91,7 @@ def _after_fork() -> None:
         _clients.clear()
         _paths.clear()
         _pending_drops.clear()
+        _state.depth = 0
         _owner_pid = os.getpid()
 
 
@@ -135,10 +136,10 @@ def _client_for_drop(info) -> Client | None:
 
     key = _identity(info)
     client = _clients.get(key)
+    if info.path is not None and daemon_process_is_gone(info):
+        return None  # its models went with it
     if client is not None and not client.closed:
         return client
-    if info.path is not None and daemon_process_is_gone(info):
-        return None
     client = Client(info)
     try:
         client.initialize("ballast_client.estimator", timeout=DROP_TIMEOUT)

@@ -400,3 +400,56 @@ def test_a_fit_never_sends_a_frame_the_daemon_would_drop(start_daemon, monkeypat
     with daemon.client() as observer:
         observer.initialize("observer")
         assert sklearn_models(observer) == [] and dataset_names(observer) == []
+
+
+def test_a_collection_during_a_daemon_call_drops_after_the_call(connected, monkeypatch):
+    """A finalizer fired by a collection while a request is in flight must not send on the same
+    socket mid-call: its drop waits for the call to end, then happens."""
+    from ballast_client import estimator
+    from ballast_client.client import Client
+
+    X, y = float32_data(n=200)
+    clf = BallastClassifier().fit(X, y)
+    doomed = BallastClassifier().fit(X, y)
+    doomed.cycle = doomed  # collected only by gc.collect(), which we run inside the call
+    gone = doomed._daemon_model
+    del doomed
+    seen = {}
+    original = Client.wait
+
+    def collecting_wait(self, request_id, *args, **kwargs):
+        if self._methods.get(("request", request_id)) == "model/predict" and "pending" not in seen:
+            gc.collect()
+            seen["pending"] = [name for _, name, _ in estimator._pending_drops]
+        return original(self, request_id, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "wait", collecting_wait)
+    clf.predict(X)
+    monkeypatch.undo()
+    assert seen["pending"] == [gone]  # not dropped mid-call
+    with connected.client() as observer:
+        observer.initialize("observer")
+        assert sklearn_models(observer) == [clf._daemon_model]  # dropped once the call ended
+
+
+def test_models_are_dropped_at_interpreter_exit(connected):
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import threading
+        from sklearn.datasets import make_classification
+        from ballast_client.estimator import BallastClassifier
+        X, y = make_classification(n_samples=200, random_state=0)
+        kept = BallastClassifier().fit(X, y)  # alive at exit
+        threading.Thread(target=kept.predict, args=(X,)).start()
+        print(kept._daemon_model)
+    """)
+    finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                              cwd=str(__import__("pathlib").Path(__file__).parents[1]))
+    assert finished.returncode == 0, finished.stderr
+    with connected.client() as observer:
+        observer.initialize("observer")
+        assert finished.stdout.strip().startswith("sklearn-")
+        assert sklearn_models(observer) == []
