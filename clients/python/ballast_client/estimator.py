@@ -10,7 +10,13 @@ not keep (``model/train`` with ``keep: false``), fetches the fitted model as its
 (``model/save {model}`` → ``{file}``) and drops the dataset. Predictions send ``X`` as one float32
 buffer (``model/predict``). The model file travels with the estimator (``pickle``, ``joblib``,
 ``copy.deepcopy``), and is loaded again (``model/load {file}``) whenever the daemon it talks to does
-not hold the model: after a daemon restart, in another process, or with another connection.
+not hold the model: after a daemon restart, in another process, or with another connection. A
+``keep: false`` model stays in the daemon's memory (counted against its budget) until
+``model/drop``, so each estimator holds exactly one, whichever threads use it, and drops it at
+refit, garbage collection or interpreter exit (see "connections" below).
+
+Sample weights are sent (a float32 ``sample_weight`` buffer) only when they are not all equal:
+under the mean reduction equal weights change nothing but ``l2``, which is worked out here.
 
 **Regularisation.** ``C`` has scikit-learn's meaning. scikit-learn minimises
 ``C·Σᵢ sᵢ·ℓᵢ + ½‖W‖²`` (sᵢ = class weight × sample weight of row i), and computes it as the mean
