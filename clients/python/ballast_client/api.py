@@ -265,7 +265,7 @@ class ModelAPI(_Namespace):
     def predict(self, model: str, X: Any = None, *, dataset: str | None = None, rows: Sequence[Any] | None = None,
                 columns: Sequence[str] | None = None, threshold: float | str | None = None,
                 prior_correction: bool | None = None, unseen_levels: str | None = None,
-                timeout: float | None = None) -> Predictions:
+                timeout: float | None = None, y: Any = None) -> Predictions:
         """``model/predict``: class probabilities and predicted labels.
 
         Give exactly one of: ``X`` (a pandas or polars DataFrame, or a 2-D array with ``columns``
@@ -274,14 +274,30 @@ class ModelAPI(_Namespace):
         (JSON rows: lists of values in the model's column order, or objects by column name).
         ``threshold`` (the model's own by default), ``prior_correction`` (default false),
         ``unseen_levels`` (``"error"`` default or ``"zeros"``). ``to_pandas()``: ``id``, ``truth``,
-        ``P(<class>)`` per class, ``predicted``."""
+        ``P(<class>)`` per class, ``predicted``.
+
+        With ``X``: a DataFrame's index (other than the default ``0…n-1``) comes back as ``ids``,
+        and ``y`` (the true labels, one per row, when you know them) as ``truth``, written as the
+        daemon writes labels (``1``, not ``1.0``) so that it compares with ``labels``."""
+        if y is not None and X is None:
+            raise ValueError("y gives the true labels of X's rows; a dataset's truth comes from the dataset.")
         if X is not None:
             if dataset is not None or rows is not None:
                 raise ValueError("Give one of X, dataset or rows to predict, not several.")
             if unseen_levels is not None or timeout is not None:
                 raise ValueError("unseen_levels and timeout apply to dataset= and rows=; X is sent as numbers.")
-            return Predictions(_data().predict_matrix(self._client, model, X, columns=columns, threshold=threshold,
-                                                      prior_correction=bool(prior_correction)))
+            data = _data()
+            truth = None
+            if y is not None:
+                series = data._one_dimensional(y, "y")
+                truth = [data._label_text(value) for value in series.tolist()]
+            predicted = data.predict_matrix(self._client, model, X, columns=columns, threshold=threshold,
+                                            prior_correction=bool(prior_correction))
+            if truth is not None:
+                if len(truth) != len(predicted["labels"]):
+                    raise ValueError(f"y has {len(truth):,} labels for {len(predicted['labels']):,} rows of X.")
+                predicted["truth"] = truth
+            return Predictions(predicted)
         if columns is not None:
             raise ValueError("columns names the columns of X; rows and datasets carry their own.")
         params = _params(model=model, dataset=dataset, rows=rows, threshold=threshold,

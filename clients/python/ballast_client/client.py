@@ -32,6 +32,7 @@ DEFAULT_TIMEOUT = 30.0  # for raw receives and events; requests wait while the d
 # are busy: the same as Swift's `Client.controlTimeout`.
 CONTROL_TIMEOUT = 10.0
 DEFAULT_LINGER_MS = 500
+DEFAULT_MAX_MESSAGE_BYTES = 64 << 20  # ballastd's default --max-message-bytes (per frame)
 WAIT_SLICE = 0.2  # how often a silent wait looks at the clock and the daemon
 
 ProgressCallback = Callable[[Any], None]
@@ -290,7 +291,33 @@ class Client:
             message["params"] = dict(params)
         payload = encode(message)
         views = [_frame_view(buffer) for buffer in buffers or ()]
+        if socket == "request":
+            self._check_frame_sizes(method, payload, views)
         return PreparedRequest(request_id, method, socket, payload, sign(self.info.key, payload, views), views)
+
+    @property
+    def max_message_bytes(self) -> int:
+        """The largest frame the daemon's request socket accepts: as ``initialize`` announced it
+        (``max_message_bytes``), else ballastd's documented default, 64 MiB."""
+        info = self.server_info if isinstance(self.server_info, dict) else {}
+        for place in (info, info.get("limits"), info.get("server"), info.get("capabilities")):
+            value = place.get("max_message_bytes") if isinstance(place, dict) else None
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                return value
+        return DEFAULT_MAX_MESSAGE_BYTES
+
+    def _check_frame_sizes(self, method: str, payload: bytes, views: Sequence[memoryview]) -> None:
+        """Refuse a frame the daemon would not take: libzmq drops a frame over its
+        ``--max-message-bytes`` without a reply (the sender is disconnected), so the request would
+        wait forever."""
+        limit = self.max_message_bytes
+        for what, frame in [("JSON payload", payload), *((f"buffer {i}", v) for i, v in enumerate(views))]:
+            size = len(frame) if isinstance(frame, bytes) else frame.nbytes
+            if size > limit:
+                raise ValueError(
+                    f"The {method} request's {what} is {size:,} bytes, more than the {limit:,} bytes the daemon "
+                    f"accepts in one frame (ballastd --max-message-bytes); it would be dropped without a reply. "
+                    f"Send less per request, or start ballastd with a larger --max-message-bytes.")
 
     def send_prepared(self, prepared: PreparedRequest) -> int | str:
         """Send a request made by :meth:`prepare_request`; returns its id (see :meth:`wait`)."""

@@ -352,9 +352,14 @@ class _Matrix:
         return np.ascontiguousarray(self.matrix[start:stop], dtype=FLOAT32)
 
 
-def _rows_per_chunk(columns: int, chunk_bytes: int, id_bytes: float) -> int:
+def _rows_per_chunk(columns: int, chunk_bytes: int, id_bytes: float, client: Any = None) -> int:
+    """Rows per request: about ``chunk_bytes``, and within half the daemon's frame limit
+    (``--max-message-bytes``), so a daemon started with a small limit still takes every chunk."""
     if not isinstance(chunk_bytes, int) or isinstance(chunk_bytes, bool) or chunk_bytes <= 0:
         raise ValueError(f"chunk_bytes must be a positive number of bytes, like 16 << 20, not {chunk_bytes!r}.")
+    limit = getattr(client, "max_message_bytes", None)
+    if isinstance(limit, int) and limit > 0:
+        chunk_bytes = min(chunk_bytes, limit // 2)
     return max(1, int(chunk_bytes // (columns * 4 + 4 + id_bytes)))
 
 
@@ -456,7 +461,7 @@ def put_dataset(client: "Client", data: Any, y: Any = None, *, name: str, label:
     matrix = _Matrix(columns)
 
     id_bytes = 0.0 if id_texts is None else 4 + sum(map(len, id_texts[:1000])) / min(len(id_texts), 1000)
-    per_chunk = _rows_per_chunk(len(columns.names), chunk_bytes, id_bytes)
+    per_chunk = _rows_per_chunk(len(columns.names), chunk_bytes, id_bytes, client)
     rows = columns.rows
     first: dict[str, Any] = {"name": name, "columns": matrix.wire_columns, "classes": classes, "label": label_name,
                              "total_rows": rows}
@@ -701,6 +706,9 @@ def predict_matrix(client: "Client", model: str, X: Any, *, columns: Sequence[st
     ``columns`` is taken to hold the model's features in the model's order. Text columns are
     one-hot encoded with the model's levels (a level it never saw is refused). Large inputs go in
     several requests of about 16 MiB.
+
+    A pandas index other than the default ``0…n-1`` range comes back as ``ids`` (the index's
+    values, one per row), as :func:`put_dataset` sends such an index as the dataset's ids.
     """
     frame = _frame(X)
     if isinstance(frame, np.ndarray) and columns is None:
@@ -714,7 +722,7 @@ def predict_matrix(client: "Client", model: str, X: Any, *, columns: Sequence[st
     if found.rows == 0:
         raise ValueError("X has no rows.")
     names, matrix = _predict_matrix(client, model, found)
-    per_chunk = _rows_per_chunk(len(names), DEFAULT_CHUNK_BYTES, 0)
+    per_chunk = _rows_per_chunk(len(names), DEFAULT_CHUNK_BYTES, 0, client)
     base: dict[str, Any] = {"model": model, "columns": names, "features": {"buffer": 0}}
     if threshold is not None:
         base["threshold"] = threshold
@@ -733,10 +741,13 @@ def predict_matrix(client: "Client", model: str, X: Any, *, columns: Sequence[st
         probabilities.append(page_probabilities.copy())  # off the received frame: writable, its own memory
         labels.append(page_labels.copy())
         warnings.extend(w for w in result.get("warnings", []) if w not in warnings)
-    return {
+    predictions = {
         "classes": list(result["classes"]),
         "probabilities": probabilities[0] if len(probabilities) == 1 else np.concatenate(probabilities),
         "labels": labels[0] if len(labels) == 1 else np.concatenate(labels),
         "threshold": result.get("threshold"),
         "warnings": warnings,
     }
+    if found.index is not None:
+        predictions["ids"] = found.index.tolist()
+    return predictions

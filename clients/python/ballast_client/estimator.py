@@ -10,7 +10,13 @@ not keep (``model/train`` with ``keep: false``), fetches the fitted model as its
 (``model/save {model}`` → ``{file}``) and drops the dataset. Predictions send ``X`` as one float32
 buffer (``model/predict``). The model file travels with the estimator (``pickle``, ``joblib``,
 ``copy.deepcopy``), and is loaded again (``model/load {file}``) whenever the daemon it talks to does
-not hold the model: after a daemon restart, in another process, or with another connection.
+not hold the model: after a daemon restart, in another process, or with another connection. A
+``keep: false`` model stays in the daemon's memory (counted against its budget) until
+``model/drop``, so each estimator holds exactly one, whichever threads use it, and drops it at
+refit, garbage collection or interpreter exit (see "connections" below).
+
+Sample weights are sent (a float32 ``sample_weight`` buffer) only when they are not all equal:
+under the mean reduction equal weights change nothing but ``l2``, which is worked out here.
 
 **Regularisation.** ``C`` has scikit-learn's meaning. scikit-learn minimises
 ``C·Σᵢ sᵢ·ℓᵢ + ½‖W‖²`` (sᵢ = class weight × sample weight of row i), and computes it as the mean
@@ -33,6 +39,7 @@ is set (the check adds ``class_weight``, and class weights given twice are refus
 
 from __future__ import annotations
 
+import atexit
 import numbers
 import os
 import threading
@@ -61,86 +68,180 @@ INVALID_DATA = -32010
 DROP_TIMEOUT = 5.0  # a drop at garbage collection or exit never holds a program up for longer
 
 # -- connections ------------------------------------------------------------------------------------
+#
+# One Client per process and daemon, shared by every estimator and thread, every use of it (and of
+# a user's Client through an estimator) serialised by one lock: ZeroMQ allows a socket to move
+# between threads across a full memory barrier, which taking the lock gives. So an estimator holds
+# exactly one daemon model whichever thread predicts, and drops it once. Models trained or loaded
+# with keep: false stay in the daemon's memory (and count against its budget) until model/drop, so
+# every one of them is dropped: at refit, when the estimator is collected, or at interpreter exit.
 
-_shared = threading.local()  # one Client per thread and connection file: ZeroMQ sockets are per thread
+_lock = threading.RLock()
+_state = threading.local()  # depth: this thread's operations in flight (it holds _lock meanwhile)
+_clients: dict[tuple, Client] = {}  # daemon identity → the shared client of it
+_paths: dict[str, tuple] = {}  # connection file → the identity of the daemon last reached through it
+_pending_drops: list[tuple[Any, str, int]] = []  # (ConnectionInfo, model name, pid) waiting for the lock
+_owner_pid = os.getpid()
+
+
+def _identity(info) -> tuple:
+    return (info.ip, info.request_port, info.control_port, info.key, info.pid)
+
+
+def _after_fork() -> None:
+    """A child process has the parent's sockets and maybe a lock held by a thread it does not
+    have: it starts afresh, and leaves the parent's models to the parent."""
+    global _lock, _owner_pid
+    if _owner_pid != os.getpid():
+        _lock = threading.RLock()
+        _clients.clear()
+        _paths.clear()
+        _pending_drops.clear()
+        _state.depth = 0
+        _owner_pid = os.getpid()
+
+
+def _close_quietly(client: Client) -> None:
+    try:
+        client.close()
+    except Exception:  # noqa: BLE001 - a client of a gone daemon closes as it can
+        pass
 
 
 def _shared_client(path: str | None) -> Client:
-    """The thread's client of the daemon whose connection file is ``path`` (None: the default
-    location), made with :func:`ballast_client.connect` on first use, and made again after a fork
-    or when the file no longer describes the daemon the client talks to (a restart)."""
+    """The process's client of the daemon whose connection file is ``path`` (None: the default
+    location), made with :func:`ballast_client.connect` on first use, and made again when the file
+    no longer describes the daemon the client talks to (a restart). Call it holding ``_lock``."""
     from .connection import ConnectionInfo, default_connection_path
     from .launcher import connect
     from .liveness import daemon_process_is_gone
 
     file = os.fspath(path) if path is not None else os.fspath(default_connection_path())
-    clients = getattr(_shared, "clients", None)
-    if clients is None or getattr(_shared, "pid", None) != os.getpid():
-        _shared.clients = clients = {}
-        _shared.pid = os.getpid()
-    client = clients.get(file)
+    known = _paths.get(file)
+    client = _clients.get(known) if known is not None else None
     if client is not None and not client.closed:
         try:
             current = ConnectionInfo.load(file)
         except Exception:  # noqa: BLE001 - no file (stopped), or a half-written one: connect() decides
             current = None
-        if current is not None and _same_daemon(current, client.info) and not daemon_process_is_gone(current):
+        if current is not None and _identity(current) == known and not daemon_process_is_gone(current):
             return client
     if client is not None:
-        try:
-            client.close()
-        except Exception:  # noqa: BLE001 - a client of a gone daemon closes as it can
-            pass
-    clients.pop(file, None)
+        _clients.pop(known, None)
+        _close_quietly(client)
     client = connect(file, name="ballast_client.estimator")
-    clients[file] = client
+    _clients[_identity(client.info)] = client
+    _paths[file] = _identity(client.info)
     return client
 
 
-def _same_daemon(a, b) -> bool:
-    return (a.ip, a.request_port, a.control_port, a.key, a.pid) == (b.ip, b.request_port, b.control_port, b.key, b.pid)
+def _client_for_drop(info) -> Client | None:
+    """The shared client of the daemon ``info`` describes, made (never a daemon started) when
+    none is open; None when that daemon is gone. Call it holding ``_lock``."""
+    from .liveness import daemon_process_is_gone
+
+    key = _identity(info)
+    client = _clients.get(key)
+    if info.path is not None and daemon_process_is_gone(info):
+        return None  # its models went with it
+    if client is not None and not client.closed:
+        return client
+    client = Client(info)
+    try:
+        client.initialize("ballast_client.estimator", timeout=DROP_TIMEOUT)
+    except BaseException:
+        _close_quietly(client)
+        raise
+    _clients[key] = client
+    return client
 
 
 # -- dropping daemon models when estimators go away ---------------------------------------------------
 
-_busy = threading.local()  # depth of this module's calls on this thread
-_pending_drops: list[tuple[weakref.ref, str]] = []  # drops asked for while a call was in flight
-_pending_lock = threading.Lock()
+
+def _drop_model(info, name: str, pid: int) -> None:
+    """Forget the daemon model ``name`` (a ``weakref.finalize`` callback: best effort, never
+    raises, never waits for the lock). The drop goes through the shared client of that daemon,
+    never a user's Client (it may be closed, or belong to another thread). When another thread is
+    using the daemon, or this thread is inside one of this module's calls (a finalizer fired by a
+    collection during it), the drop waits for that call to end."""
+    if pid != os.getpid():
+        return  # a forked child's copy: the model is the parent's
+    _pending_drops.append((info, name, pid))
+    _flush_pending_drops()
 
 
-def _drop_model(client_ref: weakref.ref, name: str) -> None:
-    """Forget the daemon model ``name`` (a ``weakref.finalize`` callback: best effort, never raises).
-    Inside one of this module's calls on this thread the drop waits for that call to end."""
-    if getattr(_busy, "depth", 0):
-        with _pending_lock:
-            _pending_drops.append((client_ref, name))
+def _flush_pending_drops(wait: float | None = None) -> None:
+    if not _pending_drops:
         return
-    client = client_ref()
-    if client is None or client.closed:
-        return  # the daemon forgets keep:false models with its client's session, or at exit
+    acquired = _lock.acquire(timeout=wait) if wait is not None else _lock.acquire(blocking=False)
+    if not acquired:
+        return  # the holder flushes when its operation ends
     try:
-        client.call("model/drop", {"model": name}, timeout=DROP_TIMEOUT)
-    except Exception:  # noqa: BLE001 - best effort: the model may be gone with its daemon
-        pass
+        if getattr(_state, "depth", 0):
+            return  # inside this thread's own call: flushed when it ends
+        _state.depth = 1  # a finalizer fired by a collection during these drops waits for the loop
+        try:
+            while _pending_drops:
+                info, name, pid = _pending_drops.pop(0)
+                if pid != os.getpid():
+                    continue
+                try:
+                    client = _client_for_drop(info)
+                    if client is not None:
+                        client.call("model/drop", {"model": name}, timeout=DROP_TIMEOUT)
+                except Exception:  # noqa: BLE001 - best effort: the model may be gone with its daemon
+                    pass
+        finally:
+            _state.depth = 0
+    finally:
+        _lock.release()
 
 
-def _flush_pending_drops() -> None:
-    with _pending_lock:
-        pending = list(_pending_drops)
-        _pending_drops.clear()
-    for client_ref, name in pending:
-        _drop_model(client_ref, name)
+_finalizers: set[weakref.finalize] = set()  # of estimators holding a daemon model, for exit
+
+
+def _watch(finalizer: weakref.finalize) -> None:
+    if len(_finalizers) > 1024:
+        _finalizers.difference_update([f for f in list(_finalizers) if not f.alive])
+    _finalizers.add(finalizer)
+
+
+def _at_exit() -> None:
+    """At exit: every live estimator's drop (whether or not weakref.finalize's own exit hook ran
+    first), the drops still pending, then the shared clients closed."""
+    if _owner_pid != os.getpid():
+        return
+    for finalizer in list(_finalizers):
+        finalizer()
+    _finalizers.clear()
+    _flush_pending_drops(wait=DROP_TIMEOUT)
+    if _lock.acquire(timeout=DROP_TIMEOUT):
+        try:
+            for client in list(_clients.values()):
+                _close_quietly(client)
+            _clients.clear()
+        finally:
+            _lock.release()
+
+
+atexit.register(_at_exit)
 
 
 class _Call:
-    """Marks this module's daemon calls in flight, so that a finalizer never re-enters a client."""
+    """One of this module's operations on the daemon: holds the lock (another thread's operation
+    waits), marks this thread busy so a finalizer never re-enters a client mid-call, and flushes
+    the drops that waited for it."""
 
     def __enter__(self) -> None:
-        _busy.depth = getattr(_busy, "depth", 0) + 1
+        _after_fork()
+        _lock.acquire()
+        _state.depth = getattr(_state, "depth", 0) + 1
 
     def __exit__(self, *exc: object) -> None:
-        _busy.depth -= 1
-        if _busy.depth == 0 and _pending_drops:
+        _state.depth -= 1
+        _lock.release()
+        if _state.depth == 0:
             _flush_pending_drops()
 
 
@@ -196,12 +297,20 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
         The training seed: an int is sent as it is (the same seed as the CLI's), otherwise a seed
         is drawn from it. Also splits the rows for ``threshold="best_f1"``.
     connection : Client, str, path or None, default=None
-        The daemon: a :class:`ballast_client.Client`, a connection-file path, or None for a client
-        of the default connection file shared by the estimators of a thread, made on first use with
-        :func:`ballast_client.connect` (which starts a daemon if none runs). A ``Client`` (an
-        initialized one) is used as it is by clones; it is not pickled: a pickled copy (and so a
-        ``GridSearchCV(n_jobs=…)`` worker) has the client's connection-file path instead, or None
-        when the client was made without a file.
+        The daemon: a :class:`ballast_client.Client`, a connection-file path, or None for the
+        default connection file. A path or None uses one client per process and daemon, shared by
+        every estimator and thread (made on first use with :func:`ballast_client.connect`, which
+        starts a daemon if none runs); each estimator's daemon calls take a process-wide lock, so
+        threads may fit and predict at once (their calls take turns). A ``Client`` (an initialized
+        one) is used as it is by fit and predict, from the thread that calls them (a Client belongs
+        to one thread at a time), and by clones; the model is dropped through the process's own
+        client of that daemon, so closing your Client never leaves it behind. It is not pickled: a
+        pickled copy (and so a ``GridSearchCV(n_jobs=…)`` worker) has the client's connection-file
+        path instead, or None when the client was made without a file.
+
+        The estimator holds one model in the daemon (not kept across daemon restarts, counted
+        against its memory budget), loaded at fit or at the first predict, and dropped at refit,
+        when the estimator is garbage-collected, and at interpreter exit.
 
     Attributes
     ----------
@@ -287,10 +396,35 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
 
     # -- fitting ------------------------------------------------------------------------------------
 
+    _FITTED = ("classes_", "n_features_in_", "feature_names_in_", "coef_", "intercept_", "threshold_", "n_iter_",
+               "stop_reason_", "run_", "model_file_", "_labels")
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return "model_file_" in self.__dict__
+
     def fit(self, X, y, sample_weight=None):
         """Train on ``X`` (n_samples × n_features, numeric) and ``y``; ``sample_weight`` multiplies
-        each row's loss (with its class weight, as scikit-learn does)."""
+        each row's loss (with its class weight, as scikit-learn does).
+
+        A refit first forgets the previous fit (and drops its daemon model): a refit that fails or
+        is interrupted leaves the estimator unfitted, never the old model under the new data's
+        classes."""
+        self._unfit()
+        try:
+            return self._fit(X, y, sample_weight)
+        except BaseException:
+            self._unfit()
+            raise
+
+    def _unfit(self) -> None:
+        with _Call():
+            self._forget_daemon_model()
+        for name in self._FITTED:
+            self.__dict__.pop(name, None)
+
+    def _fit(self, X, y, sample_weight):
         self._check_params()
+        given_weights = sample_weight is not None
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], ensure_min_samples=2)
         check_classification_targets(y)
         features = _as_float32(X)
@@ -303,35 +437,44 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
         if self.threshold == "best_f1" and len(classes) != 2:
             raise ValueError("threshold='best_f1' needs two classes (it is a threshold on P(classes_[1])); "
                              f"y has {len(classes)}.")
-        self.classes_ = classes
         labels = _wire_labels(classes)
         codes = codes.astype(np.int32)
         train_rows, validation_rows = self._split(codes)
+        train_weights = sample_weight[train_rows]
+        # Under the mean reduction Σ sᵢℓᵢ / Σ sᵢ, weights that are all equal change nothing (their
+        # scale still enters l2, worked out here): they are not sent, so a fit of any size needs no
+        # weights frame (one float32 per row passes the daemon's 64 MiB frame limit at 2²⁴ rows).
+        uniform = not given_weights or bool(np.all(train_weights == train_weights[0]))
         with _Call():
             client = self._client()
-            self._forget_daemon_model()
             names = _unique("sklearn")
             datasets: list[str] = []
+            trained = False
             try:
                 self._put(client, datasets, features[train_rows], codes[train_rows], labels, f"{names}.train")
                 if validation_rows is not None:
                     self._put(client, datasets, features[validation_rows], codes[validation_rows], labels,
                               f"{names}.validation")
-                weights = sample_weight[train_rows].astype(np.float32)
-                params = self._train_params(client, datasets, labels, codes[train_rows], weights, names)
-                result = self._daemon_call(client, "model/train", params, buffers=[weights])
-                try:
-                    saved = self._daemon_call(client, "model/save", {"model": names})
-                except BaseException:
-                    _drop_model(weakref.ref(client), names)
-                    raise
+                params = self._train_params(client, datasets, classes, labels, codes[train_rows], train_weights, names)
+                buffers = None
+                if not uniform:
+                    params["sample_weight"] = {"buffer": 0}
+                    buffers = [train_weights.astype(np.float32)]
+                trained = True  # from here on a model named `names` may exist, even if the call fails
+                result = self._daemon_call(client, "model/train", params, buffers=buffers)
+                saved = self._daemon_call(client, "model/save", {"model": names})
+                self._adopt(client, names, saved["file"], labels)
+            except BaseException:
+                if trained:
+                    _drop_model(client.info, names, os.getpid())  # flushed when this call ends
+                raise
             finally:
                 for dataset in datasets:
                     try:
                         client.call("dataset/drop", {"dataset": dataset})
                     except Exception:  # noqa: BLE001 - best effort: an unkept dataset ends with its daemon
                         pass
-        self._adopt(client, names, saved["file"], labels)
+        self.classes_ = classes
         self.n_iter_ = int(result.get("steps", 0))
         self.stop_reason_ = result.get("stop_reason")
         self.run_ = result.get("run")
@@ -368,13 +511,13 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
         except RPCError as error:
             raise _translate(error) from error
 
-    def _train_params(self, client, datasets, labels, codes, sample_weight, name) -> dict[str, Any]:
+    def _train_params(self, client, datasets, classes, labels, codes, sample_weight, name) -> dict[str, Any]:
         binary = len(labels) == 2
         model: dict[str, Any] = {"type": "mlp" if self.model == "mlp" else ("logistic" if binary else "softmax")}
         if self.hidden is not None:
             model["hidden"] = [int(size) for size in np.atleast_1d(self.hidden)]
 
-        class_weights = self._class_weights(client, datasets[0], labels, codes, sample_weight)
+        class_weights = self._class_weights(client, datasets[0], classes, labels, codes, sample_weight)
         loss: dict[str, Any] = {"type": self.loss}
         if class_weights is not None:
             if self.loss == "ce":
@@ -394,7 +537,7 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
         params: dict[str, Any] = {
             "dataset": datasets[0], "name": name, "model": model, "loss": loss,
             "l2": 1.0 / (float(self.C) * total), "reduction": "mean",
-            "seed": self._seed(), "keep": False, "sample_weight": {"buffer": 0},
+            "seed": self._seed(), "keep": False,
         }
         optimizer = self._optimizer()
         if optimizer is not None:
@@ -405,17 +548,17 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
             params["threshold"] = self.threshold if isinstance(self.threshold, str) else float(self.threshold)
         return params
 
-    def _class_weights(self, client, dataset: str, labels: list[str], codes: np.ndarray,
+    def _class_weights(self, client, dataset: str, classes: np.ndarray, labels: list[str], codes: np.ndarray,
                        sample_weight: np.ndarray) -> list[float] | None:
         """The weight of each class index, or None for none (every class weighs 1)."""
         if self.class_weight is not None:
             weight = self.class_weight if self.class_weight == "balanced" else dict(self.class_weight)
             # As LogisticRegression does (scikit-learn ≥ 1.6): "balanced" counts each class's sample weight.
             with np.errstate(divide="ignore"):
-                weights = compute_class_weight(weight, classes=self.classes_, y=self.classes_[codes],
+                weights = compute_class_weight(weight, classes=classes, y=classes[codes],
                                                sample_weight=sample_weight)
             if not np.all(np.isfinite(weights)):
-                empty = self.classes_[~np.isfinite(weights)]
+                empty = classes[~np.isfinite(weights)]
                 raise ValueError(f"class_weight='balanced' needs weight in every class; the sample weights of "
                                  f"class {empty[0]!r} are all 0.")
             return [float(w) for w in weights]
@@ -534,38 +677,47 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
 
     def _adopt(self, client: Client, name: str, model_file: dict, labels: list[str]) -> None:
         """Take the fitted model: its file, and its name in the daemon (dropped with the estimator)."""
+        body = model_file["model"]
+        threshold = model_file.get("threshold") if len(labels) == 2 else None
+        if threshold is None and len(labels) == 2:
+            threshold = 0.5
+        linear = _linear_parameters(body, labels) if body["type"] in ("logistic", "softmax") else None
         self.model_file_ = model_file
         self._labels = labels
         self._bind(client, name)
-        body = model_file["model"]
-        self.threshold_ = model_file.get("threshold") if len(labels) == 2 else None
-        if self.threshold_ is None and len(labels) == 2:
-            self.threshold_ = 0.5
-        if body["type"] in ("logistic", "softmax"):
-            self.coef_, self.intercept_ = _linear_parameters(body, labels)
+        self.threshold_ = threshold
+        if linear is not None:
+            self.coef_, self.intercept_ = linear
         else:
             self.__dict__.pop("coef_", None)
             self.__dict__.pop("intercept_", None)
 
     def _bind(self, client: Client, name: str) -> None:
+        """``name`` is this estimator's one model in the daemon of ``client``: dropped at refit,
+        when the estimator is collected, or at exit (through the shared client of that daemon)."""
+        pid = os.getpid()
         self._daemon_model = name
-        self._daemon_client = weakref.ref(client)
-        self._finalizer = weakref.finalize(self, _drop_model, weakref.ref(client), name)
+        self._daemon_binding = (_identity(client.info), pid)
+        self._finalizer = weakref.finalize(self, _drop_model, client.info, name, pid)
+        _watch(self._finalizer)
 
     def _forget_daemon_model(self) -> None:
         finalizer = self.__dict__.pop("_finalizer", None)
-        if finalizer is not None:
-            finalizer()  # drops the model of the previous fit now
         self.__dict__.pop("_daemon_model", None)
-        self.__dict__.pop("_daemon_client", None)
+        self.__dict__.pop("_daemon_binding", None)
+        if finalizer is not None:
+            _finalizers.discard(finalizer)
+            finalizer()  # drops the model now, or when this thread's call ends
 
     def _with_model(self, work):
         """``work(client, model name)``, loading the model file into the daemon first when the
-        daemon does not hold it (never loaded here, restarted, or another connection)."""
+        daemon does not hold it (never loaded here, another process, a restart, another daemon).
+        Call it inside ``_Call()``."""
         client = self._client()
         name = self.__dict__.get("_daemon_model")
-        bound = self.__dict__.get("_daemon_client")
-        if name is None or bound is None or bound() is not client:
+        if name is not None and self.__dict__.get("_daemon_binding") == (_identity(client.info), os.getpid()):
+            pass
+        else:
             self._forget_daemon_model()
             name = self._load(client)
         try:
@@ -604,7 +756,7 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
     def __getstate__(self):
         state = super().__getstate__() if hasattr(super(), "__getstate__") else self.__dict__.copy()
         state = dict(state)
-        for private in ("_daemon_model", "_daemon_client", "_finalizer"):
+        for private in ("_daemon_model", "_daemon_binding", "_finalizer"):
             state.pop(private, None)  # a copy loads its own daemon model from model_file_ when it predicts
         connection = state.get("connection")
         if isinstance(connection, Client):

@@ -221,7 +221,10 @@ def test_an_upload_interrupted_midway_is_discarded(session, monkeypatch):
         session.call("dataset/put", {"upload": uploads[0], "rows": 1, "features": {"buffer": 0},
                                      "labels": {"buffer": 1}},
                      buffers=[np.zeros(6, dtype="<f4"), np.zeros(1, dtype="<i4")])
+    # Not refused for the rows still missing (total_rows 400): the daemon no longer knows the upload.
     assert refused.value.code == -32602
+    assert refused.value.data["field"] == "upload"
+    assert "There is no upload" in refused.value.message
 
 
 def test_predict_matrix_equals_the_json_predict_path(session):
@@ -272,3 +275,84 @@ def test_the_daemon_refuses_what_the_client_let_through(session):
                                      "features": {"buffer": 0}, "labels": {"buffer": 1}},
                      buffers=[np.array([1.0, 2.0], dtype="<f4"), np.array([0, 5], dtype="<i4")])
     assert refused.value.code == -32602 and refused.value.data["field"] == "labels"
+
+
+# -- frames the daemon would drop --------------------------------------------------------------
+
+
+def finishes(work, bound: float = 120.0) -> dict:
+    """Run ``work()`` on a thread; its result or error, asserting it ended (a bound that only
+    catches a hang: libzmq drops a frame over --max-message-bytes without a reply)."""
+    import threading
+
+    outcome: dict = {}
+
+    def run():
+        try:
+            outcome["result"] = work()
+        except BaseException as error:  # noqa: BLE001 - the caller looks at it
+            outcome["error"] = error
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(bound)
+    assert not thread.is_alive(), "the request hung: a frame over the daemon's limit was sent"
+    return outcome
+
+
+def test_a_frame_over_the_daemons_limit_is_refused_before_sending(start_daemon, monkeypatch):
+    from ballast_client.client import Client
+
+    daemon = start_daemon("--max-message-bytes", "65536")
+    with daemon.client() as client:
+        client.initialize("limit-test")
+        if client.max_message_bytes != 65536:  # a daemon that does not announce its limit: as if it did
+            monkeypatch.setattr(Client, "max_message_bytes", property(lambda self: 65536))
+        outcome = finishes(lambda: client.call("ping", {}, buffers=[np.zeros(20_000, dtype="<f4")]))
+        assert isinstance(outcome.get("error"), ValueError)
+        message = str(outcome["error"])
+        assert "80,000 bytes" in message and "65,536 bytes" in message and "ballastd --max-message-bytes" in message
+        assert client.call("ping") is not None  # nothing was sent: the client goes on
+
+        # Uploads and predictions cut their requests to fit the limit (480 KB of features here).
+        frame = random_frame(rows=20_000, seed=12)
+        outcome = finishes(lambda: put_dataset(client, frame, name="big"))
+        assert "error" not in outcome, outcome.get("error")
+        client.call("model/train", {"dataset": "big", "name": "m"})
+        outcome = finishes(lambda: predict_matrix(client, "m", frame.drop(columns="label")))
+        assert "error" not in outcome, outcome.get("error")
+        assert outcome["result"]["probabilities"].shape == (20_000, 2)
+
+
+def test_a_daemon_that_does_not_announce_its_limit_is_taken_at_the_default(session):
+    session.server_info = {k: v for k, v in session.server_info.items() if k != "max_message_bytes"}
+    for place in ("limits", "server", "capabilities"):
+        if isinstance(session.server_info.get(place), dict):
+            session.server_info[place] = {k: v for k, v in session.server_info[place].items()
+                                          if k != "max_message_bytes"}
+    assert session.max_message_bytes == 64 << 20
+    too_large = np.empty((64 << 20) + 1, dtype=np.uint8)
+    outcome = finishes(lambda: session.call("ping", {}, buffers=[too_large]))
+    assert isinstance(outcome.get("error"), ValueError)
+    assert "67,108,865 bytes" in str(outcome["error"]) and "67,108,864 bytes" in str(outcome["error"])
+
+
+# -- predictions of a DataFrame carry its index and, when given, the truth -------------------------
+
+
+def test_predict_of_a_dataframe_keeps_its_index_and_takes_the_truth(session):
+    frame = random_frame(rows=120, seed=13)
+    put_dataset(session, frame, name="train")
+    session.call("model/train", {"dataset": "train", "name": "m"})
+    features = frame.drop(columns="label").set_axis([f"tx{i}" for i in range(120)])
+    predictions = session.model.predict("m", features, y=frame["label"].to_numpy())
+    table = predictions.to_pandas()
+    assert list(table.columns[:2]) == ["id", "truth"] and table.columns[-1] == "predicted"
+    assert table["id"].tolist() == [f"tx{i}" for i in range(120)]
+    assert table["truth"].tolist() == [str(v) for v in frame["label"]]
+    assert set(table["predicted"]) <= set(predictions["classes"])
+    # The default 0…n-1 index is not an id; no y, no truth.
+    plain = session.model.predict("m", frame.drop(columns="label")).to_pandas()
+    assert "id" not in plain.columns and "truth" not in plain.columns
+    with pytest.raises(ValueError, match="3 labels for 120 rows"):
+        session.model.predict("m", features, y=[0, 1, 0])

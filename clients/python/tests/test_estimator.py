@@ -277,3 +277,179 @@ def test_values_float32_cannot_hold_are_refused_before_sending(connected):
     X[3, 2] = 1e39  # finite in float64, infinite in float32
     with pytest.raises(ValueError, match="too large for float32"):
         BallastClassifier().fit(X, y)
+
+
+# -- one daemon model per estimator, whatever the threads ------------------------------------------
+
+
+def sklearn_models(client) -> list[str]:
+    return [name for name in model_names(client) if name.startswith("sklearn-")]
+
+
+def test_predicts_from_many_threads_share_one_daemon_model_dropped_with_the_estimator(connected):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    X, y = float32_data(n=300)
+    clf = BallastClassifier().fit(X, y)
+    expected = clf.predict_proba(X)
+    for _ in range(5):  # each predict from a thread of its own
+        thread = threading.Thread(target=lambda: np.testing.assert_array_equal(clf.predict_proba(X), expected))
+        thread.start()
+        thread.join(120)
+    with ThreadPoolExecutor(max_workers=4) as pool:  # and at the same time
+        results = list(pool.map(lambda _: clf.predict_proba(X), range(16)))
+    for result in results:
+        np.testing.assert_array_equal(result, expected)
+    with connected.client() as observer:
+        observer.initialize("observer")
+        assert sklearn_models(observer) == [clf._daemon_model]
+        del clf
+        gc.collect()
+        assert sklearn_models(observer) == []
+
+
+def test_a_closed_user_client_still_gets_its_model_dropped(daemon):
+    X, y = float32_data(n=200)
+    with daemon.client() as observer:
+        observer.initialize("observer")
+        with daemon.client() as client:
+            client.initialize("user")
+            clf = BallastClassifier(connection=client).fit(X, y)
+            assert sklearn_models(observer) == [clf._daemon_model]
+        assert client.closed
+        del clf
+        gc.collect()
+        assert sklearn_models(observer) == []
+
+
+def test_a_failed_refit_leaves_the_estimator_unfitted(connected):
+    from sklearn.exceptions import NotFittedError
+
+    X, y = float32_data(n=300)
+    clf = BallastClassifier().fit(X, y)
+    text = np.where(y == 1, "fraud", "ok")
+    with pytest.raises(ValueError, match="ballastd refused"):
+        clf.set_params(lr=0.1).fit(X, text)  # lr is not L-BFGS's: the daemon refuses the training
+    with pytest.raises(NotFittedError):
+        clf.predict(X)  # not the old model's predictions under the new classes
+    assert not hasattr(clf, "classes_") and not hasattr(clf, "n_features_in_")
+    with connected.client() as observer:
+        observer.initialize("observer")
+        assert sklearn_models(observer) == [] and dataset_names(observer) == []
+    assert set(clf.set_params(lr=None).fit(X, text).predict(X)) == {"fraud", "ok"}
+
+
+def test_equal_sample_weights_are_not_sent_and_still_scale_c(connected, monkeypatch):
+    from ballast_client.client import Client
+
+    X, y = float32_data(weights=[0.8], seed=3)
+    sent = []
+    original = Client.call
+
+    def recording_call(self, method, params=None, *args, **kwargs):
+        if method == "model/train":
+            sent.append(("sample_weight" in params, len(kwargs.get("buffers") or [])))
+        return original(self, method, params, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "call", recording_call)
+    weights = np.full(len(y), 3.0)
+    ours = BallastClassifier(C=0.5, **TIGHT).fit(X, y, sample_weight=weights)
+    BallastClassifier(**TIGHT).fit(X, y)
+    assert sent == [(False, 0), (False, 0)]
+    theirs = reference(C=0.5).fit(X, y, sample_weight=weights)  # weights 3 are C 1.5 to scikit-learn
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, rtol=COEF_TOLERANCE, atol=COEF_TOLERANCE)
+    np.testing.assert_allclose(ours.intercept_, theirs.intercept_, rtol=COEF_TOLERANCE, atol=COEF_TOLERANCE)
+
+
+def test_a_fit_never_sends_a_frame_the_daemon_would_drop(start_daemon, monkeypatch):
+    """A daemon with a 64 KiB frame limit: 20,000 rows' features (480 KB) go in chunks, no weights
+    frame goes without sample weights, and uneven weights (80 KB) are refused before sending,
+    naming the limit; nothing is left in the daemon. (libzmq drops a frame over the limit without
+    a reply: without these the fit would wait forever, which the thread's bound catches.)"""
+    import threading
+
+    from ballast_client.client import Client
+
+    daemon = start_daemon("--max-message-bytes", "65536")
+    monkeypatch.setenv("BALLAST_CONNECTION_FILE", str(daemon.connection_file))
+    with daemon.client() as probe:
+        probe.initialize("probe")
+        if probe.max_message_bytes != 65536:  # a daemon that does not announce its limit: as if it did
+            monkeypatch.setattr(Client, "max_message_bytes", property(lambda self: 65536))
+    X, y = float32_data(n=20_000)
+    outcome: dict = {}
+
+    def fits():
+        try:
+            outcome["plain"] = BallastClassifier().fit(X, y).score(X, y)
+            weights = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+            with pytest.raises(ValueError, match=r"80,000 bytes.*65,536 bytes.*--max-message-bytes"):
+                BallastClassifier().fit(X, y, sample_weight=weights)
+            outcome["done"] = True
+        except BaseException as error:  # noqa: BLE001 - reported below
+            outcome["error"] = error
+
+    thread = threading.Thread(target=fits, daemon=True)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive(), "the fit hung: a frame over --max-message-bytes was sent"
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["done"] and outcome["plain"] > 0.7
+    gc.collect()
+    with daemon.client() as observer:
+        observer.initialize("observer")
+        assert sklearn_models(observer) == [] and dataset_names(observer) == []
+
+
+def test_a_collection_during_a_daemon_call_drops_after_the_call(connected, monkeypatch):
+    """A finalizer fired by a collection while a request is in flight must not send on the same
+    socket mid-call: its drop waits for the call to end, then happens."""
+    from ballast_client import estimator
+    from ballast_client.client import Client
+
+    X, y = float32_data(n=200)
+    clf = BallastClassifier().fit(X, y)
+    doomed = BallastClassifier().fit(X, y)
+    doomed.cycle = doomed  # collected only by gc.collect(), which we run inside the call
+    gone = doomed._daemon_model
+    del doomed
+    seen = {}
+    original = Client.wait
+
+    def collecting_wait(self, request_id, *args, **kwargs):
+        if self._methods.get(("request", request_id)) == "model/predict" and "pending" not in seen:
+            gc.collect()
+            seen["pending"] = [name for _, name, _ in estimator._pending_drops]
+        return original(self, request_id, *args, **kwargs)
+
+    monkeypatch.setattr(Client, "wait", collecting_wait)
+    clf.predict(X)
+    monkeypatch.undo()
+    assert seen["pending"] == [gone]  # not dropped mid-call
+    with connected.client() as observer:
+        observer.initialize("observer")
+        assert sklearn_models(observer) == [clf._daemon_model]  # dropped once the call ended
+
+
+def test_models_are_dropped_at_interpreter_exit(connected):
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import threading
+        from sklearn.datasets import make_classification
+        from ballast_client.estimator import BallastClassifier
+        X, y = make_classification(n_samples=200, random_state=0)
+        kept = BallastClassifier().fit(X, y)  # alive at exit
+        threading.Thread(target=kept.predict, args=(X,)).start()
+        print(kept._daemon_model)
+    """)
+    finished = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                              cwd=str(__import__("pathlib").Path(__file__).parents[1]))
+    assert finished.returncode == 0, finished.stderr
+    with connected.client() as observer:
+        observer.initialize("observer")
+        assert finished.stdout.strip().startswith("sklearn-")
+        assert sklearn_models(observer) == []

@@ -24,8 +24,9 @@ PLUMBING = {"initialize", "shutdown", "exit", "run/event"}
 # chunks and binary frames (ballast_client.data): their signatures are the spec's, not the schema's.
 DATA_SHAPED = {"dataset/put": {"data", "y", "name", "label", "ids", "positive", "keep", "chunk_bytes", "progress"},
                "dataset/get": {"dataset", "progress"}}
-# model/predict's X is sent as the protocol's `features` (a binary matrix) and `count` (its rows).
-STANDS_FOR = {"model/predict": ({"features", "count"}, {"X"})}
+# model/predict's X is sent as the protocol's `features` (a binary matrix) and `count` (its rows);
+# y (X's true labels) stays in the client, as the predictions' truth.
+STANDS_FOR = {"model/predict": ({"features", "count"}, {"X", "y"})}
 
 def schema_methods() -> dict[str, dict]:
     methods = {}
