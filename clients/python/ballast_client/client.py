@@ -300,10 +300,9 @@ class Client:
         """The largest frame the daemon's request socket accepts: as ``initialize`` announced it
         (``max_message_bytes``), else ballastd's documented default, 64 MiB."""
         info = self.server_info if isinstance(self.server_info, dict) else {}
-        for place in (info, info.get("limits"), info.get("server"), info.get("capabilities")):
-            value = place.get("max_message_bytes") if isinstance(place, dict) else None
-            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-                return value
+        value = info.get("max_message_bytes")  # since protocol 1.6
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
         return DEFAULT_MAX_MESSAGE_BYTES
 
     def _check_frame_sizes(self, method: str, payload: bytes, views: Sequence[memoryview]) -> None:

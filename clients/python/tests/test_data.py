@@ -300,14 +300,11 @@ def finishes(work, bound: float = 120.0) -> dict:
     return outcome
 
 
-def test_a_frame_over_the_daemons_limit_is_refused_before_sending(start_daemon, monkeypatch):
-    from ballast_client.client import Client
-
+def test_a_frame_over_the_daemons_limit_is_refused_before_sending(start_daemon):
     daemon = start_daemon("--max-message-bytes", "65536")
     with daemon.client() as client:
         client.initialize("limit-test")
-        if client.max_message_bytes != 65536:  # a daemon that does not announce its limit: as if it did
-            monkeypatch.setattr(Client, "max_message_bytes", property(lambda self: 65536))
+        assert client.max_message_bytes == 65536, "initialize announces the daemon's limit"
         outcome = finishes(lambda: client.call("ping", {}, buffers=[np.zeros(20_000, dtype="<f4")]))
         assert isinstance(outcome.get("error"), ValueError)
         message = str(outcome["error"])
@@ -325,11 +322,8 @@ def test_a_frame_over_the_daemons_limit_is_refused_before_sending(start_daemon, 
 
 
 def test_a_daemon_that_does_not_announce_its_limit_is_taken_at_the_default(session):
+    # A daemon before protocol 1.6 announces nothing: the client holds it to the documented default.
     session.server_info = {k: v for k, v in session.server_info.items() if k != "max_message_bytes"}
-    for place in ("limits", "server", "capabilities"):
-        if isinstance(session.server_info.get(place), dict):
-            session.server_info[place] = {k: v for k, v in session.server_info[place].items()
-                                          if k != "max_message_bytes"}
     assert session.max_message_bytes == 64 << 20
     too_large = np.empty((64 << 20) + 1, dtype=np.uint8)
     outcome = finishes(lambda: session.call("ping", {}, buffers=[too_large]))

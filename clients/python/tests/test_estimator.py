@@ -369,14 +369,11 @@ def test_a_fit_never_sends_a_frame_the_daemon_would_drop(start_daemon, monkeypat
     a reply: without these the fit would wait forever, which the thread's bound catches.)"""
     import threading
 
-    from ballast_client.client import Client
-
     daemon = start_daemon("--max-message-bytes", "65536")
     monkeypatch.setenv("BALLAST_CONNECTION_FILE", str(daemon.connection_file))
     with daemon.client() as probe:
         probe.initialize("probe")
-        if probe.max_message_bytes != 65536:  # a daemon that does not announce its limit: as if it did
-            monkeypatch.setattr(Client, "max_message_bytes", property(lambda self: 65536))
+        assert probe.max_message_bytes == 65536, "initialize announces the daemon's limit"
     X, y = float32_data(n=20_000)
     outcome: dict = {}
 
