@@ -19,10 +19,11 @@ public enum Frames {
     }
 
     /// Splits what a ROUTER received; nil when the frame count is wrong: fewer than three frames,
-    /// or more than three where `buffersAllowed` is false (the control socket). How many buffers
-    /// are too many is the dispatcher's to answer, once the message is known to be signed.
+    /// more than three where `buffersAllowed` is false (the control socket), or more than
+    /// `maxBuffers` buffers. The count is checked before the signature, so nobody can make the
+    /// daemon hash an unbounded number of frames.
     public static func routed(_ frames: [Data], buffersAllowed: Bool = false) -> Routed? {
-        guard frames.count == 3 || (buffersAllowed && frames.count > 3) else { return nil }
+        guard frames.count == 3 || (buffersAllowed && frames.count > 3 && frames.count - 3 <= maxBuffers) else { return nil }
         return Routed(identity: frames[0], signature: frames[1], payload: frames[2], buffers: Array(frames[3...]))
     }
 

@@ -49,6 +49,17 @@ final class BinaryFramesTests: XCTestCase {
         XCTAssertEqual(try rejected(client)?["malformed"], 1)
     }
 
+    func testMoreBuffersThanAMessageMayCarryAreDroppedBeforeTheSignatureIsChecked() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        let buffers = [Data](repeating: Data([0, 0, 0, 0]), count: Frames.maxBuffers + 1)
+        try client.sendRaw(request(44, Ping.method), buffers: buffers)
+        XCTAssertNil(try client.receiveMessage(timeout: 0.3), "65 buffers are malformed, not answered")
+        XCTAssertEqual(try rejected(client)?["malformed"], 1)
+        XCTAssertEqual(try rejected(client)?["bad_signature"], 0, "the signature was never looked at")
+        XCTAssertEqual(try client.call(Ping.method)["pong"], true, "the session goes on")
+    }
+
     func testANotificationWithBuffersIsIgnored() throws {
         let daemon = try TestDaemon()
         let client = try daemon.client()

@@ -33,6 +33,7 @@ DEFAULT_TIMEOUT = 30.0  # for raw receives and events; requests wait while the d
 CONTROL_TIMEOUT = 10.0
 DEFAULT_LINGER_MS = 500
 DEFAULT_MAX_MESSAGE_BYTES = 64 << 20  # ballastd's default --max-message-bytes (per frame)
+MAX_BUFFERS = 64  # buffers one message may carry (protocol/README.md section 1)
 WAIT_SLICE = 0.2  # how often a silent wait looks at the clock and the daemon
 
 ProgressCallback = Callable[[Any], None]
@@ -309,6 +310,9 @@ class Client:
         """Refuse a frame the daemon would not take: libzmq drops a frame over its
         ``--max-message-bytes`` without a reply (the sender is disconnected), so the request would
         wait forever."""
+        if len(views) > MAX_BUFFERS:
+            raise ValueError(f"The {method} request carries {len(views)} buffers; a message carries at most "
+                             f"{MAX_BUFFERS} (the daemon would drop it without a reply).")
         limit = self.max_message_bytes
         for what, frame in [("JSON payload", payload), *((f"buffer {i}", v) for i, v in enumerate(views))]:
             size = len(frame) if isinstance(frame, bytes) else frame.nbytes

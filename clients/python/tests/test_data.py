@@ -321,6 +321,13 @@ def test_a_frame_over_the_daemons_limit_is_refused_before_sending(start_daemon):
         assert outcome["result"]["probabilities"].shape == (20_000, 2)
 
 
+def test_more_buffers_than_a_message_may_carry_are_refused_before_sending(session):
+    outcome = finishes(lambda: session.call("ping", {}, buffers=[b"\0\0\0\0"] * 65))
+    assert isinstance(outcome.get("error"), ValueError)
+    assert "65 buffers" in str(outcome["error"]) and "at most 64" in str(outcome["error"])
+    assert session.call("ping") is not None  # nothing was sent: the session goes on
+
+
 def test_a_daemon_that_does_not_announce_its_limit_is_taken_at_the_default(session):
     # A daemon before protocol 1.6 announces nothing: the client holds it to the documented default.
     session.server_info = {k: v for k, v in session.server_info.items() if k != "max_message_bytes"}
