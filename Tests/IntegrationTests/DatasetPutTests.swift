@@ -229,6 +229,43 @@ final class DatasetPutTests: XCTestCase {
         XCTAssertEqual(try client.call("dataset/list")["bytes_used"]?.intValue, 4_000 * 5 * 4, "the upload's hold became the dataset's")
     }
 
+    func testAnnouncedRowsAreHeldAgainstTheBudgetFromTheFirstChunk() throws {
+        let daemon = try TestDaemon { $0.memoryBudgetBytes = 100_000 }
+        let client = try daemon.client()
+        let data = PutData.numeric(rows: 4_000, width: 4)   // 20 bytes a row
+        func begin(_ name: String) throws -> JSONValue {
+            var params = data.header(name: name)
+            params.merge(["total_rows": 3_000, "rows": 10, "features": ["buffer": 0], "labels": ["buffer": 1], "more": true]) { $1 }
+            return .object(params)
+        }
+        let buffers = [LittleEndianArrays.data(Array(data.features[0..<40])), LittleEndianArrays.data(Array(data.labels[0..<10]))]
+        let first = try client.call(DatasetPut.method, params: try begin("a"), buffers: buffers)
+        XCTAssertNotNil(first["upload"]?.stringValue)
+        XCTAssertEqual(try client.call("dataset/list")["bytes_used"]?.intValue, 3_000 * 20,
+                       "the room set aside for every announced row is held, not just the first chunk's")
+        let second = try XCTUnwrap(client.rpcError(DatasetPut.method, try begin("b"), buffers: buffers))
+        XCTAssertEqual(second.code, ErrorCode.resourceLimit, "two announced uploads of 60 kB do not fit a 100 kB budget")
+    }
+
+    func testASessionMayHaveSixteenUploadsOpen() throws {
+        let daemon = try TestDaemon()
+        let client = try daemon.client()
+        let data = PutData.numeric(rows: 4, width: 2)
+        let buffers = [LittleEndianArrays.data(Array(data.features[0..<4])), LittleEndianArrays.data(Array(data.labels[0..<2]))]
+        func begin(_ index: Int) -> JSONValue {
+            var params = data.header(name: "open\(index)")
+            params.merge(["rows": 2, "features": ["buffer": 0], "labels": ["buffer": 1], "more": true]) { $1 }
+            return .object(params)
+        }
+        var uploads: [String] = []
+        for index in 0..<16 { uploads.append(try XCTUnwrap(client.call(DatasetPut.method, params: begin(index), buffers: buffers)["upload"]?.stringValue)) }
+        let refused = try XCTUnwrap(client.rpcError(DatasetPut.method, begin(16), buffers: buffers))
+        XCTAssertEqual(refused.code, ErrorCode.invalidParams)
+        XCTAssertEqual(refused.data?["open_uploads"], 16)
+        _ = try client.call(DatasetPut.method, params: ["upload": .string(uploads[0]), "abort": true])
+        XCTAssertNotNil(try client.call(DatasetPut.method, params: begin(16), buffers: buffers)["upload"], "an abort makes room")
+    }
+
     func testAnIdleUploadIsDiscarded() throws {
         let daemon = try TestDaemon { $0.uploadIdleSeconds = 0.5 }
         let client = try daemon.client()

@@ -22,17 +22,27 @@ final class Uploads: Sendable {
         let started: Date
         var lastChunk: Date
 
+        /// Bytes set aside for the announced `total_rows` (their features and classes), held against
+        /// the budget from the first chunk on, so that a reservation is never memory the budget
+        /// does not see.
+        var reservedBytes = 0
+
         var rows: Int { classIndex.count }
-        /// What the rows held so far cost the budget, as the dataset will.
+        /// What the rows held so far cost the budget, as the dataset will, or what was set aside for
+        /// them when that is more.
         var bytesHeld: Int {
-            MemoryBudget.sum([features.count * 4, classIndex.count * 4,
-                              ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0])
+            max(reservedBytes, MemoryBudget.sum([features.count * 4, classIndex.count * 4, idBytes]))
         }
+
+        var idBytes: Int { ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0 }
 
         mutating func append(_ chunk: UploadChunk) {
             features.append(contentsOf: chunk.features)
             classIndex.append(contentsOf: chunk.classIndex)
-            if let more = chunk.ids { ids = (ids ?? []) + more }
+            if let more = chunk.ids {
+                if ids == nil { ids = [] }
+                ids!.append(contentsOf: more)  // in place: a copy per chunk would cost the square of the chunks
+            }
             bytesReceived += chunk.bytesReceived
         }
     }
@@ -53,6 +63,9 @@ final class Uploads: Sendable {
     }
 
     static let endedRemembered = 1_024
+    /// Open uploads one session may have: each holds its plan (names, levels, classes) outside
+    /// the budget, so their number is bounded.
+    static let openPerSession = 16
 
     let budget: MemoryBudget
     let idleSeconds: Double
@@ -78,8 +91,15 @@ final class Uploads: Sendable {
         }
     }
 
-    /// Opens an upload for `session` (nothing is held until its rows are added).
-    func begin(session: String, plan: UploadPlan, now: Date = Date()) -> Upload {
+    /// Opens an upload for `session` (nothing is held until its rows are added); -32602 when the
+    /// session already has `openPerSession` open.
+    func begin(session: String, plan: UploadPlan, now: Date = Date()) throws(RPCError) -> Upload {
+        let open = state.withLock { $0.open.values.count { $0.session == session } }
+        guard open < Self.openPerSession else {
+            throw RPCError(code: ErrorCode.invalidParams,
+                           message: "This session has \(open) uploads open, the most it may; finish one, or abort it with {upload, abort: true}, before beginning another.",
+                           data: ["field": "upload", "open_uploads": .int(Int64(open))])
+        }
         var bytes = [UInt8](repeating: 0, count: 12)
         for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
         let id = "u-" + bytes.map { String(format: "%02x", $0) }.joined()

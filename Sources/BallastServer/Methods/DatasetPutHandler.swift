@@ -17,16 +17,21 @@ extension Handlers {
                 try workspace.budget.checkRoom(MemoryBudget.product(total, perRow),
                                                doing: "Receiving the dataset '\(plan.name)' (\(total) rows × \(plan.featureWidth) features)")
             }
-            var upload = state.uploads.begin(session: context.session, plan: plan)
-            if let total = plan.totalRows, params.more == true {
-                upload.features.reserveCapacity(MemoryBudget.product(total, plan.featureWidth))
-                upload.classIndex.reserveCapacity(total)
-            }
+            var upload = try state.uploads.begin(session: context.session, plan: plan)
             try checkChunkRoom(params.rows, plan: plan)
             let chunk = try UploadChunk(params, plan: plan, firstRow: 0, buffers: context.buffers)
             try checkTotal(plan, after: chunk.rows, more: params.more == true)
             if params.more == true {
+                if let total = plan.totalRows {
+                    // Set aside room for every announced row at once (no regrowth while the chunks
+                    // come), held against the budget before it is allocated.
+                    upload.reservedBytes = MemoryBudget.product(total, MemoryBudget.sum([MemoryBudget.product(plan.featureWidth, 4), 4]))
+                }
                 try state.uploads.hold(upload, bytes: Self.bytesAfter(upload, chunk), adding: chunk.rows)
+                if let total = plan.totalRows {
+                    upload.features.reserveCapacity(MemoryBudget.product(total, plan.featureWidth))
+                    upload.classIndex.reserveCapacity(total)
+                }
                 upload.append(chunk)
                 state.uploads.checkIn(upload)
                 return .pending(.init(upload: upload.id, rowsReceived: upload.rows))
@@ -88,8 +93,10 @@ extension Handlers {
     }
 
     private static func bytesAfter(_ upload: Uploads.Upload, _ chunk: UploadChunk) -> Int {
-        MemoryBudget.sum([upload.bytesHeld, chunk.features.count * 4, chunk.rows * 4,
-                          chunk.ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0])
+        let rows = MemoryBudget.sum([upload.features.count * 4, upload.classIndex.count * 4, upload.idBytes,
+                                     chunk.features.count * 4, chunk.rows * 4,
+                                     chunk.ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0])
+        return max(upload.reservedBytes, rows)
     }
 
     /// Makes the dataset of a complete upload, under the rules of `dataset/load` (rows, classes,
