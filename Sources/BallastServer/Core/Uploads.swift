@@ -30,7 +30,7 @@ final class Uploads: Sendable {
         }
 
         mutating func append(_ chunk: UploadChunk) {
-            features.append(contentsOf: chunk.features)
+            chunk.features.append(to: &features)
             classIndex.append(contentsOf: chunk.classIndex)
             if let more = chunk.ids { ids = (ids ?? []) + more }
             bytesReceived += chunk.bytesReceived
