@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // HMAC-SHA256 for message signatures: BoringSSL's SHA-256 uses the CPU's SHA extensions.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
@@ -40,7 +42,8 @@ let package = Package(
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
         .target(name: "BallastProtocol", swiftSettings: strict),
         .target(name: "BallastTransport",
-                dependencies: ["ZeroMQ", "CSodium", "BallastProtocol"], swiftSettings: strict),
+                dependencies: ["ZeroMQ", "BallastProtocol", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
         // C for the loops whose libm calls should be vectorised (glibc's libmvec), even in debug builds.
         .target(name: "CKernels",
                 cSettings: [.unsafeFlags(["-O3", "-fno-math-errno"] + (native ? ["-march=native"] : [])),

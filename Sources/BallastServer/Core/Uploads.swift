@@ -37,7 +37,7 @@ final class Uploads: Sendable {
         var idBytes: Int { ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0 }
 
         mutating func append(_ chunk: UploadChunk) {
-            features.append(contentsOf: chunk.features)
+            chunk.features.append(to: &features)
             classIndex.append(contentsOf: chunk.classIndex)
             if let more = chunk.ids {
                 if ids == nil { ids = [] }

@@ -1,5 +1,6 @@
 import BallastML
 import BallastProtocol
+import BallastTransport
 import Foundation
 
 extension Handlers {
@@ -24,15 +25,16 @@ extension Handlers {
             }
             let rows = min(limit, dataset.rowCount - offset)
             let page = offset..<(offset + rows)
-            let features = Array(dataset.features[(page.lowerBound * width)..<(page.upperBound * width)])
-            let labels = Array(dataset.classIndex[page])
+            // Copied once, from the dataset's arrays into the reply's frames.
+            let features = LittleEndianArrays.data(dataset.features[(page.lowerBound * width)..<(page.upperBound * width)])
+            let labels = LittleEndianArrays.data(dataset.classIndex[page])
             return DatasetGet.Result(
                 dataset: params.dataset, totalRows: dataset.rowCount, offset: offset, rows: rows,
                 featureNames: dataset.featureNames, columns: dataset.schema.wireColumns, classes: dataset.classLabels,
                 positive: dataset.positiveClass.map { dataset.classLabels[$0] },
                 label: labelName(of: params.dataset, entry),
-                features: context.buffers.attach(features, shape: [rows, width]),
-                labels: context.buffers.attach(labels, shape: [rows]),
+                features: context.buffers.attach(features, dtype: .float32, shape: [rows, width]),
+                labels: context.buffers.attach(labels, dtype: .int32, shape: [rows]),
                 ids: dataset.ids.map { Array($0[page]) })
         }
     }

@@ -1,18 +1,41 @@
 import BallastML
 import BallastProtocol
+import BallastTransport
 import Foundation
 
 /// One chunk of a `dataset/put` upload, checked and encoded: every numeric cell finite, every
 /// text cell a level code, every label a class index; text columns one-hot encoded.
 struct UploadChunk: Sendable {
     /// Encoded features, `rows × plan.featureWidth`, row-major.
-    let features: [Float]
+    let features: Cells
     let classIndex: [Int32]
     let ids: [String]?
     /// Bytes the client sent for it (features and labels buffers).
     let bytesReceived: Int
 
     var rows: Int { classIndex.count }
+
+    /// The features of a chunk: the received bytes themselves when every column is numeric (checked
+    /// in place and copied once, into the upload), else the matrix with text columns one-hot encoded.
+    enum Cells: Sendable {
+        /// Little-endian float32, row-major, every value known finite.
+        case received(Data)
+        case encoded([Float])
+
+        var count: Int {
+            switch self {
+            case .received(let data): data.count / 4
+            case .encoded(let values): values.count
+            }
+        }
+
+        func append(to values: inout [Float]) {
+            switch self {
+            case .received(let data): LittleEndianArrays.appendFloats(of: data, to: &values)
+            case .encoded(let encoded): values.append(contentsOf: encoded)
+            }
+        }
+    }
 
     /// - Parameter firstRow: the upload's rows before this chunk, so errors count rows from the upload's first.
     init(_ params: DatasetPut.Params, plan: UploadPlan, firstRow: Int, buffers: RequestBuffers) throws(RPCError) {
@@ -36,9 +59,10 @@ struct UploadChunk: Sendable {
         default: break
         }
         let cells = MemoryBudget.product(rows, plan.inputWidth)
-        let input = try buffers.floats(featuresRef, field: "features", count: cells)
+        let input = try buffers.bytes(featuresRef, field: "features", expectedBytes: try Self.byteCount(cells, field: "features"))
         let labels = try buffers.int32s(labelsRef, field: "labels", count: rows)
-        for (row, label) in labels.enumerated() where label < 0 || Int(label) >= plan.classes.count {
+        if let row = Self.firstOutOfRange(labels, classes: plan.classes.count) {
+            let label = labels[row]
             throw RPCError(code: ErrorCode.invalidParams,
                            message: "Row \(firstRow + row) has the label \(label), which is no class index (0 to \(plan.classes.count - 1), one per entry of 'classes').",
                            data: ["field": "labels", "row": .int(Int64(firstRow + row)), "value": .int(Int64(label))])
@@ -49,13 +73,34 @@ struct UploadChunk: Sendable {
         bytesReceived = 4 * (cells + rows)
     }
 
+    private static func byteCount(_ count: Int, field: String) throws(RPCError) -> Int {
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: 4)
+        guard count >= 0, !overflow else {
+            throw RPCError.invalidParams("'\(field)' would hold \(count) values, which is not a size a buffer can have.", field: field)
+        }
+        return bytes
+    }
+
+    /// The first row whose label is no class index, or nil; one branch-free pass when all are fine.
+    private static func firstOutOfRange(_ labels: [Int32], classes: Int) -> Int? {
+        let bound = UInt32(clamping: classes)
+        let anyBad = labels.withUnsafeBufferPointer { labels -> UInt8 in
+            // A negative label is a huge unsigned one, so one comparison covers both ends.
+            var bad: UInt8 = 0
+            for label in labels { bad |= UInt32(bitPattern: label) >= bound ? 1 : 0 }
+            return bad
+        }
+        guard anyBad != 0 else { return nil }
+        return labels.firstIndex { UInt32(bitPattern: $0) >= bound }
+    }
+
     /// A non-finite value as a person names it: NaN (how a missing value usually arrives) or infinite.
     private static func describe(_ value: Float) -> String {
         value.isNaN ? "NaN (a missing value?)" : value > 0 ? "+infinity" : "-infinity"
     }
 
     /// The features matrix with each text column's code turned into its one-hot features.
-    private static func encode(_ input: [Float], rows: Int, plan: UploadPlan, firstRow: Int) throws(RPCError) -> [Float] {
+    private static func encode(_ received: Data, rows: Int, plan: UploadPlan, firstRow: Int) throws(RPCError) -> Cells {
         let inWidth = plan.inputWidth, outWidth = plan.featureWidth
         func refuse(_ row: Int, _ column: Int, _ why: String) -> RPCError {
             let name = plan.schema.columns[column].name
@@ -67,11 +112,13 @@ struct UploadChunk: Sendable {
         let allNumeric = plan.inputs.allSatisfy { if case .numeric = $0 { true } else { false } }
         if allNumeric {
             // No encoding to do: the matrix is kept as sent once every cell is known finite.
-            if let bad = input.firstIndex(where: { !$0.isFinite }) {
-                throw refuse(bad / inWidth, bad % inWidth, "is \(Self.describe(input[bad])); every value must be a finite number")
+            if let bad = LittleEndianArrays.firstNonFinite(in: received) {
+                let value = LittleEndianArrays.floats(received.subdata(in: (4 * bad)..<(4 * bad + 4)))[0]
+                throw refuse(bad / inWidth, bad % inWidth, "is \(Self.describe(value)); every value must be a finite number")
             }
-            return input
+            return .received(received)
         }
+        let input = LittleEndianArrays.floats(received)
         var output = [Float](repeating: 0, count: rows * outWidth)
         var start = [Int](), next = 0
         for column in plan.schema.columns {
@@ -94,6 +141,6 @@ struct UploadChunk: Sendable {
                 }
             }
         }
-        return output
+        return .encoded(output)
     }
 }

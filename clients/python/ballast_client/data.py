@@ -17,6 +17,7 @@ exactly as ``dataset/load`` encodes a text column of a CSV file.
 from __future__ import annotations
 
 import math
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
@@ -30,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["put_dataset", "get_dataset", "predict_matrix", "DEFAULT_CHUNK_BYTES", "MAX_INFERRED_LEVELS"]
 
 DEFAULT_CHUNK_BYTES = 16 << 20  # one message near 16 MiB (the daemon's frame limit is 64 MiB by default)
+PUT_WINDOW = 2  # dataset/put chunks in flight at once, after the first
+GET_WINDOW = 2  # dataset/get pages asked for ahead of the one being read
 # A text column that is not declared categorical may have at most this many distinct values, as
 # dataset/load's default `max_levels`: an id or free-text column would otherwise become one one-hot
 # feature per row. Declaring it categorical (pandas `astype("category")`, polars `pl.Categorical`)
@@ -481,29 +484,36 @@ def put_dataset(client: "Client", data: Any, y: Any = None, *, name: str, label:
 
     bar = _progress_bar(progress, rows, f"dataset/put {name}")
     upload: str | None = None
-    # One helper thread cuts and signs the next chunk while this one sends the current chunk and
-    # waits for the daemon (numpy's copies and hashlib's HMAC run without the GIL).
+    in_flight: deque[tuple[int | str, int]] = deque()  # (request id, rows) sent, reply not yet read
+    # The first chunk goes alone: its reply names the upload. After it, up to PUT_WINDOW chunks are
+    # in flight: the daemon verifies the next chunk's signature (on its socket thread) while it
+    # stores the current one, and a helper thread cuts and signs the one after (numpy's copies and
+    # hashlib's HMAC run without the GIL). The daemon takes an upload's chunks in the order sent; a
+    # refused chunk leaves a gap the last chunk cannot close (total_rows), so nothing half-sent is kept.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ballast-put") as helper:
         try:
-            start, stop = 0, min(rows, per_chunk)
-            pending = helper.submit(prepare, start, stop, None)
-            while True:
-                request_id = client.send_prepared(pending.result())
-                following = min(rows, stop + per_chunk)
-                if stop < rows and upload is not None:
-                    pending = helper.submit(prepare, stop, following, upload)
+            stop = min(rows, per_chunk)
+            result = client.wait(client.send_prepared(prepare(0, stop, None)))
+            bar.update(stop)
+            if stop == rows:
+                return result
+            upload = result["upload"]
+            bounds = deque((start, min(rows, start + per_chunk)) for start in range(stop, rows, per_chunk))
+            pending = helper.submit(prepare, *bounds[0], upload)
+            while pending is not None or in_flight:
+                if pending is not None and len(in_flight) < PUT_WINDOW:
+                    start, stop = bounds.popleft()
+                    in_flight.append((client.send_prepared(pending.result()), stop - start))
+                    pending = helper.submit(prepare, *bounds[0], upload) if bounds else None
+                    continue
+                request_id, sent = in_flight.popleft()
                 result = client.wait(request_id)
-                bar.update(stop - start)
-                if stop == rows:
-                    upload = None
-                    return result
-                if upload is None:  # the first chunk's reply names the upload
-                    upload = result["upload"]
-                    pending = helper.submit(prepare, stop, following, upload)
-                start, stop = stop, following
+                bar.update(sent)
+            upload = None
+            return result
         finally:
             bar.close()
-            if upload is not None:
+            if upload is not None:  # chunks still in flight are taken before the abort, in order
                 _abort(client, upload)
 
 
@@ -562,18 +572,22 @@ def get_dataset(client: "Client", dataset: str, *, progress: bool = False) -> pd
         storage[:, offset:offset + len(features)] = features.T
         labels[offset:offset + len(features)] = page_labels
 
-    # The next page is asked for before this one is copied, and a helper thread copies it while
-    # this one receives and verifies the next: the daemon, the network and the copy overlap.
+    # The next GET_WINDOW pages are asked for before this one is read, and a helper thread copies
+    # each page while this one receives and verifies the next: the daemon, the network and the
+    # copies overlap. Pages are as long as the first (the daemon's default limit).
+    page_rows = int(result["rows"])
+    offsets = deque(range(int(result["offset"]) + page_rows, total, max(1, page_rows)))
+    asked: deque[int | str] = deque()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ballast-get") as helper:
         copying = None
         try:
             while True:
                 offset, rows = int(result["offset"]), int(result["rows"])
-                following = None
-                if offset + rows < total:
-                    if rows <= 0:
-                        raise RuntimeError(f"dataset/get gave no rows at offset {offset} of {total}.")
-                    following = client.request("dataset/get", {"dataset": dataset, "offset": offset + rows})
+                if offset + rows < total and rows <= 0:
+                    raise RuntimeError(f"dataset/get gave no rows at offset {offset} of {total}.")
+                while offsets and len(asked) < GET_WINDOW:
+                    asked.append(client.request("dataset/get", {"dataset": dataset, "offset": offsets.popleft(),
+                                                                "limit": page_rows}))
                 features, page_labels = _reply_arrays(result, buffers, [("features", FLOAT32), ("labels", INT32)])
                 if features.shape != (rows, len(names)) or offset + rows > total:
                     raise RuntimeError(f"dataset/get's features at offset {offset} have shape "
@@ -584,12 +598,17 @@ def get_dataset(client: "Client", dataset: str, *, progress: bool = False) -> pd
                 if ids is not None:
                     ids.extend(result.get("ids", []))
                 bar.update(rows)
-                if following is None:
+                if not asked:
                     break
-                result, buffers = client.wait(following, with_buffers=True)
+                result, buffers = client.wait(asked.popleft(), with_buffers=True)
             copying.result()
         finally:
             bar.close()
+            for request_id in asked:  # after an error: read the replies still coming, so none is left behind
+                try:
+                    client.wait(request_id, timeout=30)
+                except Exception:  # noqa: BLE001 - the error already raised is the one to report
+                    pass
     del buffers
     return _frame_of(client, result, dataset, names, storage, labels, ids)
 
