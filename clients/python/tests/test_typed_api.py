@@ -277,7 +277,8 @@ def test_ctrl_c_during_a_typed_job_raises_interrupted_too(bl, patient_grace):
     # daemon runs nothing for nobody, and a partial result names a cancelled run.
     assert bl.status().in_flight == []
     if interrupted.value.partial is not None:
-        assert bl.run.describe(interrupted.value.partial["run"]).summary["status"] == "cancelled"
+        assert isinstance(interrupted.value.partial, Result), "the typed API's partial result reads as a result"
+        assert bl.run.describe(interrupted.value.partial.run).summary["status"] == "cancelled"
 
 
 def test_binary_data_methods_delegate_to_ballast_client_data(bl):
