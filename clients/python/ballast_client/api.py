@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 from .results import (Comparison, DatasetDescription, DatasetHead, DatasetList, DatasetSummary, Folds, MetricsReport,
                       ModelInfo, ModelList, Predictions, Result, RunComparison, RunDescription, RunEvents, RunList,
                       Split, Sweep, TrainResult, Weights)
+from .interrupts import Interrupted
 from .runs import iso_time, run_ids
 
 if TYPE_CHECKING:
@@ -50,17 +51,23 @@ class _Namespace:
         return f"<{type(self).__name__}: {', '.join(methods)}>"
 
     def _call(self, method: str, params: dict[str, Any], *, timeout: float | None, progress: bool = False,
-              buffers: list | None = None) -> Any:
-        """``call`` with, for a job, a live progress bar fed by its ``$/progress``."""
+              buffers: list | None = None, partial: type[Result] = Result) -> Any:
+        """``call`` with, for a job, a live progress bar fed by its ``$/progress``; an interrupted
+        job's partial result reads as ``partial`` (a result class) does."""
         extra: dict[str, Any] = {}
         if buffers:
             extra["buffers"] = buffers  # binary frames (ballast_client.data's `call`)
-        if not progress:
-            return self._client.call(method, params, timeout, **extra)
-        from .progress import ProgressBar
+        try:
+            if not progress:
+                return self._client.call(method, params, timeout, **extra)
+            from .progress import ProgressBar
 
-        with ProgressBar(method) as bar:
-            return self._client.call(method, params, timeout, on_progress=bar, **extra)
+            with ProgressBar(method) as bar:
+                return self._client.call(method, params, timeout, on_progress=bar, **extra)
+        except Interrupted as interrupted:
+            if isinstance(interrupted.partial, dict):
+                interrupted.partial = partial(interrupted.partial)
+            raise
 
 
 def _data():
@@ -353,7 +360,8 @@ class ExperimentAPI(_Namespace):
         (recall, precision, f1, pr_auc, roc_auc, mcc, threshold, seconds)."""
         params = _params(train=train, test=test, validation=validation, arms=_names(arms), model=_typed(model),
                          optimizer=_typed(optimizer), l2=l2, seed=seed)
-        return Comparison(self._call("experiment/compare", params, timeout=timeout, progress=progress))
+        return Comparison(self._call("experiment/compare", params, timeout=timeout, progress=progress,
+                                     partial=Comparison))
 
     def sweep(self, dataset: str, param: str, grid: Sequence[float], *, folds: int | None = None,
               metric: str | None = None, model: dict | str | None = None, optimizer: dict | str | None = None,

@@ -453,8 +453,7 @@ class Client:
         There is no time limit unless ``timeout`` is given: a long training waits as long as it
         runs, and :class:`DaemonGone` ends the wait if the daemon goes away. On a timeout or a
         ``KeyboardInterrupt`` (Ctrl-C, a Jupyter interrupt) the request is cancelled, unless
-        ``detach=True`` leaves it running; an interrupt raises :class:`Interrupted` (a
-        ``KeyboardInterrupt``) with the daemon's partial result in ``partial``.
+        ``detach=True`` leaves it running.
         """
         check_timeout(timeout)  # before anything is sent
         token = None
