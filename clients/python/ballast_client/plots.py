@@ -80,6 +80,23 @@ def _curve(report: Mapping[str, Any], kind: str, label: str) -> tuple[np.ndarray
             np.array([point["y"] for point in points], dtype=float))
 
 
+def _finish_unit_square(ax: Any, xlabel: str, ylabel: str, title: str, legend_loc: str) -> Any:
+    """Labels, title and legend of a plot of two rates, both axes spanning [0, 1] with a margin."""
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_xlim(-0.01, 1.01)
+    ax.set_ylim(-0.01, 1.01)
+    ax.set_title(title)
+    ax.legend(loc=legend_loc)
+    return ax
+
+
+def _class_suffix(pairs: Sequence[tuple[str, Mapping[str, Any]]]) -> str:
+    """`` (class <label>)`` for the rare class of the first report, when it names one."""
+    positive = _positive_label(pairs[0][1])
+    return f" (class {positive})" if positive is not None else ""
+
+
 def _positive_label(report: Mapping[str, Any]) -> str | None:
     positive = report.get("positive")
     return str(positive["label"]) if isinstance(positive, Mapping) and "label" in positive else None
@@ -109,15 +126,8 @@ def pr_curves(results: Any, ax: Any = None, labels: Sequence[str] | None = None,
         for prevalence in prevalences:  # one line for results on the same test data
             ax.plot([0, 1], [prevalence, prevalence], linestyle=":", color="grey",
                     label=f"chance (prevalence {prevalence:.4f})")
-    positive = _positive_label(pairs[0][1])
-    suffix = f" (class {positive})" if positive is not None else ""
-    ax.set_xlabel(f"Recall{suffix}")
-    ax.set_ylabel(f"Precision{suffix}")
-    ax.set_xlim(-0.01, 1.01)
-    ax.set_ylim(-0.01, 1.01)
-    ax.set_title("Precision-recall")
-    ax.legend(loc="best")
-    return ax
+    suffix = _class_suffix(pairs)
+    return _finish_unit_square(ax, f"Recall{suffix}", f"Precision{suffix}", "Precision-recall", "best")
 
 
 def roc_curves(results: Any, ax: Any = None, labels: Sequence[str] | None = None, *, chance: bool = True) -> Any:
@@ -131,15 +141,7 @@ def roc_curves(results: Any, ax: Any = None, labels: Sequence[str] | None = None
         ax.plot(false_positive_rate, true_positive_rate, label=f"{label} (AUC {report.get('roc_auc', math.nan):.3f})")
     if chance:
         ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="chance (AUC 0.500)")
-    positive = _positive_label(pairs[0][1])
-    suffix = f" (class {positive})" if positive is not None else ""
-    ax.set_xlabel("False positive rate")
-    ax.set_ylabel(f"True positive rate{suffix}")
-    ax.set_xlim(-0.01, 1.01)
-    ax.set_ylim(-0.01, 1.01)
-    ax.set_title("ROC")
-    ax.legend(loc="lower right")
-    return ax
+    return _finish_unit_square(ax, "False positive rate", f"True positive rate{_class_suffix(pairs)}", "ROC", "lower right")
 
 
 # -- training ---------------------------------------------------------------------------------
@@ -316,10 +318,5 @@ def reliability_diagram(probabilities_before: Any, probabilities_after: Any, tru
         brier = float(np.mean((p - is_positive) ** 2))
         ax.plot(table["mean_predicted"], table["fraction_positive"], marker=marker, label=f"{name} (Brier {brier:.4f})")
     suffix = f" = {positive}" if positive is not None else ""
-    ax.set_xlabel(f"mean predicted P(class{suffix})")
-    ax.set_ylabel("observed fraction of positives")
-    ax.set_xlim(-0.01, 1.01)
-    ax.set_ylim(-0.01, 1.01)
-    ax.set_title(f"Reliability ({bins} bins)")
-    ax.legend(loc="upper left")
-    return ax
+    return _finish_unit_square(ax, f"mean predicted P(class{suffix})", "observed fraction of positives",
+                               f"Reliability ({bins} bins)", "upper left")
