@@ -39,10 +39,8 @@ is set (the check adds ``class_weight``, and class weights given twice are refus
 
 from __future__ import annotations
 
-import atexit
 import numbers
 import os
-import threading
 import uuid
 import weakref
 from typing import Any
@@ -56,6 +54,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from .client import Client, RPCError
+from .estimator_daemon import Call, drop_model, identity, shared_client, unwatch, watch
 
 __all__ = ["BallastClassifier"]
 
@@ -65,185 +64,6 @@ SOLVERS = ("lbfgs", "adam", "sgd")
 NOT_FOUND = -32001
 INVALID_PARAMS = -32602
 INVALID_DATA = -32010
-DROP_TIMEOUT = 5.0  # a drop at garbage collection or exit never holds a program up for longer
-
-# -- connections ------------------------------------------------------------------------------------
-#
-# One Client per process and daemon, shared by every estimator and thread, every use of it (and of
-# a user's Client through an estimator) serialised by one lock: ZeroMQ allows a socket to move
-# between threads across a full memory barrier, which taking the lock gives. So an estimator holds
-# exactly one daemon model whichever thread predicts, and drops it once. Models trained or loaded
-# with keep: false stay in the daemon's memory (and count against its budget) until model/drop, so
-# every one of them is dropped: at refit, when the estimator is collected, or at interpreter exit.
-
-_lock = threading.RLock()
-_state = threading.local()  # depth: this thread's operations in flight (it holds _lock meanwhile)
-_clients: dict[tuple, Client] = {}  # daemon identity → the shared client of it
-_paths: dict[str, tuple] = {}  # connection file → the identity of the daemon last reached through it
-_pending_drops: list[tuple[Any, str, int]] = []  # (ConnectionInfo, model name, pid) waiting for the lock
-_owner_pid = os.getpid()
-
-
-def _identity(info) -> tuple:
-    return (info.ip, info.request_port, info.control_port, info.key, info.pid)
-
-
-def _after_fork() -> None:
-    """A child process has the parent's sockets and maybe a lock held by a thread it does not
-    have: it starts afresh, and leaves the parent's models to the parent."""
-    global _lock, _owner_pid
-    if _owner_pid != os.getpid():
-        _lock = threading.RLock()
-        _clients.clear()
-        _paths.clear()
-        _pending_drops.clear()
-        _state.depth = 0
-        _owner_pid = os.getpid()
-
-
-def _close_quietly(client: Client) -> None:
-    try:
-        client.close()
-    except Exception:  # noqa: BLE001 - a client of a gone daemon closes as it can
-        pass
-
-
-def _shared_client(path: str | None) -> Client:
-    """The process's client of the daemon whose connection file is ``path`` (None: the default
-    location), made with :func:`ballast_client.connect` on first use, and made again when the file
-    no longer describes the daemon the client talks to (a restart). Call it holding ``_lock``."""
-    from .connection import ConnectionInfo, default_connection_path
-    from .launcher import connect
-    from .liveness import daemon_process_is_gone
-
-    file = os.fspath(path) if path is not None else os.fspath(default_connection_path())
-    known = _paths.get(file)
-    client = _clients.get(known) if known is not None else None
-    if client is not None and not client.closed:
-        try:
-            current = ConnectionInfo.load(file)
-        except Exception:  # noqa: BLE001 - no file (stopped), or a half-written one: connect() decides
-            current = None
-        if current is not None and _identity(current) == known and not daemon_process_is_gone(current):
-            return client
-    if client is not None:
-        _clients.pop(known, None)
-        _close_quietly(client)
-    client = connect(file, name="ballast_client.estimator")
-    _clients[_identity(client.info)] = client
-    _paths[file] = _identity(client.info)
-    return client
-
-
-def _client_for_drop(info) -> Client | None:
-    """The shared client of the daemon ``info`` describes, made (never a daemon started) when
-    none is open; None when that daemon is gone. Call it holding ``_lock``."""
-    from .liveness import daemon_process_is_gone
-
-    key = _identity(info)
-    client = _clients.get(key)
-    if info.path is not None and daemon_process_is_gone(info):
-        return None  # its models went with it
-    if client is not None and not client.closed:
-        return client
-    client = Client(info)
-    try:
-        client.initialize("ballast_client.estimator", timeout=DROP_TIMEOUT)
-    except BaseException:
-        _close_quietly(client)
-        raise
-    _clients[key] = client
-    return client
-
-
-# -- dropping daemon models when estimators go away ---------------------------------------------------
-
-
-def _drop_model(info, name: str, pid: int) -> None:
-    """Forget the daemon model ``name`` (a ``weakref.finalize`` callback: best effort, never
-    raises, never waits for the lock). The drop goes through the shared client of that daemon,
-    never a user's Client (it may be closed, or belong to another thread). When another thread is
-    using the daemon, or this thread is inside one of this module's calls (a finalizer fired by a
-    collection during it), the drop waits for that call to end."""
-    if pid != os.getpid():
-        return  # a forked child's copy: the model is the parent's
-    _pending_drops.append((info, name, pid))
-    _flush_pending_drops()
-
-
-def _flush_pending_drops(wait: float | None = None) -> None:
-    if not _pending_drops:
-        return
-    acquired = _lock.acquire(timeout=wait) if wait is not None else _lock.acquire(blocking=False)
-    if not acquired:
-        return  # the holder flushes when its operation ends
-    try:
-        if getattr(_state, "depth", 0):
-            return  # inside this thread's own call: flushed when it ends
-        _state.depth = 1  # a finalizer fired by a collection during these drops waits for the loop
-        try:
-            while _pending_drops:
-                info, name, pid = _pending_drops.pop(0)
-                if pid != os.getpid():
-                    continue
-                try:
-                    client = _client_for_drop(info)
-                    if client is not None:
-                        client.call("model/drop", {"model": name}, timeout=DROP_TIMEOUT)
-                except Exception:  # noqa: BLE001 - best effort: the model may be gone with its daemon
-                    pass
-        finally:
-            _state.depth = 0
-    finally:
-        _lock.release()
-
-
-_finalizers: set[weakref.finalize] = set()  # of estimators holding a daemon model, for exit
-
-
-def _watch(finalizer: weakref.finalize) -> None:
-    if len(_finalizers) > 1024:
-        _finalizers.difference_update([f for f in list(_finalizers) if not f.alive])
-    _finalizers.add(finalizer)
-
-
-def _at_exit() -> None:
-    """At exit: every live estimator's drop (whether or not weakref.finalize's own exit hook ran
-    first), the drops still pending, then the shared clients closed."""
-    if _owner_pid != os.getpid():
-        return
-    for finalizer in list(_finalizers):
-        finalizer()
-    _finalizers.clear()
-    _flush_pending_drops(wait=DROP_TIMEOUT)
-    if _lock.acquire(timeout=DROP_TIMEOUT):
-        try:
-            for client in list(_clients.values()):
-                _close_quietly(client)
-            _clients.clear()
-        finally:
-            _lock.release()
-
-
-atexit.register(_at_exit)
-
-
-class _Call:
-    """One of this module's operations on the daemon: holds the lock (another thread's operation
-    waits), marks this thread busy so a finalizer never re-enters a client mid-call, and flushes
-    the drops that waited for it."""
-
-    def __enter__(self) -> None:
-        _after_fork()
-        _lock.acquire()
-        _state.depth = getattr(_state, "depth", 0) + 1
-
-    def __exit__(self, *exc: object) -> None:
-        _state.depth -= 1
-        _lock.release()
-        if _state.depth == 0:
-            _flush_pending_drops()
-
 
 # -- the estimator --------------------------------------------------------------------------------
 
@@ -417,7 +237,7 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
             raise
 
     def _unfit(self) -> None:
-        with _Call():
+        with Call():
             self._forget_daemon_model()
         for name in self._FITTED:
             self.__dict__.pop(name, None)
@@ -445,7 +265,7 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
         # scale still enters l2, worked out here): they are not sent, so a fit of any size needs no
         # weights frame (one float32 per row passes the daemon's 64 MiB frame limit at 2²⁴ rows).
         uniform = not given_weights or bool(np.all(train_weights == train_weights[0]))
-        with _Call():
+        with Call():
             client = self._client()
             names = _unique("sklearn")
             datasets: list[str] = []
@@ -466,7 +286,7 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
                 self._adopt(client, names, saved["file"], labels)
             except BaseException:
                 if trained:
-                    _drop_model(client.info, names, os.getpid())  # flushed when this call ends
+                    drop_model(client.info, names, os.getpid())  # flushed when this call ends
                 raise
             finally:
                 for dataset in datasets:
@@ -664,7 +484,7 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
         from . import data
 
         columns = [f"x{i}" for i in range(features.shape[1])]
-        with _Call():
+        with Call():
             result = self._with_model(lambda client, name: data.predict_matrix(client, name, features,
                                                                                columns=columns))
         order = [list(result["classes"]).index(label) for label in self._labels]
@@ -697,25 +517,25 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
         when the estimator is collected, or at exit (through the shared client of that daemon)."""
         pid = os.getpid()
         self._daemon_model = name
-        self._daemon_binding = (_identity(client.info), pid)
-        self._finalizer = weakref.finalize(self, _drop_model, client.info, name, pid)
-        _watch(self._finalizer)
+        self._daemon_binding = (identity(client.info), pid)
+        self._finalizer = weakref.finalize(self, drop_model, client.info, name, pid)
+        watch(self._finalizer)
 
     def _forget_daemon_model(self) -> None:
         finalizer = self.__dict__.pop("_finalizer", None)
         self.__dict__.pop("_daemon_model", None)
         self.__dict__.pop("_daemon_binding", None)
         if finalizer is not None:
-            _finalizers.discard(finalizer)
+            unwatch(finalizer)
             finalizer()  # drops the model now, or when this thread's call ends
 
     def _with_model(self, work):
         """``work(client, model name)``, loading the model file into the daemon first when the
         daemon does not hold it (never loaded here, another process, a restart, another daemon).
-        Call it inside ``_Call()``."""
+        Call it inside ``Call()``."""
         client = self._client()
         name = self.__dict__.get("_daemon_model")
-        if name is not None and self.__dict__.get("_daemon_binding") == (_identity(client.info), os.getpid()):
+        if name is not None and self.__dict__.get("_daemon_binding") == (identity(client.info), os.getpid()):
             pass
         else:
             self._forget_daemon_model()
@@ -741,7 +561,7 @@ class BallastClassifier(ClassifierMixin, BaseEstimator):
                 raise ValueError("The estimator's connection is a closed Client; give it an open one with "
                                  "set_params(connection=...).")
             return connection
-        return _shared_client(None if connection is None else os.fspath(connection))
+        return shared_client(None if connection is None else os.fspath(connection))
 
     def _daemon_call(self, client: Client, method: str, params: dict[str, Any], buffers=None) -> Any:
         try:

@@ -402,7 +402,7 @@ def test_a_fit_never_sends_a_frame_the_daemon_would_drop(start_daemon, monkeypat
 def test_a_collection_during_a_daemon_call_drops_after_the_call(connected, monkeypatch):
     """A finalizer fired by a collection while a request is in flight must not send on the same
     socket mid-call: its drop waits for the call to end, then happens."""
-    from ballast_client import estimator
+    from ballast_client import estimator_daemon
     from ballast_client.client import Client
 
     X, y = float32_data(n=200)
@@ -417,7 +417,7 @@ def test_a_collection_during_a_daemon_call_drops_after_the_call(connected, monke
     def collecting_wait(self, request_id, *args, **kwargs):
         if self._methods.get(("request", request_id)) == "model/predict" and "pending" not in seen:
             gc.collect()
-            seen["pending"] = [name for _, name, _ in estimator._pending_drops]
+            seen["pending"] = [name for _, name, _ in estimator_daemon._pending_drops]
         return original(self, request_id, *args, **kwargs)
 
     monkeypatch.setattr(Client, "wait", collecting_wait)
