@@ -1,0 +1,153 @@
+"""The ``ballast --stdio`` child process: started on first use, started again when it has died,
+spoken to in newline-delimited JSON-RPC (protocol/README.md section 11)."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import threading
+from typing import Any
+
+from .calls import GONE, REPLY, Call, CallTable
+from .reader import OutputReader, StderrTail
+
+STOP_PATIENCE = 3.0  # seconds the bridge gets to finish after its input ends, before SIGTERM
+
+
+class BridgeUnavailable(Exception):
+    """The bridge could not be started, or it ended before it answered."""
+
+
+class BridgeError(Exception):
+    """A JSON-RPC error reply to one of the kernel's own lookups."""
+
+    def __init__(self, error: dict) -> None:
+        super().__init__(error.get("message", "the bridge answered with an error"))
+        self.error = error
+
+
+def ballast_binary() -> str:
+    """``$BALLAST`` when set, else ``ballast`` on PATH."""
+    configured = os.environ.get("BALLAST")
+    if configured:
+        if not os.access(configured, os.X_OK):
+            raise BridgeUnavailable(f"$BALLAST is {configured}, which is not an executable file.")
+        return configured
+    found = shutil.which("ballast")
+    if found is None:
+        raise BridgeUnavailable(
+            "No ballast binary: put `ballast` on PATH or set $BALLAST to its path "
+            "(or register the kernel with `python -m ballast_kernel install --ballast PATH`).")
+    return found
+
+
+class _Process:
+    """One running ``ballast --stdio``, its reader threads and its calls."""
+
+    def __init__(self, binary: str) -> None:
+        # Its own session: Jupyter interrupts the kernel with SIGINT to the kernel's process group,
+        # and the bridge must not die of it; the kernel turns the interrupt into $/cancelRequest.
+        self.popen = subprocess.Popen(
+            [binary, "--stdio"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, start_new_session=True)
+        self.calls = CallTable()
+        assert self.popen.stderr is not None
+        self.stderr = StderrTail(self.popen.stderr)
+        self.stderr.start()
+        self.reader = OutputReader(self.popen, self.calls, self.stderr)
+        self.reader.start()
+
+    @property
+    def alive(self) -> bool:
+        return self.popen.poll() is None and self.reader.is_alive()
+
+    def write(self, message: dict) -> None:
+        assert self.popen.stdin is not None
+        line = json.dumps(message, separators=(",", ":"), ensure_ascii=False) + "\n"
+        self.popen.stdin.write(line.encode("utf-8"))
+        self.popen.stdin.flush()
+
+    def stop(self) -> None:
+        """Ends its input (the bridge exits once it has answered what it relayed), then makes sure."""
+        try:
+            if self.popen.stdin is not None:
+                self.popen.stdin.close()
+        except OSError:
+            pass
+        try:
+            self.popen.wait(timeout=STOP_PATIENCE)
+        except subprocess.TimeoutExpired:
+            self.popen.terminate()
+            try:
+                self.popen.wait(timeout=STOP_PATIENCE)
+            except subprocess.TimeoutExpired:
+                self.popen.kill()
+                self.popen.wait()
+        self.reader.join(timeout=STOP_PATIENCE)
+
+
+class Bridge:
+    """The kernel's way to ``ballast --stdio``: `call` sends a request and returns its `Call`,
+    whose events the caller drains; `request` waits for a reply. Safe to use from several threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: _Process | None = None
+        self._ids = itertools.count(1)
+
+    def call(self, method: str, params: dict[str, Any], progress_token: str | None = None) -> Call:
+        """Sends one request; the bridge (re)starts first when it is not running."""
+        with self._lock:
+            process = self._running()
+            call = Call(next(self._ids), method, progress_token)
+            process.calls.add(call)
+            try:
+                process.write({"jsonrpc": "2.0", "id": call.id, "method": method, "params": params})
+            except OSError as error:
+                process.calls.close(f"ballast --stdio could not be written to ({error}).")
+        return call
+
+    def cancel(self, call: Call) -> None:
+        """`$/cancelRequest` for `call` (the bridge cancels what its command waits on)."""
+        with self._lock:
+            if self._process is None:
+                return
+            try:
+                self._process.write({"jsonrpc": "2.0", "method": "$/cancelRequest", "params": {"id": call.id}})
+            except OSError:
+                pass  # it has ended: the call learns so from the reader
+
+    def request(self, method: str, params: dict[str, Any], timeout: float) -> Any:
+        """The result of one request, waiting at most `timeout` seconds. Raises BridgeError for an
+        error reply and BridgeUnavailable when the bridge ended or did not answer in time."""
+        call = self.call(method, params)
+        event = call.next_event(timeout)
+        if event is None:
+            raise BridgeUnavailable(f"ballast --stdio did not answer {method} within {timeout:g} s.")
+        kind, payload = event
+        if kind == GONE:
+            raise BridgeUnavailable(payload)
+        assert kind == REPLY
+        if "error" in payload:
+            raise BridgeError(payload["error"])
+        return payload.get("result")
+
+    def restart(self) -> None:
+        """Stops the bridge (its waiting calls learn it has gone); the next call starts a new one."""
+        with self._lock:
+            process, self._process = self._process, None
+        if process is not None:
+            process.stop()
+
+    def close(self) -> None:
+        self.restart()
+
+    def _running(self) -> _Process:
+        if self._process is None or not self._process.alive:
+            if self._process is not None:
+                self._process.stop()
+            self._process = _Process(ballast_binary())
+        return self._process

@@ -1,0 +1,67 @@
+"""A real kernel, bridge and daemon: a training's progress is one display updated in place, and an
+interrupt cancels a long training, answers with a "cancelled" error, and leaves the kernel able to
+run the next cell."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import KernelSession, content, of_type
+
+PREPARE = "generate fraud rows=20000 seed=3 as cards\nsplit cards test=0.3 val=0.2 seed=0"
+# Far longer than any test waits: only the interrupt ends it.
+ENDLESS_TRAINING = "train cards.train val=cards.validation model=mlp hidden=64 epochs=100000 as slow"
+
+
+@pytest.fixture
+def kernel(daemon):
+    session = KernelSession(daemon.env)
+    reply, _ = session.run(PREPARE)
+    assert reply["content"]["status"] == "ok"
+    yield session
+    session.close()
+
+
+def test_a_training_updates_one_progress_display_in_place(kernel):
+    reply, messages = kernel.run("train cards.train val=cards.validation model=mlp hidden=8 epochs=20 as net")
+    assert reply["content"]["status"] == "ok"
+    shown = [message for message in of_type(messages, "display_data")
+             if "display_id" in content(message).get("transient", {})]
+    assert len(shown) == 1, "one progress display for the one long command"
+    display_id = content(shown[0])["transient"]["display_id"]
+    updates = of_type(messages, "update_display_data")
+    assert updates, "the display was never updated"
+    assert all(content(update)["transient"]["display_id"] == display_id for update in updates)
+    last = content(updates[-1])["data"]
+    assert "done" in last["text/html"] and "step 20 of 20" in last["text/html"], last
+    assert last["text/plain"].strip()
+    # After the progress: the training's own table, as the cell's result.
+    result = of_type(messages, "execute_result")
+    assert len(result) == 1 and "net" in content(result[0])["data"]["text/plain"]
+    assert messages.index(result[0]) > messages.index(updates[-1])
+
+
+def test_an_interrupt_cancels_the_training_and_the_kernel_goes_on(kernel):
+    interrupted = []
+
+    def interrupt_once_it_runs(message: dict) -> None:
+        if message["msg_type"] == "update_display_data" and not interrupted:
+            interrupted.append(True)
+            kernel.manager.interrupt_kernel()
+
+    reply, messages = kernel.run("echo before\n" + ENDLESS_TRAINING, on_message=interrupt_once_it_runs)
+    assert interrupted, "the training never reported progress"
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "Cancelled"
+    assert "cancel" in reply["content"]["evalue"].lower()
+    errors = of_type(messages, "error")
+    assert len(errors) == 1 and content(errors[0])["ename"] == "Cancelled"
+    shown = [content(message)["data"].get("text/plain") for message in of_type(messages, "display_data")]
+    assert "before" in shown, "the outputs before the cancelled command are kept"
+
+    reply, messages = kernel.run("echo ok")
+    assert reply["content"]["status"] == "ok"
+    assert [content(message)["data"]["text/plain"] for message in of_type(messages, "execute_result")] == ["ok"]
+    # The cancelled training stored no model: the daemon says so by name.
+    reply, messages = kernel.run("plot slow")
+    assert reply["content"]["status"] == "error"
