@@ -1,6 +1,7 @@
-"""Jupyter interrupts the kernel with SIGINT (kernelspec `interrupt_mode: signal`). While a cell
-runs, the kernel counts them instead of letting KeyboardInterrupt fly from wherever the main
-thread happens to be: its wait loop turns each new one into a `$/cancelRequest`."""
+"""Jupyter interrupts the kernel with SIGINT (kernelspec `interrupt_mode: signal`). While the kernel
+handles a request, it counts them instead of letting KeyboardInterrupt fly from wherever the main
+thread happens to be (ipykernel's default), so every request still gets its reply: a running cell's
+wait loop turns each new one into a `$/cancelRequest`; a lookup is short and bounded anyway."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from types import FrameType
 
 
 class InterruptCounter:
-    """Counts SIGINTs between `__enter__` and `__exit__` (the handler before is restored after).
+    """Counts SIGINTs between `install` and `restore` (the handler before is put back after).
     Signals reach Python's main thread only; elsewhere it counts nothing and changes nothing."""
 
     def __init__(self) -> None:
@@ -18,13 +19,12 @@ class InterruptCounter:
         self._previous = None
         self._installed = False
 
-    def __enter__(self) -> "InterruptCounter":
-        if threading.current_thread() is threading.main_thread():
+    def install(self) -> None:
+        if not self._installed and threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGINT, self._caught)
             self._installed = True
-        return self
 
-    def __exit__(self, *exc_info: object) -> None:
+    def restore(self) -> None:
         if self._installed:
             signal.signal(signal.SIGINT, self._previous)
             self._installed = False

@@ -51,6 +51,17 @@ class BallastKernel(Kernel):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.bridge = Bridge()
+        self.interrupts = InterruptCounter()
+        self.interrupts_before = 0
+
+    # ipykernel makes SIGINT raise KeyboardInterrupt while it handles a request; count them instead.
+
+    def pre_handler_hook(self) -> None:
+        self.interrupts.install()
+        self.interrupts_before = self.interrupts.count  # later ones are meant for this request
+
+    def post_handler_hook(self) -> None:
+        self.interrupts.restore()
 
     # Executing
 
@@ -69,24 +80,23 @@ class BallastKernel(Kernel):
         cancels. Blocks the shell thread on purpose: cells run one at a time, as in any kernel."""
         token = f"cell-{uuid.uuid4().hex}"
         progress = CellProgress()
-        with InterruptCounter() as interrupts:
-            try:
-                call = self.bridge.call("repl/execute", {"code": code, "width": WIDTH, "progress_token": token}, token)
-            except BridgeUnavailable as error:
-                return failure(DAEMON_UNAVAILABLE, str(error))
-            result = self._wait(call, progress, interrupts, silent)
+        try:
+            call = self.bridge.call("repl/execute", {"code": code, "width": WIDTH, "progress_token": token}, token)
+        except BridgeUnavailable as error:
+            return failure(DAEMON_UNAVAILABLE, str(error))
+        result = self._wait(call, progress, silent)
         if not silent:
             for message in progress.flush():
                 self.send_response(self.iopub_socket, message.type, message.content)
         return result
 
-    def _wait(self, call: Call, progress: CellProgress, interrupts: InterruptCounter, silent: bool) -> dict[str, Any]:
-        cancels_sent = 0
+    def _wait(self, call: Call, progress: CellProgress, silent: bool) -> dict[str, Any]:
+        interrupts_seen = self.interrupts_before
         give_up_at: float | None = None
         while True:
-            if interrupts.count > cancels_sent:
+            if self.interrupts.count > interrupts_seen:
                 # The first interrupt cancels the command; a second one makes the bridge stop waiting.
-                cancels_sent = interrupts.count
+                interrupts_seen = self.interrupts.count
                 self.bridge.cancel(call)
                 give_up_at = give_up_at or time.monotonic() + CANCEL_PATIENCE
             event = call.next_event(POLL)

@@ -50,7 +50,10 @@ def error_content(error: dict, text: str = "") -> dict[str, Any]:
     data = error.get("data") if isinstance(error.get("data"), dict) else {}
     message = str(error.get("message") or "The command failed.")
     traceback = text.rstrip("\n").split("\n") if text.strip() else [f"error: {message} (code {error.get('code')})"]
-    where = [f"{key} {data[key]}" for key in WHERE_KEYS if data.get(key) not in (None, "")]
+    # The REPL's report already has the data's lines (`field: optimizer.lr`); the cell's line and
+    # column are the kernel's to add.
+    where = [f"{key} {data[key]}" for key in WHERE_KEYS
+             if data.get(key) not in (None, "") and f"{key}: " not in text]
     if where:
         traceback.append("at " + ", ".join(where))
     return {"ename": error_name(error), "evalue": message, "traceback": traceback}

@@ -42,7 +42,7 @@ def test_a_failed_cell_shows_what_ran_then_one_error_and_no_execute_result():
     error = messages[1].content
     assert error["ename"] == "NotFound" and error["evalue"] == "No dataset named nope."
     assert error["traceback"] == ["error: No dataset named nope. (code -32001)", "  field: dataset",
-                                  "at line 2, field dataset"]
+                                  "at line 2"]
     reply = reply_content(result, 3)
     assert reply["status"] == "error" and reply["ename"] == "NotFound" and reply["execution_count"] == 3
 
@@ -54,6 +54,7 @@ def test_error_names_follow_the_code_and_a_usage_error_says_so():
     assert error_content({"code": -32602, "message": "Bad lr."})["ename"] == "InvalidParams"
     assert error_content(lexer)["traceback"] == ["error: Unclosed quote. (code -32700)", "at line 3, column 9"]
     assert error_content({"code": -32800, "message": "Cancelled."})["ename"] == "Cancelled"
+    assert error_content(NOT_FOUND)["traceback"][-1] == "at line 2, field dataset", "no report: the data says where"
     assert error_content({"code": 12345, "message": "Odd."})["ename"] == "BallastError"
 
 
