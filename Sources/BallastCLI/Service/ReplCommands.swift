@@ -67,17 +67,26 @@ public final class ReplCommands: @unchecked Sendable {
                 members["text"] = .string(line.text(value, width: width))
                 progress(.object(members))
             }
-            let outcome = Result { () throws(Failure) -> Bool in try session.execute(invocation) }
+            // The tables and charts the command draws, recorded as it draws them.
+            let capture = RenderCapture()
+            let outcome = RenderCapture.$current.withValue(capture) {
+                Result { () throws(Failure) -> Bool in try session.execute(invocation) }
+            }
             session.onProgress = nil
+            if method == ModelTrain.method {
+                let name = session.lastResult?["model"]?.stringValue ?? invocation.params["name"]?.stringValue ?? "model"
+                Self.recordTrainingCharts(of: name, line, width: params.width, into: capture)
+            }
             switch outcome {
             case .success(let goOn):
-                outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: collected.take(),
-                                      result: session.lastResult, error: nil))
+                let text = collected.take()
+                outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: text,
+                                      capture: capture, result: session.lastResult, error: nil))
                 if !goOn { return Self.result(outputs) }
             case .failure(let failure):
                 Runner.report(failure, source: nil, line: nil, session: session)
                 outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: collected.take(),
-                                      result: nil, error: ReplErrors.json(failure, line: statement.line)))
+                                      capture: capture, result: nil, error: ReplErrors.json(failure, line: statement.line)))
                 return Self.result(outputs)
             }
         }
@@ -101,10 +110,23 @@ public final class ReplCommands: @unchecked Sendable {
         invocation.spec.name == "call" ? invocation.words.first : invocation.spec.method
     }
 
-    private func output(command: String, line: Int, method: String?, text: String, result: JSONValue?, error: JSONValue?) -> JSONValue {
+    /// The training's curves from the progress it reported (the terminal shows them as
+    /// sparklines; `plot MODEL` draws them from the run's records later).
+    static func recordTrainingCharts(of model: String, _ progress: ProgressLine, width: Int, into capture: RenderCapture) {
+        guard progress.lossByStep.count > 1 else { return }
+        let plots = Charts.trainingPlots(title: model, loss: progress.lossByStep, validation: progress.validationByStep,
+                                         width: Charts.width(forTerminal: width))
+        for plot in plots { capture.record(plot) }
+    }
+
+    /// One OUTPUT (protocol/README.md section 11).
+    private func output(command: String, line: Int, method: String?, text: String, capture: RenderCapture? = nil,
+                        result: JSONValue?, error: JSONValue?) -> JSONValue {
+        let charts = (capture?.charts ?? []).map { chart -> JSONValue in ["title": .string(chart.title), "svg": .string(chart.svg)] }
         var members: [String: JSONValue] = [
             "command": .string(command), "line": .int(Int64(line)), "method": method.map(JSONValue.string) ?? .null,
-            "text": .string(text), "html": .null, "charts": [], "result": result ?? .null,
+            "text": .string(text), "html": capture?.html(for: text).map(JSONValue.string) ?? .null,
+            "charts": .array(charts), "result": result ?? .null,
         ]
         if let error { members["error"] = error }
         return .object(members)
