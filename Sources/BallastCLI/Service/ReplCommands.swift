@@ -51,7 +51,8 @@ public final class ReplCommands: @unchecked Sendable {
             do { invocation = try session.grammar.parse(statement.words) } catch {
                 let failure = Failure.usage(error.message)
                 Runner.report(failure, source: nil, line: nil, session: session)
-                outputs.append(output(command: command, line: statement.line, method: nil, text: collected.take(), result: nil,
+                let method = session.grammar.command(statement.words)?.spec.method
+                outputs.append(output(command: command, line: statement.line, method: method, text: collected.take(), result: nil,
                                       error: ReplErrors.json(failure, line: statement.line)))
                 break
             }
