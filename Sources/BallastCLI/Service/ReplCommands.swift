@@ -75,7 +75,8 @@ public final class ReplCommands: @unchecked Sendable {
             }
             session.onProgress = nil
             if method == ModelTrain.method {
-                let name = session.lastResult?["model"]?.stringValue ?? invocation.params["name"]?.stringValue ?? "model"
+                let name = session.lastResult?["model"]?.stringValue ?? invocation.params["name"]?.stringValue
+                    ?? line.run.map { "run \($0)" } ?? "training"
                 Self.recordTrainingCharts(of: name, line, width: params.width, into: capture)
             }
             switch outcome {
