@@ -138,13 +138,20 @@ import Testing
             for statement in statements {
                 let (text, capture, status) = captured(statement, session: session, output: output)
                 #expect(status == 0, "\(statement): \(output.errors)")
+                for chart in capture.charts {
+                    #expect(text.contains("  " + chart.title + "\n"), "\(statement): the text draws \(chart.title) too")
+                    _ = try xmlDocument(chart.svg)
+                }
+                let expectedCharts = statement.hasSuffix("curves=true") ? 2 : statement.hasPrefix("sweep") ? 1 : 0
+                #expect(capture.charts.count == expectedCharts, "\(statement): \(capture.charts.map(\.title))")
                 guard let html = capture.html(for: text) else {
                     #expect(capture.tables.isEmpty, "\(statement) drew a table but has no HTML")
                     continue
                 }
                 withTables += 1
                 let htmlTables = try HTMLTable.all(in: html)
-                let fromText = textTables(text, rowCounts: htmlTables.map(\.rows.count))
+                // The rows each table drew, as the Table itself counts them, not as the HTML does.
+                let fromText = textTables(text, rowCounts: capture.tables.map(\.table.rows.count))
                 #expect(htmlTables.count == fromText.count, "\(statement)")
                 for (html, text) in zip(htmlTables, fromText) {
                     #expect(html.header == text.header, "\(statement)")
