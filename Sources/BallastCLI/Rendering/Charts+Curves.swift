@@ -10,7 +10,6 @@ extension Charts {
         var plots: [Plot] = []
         var lossPlot = Plot(title: "\(title): training loss by step", width: width, height: 10)
         lossPlot.xLabel = "step"
-        lossPlot.yLabel = "loss"
         lossPlot.series = [loss]
         plots.append(lossPlot)
         if validation.count > 1 {

@@ -68,7 +68,9 @@ struct SVGChart {
             + "width=\"\(n(Self.width))\" height=\"\(n(Self.height))\" font-family=\"sans-serif\" font-size=\"11\">"
         out += "<title>\(Self.escape(plot.title))</title>"
         out += "<rect x=\"0\" y=\"0\" width=\"\(n(Self.width))\" height=\"\(n(Self.height))\" fill=\"#ffffff\"/>"
-        out += "<text x=\"\(n(f.left))\" y=\"22\" font-size=\"13\" font-weight=\"bold\" fill=\"#222222\">\(Self.escape(plot.title))</text>"
+        // A long title (long names) is set smaller rather than run off the image.
+        let titleSize = plot.title.count > 72 ? max(9, Int(13 * 72 / Double(plot.title.count))) : 13
+        out += "<text x=\"\(n(f.left))\" y=\"22\" font-size=\"\(titleSize)\" font-weight=\"bold\" fill=\"#222222\">\(Self.escape(plot.title))</text>"
         // Grid and ticks.
         out += "<g stroke=\"#e6e6e6\" stroke-width=\"1\">"
         for t in x.ticks { let px = position((t, y.lower), x, y).0; out += "<line x1=\"\(n(px))\" y1=\"\(n(f.top))\" x2=\"\(n(px))\" y2=\"\(n(f.bottom))\"/>" }
