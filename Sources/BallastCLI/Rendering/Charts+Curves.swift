@@ -10,7 +10,6 @@ extension Charts {
         var plots: [Plot] = []
         var lossPlot = Plot(title: "\(title): training loss by step", width: width, height: 10)
         lossPlot.xLabel = "step"
-        lossPlot.yLabel = "loss"
         lossPlot.series = [loss]
         plots.append(lossPlot)
         if validation.count > 1 {
@@ -34,7 +33,7 @@ extension Charts {
     static func prPlot(title: String, _ points: [(Double, Double)], width: Int) -> Plot {
         var chart = Plot(title: title, width: width, height: 12)
         chart.xLabel = "recall"
-        chart.yLabel = "prec"
+        chart.yLabel = "precision"  // the text shows its first four letters
         chart.xRange = 0...1
         chart.yRange = 0...1
         chart.series = [points]
@@ -74,7 +73,7 @@ extension Charts {
         var chart = Plot(title: "\(metric) by \(param) (mean ± sd over folds)", width: width, height: 8)
         chart.xLabel = param
         chart.series = [mean, upper, lower]
-        chart.seriesNames = ["mean \(metric)", "+ sd", "− sd"]
+        chart.seriesNames = ["mean \(metric)", "mean ± sd", ""]
         chart.thinSeries = [1, 2]
         return chart
     }

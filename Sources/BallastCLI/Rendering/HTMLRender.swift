@@ -10,10 +10,8 @@ enum HTMLRender {
         + "font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:0.92em"
     static let tableStyle = "border-collapse:collapse;margin:0.4em 0;color:inherit;background:transparent;"
         + "font-variant-numeric:tabular-nums;font-size:0.95em"
-    static let headerCellStyle = "font-weight:bold;padding:3px 10px;border-bottom:1px solid rgba(128,128,128,0.6);"
-        + "background:transparent;color:inherit;white-space:nowrap"
-    static let cellStyle = "padding:2px 10px;border-bottom:1px solid rgba(128,128,128,0.2);"
-        + "background:transparent;color:inherit;white-space:nowrap"
+    static let headerCellStyle = "font-weight:bold;padding:3px 10px;border-bottom:1px solid rgba(128,128,128,0.6);white-space:nowrap"
+    static let cellStyle = "padding:2px 10px;border-bottom:1px solid rgba(128,128,128,0.2);white-space:nowrap"
     static let bestRowStyle = "font-weight:bold;background:rgba(128,128,128,0.12)"
 
     /// nil when none of `tables` is found in `text` (no table, or the text does not hold it).

@@ -68,7 +68,9 @@ struct SVGChart {
             + "width=\"\(n(Self.width))\" height=\"\(n(Self.height))\" font-family=\"sans-serif\" font-size=\"11\">"
         out += "<title>\(Self.escape(plot.title))</title>"
         out += "<rect x=\"0\" y=\"0\" width=\"\(n(Self.width))\" height=\"\(n(Self.height))\" fill=\"#ffffff\"/>"
-        out += "<text x=\"\(n(f.left))\" y=\"22\" font-size=\"13\" font-weight=\"bold\" fill=\"#222222\">\(Self.escape(plot.title))</text>"
+        // A long title (long names) is set smaller rather than run off the image.
+        let titleSize = plot.title.count > 72 ? max(9, Int(13 * 72 / Double(plot.title.count))) : 13
+        out += "<text x=\"\(n(f.left))\" y=\"22\" font-size=\"\(titleSize)\" font-weight=\"bold\" fill=\"#222222\">\(Self.escape(plot.title))</text>"
         // Grid and ticks.
         out += "<g stroke=\"#e6e6e6\" stroke-width=\"1\">"
         for t in x.ticks { let px = position((t, y.lower), x, y).0; out += "<line x1=\"\(n(px))\" y1=\"\(n(f.top))\" x2=\"\(n(px))\" y2=\"\(n(f.bottom))\"/>" }
@@ -100,12 +102,7 @@ struct SVGChart {
         for (index, points) in finiteSeries.enumerated() where !points.isEmpty {
             let colour = colour(of: index)
             let thin = plot.thinSeries.contains(index)
-            var coordinates: [String] = []
-            for p in points {
-                let (px, py) = position(p, x, y)
-                let pair = "\(n(px)),\(n(py))"
-                if coordinates.last != pair { coordinates.append(pair) }
-            }
+            let coordinates = Self.simplified(points.map { position($0, x, y) }.map { (n($0.0), n($0.1)) }).map { "\($0.0),\($0.1)" }
             out += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"\(thin ? "1" : "2")\" stroke-linejoin=\"round\""
                 + (thin ? " stroke-dasharray=\"4 3\" stroke-opacity=\"0.7\"" : "") + " points=\"\(coordinates.joined(separator: " "))\"/>"
             if !thin && points.count <= Self.markerLimit {
@@ -121,12 +118,28 @@ struct SVGChart {
         return out + "</svg>"
     }
 
-    /// One row of entries under the x axis label: a line sample and the series' name.
+    /// The written points without repeats, and without the middle of three on one vertical or
+    /// horizontal line (a curve's steps hold thousands of those).
+    static func simplified(_ points: [(String, String)]) -> [(String, String)] {
+        var kept: [(String, String)] = []
+        for p in points {
+            if let last = kept.last, last == p { continue }
+            if kept.count >= 2 {
+                let a = kept[kept.count - 2], b = kept[kept.count - 1]
+                if (a.0 == b.0 && b.0 == p.0) || (a.1 == b.1 && b.1 == p.1) { kept[kept.count - 1] = p; continue }
+            }
+            kept.append(p)
+        }
+        return kept
+    }
+
+    /// One row of entries under the x axis label: a line sample and the series' name (a thin
+    /// series without a name goes with the one before it).
     func legend(below f: Frame) -> String {
         var out = "<g font-size=\"11\" fill=\"#333333\">"
         var at = f.left
         let y = Self.height - 12
-        for index in finiteSeries.indices where !finiteSeries[index].isEmpty {
+        for index in finiteSeries.indices where !finiteSeries[index].isEmpty && !(plot.thinSeries.contains(index) && name(of: index).isEmpty) {
             let label = name(of: index).isEmpty ? "series \(index + 1)" : name(of: index)
             let thin = plot.thinSeries.contains(index)
             out += "<line x1=\"\(n(at))\" y1=\"\(n(y - 4))\" x2=\"\(n(at + 18))\" y2=\"\(n(y - 4))\" stroke=\"\(colour(of: index))\" "
@@ -200,7 +213,8 @@ struct SVGChart {
                     let s = factor * power
                     let count = widen ? (hi / s).rounded(.up) - (lo / s).rounded(.down) + 1
                                       : (hi / s + 1e-9).rounded(.down) - (lo / s - 1e-9).rounded(.up) + 1
-                    let score = (4...6).contains(count) ? abs(count - 5) : 10 + abs(count - 5)
+                    // 1, 2 and 5 read more easily than 2.5: it wins only where they cannot give 4–6.
+                    let score = ((4...6).contains(count) ? abs(count - 5) : 10 + abs(count - 5)) + (factor == 2.5 ? 1.5 : 0)
                     if score < bestScore { best = s; bestScore = score }
                 }
             }

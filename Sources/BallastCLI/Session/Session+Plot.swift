@@ -50,7 +50,6 @@ extension Session {
             var plots = Charts.trainingPlots(title: model, loss: loss, validation: validationF1, width: width)
             // The terminal has always named the run in the loss plot's title.
             plots[0].title = "\(model): training loss by step (run \(run ?? "?"))"
-            plots[0].yLabel = ""
             for chart in plots { output.line(chart.render()) }
         } else if run == nil {
             output.line("  \(model): no loss curve: this session did not train it (give run=RUN; 'events' lists a run's records).")
