@@ -26,6 +26,7 @@ public final class ReplCommands: @unchecked Sendable {
     public func execute(_ params: ReplExecuteParams, isCancelled: () -> Bool = { false },
                         progress: ((JSONValue) -> Void)? = nil) -> JSONValue {
         session.terminal = .plain(width: params.width)
+        session.canceller.disarm()
         _ = collected.take()
         // The daemon's grammar (its vocabulary) from the first statement on, as at the REPL;
         // when no daemon answers, the statements that need one say so.
@@ -97,10 +98,11 @@ public final class ReplCommands: @unchecked Sendable {
 
     /// Cancels the request the running execute waits on, on the daemon's control socket (as
     /// Ctrl-C at the REPL); a second call for the same request stops waiting for it. Returns
-    /// false when no request was running (the execute then stops before its next statement).
+    /// false when no request was running: the next request of the execute then does not start
+    /// (-32800), and the execute stops before its next statement.
     @discardableResult
     public func cancel() -> Bool {
-        guard let target = session.canceller.claim() else { return false }
+        guard let target = session.canceller.claimOrArm() else { return false }
         var control: Client?
         target.sendCancel(reusing: &control)
         control?.close()
