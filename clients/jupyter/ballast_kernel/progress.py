@@ -26,6 +26,7 @@ class ProgressDisplay:
         self.f1: float | None = None
         self.text = title
         self.finished = False
+        self.ending = "done"  # what a finished display says: done, done (converged), cancelled
         self.drawn_at = 0.0
         self.dirty = False  # absorbed a value that is not drawn yet
 
@@ -52,6 +53,8 @@ class ProgressDisplay:
             self.percentage = 100.0
             if isinstance(value.get("steps"), int):
                 self.step = value["steps"]
+            reason = value.get("stop_reason")
+            self.ending = "cancelled" if reason == "cancelled" else f"done ({reason})" if reason else "done"
             if isinstance(value.get("objective"), (int, float)):
                 self.loss = float(value["objective"])
         if value.get("text"):
@@ -64,14 +67,17 @@ class ProgressDisplay:
         percent = max(0.0, min(100.0, self.percentage or 0.0))
         facts = [f"{percent:.0f}%"]
         if self.step is not None:
-            facts.append(f"step {self.step}" + (f" of {self.total}" if self.total else ""))
+            # A training that converged early ends at step 23 "of" its limit of 1,000: say 23 steps.
+            stopped_short = self.finished and self.total is not None and self.step < self.total
+            facts.append(f"{self.step} steps" if stopped_short else
+                         f"step {self.step}" + (f" of {self.total}" if self.total else ""))
         if self.loss is not None:
             facts.append(f"loss {self.loss:.4g}")
         if self.f1 is not None:
             facts.append(f"val F1 {self.f1:.3f}")
         if self.finished:
-            facts.append("done")
-        colour = "#2e7d32" if self.finished else "#1976d2"
+            facts.append(self.ending)
+        colour = "#9e9e9e" if self.ending == "cancelled" else "#2e7d32" if self.finished else "#1976d2"
         return (
             '<div class="ballast-progress" style="font-family:monospace;font-size:12px">'
             f'<div>{html.escape(self.title)}</div>'
@@ -103,8 +109,13 @@ class CellProgress:
             return None
         return self._draw(display, "update_display_data")
 
-    def flush(self) -> list[Message]:
-        """The last state of each display whose last value was held back (the cell has ended)."""
+    def flush(self, cancelled: bool = False) -> list[Message]:
+        """The last state of each display whose last value was held back, now that the cell has
+        ended; when it was cancelled, the displays still running say so."""
+        if cancelled:
+            for display in self._displays.values():
+                if not display.finished:
+                    display.finished, display.ending, display.dirty = True, "cancelled", True
         return [self._draw(display, "update_display_data")
                 for display in self._displays.values() if display.dirty]
 

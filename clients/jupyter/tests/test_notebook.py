@@ -35,24 +35,25 @@ def test_the_seed_notebook_runs_on_the_ballast_kernel(daemon):
     client = NotebookClient(notebook, timeout=HANG, kernel_name="ballast",
                             resources={"metadata": {"path": str(daemon.folder)}})
     client.execute(env=daemon.env)
-    cells = {cell.source.split()[0]: cell for cell in code_cells(notebook)}
+    cells = {cell.source.split()[0]: cell for cell in code_cells(notebook)}  # the last `train` is the network's
 
     errors = [(cell.source, output) for cell in code_cells(notebook) for output in outputs_of(cell, "error")]
     assert errors == []
 
     compare = cells["compare"]
-    tables = [output.data["text/html"] for output in outputs_of(compare, mime="text/html")]
-    assert len(tables) == 1 and "<table" in tables[0], compare.outputs
-    assert "WCE" in tables[0] and "CE + SMOTE" in tables[0]
-    assert outputs_of(compare, "execute_result"), "the cell's last output is its execute_result"
+    [result] = outputs_of(compare, "execute_result")
+    table = result.data["text/html"]
+    assert table.startswith('<div class="ballast-output"') and "<table" in table, result.data
+    assert "WCE (inverse)" in table and "CE + SMOTE" in table
+    assert "* best F1" in result.data["text/plain"]
 
     charts = [output.data["image/svg+xml"] for output in outputs_of(cells["plot"], "display_data", "image/svg+xml")]
     assert len(charts) >= 2, cells["plot"].outputs  # the loss by step, validation F1, the PR curve…
     assert all(chart.lstrip().startswith("<svg") and chart.rstrip().endswith("</svg>") for chart in charts)
 
     # The network's training showed its progress display; nbclient keeps the last state it drew.
-    training = cells["train"] if "mlp" in cells["train"].source else next(
-        cell for cell in code_cells(notebook) if "model=mlp" in cell.source)
+    training = cells["train"]
+    assert "model=mlp" in training.source
     bars = [output for output in outputs_of(training, "display_data", "text/html")
             if "ballast-progress" in output.data["text/html"]]
     assert bars and "done" in bars[-1].data["text/html"], training.outputs

@@ -36,10 +36,28 @@ def test_one_display_per_command_updated_in_place_with_loss_and_f1():
     assert [m.content["transient"]["display_id"] for m in progress.flush()] == [display_id]
     assert progress.flush() == []
 
-    end = progress.handle({"kind": "end", "command": 0, "line": 1, "steps": 10, "objective": 0.3})
+    end = progress.handle({"kind": "end", "command": 0, "line": 1, "steps": 10, "objective": 0.3,
+                           "stop_reason": "epochs"})
     html = end.content["data"]["text/html"]
-    assert end.type == "update_display_data" and "100%" in html and "done" in html
+    assert end.type == "update_display_data" and "100%" in html and "step 10 of 10" in html
+    assert "done (epochs)" in html
     assert "val F1 0.250" in html, "the last F1 stays shown"
+
+
+def test_a_training_that_converged_early_says_how_many_steps_it_took():
+    progress = CellProgress(Clock())
+    progress.handle({"kind": "begin", "command": 0, "line": 1, "title": "t", "total": 1000})
+    end = progress.handle({"kind": "end", "command": 0, "line": 1, "steps": 23, "stop_reason": "converged"})
+    html = end.content["data"]["text/html"]
+    assert "23 steps" in html and "of 1000" not in html and "done (converged)" in html
+
+
+def test_a_cancelled_cell_marks_its_running_displays_cancelled():
+    clock = Clock()
+    progress = CellProgress(clock)
+    progress.handle({"kind": "begin", "command": 0, "line": 1, "title": "t", "total": 10})
+    [last] = progress.flush(cancelled=True)
+    assert "cancelled" in last.content["data"]["text/html"] and "done" not in last.content["data"]["text/html"]
 
 
 def test_each_long_command_of_a_cell_gets_its_own_display():
