@@ -86,7 +86,8 @@ class BallastKernel(Kernel):
             return failure(DAEMON_UNAVAILABLE, str(error))
         result = self._wait(call, progress, silent)
         if not silent:
-            for message in progress.flush(cancelled=result.get("status") == "cancelled"):
+            ending = {"ok": None, "cancelled": "cancelled"}.get(result.get("status"), "failed")
+            for message in progress.flush(ending):
                 self.send_response(self.iopub_socket, message.type, message.content)
         return result
 

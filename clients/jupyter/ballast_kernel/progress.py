@@ -26,7 +26,7 @@ class ProgressDisplay:
         self.f1: float | None = None
         self.text = title
         self.finished = False
-        self.ending = "done"  # what a finished display says: done, done (converged), cancelled
+        self.ending = "done"  # what a finished display says: done, done (converged), cancelled, failed
         self.drawn_at = 0.0
         self.dirty = False  # absorbed a value that is not drawn yet
 
@@ -77,7 +77,7 @@ class ProgressDisplay:
             facts.append(f"val F1 {self.f1:.3f}")
         if self.finished:
             facts.append(self.ending)
-        colour = "#9e9e9e" if self.ending == "cancelled" else "#2e7d32" if self.finished else "#1976d2"
+        colour = "#1976d2" if not self.finished else "#2e7d32" if self.ending.startswith("done") else "#9e9e9e"
         return (
             '<div class="ballast-progress" style="font-family:monospace;font-size:12px">'
             f'<div>{html.escape(self.title)}</div>'
@@ -109,13 +109,14 @@ class CellProgress:
             return None
         return self._draw(display, "update_display_data")
 
-    def flush(self, cancelled: bool = False) -> list[Message]:
+    def flush(self, ending: str | None = None) -> list[Message]:
         """The last state of each display whose last value was held back, now that the cell has
-        ended; when it was cancelled, the displays still running say so."""
-        if cancelled:
+        ended; with `ending` (the cell was cancelled, or failed), the displays of commands that
+        never reported their end say that instead of looking as if they still ran."""
+        if ending is not None:
             for display in self._displays.values():
                 if not display.finished:
-                    display.finished, display.ending, display.dirty = True, "cancelled", True
+                    display.finished, display.ending, display.dirty = True, ending, True
         return [self._draw(display, "update_display_data")
                 for display in self._displays.values() if display.dirty]
 

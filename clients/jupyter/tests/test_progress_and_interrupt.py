@@ -58,6 +58,8 @@ def test_an_interrupt_cancels_the_training_and_the_kernel_goes_on(kernel):
     assert len(errors) == 1 and content(errors[0])["ename"] == "Cancelled"
     shown = [content(message)["data"].get("text/plain") for message in of_type(messages, "display_data")]
     assert "before" in shown, "the outputs before the cancelled command are kept"
+    last_progress = content(of_type(messages, "update_display_data")[-1])["data"]["text/html"]
+    assert "cancelled" in last_progress and "done" not in last_progress, last_progress
 
     reply, messages = kernel.run("echo ok")
     assert reply["content"]["status"] == "ok"

@@ -52,12 +52,14 @@ def test_a_training_that_converged_early_says_how_many_steps_it_took():
     assert "23 steps" in html and "of 1000" not in html and "done (converged)" in html
 
 
-def test_a_cancelled_cell_marks_its_running_displays_cancelled():
-    clock = Clock()
-    progress = CellProgress(clock)
+def test_a_cell_that_ended_early_marks_its_running_displays():
+    progress = CellProgress(Clock())
     progress.handle({"kind": "begin", "command": 0, "line": 1, "title": "t", "total": 10})
-    [last] = progress.flush(cancelled=True)
+    progress.handle({"kind": "begin", "command": 1, "line": 2, "title": "u", "total": 10})
+    progress.handle({"kind": "end", "command": 0, "line": 1, "steps": 10})
+    [last] = progress.flush("cancelled")
     assert "cancelled" in last.content["data"]["text/html"] and "done" not in last.content["data"]["text/html"]
+    assert progress.flush("failed") == [], "nothing left to mark"
 
 
 def test_each_long_command_of_a_cell_gets_its_own_display():
