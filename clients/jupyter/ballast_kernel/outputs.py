@@ -84,10 +84,10 @@ def cell_messages(result: dict, execution_count: int) -> list[Message]:
     outputs = result.get("outputs") or []
     finished = result.get("status") == "ok"
     last_shown = max((index for index, output in enumerate(outputs)
-                      if "error" not in output and text_bundle(output) is not None), default=None)
+                      if not output.get("error") and text_bundle(output) is not None), default=None)
     messages: list[Message] = []
     for index, output in enumerate(outputs):
-        if "error" in output and output["error"] is not None:
+        if output.get("error"):
             messages.append(Message("error", error_content(output["error"], output.get("text") or "")))
             continue
         bundle = text_bundle(output)
@@ -112,5 +112,5 @@ def reply_content(result: dict, execution_count: int) -> dict[str, Any]:
         return {"status": "ok", "execution_count": execution_count, "payload": [], "user_expressions": {}}
     failed = next((output for output in reversed(result.get("outputs") or []) if output.get("error")), None)
     error = failed["error"] if failed else {"code": CANCELLED, "message": "The cell was cancelled before it ran."}
-    content = error_content(error, failed.get("text") or "" if failed else "")
+    content = error_content(error, (failed.get("text") or "") if failed else "")
     return {"status": "error", "execution_count": execution_count, **content}
