@@ -40,11 +40,12 @@ public final class ReplCommands: @unchecked Sendable {
             return Self.result(outputs)
         }
         for statement in statements {
-            let command = session.grammar.command(statement.words)?.spec.name ?? statement.words[0]
+            let named = session.grammar.command(statement.words)?.spec
+            let command = named?.name ?? statement.words[0]
             if isCancelled() {
                 let failure = Failure.interrupted("The statement was cancelled before it ran.")
                 Runner.report(failure, source: nil, line: nil, session: session)
-                outputs.append(output(command: command, line: statement.line, method: nil, text: collected.take(), result: nil,
+                outputs.append(output(command: command, line: statement.line, method: named?.method, text: collected.take(), result: nil,
                                       error: ReplErrors.json(failure, line: statement.line)))
                 break
             }
@@ -52,8 +53,7 @@ public final class ReplCommands: @unchecked Sendable {
             do { invocation = try session.grammar.parse(statement.words) } catch {
                 let failure = Failure.usage(error.message)
                 Runner.report(failure, source: nil, line: nil, session: session)
-                let method = session.grammar.command(statement.words)?.spec.method
-                outputs.append(output(command: command, line: statement.line, method: method, text: collected.take(), result: nil,
+                outputs.append(output(command: command, line: statement.line, method: named?.method, text: collected.take(), result: nil,
                                       error: ReplErrors.json(failure, line: statement.line)))
                 break
             }
