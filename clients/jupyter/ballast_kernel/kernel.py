@@ -85,6 +85,10 @@ class BallastKernel(Kernel):
         except BridgeUnavailable as error:
             return failure(DAEMON_UNAVAILABLE, str(error))
         result = self._wait(call, progress, silent)
+        if any((output.get("error") or {}).get("code") == DAEMON_UNAVAILABLE for output in result.get("outputs") or []):
+            # The bridge exits once its daemon has gone; the next cell must not reach it while it
+            # does, but a new bridge, which finds or starts a daemon.
+            self.bridge.restart()
         if not silent:
             ending = {"ok": None, "cancelled": "cancelled"}.get(result.get("status"), "failed")
             for message in progress.flush(ending):

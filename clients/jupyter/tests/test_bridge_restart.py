@@ -47,3 +47,21 @@ def test_a_dead_bridge_is_started_again_by_the_next_cell(daemon):
         assert len(bridges_of(kernel_pid)) == 1 and bridge not in bridges_of(kernel_pid)
     finally:
         kernel.close()
+
+
+def test_after_the_daemon_stops_the_kernel_reaches_a_new_one(daemon):
+    kernel = KernelSession(daemon.env)
+    try:
+        reply, _ = kernel.run("generate fraud rows=2000 seed=1 as g")
+        assert reply["content"]["status"] == "ok"
+        daemon.stop()
+        # The bridge learns the daemon has gone when it next asks it: that cell says so (or, when
+        # the bridge had already exited, its successor starts a new daemon and the cell runs).
+        reply, messages = kernel.run("generate fraud rows=2000 seed=2 as h")
+        if reply["content"]["status"] == "error":
+            assert reply["content"]["ename"] == "DaemonUnavailable", reply["content"]
+            reply, messages = kernel.run("generate fraud rows=2000 seed=2 as h")
+        assert reply["content"]["status"] == "ok", reply["content"]
+        assert daemon.connection_file.exists(), "a new daemon on the same connection file"
+    finally:
+        kernel.close()
