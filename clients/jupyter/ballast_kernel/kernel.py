@@ -124,7 +124,7 @@ class BallastKernel(Kernel):
             else:
                 return payload["result"]
 
-    # Looking things up: answered by the bridge's lookup session, without waiting for a running cell
+    # Looking things up: the bridge answers these from its lookup session, its own daemon connection
 
     def _lookup(self, method: str, params: dict[str, Any]) -> dict[str, Any] | None:
         try:
