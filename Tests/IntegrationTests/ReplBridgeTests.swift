@@ -54,6 +54,30 @@ final class ReplBridgeTests: XCTestCase {
         XCTAssertEqual(bridge.finish(), 0, "the bridge exits 0 once its input ends and every request is answered")
     }
 
+    func testATrainingAndItsPlotAnswerChartsAndTheirData() throws {
+        let daemon = try TestDaemon()
+        let bridge = try ReplBridgeProcess(connectionFile: daemon.connectionFile)
+        let code = "generate fraud rows=4000 seed=2 as p; split p test=0.3 val=0.2\n"
+            + "train p.train val=p.validation epochs=30 weights=inverse as w\nplot w p.test"
+        let result = try XCTUnwrap(execute(bridge, 1, code, token: "t").reply?["result"], bridge.standardError)
+        XCTAssertEqual(result["status"], "ok", "\(result)")
+        let outputs = try XCTUnwrap(result["outputs"]?.arrayValue)
+        XCTAssertEqual(outputs.map { $0["command"] }, ["generate", "split", "train", "plot"])
+        let trainCharts = outputs[2]["charts"]?.arrayValue ?? []
+        XCTAssertTrue(trainCharts.contains { $0["title"]?.stringValue?.contains("training loss") ?? false }, "\(trainCharts)")
+        XCTAssertTrue(trainCharts.allSatisfy { $0["svg"]?.stringValue?.hasPrefix("<svg") ?? false })
+        // plot's result is the data it drew: loss by step, the PR and ROC curves.
+        let plot = outputs[3]
+        XCTAssertEqual(plot["method"], .null)
+        XCTAssertEqual(plot["result"]?["model"], "w")
+        XCTAssertEqual(plot["result"]?["dataset"], "p.test")
+        XCTAssertGreaterThan(plot["result"]?["roc"]?.arrayValue?.count ?? 0, 1)
+        XCTAssertGreaterThan(plot["result"]?["loss"]?.arrayValue?.count ?? 0, 1)
+        let titles = (plot["charts"]?.arrayValue ?? []).compactMap { $0["title"]?.stringValue }
+        XCTAssertTrue(titles.contains { $0.contains("precision-recall") } && titles.contains { $0.contains("ROC") }, "\(titles)")
+        XCTAssertEqual(bridge.finish(), 0)
+    }
+
     func testProgressCompletionWhileTrainingAndCancel() throws {
         let daemon = try TestDaemon()
         let bridge = try ReplBridgeProcess(connectionFile: daemon.connectionFile)
