@@ -6,8 +6,8 @@ endif
 syntax case match
 
 " A command starts a statement (a line or the text after `;`).
-syntax match balCommand /\%(^\|;\)\s*\zs\%(load-model\|describe-model\|drop-model\|vs-seed\|generate\|load\|split\|kfold\|standardize\|resample\|weights\|train\|evaluate\|predict\|save\|datasets\|models\|describe\|head\|drop\|compare\|sweep\|events\|cancel\|status\|ping\|call\|plot\|echo\|help\|exit\|quit\)\ze\%(\s\|;\|$\)/
-syntax match balCommand /\%(^\|;\)\s*\zsruns\ze\%(\s\|;\|$\)/ nextgroup=balSubcommand skipwhite
+syntax match balCommand /\%(\%(^\|;\)\s*\)\@<=\%(load-model\|describe-model\|drop-model\|vs-seed\|generate\|load\|split\|kfold\|standardize\|resample\|weights\|train\|evaluate\|predict\|save\|datasets\|models\|describe\|head\|drop\|compare\|sweep\|events\|cancel\|status\|ping\|call\|plot\|echo\|help\|exit\|quit\)\ze\%(\s\|;\|$\)/
+syntax match balCommand /\%(\%(^\|;\)\s*\)\@<=runs\ze\%(\s\|;\|$\)/ nextgroup=balSubcommand skipwhite
 syntax match balSubcommand /\%(next\|show\|compare\|delete\)\ze\%(\s\|;\|$\)/ contained
 " The method `call` names: dataset/split, model/train, …
 syntax match balMethod /\<[a-z]\+\/[a-z_/]\+\>/
@@ -16,7 +16,7 @@ syntax match balOption /\<[A-Za-z_][A-Za-z0-9_.]*=/ nextgroup=balString,balNumbe
 syntax match balAs /\s\zsas\ze\s\+\S/ nextgroup=balName skipwhite
 syntax match balName /[^[:space:];#]\+/ contained
 
-syntax match balNumber /\%(^\|[[:space:]=:,[]\)\zs[-+]\=\%(\d\+\.\=\d*\|\.\d\+\)\%([eE][-+]\=\d\+\)\=%\=\ze\%([[:space:];:,\]]\|$\)/
+syntax match balNumber /\%(^\|[[:space:]=:,[]\)\@1<=[-+]\=\%(\d\+\.\=\d*\|\.\d\+\)\%([eE][-+]\=\d\+\)\=%\=\ze\%([[:space:];:,\]]\|$\)/
 syntax keyword balBoolean true false null
 
 syntax region balString start=/"/ skip=/\\./ end=/"/ contains=balEscape

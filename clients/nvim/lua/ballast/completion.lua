@@ -7,8 +7,18 @@ local M = {}
 local last_matches = {}
 local told = false
 
+-- Code points before byte `column`, and the byte where code point `index` starts (composing
+-- characters count on their own, as the service counts).
+local function code_points(text, column)
+  return vim.fn.strchars(text:sub(1, column))
+end
+local function byte_column(text, index)
+  local column = vim.fn.byteidxcomp(text, index)
+  return column < 0 and #text or column
+end
+
 local function complete(code, byte_cursor)
-  local cursor = vim.str_utfindex(code, byte_cursor)
+  local cursor = code_points(code, byte_cursor)
   local result, err = bridge.request_sync("repl/complete", { code = code, cursor = cursor })
   if err or type(result) ~= "table" then
     if not told and err then
@@ -18,7 +28,7 @@ local function complete(code, byte_cursor)
     return nil
   end
   told = false
-  local start = vim.str_byteindex(code, math.min(result.cursor_start or cursor, vim.str_utfindex(code)))
+  local start = byte_column(code, tonumber(result.cursor_start) or cursor)
   return type(result.matches) == "table" and result.matches or {}, start
 end
 

@@ -7,8 +7,9 @@ M.defaults = {
   cmd = nil,
   -- Where results go: "split" (below), "vsplit" (right) or "float".
   results = "split",
-  -- Height of a "split" results window, width of a "vsplit" one (lines / columns).
-  results_size = 15,
+  -- Height of a "split" results window, width of a "vsplit" one (lines / columns); nil means
+  -- 15 lines, or half the screen's columns.
+  results_size = nil,
   -- Short (one-line) results also as virtual text at the end of the line that was sent.
   virtual_text = true,
   -- Progress of long commands through vim.notify, at most once per `progress_interval_ms`.
@@ -29,7 +30,8 @@ M.options = vim.deepcopy(M.defaults)
 
 local function merge(base, changes)
   for key, value in pairs(changes) do
-    if type(value) == "table" and type(base[key]) == "table" and not vim.tbl_islist(value) then
+    -- Tables with names (mappings) merge key by key; lists (cmd) replace.
+    if type(value) == "table" and type(base[key]) == "table" and value[1] == nil then
       merge(base[key], value)
     else
       base[key] = value

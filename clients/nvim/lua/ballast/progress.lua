@@ -6,7 +6,7 @@ local M = {}
 
 local watchers = {} -- token → function(value)
 local current = nil -- { token, text } of the latest report, until its command ends
-local last_notified = nil -- vim.loop.now() of the last progress notification
+local last_notified = nil -- when the last progress notification went out (milliseconds)
 
 local function refresh()
   vim.cmd("redrawstatus")
@@ -19,7 +19,7 @@ local function notify(text)
   if not config.options.notify_progress then
     return
   end
-  local now = vim.loop.now()
+  local now = (vim.uv or vim.loop).now()
   if last_notified ~= nil and now - last_notified < config.options.progress_interval_ms then
     return
   end

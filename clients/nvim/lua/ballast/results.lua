@@ -26,11 +26,11 @@ function M.buffer()
   end
   buf = vim.api.nvim_create_buf(false, true)
   vim.api.nvim_buf_set_name(buf, M.NAME)
-  vim.api.nvim_buf_set_option(buf, "buftype", "nofile")
-  vim.api.nvim_buf_set_option(buf, "bufhidden", "hide")
-  vim.api.nvim_buf_set_option(buf, "swapfile", false)
-  vim.api.nvim_buf_set_option(buf, "modifiable", false)
-  vim.api.nvim_buf_set_option(buf, "filetype", "ballastresults")
+  vim.bo[buf].buftype = "nofile"
+  vim.bo[buf].bufhidden = "hide"
+  vim.bo[buf].swapfile = false
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].filetype = "ballastresults"
   local cancel = config.options.mappings.cancel
   if cancel then
     vim.api.nvim_buf_set_keymap(buf, "n", cancel, "<Cmd>BallastCancel<CR>", { noremap = true, silent = true, desc = "Cancel the running Ballast command" })
@@ -70,18 +70,20 @@ end
 
 local function open_split(buf)
   local current = vim.api.nvim_get_current_win()
-  local size = config.options.results_size
-  if config.options.results == "vsplit" then
+  local vertical = config.options.results == "vsplit"
+  local size = config.options.results_size or (vertical and math.floor(vim.o.columns / 2) or 15)
+  if vertical then
     vim.cmd("botright " .. size .. "vsplit")
   else
     vim.cmd("botright " .. size .. "split")
   end
   local win = vim.api.nvim_get_current_win()
   vim.api.nvim_win_set_buf(win, buf)
-  vim.api.nvim_win_set_option(win, "number", false)
-  vim.api.nvim_win_set_option(win, "relativenumber", false)
-  vim.api.nvim_win_set_option(win, "wrap", false)
-  vim.api.nvim_win_set_option(win, "winfixheight", true)
+  vim.wo[win].number = false
+  vim.wo[win].relativenumber = false
+  vim.wo[win].wrap = false
+  vim.wo[win].winfixheight = not vertical
+  vim.wo[win].winfixwidth = vertical
   vim.api.nvim_set_current_win(current)
   return win
 end
@@ -121,9 +123,9 @@ function M.width()
 end
 
 local function edit(buf, fn)
-  vim.api.nvim_buf_set_option(buf, "modifiable", true)
+  vim.bo[buf].modifiable = true
   local ok, problem = pcall(fn)
-  vim.api.nvim_buf_set_option(buf, "modifiable", false)
+  vim.bo[buf].modifiable = false
   if not ok then
     error(problem, 0)
   end
@@ -172,7 +174,8 @@ local function replace(entry, lines, highlights)
   end)
   vim.api.nvim_buf_clear_namespace(buf, entry.highlights, row, row + #lines)
   for _, highlight in ipairs(highlights or {}) do
-    vim.api.nvim_buf_add_highlight(buf, entry.highlights, highlight[2], row + highlight[1], 0, -1)
+    local line = row + highlight[1]
+    vim.api.nvim_buf_set_extmark(buf, entry.highlights, line, 0, { end_row = line + 1, end_col = 0, hl_group = highlight[2] })
   end
   entry.size = #lines
   follow(buf)
@@ -185,14 +188,16 @@ function M.begin(code)
   if #entries > 0 and entries[1].buf ~= buf then
     entries = {} -- the buffer was wiped out: a new transcript
   end
+  local size = 0
   if #entries == 0 then
     edit(buf, function()
       vim.api.nvim_buf_set_lines(buf, 0, -1, false, {})
     end)
+    size = 1 -- an empty buffer still has one (empty) line: the first entry takes its place
   end
   local entry = {
     buf = buf,
-    size = 0,
+    size = size,
     highlights = namespace,
     header = "» " .. first_line(code),
   }
@@ -216,10 +221,17 @@ end
 function M.finish(entry, source, outputs, status)
   local code_lines = vim.split(source, "\n", { plain = true })
   local lines, highlights = {}, {}
+  local previous_line = nil
   for _, output in ipairs(outputs) do
-    local line = code_lines[output.line] and vim.trim(code_lines[output.line]) or output.command
+    -- Each output under the line it came from; a second statement of that line (after `;`)
+    -- under its command's name.
+    local header = code_lines[output.line] and vim.trim(code_lines[output.line]) or output.command
+    if output.line == previous_line then
+      header = "⋯ " .. tostring(output.command)
+    end
+    previous_line = output.line
     table.insert(highlights, { #lines, "Title" })
-    table.insert(lines, "» " .. line)
+    table.insert(lines, "» " .. header)
     local failed = type(output.error) == "table"
     for _, text in ipairs(split_lines(output.text)) do
       if failed then
