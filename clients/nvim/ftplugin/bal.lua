@@ -21,9 +21,12 @@ map("x", mappings.send_selection, ":<C-u>lua require('ballast').send_selection()
 map("n", mappings.send_file, function()
   require("ballast").send_file()
 end, "Ballast: run the file")
+map("n", mappings.help, function()
+  require("ballast.inspect").under_cursor()
+end, "Ballast: help for the command under the cursor")
 
 local undo = { "setlocal commentstring< comments< omnifunc<" }
-for mode, lhs in pairs({ n = { mappings.send_line, mappings.send_file }, x = { mappings.send_selection } }) do
+for mode, lhs in pairs({ n = { mappings.send_line, mappings.send_file, mappings.help }, x = { mappings.send_selection } }) do
   for _, key in ipairs(lhs) do
     if key then
       -- Inside :execute, since a mapping command takes a `|` as part of its keys.

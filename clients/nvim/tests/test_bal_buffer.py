@@ -57,3 +57,24 @@ def test_a_bal_buffer_is_detected_highlighted_and_sends_its_lines(nvim, tmp_path
     marks = virtual_text(nvim)
     assert marks[1].strip() == "⇒ hello" and marks[2].strip() == "⇒ again"
     assert marks[3].strip().startswith("error:") and "nowhere" in marks[3]
+
+
+def test_k_shows_the_commands_help_in_a_float(nvim, tmp_path):
+    script = tmp_path / "help.bal"
+    script.write_text("train cards.train weights=inverse\n")
+    nvim.command(f"edit {script}")
+    nvim.input("K")
+
+    def floating_text() -> str:
+        return nvim.exec_lua("""
+            for _, win in ipairs(vim.api.nvim_list_wins()) do
+              if vim.api.nvim_win_get_config(win).relative ~= "" then
+                local buf = vim.api.nvim_win_get_buf(win)
+                return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), "\\n")
+              end
+            end
+            return ""
+        """)
+
+    text = wait_until(floating_text, "the help float")
+    assert "model/train" in text, text

@@ -20,6 +20,7 @@ M.defaults = {
     send_line = "<localleader>l",
     send_selection = "<localleader>s",
     send_file = "<localleader>f",
+    help = "K",
     cancel = "<C-c>",
   },
   -- How long a synchronous request (completion, :checkhealth) may wait for the bridge.
