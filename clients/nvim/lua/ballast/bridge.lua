@@ -129,6 +129,11 @@ local function on_exit(job, status)
   end
 end
 
+local function write(message)
+  local line = vim.fn.json_encode(message) .. "\n"
+  return vim.fn.chansend(state.job, line) > 0
+end
+
 --- Starts the bridge unless it runs. Returns true, or false and an error.
 function M.start()
   if state.job then
@@ -157,12 +162,23 @@ function M.start()
     }
   end
   state.job, state.command = job, command
+  if not state.leave_hook then
+    state.leave_hook = true
+    vim.cmd([[autocmd VimLeavePre * lua require("ballast.bridge").leave()]])
+  end
   return true
 end
 
-local function write(message)
-  local line = vim.fn.json_encode(message) .. "\n"
-  return vim.fn.chansend(state.job, line) > 0
+--- When Neovim quits: cancels what still runs (a training should not outlive its editor), then
+--- ends the bridge's input so it exits once those are answered.
+function M.leave()
+  if state.job then
+    state.stopping = true
+    for id in pairs(state.pending) do
+      write({ jsonrpc = "2.0", method = "$/cancelRequest", params = { id = id } })
+    end
+    pcall(vim.fn.chanclose, state.job, "stdin")
+  end
 end
 
 --- Sends a request; `callback(err, result, line)` runs once with the reply (`line` is the reply as
