@@ -5,7 +5,8 @@ import BallastTransport
 import Foundation
 
 /// `ballast --stdio`: the editor bridge. Newline-delimited JSON-RPC on standard input and output,
-/// relayed to the daemon. The bridge signs what it sends and checks what it receives, renumbers
+/// relayed to the daemon, except the `repl/*` methods, which the bridge answers itself with the
+/// command language (`ReplService`, run by `ReplWorkers` on threads of their own). The bridge signs what it sends and checks what it receives, renumbers
 /// request ids (the daemon refuses a payload it has seen, and editors restart their ids at 1),
 /// routes the control-only methods to the control socket, and forwards notifications such as
 /// `$/progress` as lines. It ends when standard input ends and every request has been answered.
@@ -14,7 +15,7 @@ import Foundation
 /// or stops answering pings, every waiting request gets a -32013 error saying so, and the bridge
 /// exits with status 3: the editor starts a new bridge, which finds or starts a new daemon.
 enum StdioBridge {
-    static func run(info: ConnectionInfo, connectionFile: String) -> Int32 {
+    static func run(info: ConnectionInfo, connectionFile: String, options: SessionOptions) -> Int32 {
         let client: Client
         do { client = try Client(info, connectionFile: connectionFile, watch: false) } catch {
             printError("\(error)")
@@ -27,10 +28,10 @@ enum StdioBridge {
         var byEditorID: [JSONValue: Int64] = [:]   // the editor's id → bridge id (for $/cancelRequest)
         var buffer: [UInt8] = []
         var inputOpen = true
+        let out = StdoutLines()
+        let repl = ReplWorkers(service: ReplService(options: options), out: out)
 
-        func emit(_ value: JSONValue) {
-            FileHandle.standardOutput.write(Data(JSONWriter.data(value) + [UInt8(ascii: "\n")]))
-        }
+        func emit(_ value: JSONValue) { out.write(value) }
 
         func relay(_ line: [UInt8]) {
             guard !line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) else { return }
@@ -45,6 +46,11 @@ enum StdioBridge {
                 return
             }
             let method = members["method"]?.stringValue ?? ""
+            if ReplService.methods.contains(method) {
+                if let editorID = members["id"] { repl.submit(editorID: editorID, method: method, params: members["params"]) }
+                return
+            }
+            if method == CancelRequest.method, let editorID = members["params"]?["id"], repl.cancel(editorID) { return }
             if let editorID = members["id"], method != "" {
                 if pending.isEmpty { watch.heard() }
                 let bridgeID = nextID
@@ -80,7 +86,7 @@ enum StdioBridge {
         let flags = fcntl(STDIN_FILENO, F_GETFL)
         _ = fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK)
         var chunk = [UInt8](repeating: 0, count: 65536)
-        while inputOpen || !pending.isEmpty {
+        while inputOpen || !pending.isEmpty || repl.outstanding > 0 {
             if inputOpen {
                 var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
                 if poll(&fd, 1, 5) > 0 {
@@ -104,7 +110,7 @@ enum StdioBridge {
                 printError("\(error)")
                 return ExitStatus.noDaemon
             }
-            if !pending.isEmpty, let reason = watch.check() {
+            if !pending.isEmpty || repl.executing, let reason = watch.check() {
                 let gone = DaemonGone(reason: reason, pid: info.pid, waitingFor: "the editor's requests", connectionFile: connectionFile)
                 let error = RPCError(code: ErrorCode.shuttingDown, message: gone.description + " " + gone.advice,
                                      data: gone.json)
@@ -112,6 +118,11 @@ enum StdioBridge {
                     emit(Message.errorReply(id: RequestID(editorID), error))
                 }
                 printError(gone.description)
+                // A running execute ends by itself with -32013 (its session watches the daemon
+                // too); the queued ones are answered now. Only a hang is bounded.
+                repl.failQueued(error)
+                let deadline = Date().addingTimeInterval(60)
+                while repl.outstanding > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
                 return ExitStatus.noDaemon
             }
         }

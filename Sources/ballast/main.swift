@@ -48,7 +48,8 @@ struct Interactive: ParsableCommand {
                 printError("\(error)")
                 throw ExitCode(ExitStatus.of(error))
             }
-            throw ExitCode(StdioBridge.run(info: info, connectionFile: DaemonLauncher.resolvedPath(session.connectionFile)))
+            throw ExitCode(StdioBridge.run(info: info, connectionFile: DaemonLauncher.resolvedPath(session.connectionFile),
+                                           options: session.options))
         }
         if let commands {
             let live = Session(options: session.options)

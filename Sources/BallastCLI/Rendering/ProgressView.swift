@@ -1,55 +1,60 @@
 import BallastProtocol
 import Foundation
 
-/// The live display of a long request's `$/progress`: a bar updated in place (step of N, elapsed,
-/// ETA, loss, validation F1) and a line of sparklines for the loss and the validation metric.
-/// On a terminal with colour allowed it redraws two lines with cursor codes; with `NO_COLOR` it
-/// rewrites one line with carriage returns; when standard output is not a terminal it is silent.
-final class ProgressView {
-    let terminal: Terminal
-    private let output: any SessionOutput
-    private var title = ""
-    private var losses: [Double] = []
-    private var validation: [Double] = []
-    private var validationName = "val F1"
-    private var linesDrawn = 0
-    private var plainWidth = 0
-    private let started = Date()
-    private(set) var run: String?
+/// What a long request's `$/progress` has said so far, and the one line that shows it: bar, step
+/// of N, arm, elapsed, ETA, the last loss and validation F1. The terminal's live display draws it
+/// (`ProgressView`); `repl/execute` sends it as each progress notification's `text`.
+public struct ProgressLine: Sendable {
+    public private(set) var title = ""
+    public private(set) var losses: [Double] = []
+    public private(set) var validation: [Double] = []
+    /// The (step, loss) and (step, validation F1) pairs of the reports, for training charts.
+    public private(set) var lossByStep: [(Double, Double)] = []
+    public private(set) var validationByStep: [(Double, Double)] = []
+    public private(set) var run: String?
+    let validationName = "val F1"
+    private let started: Date
 
-    init(terminal: Terminal, output: any SessionOutput) {
-        self.terminal = terminal
-        self.output = output
-    }
+    public init(started: Date = Date()) { self.started = started }
 
-    func handle(_ method: String, _ params: JSONValue) {
-        guard method == "$/progress", let value = params["value"] else { return }
+    /// Takes one progress value (the daemon's `value`). Returns whether it changes the line
+    /// (a begin or a report; the end does not).
+    @discardableResult
+    public mutating func take(_ value: JSONValue) -> Bool {
         if let run = value["run"]?.stringValue { self.run = run }
         switch value["kind"]?.stringValue {
         case "begin":
             title = value["title"]?.stringValue ?? ""
-            draw(value)
+            return true
         case "report":
-            if let loss = value["loss"]?.doubleValue { losses.append(loss) }
-            if let f1 = value["validation"]?["f1"]?.doubleValue { validation.append(f1) }
-            draw(value)
+            let step = value["step"]?.doubleValue
+            if let loss = value["loss"]?.doubleValue {
+                losses.append(loss)
+                if let step { lossByStep.append((step, loss)) }
+            }
+            if let f1 = value["validation"]?["f1"]?.doubleValue {
+                validation.append(f1)
+                if let step { validationByStep.append((step, f1)) }
+            }
+            return true
         default:
-            break
+            return false
         }
     }
 
-    private func draw(_ value: JSONValue) {
-        guard terminal.isTTY else { return }
+    /// The line's parts for `value` (the progress value just taken), the bar drawn by `bar`.
+    func parts(_ value: JSONValue, bar paint: (String) -> String = { $0 }) -> [String] {
         let step = value["step"]?.intValue ?? value["index"]?.intValue ?? value["fit"]?.intValue
         let total = value["total"]?.intValue
         let elapsed = value["elapsed_s"]?.doubleValue ?? Date().timeIntervalSince(started)
         var fraction = (value["percentage"]?.doubleValue).map { $0 / 100 }
         if fraction == nil, let step, let total, total > 0 { fraction = Double(step) / Double(total) }
+        if value["kind"]?.stringValue == "end" { fraction = 1 }
         let barWidth = 24
         let filled = Int(((fraction ?? 0) * Double(barWidth)).rounded(.down))
         var parts: [String] = []
         let bar = String(repeating: "█", count: min(barWidth, filled)) + String(repeating: "░", count: max(0, barWidth - filled))
-        parts.append(terminal.fancy ? terminal.cyan(bar) : bar)
+        parts.append(paint(bar))
         if let step, let total { parts.append("step \(step) of \(total)") }
         if let arm = value["arm"]?.stringValue, !arm.isEmpty { parts.append("arm \(arm)") }
         parts.append("elapsed \(Fmt.duration(elapsed))")
@@ -58,6 +63,44 @@ final class ProgressView {
         }
         if let loss = losses.last { parts.append("loss \(Fmt.compact(loss))") }
         if let f1 = validation.last { parts.append("\(validationName) \(Fmt.num(f1, 3))") }
+        return parts
+    }
+
+    /// The line as plain text, at most `width` characters (no indent, no colour).
+    public func text(_ value: JSONValue, width: Int) -> String {
+        String(parts(value).joined(separator: "  ").prefix(max(1, width)))
+    }
+}
+
+/// The live display of a long request's `$/progress`: a bar updated in place (step of N, elapsed,
+/// ETA, loss, validation F1) and a line of sparklines for the loss and the validation metric.
+/// On a terminal with colour allowed it redraws two lines with cursor codes; with `NO_COLOR` it
+/// rewrites one line with carriage returns; when standard output is not a terminal it is silent.
+final class ProgressView {
+    let terminal: Terminal
+    private let output: any SessionOutput
+    private var line = ProgressLine()
+    private var linesDrawn = 0
+    private var plainWidth = 0
+    var run: String? { line.run }
+    private var title: String { line.title }
+    private var losses: [Double] { line.losses }
+    private var validation: [Double] { line.validation }
+    private var validationName: String { line.validationName }
+
+    init(terminal: Terminal, output: any SessionOutput) {
+        self.terminal = terminal
+        self.output = output
+    }
+
+    func handle(_ method: String, _ params: JSONValue) {
+        guard method == "$/progress", let value = params["value"] else { return }
+        if line.take(value) { draw(value) }
+    }
+
+    private func draw(_ value: JSONValue) {
+        guard terminal.isTTY else { return }
+        let parts = line.parts(value) { terminal.fancy ? terminal.cyan($0) : $0 }
         let line1 = "  " + parts.joined(separator: "  ")
         if terminal.fancy {
             var lines = [terminal.dim("  " + title), line1]

@@ -12,7 +12,9 @@ import Foundation
 ///   for other threads.
 public final class Session {
     public let options: SessionOptions
-    public let terminal: Terminal
+    /// What the renderings fit: the REPL's own terminal, or a plain width a front door sets per
+    /// request (`repl/execute`'s `width`).
+    public var terminal: Terminal
     public let output: any SessionOutput
     /// Cancels the request this session waits on, from another thread.
     public let canceller: RequestCanceller
@@ -25,6 +27,13 @@ public final class Session {
     var lastSweep: JSONValue?
     /// The last `runs` listing's filters and where its next page starts, for `runs next`.
     var runPages: RunPages?
+    /// The structured result of the command `execute` ran last: the daemon's reply (`call` too);
+    /// nil for a local command that has none, or when it failed.
+    public internal(set) var lastResult: JSONValue?
+    /// Called with each `$/progress` value of a long request (the daemon's `value`), on the
+    /// session's thread, for a front door that draws its own progress. While set, every long
+    /// request carries a progress token, on a terminal or not.
+    public var onProgress: ((JSONValue) -> Void)?
 
     public init(options: SessionOptions, terminal: Terminal = .detect(), output: any SessionOutput = StandardStreams(),
                 canceller: RequestCanceller = RequestCanceller()) {
@@ -103,7 +112,8 @@ public final class Session {
         let client = try connection()
         var params = params
         let view: ProgressView? = progress && terminal.isTTY && !options.json ? ProgressView(terminal: terminal, output: output) : nil
-        if view != nil && params["progress_token"] == nil {
+        let observer = progress ? onProgress : nil
+        if (view != nil || observer != nil) && params["progress_token"] == nil {
             tokens += 1
             params["progress_token"] = .string("ballast-\(tokens)")
         }
@@ -115,7 +125,10 @@ public final class Session {
             outcome = canceller.running(.init(info: client.info, session: client.session, id: client.upcomingID)) {
                 Result { () throws(ClientError) -> JSONValue in
                     try client.call(method, params: .object(params), timeout: timeout,
-                                    onNotification: { name, value in view?.handle(name, value) },
+                                    onNotification: { name, value in
+                                        view?.handle(name, value)
+                                        if name == "$/progress", let value = value["value"] { observer?(value) }
+                                    },
                                     shouldStop: { canceller.stopWaiting })
                 }
             }
@@ -155,6 +168,7 @@ public final class Session {
     /// Runs one parsed command. Returns false when the session should end (`exit`).
     public func execute(_ invocation: Invocation) throws(Failure) -> Bool {
         let spec = invocation.spec
+        lastResult = nil
         switch spec.name {
         case "exit": return false
         case "help":
@@ -195,6 +209,7 @@ public final class Session {
             throw .daemon(error)
         }
         remember(method, params, result)
+        lastResult = result
         if options.json {
             output.line(JSONWriter.string(result))
         } else {
@@ -232,6 +247,7 @@ public final class Session {
         let progress = Self.progressMethods.contains(method) && params["progress_token"] == nil
         let result = try request(method, params, control: control, progress: progress)
         remember(method, params, result)
+        lastResult = result
         output.line(JSONWriter.string(result, pretty: !options.json))
     }
 }

@@ -1,0 +1,127 @@
+import BallastClient
+import BallastProtocol
+import Foundation
+import Synchronization
+
+/// The command session of `repl/execute`: runs the statements of each code in order, as a
+/// script does, and answers with one OUTPUT per statement run (protocol/README.md section 11).
+/// What the session learns (model → run, the last comparison, `runs next`) carries over to the
+/// next execute.
+///
+/// Sendable by construction, not by the compiler: `execute` runs on one thread at a time (the
+/// bridge's serial command queue), which alone touches the session and its output; `cancel`,
+/// from any thread, touches only the session's `RequestCanceller` (Sendable).
+public final class ReplCommands: @unchecked Sendable {
+    let session: Session
+    private let collected: CollectedOutput
+
+    public init(options: SessionOptions) {
+        collected = CollectedOutput()
+        session = Session(options: options, terminal: .plain(), output: collected)
+    }
+
+    /// Runs `params.code`. `isCancelled` says whether the editor cancelled this execute (checked
+    /// before each statement); `progress` gets each long command's progress value with
+    /// `command`, `line` and `text` added.
+    public func execute(_ params: ReplExecuteParams, isCancelled: () -> Bool = { false },
+                        progress: ((JSONValue) -> Void)? = nil) -> JSONValue {
+        session.terminal = .plain(width: params.width)
+        _ = collected.take()
+        // The daemon's grammar (its vocabulary) from the first statement on, as at the REPL;
+        // when no daemon answers, the statements that need one say so.
+        try? session.connect()
+        var outputs: [JSONValue] = []
+        let statements: [Statement]
+        do { statements = try Lexer.statements(params.code) } catch {
+            Runner.report(.usage(error.message), source: nil, line: nil, session: session)
+            outputs.append(output(command: Self.firstWord(ofLine: error.line, in: params.code), line: error.line, method: nil,
+                                  text: collected.take(), result: nil, error: ReplErrors.json(error)))
+            return Self.result(outputs)
+        }
+        for statement in statements {
+            let command = session.grammar.command(statement.words)?.spec.name ?? statement.words[0]
+            if isCancelled() {
+                let failure = Failure.interrupted("The statement was cancelled before it ran.")
+                Runner.report(failure, source: nil, line: nil, session: session)
+                outputs.append(output(command: command, line: statement.line, method: nil, text: collected.take(), result: nil,
+                                      error: ReplErrors.json(failure, line: statement.line)))
+                break
+            }
+            let invocation: Invocation
+            do { invocation = try session.grammar.parse(statement.words) } catch {
+                let failure = Failure.usage(error.message)
+                Runner.report(failure, source: nil, line: nil, session: session)
+                outputs.append(output(command: command, line: statement.line, method: nil, text: collected.take(), result: nil,
+                                      error: ReplErrors.json(failure, line: statement.line)))
+                break
+            }
+            if invocation.spec.name == "exit" { break }
+            let method = Self.method(of: invocation)
+            var line = ProgressLine()
+            let index = outputs.count
+            session.onProgress = { [width = params.width] value in
+                line.take(value)
+                guard let progress, case .object(var members) = value else { return }
+                members["command"] = .int(Int64(index))
+                members["line"] = .int(Int64(statement.line))
+                members["text"] = .string(line.text(value, width: width))
+                progress(.object(members))
+            }
+            let outcome = Result { () throws(Failure) -> Bool in try session.execute(invocation) }
+            session.onProgress = nil
+            switch outcome {
+            case .success(let goOn):
+                outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: collected.take(),
+                                      result: session.lastResult, error: nil))
+                if !goOn { return Self.result(outputs) }
+            case .failure(let failure):
+                Runner.report(failure, source: nil, line: nil, session: session)
+                outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: collected.take(),
+                                      result: nil, error: ReplErrors.json(failure, line: statement.line)))
+                return Self.result(outputs)
+            }
+        }
+        return Self.result(outputs)
+    }
+
+    /// Cancels the request the running execute waits on, on the daemon's control socket (as
+    /// Ctrl-C at the REPL); a second call for the same request stops waiting for it. Returns
+    /// false when no request was running (the execute then stops before its next statement).
+    @discardableResult
+    public func cancel() -> Bool {
+        guard let target = session.canceller.claim() else { return false }
+        var control: Client?
+        target.sendCancel(reusing: &control)
+        control?.close()
+        return true
+    }
+
+    /// The method a statement sends: its command's, the one `call` names, nil for a local command.
+    static func method(of invocation: Invocation) -> String? {
+        invocation.spec.name == "call" ? invocation.words.first : invocation.spec.method
+    }
+
+    private func output(command: String, line: Int, method: String?, text: String, result: JSONValue?, error: JSONValue?) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "command": .string(command), "line": .int(Int64(line)), "method": method.map(JSONValue.string) ?? .null,
+            "text": .string(text), "html": .null, "charts": [], "result": result ?? .null,
+        ]
+        if let error { members["error"] = error }
+        return .object(members)
+    }
+
+    /// `{outputs, status}`: "cancelled" when the last output's error is -32800, "error" when it
+    /// has another, "ok" otherwise.
+    static func result(_ outputs: [JSONValue]) -> JSONValue {
+        let code = outputs.last?["error"]?["code"]?.intValue
+        let status = code == nil ? "ok" : code == Int64(ErrorCode.requestCancelled) ? "cancelled" : "error"
+        return ["outputs": .array(outputs), "status": .string(status)]
+    }
+
+    /// The first word on `line` (1-based) of `code`: the command of a statement the lexer could not split.
+    static func firstWord(ofLine line: Int, in code: String) -> String {
+        let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+        guard line >= 1, line <= lines.count else { return "" }
+        return lines[line - 1].split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ";" }).first.map(String.init) ?? ""
+    }
+}
