@@ -4,7 +4,7 @@ if exists("b:current_syntax")
 endif
 syntax match ballastResultsHeader /^» .*$/
 syntax match ballastResultsError /^error: .*$/
-syntax match ballastResultsCancelled /^cancelled\%( before it started\)\=$/
+syntax match ballastResultsCancelled /^cancelled\%(: .*\| before it started\)$/
 highlight default link ballastResultsHeader Title
 highlight default link ballastResultsError ErrorMsg
 highlight default link ballastResultsCancelled WarningMsg

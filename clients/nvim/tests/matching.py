@@ -50,9 +50,3 @@ def mismatches(expected: Any, actual: Any, path: str = "$") -> list[str]:
         return problems
     raise TypeError(f"{path}: cannot match against {expected!r}")
 
-
-def test_the_matchers_can_fail():
-    assert mismatches({"a": "$string", "b": 9}, {"a": "x", "b": 9.000000000000002}) == []
-    assert mismatches({"a": "$string"}, {"a": 1})
-    assert mismatches({"a": 1}, {"a": 1, "b": 2})
-    assert mismatches(["$/progress"], ["x"])

@@ -20,14 +20,16 @@ def test_omnifunc_completes_dataset_names_from_the_daemon(nvim, tmp_path):
     wait_until(lambda: nvim.api.get_mode()["mode"] == "n", "normal mode")
     assert nvim.current.line.startswith("train cards"), nvim.current.line
 
-    # Directly: findstart gives the byte column where the word starts, then the matches.
-    nvim.current.line = "é train ca"
-    nvim.exec_lua("vim.api.nvim_win_set_cursor(0, {1, #vim.api.nvim_get_current_line()})")
-    nvim.command("startinsert!")
+    # Directly: findstart gives the byte column where the word starts (the service counts code
+    # points: "é" is one, two bytes), then the matches; the statement is the one at the cursor.
+    nvim.current.line = "echo é; train ca"
+    nvim.input("A")
+    wait_until(lambda: nvim.api.get_mode()["mode"] == "i", "insert mode")
     start = nvim.exec_lua("return require('ballast').omnifunc(1, '')")
-    assert start == len("é train ".encode())
+    assert start == len("echo é; train ".encode())
     words = [item["word"] for item in nvim.exec_lua("return require('ballast').omnifunc(0, 'cards.t')")]
     assert sorted(words) == ["cards.test", "cards.train"]
+    nvim.input("<Esc>")
 
 
 def test_the_ballast_command_completes_commands_and_option_values(nvim):

@@ -49,3 +49,10 @@ def test_example(nvim, path):
         if "expect" in exchange:
             problems = mismatches(exchange["expect"], reply)
             assert not problems, f"{path.name} exchange {number} ({send['method']}):\n" + "\n".join(problems)
+
+
+def test_the_matchers_can_fail():
+    assert mismatches({"a": "$string", "b": 9}, {"a": "x", "b": 9.000000000000002}) == []
+    assert mismatches({"a": "$string"}, {"a": 1})
+    assert mismatches({"a": 1}, {"a": 1, "b": 2})
+    assert mismatches(["$/progress"], ["x"])

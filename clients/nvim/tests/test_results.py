@@ -37,10 +37,11 @@ def test_a_trainings_table_lands_in_the_results_buffer(nvim):
 def test_an_error_shows_the_daemons_message_in_the_buffer_and_a_notification(nvim):
     lines = entry(run(nvim, "train nosuch"), "train nosuch")
     assert lines[0].startswith("error: ") and "nosuch" in lines[0], lines
+    assert "  field: dataset" in lines, lines  # where, from the error's data
     errors = [note for note in notes(nvim) if note["level"] == 4]
     assert len(errors) == 1 and "nosuch" in errors[0]["message"], notes(nvim)
     # The daemon's own sentence, as the structured error carries it, is what the notification says.
-    assert errors[0]["message"].split(" (line")[0].removeprefix("ballast: ") in "\n".join(lines)
+    assert errors[0]["message"].removeprefix("ballast: ") in "\n".join(lines)
 
     # A usage error is the grammar's, before anything reaches the daemon; the next command works.
     lines = entry(run(nvim, "train cards.train nosuchoption=1"), "train cards.train nosuchoption=1")

@@ -19,10 +19,11 @@ local function forget(id)
   end
 end
 
-local function describe_error(output)
+local function describe_error(output, code)
   local err = output.error
   local message = type(err.message) == "string" and err.message or "the command failed"
-  local where = output.line and string.format(" (line %d)", output.line) or ""
+  local several_lines = code:find("\n%s*%S") ~= nil
+  local where = (several_lines and type(output.line) == "number") and string.format(" (line %d)", output.line) or ""
   return string.format("ballast: %s%s", message, where)
 end
 
@@ -64,7 +65,7 @@ function M.run(code, range, on_done)
       end
       local last = outputs[#outputs]
       if result.status == "error" and last and type(last.error) == "table" then
-        vim.notify(describe_error(last), vim.log.levels.ERROR, { title = "ballast" })
+        vim.notify(describe_error(last, code), vim.log.levels.ERROR, { title = "ballast" })
       elseif result.status == "cancelled" then
         vim.notify("ballast: cancelled", vim.log.levels.WARN, { title = "ballast" })
       end

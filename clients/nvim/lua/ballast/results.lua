@@ -233,9 +233,10 @@ function M.finish(entry, source, outputs, status)
     table.insert(highlights, { #lines, "Title" })
     table.insert(lines, "» " .. header)
     local failed = type(output.error) == "table"
+    local highlight = status == "cancelled" and "WarningMsg" or "ErrorMsg"
     for _, text in ipairs(split_lines(output.text)) do
       if failed then
-        table.insert(highlights, { #lines, "ErrorMsg" })
+        table.insert(highlights, { #lines, highlight })
       end
       table.insert(lines, text)
     end
@@ -244,9 +245,10 @@ function M.finish(entry, source, outputs, status)
     table.insert(highlights, { 0, "Title" })
     table.insert(lines, entry.header)
   end
-  if status == "cancelled" then
+  if status == "cancelled" and #outputs == 0 then
+    -- (A command cancelled while it ran says so in its own text, as at the REPL.)
     table.insert(highlights, { #lines, "WarningMsg" })
-    table.insert(lines, #outputs == 0 and "cancelled before it started" or "cancelled")
+    table.insert(lines, "cancelled before it started")
   end
   table.insert(lines, "")
   replace(entry, lines, highlights)
