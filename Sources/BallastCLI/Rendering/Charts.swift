@@ -29,8 +29,20 @@ enum Charts {
         var xRange: ClosedRange<Double>?
         var yRange: ClosedRange<Double>?
         var series: [[(Double, Double)]] = []
+        /// The series' names, for the legend of the SVG form (the text has no legend).
+        var seriesNames: [String] = []
+        /// Series drawn thin and dashed in the SVG form, in the colour of the series before them
+        /// (a band such as mean ± sd).
+        var thinSeries: Set<Int> = []
 
+        /// The plot as text; it records itself into the current `RenderCapture` too, so the
+        /// front doors can show it as an image.
         func render() -> String {
+            RenderCapture.current?.record(self)
+            return text()
+        }
+
+        func text() -> String {
             let all = series.flatMap { $0 }.filter { $0.0.isFinite && $0.1.isFinite }
             guard !all.isEmpty else { return "  \(title): nothing to plot" }
             var xr = xRange ?? (all.map(\.0).min()!...all.map(\.0).max()!)

@@ -12,6 +12,8 @@ public struct ProgressLine: Sendable {
     public private(set) var lossByStep: [(Double, Double)] = []
     public private(set) var validationByStep: [(Double, Double)] = []
     public private(set) var run: String?
+    /// The last report, whose step and total an `end` (which carries neither) is shown with.
+    private var lastReport: JSONValue?
     let validationName = "val F1"
     private let started: Date
 
@@ -27,6 +29,7 @@ public struct ProgressLine: Sendable {
             title = value["title"]?.stringValue ?? ""
             return true
         case "report":
+            lastReport = value
             let step = value["step"]?.doubleValue
             if let loss = value["loss"]?.doubleValue {
                 losses.append(loss)
@@ -44,12 +47,22 @@ public struct ProgressLine: Sendable {
 
     /// The line's parts for `value` (the progress value just taken), the bar drawn by `bar`.
     func parts(_ value: JSONValue, bar paint: (String) -> String = { $0 }) -> [String] {
+        var value = value
+        if value["kind"]?.stringValue == "end" {
+            // The end carries no step: show the last report's, and a full bar unless the job stopped short.
+            var members = lastReport?.objectValue ?? [:]
+            if let elapsed = value["elapsed_s"] { members["elapsed_s"] = elapsed }
+            if !["cancelled", "failed"].contains(value["stop_reason"]?.stringValue ?? "") {
+                members["percentage"] = 100
+                if let total = members["total"] { members["step"] = total }
+            }
+            value = .object(members)
+        }
         let step = value["step"]?.intValue ?? value["index"]?.intValue ?? value["fit"]?.intValue
         let total = value["total"]?.intValue
         let elapsed = value["elapsed_s"]?.doubleValue ?? Date().timeIntervalSince(started)
         var fraction = (value["percentage"]?.doubleValue).map { $0 / 100 }
         if fraction == nil, let step, let total, total > 0 { fraction = Double(step) / Double(total) }
-        if value["kind"]?.stringValue == "end" { fraction = 1 }
         let barWidth = 24
         let filled = Int(((fraction ?? 0) * Double(barWidth)).rounded(.down))
         var parts: [String] = []

@@ -53,6 +53,8 @@ extension Render {
             table.add([Fmt.compact(p["value"]?.doubleValue ?? .nan), Fmt.num(mean), Fmt.num(p["sd"]?.doubleValue), bar])
         }
         let folds = points.first?["folds"]?.arrayValue?.count ?? 0
-        return table.render(t) + "\n  best \(param)=\(best.map(Fmt.compact) ?? "?"): \(metric) \(Fmt.num(r["best"]?["mean"]?.doubleValue)) ± \(Fmt.num(r["best"]?["sd"]?.doubleValue)) over \(folds) folds (run \(r["run"]?.stringValue ?? "?"))"
+        var text = table.render(t) + "\n  best \(param)=\(best.map(Fmt.compact) ?? "?"): \(metric) \(Fmt.num(r["best"]?["mean"]?.doubleValue)) ± \(Fmt.num(r["best"]?["sd"]?.doubleValue)) over \(folds) folds (run \(r["run"]?.stringValue ?? "?"))"
+        if let chart = Charts.sweepPlot(r, width: Charts.width(forTerminal: t.width)) { text += "\n" + chart.render() }
+        return text
     }
 }

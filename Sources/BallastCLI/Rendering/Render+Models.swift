@@ -43,7 +43,25 @@ extension Render {
         return lines.joined(separator: "\n")
     }
 
-    static func evaluate(_ r: JSONValue, _ t: Terminal) -> String {
+    /// The metrics table, the confusion matrix and the summary line; with `curves=true`, the PR
+    /// and ROC curves under them.
+    static func evaluate(_ r: JSONValue, params: [String: JSONValue] = [:], _ t: Terminal) -> String {
+        var lines = [evaluateTables(r, t)]
+        if params["curves"]?.boolValue == true {
+            let width = Charts.width(forTerminal: t.width)
+            let positive = r["positive"]?["label"]?.stringValue.map { " (positive '\($0)')" } ?? ""
+            let pr = Charts.curvePoints(r, "pr"), roc = Charts.curvePoints(r, "roc")
+            if pr.count > 1 {
+                lines.append(Charts.prPlot(title: "precision-recall curve\(positive), PR-AUC \(Fmt.num(r["pr_auc"]?.doubleValue))", pr, width: width).render())
+            }
+            if roc.count > 1 {
+                lines.append(Charts.rocPlot(title: "ROC curve\(positive), ROC-AUC \(Fmt.num(r["roc_auc"]?.doubleValue))", roc, width: width).render())
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func evaluateTables(_ r: JSONValue, _ t: Terminal) -> String {
         var table = Table(["Positive class"] + metricHeader)
         table.add([r["positive"]?["label"]?.stringValue ?? "?"] + metricCells(r))
         var lines = [table.render(t)]

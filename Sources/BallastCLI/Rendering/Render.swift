@@ -50,7 +50,7 @@ enum Render {
             return "  standardized: " + outputs.joined(separator: ", ")
         case "weights": return weights(r, t)
         case "train": return train(r, t)
-        case "evaluate": return evaluate(r, t)
+        case "evaluate": return evaluate(r, params: params, t)
         case "predict": return predict(r, t)
         case "save": return "  wrote \(r["path"]?.stringValue ?? "?") (\(Fmt.bytes(r["bytes"]?.doubleValue)))"
         case "load-model": return "  " + modelLine(r)

@@ -15,7 +15,15 @@ struct Table: Sendable {
 
     mutating func add(_ row: [String]) { rows.append(row) }
 
+    /// The table as text; it records itself into the current `RenderCapture` too, so the front
+    /// doors can show it as an HTML table.
     func render(_ terminal: Terminal, separator: String = "  ") -> String {
+        let text = text(terminal, separator: separator)
+        RenderCapture.current?.record(self, drawnAs: text)
+        return text
+    }
+
+    func text(_ terminal: Terminal, separator: String = "  ") -> String {
         let columns = header.count
         var widths = header.map(\.count)
         for row in rows {

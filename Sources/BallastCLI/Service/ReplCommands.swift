@@ -26,6 +26,7 @@ public final class ReplCommands: @unchecked Sendable {
     public func execute(_ params: ReplExecuteParams, isCancelled: () -> Bool = { false },
                         progress: ((JSONValue) -> Void)? = nil) -> JSONValue {
         session.terminal = .plain(width: params.width)
+        session.canceller.disarm()
         _ = collected.take()
         // The daemon's grammar (its vocabulary) from the first statement on, as at the REPL;
         // when no daemon answers, the statements that need one say so.
@@ -51,7 +52,8 @@ public final class ReplCommands: @unchecked Sendable {
             do { invocation = try session.grammar.parse(statement.words) } catch {
                 let failure = Failure.usage(error.message)
                 Runner.report(failure, source: nil, line: nil, session: session)
-                outputs.append(output(command: command, line: statement.line, method: nil, text: collected.take(), result: nil,
+                let method = session.grammar.command(statement.words)?.spec.method
+                outputs.append(output(command: command, line: statement.line, method: method, text: collected.take(), result: nil,
                                       error: ReplErrors.json(failure, line: statement.line)))
                 break
             }
@@ -67,17 +69,27 @@ public final class ReplCommands: @unchecked Sendable {
                 members["text"] = .string(line.text(value, width: width))
                 progress(.object(members))
             }
-            let outcome = Result { () throws(Failure) -> Bool in try session.execute(invocation) }
+            // The tables and charts the command draws, recorded as it draws them.
+            let capture = RenderCapture()
+            let outcome = RenderCapture.$current.withValue(capture) {
+                Result { () throws(Failure) -> Bool in try session.execute(invocation) }
+            }
             session.onProgress = nil
+            if method == ModelTrain.method {
+                let name = session.lastResult?["model"]?.stringValue ?? invocation.params["name"]?.stringValue
+                    ?? line.run.map { "run \($0)" } ?? "training"
+                Self.recordTrainingCharts(of: name, line, width: params.width, into: capture)
+            }
             switch outcome {
             case .success(let goOn):
-                outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: collected.take(),
-                                      result: session.lastResult, error: nil))
+                let text = collected.take()
+                outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: text,
+                                      capture: capture, result: session.lastResult, error: nil))
                 if !goOn { return Self.result(outputs) }
             case .failure(let failure):
                 Runner.report(failure, source: nil, line: nil, session: session)
                 outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: collected.take(),
-                                      result: nil, error: ReplErrors.json(failure, line: statement.line)))
+                                      capture: capture, result: nil, error: ReplErrors.json(failure, line: statement.line)))
                 return Self.result(outputs)
             }
         }
@@ -86,10 +98,11 @@ public final class ReplCommands: @unchecked Sendable {
 
     /// Cancels the request the running execute waits on, on the daemon's control socket (as
     /// Ctrl-C at the REPL); a second call for the same request stops waiting for it. Returns
-    /// false when no request was running (the execute then stops before its next statement).
+    /// false when no request was running: the next request of the execute then does not start
+    /// (-32800), and the execute stops before its next statement.
     @discardableResult
     public func cancel() -> Bool {
-        guard let target = session.canceller.claim() else { return false }
+        guard let target = session.canceller.claimOrArm() else { return false }
         var control: Client?
         target.sendCancel(reusing: &control)
         control?.close()
@@ -101,10 +114,23 @@ public final class ReplCommands: @unchecked Sendable {
         invocation.spec.name == "call" ? invocation.words.first : invocation.spec.method
     }
 
-    private func output(command: String, line: Int, method: String?, text: String, result: JSONValue?, error: JSONValue?) -> JSONValue {
+    /// The training's curves from the progress it reported (the terminal shows them as
+    /// sparklines; `plot MODEL` draws them from the run's records later).
+    static func recordTrainingCharts(of model: String, _ progress: ProgressLine, width: Int, into capture: RenderCapture) {
+        guard progress.lossByStep.count > 1 else { return }
+        let plots = Charts.trainingPlots(title: model, loss: progress.lossByStep, validation: progress.validationByStep,
+                                         width: Charts.width(forTerminal: width))
+        for plot in plots { capture.record(plot) }
+    }
+
+    /// One OUTPUT (protocol/README.md section 11).
+    private func output(command: String, line: Int, method: String?, text: String, capture: RenderCapture? = nil,
+                        result: JSONValue?, error: JSONValue?) -> JSONValue {
+        let charts = (capture?.charts ?? []).map { chart -> JSONValue in ["title": .string(chart.title), "svg": .string(chart.svg)] }
         var members: [String: JSONValue] = [
             "command": .string(command), "line": .int(Int64(line)), "method": method.map(JSONValue.string) ?? .null,
-            "text": .string(text), "html": .null, "charts": [], "result": result ?? .null,
+            "text": .string(text), "html": capture?.html(for: text).map(JSONValue.string) ?? .null,
+            "charts": .array(charts), "result": result ?? .null,
         ]
         if let error { members["error"] = error }
         return .object(members)

@@ -44,7 +44,7 @@ public struct ReplCursorParams: Sendable {
     }
 
     public init(_ params: JSONValue?, inspect: Bool) throws(RPCError) {
-        let reader = try ParamReader(params, known: inspect ? ["code", "cursor", "detail_level"] : ["code", "cursor"])
+        let reader = try ParamReader(params, known: inspect ? ["code", "cursor", "detail_level", "progress_token"] : ["code", "cursor", "progress_token"])
         code = try reader.string("code")
         let length = code.unicodeScalars.count
         guard let cursor = try reader.integer("cursor", in: 0...Int.max) else {
@@ -63,7 +63,7 @@ public struct ReplCodeParams: Sendable {
     public var code: String
 
     public init(_ params: JSONValue?) throws(RPCError) {
-        code = try ParamReader(params, known: ["code"]).string("code")
+        code = try ParamReader(params, known: ["code", "progress_token"]).string("code")
     }
 }
 

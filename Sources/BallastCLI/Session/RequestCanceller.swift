@@ -26,6 +26,9 @@ public final class RequestCanceller: Sendable {
     private struct State {
         var running: Target?
         var claims = 0
+        /// A cancel came while no request ran, from a front door that wants it to stop the next
+        /// one (`claimOrArm`); the terminal's Ctrl-C never arms.
+        var armed = false
     }
 
     private let state = Mutex(State())
@@ -34,7 +37,7 @@ public final class RequestCanceller: Sendable {
 
     /// Marks a request as running (to be cancelled on demand) for the duration of `body`.
     public func running<T>(_ target: Target, _ body: () throws -> T) rethrows -> T {
-        state.withLock { $0 = State(running: target, claims: 0) }
+        state.withLock { $0 = State(running: target, claims: 0, armed: $0.armed) }
         defer { state.withLock { $0.running = nil } }
         return try body()
     }
@@ -47,6 +50,31 @@ public final class RequestCanceller: Sendable {
             return target
         }
     }
+
+    /// `claim`, except that with no request running the cancel is kept for the next request to
+    /// start, which then does not start (`takeArmed`): a cancel that falls between two requests
+    /// of one command is not lost.
+    public func claimOrArm() -> Target? {
+        state.withLock { state in
+            guard let target = state.running else {
+                state.armed = true
+                return nil
+            }
+            state.claims += 1
+            return target
+        }
+    }
+
+    /// Whether a cancel was kept for this request (and forgets it): the request must not start.
+    public func takeArmed() -> Bool {
+        state.withLock { state in
+            defer { state.armed = false }
+            return state.armed
+        }
+    }
+
+    /// Forgets a kept cancel (a new piece of work begins).
+    public func disarm() { state.withLock { $0.armed = false } }
 
     /// Whether a cancellation was claimed for the request that ran last.
     public var cancelWasSent: Bool { state.withLock { $0.claims > 0 } }

@@ -1,7 +1,7 @@
 import BallastProtocol
 import Foundation
 
-/// `plot`: a model's training loss (from its run's records) and its PR curve on a dataset.
+/// `plot`: a model's training loss (from its run's records) and its PR and ROC curves on a dataset.
 extension Session {
     func plot(_ invocation: Invocation) throws(Failure) {
         guard let model = invocation.words.first else { throw .usage("Usage: plot MODEL [DATASET] [run=RUN]") }
@@ -30,46 +30,39 @@ extension Session {
             }
         }
         var pr: [(Double, Double)] = []
+        var roc: [(Double, Double)] = []
         var report: JSONValue = .null
         if let dataset {
             report = try request(ModelEvaluate.method, ["model": .string(model), "dataset": .string(dataset), "curves": true])
-            for point in report["curves"]?["pr"]?.arrayValue ?? [] {
-                if let x = point["x"]?.doubleValue, let y = point["y"]?.doubleValue { pr.append((x, y)) }
-            }
+            pr = Charts.curvePoints(report, "pr")
+            roc = Charts.curvePoints(report, "roc")
         }
         if options.json {
             output.line(JSONWriter.string(["model": .string(model), "run": run.map(JSONValue.string) ?? .null,
                                         "loss": .array(loss.map { [.double($0.0), .double($0.1)] }),
                                         "pr": .array(pr.map { [.double($0.0), .double($0.1)] }),
+                                        "roc": .array(roc.map { [.double($0.0), .double($0.1)] }),
                                         "dataset": dataset.map(JSONValue.string) ?? .null]))
             return
         }
-        let width = max(30, min(60, terminal.width - 14))
+        let width = Charts.width(forTerminal: terminal.width)
         if loss.count > 1 {
-            var chart = Charts.Plot(title: "\(model): training loss by step (run \(run ?? "?"))", width: width, height: 10)
-            chart.xLabel = "step"
-            chart.series = [loss]
-            output.line(chart.render())
-            if validationF1.count > 1 {
-                var f1Chart = Charts.Plot(title: "\(model): validation F1 by step", width: width, height: 6)
-                f1Chart.xLabel = "step"
-                f1Chart.series = [validationF1]
-                output.line(f1Chart.render())
-            }
+            var plots = Charts.trainingPlots(title: model, loss: loss, validation: validationF1, width: width)
+            // The terminal has always named the run in the loss plot's title.
+            plots[0].title = "\(model): training loss by step (run \(run ?? "?"))"
+            for chart in plots { output.line(chart.render()) }
         } else if run == nil {
             output.line("  \(model): no loss curve: this session did not train it (give run=RUN; 'events' lists a run's records).")
         } else {
             output.line("  \(model): run \(run!) recorded fewer than two loss values.")
         }
         if pr.count > 1, let dataset {
-            var chart = Charts.Plot(title: "\(model): precision-recall curve on \(dataset) (PR-AUC \(Fmt.num(report["pr_auc"]?.doubleValue)))",
-                                    width: width, height: 12)
-            chart.xLabel = "recall"
-            chart.yLabel = "prec"
-            chart.xRange = 0...1
-            chart.yRange = 0...1
-            chart.series = [pr]
-            output.line(chart.render())
+            output.line(Charts.prPlot(title: "\(model): precision-recall curve on \(dataset) (PR-AUC \(Fmt.num(report["pr_auc"]?.doubleValue)))",
+                                      pr, width: width).render())
+        }
+        if roc.count > 1, let dataset {
+            output.line(Charts.rocPlot(title: "\(model): ROC curve on \(dataset) (ROC-AUC \(Fmt.num(report["roc_auc"]?.doubleValue)))",
+                                       roc, width: width).render())
         }
         for warning in Render.warnings(report) { output.line(warning) }
     }

@@ -123,7 +123,8 @@ public final class Session {
         } else {
             let timeout = options.timeout
             outcome = canceller.running(.init(info: client.info, session: client.session, id: client.upcomingID)) {
-                Result { () throws(ClientError) -> JSONValue in
+                if canceller.takeArmed() { return .failure(.rpc(.cancelled())) }
+                return Result { () throws(ClientError) -> JSONValue in
                     try client.call(method, params: .object(params), timeout: timeout,
                                     onNotification: { name, value in
                                         view?.handle(name, value)

@@ -32,7 +32,7 @@ def schema_methods() -> dict[str, dict]:
     methods = {}
     for path in sorted(SCHEMAS.glob("*.params.json")):
         name = path.name[:-len(".params.json")]
-        if name.startswith("_"):
+        if name.startswith("_") or name.startswith("repl."):  # repl/*: answered by ballast --stdio, not the daemon
             continue
         method = name.replace(".", "/")
         if method not in PLUMBING:

@@ -1,0 +1,95 @@
+import BallastProtocol
+import Foundation
+import XCTest
+@testable import BallastCLI
+
+/// `repl/complete`, `repl/inspect` and `repl/is_complete` from the grammar alone: no daemon runs
+/// at the connection file, so the lookup session keeps the offline grammar and names nothing.
+final class ReplLookupTests: XCTestCase {
+    private var folder: String!
+    private var lookups: ReplLookups!
+
+    override func setUpWithError() throws {
+        folder = NSTemporaryDirectory() + "ballast-repl-lookups-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder + "/data/deep", withIntermediateDirectories: true)
+        for file in ["data/train.csv", "data/test.csv", "data/.hidden", "notes.txt"] {
+            FileManager.default.createFile(atPath: folder + "/" + file, contents: Data())
+        }
+        let options = SessionOptions(connectionFile: folder + "/no-daemon.json", noSpawn: true)
+        lookups = ReplLookups(options: options, workingDirectory: folder)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    private func complete(_ code: String, _ cursor: Int? = nil) -> JSONValue {
+        lookups.complete(ReplCursorParams(code: code, cursor: cursor ?? code.unicodeScalars.count))
+    }
+
+    func testCommandsOptionsAndValuesComplete() {
+        XCTAssertEqual(complete("gen"), ["matches": ["generate"], "cursor_start": 0, "cursor_end": 3])
+        XCTAssertEqual(complete("train cards ep")["matches"], ["epochs="])
+        XCTAssertEqual(complete("train cards loss=f"), ["matches": ["focal"], "cursor_start": 17, "cursor_end": 18])
+        XCTAssertEqual(complete("runs sh")["matches"], ["show"])
+        XCTAssertEqual(complete("echo a; spl")["matches"], ["split"], "the statement after ';'")
+        XCTAssertEqual(complete("echo a\nspl")["matches"], ["split"], "the statement on the cursor's line")
+    }
+
+    func testOffsetsCountCodePointsAndTheWordRunsToItsEnd() {
+        // "é" and "😀" are one code point each (the emoji is two UTF-16 units, four UTF-8 bytes).
+        let code = "echo é😀; train x lo=1"
+        XCTAssertEqual(Array(code.unicodeScalars)[17], "l")
+        XCTAssertEqual(complete(code, 19), ["matches": ["loss="], "cursor_start": 17, "cursor_end": 19], "the key before '='")
+        XCTAssertEqual(complete(code, 18)["matches"], ["l2=", "loss=", "lr="])
+        XCTAssertEqual(complete("tra", 2), ["matches": ["train"], "cursor_start": 0, "cursor_end": 3],
+                       "the prefix before the cursor chooses; the whole word is replaced")
+    }
+
+    func testPathsCompleteFromTheWorkingDirectory() {
+        XCTAssertEqual(complete("load da"), ["matches": ["data/"], "cursor_start": 5, "cursor_end": 7])
+        XCTAssertEqual(complete("load data/t")["matches"], ["data/test.csv", "data/train.csv"])
+        XCTAssertEqual(complete("load data/")["matches"], ["data/deep/", "data/test.csv", "data/train.csv"], "no hidden files")
+        XCTAssertEqual(complete("load data/.")["matches"], ["data/.hidden"])
+        XCTAssertEqual(complete("load \"data/tr")["matches"], ["\"data/train.csv"], "a quoted path keeps its quote")
+        XCTAssertEqual(complete("load \(folder!)/no")["matches"], .array([.string(folder + "/notes.txt")]))
+    }
+
+    func testInspectShowsTheCommandsHelpLedByTheOptionUnderTheCursor() throws {
+        let grammar = Grammar.offline
+        let train = lookups.inspect(ReplCursorParams(code: "train cards lr=0.1", cursor: 3))
+        XCTAssertEqual(train, ["found": true, "text": .string(grammar.help("train"))])
+        let option = lookups.inspect(ReplCursorParams(code: "train cards lr=0.1 epochs=3", cursor: 14))
+        let text = try XCTUnwrap(option["text"]?.stringValue)
+        XCTAssertTrue(text.hasPrefix("lr=<number>  → optimizer.lr\n\ntrain DATASET"), text)
+        XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "help runs show", cursor: 1))["text"], .string(grammar.help("runs show")))
+        XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "echo a; datasets", cursor: 16))["text"], .string(grammar.help("datasets")))
+        XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "frobnicate x", cursor: 2)), ["found": false, "text": ""])
+        XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "", cursor: 0)), ["found": false, "text": ""])
+    }
+
+    func testIsComplete() throws {
+        func status(_ code: String) throws -> JSONValue? { lookups.isComplete(try ReplCodeParams(["code": .string(code)]))["status"] }
+        XCTAssertEqual(try status(""), "complete")
+        XCTAssertEqual(try status("echo hi; train cards epochs=3"), "complete")
+        XCTAssertEqual(try status("load \"unclosed"), "incomplete")
+        XCTAssertEqual(try status("call dataset/split {\"dataset\": "), "incomplete")
+        XCTAssertEqual(try status("bogus"), "invalid")
+        XCTAssertEqual(try status("train cards epochs=many"), "invalid")
+    }
+
+    func testParamsAreCheckedAsTheDaemonChecksItsOwn() {
+        func refused(_ body: () throws(RPCError) -> Void) -> RPCError? {
+            do { try body() } catch { return error }
+            return nil
+        }
+        XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplExecuteParams(["width": 80]) }?.data, ["field": "code"])
+        XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplExecuteParams(["code": "x", "width": 19]) }?.data, ["field": "width"])
+        XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplExecuteParams(["code": "x", "progress_token": true]) }?.data, ["field": "progress_token"])
+        XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplExecuteParams(["code": "x", "widht": 80]) }?.message, "Unknown field 'widht'. Did you mean 'width'? Known: code, width, progress_token.")
+        XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplCursorParams(["code": "ab", "cursor": 3], inspect: false) }?.data, ["field": "cursor"])
+        XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplCursorParams(["code": "ab"], inspect: true) }?.code, ErrorCode.invalidParams)
+        XCTAssertNil(refused { () throws(RPCError) in _ = try ReplCursorParams(["code": "ab", "cursor": 2, "detail_level": 1], inspect: true) })
+        XCTAssertEqual(try ReplExecuteParams(["code": "x"]).width, 100)
+    }
+}
