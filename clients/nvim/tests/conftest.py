@@ -3,7 +3,7 @@
 Each test gets a private daemon: ``$BALLAST_CONNECTION_FILE`` and ``$BALLAST_STATE_DIR`` point into
 its temporary folder, so the bridge (``$BALLAST --stdio``, which the plugin starts) starts a
 ``ballastd`` (``$BALLASTD``) of its own; the fixture stops it with ``ballast stop`` at teardown.
-Neovim is ``nvim --embed --headless -u NONE -i NONE`` with ``clients/nvim`` on its runtimepath,
+Neovim is ``nvim --embed --headless -u NONE -i NONE`` (``$BALLAST_TEST_NVIM`` names another) with ``clients/nvim`` on its runtimepath,
 filetype plugins, syntax and ``plugin/ballast.lua`` on, and ``vim.notify`` recording what it says.
 """
 
@@ -73,12 +73,13 @@ lua vim.notify = function(message, level) table.insert(_G.notes, {{message = mes
 
 @pytest.fixture
 def nvim(daemon, tmp_path: Path, monkeypatch):
-    if shutil.which("nvim") is None:
-        pytest.fail("nvim not found: `apt-get install neovim` (scripts/install-deps.sh does).", pytrace=False)
+    program = os.environ.get("BALLAST_TEST_NVIM") or "nvim"
+    if shutil.which(program) is None:
+        pytest.fail(f"{program} not found: `apt-get install neovim` (scripts/install-deps.sh does).", pytrace=False)
     for name, value in daemon.vars.items():
         monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path)
-    editor = pynvim.attach("child", argv=["nvim", "--embed", "--headless", "-u", "NONE", "-i", "NONE", "-n"])
+    editor = pynvim.attach("child", argv=[program, "--embed", "--headless", "-u", "NONE", "-i", "NONE", "-n"])
     for line in SETUP.strip().splitlines():
         editor.command(line)
     yield editor

@@ -25,14 +25,14 @@ function M.check()
   local config = require("ballast.config")
   local bridge = require("ballast.bridge")
 
-  report.start("ballast: Neovim")
+  report.start("Neovim")
   if vim.fn.has("nvim-0.7") == 1 then
     report.ok("Neovim " .. tostring(vim.version().major) .. "." .. vim.version().minor .. "." .. vim.version().patch)
   else
     report.error("Neovim 0.7 or later is needed.")
   end
 
-  report.start("ballast: the bridge")
+  report.start("The bridge and the daemon")
   local command, origin = config.command()
   local program = vim.fn.exepath(command[1])
   if program == "" then
