@@ -84,7 +84,9 @@ end
 --- the waiting ones never start). A second cancel while the first is unanswered stops waiting for
 --- the daemon, as a second Ctrl-C at the REPL. Returns how many were cancelled.
 function M.cancel()
-  for _, command in ipairs(outstanding) do
+  -- The waiting ones first: cancelled first, the running one could end and let the next start.
+  for index = #outstanding, 1, -1 do
+    local command = outstanding[index]
     bridge.cancel(command.id)
     results.status(command.entry, "cancelling…")
   end
