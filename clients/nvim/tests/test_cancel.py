@@ -14,6 +14,8 @@ def test_ctrl_c_in_the_results_buffer_cancels_a_training_and_the_next_command_wo
     wait_until(lambda: any(re.search(r"step \d+ of 100000", line) for line in results_lines(nvim)),
                "the training's progress in the results buffer")
     assert re.search(r"step \d+ of 100000", nvim.exec_lua("return require('ballast').statusline()"))
+    # … and through vim.notify, at INFO (throttled: the first at once, then every 2 s).
+    assert any(note["level"] == 2 and note["message"].startswith("ballast: ") for note in notes(nvim)), notes(nvim)
 
     nvim.command("BallastResults")
     assert nvim.current.buffer.name == "ballast://results"

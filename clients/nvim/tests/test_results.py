@@ -58,3 +58,16 @@ def test_a_dead_bridge_is_reported_once_and_started_again(nvim):
     assert len(told) == 1 and "starts it again" in told[0]["message"], notes(nvim)
     assert entry(run(nvim, "echo second"), "echo second")[0] == "second"
     assert nvim.exec_lua("return require('ballast.bridge').pid()") != pid
+
+
+def test_results_in_a_float(nvim):
+    nvim.exec_lua("require('ballast').setup{results = 'float'}")
+    assert entry(run(nvim, "echo floating"), "echo floating")[0] == "floating"
+    window = nvim.exec_lua("return require('ballast.results').window()")
+    assert nvim.api.win_get_config(window)["relative"] == "editor"
+    # The cursor stays where it was; :BallastResults goes there, q closes it.
+    assert nvim.current.window.handle != window
+    nvim.command("BallastResults")
+    assert nvim.current.window.handle == window
+    nvim.input("q")
+    wait_until(lambda: nvim.exec_lua("return require('ballast.results').window()") is None, "the float to close")
