@@ -48,8 +48,12 @@ struct Interactive: ParsableCommand {
                 printError("\(error)")
                 throw ExitCode(ExitStatus.of(error))
             }
+            // The repl/* sessions use the daemon found or started here and never start another:
+            // once it is gone, the bridge answers -32013 and exits 3, as for relayed requests.
+            var replOptions = session.options
+            replOptions.noSpawn = true
             throw ExitCode(StdioBridge.run(info: info, connectionFile: DaemonLauncher.resolvedPath(session.connectionFile),
-                                           options: session.options))
+                                           options: replOptions))
         }
         if let commands {
             let live = Session(options: session.options)

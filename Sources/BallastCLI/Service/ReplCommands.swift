@@ -40,60 +40,55 @@ public final class ReplCommands: @unchecked Sendable {
             return Self.result(outputs)
         }
         for statement in statements {
-            let command = session.grammar.command(statement.words)?.spec.name ?? statement.words[0]
-            if isCancelled() {
-                let failure = Failure.interrupted("The statement was cancelled before it ran.")
-                Runner.report(failure, source: nil, line: nil, session: session)
-                outputs.append(output(command: command, line: statement.line, method: nil, text: collected.take(), result: nil,
-                                      error: ReplErrors.json(failure, line: statement.line)))
-                break
-            }
-            let invocation: Invocation
-            do { invocation = try session.grammar.parse(statement.words) } catch {
-                let failure = Failure.usage(error.message)
-                Runner.report(failure, source: nil, line: nil, session: session)
-                let method = session.grammar.command(statement.words)?.spec.method
-                outputs.append(output(command: command, line: statement.line, method: method, text: collected.take(), result: nil,
-                                      error: ReplErrors.json(failure, line: statement.line)))
-                break
-            }
-            if invocation.spec.name == "exit" { break }
-            let method = Self.method(of: invocation)
-            var line = ProgressLine()
-            let index = outputs.count
-            session.onProgress = { [width = params.width] value in
-                line.take(value)
-                guard let progress, case .object(var members) = value else { return }
-                members["command"] = .int(Int64(index))
-                members["line"] = .int(Int64(statement.line))
-                members["text"] = .string(line.text(value, width: width))
-                progress(.object(members))
-            }
-            // The tables and charts the command draws, recorded as it draws them.
-            let capture = RenderCapture()
-            let outcome = RenderCapture.$current.withValue(capture) {
-                Result { () throws(Failure) -> Bool in try session.execute(invocation) }
-            }
-            session.onProgress = nil
-            if method == ModelTrain.method {
-                let name = session.lastResult?["model"]?.stringValue ?? invocation.params["name"]?.stringValue
-                    ?? line.run.map { "run \($0)" } ?? "training"
-                Self.recordTrainingCharts(of: name, line, width: params.width, into: capture)
-            }
-            switch outcome {
-            case .success(let goOn):
-                let text = collected.take()
-                outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: text,
-                                      capture: capture, result: session.lastResult, error: nil))
-                if !goOn { return Self.result(outputs) }
-            case .failure(let failure):
-                Runner.report(failure, source: nil, line: nil, session: session)
-                outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: collected.take(),
-                                      capture: capture, result: nil, error: ReplErrors.json(failure, line: statement.line)))
-                return Self.result(outputs)
-            }
+            let (output, goOn) = run(statement, index: outputs.count, params, isCancelled: isCancelled, progress: progress)
+            if let output { outputs.append(output) }
+            if !goOn { break }
         }
         return Self.result(outputs)
+    }
+
+    /// Runs one statement: its OUTPUT (nil for `exit`), and whether the next may run.
+    private func run(_ statement: Statement, index: Int, _ params: ReplExecuteParams, isCancelled: () -> Bool,
+                     progress: ((JSONValue) -> Void)?) -> (output: JSONValue?, goOn: Bool) {
+        let named = session.grammar.command(statement.words)?.spec
+        func failed(_ failure: Failure, command: String? = nil, method: String?, capture: RenderCapture? = nil) -> (JSONValue?, Bool) {
+            Runner.report(failure, source: nil, line: nil, session: session)
+            return (output(command: command ?? named?.name ?? statement.words[0], line: statement.line, method: method,
+                           text: collected.take(), capture: capture, result: nil, error: ReplErrors.json(failure, line: statement.line)), false)
+        }
+        if isCancelled() { return failed(.interrupted("The statement was cancelled before it ran."), method: named?.method) }
+        let invocation: Invocation
+        do { invocation = try session.grammar.parse(statement.words) } catch { return failed(.usage(error.message), method: named?.method) }
+        if invocation.spec.name == "exit" { return (nil, false) }
+        let method = Self.method(of: invocation)
+        var line = ProgressLine()
+        session.onProgress = { [width = params.width] value in
+            line.take(value)
+            guard let progress, case .object(var members) = value else { return }
+            members["command"] = .int(Int64(index))
+            members["line"] = .int(Int64(statement.line))
+            members["text"] = .string(line.text(value, width: width))
+            progress(.object(members))
+        }
+        // The tables and charts the command draws, recorded as it draws them.
+        let capture = RenderCapture()
+        let outcome = RenderCapture.$current.withValue(capture) {
+            Result { () throws(Failure) -> Bool in try session.execute(invocation) }
+        }
+        session.onProgress = nil
+        if method == ModelTrain.method {
+            let name = session.lastResult?["model"]?.stringValue ?? invocation.params["name"]?.stringValue
+                ?? line.run.map { "run \($0)" } ?? "training"
+            Self.recordTrainingCharts(of: name, line, width: params.width, into: capture)
+        }
+        switch outcome {
+        case .success(let goOn):
+            let text = collected.take()
+            return (output(command: invocation.spec.name, line: statement.line, method: method, text: text, capture: capture,
+                           result: session.lastResult, error: nil), goOn)
+        case .failure(let failure):
+            return failed(failure, command: invocation.spec.name, method: method, capture: capture)
+        }
     }
 
     /// Cancels the request the running execute waits on, on the daemon's control socket (as
