@@ -50,8 +50,8 @@ function M.finish(range, outputs, status)
     local text = (output.text or ""):gsub("\n+$", "")
     if type(output.error) == "table" then
       put(range, output.line, text:match("^[^\n]*"), status == "cancelled" and "WarningMsg" or "ErrorMsg")
-    elseif text ~= "" and not text:find("\n") then
-      put(range, output.line, "⇒ " .. text, "Comment")
+    elseif text:match("%S") and not text:find("\n") then
+      put(range, output.line, "⇒ " .. vim.trim(text), "Comment")
     end
   end
   if #outputs == 0 and status == "cancelled" then
