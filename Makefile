@@ -6,6 +6,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 PY_TEST_REQUIREMENTS := clients/python/requirements-test.txt
 CLI_TEST_REQUIREMENTS := clients/cli/requirements-test.txt
+NVIM_TEST_REQUIREMENTS := clients/nvim/requirements-test.txt
 BENCH_REQUIREMENTS := Benchmarks/requirements.txt
 
 .PHONY: all deps build release test test-swift test-python demo bench fuzz soak clean
@@ -26,7 +27,7 @@ release: deps
 
 ## Every test: the Swift packages' own, then each client's (they replay protocol/examples too).
 test: deps
-	@scripts/install-deps.sh $(PY_TEST_REQUIREMENTS) $(CLI_TEST_REQUIREMENTS)
+	@scripts/install-deps.sh $(PY_TEST_REQUIREMENTS) $(CLI_TEST_REQUIREMENTS) $(NVIM_TEST_REQUIREMENTS)
 	$(SWIFT) build --build-tests
 	$(MAKE) test-swift test-python
 
@@ -36,6 +37,8 @@ test-swift:
 test-python:
 	cd clients/python && BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
 	cd clients/cli && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q tests
+# --- Neovim plugin (issue 13, L): headless nvim + pynvim against a private daemon ---
+	cd clients/nvim && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
 
 ## The main job on the embedded default: the seed's experiment on the synthetic fraud dataset,
 ## as a `ballast` script (examples/seed.bal) run against a private daemon (its own connection file

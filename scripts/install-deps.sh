@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Ballast needs and is missing, and nothing else:
-#   system: libzmq3-dev (with libsodium-dev), libedit-dev (the REPL's line editor) and pkg-config,
-#           from Debian's packages;
+#   system: libzmq3-dev (with libsodium-dev), libedit-dev (the REPL's line editor), pkg-config and
+#           neovim (the Neovim plugin's tests), from Debian's packages;
 #   python: the packages listed in the requirement files given as arguments.
 # Safe to run again: each step checks first.
 set -euo pipefail
@@ -11,6 +11,8 @@ command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 pkg-config --exists libzmq 2>/dev/null || need_apt+=(libzmq3-dev)
 pkg-config --exists libsodium 2>/dev/null || need_apt+=(libsodium-dev)
 pkg-config --exists libedit 2>/dev/null || need_apt+=(libedit-dev)
+# --- Neovim plugin's tests (issue 13, L): Debian's Neovim (0.7.2), the oldest the plugin supports ---
+command -v nvim >/dev/null 2>&1 || need_apt+=(neovim)
 if [ ${#need_apt[@]} -gt 0 ]; then
     echo "Installing ${need_apt[*]} (Debian packages)…"
     sudo=""
