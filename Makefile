@@ -27,7 +27,7 @@ release: deps
 
 ## Every test: the Swift packages' own, then each client's (they replay protocol/examples too).
 test: deps
-	@scripts/install-deps.sh $(PY_TEST_REQUIREMENTS) $(CLI_TEST_REQUIREMENTS) $(NVIM_TEST_REQUIREMENTS)
+	@scripts/install-deps.sh --neovim $(PY_TEST_REQUIREMENTS) $(CLI_TEST_REQUIREMENTS) $(NVIM_TEST_REQUIREMENTS)
 	$(SWIFT) build --build-tests
 	$(MAKE) test-swift test-python
 
@@ -37,7 +37,6 @@ test-swift:
 test-python:
 	cd clients/python && BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
 	cd clients/cli && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q tests
-# --- Neovim plugin (issue 13, L): headless nvim + pynvim against a private daemon ---
 	cd clients/nvim && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
 
 ## The main job on the embedded default: the seed's experiment on the synthetic fraud dataset,
