@@ -54,7 +54,7 @@ public final class ReplCommands: @unchecked Sendable {
         func failed(_ failure: Failure, command: String? = nil, method: String?, capture: RenderCapture? = nil) -> (JSONValue?, Bool) {
             Runner.report(failure, source: nil, line: nil, session: session)
             return (output(command: command ?? named?.name ?? statement.words[0], line: statement.line, method: method,
-                           text: collected.take(), capture: capture, result: nil, error: ReplErrors.json(failure, line: statement.line)), false)
+                           text: collected.take(), capture: capture, result: nil, error: ReplErrors.json(failure, line: statement.line, departed: session.departed)), false)
         }
         if isCancelled() { return failed(.interrupted("The statement was cancelled before it ran."), method: named?.method) }
         let invocation: Invocation
@@ -97,11 +97,46 @@ public final class ReplCommands: @unchecked Sendable {
     /// (-32800), and the execute stops before its next statement.
     @discardableResult
     public func cancel() -> Bool {
-        guard let target = session.canceller.claimOrArm() else { return false }
+        guard let target = claimCancel() else { return false }
+        Self.sendCancel(to: target)
+        return true
+    }
+
+    /// The first half of `cancel`, quick and local: claims the request the execute waits on
+    /// (nil when none runs: the cancel is kept for its next request). The caller sends it.
+    public func claimCancel() -> RequestCanceller.Target? {
+        session.canceller.claimOrArm()
+    }
+
+    /// The second half of `cancel`: sends `$/cancelRequest` for `target` on the daemon's control
+    /// socket (a connection of its own, made and closed here; it may linger a moment).
+    public static func sendCancel(to target: RequestCanceller.Target) {
         var control: Client?
         target.sendCancel(reusing: &control)
         control?.close()
-        return true
+    }
+
+    /// The -32013 error (kind "unavailable") a result ends with when the daemon could not be
+    /// reached or went away under it; nil for any other result.
+    public static func daemonUnavailable(in result: JSONValue) -> RPCError? {
+        guard let error = result["outputs"]?.arrayValue?.last?["error"], error["code"]?.intValue == Int64(ErrorCode.shuttingDown),
+              error["data"]?["kind"] == "unavailable" else { return nil }
+        return RPCError(code: ErrorCode.shuttingDown, message: error["message"]?.stringValue ?? "The daemon is gone.", data: error["data"])
+    }
+
+    /// The one OUTPUT of a code that did not run because the daemon is gone (`error`'s code,
+    /// message and data, with `line` and `kind: "unavailable"`), at the code's first statement,
+    /// its text as the REPL reports a daemon it cannot reach.
+    public static func unavailableOutput(code: String, error: RPCError) -> JSONValue {
+        let first = (try? Lexer.statements(code))?.first
+        let line = first?.line ?? 1
+        let command = first.map { Grammar.offline.command($0.words)?.spec.name ?? $0.words[0] } ?? firstWord(ofLine: 1, in: code)
+        var data = error.data?.objectValue ?? [:]
+        data["line"] = .int(Int64(line))
+        data["kind"] = "unavailable"
+        return ["command": .string(command), "line": .int(Int64(line)), "method": nil, "text": .string("error: \(error.message)"),
+                "html": nil, "charts": [], "result": nil,
+                "error": ["code": .int(Int64(ErrorCode.shuttingDown)), "message": .string(error.message), "data": .object(data)]]
     }
 
     /// The method a statement sends: its command's, the one `call` names, nil for a local command.
