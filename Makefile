@@ -6,6 +6,7 @@ SWIFT ?= swift
 PYTHON ?= python3
 PY_TEST_REQUIREMENTS := clients/python/requirements-test.txt
 CLI_TEST_REQUIREMENTS := clients/cli/requirements-test.txt
+NVIM_TEST_REQUIREMENTS := clients/nvim/requirements-test.txt
 BENCH_REQUIREMENTS := Benchmarks/requirements.txt
 # issue 13, the Jupyter kernel (clients/jupyter):
 JUPYTER_TEST_REQUIREMENTS := clients/jupyter/requirements-test.txt
@@ -28,7 +29,7 @@ release: deps
 
 ## Every test: the Swift packages' own, then each client's (they replay protocol/examples too).
 test: deps
-	@scripts/install-deps.sh $(PY_TEST_REQUIREMENTS) $(CLI_TEST_REQUIREMENTS) $(JUPYTER_TEST_REQUIREMENTS)
+	@scripts/install-deps.sh --neovim $(PY_TEST_REQUIREMENTS) $(CLI_TEST_REQUIREMENTS) $(NVIM_TEST_REQUIREMENTS) $(JUPYTER_TEST_REQUIREMENTS)
 	$(SWIFT) build --build-tests
 	$(MAKE) test-swift test-python
 
@@ -38,6 +39,7 @@ test-swift:
 test-python:
 	cd clients/python && BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
 	cd clients/cli && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q tests
+	cd clients/nvim && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
 	cd clients/jupyter && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
 
 ## The main job on the embedded default: the seed's experiment on the synthetic fraud dataset,

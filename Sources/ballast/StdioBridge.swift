@@ -29,9 +29,15 @@ enum StdioBridge {
         var buffer: [UInt8] = []
         var inputOpen = true
         let out = StdoutLines()
-        let repl = ReplWorkers(service: ReplService(options: options), out: out)
+        let repl = ReplWorkers(service: ReplService(options: options), write: { out.write($0) })
 
         func emit(_ value: JSONValue) { out.write(value) }
+
+        func idInUse(_ editorID: JSONValue) -> RPCError {
+            RPCError(code: ErrorCode.invalidRequest,
+                     message: "The id \(JSONWriter.string(editorID)) belongs to a request not answered yet; give each request an id of its own.",
+                     data: ["id": editorID])
+        }
 
         func relay(_ line: [UInt8]) {
             guard !line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) else { return }
@@ -47,11 +53,20 @@ enum StdioBridge {
             }
             let method = members["method"]?.stringValue ?? ""
             if ReplService.methods.contains(method) {
-                if let editorID = members["id"] { repl.submit(editorID: editorID, method: method, params: members["params"]) }
+                guard let editorID = members["id"] else { return }
+                if byEditorID[editorID] != nil || !repl.submit(editorID: editorID, method: method, params: members["params"]) {
+                    emit(Message.errorReply(id: RequestID(editorID), idInUse(editorID)))
+                }
                 return
             }
             if method == CancelRequest.method, let editorID = members["params"]?["id"], repl.cancel(editorID) { return }
             if let editorID = members["id"], method != "" {
+                // A repl/* request still holds this id: its reply and this one's could not be
+                // told apart, nor a cancel aimed at one of them.
+                if repl.isOutstanding(editorID) {
+                    emit(Message.errorReply(id: RequestID(editorID), idInUse(editorID)))
+                    return
+                }
                 if pending.isEmpty { watch.heard() }
                 let bridgeID = nextID
                 nextID += 1
@@ -110,41 +125,32 @@ enum StdioBridge {
                 printError("\(error)")
                 return ExitStatus.noDaemon
             }
-            if !pending.isEmpty || repl.executing, let reason = watch.check() {
+            // The daemon is gone: a running execute found it so, or the watch saw it while
+            // requests (relayed or repl/*) wait.
+            var departure = repl.daemonGone
+            if departure == nil, !pending.isEmpty || repl.outstanding > 0, let reason = watch.check() {
                 let gone = DaemonGone(reason: reason, pid: info.pid, waitingFor: "the editor's requests", connectionFile: connectionFile)
-                let error = RPCError(code: ErrorCode.shuttingDown, message: gone.description + " " + gone.advice,
-                                     data: gone.json)
+                departure = RPCError(code: ErrorCode.shuttingDown, message: gone.description + " " + gone.advice, data: gone.json)
+            }
+            if let error = departure {
+                printError(error.message)
                 for editorID in pending.values.sorted(by: { JSONWriter.string($0) < JSONWriter.string($1) }) {
                     emit(Message.errorReply(id: RequestID(editorID), error))
                 }
-                printError(gone.description)
                 // A running execute ends by itself with -32013 (its session watches the daemon
                 // too); the queued ones are answered now. Only a hang is bounded.
-                repl.failQueued(error)
+                repl.daemonIsGone(error)
                 let deadline = Date().addingTimeInterval(60)
                 while repl.outstanding > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
                 return ExitStatus.noDaemon
             }
         }
-        return ExitStatus.success
-    }
-}
-
-extension DaemonGone {
-    /// The `data` of the bridge's error: which daemon, and what became of it.
-    var json: JSONValue {
-        var data: [String: JSONValue] = ["daemon": .string(reasonName)]
-        if let pid { data["pid"] = .int(Int64(pid)) }
-        if case .replaced(let other?) = reason { data["replaced_by"] = .int(Int64(other)) }
-        if let connectionFile { data["connection_file"] = .string(connectionFile) }
-        return .object(data)
-    }
-
-    private var reasonName: String {
-        switch reason {
-        case .exited: "exited"
-        case .replaced: "replaced"
-        case .unresponsive: "unresponsive"
+        // Everything is answered. repl/* requests ask the daemon on connections of their own
+        // (and a lookup answers without it), so the bridge may not have seen it go: look once.
+        if repl.used, let reason = DaemonWatch(info, connectionFile: connectionFile).check(), case .exited = reason {
+            printError(DaemonGone(reason: reason, pid: info.pid, waitingFor: "the editor's requests", connectionFile: connectionFile).description)
+            return ExitStatus.noDaemon
         }
+        return ExitStatus.success
     }
 }

@@ -93,6 +93,20 @@ import Testing
         #expect(table.rowStyles.map { $0.contains("font-weight:bold") } == [false, true])
     }
 
+    @Test func aCellTheTextMarksBestOnItsOwnIsBold() throws {
+        let compared: JSONValue = ["metrics": ["validation.f1", "steps"], "params": [],
+                                   "rows": [["run": "r1", "params": [], "metrics": [0.8, 30]],
+                                            ["run": "r2", "params": [], "metrics": [0.9, 20]],
+                                            ["run": "r3", "params": [], "metrics": [0.7, 10]]]]
+        let (text, capture) = drawn { Render.runCompare(compared, $0) }
+        let table = try firstTable(capture.html(for: text))
+        #expect(table.header == ["run", "validation.f1", "steps"])
+        #expect(table.rows.map { $0[1] } == ["0.8000", "0.9000*", "0.7000"], "the mark stays, the padding goes")
+        #expect(table.cellStyles.map { $0[1].contains("font-weight:bold") } == [false, true, false])
+        #expect(table.cellStyles.allSatisfy { !$0[2].contains("font-weight:bold") }, "steps are not ranked")
+        #expect(table.rowStyles.allSatisfy { !$0.contains("font-weight:bold") }, "no whole row is best")
+    }
+
     @Test func aSweepsBestRowIsBold() throws {
         let sweep: JSONValue = ["param": "w", "metric": "f1", "run": "r3", "best": ["value": 0.7, "mean": 0.8, "sd": 0.01],
                                 "results": [["value": 0.5, "mean": 0.7, "sd": 0.02], ["value": 0.7, "mean": 0.8, "sd": 0.01],

@@ -60,13 +60,13 @@ import Testing
 
     @Test func eachAxisHasFourToSixRoundTicksWithLabels() throws {
         for (lo, hi) in [(0.0, 1.0), (0.0137, 0.9), (3.0, 1700.0), (0.4812, 0.4973), (-2.5, 7.25), (0.0, 12345678.0)] {
-            let axis = SVGChart.Axis(data: [lo, hi], fixed: nil)
+            let axis = try #require(SVGChart.Axis(data: [lo, hi], fixed: nil))
             #expect((4...6).contains(axis.ticks.count), "\(lo)…\(hi): \(axis.ticks)")
             #expect(axis.lower <= lo && axis.upper >= hi, "the domain holds the data")
             let labels = axis.ticks.map(axis.label)
             #expect(Set(labels).count == labels.count, "distinct labels: \(labels)")
         }
-        let unit = SVGChart.Axis(data: [0.2, 0.3], fixed: 0...1)
+        let unit = try #require(SVGChart.Axis(data: [0.2, 0.3], fixed: 0...1))
         #expect(unit.lower == 0 && unit.upper == 1)
         #expect((4...6).contains(unit.ticks.count))
         #expect(unit.ticks.first == 0 && unit.ticks.last == 1)
@@ -151,5 +151,33 @@ import Testing
         #expect(series[1].value(of: "stroke-dasharray") != nil)
         #expect(series[1].value(of: "stroke-width") == "1")
         #expect(series[0].value(of: "stroke") == series[1].value(of: "stroke"), "the band takes its line's colour")
+    }
+
+    /// Data near the largest Double (a sweep of `gamma` over 1e307…1.7e308): the round domain
+    /// would overflow to infinity, and its ticks then never end. Drawn on the data's own ends,
+    /// or, where even the span overflows, not drawn at all; the text chart neither hangs nor traps.
+    @Test(.timeLimit(.minutes(1))) func dataNearTheLargestDoubleGivesFiniteChartsOrNone() throws {
+        let huge = [(1e307, 0.5), (1.7e308, 0.75)]
+        for series in [huge, huge.map { ($0.1, $0.0) }, [(1.0, 1.7e308), (2.0, 1.7e308)], [(1.0, -1.7e308), (2.0, -1.7e308)]] {
+            let image = try svg(plot([series]))
+            #expect(!image.contains("nan") && !image.contains("inf"), "\(series): finite coordinates")
+            _ = try xmlDocument(image)
+            let ticks = try #require(SVGChart.Axis(data: series.map(\.0), fixed: nil))
+            #expect(ticks.ticks.count <= SVGChart.Axis.tickLimit && ticks.ticks.allSatisfy(\.isFinite))
+            let text = plot([series]).text()
+            #expect(text.hasPrefix("  loss by step\n"), "\(text)")
+        }
+        let overflowing = [(-1e308, 0.5), (1e308, 0.75)]
+        #expect(SVGChart(plot([overflowing])).svg == nil, "a span past the largest Double: no chart rather than NaN coordinates")
+        #expect(SVGChart(plot([overflowing.map { ($0.1, $0.0) }])).svg == nil)
+        let text = plot([overflowing, [(0, 0.6)]]).text()
+        #expect(text.contains("⠀") || text.contains("┤"), "the text chart is drawn: \(text)")
+    }
+
+    @Test func aRangeTooNarrowForItsSizeFallsBackToItsEnds() throws {
+        // 1e16 + 2 and 1e16 + 6: round steps of 1 exist, but are lost in float rounding.
+        let axis = try #require(SVGChart.Axis(data: [1e16 + 2, 1e16 + 6], fixed: nil))
+        #expect(axis.ticks.count <= SVGChart.Axis.tickLimit)
+        #expect(Set(axis.ticks).count == axis.ticks.count)
     }
 }

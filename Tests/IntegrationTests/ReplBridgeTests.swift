@@ -54,6 +54,30 @@ final class ReplBridgeTests: XCTestCase {
         XCTAssertEqual(bridge.finish(), 0, "the bridge exits 0 once its input ends and every request is answered")
     }
 
+    func testATrainingAndItsPlotAnswerChartsAndTheirData() throws {
+        let daemon = try TestDaemon()
+        let bridge = try ReplBridgeProcess(connectionFile: daemon.connectionFile)
+        let code = "generate fraud rows=4000 seed=2 as p; split p test=0.3 val=0.2\n"
+            + "train p.train val=p.validation epochs=30 weights=inverse as w\nplot w p.test"
+        let result = try XCTUnwrap(execute(bridge, 1, code, token: "t").reply?["result"], bridge.standardError)
+        XCTAssertEqual(result["status"], "ok", "\(result)")
+        let outputs = try XCTUnwrap(result["outputs"]?.arrayValue)
+        XCTAssertEqual(outputs.map { $0["command"] }, ["generate", "split", "train", "plot"])
+        let trainCharts = outputs[2]["charts"]?.arrayValue ?? []
+        XCTAssertTrue(trainCharts.contains { $0["title"]?.stringValue?.contains("training loss") ?? false }, "\(trainCharts)")
+        XCTAssertTrue(trainCharts.allSatisfy { $0["svg"]?.stringValue?.hasPrefix("<svg") ?? false })
+        // plot's result is the data it drew: loss by step, the PR and ROC curves.
+        let plot = outputs[3]
+        XCTAssertEqual(plot["method"], .null)
+        XCTAssertEqual(plot["result"]?["model"], "w")
+        XCTAssertEqual(plot["result"]?["dataset"], "p.test")
+        XCTAssertGreaterThan(plot["result"]?["roc"]?.arrayValue?.count ?? 0, 1)
+        XCTAssertGreaterThan(plot["result"]?["loss"]?.arrayValue?.count ?? 0, 1)
+        let titles = (plot["charts"]?.arrayValue ?? []).compactMap { $0["title"]?.stringValue }
+        XCTAssertTrue(titles.contains { $0.contains("precision-recall") } && titles.contains { $0.contains("ROC") }, "\(titles)")
+        XCTAssertEqual(bridge.finish(), 0)
+    }
+
     func testProgressCompletionWhileTrainingAndCancel() throws {
         let daemon = try TestDaemon()
         let bridge = try ReplBridgeProcess(connectionFile: daemon.connectionFile)
@@ -104,26 +128,85 @@ final class ReplBridgeTests: XCTestCase {
         XCTAssertEqual(bridge.finish(), 0)
     }
 
-    func testAnExecuteWaitingOnADaemonThatDiesIsAnsweredAndTheBridgeExitsThree() throws {
-        let folder = NSTemporaryDirectory() + "ballast-repl-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: folder) }
+    /// A daemon of its own (one the test may kill), and its connection file.
+    private func killableDaemon(_ folder: String) throws -> (Process, String) {
         let connectionFile = folder + "/ballastd.json"
         let daemon = Process()
         daemon.executableURL = URL(fileURLWithPath: try BuiltProducts.path("ballastd"))
         daemon.arguments = ["--connection-file", connectionFile, "--ephemeral", "--log-level", "error"]
         try daemon.run()
-        defer { if daemon.isRunning { daemon.terminate() } }
         let deadline = Date().addingTimeInterval(20)
         while (try? ConnectionInfo.read(from: connectionFile))?.pid == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return (daemon, connectionFile)
+    }
+
+    func testAnExecuteWaitingOnADaemonThatDiesIsAnsweredTheQueuedOneFailsAndTheBridgeExitsThree() throws {
+        let folder = NSTemporaryDirectory() + "ballast-repl-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (daemon, connectionFile) = try killableDaemon(folder)
+        defer { if daemon.isRunning { daemon.terminate() } }
 
         let bridge = try ReplBridgeProcess(connectionFile: connectionFile)
         bridge.request(1, "repl/execute", ["code": "generate fraud rows=20000 seed=1 as c; train c model=mlp epochs=100000", "progress_token": 1])
         while let message = bridge.next(), message["params"]?["value"]?["kind"] != "report" {}
+        bridge.request(2, "repl/execute", ["code": "echo queued"])
         kill(daemon.processIdentifier, SIGKILL)
-        let result = try XCTUnwrap(bridge.reply(to: 1).reply?["result"], bridge.standardError)
+        // Either may be answered first: the queued one as soon as the bridge sees the daemon go.
+        let first = bridge.reply(to: 1)
+        let second = first.before.first { $0["id"] == 2 && $0["method"] == nil } ?? bridge.reply(to: 2).reply
+        let result = try XCTUnwrap(first.reply?["result"], bridge.standardError)
         XCTAssertEqual(result["status"], "error")
-        XCTAssertEqual(result["outputs"]?.arrayValue?.last?["error"]?["code"], .int(Int64(ErrorCode.shuttingDown)))
-        XCTAssertEqual(result["outputs"]?.arrayValue?.last?["command"], "train")
+        let failed = try XCTUnwrap(result["outputs"]?.arrayValue?.last)
+        XCTAssertEqual(failed["error"]?["code"], .int(Int64(ErrorCode.shuttingDown)))
+        XCTAssertEqual(failed["command"], "train")
+        XCTAssertEqual(failed["error"]?["data"]?["kind"], "unavailable")
+        XCTAssertEqual(failed["error"]?["data"]?["line"], 1)
+        XCTAssertEqual(failed["error"]?["data"]?["pid"], .int(Int64(daemon.processIdentifier)), "which daemon, as a relayed request's error says")
+        XCTAssertEqual(failed["error"]?["data"]?["daemon"], "exited")
+        XCTAssertEqual(failed["error"]?["data"]?["connection_file"]?.stringValue.map { URL(fileURLWithPath: $0).lastPathComponent }, "ballastd.json")
+
+        let queued = try XCTUnwrap(second?["result"], bridge.standardError)
+        XCTAssertEqual(queued["status"], "error", "the queued cell fails rather than runs: \(queued)")
+        let output = try XCTUnwrap(queued["outputs"]?.arrayValue?.first)
+        XCTAssertEqual(output["command"], "echo")
+        XCTAssertEqual(output["error"]?["code"], .int(Int64(ErrorCode.shuttingDown)))
+        XCTAssertEqual(output["error"]?["data"]?["line"], 1)
+        XCTAssertEqual(output["error"]?["data"]?["kind"], "unavailable")
+        XCTAssertEqual(output["error"]?["data"]?["pid"], .int(Int64(daemon.processIdentifier)))
         XCTAssertEqual(bridge.finish(), 3, "no daemon (ExitStatus.noDaemon)")
+    }
+
+    func testLookupsAfterTheDaemonDiedEndInStatusThree() throws {
+        let folder = NSTemporaryDirectory() + "ballast-repl-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (daemon, connectionFile) = try killableDaemon(folder)
+        defer { if daemon.isRunning { daemon.terminate() } }
+        let bridge = try ReplBridgeProcess(connectionFile: connectionFile)
+        bridge.request(1, "repl/is_complete", ["code": "echo"])
+        XCTAssertEqual(bridge.reply(to: 1).reply?["result"]?["status"], "complete", bridge.standardError)
+        kill(daemon.processIdentifier, SIGKILL)
+        daemon.waitUntilExit()
+        bridge.request(2, "repl/is_complete", ["code": "echo"])
+        XCTAssertEqual(bridge.reply(to: 2).reply?["result"]?["status"], "complete", "a lookup needs no daemon")
+        XCTAssertEqual(bridge.finish(), 3, "the daemon is gone: the editor starts a new bridge")
+    }
+
+    func testAnIDStillOutstandingIsRefusedWithMinus32600() throws {
+        let daemon = try TestDaemon()
+        let bridge = try ReplBridgeProcess(connectionFile: daemon.connectionFile)
+        XCTAssertEqual(execute(bridge, 1, "generate fraud rows=20000 seed=1 as c").reply?["result"]?["status"], "ok", bridge.standardError)
+        bridge.request(2, "repl/execute", ["code": "train c model=mlp epochs=100000", "progress_token": "t"])
+        while let message = bridge.next(), message["params"]?["value"]?["kind"] != "report" {}
+        bridge.request(2, "repl/complete", ["code": "describe ", "cursor": 9])
+        let refused = try XCTUnwrap(bridge.reply(to: 2).reply, bridge.standardError)
+        XCTAssertEqual(refused["error"]?["code"], .int(Int64(ErrorCode.invalidRequest)), "\(refused)")
+        XCTAssertEqual(refused["error"]?["data"], ["id": 2])
+        bridge.request(2, "dataset/list", [:])
+        XCTAssertEqual(bridge.reply(to: 2).reply?["error"]?["data"], ["id": 2], "a relayed request may not take a repl id either")
+        bridge.cancel(2)
+        let cancelled = bridge.reply(to: 2).reply
+        XCTAssertEqual(cancelled?["result"]?["status"], "cancelled", "the training's own reply, once")
+        XCTAssertEqual(execute(bridge, 2, "echo again").reply?["result"]?["status"], "ok", "free once answered")
+        XCTAssertEqual(bridge.finish(), 0)
     }
 }

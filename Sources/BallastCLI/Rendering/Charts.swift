@@ -2,6 +2,25 @@ import Foundation
 
 /// Small terminal charts: sparklines (block characters) and line plots (braille dots, 2×4 per cell).
 enum Charts {
+    /// A range with room in it: a single value (all points alike) opened by 1 each way as
+    /// before, or by a tenth of itself where 1 is lost in its size, always finite.
+    static func opened(_ range: ClosedRange<Double>) -> ClosedRange<Double> {
+        guard range.lowerBound == range.upperBound else { return range }
+        let v = range.lowerBound
+        if v - 1 < v && v + 1 > v { return (v - 1)...(v + 1) }
+        let pad = abs(v) * 0.1
+        if (v + pad).isFinite && (v - pad).isFinite { return (v - pad)...(v + pad) }
+        return v > 0 ? (v - 2 * pad)...v : v...(v + 2 * pad)
+    }
+
+    /// Where `value` lies in `range`, 0 at its lower bound and 1 at its upper, without the
+    /// span overflowing for values near ±Double.greatestFiniteMagnitude.
+    static func fraction(_ value: Double, of range: ClosedRange<Double>) -> Double {
+        let span = range.upperBound - range.lowerBound
+        if span.isFinite { return (value - range.lowerBound) / span }
+        return (value / 2 - range.lowerBound / 2) / (range.upperBound / 2 - range.lowerBound / 2)
+    }
+
     static let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
 
     /// The last `width` values as block characters scaled between their min and max.
@@ -47,8 +66,8 @@ enum Charts {
             guard !all.isEmpty else { return "  \(title): nothing to plot" }
             var xr = xRange ?? (all.map(\.0).min()!...all.map(\.0).max()!)
             var yr = yRange ?? (all.map(\.1).min()!...all.map(\.1).max()!)
-            if xr.lowerBound == xr.upperBound { xr = (xr.lowerBound - 1)...(xr.upperBound + 1) }
-            if yr.lowerBound == yr.upperBound { yr = (yr.lowerBound - 1)...(yr.upperBound + 1) }
+            xr = Charts.opened(xr)
+            yr = Charts.opened(yr)
             let dotsX = width * 2, dotsY = height * 4
             var cells = Array(repeating: Array(repeating: UInt8(0), count: width), count: height)
             func plot(_ dx: Int, _ dy: Int) {
@@ -59,17 +78,18 @@ enum Charts {
                 let bit: UInt8 = bx == 0 ? [0x01, 0x02, 0x04, 0x40][by] : [0x08, 0x10, 0x20, 0x80][by]
                 cells[cy][cx] |= bit
             }
-            func toDots(_ p: (Double, Double)) -> (Int, Int) {
-                let x = (p.0 - xr.lowerBound) / (xr.upperBound - xr.lowerBound) * Double(dotsX - 1)
-                let y = (yr.upperBound - p.1) / (yr.upperBound - yr.lowerBound) * Double(dotsY - 1)
+            func toDots(_ p: (Double, Double)) -> (Int, Int)? {
+                let x = Charts.fraction(p.0, of: xr) * Double(dotsX - 1)
+                let y = (1 - Charts.fraction(p.1, of: yr)) * Double(dotsY - 1)
+                // A point far outside a fixed range is left out rather than drawn to forever.
+                guard x.isFinite, y.isFinite, abs(x) < 1e6, abs(y) < 1e6 else { return nil }
                 return (Int(x.rounded()), Int(y.rounded()))
             }
             for s in series {
-                let points = s.filter { $0.0.isFinite && $0.1.isFinite }
-                guard var previous = points.first.map(toDots) else { continue }
+                let points = s.filter { $0.0.isFinite && $0.1.isFinite }.compactMap(toDots)
+                guard var previous = points.first else { continue }
                 plot(previous.0, previous.1)
-                for p in points.dropFirst() {
-                    let next = toDots(p)
+                for next in points.dropFirst() {
                     // Bresenham between consecutive points.
                     var (x0, y0) = previous
                     let (x1, y1) = next

@@ -39,7 +39,7 @@ struct SVGChart {
     var axes: (x: Axis, y: Axis)? {
         let all = finiteSeries.flatMap { $0 }
         guard !all.isEmpty else { return nil }
-        let x = Axis(data: all.map(\.0), fixed: plot.xRange), y = Axis(data: all.map(\.1), fixed: plot.yRange)
+        guard let x = Axis(data: all.map(\.0), fixed: plot.xRange), let y = Axis(data: all.map(\.1), fixed: plot.yRange) else { return nil }
         return (x, y)
     }
 
@@ -181,25 +181,38 @@ struct SVGChart {
         var step: Double
         var ticks: [Double]
 
-        init(data: [Double], fixed: ClosedRange<Double>?) {
+        /// At most this many ticks (a range so narrow for its size that round steps repeat, or
+        /// lost in float rounding, falls back to its two ends).
+        static let tickLimit = 12
+
+        /// nil when the range cannot be drawn: its span overflows (data from near -max to near
+        /// +max), or is zero even after opening (every coordinate would be NaN).
+        init?(data: [Double], fixed: ClosedRange<Double>?) {
             var lo = fixed?.lowerBound ?? data.min()!, hi = fixed?.upperBound ?? data.max()!
             if !(hi > lo) {
                 let pad = lo == 0 ? 1 : abs(lo) * 0.1
-                lo -= pad
-                hi += pad
+                // Opened the other way where the pad would overflow (a value near the largest Double).
+                if (hi + pad).isFinite && (lo - pad).isFinite { lo -= pad; hi += pad } else if lo > 0 { lo -= 2 * pad } else { hi += 2 * pad }
             }
+            guard lo.isFinite, hi.isFinite, (hi - lo).isFinite, hi - lo > 0 else { return nil }
             let choice = Self.niceStep(lo, hi, widen: fixed == nil)
             step = choice
+            lower = lo
+            upper = hi
+            ticks = [lo, hi]
+            guard choice.isFinite, choice > 0 else { return }
             if fixed == nil {
-                lower = (lo / choice).rounded(.down) * choice
-                upper = (hi / choice).rounded(.up) * choice
-            } else {
-                lower = lo
-                upper = hi
+                let widenedLower = (lo / choice).rounded(.down) * choice, widenedUpper = (hi / choice).rounded(.up) * choice
+                // Rounded out to the step, the domain may overflow (data near the largest Double).
+                if widenedLower.isFinite && widenedUpper.isFinite && (widenedUpper - widenedLower).isFinite {
+                    lower = widenedLower
+                    upper = widenedUpper
+                }
             }
             let first = (lower / choice - 1e-9).rounded(.up), last = (upper / choice + 1e-9).rounded(.down)
-            ticks = first <= last ? stride(from: first, through: last, by: 1).map { $0 * choice } : [lower, upper]
-            ticks = ticks.map { abs($0) < choice * 1e-9 ? 0 : $0 }
+            guard first.isFinite, last.isFinite, first <= last, last - first < Double(Self.tickLimit) else { return }
+            let stepped = (0...Int(last - first)).map { (first + Double($0)) * choice }.map { abs($0) < choice * 1e-9 ? 0 : $0 }
+            if stepped.allSatisfy(\.isFinite) && Set(stepped).count == stepped.count { ticks = stepped }
         }
 
         /// The round step (1, 2, 2.5 or 5 × 10ⁿ) whose ticks over the range number closest to 5,

@@ -40,60 +40,55 @@ public final class ReplCommands: @unchecked Sendable {
             return Self.result(outputs)
         }
         for statement in statements {
-            let named = session.grammar.command(statement.words)?.spec
-            let command = named?.name ?? statement.words[0]
-            if isCancelled() {
-                let failure = Failure.interrupted("The statement was cancelled before it ran.")
-                Runner.report(failure, source: nil, line: nil, session: session)
-                outputs.append(output(command: command, line: statement.line, method: named?.method, text: collected.take(), result: nil,
-                                      error: ReplErrors.json(failure, line: statement.line)))
-                break
-            }
-            let invocation: Invocation
-            do { invocation = try session.grammar.parse(statement.words) } catch {
-                let failure = Failure.usage(error.message)
-                Runner.report(failure, source: nil, line: nil, session: session)
-                outputs.append(output(command: command, line: statement.line, method: named?.method, text: collected.take(), result: nil,
-                                      error: ReplErrors.json(failure, line: statement.line)))
-                break
-            }
-            if invocation.spec.name == "exit" { break }
-            let method = Self.method(of: invocation)
-            var line = ProgressLine()
-            let index = outputs.count
-            session.onProgress = { [width = params.width] value in
-                line.take(value)
-                guard let progress, case .object(var members) = value else { return }
-                members["command"] = .int(Int64(index))
-                members["line"] = .int(Int64(statement.line))
-                members["text"] = .string(line.text(value, width: width))
-                progress(.object(members))
-            }
-            // The tables and charts the command draws, recorded as it draws them.
-            let capture = RenderCapture()
-            let outcome = RenderCapture.$current.withValue(capture) {
-                Result { () throws(Failure) -> Bool in try session.execute(invocation) }
-            }
-            session.onProgress = nil
-            if method == ModelTrain.method {
-                let name = session.lastResult?["model"]?.stringValue ?? invocation.params["name"]?.stringValue
-                    ?? line.run.map { "run \($0)" } ?? "training"
-                Self.recordTrainingCharts(of: name, line, width: params.width, into: capture)
-            }
-            switch outcome {
-            case .success(let goOn):
-                let text = collected.take()
-                outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: text,
-                                      capture: capture, result: session.lastResult, error: nil))
-                if !goOn { return Self.result(outputs) }
-            case .failure(let failure):
-                Runner.report(failure, source: nil, line: nil, session: session)
-                outputs.append(output(command: invocation.spec.name, line: statement.line, method: method, text: collected.take(),
-                                      capture: capture, result: nil, error: ReplErrors.json(failure, line: statement.line)))
-                return Self.result(outputs)
-            }
+            let (output, goOn) = run(statement, index: outputs.count, params, isCancelled: isCancelled, progress: progress)
+            if let output { outputs.append(output) }
+            if !goOn { break }
         }
         return Self.result(outputs)
+    }
+
+    /// Runs one statement: its OUTPUT (nil for `exit`), and whether the next may run.
+    private func run(_ statement: Statement, index: Int, _ params: ReplExecuteParams, isCancelled: () -> Bool,
+                     progress: ((JSONValue) -> Void)?) -> (output: JSONValue?, goOn: Bool) {
+        let named = session.grammar.command(statement.words)?.spec
+        func failed(_ failure: Failure, command: String? = nil, method: String?, capture: RenderCapture? = nil) -> (JSONValue?, Bool) {
+            Runner.report(failure, source: nil, line: nil, session: session)
+            return (output(command: command ?? named?.name ?? statement.words[0], line: statement.line, method: method,
+                           text: collected.take(), capture: capture, result: nil, error: ReplErrors.json(failure, line: statement.line, departed: session.departed)), false)
+        }
+        if isCancelled() { return failed(.interrupted("The statement was cancelled before it ran."), method: named?.method) }
+        let invocation: Invocation
+        do { invocation = try session.grammar.parse(statement.words) } catch { return failed(.usage(error.message), method: named?.method) }
+        if invocation.spec.name == "exit" { return (nil, false) }
+        let method = Self.method(of: invocation)
+        var line = ProgressLine()
+        session.onProgress = { [width = params.width] value in
+            line.take(value)
+            guard let progress, case .object(var members) = value else { return }
+            members["command"] = .int(Int64(index))
+            members["line"] = .int(Int64(statement.line))
+            members["text"] = .string(line.text(value, width: width))
+            progress(.object(members))
+        }
+        // The tables and charts the command draws, recorded as it draws them.
+        let capture = RenderCapture()
+        let outcome = RenderCapture.$current.withValue(capture) {
+            Result { () throws(Failure) -> Bool in try session.execute(invocation) }
+        }
+        session.onProgress = nil
+        if method == ModelTrain.method {
+            let name = session.lastResult?["model"]?.stringValue ?? invocation.params["name"]?.stringValue
+                ?? line.run.map { "run \($0)" } ?? "training"
+            Self.recordTrainingCharts(of: name, line, width: params.width, into: capture)
+        }
+        switch outcome {
+        case .success(let goOn):
+            let text = collected.take()
+            return (output(command: invocation.spec.name, line: statement.line, method: method, text: text, capture: capture,
+                           result: session.lastResult, error: nil), goOn)
+        case .failure(let failure):
+            return failed(failure, command: invocation.spec.name, method: method, capture: capture)
+        }
     }
 
     /// Cancels the request the running execute waits on, on the daemon's control socket (as
@@ -102,11 +97,46 @@ public final class ReplCommands: @unchecked Sendable {
     /// (-32800), and the execute stops before its next statement.
     @discardableResult
     public func cancel() -> Bool {
-        guard let target = session.canceller.claimOrArm() else { return false }
+        guard let target = claimCancel() else { return false }
+        Self.sendCancel(to: target)
+        return true
+    }
+
+    /// The first half of `cancel`, quick and local: claims the request the execute waits on
+    /// (nil when none runs: the cancel is kept for its next request). The caller sends it.
+    public func claimCancel() -> RequestCanceller.Target? {
+        session.canceller.claimOrArm()
+    }
+
+    /// The second half of `cancel`: sends `$/cancelRequest` for `target` on the daemon's control
+    /// socket (a connection of its own, made and closed here; it may linger a moment).
+    public static func sendCancel(to target: RequestCanceller.Target) {
         var control: Client?
         target.sendCancel(reusing: &control)
         control?.close()
-        return true
+    }
+
+    /// The -32013 error (kind "unavailable") a result ends with when the daemon could not be
+    /// reached or went away under it; nil for any other result.
+    public static func daemonUnavailable(in result: JSONValue) -> RPCError? {
+        guard let error = result["outputs"]?.arrayValue?.last?["error"], error["code"]?.intValue == Int64(ErrorCode.shuttingDown),
+              error["data"]?["kind"] == "unavailable" else { return nil }
+        return RPCError(code: ErrorCode.shuttingDown, message: error["message"]?.stringValue ?? "The daemon is gone.", data: error["data"])
+    }
+
+    /// The one OUTPUT of a code that did not run because the daemon is gone (`error`'s code,
+    /// message and data, with `line` and `kind: "unavailable"`), at the code's first statement,
+    /// its text as the REPL reports a daemon it cannot reach.
+    public static func unavailableOutput(code: String, error: RPCError) -> JSONValue {
+        let first = (try? Lexer.statements(code))?.first
+        let line = first?.line ?? 1
+        let command = first.map { Grammar.offline.command($0.words)?.spec.name ?? $0.words[0] } ?? firstWord(ofLine: 1, in: code)
+        var data = error.data?.objectValue ?? [:]
+        data["line"] = .int(Int64(line))
+        data["kind"] = "unavailable"
+        return ["command": .string(command), "line": .int(Int64(line)), "method": nil, "text": .string("error: \(error.message)"),
+                "html": nil, "charts": [], "result": nil,
+                "error": ["code": .int(Int64(ErrorCode.shuttingDown)), "message": .string(error.message), "data": .object(data)]]
     }
 
     /// The method a statement sends: its command's, the one `call` names, nil for a local command.

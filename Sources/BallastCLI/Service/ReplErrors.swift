@@ -1,10 +1,14 @@
+import BallastClient
 import BallastProtocol
 
 /// How a statement that failed becomes an OUTPUT's `error`: the daemon's own code, message and
 /// `data`, or the code the bridge gives a failure of its own, with `line` (and for a lexer error
 /// `column`) saying where in the editor's code.
 enum ReplErrors {
-    static func json(_ failure: Failure, line: Int) -> JSONValue {
+    /// `departed`: the daemon the session saw go, whose `pid`, `connection_file` and `daemon`
+    /// (exited, replaced, unresponsive) an unavailable failure carries, as the bridge's own
+    /// -32013 for a relayed request does.
+    static func json(_ failure: Failure, line: Int, departed: DaemonGone? = nil) -> JSONValue {
         let lineMember: [String: JSONValue] = ["line": .int(Int64(line))]
         switch failure {
         case .daemon(let rpc):
@@ -15,7 +19,8 @@ enum ReplErrors {
         case .usage(let message):
             return error(ErrorCode.invalidParams, message, lineMember.merging(["kind": "usage"]) { $1 })
         case .unavailable(let message):
-            return error(ErrorCode.shuttingDown, message, lineMember.merging(["kind": "unavailable"]) { $1 })
+            let gone = departed?.json.objectValue ?? [:]
+            return error(ErrorCode.shuttingDown, message, gone.merging(lineMember.merging(["kind": "unavailable"]) { $1 }) { $1 })
         case .timedOut(let message):
             return error(ErrorCode.requestCancelled, message, lineMember.merging(["kind": "timeout"]) { $1 })
         case .interrupted(let message):

@@ -37,12 +37,15 @@ extension Session {
             pr = Charts.curvePoints(report, "pr")
             roc = Charts.curvePoints(report, "roc")
         }
+        // The plot's data is its structured result (repl/execute's `result`, `--json`'s line).
+        let data: JSONValue = ["model": .string(model), "run": run.map(JSONValue.string) ?? .null,
+                               "loss": .array(loss.map { [.double($0.0), .double($0.1)] }),
+                               "pr": .array(pr.map { [.double($0.0), .double($0.1)] }),
+                               "roc": .array(roc.map { [.double($0.0), .double($0.1)] }),
+                               "dataset": dataset.map(JSONValue.string) ?? .null]
+        lastResult = data
         if options.json {
-            output.line(JSONWriter.string(["model": .string(model), "run": run.map(JSONValue.string) ?? .null,
-                                        "loss": .array(loss.map { [.double($0.0), .double($0.1)] }),
-                                        "pr": .array(pr.map { [.double($0.0), .double($0.1)] }),
-                                        "roc": .array(roc.map { [.double($0.0), .double($0.1)] }),
-                                        "dataset": dataset.map(JSONValue.string) ?? .null]))
+            output.line(JSONWriter.string(data))
             return
         }
         let width = Charts.width(forTerminal: terminal.width)

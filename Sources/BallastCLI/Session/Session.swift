@@ -34,6 +34,9 @@ public final class Session {
     /// session's thread, for a front door that draws its own progress. While set, every long
     /// request carries a progress token, on a terminal or not.
     public var onProgress: ((JSONValue) -> Void)?
+    /// The daemon this session saw go (exit, be replaced, stop answering) since it last
+    /// connected; nil while connected or before.
+    public private(set) var departed: DaemonGone?
 
     public init(options: SessionOptions, terminal: Terminal = .detect(), output: any SessionOutput = StandardStreams(),
                 canceller: RequestCanceller = RequestCanceller()) {
@@ -70,6 +73,7 @@ public final class Session {
             let welcome = try client.initialize(name: "ballast")
             grammar = Grammar(vocabulary: welcome.capabilities)
             self.client = client
+            departed = nil
             return client
         } catch {
             throw classify(error)
@@ -89,6 +93,7 @@ public final class Session {
         case .badArgument(let why): return .usage(why)
         case .daemonGone(let gone):
             disconnect()
+            departed = gone
             return .unavailable(gone.description + " " + nextStep(after: gone))
         default:
             disconnect()
