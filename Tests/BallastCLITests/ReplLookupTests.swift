@@ -114,6 +114,10 @@ final class ReplLookupTests: XCTestCase {
         XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "echo a; datasets", cursor: 16))["text"], .string(grammar.help("datasets")))
         XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "frobnicate x", cursor: 2)), ["found": false, "text": ""])
         XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "", cursor: 0)), ["found": false, "text": ""])
+        XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "train g ", cursor: 8))["text"], .string(grammar.help("train")),
+                       "after the last word, still the statement's command")
+        XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "train g; ", cursor: 9)), ["found": false, "text": ""],
+                       "an empty statement after ';' names nothing")
     }
 
     func testIsComplete() throws {
