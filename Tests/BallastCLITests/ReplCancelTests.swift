@@ -32,3 +32,37 @@ import Testing
         #expect(!canceller.takeArmed(), "Ctrl-C at an idle prompt cancels nothing later")
     }
 }
+
+/// A cancel kept from between two requests stops the next one before it is sent: the bridge's
+/// own -32800 with `kind: "interrupted"` (protocol/README.md section 11), not a daemon's reply.
+@Suite struct ReplArmedCancelTests {
+    @Test func theRequestAKeptCancelStopsIsInterruptedWithItsKind() throws {
+        try withLiveSession { session, _, _ in
+            try session.connect()
+            #expect(session.canceller.claimOrArm() == nil, "nothing runs: kept")
+            var failure: Failure?
+            do throws(Failure) { _ = try session.request(DatasetList.method, [:]) } catch { failure = error }
+            let caught = try #require(failure)
+            guard case .interrupted = caught else {
+                Issue.record("expected interrupted, got \(caught)")
+                return
+            }
+            let json = ReplErrors.json(caught, line: 2)
+            #expect(json["code"] == .int(Int64(ErrorCode.requestCancelled)))
+            #expect(json["data"] == ["kind": "interrupted", "line": 2])
+            #expect(throws: Never.self) { _ = try session.request(DatasetList.method, [:]) }
+        }
+    }
+
+    @Test func nonObjectParamsAreRefusedAsTheDaemonRefusesThem() {
+        for params: JSONValue in [[1], "x"] {
+            do {
+                _ = try ReplExecuteParams(params)
+                Issue.record("accepted \(params)")
+            } catch {
+                #expect(error.code == ErrorCode.invalidRequest)
+                #expect(error.data == ["field": "params"])
+            }
+        }
+    }
+}

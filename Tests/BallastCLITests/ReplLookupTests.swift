@@ -40,8 +40,8 @@ final class ReplLookupTests: XCTestCase {
         // "é" and "😀" are one code point each (the emoji is two UTF-16 units, four UTF-8 bytes).
         let code = "echo é😀; train x lo=1"
         XCTAssertEqual(Array(code.unicodeScalars)[17], "l")
-        XCTAssertEqual(complete(code, 19), ["matches": ["loss="], "cursor_start": 17, "cursor_end": 19], "the key before '='")
-        XCTAssertEqual(complete(code, 18)["matches"], ["l2=", "loss=", "lr="])
+        XCTAssertEqual(complete(code, 19), ["matches": ["loss"], "cursor_start": 17, "cursor_end": 19], "the key before its '=', which stays")
+        XCTAssertEqual(complete(code, 18)["matches"], ["l2", "loss", "lr"])
         XCTAssertEqual(complete("tra", 2), ["matches": ["train"], "cursor_start": 0, "cursor_end": 3],
                        "the prefix before the cursor chooses; the whole word is replaced")
     }
@@ -51,8 +51,56 @@ final class ReplLookupTests: XCTestCase {
         XCTAssertEqual(complete("load data/t")["matches"], ["data/test.csv", "data/train.csv"])
         XCTAssertEqual(complete("load data/")["matches"], ["data/deep/", "data/test.csv", "data/train.csv"], "no hidden files")
         XCTAssertEqual(complete("load data/.")["matches"], ["data/.hidden"])
-        XCTAssertEqual(complete("load \"data/tr")["matches"], ["\"data/train.csv"], "a quoted path keeps its quote")
+        XCTAssertEqual(complete("load \"data/tr")["matches"], ["\"data/train.csv\""], "a quoted path keeps its quote, and a file closes it")
+        XCTAssertEqual(complete("load \"data/")["matches"], ["\"data/deep/", "\"data/test.csv\"", "\"data/train.csv\""], "a folder stays open")
         XCTAssertEqual(complete("load \(folder!)/no")["matches"], .array([.string(folder + "/notes.txt")]))
+    }
+
+    /// Accepting a match (replacing cursor_start..<cursor_end with it) gives the text the user meant.
+    private func accept(_ code: String, _ cursor: Int, choosing match: String) throws -> String {
+        let answer = complete(code, cursor)
+        let matches = answer["matches"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        XCTAssertTrue(matches.contains(match), "\(match) among \(matches)")
+        let start = Int(try XCTUnwrap(answer["cursor_start"]?.intValue)), end = Int(try XCTUnwrap(answer["cursor_end"]?.intValue))
+        var scalars = Array(code.unicodeScalars)
+        scalars.replaceSubrange(start..<end, with: match.unicodeScalars)
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: scalars)
+        return String(text)
+    }
+
+    func testCompletingAKeyWhoseValueIsWrittenKeepsOneEquals() throws {
+        XCTAssertEqual(complete("train g lr=0.1", 9), ["matches": ["l2", "loss", "lr"], "cursor_start": 8, "cursor_end": 10])
+        XCTAssertEqual(try accept("train g lr=0.1", 9, choosing: "lr"), "train g lr=0.1")
+        XCTAssertEqual(try accept("train g lo=focal", 10, choosing: "loss"), "train g loss=focal")
+        XCTAssertEqual(complete("train g ep")["matches"], ["epochs="], "with no '=' yet, the key brings its own")
+        XCTAssertNoThrow(try Lexer.statements(try accept("train g lr=0.1", 9, choosing: "lr")))
+    }
+
+    func testPathsWithBlanksCompleteInsideQuotesAndAreQuotedWhenOffered() throws {
+        try FileManager.default.createDirectory(atPath: folder + "/sub dir", withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: folder + "/sub dir/a b.csv", contents: Data())
+        XCTAssertEqual(complete("load su"), ["matches": ["\"sub dir/"], "cursor_start": 5, "cursor_end": 7], "quoted, since the lexer splits at the blank")
+        XCTAssertEqual(complete("load \"sub dir/"), ["matches": ["\"sub dir/a b.csv\""], "cursor_start": 5, "cursor_end": 14],
+                       "the word is the quoted text, blank and all")
+        XCTAssertEqual(try accept("load \"sub dir/a", 15, choosing: "\"sub dir/a b.csv\""), "load \"sub dir/a b.csv\"")
+        let closed = "load \"sub dir/a\" as x"
+        XCTAssertEqual(try accept(closed, 15, choosing: "\"sub dir/a b.csv"), "load \"sub dir/a b.csv\" as x", "its closing quote kept, not doubled")
+        let words = try XCTUnwrap(try Lexer.statements(try accept("load su", 7, choosing: "\"sub dir/") + "a b.csv\"").first?.words)
+        XCTAssertEqual(words, ["load", "sub dir/a b.csv"])
+        XCTAssertEqual(complete("echo \"a b\"; load data/tr")["matches"], ["data/train.csv"], "a quote closed before the word is not this word's")
+    }
+
+    func testALexerErrorsColumnCountsCodePoints() throws {
+        // 👍🏽 is one Character but two code points (the emoji and its skin tone): the quote is the 9th code point.
+        let code = "echo 👍🏽 \"unclosed"
+        XCTAssertEqual(Array(code.unicodeScalars)[8], "\"")
+        let commands = ReplCommands(options: SessionOptions(connectionFile: folder + "/no-daemon.json", noSpawn: true))
+        let output = commands.execute(ReplExecuteParams(code: code))["outputs"]?.arrayValue?.first
+        XCTAssertEqual(output?["error"]?["data"], ["line": 1, "column": 9])
+        XCTAssertThrowsError(try Lexer.statements("x\n  é́ [1,")) { error in
+            XCTAssertEqual((error as? LexError)?.column, 6, "e, two combining accents: three code points before the bracket's blank")
+        }
     }
 
     func testInspectShowsTheCommandsHelpLedByTheOptionUnderTheCursor() throws {
@@ -66,6 +114,10 @@ final class ReplLookupTests: XCTestCase {
         XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "echo a; datasets", cursor: 16))["text"], .string(grammar.help("datasets")))
         XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "frobnicate x", cursor: 2)), ["found": false, "text": ""])
         XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "", cursor: 0)), ["found": false, "text": ""])
+        XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "train g ", cursor: 8))["text"], .string(grammar.help("train")),
+                       "after the last word, still the statement's command")
+        XCTAssertEqual(lookups.inspect(ReplCursorParams(code: "train g; ", cursor: 9)), ["found": false, "text": ""],
+                       "an empty statement after ';' names nothing")
     }
 
     func testIsComplete() throws {

@@ -22,7 +22,7 @@ public struct LexError: Error, CustomStringConvertible, Equatable {
     public var message: String
     /// 1-based.
     public var line: Int
-    /// 1-based, in characters.
+    /// 1-based, in Unicode code points (as editors count `cursor` in `repl/*`): `👍🏽` is two.
     public var column: Int
     public var description: String { message }
 }
@@ -39,6 +39,10 @@ public enum Lexer {
         let chars = Array(text)
         var i = 0
 
+        /// The 1-based column of `chars[index]` on the line that starts at `start`, in code points.
+        func column(_ index: Int, lineStartingAt start: Int) -> Int {
+            chars[start..<index].reduce(1) { $0 + $1.unicodeScalars.count }
+        }
         func endWord() {
             if inWord { words.append(word) }
             word = ""
@@ -75,7 +79,7 @@ public enum Lexer {
             case "\"", "'":
                 inWord = true
                 let quote = c
-                let (startLine, startColumn) = (line, i - lineStart + 1)
+                let (startLine, startIndex, startLineStart) = (line, i, lineStart)
                 i += 1
                 var closed = false
                 while i < chars.count {
@@ -91,13 +95,14 @@ public enum Lexer {
                     i += 1
                     if d == "\n" { line += 1; lineStart = i }
                 }
-                if !closed { throw LexError(message: "The quote \(quote) opened here is never closed.", line: startLine, column: startColumn) }
+                if !closed { throw LexError(message: "The quote \(quote) opened here is never closed.", line: startLine,
+                                                    column: column(startIndex, lineStartingAt: startLineStart)) }
             case "{" where !inWord || word.hasSuffix("="), "[" where !inWord || word.hasSuffix("="):
                 // A JSON value: runs to the matching bracket, strings respected.
                 inWord = true
                 var depth = 0
                 var inString = false
-                let (startLine, startColumn) = (line, i - lineStart + 1)
+                let (startLine, startIndex, startLineStart) = (line, i, lineStart)
                 while i < chars.count {
                     let d = chars[i]
                     word.append(d)
@@ -112,7 +117,10 @@ public enum Lexer {
                         if depth == 0 { break }
                     }
                 }
-                if depth != 0 { throw LexError(message: "The bracket opened here is never closed.", line: startLine, column: startColumn) }
+                if depth != 0 {
+                    throw LexError(message: "The bracket opened here is never closed.", line: startLine,
+                                   column: column(startIndex, lineStartingAt: startLineStart))
+                }
             default:
                 inWord = true
                 word.append(c)

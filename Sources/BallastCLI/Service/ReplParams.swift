@@ -75,7 +75,13 @@ struct ParamReader {
         switch params {
         case nil, .null?: members = [:]
         case .object(let object)?: members = object
-        case let other?: throw .invalidParams("params must be an object, got \(other.typeName).", field: nil)
+        // As the daemon answers a request whose params are not an object (Message.classify).
+        case .array?:
+            throw RPCError(code: ErrorCode.invalidRequest, message: "Params must be an object with named fields, not an array.",
+                           data: ["field": "params"])
+        case let other?:
+            throw RPCError(code: ErrorCode.invalidRequest, message: "Params must be an object, not \(other.typeName).",
+                           data: ["field": "params"])
         }
         for key in members.keys.sorted() where !known.contains(key) {
             var message = "Unknown field '\(key)'."

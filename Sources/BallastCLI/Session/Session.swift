@@ -123,12 +123,16 @@ public final class Session {
             params["progress_token"] = .string("ballast-\(tokens)")
         }
         let outcome: Result<JSONValue, ClientError>
+        var cancelledBeforeSent = false
         if control {
             do { outcome = .success(try client.control(method, params: .object(params))) } catch { outcome = .failure(error) }
         } else {
             let timeout = options.timeout
             outcome = canceller.running(.init(info: client.info, session: client.session, id: client.upcomingID)) {
-                if canceller.takeArmed() { return .failure(.rpc(.cancelled())) }
+                if canceller.takeArmed() {
+                    cancelledBeforeSent = true
+                    return .failure(.rpc(.cancelled()))
+                }
                 return Result { () throws(ClientError) -> JSONValue in
                     try client.call(method, params: .object(params), timeout: timeout,
                                     onNotification: { name, value in
@@ -140,6 +144,9 @@ public final class Session {
             }
         }
         view?.finish()
+        // A cancel kept from between two requests: this one was never sent, so the daemon has
+        // no partial result to give; the bridge's own "interrupted", as before a statement.
+        if cancelledBeforeSent { throw .interrupted("The request '\(method)' was cancelled before it was sent.") }
         switch outcome {
         case .success(let value): return value
         case .failure(let error): throw classify(error)
