@@ -100,14 +100,26 @@ class Bridge:
 
     def call(self, method: str, params: dict[str, Any], progress_token: str | None = None) -> Call:
         """Sends one request; the bridge (re)starts first when it is not running."""
+        call = Call(next(self._ids), method, progress_token)
+        message = {"jsonrpc": "2.0", "id": call.id, "method": method, "params": params}
         with self._lock:
-            process = self._running()
-            call = Call(next(self._ids), method, progress_token)
-            process.calls.add(call)
-            try:
-                process.write({"jsonrpc": "2.0", "id": call.id, "method": method, "params": params})
-            except OSError as error:
-                process.calls.close(f"ballast --stdio could not be written to ({error}).")
+            for attempt in (1, 2):
+                process = self._running()
+                try:
+                    # Added before the write: the reply may come before the write returns.
+                    if process.calls.add(call):
+                        process.write(message)
+                        break
+                    problem = "it had ended"
+                except OSError as error:
+                    problem = f"it could not be written to ({error})"
+                    process.calls.discard(call)
+                # It died before taking this request (its reader may not have noticed yet):
+                # nothing ran, so a new bridge gets it once more.
+                process.stop()
+                self._process = None
+                if attempt == 2:
+                    call.events.put((GONE, f"ballast --stdio did not take the request: {problem}."))
         return call
 
     def cancel(self, call: Call) -> None:

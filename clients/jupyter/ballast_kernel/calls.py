@@ -40,14 +40,22 @@ class CallTable:
         self._by_token: dict[str, Call] = {}
         self._closed_because: str | None = None
 
-    def add(self, call: Call) -> None:
+    def add(self, call: Call) -> bool:
+        """Waits for `call`'s reply; False when the bridge has already ended."""
         with self._lock:
             if self._closed_because is not None:
-                call.events.put((GONE, self._closed_because))
-                return
+                return False
             self._by_id[call.id] = call
             if call.progress_token is not None:
                 self._by_token[call.progress_token] = call
+            return True
+
+    def discard(self, call: Call) -> None:
+        """Forgets a call that was never sent."""
+        with self._lock:
+            self._by_id.pop(call.id, None)
+            if call.progress_token is not None:
+                self._by_token.pop(call.progress_token, None)
 
     def deliver(self, message: dict) -> None:
         """Routes one message the bridge wrote: a reply to its call, a `$/progress` to the call

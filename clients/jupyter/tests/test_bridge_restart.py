@@ -38,7 +38,7 @@ def test_a_dead_bridge_is_started_again_by_the_next_cell(daemon):
         os.kill(bridge, signal.SIGKILL)
         deadline = time.monotonic() + HANG
         while bridge in bridges_of(kernel_pid) and time.monotonic() < deadline:
-            time.sleep(0.05)  # reaped by the kernel's reader thread
+            time.sleep(0.05)  # dead (maybe not reaped yet: the next cell may still find it and must cope)
 
         reply, messages = kernel.run("datasets")
         assert reply["content"]["status"] == "ok", reply["content"]
