@@ -8,7 +8,6 @@ PY_TEST_REQUIREMENTS := clients/python/requirements-test.txt
 CLI_TEST_REQUIREMENTS := clients/cli/requirements-test.txt
 NVIM_TEST_REQUIREMENTS := clients/nvim/requirements-test.txt
 BENCH_REQUIREMENTS := Benchmarks/requirements.txt
-# issue 13, the Jupyter kernel (clients/jupyter):
 JUPYTER_TEST_REQUIREMENTS := clients/jupyter/requirements-test.txt
 
 .PHONY: all deps build release test test-swift test-python demo bench fuzz soak clean
