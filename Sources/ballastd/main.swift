@@ -71,6 +71,9 @@ struct BallastDaemon: ParsableCommand {
     @Option(help: "The most the kept datasets' column files in the state directory may hold together, in bytes (suffixes K, M, G allowed); past it the least recently used lose their files, and their provenance stays. Default: no limit.")
     var stateMaxBytes: String?
 
+    @Option(help: "Seconds a graceful stop (SIGTERM, SIGINT, a shutdown request) gives running jobs to notice their cancellation and answer; those still running then are answered with a shutdown error.")
+    var stopGrace: Double = 10
+
     @Option(help: "The least severe messages logged: \(Self.levelNames).")
     var logLevel = "info"
 
@@ -90,6 +93,7 @@ struct BallastDaemon: ParsableCommand {
             throw ValidationError("--ephemeral keeps no dataset: --no-keep-datasets and --state-max-bytes apply only with a state directory.")
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
+        if !(stopGrace >= 0 && stopGrace.isFinite) { throw ValidationError("--stop-grace must be a number of seconds, 0 or more.") }
         if replayCache < 1 { throw ValidationError("--replay-cache must be at least 1.") }
         // initialize announces it, so that clients refuse a larger frame: a limit, never libzmq's -1.
         if maxMessageBytes < 1 { throw ValidationError("--max-message-bytes must be at least 1.") }
@@ -120,6 +124,7 @@ struct BallastDaemon: ParsableCommand {
         config.eventPort = eventPort
         config.maxMessageBytes = maxMessageBytes
         config.replayCapacity = replayCache
+        config.stopGraceSeconds = stopGrace
         if let workers { config.jobWorkers = workers }
         if let memoryBudget, let bytes = Self.bytes(memoryBudget) { config.memoryBudgetBytes = bytes }
         config.writeRoots += writeRoots
