@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -14,6 +15,7 @@ HERE = Path(__file__).resolve().parent
 CLIENT = HERE.parent
 REPO = CLIENT.parents[1]
 HANG = 120  # seconds: only catches a hang
+sys.path.insert(0, str(REPO / "protocol" / "examples"))  # the golden matcher, matching.py
 
 
 def binary(variable: str, name: str) -> str:

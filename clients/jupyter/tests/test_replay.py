@@ -9,7 +9,7 @@ import queue
 import subprocess
 import threading
 
-from golden import mismatches
+from matching import mismatches  # protocol/examples/matching.py, put on sys.path by helpers
 from helpers import HANG, REPO
 
 EXAMPLE = REPO / "protocol" / "examples" / "repl.json"

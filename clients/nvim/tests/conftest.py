@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pytest
 PLUGIN = Path(__file__).resolve().parents[1]
 REPO = PLUGIN.parents[1]
 HANG = 120.0  # seconds: only catches a hang, never part of what a test checks
+sys.path.insert(0, str(REPO / "protocol" / "examples"))  # the golden matcher, matching.py
 
 
 def binary(variable: str, name: str) -> str:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from conftest import REPO
-from matching import mismatches
+from matching import mismatches  # protocol/examples/matching.py, put on sys.path by conftest
 
 EXAMPLES = sorted((REPO / "protocol" / "examples").glob("repl*.json"))
 

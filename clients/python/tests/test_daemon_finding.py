@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ballast_client import Client, ConnectionInfo, DaemonNotAnswering, DaemonUnavailable, connect, live_daemon
+from ballast_client import Client, DaemonNotAnswering, DaemonUnavailable, connect, live_daemon
 from ballast_client.liveness import Watch, process_is_gone
 from conftest import daemon_binary
 

@@ -3,7 +3,6 @@ predict_matrix (ballast_client/data.py; protocol 1.6 dataset/put, dataset/get, m
 
 from __future__ import annotations
 
-import io
 
 import numpy as np
 import pandas as pd

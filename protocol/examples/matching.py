@@ -1,12 +1,14 @@
-"""The golden examples' matchers (protocol/README.md section 9): `$string`, `$any`, … by kind,
-numbers within a relative 1e-9, objects with exactly the expected members."""
+"""The golden examples' matching rules (section 9 of protocol/README.md) in Python, for every
+replayer that runs under pytest: the Python client's, the Jupyter kernel's and the Neovim plugin's
+tests import it from here (their conftest puts this folder on sys.path), so the rules are written
+once beside the examples they judge."""
 
 from __future__ import annotations
 
 import math
 from typing import Any
 
-NUMBER_TOLERANCE = 1e-9
+NUMBER_TOLERANCE = 1e-9  # relative, protocol/README.md section 9
 
 MATCHERS = {
     "$any": lambda v: True,
@@ -22,7 +24,14 @@ MATCHERS = {
 
 
 def mismatches(expected: Any, actual: Any, path: str = "$") -> list[str]:
-    """Where ``actual`` differs from ``expected``; [] when it matches."""
+    """Where ``actual`` differs from ``expected`` under the rules of protocol/README.md section 9.
+
+    Strings naming one of the matchers (``$any``, ``$string``, …) match by type; any other string,
+    including ones that merely start with ``$`` such as ``"$/progress"``, must be equal. Booleans are
+    not numbers; objects must have exactly the
+    expected members; arrays must have the same length and match element by element. Numbers
+    match within a relative tolerance of 1e-9 (protocol 1.1: `9`, `9.0`, `9.000000000000002`).
+    """
     if isinstance(expected, str) and expected in MATCHERS:
         return [] if MATCHERS[expected](actual) else [f"{path}: {actual!r} is not {expected}"]
     if isinstance(expected, bool) or expected is None:
@@ -49,4 +58,3 @@ def mismatches(expected: Any, actual: Any, path: str = "$") -> list[str]:
                 problems += mismatches(expected[k], actual[k], f"{path}.{k}")
         return problems
     raise TypeError(f"{path}: cannot match against {expected!r}")
-
