@@ -208,6 +208,12 @@ public final class Client {
         try receive(on: control ? .control : .request, until: Date().addingTimeInterval(timeout))?.message
     }
 
+    /// Waits at most `timeout` seconds until a message is waiting on the request or control
+    /// socket, or `fileDescriptor` is readable; returns whether the file descriptor is.
+    public func wait(orReadable fileDescriptor: Int32?, timeout: Double) throws(ClientError) -> Bool {
+        do { return try sockets.wait(orReadable: fileDescriptor, timeout: timeout) } catch { throw .transport(error) }
+    }
+
     /// The same, with the buffers that came after the payload.
     public func receiveMessageWithBuffers(timeout: Double) throws(ClientError) -> (message: JSONValue, buffers: [Data])? {
         try receive(on: .request, until: Date().addingTimeInterval(timeout))

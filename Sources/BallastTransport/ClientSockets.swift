@@ -52,6 +52,19 @@ public final class ClientSockets {
         try socket(channel).receive(until: deadline)
     }
 
+    /// Waits at most `timeout` seconds until a message is waiting on either socket or
+    /// `fileDescriptor` (when given) is readable, in one poll; returns whether the file
+    /// descriptor is readable. A loop that relays between a file and the daemon (the editor
+    /// bridge) thus wakes for whichever comes first, rather than waiting on each in turn.
+    public func wait(orReadable fileDescriptor: Int32?, timeout: Double) throws(TransportError) -> Bool {
+        var sources: [Poller.Source] = [.socket(request)]
+        if let control { sources.append(.socket(control)) }
+        if let fileDescriptor { sources.append(.fileDescriptor(fileDescriptor)) }
+        let milliseconds = timeout.isFinite ? Int(max(0, min(timeout * 1000, Double(Int32.max)))) : -1
+        let ready = try transporting { () throws(ZMQError) in try Poller(sources).poll(timeoutMilliseconds: milliseconds) }
+        return fileDescriptor != nil && ready.last == true
+    }
+
     private func socket(_ channel: Channel) throws(TransportError) -> Socket {
         switch channel {
         case .request: return request

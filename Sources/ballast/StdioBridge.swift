@@ -102,25 +102,29 @@ enum StdioBridge {
         _ = fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK)
         var chunk = [UInt8](repeating: 0, count: 65536)
         while inputOpen || !pending.isEmpty || repl.outstanding > 0 {
-            if inputOpen {
-                var fd = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-                if poll(&fd, 1, 5) > 0 {
-                    let n = read(STDIN_FILENO, &chunk, chunk.count)
-                    if n > 0 {
-                        buffer += chunk[0..<n]
-                        while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
-                            relay(Array(buffer[..<newline]))
-                            buffer.removeSubrange(...newline)
-                        }
-                    } else if n == 0 || (errno != EAGAIN && errno != EINTR) {
-                        if !buffer.isEmpty { relay(buffer); buffer = [] }
-                        inputOpen = false
+            // One wait for the editor's input and both sockets, whichever comes first (the repl
+            // workers write their own replies; 50 ms bounds how late the loop sees them done).
+            let inputReady: Bool
+            do { inputReady = try client.wait(orReadable: inputOpen ? STDIN_FILENO : nil, timeout: 0.05) } catch {
+                printError("\(error)")
+                return ExitStatus.noDaemon
+            }
+            if inputOpen && inputReady {
+                let n = read(STDIN_FILENO, &chunk, chunk.count)
+                if n > 0 {
+                    buffer += chunk[0..<n]
+                    while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                        relay(Array(buffer[..<newline]))
+                        buffer.removeSubrange(...newline)
                     }
+                } else if n == 0 || (errno != EAGAIN && errno != EINTR) {
+                    if !buffer.isEmpty { relay(buffer); buffer = [] }
+                    inputOpen = false
                 }
             }
             do {
-                while let message = try client.receiveMessage(timeout: inputOpen ? 0.005 : 0.05) { deliver(message) }
-                while let message = try client.receiveMessage(timeout: 0.001, control: true) { deliver(message) }
+                while let message = try client.receiveMessage(timeout: 0) { deliver(message) }
+                while let message = try client.receiveMessage(timeout: 0, control: true) { deliver(message) }
             } catch {
                 printError("\(error)")
                 return ExitStatus.noDaemon

@@ -59,6 +59,13 @@ import Testing
         #expect(try parse("cancel net").params == ["name": "net"])
     }
 
+    @Test func helpShowsEveryOptionWhole() {
+        let text = grammar.help("train")
+        #expect(text.contains("    threshold=<number|standard|best_f1> → "), "a long option is not cut: \(text)")
+        #expect(text.contains("    batch_size=<integer> → optimizer.batch_size"))
+        #expect(text.contains("    lr=<number>       → optimizer.lr"), "short ones keep their column")
+    }
+
     @Test func anUnknownCommandSuggestsTheClosestOne() {
         #expect(usageError("trian cards.train") == "Unknown command 'trian'. Did you mean 'train'? Type 'help' for the list.")
     }

@@ -1,6 +1,12 @@
 import Foundation
 
 extension Grammar {
+    /// The left column of `help COMMAND`'s params: 18 wide, or the whole word and a blank when
+    /// longer (cutting it would hide the option's name: `threshold=<number|…`).
+    static func column(_ word: String) -> String {
+        word.count < 18 ? word.padding(toLength: 18, withPad: " ", startingAt: 0) : word + " "
+    }
+
     /// `help` or `help COMMAND`.
     public func help(_ name: String?) -> String {
         if let name, !name.isEmpty {
@@ -13,13 +19,13 @@ extension Grammar {
             }
             var mapping: [String] = []
             for p in spec.positionals where !p.target.isEmpty {
-                mapping.append("    \(p.metavar.padding(toLength: 18, withPad: " ", startingAt: 0))→ \(p.target.joined(separator: "."))\(p.kind == .path ? " (made absolute here)" : "")")
+                mapping.append("    \(Self.column(p.metavar))→ \(p.target.joined(separator: "."))\(p.kind == .path ? " (made absolute here)" : "")")
             }
             for o in spec.options {
                 let left = "\(o.key)=<\(o.kind.hint)>"
-                mapping.append("    \(left.padding(toLength: 18, withPad: " ", startingAt: 0))→ \(o.help)")
+                mapping.append("    \(Self.column(left))→ \(o.help)")
             }
-            if let asTarget = spec.asTarget { mapping.append("    \("as NAME".padding(toLength: 18, withPad: " ", startingAt: 0))→ \(asTarget.joined(separator: "."))") }
+            if let asTarget = spec.asTarget { mapping.append("    \(Self.column("as NAME"))→ \(asTarget.joined(separator: "."))") }
             if !mapping.isEmpty { lines.append("  params:"); lines += mapping }
             if !spec.notes.isEmpty { lines.append("  note: \(spec.notes)") }
             if !spec.examples.isEmpty { lines.append("  examples:"); lines += spec.examples.map { "    \($0)" } }
