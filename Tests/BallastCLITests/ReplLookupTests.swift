@@ -138,7 +138,7 @@ final class ReplLookupTests: XCTestCase {
         XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplExecuteParams(["width": 80]) }?.data, ["field": "code"])
         XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplExecuteParams(["code": "x", "width": 19]) }?.data, ["field": "width"])
         XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplExecuteParams(["code": "x", "progress_token": true]) }?.data, ["field": "progress_token"])
-        XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplExecuteParams(["code": "x", "widht": 80]) }?.message, "Unknown field 'widht'. Did you mean 'width'? Known: code, width, progress_token.")
+        XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplExecuteParams(["code": "x", "widht": 80]) }?.message, "Unknown field 'widht'. Did you mean 'width'? Known: code, width, progress_token, partial_result_token.")
         XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplCursorParams(["code": "ab", "cursor": 3], inspect: false) }?.data, ["field": "cursor"])
         XCTAssertEqual(refused { () throws(RPCError) in _ = try ReplCursorParams(["code": "ab"], inspect: true) }?.code, ErrorCode.invalidParams)
         XCTAssertNil(refused { () throws(RPCError) in _ = try ReplCursorParams(["code": "ab", "cursor": 2, "detail_level": 1], inspect: true) })

@@ -69,16 +69,19 @@ final class ReplWorkersTests: XCTestCase {
 
     func testAnIDStillOutstandingIsRefusedAndEachReplyForgetsOnlyItsJob() throws {
         let (workers, _, written) = workers()
+        // Lookup 9's reply is held as it is written, so lookup 1, queued behind it, stays unanswered.
         let hold = DispatchSemaphore(value: 0)
-        written.onWrite.withLock { $0 = { message in if message["id"] == 1 { hold.wait() } } }
+        written.onWrite.withLock { $0 = { message in if message["id"] == 9 { hold.wait() } } }
+        XCTAssertTrue(workers.submit(editorID: 9, method: ReplService.isComplete, params: ["code": "echo"]))
         XCTAssertTrue(workers.submit(editorID: 1, method: ReplService.isComplete, params: ["code": "echo"]))
         XCTAssertTrue(workers.isOutstanding(1))
         XCTAssertFalse(workers.submit(editorID: 1, method: ReplService.execute, params: ["code": "echo twice"]), "its reply could not be told apart")
-        XCTAssertTrue(workers.submit(editorID: 2, method: ReplService.isComplete, params: ["code": "echo"]))
+        XCTAssertTrue(workers.submit(editorID: 2, method: ReplService.execute, params: ["code": "echo"]))
         hold.signal()
         XCTAssertEqual(written.reply(to: 1)?["result"]?["status"], "complete")
-        XCTAssertEqual(written.reply(to: 2)?["result"]?["status"], "complete")
-        XCTAssertEqual(written.messages.withLock { $0.count }, 2, "one reply each, none for the refused one")
+        XCTAssertEqual(written.reply(to: 2)?["result"]?["status"], "ok")
+        XCTAssertEqual(written.reply(to: 9)?["result"]?["status"], "complete")
+        XCTAssertEqual(written.messages.withLock { $0.count }, 3, "one reply each, none for the refused one")
         XCTAssertEqual(settled(workers), 0)
         XCTAssertTrue(workers.submit(editorID: 1, method: ReplService.isComplete, params: ["code": "echo"]), "free again once answered")
         XCTAssertNotNil(written.reply(to: 1))
@@ -87,21 +90,25 @@ final class ReplWorkersTests: XCTestCase {
     func testACancelArrivingWhileTheReplyIsWrittenReachesNoOtherCell() throws {
         let (workers, service, written) = workers()
         let answered = Mutex(false)
-        // The editor's cancel for cell 1 arrives just as its reply is being written.
+        // The editor's cancel for cell 1 arrives just as its reply is being written: its id is
+        // free already (the editor may reuse it once it reads the reply), so the cancel is not the
+        // workers' (the bridge relays it, and the daemon has no such request).
         written.onWrite.withLock { $0 = { message in
             if message["id"] == 1 { answered.withLock { $0 = workers.cancel(1) } }
         } }
         workers.submit(editorID: 1, method: ReplService.execute, params: ["code": "echo one"])
         XCTAssertEqual(written.reply(to: 1)?["result"]?["status"], "ok")
-        XCTAssertTrue(answered.withLock { $0 }, "the cancel is the workers' (not relayed)")
+        XCTAssertFalse(answered.withLock { $0 }, "answered: no longer the workers'")
         XCTAssertFalse(service.commands.session.canceller.takeArmed(), "nothing kept for the next cell's first request")
         XCTAssertEqual(written.messages.withLock { $0.count }, 1)
     }
 
     func testACancelForALookupIsIgnoredQuietly() {
         let (workers, _, written) = workers()
+        // Lookup 4's reply is held as it is written, so lookup 5, queued behind it, is unanswered.
         let hold = DispatchSemaphore(value: 0)
-        written.onWrite.withLock { $0 = { message in if message["id"] == 5 { hold.wait() } } }
+        written.onWrite.withLock { $0 = { message in if message["id"] == 4 { hold.wait() } } }
+        workers.submit(editorID: 4, method: ReplService.isComplete, params: ["code": "echo"])
         workers.submit(editorID: 5, method: ReplService.isComplete, params: ["code": "echo"])
         XCTAssertTrue(workers.cancel(5), "not relayed to the daemon")
         hold.signal()

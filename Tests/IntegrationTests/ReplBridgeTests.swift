@@ -78,6 +78,39 @@ final class ReplBridgeTests: XCTestCase {
         XCTAssertEqual(bridge.finish(), 0)
     }
 
+    func testPartialResultsSendEachOutputAsItsStatementEnds() throws {
+        let daemon = try TestDaemon()
+        let bridge = try ReplBridgeProcess(connectionFile: daemon.connectionFile)
+        let code = "generate fraud rows=4000 seed=3 as q\necho first\ntrain q epochs=20 as m\ndescribe nothere\necho never"
+        bridge.request(1, "repl/execute", ["code": .string(code), "progress_token": "work", "partial_result_token": 7])
+        let (reply, before) = bridge.reply(to: 1)
+        let outputs = try XCTUnwrap(reply?["result"]?["outputs"]?.arrayValue, bridge.standardError)
+        XCTAssertEqual(outputs.count, 4, "the failing describe is the last")
+        // Each OUTPUT came once under the partial token, with its index, equal to the reply's.
+        let partials = before.filter { $0["params"]?["token"] == 7 }.compactMap { $0["params"]?["value"] }
+        XCTAssertEqual(partials.map { $0["index"] }, [0, 1, 2, 3])
+        for partial in partials {
+            let index = Int(partial["index"]?.intValue ?? -1)
+            XCTAssertEqual(partial["outputs"], .array([outputs[index]]))
+        }
+        // In order: echo's output before the training's progress began, the training's after its end.
+        let order = before.map { message -> String in
+            let value = message["params"]?["value"]
+            if message["params"]?["token"] == 7 { return "out\(value?["index"]?.intValue ?? -1)" }
+            return value?["kind"]?.stringValue ?? "?"
+        }
+        let first = try XCTUnwrap(order.firstIndex(of: "out1")), begin = try XCTUnwrap(order.firstIndex(of: "begin"))
+        let end = try XCTUnwrap(order.lastIndex(of: "end")), trained = try XCTUnwrap(order.firstIndex(of: "out2"))
+        XCTAssertLessThan(first, begin, "\(order)")
+        XCTAssertLessThan(end, trained, "\(order)")
+        // Without the token, no partials.
+        bridge.request(2, "repl/execute", ["code": "echo plain"])
+        XCTAssertTrue(bridge.reply(to: 2).before.isEmpty)
+        bridge.request(3, "repl/execute", ["code": "echo x", "partial_result_token": 1.5])
+        XCTAssertEqual(bridge.reply(to: 3).reply?["error"]?["data"]?["field"], "partial_result_token")
+        XCTAssertEqual(bridge.finish(), 0)
+    }
+
     func testProgressCompletionWhileTrainingAndCancel() throws {
         let daemon = try TestDaemon()
         let bridge = try ReplBridgeProcess(connectionFile: daemon.connectionFile)

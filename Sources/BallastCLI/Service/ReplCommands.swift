@@ -22,9 +22,10 @@ public final class ReplCommands: @unchecked Sendable {
 
     /// Runs `params.code`. `isCancelled` says whether the editor cancelled this execute (checked
     /// before each statement); `progress` gets each long command's progress value with
-    /// `command`, `line` and `text` added.
+    /// `command`, `line` and `text` added; `made` gets each OUTPUT with its index as soon as its
+    /// statement has run, before the next starts (the partial results).
     public func execute(_ params: ReplExecuteParams, isCancelled: () -> Bool = { false },
-                        progress: ((JSONValue) -> Void)? = nil) -> JSONValue {
+                        progress: ((JSONValue) -> Void)? = nil, made: ((JSONValue, Int) -> Void)? = nil) -> JSONValue {
         session.terminal = .plain(width: params.width)
         session.canceller.disarm()
         _ = collected.take()
@@ -37,11 +38,15 @@ public final class ReplCommands: @unchecked Sendable {
             Runner.report(.usage(error.message), source: nil, line: nil, session: session)
             outputs.append(output(command: Self.firstWord(ofLine: error.line, in: params.code), line: error.line, method: nil,
                                   text: collected.take(), result: nil, error: ReplErrors.json(error)))
+            made?(outputs[0], 0)
             return Self.result(outputs)
         }
         for statement in statements {
             let (output, goOn) = run(statement, index: outputs.count, params, isCancelled: isCancelled, progress: progress)
-            if let output { outputs.append(output) }
+            if let output {
+                made?(output, outputs.count)
+                outputs.append(output)
+            }
             if !goOn { break }
         }
         return Self.result(outputs)

@@ -8,24 +8,35 @@ public struct ReplExecuteParams: Sendable {
     public var width: Int
     /// The editor's `progress_token` (a string or an integer), or nil for no progress.
     public var progressToken: JSONValue?
+    /// The editor's `partial_result_token` (a string or an integer): each OUTPUT is sent under it
+    /// as soon as its statement has run. nil: the outputs come only in the reply.
+    public var partialResultToken: JSONValue?
 
     public static let widths = 20...400
     public static let defaultWidth = 100
 
-    public init(code: String, width: Int = defaultWidth, progressToken: JSONValue? = nil) {
+    public init(code: String, width: Int = defaultWidth, progressToken: JSONValue? = nil, partialResultToken: JSONValue? = nil) {
         self.code = code
         self.width = width
         self.progressToken = progressToken
+        self.partialResultToken = partialResultToken
     }
 
     public init(_ params: JSONValue?) throws(RPCError) {
-        let reader = try ParamReader(params, known: ["code", "width", "progress_token"])
+        let reader = try ParamReader(params, known: ["code", "width", "progress_token", "partial_result_token"])
         code = try reader.string("code")
         width = try reader.integer("width", in: Self.widths) ?? Self.defaultWidth
-        progressToken = reader.members["progress_token"]
-        if let token = progressToken, token.stringValue == nil, token.intValue == nil {
-            throw .invalidParams("progress_token must be a string or an integer, got \(token.typeName).", field: "progress_token")
+        progressToken = try Self.token(reader, "progress_token")
+        partialResultToken = try Self.token(reader, "partial_result_token")
+    }
+
+    /// A token the editor chose: a string or an integer (section 6), or nil when absent.
+    private static func token(_ reader: ParamReader, _ field: String) throws(RPCError) -> JSONValue? {
+        guard let token = reader.members[field] else { return nil }
+        guard token.stringValue != nil || token.intValue != nil else {
+            throw .invalidParams("\(field) must be a string or an integer, got \(token.typeName).", field: field)
         }
+        return token
     }
 }
 

@@ -36,6 +36,9 @@ public final class ReplWorkers: Sendable {
     /// Every request not yet answered, by the editor's id (one job an id: `submit` refuses a
     /// second while the first is outstanding).
     private let jobs = Mutex([JSONValue: Job]())
+    /// Replies being written: their ids are free already (the editor may reuse one as soon as it
+    /// reads the reply), but the bridge must not end before they are out.
+    private let replying = Mutex(0)
     /// Whether any request came: the bridge then looks at the daemon once more as it ends.
     private let anyRequest = Mutex(false)
     /// The error every execute gets once the daemon is known to be gone (set once).
@@ -48,7 +51,7 @@ public final class ReplWorkers: Sendable {
     }
 
     /// Requests not answered yet: the bridge waits for them before it exits.
-    public var outstanding: Int { jobs.withLock { $0.count } }
+    public var outstanding: Int { replying.withLock { $0 } + jobs.withLock { $0.count } }
 
     /// Whether any request was taken (the daemon may have been asked on the service's sessions).
     public var used: Bool { anyRequest.withLock { $0 } }
@@ -154,12 +157,13 @@ public final class ReplWorkers: Sendable {
         do { params = try ReplExecuteParams(job.params) } catch {
             return reply(job, error: error)
         }
-        let token = params.progressToken
-        let result = service.commands.execute(params, isCancelled: { job.cancelled.withLock { $0 } }, progress: token.map { token in
-            { [write] value in
-                write(["jsonrpc": "2.0", "method": "$/progress", "params": ["token": token, "value": value]])
-            }
-        })
+        let result = service.commands.execute(params, isCancelled: { job.cancelled.withLock { $0 } },
+                                              progress: params.progressToken.map { token in
+                                                  { [write] value in write(Self.progress(token, value)) }
+                                              },
+                                              made: params.partialResultToken.map { token in
+                                                  { [write] output, index in write(Self.progress(token, ["outputs": [output], "index": .int(Int64(index))])) }
+                                              })
         // The daemon went away under this execute: the ones queued behind it fail rather than
         // run (the bridge exits 3 once they are answered). Known before this reply is written,
         // so the bridge never sees nothing outstanding and no departure.
@@ -168,6 +172,12 @@ public final class ReplWorkers: Sendable {
         }
         reply(job, result: result)
         if daemonGone != nil { failQueued() }
+    }
+
+    /// `$/progress` under an editor's token: work done (`progress_token`) or a partial result
+    /// (`partial_result_token`), as in the Language Server Protocol.
+    private static func progress(_ token: JSONValue, _ value: JSONValue) -> JSONValue {
+        ["jsonrpc": "2.0", "method": "$/progress", "params": ["token": token, "value": value]]
     }
 
     private func runLookup(_ job: Job) {
@@ -183,12 +193,15 @@ public final class ReplWorkers: Sendable {
         settle(job, ["jsonrpc": "2.0", "id": job.editorID, "error": error.json])
     }
 
-    /// Writes `job`'s one reply, then forgets the job (only this job: never another under the same id).
+    /// Forgets `job` (only this job: never another under the same id), so that its id is free
+    /// by the time the editor reads the reply, then writes its one reply.
     private func settle(_ job: Job, _ message: JSONValue) {
         job.stage.withLock { $0 = .answered }
-        write(message)
+        replying.withLock { $0 += 1 }
         jobs.withLock { jobs in
             if jobs[job.editorID] === job { jobs[job.editorID] = nil }
         }
+        write(message)
+        replying.withLock { $0 -= 1 }
     }
 }
