@@ -98,9 +98,11 @@ class Bridge:
         self._process: _Process | None = None
         self._ids = itertools.count(1)
 
-    def call(self, method: str, params: dict[str, Any], progress_token: str | None = None) -> Call:
-        """Sends one request; the bridge (re)starts first when it is not running."""
-        call = Call(next(self._ids), method, progress_token)
+    def call(self, method: str, params: dict[str, Any], progress_token: str | None = None,
+             partial_token: str | None = None) -> Call:
+        """Sends one request; the bridge (re)starts first when it is not running. The tokens are
+        the ones `params` carries, so that the `$/progress` sent under them reach this call."""
+        call = Call(next(self._ids), method, progress_token, partial_token)
         message = {"jsonrpc": "2.0", "id": call.id, "method": method, "params": params}
         with self._lock:
             for attempt in (1, 2):

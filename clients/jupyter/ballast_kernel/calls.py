@@ -7,10 +7,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-# What a call's events are: ("progress", value) for a `$/progress` under its token,
-# ("reply", message) for its JSON-RPC reply (the last event), ("gone", sentence) when the bridge
-# ended before replying (also the last event).
-PROGRESS, REPLY, GONE = "progress", "reply", "gone"
+# What a call's events are: ("progress", value) for a `$/progress` under its progress token,
+# ("partial", value) for one under its partial result token (`{"outputs": [OUTPUT], "index": I}`,
+# an output as soon as its statement has run), ("reply", message) for its JSON-RPC reply (the last
+# event), ("gone", sentence) when the bridge ended before replying (also the last event).
+PROGRESS, PARTIAL, REPLY, GONE = "progress", "partial", "reply", "gone"
 
 
 @dataclass
@@ -21,7 +22,12 @@ class Call:
     id: int
     method: str
     progress_token: str | None = None
+    partial_token: str | None = None
     events: queue.Queue = field(default_factory=queue.Queue)
+
+    @property
+    def tokens(self) -> list[str]:
+        return [token for token in (self.progress_token, self.partial_token) if token is not None]
 
     def next_event(self, timeout: float) -> tuple[str, Any] | None:
         """The next event, or None when none came within `timeout` seconds."""
@@ -46,25 +52,26 @@ class CallTable:
             if self._closed_because is not None:
                 return False
             self._by_id[call.id] = call
-            if call.progress_token is not None:
-                self._by_token[call.progress_token] = call
+            for token in call.tokens:
+                self._by_token[token] = call
             return True
 
     def discard(self, call: Call) -> None:
         """Forgets a call that was never sent."""
         with self._lock:
             self._by_id.pop(call.id, None)
-            if call.progress_token is not None:
-                self._by_token.pop(call.progress_token, None)
+            for token in call.tokens:
+                self._by_token.pop(token, None)
 
     def deliver(self, message: dict) -> None:
         """Routes one message the bridge wrote: a reply to its call, a `$/progress` to the call
-        that carried its token. Anything else (another notification, an unknown id) is dropped."""
+        that carried its token (as progress or as a partial result, by which of its tokens it is).
+        Anything else (another notification, an unknown id) is dropped."""
         if "method" not in message and "id" in message:
             with self._lock:
                 call = self._by_id.pop(message["id"], None) if isinstance(message["id"], int) else None
-                if call is not None and call.progress_token is not None:
-                    self._by_token.pop(call.progress_token, None)
+                for token in call.tokens if call is not None else []:
+                    self._by_token.pop(token, None)
             if call is not None:
                 call.events.put((REPLY, message))
         elif message.get("method") == "$/progress":
@@ -72,7 +79,8 @@ class CallTable:
             with self._lock:
                 call = self._by_token.get(params.get("token"))
             if call is not None and isinstance(params.get("value"), dict):
-                call.events.put((PROGRESS, params["value"]))
+                kind = PARTIAL if params.get("token") == call.partial_token else PROGRESS
+                call.events.put((kind, params["value"]))
 
     def close(self, because: str) -> None:
         """The bridge has ended: every waiting call, and any added later, learns why."""

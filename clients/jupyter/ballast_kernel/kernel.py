@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 import uuid
 from typing import Any
@@ -11,9 +12,9 @@ from ipykernel.kernelbase import Kernel
 
 from . import __version__
 from .bridge import Bridge, BridgeError, BridgeUnavailable
-from .calls import GONE, PROGRESS, Call
+from .calls import GONE, PARTIAL, PROGRESS, Call
 from .interrupts import InterruptCounter
-from .outputs import CANCELLED, cell_messages, reply_content
+from .outputs import CANCELLED, CellOutputs, Message, reply_content
 from .progress import CellProgress
 
 WIDTH = 100              # the text width the renderings fit (a notebook's output area)
@@ -29,6 +30,14 @@ def failure(code: int, message: str, data: dict | None = None) -> dict[str, Any]
     output = {"command": "", "line": 1, "method": None, "text": "", "html": None, "charts": [],
               "result": None, "error": error}
     return {"outputs": [output], "status": "cancelled" if code == CANCELLED else "error"}
+
+
+def refused_partial_results(result: dict[str, Any]) -> bool:
+    """Whether the bridge refused `partial_result_token` as an unknown field (an older `ballast`)."""
+    outputs = result.get("outputs") or []
+    error = (outputs[0].get("error") or {}) if len(outputs) == 1 else {}
+    data = error.get("data") if isinstance(error.get("data"), dict) else {}
+    return error.get("code") == -32602 and data.get("field") == "partial_result_token"
 
 
 class BallastKernel(Kernel):
@@ -53,6 +62,7 @@ class BallastKernel(Kernel):
         self.bridge = Bridge()
         self.interrupts = InterruptCounter()
         self.interrupts_before = 0
+        self.cells = itertools.count(1)  # numbers the partial result tokens
 
     # ipykernel makes SIGINT raise KeyboardInterrupt while it handles a request; count them instead.
 
@@ -69,33 +79,49 @@ class BallastKernel(Kernel):
                          allow_stdin=False, *, cell_meta=None, cell_id=None):
         if not code.strip():
             return {"status": "ok", "execution_count": self.execution_count, "payload": [], "user_expressions": {}}
-        result = self._run(code, silent)
+        return reply_content(self._run(code, silent), self.execution_count)
+
+    def _show(self, messages: list[Message], silent: bool) -> None:
         if not silent:
-            for message in cell_messages(result, self.execution_count):
+            for message in messages:
                 self.send_response(self.iopub_socket, message.type, message.content)
-        return reply_content(result, self.execution_count)
 
     def _run(self, code: str, silent: bool) -> dict[str, Any]:
-        """Runs the cell and waits for its result, showing progress and turning interrupts into
+        """Runs the cell and waits for its result, showing each output as soon as its statement
+        has run (the bridge's partial results), progress in between, and turning interrupts into
         cancels. Blocks the shell thread on purpose: cells run one at a time, as in any kernel."""
         token = f"cell-{uuid.uuid4().hex}"
+        partial_token = f"outputs-{next(self.cells)}"
         progress = CellProgress()
-        try:
-            call = self.bridge.call("repl/execute", {"code": code, "width": WIDTH, "progress_token": token}, token)
-        except BridgeUnavailable as error:
-            return failure(DAEMON_UNAVAILABLE, str(error))
-        result = self._wait(call, progress, silent)
+        outputs = CellOutputs(self.execution_count)
+        params = {"code": code, "width": WIDTH, "progress_token": token, "partial_result_token": partial_token}
+        result, from_bridge = self._execute(params, progress, outputs, silent)
+        if refused_partial_results(result):
+            # A `ballast` from before partial results refuses the field before running anything:
+            # the cell runs again without it, its outputs shown when it ends.
+            del params["partial_result_token"]
+            result, from_bridge = self._execute(params, progress, outputs, silent)
         if any((output.get("error") or {}).get("code") == DAEMON_UNAVAILABLE for output in result.get("outputs") or []):
             # The bridge exits once its daemon has gone; the next cell must not reach it while it
             # does, but a new bridge, which finds or starts a daemon.
             self.bridge.restart()
-        if not silent:
-            ending = {"ok": None, "cancelled": "cancelled"}.get(result.get("status"), "failed")
-            for message in progress.flush(ending):
-                self.send_response(self.iopub_socket, message.type, message.content)
+        ending = {"ok": None, "cancelled": "cancelled"}.get(result.get("status"), "failed")
+        self._show(progress.flush(ending), silent)
+        # The reply repeats every output: those its partial results showed are not shown again.
+        self._show(outputs.finish(result, indexed=from_bridge), silent)
         return result
 
-    def _wait(self, call: Call, progress: CellProgress, silent: bool) -> dict[str, Any]:
+    def _execute(self, params: dict[str, Any], progress: CellProgress, outputs: CellOutputs,
+                 silent: bool) -> tuple[dict[str, Any], bool]:
+        try:
+            call = self.bridge.call("repl/execute", params, params["progress_token"], params.get("partial_result_token"))
+        except BridgeUnavailable as error:
+            return failure(DAEMON_UNAVAILABLE, str(error)), False
+        return self._wait(call, progress, outputs, silent)
+
+    def _wait(self, call: Call, progress: CellProgress, outputs: CellOutputs,
+              silent: bool) -> tuple[dict[str, Any], bool]:
+        """The cell's result, and whether it is the bridge's reply (else the kernel made it)."""
         interrupts_seen = self.interrupts_before
         give_up_at: float | None = None
         while True:
@@ -109,20 +135,27 @@ class BallastKernel(Kernel):
                 if give_up_at is not None and time.monotonic() > give_up_at:
                     self.bridge.restart()
                     return failure(CANCELLED, f"The cell was interrupted and ballast --stdio did not answer within "
-                                              f"{CANCEL_PATIENCE:g} s, so the kernel restarted it (the daemon keeps its state).")
+                                              f"{CANCEL_PATIENCE:g} s, so the kernel restarted it (the daemon keeps its state)."), False
                 continue
             kind, payload = event
             if kind == PROGRESS:
+                self._show(outputs.later_command_started(payload.get("command")), silent)
                 message = None if silent else progress.handle(payload)
                 if message is not None:
-                    self.send_response(self.iopub_socket, message.type, message.content)
+                    self._show([message], silent)
+            elif kind == PARTIAL:
+                index, shown = payload.get("index"), payload.get("outputs")
+                if isinstance(index, int) and isinstance(shown, list):
+                    for offset, output in enumerate(shown):
+                        if isinstance(output, dict):
+                            self._show(outputs.add(output, index + offset), silent)
             elif kind == GONE:
-                return failure(DAEMON_UNAVAILABLE, payload)
+                return failure(DAEMON_UNAVAILABLE, payload), False
             elif "error" in payload:
                 error = payload["error"]
-                return failure(error.get("code", DAEMON_UNAVAILABLE), error.get("message", ""), error.get("data"))
+                return failure(error.get("code", DAEMON_UNAVAILABLE), error.get("message", ""), error.get("data")), False
             else:
-                return payload["result"]
+                return payload["result"], True
 
     # Looking things up: the bridge answers these from its lookup session, its own daemon connection
 

@@ -77,33 +77,97 @@ def chart_bundles(output: dict) -> list[dict[str, str]]:
             for chart in output.get("charts") or [] if chart.get("svg")]
 
 
-def cell_messages(result: dict, execution_count: int) -> list[Message]:
-    """The messages that show one cell's outputs, in order: each output's text (and tables) as
-    `display_data`, the last successful one as the cell's `execute_result` when the cell ran to
-    its end, each chart after its text as `display_data`, and the failing output as an `error`."""
-    outputs = result.get("outputs") or []
-    finished = result.get("status") == "ok"
-    last_shown = max((index for index, output in enumerate(outputs)
-                      if not output.get("error") and text_bundle(output) is not None), default=None)
+def output_messages(output: dict, execution_count: int | None = None) -> list[Message]:
+    """The messages that show one output: its text (and tables), as the cell's `execute_result`
+    when `execution_count` is given, else as `display_data`; then each chart as `display_data`;
+    a failed output is one `error`."""
+    if output.get("error"):
+        return [Message("error", error_content(output["error"], output.get("text") or ""))]
     messages: list[Message] = []
-    for index, output in enumerate(outputs):
-        if output.get("error"):
-            messages.append(Message("error", error_content(output["error"], output.get("text") or "")))
-            continue
-        bundle = text_bundle(output)
-        if bundle is not None:
-            if finished and index == last_shown:
-                messages.append(Message("execute_result", {"data": bundle, "metadata": {},
-                                                           "execution_count": execution_count}))
-            else:
-                messages.append(Message("display_data", {"data": bundle, "metadata": {}, "transient": {}}))
-        for chart in chart_bundles(output):
-            messages.append(Message("display_data", {"data": chart, "metadata": {}, "transient": {}}))
-    if not finished and not any(message.type == "error" for message in messages):
-        # "cancelled" while still queued comes with no outputs; say so all the same.
-        messages.append(Message("error", error_content(
-            {"code": CANCELLED, "message": "The cell was cancelled before it ran."})))
+    bundle = text_bundle(output)
+    if bundle is not None:
+        if execution_count is not None:
+            messages.append(Message("execute_result", {"data": bundle, "metadata": {},
+                                                       "execution_count": execution_count}))
+        else:
+            messages.append(Message("display_data", {"data": bundle, "metadata": {}, "transient": {}}))
+    for chart in chart_bundles(output):
+        messages.append(Message("display_data", {"data": chart, "metadata": {}, "transient": {}}))
     return messages
+
+
+class CellOutputs:
+    """Shows a cell's outputs as they come, each once: from `$/progress` partial results while the
+    cell runs (`add`), then from the final reply (`finish`), which repeats every output.
+
+    Only the last output with text of a cell that succeeded is its `execute_result`, and which one
+    that is cannot be known before the cell ends. So the latest output with text (and any without
+    text after it) is held back until a later output with text comes, a later command reports
+    progress (it will have an output of its own), or the cell ends."""
+
+    def __init__(self, execution_count: int) -> None:
+        self.execution_count = execution_count
+        self._seen: set[int] = set()
+        self._held: list[dict] = []
+        self._errored = False
+
+    def add(self, output: dict, index: int | None = None) -> list[Message]:
+        """The messages to send now for the output at `index` of the final `outputs` (None: an
+        output the kernel made itself, after every output of the bridge); none when it was shown."""
+        if index is not None:
+            if index in self._seen:
+                return []
+            self._seen.add(index)
+        if output.get("error"):
+            self._errored = True
+            return self.release() + output_messages(output)
+        if text_bundle(output) is None and self._held:
+            self._held.append(output)  # nothing to show in its place: it stays after the held one
+            return []
+        messages = self.release()
+        self._held = [output]
+        return messages
+
+    def later_command_started(self, index: Any) -> list[Message]:
+        """A command at `index` reports progress: the held outputs are from commands before it,
+        so none of them is the cell's last; show them now, above that command's progress."""
+        if isinstance(index, int) and self._held and index not in self._seen and index > max(self._seen, default=-1):
+            return self.release()
+        return []
+
+    def release(self) -> list[Message]:
+        """The held outputs as `display_data`."""
+        held, self._held = self._held, []
+        return [message for output in held for message in output_messages(output)]
+
+    def finish(self, result: dict, *, indexed: bool = True) -> list[Message]:
+        """What is left to show once the cell has ended with `result`: its outputs not shown yet
+        (`indexed`: the bridge's reply, whose outputs are in order from index 0; else outputs the
+        kernel made, shown after everything), then the held ones, the first of them as the
+        `execute_result` when the cell succeeded."""
+        messages: list[Message] = []
+        for position, output in enumerate(result.get("outputs") or []):
+            messages += self.add(output, position if indexed else None)
+        if result.get("status") == "ok" and self._held:
+            held, self._held = self._held, []
+            messages += output_messages(held[0], self.execution_count)
+            messages += [message for output in held[1:] for message in output_messages(output)]
+        else:
+            messages += self.release()
+        if result.get("status") != "ok" and not self._errored:
+            # "cancelled" while still queued comes with no outputs; say so all the same.
+            self._errored = True
+            messages.append(Message("error", error_content(
+                {"code": CANCELLED, "message": "The cell was cancelled before it ran."})))
+        return messages
+
+
+def cell_messages(result: dict, execution_count: int) -> list[Message]:
+    """The messages that show one cell's outputs when none was shown while it ran, in order: each
+    output's text (and tables) as `display_data`, the last one with text as the cell's
+    `execute_result` when the cell ran to its end, each chart after its text as `display_data`,
+    and the failing output as an `error`."""
+    return CellOutputs(execution_count).finish(result)
 
 
 def reply_content(result: dict, execution_count: int) -> dict[str, Any]:

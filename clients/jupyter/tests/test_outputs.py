@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ballast_kernel.outputs import cell_messages, error_content, reply_content
+from ballast_kernel.outputs import CellOutputs, cell_messages, error_content, reply_content
 
 
 def output(text: str, html: str | None = None, charts=(), error=None, command="echo") -> dict:
@@ -64,3 +64,58 @@ def test_a_cell_cancelled_while_queued_says_so():
     assert [m.type for m in messages] == ["error"]
     assert messages[0].content["ename"] == "Cancelled"
     assert reply_content(result, 1)["ename"] == "Cancelled"
+
+
+# Shown as they come: partial results while the cell runs, then the final reply, each output once.
+
+def kinds(messages) -> list[tuple[str, str]]:
+    return [(m.type, m.content["data"].get("text/plain", "") if "data" in m.content else m.content["ename"])
+            for m in messages]
+
+
+def test_outputs_are_shown_as_their_partials_come_and_the_reply_adds_only_the_cell_result():
+    shown = CellOutputs(execution_count=4)
+    first, second = output("one\n"), output("two\n", charts=[("loss", "<svg>1</svg>")])
+    assert shown.add(first, 0) == [], "held back: it may be the cell's result"
+    assert kinds(shown.add(second, 1)) == [("display_data", "one")]
+    assert shown.add(first, 0) == [], "an output is shown once"
+    end = shown.finish({"status": "ok", "outputs": [first, second]})
+    assert kinds(end) == [("execute_result", "two"), ("display_data", "loss")]
+    assert end[0].content["execution_count"] == 4
+
+
+def test_a_later_command_reporting_progress_shows_the_held_output_above_its_progress():
+    shown = CellOutputs(execution_count=1)
+    assert shown.add(output("first\n"), 0) == []
+    assert kinds(shown.later_command_started(1)) == [("display_data", "first")]
+    assert shown.later_command_started(1) == []
+    assert shown.later_command_started(0) == [], "progress of a shown command releases nothing"
+    table = output("the table\n", command="train")
+    assert shown.add(table, 1) == []
+    assert kinds(shown.finish({"status": "ok", "outputs": [output("first\n"), table]})) == [
+        ("execute_result", "the table")]
+
+
+def test_a_failed_output_is_shown_at_once_after_the_held_one_and_not_again():
+    shown = CellOutputs(execution_count=2)
+    failed = output("error: No dataset named nope. (code -32001)\n", error=NOT_FOUND, command="train")
+    shown.add(output("ok so far\n"), 0)
+    assert kinds(shown.add(failed, 1)) == [("display_data", "ok so far"), ("error", "NotFound")]
+    assert shown.finish({"status": "error", "outputs": [output("ok so far\n"), failed]}) == []
+
+
+def test_outputs_without_partials_come_from_the_reply_and_an_output_without_text_stays_after_the_held_one():
+    shown = CellOutputs(execution_count=5)
+    assert shown.add(output("one\n"), 0) == []
+    charts_only = output("", charts=[("pr", "<svg>p</svg>")], command="plot")
+    assert shown.add(charts_only, 1) == []
+    missed = output("three\n")  # its partial never came: the reply has it
+    end = shown.finish({"status": "ok", "outputs": [output("one\n"), charts_only, missed]})
+    assert kinds(end) == [("display_data", "one"), ("display_data", "pr"), ("execute_result", "three")]
+
+
+def test_a_failure_the_kernel_made_comes_after_the_outputs_already_shown():
+    shown = CellOutputs(execution_count=6)
+    shown.add(output("before\n"), 0)
+    made = {"status": "cancelled", "outputs": [output("", error={"code": -32800, "message": "Gave up."})]}
+    assert kinds(shown.finish(made, indexed=False)) == [("display_data", "before"), ("error", "Cancelled")]

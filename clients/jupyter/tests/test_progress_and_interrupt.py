@@ -57,7 +57,9 @@ def test_an_interrupt_cancels_the_training_and_the_kernel_goes_on(kernel):
     errors = of_type(messages, "error")
     assert len(errors) == 1 and content(errors[0])["ename"] == "Cancelled"
     shown = [content(message)["data"].get("text/plain") for message in of_type(messages, "display_data")]
-    assert "before" in shown, "the outputs before the cancelled command are kept"
+    assert shown.count("before") == 1, "the outputs before the cancelled command are kept, and shown once"
+    assert messages.index(next(m for m in of_type(messages, "display_data")
+                               if content(m)["data"].get("text/plain") == "before")) < messages.index(errors[0])
     last_progress = content(of_type(messages, "update_display_data")[-1])["data"]["text/html"]
     assert "cancelled" in last_progress and "done" not in last_progress, last_progress
 
