@@ -47,6 +47,13 @@ function M.handle(params)
     return
   end
   local token, value = params.token, params.value
+  if value.outputs ~= nil then
+    -- A partial result (OUTPUTs as they come), not progress: only its command wants it.
+    if watchers[token] then
+      watchers[token](value, nil)
+    end
+    return
+  end
   local text = value.text
   if type(text) ~= "string" or text == "" then
     text = type(value.title) == "string" and value.title or (type(value.message) == "string" and value.message or nil)
