@@ -14,8 +14,9 @@ def test_ctrl_c_in_the_results_buffer_cancels_a_training_and_the_next_command_wo
     wait_until(lambda: any(re.search(r"step \d+ of 100000", line) for line in results_lines(nvim)),
                "the training's progress in the results buffer")
     assert re.search(r"step \d+ of 100000", nvim.exec_lua("return require('ballast').statusline()"))
-    # … and through vim.notify, at INFO (throttled: the first at once, then every 2 s).
-    assert any(note["level"] == 2 and note["message"].startswith("ballast: ") for note in notes(nvim)), notes(nvim)
+    # … and through vim.notify, at INFO, once it has run 2 s (then every 2 s).
+    wait_until(lambda: any(note["level"] == 2 and "of 100000" in note["message"] for note in notes(nvim)),
+               "the training's progress through vim.notify")
 
     nvim.command("BallastResults")
     assert nvim.current.buffer.name == "ballast://results"
@@ -26,6 +27,8 @@ def test_ctrl_c_in_the_results_buffer_cancels_a_training_and_the_next_command_wo
     entry = lines[start + 1:]
     assert entry[0].startswith("cancelled: ") and "stopped after" in entry[0], lines
     assert any(note["message"] == "ballast: cancelled" for note in notes(nvim)), notes(nvim)
+    # The last word is how it ended, never a progress bar.
+    assert notes(nvim)[-1]["message"] == "ballast: cancelled", notes(nvim)
     assert nvim.exec_lua("return require('ballast').statusline()") == ""
 
     lines = run(nvim, "ping")

@@ -41,6 +41,11 @@ function M.run(code, range, on_done)
   local params = { code = code, width = results.width(), progress_token = token, partial_result_token = partial_token }
   local id
   local finished = {} -- output indexes (0-based) already shown
+  local several_lines = code:find("\n%s*%S") ~= nil
+  local function label(output)
+    local name = tostring(output.command or "command")
+    return (several_lines and type(output.line) == "number") and string.format("%s (line %d)", name, output.line) or name
+  end
   progress.watch(token, function(value, text)
     if text and value.kind ~= "end" and not finished[value.command] then
       results.progress(entry, value.line, text)
@@ -57,6 +62,7 @@ function M.run(code, range, on_done)
     for offset, output in ipairs(value.outputs) do
       local index = value.index + offset - 1
       finished[index] = true
+      progress.finished(token, index, output, label(output))
       results.output(entry, index, output)
       if range then
         inline.output(range, output, results.next_statement(code_lines, output.line))
@@ -64,6 +70,9 @@ function M.run(code, range, on_done)
     end
   end)
   id = bridge.request("repl/execute", params, function(err, result)
+    for index, output in ipairs(type(result) == "table" and type(result.outputs) == "table" and result.outputs or {}) do
+      progress.finished(token, index - 1, output, label(output))
+    end
     progress.unwatch(token)
     progress.unwatch(partial_token)
     if id then
