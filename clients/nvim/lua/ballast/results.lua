@@ -225,10 +225,13 @@ local function output_lines(entry, output, previous_line, lines, highlights)
   local highlight = (failed and output.error.code == -32800) and "WarningMsg" or "ErrorMsg"
   for _, text in ipairs(split_lines(output.text)) do
     if failed then
+      -- An error or a cancel reads `error: …` at column 0: indented like the tables around it.
       table.insert(highlights, { #lines, highlight })
+      text = text ~= "" and ("  " .. text) or text
     end
     table.insert(lines, text)
   end
+  table.insert(lines, "") -- a blank line between one statement's output and the next
 end
 
 -- Draws the entry: the outputs that have come (in their order), then, while the code runs, the
@@ -260,9 +263,11 @@ local function render(entry)
     if entry.status == "cancelled" and count == 0 then
       -- (A command cancelled while it ran says so in its own text, as at the REPL.)
       table.insert(highlights, { #lines, "WarningMsg" })
-      table.insert(lines, "cancelled before it started")
+      table.insert(lines, "  cancelled before it started")
     end
-    table.insert(lines, "")
+    if count == 0 then
+      table.insert(lines, "")
+    end
   end
   replace(entry, lines, highlights)
 end
@@ -346,7 +351,7 @@ end
 function M.fail(entry, err)
   local lines = { entry.header }
   for _, text in ipairs(split_lines(string.format("error: %s (code %s)", err.message or "?", tostring(err.code)))) do
-    table.insert(lines, text)
+    table.insert(lines, "  " .. text)
   end
   table.insert(lines, "")
   local highlights = { { 0, "Title" } }
