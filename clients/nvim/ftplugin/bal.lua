@@ -25,8 +25,22 @@ map("n", mappings.help, function()
   require("ballast.inspect").under_cursor()
 end, "Ballast: help for the command under the cursor")
 
+-- The cancel key (<C-c>) cancels what runs; with nothing running it does what it always does.
+if mappings.cancel then
+  local own = vim.api.nvim_replace_termcodes(mappings.cancel, true, false, true)
+  vim.keymap.set("n", mappings.cancel, function()
+    if require("ballast.execute").busy() == 0 then
+      return own
+    end
+    vim.schedule(function()
+      require("ballast").cancel()
+    end)
+    return ""
+  end, { buffer = true, expr = true, desc = "Ballast: cancel the running command" })
+end
+
 local undo = { "setlocal commentstring< comments< omnifunc<" }
-for mode, lhs in pairs({ n = { mappings.send_line, mappings.send_file, mappings.help }, x = { mappings.send_selection } }) do
+for mode, lhs in pairs({ n = { mappings.send_line, mappings.send_file, mappings.help, mappings.cancel }, x = { mappings.send_selection } }) do
   for _, key in ipairs(lhs) do
     if key then
       -- Inside :execute, since a mapping command takes a `|` as part of its keys.

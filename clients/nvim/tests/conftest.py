@@ -4,7 +4,8 @@ Each test gets a private daemon: ``$BALLAST_CONNECTION_FILE`` and ``$BALLAST_STA
 its temporary folder, so the bridge (``$BALLAST --stdio``, which the plugin starts) starts a
 ``ballastd`` (``$BALLASTD``) of its own; the fixture stops it with ``ballast stop`` at teardown.
 Neovim is ``nvim --embed --headless -u NONE -i NONE`` (``$BALLAST_TEST_NVIM`` names another) with ``clients/nvim`` on its runtimepath,
-filetype plugins, syntax and ``plugin/ballast.lua`` on, and ``vim.notify`` recording what it says.
+filetype plugins, syntax and ``plugin/ballast.lua`` on, and ``vim.notify`` recording what it says
+(Neovim's own is kept as ``_G.builtin_notify``).
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ filetype plugin on
 syntax on
 runtime plugin/ballast.lua
 lua _G.notes = {{}}
+lua _G.builtin_notify = vim.notify
 lua vim.notify = function(message, level) table.insert(_G.notes, {{message = message, level = level or 2}}) end
 """
 

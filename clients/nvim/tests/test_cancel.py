@@ -14,8 +14,9 @@ def test_ctrl_c_in_the_results_buffer_cancels_a_training_and_the_next_command_wo
     wait_until(lambda: any(re.search(r"step \d+ of 100000", line) for line in results_lines(nvim)),
                "the training's progress in the results buffer")
     assert re.search(r"step \d+ of 100000", nvim.exec_lua("return require('ballast').statusline()"))
-    # … and through vim.notify, at INFO (throttled: the first at once, then every 2 s).
-    assert any(note["level"] == 2 and note["message"].startswith("ballast: ") for note in notes(nvim)), notes(nvim)
+    # … and through vim.notify, at INFO, once it has run 2 s (then every 2 s).
+    wait_until(lambda: any(note["level"] == 2 and "of 100000" in note["message"] for note in notes(nvim)),
+               "the training's progress through vim.notify")
 
     nvim.command("BallastResults")
     assert nvim.current.buffer.name == "ballast://results"
@@ -24,8 +25,10 @@ def test_ctrl_c_in_the_results_buffer_cancels_a_training_and_the_next_command_wo
     lines = results_lines(nvim)
     start = lines.index("» train cards model=mlp epochs=100000 as forever")
     entry = lines[start + 1:]
-    assert entry[0].startswith("cancelled: ") and "stopped after" in entry[0], lines
+    assert entry[0].startswith("  cancelled: ") and "stopped after" in entry[0], lines
     assert any(note["message"] == "ballast: cancelled" for note in notes(nvim)), notes(nvim)
+    # The last word is how it ended, never a progress bar.
+    assert notes(nvim)[-1]["message"] == "ballast: cancelled", notes(nvim)
     assert nvim.exec_lua("return require('ballast').statusline()") == ""
 
     lines = run(nvim, "ping")
@@ -42,5 +45,22 @@ def test_cancel_reaches_the_commands_waiting_behind_the_running_one(nvim):
     nvim.command("BallastCancel")
     wait_until(lambda: busy(nvim) == 0, "both replies")
     lines = results_lines(nvim)
-    assert "never" not in lines and "cancelled before it started" in lines, lines
+    assert "never" not in lines and "  cancelled before it started" in lines, lines
     assert "echo again" in run(nvim, "echo again")[-3]
+
+
+def test_ctrl_c_in_a_bal_buffer_cancels_the_running_command(nvim, tmp_path):
+    run(nvim, "generate fraud rows=60000 as cards")
+    script = tmp_path / "long.bal"
+    script.write_text("train cards model=mlp epochs=100000 as forever\n")
+    nvim.command(f"edit {script}")
+    nvim.input("\\l")
+    wait_until(lambda: any(re.search(r"step \d+ of 100000", line) for line in results_lines(nvim)),
+               "the training's progress")
+    assert nvim.current.buffer.name == str(script)
+    nvim.input("<C-c>")
+    wait_until(lambda: busy(nvim) == 0, "the training cancelled from its .bal buffer")
+    assert any(line.startswith("  cancelled: ") for line in results_lines(nvim)), results_lines(nvim)
+    # With nothing running, <C-c> is <C-c> again: no "nothing is running" message.
+    nvim.input("<C-c>")
+    assert not [note for note in notes(nvim) if "nothing is running" in note["message"]], notes(nvim)

@@ -36,8 +36,9 @@ def test_a_trainings_table_lands_in_the_results_buffer(nvim):
 
 def test_an_error_shows_the_daemons_message_in_the_buffer_and_a_notification(nvim):
     lines = entry(run(nvim, "train nosuch"), "train nosuch")
-    assert lines[0].startswith("error: ") and "nosuch" in lines[0], lines
-    assert "  field: dataset" in lines, lines  # where, from the error's data
+    # Indented like every other output; where, from the error's data, under it.
+    assert lines[0].startswith("  error: ") and "nosuch" in lines[0], lines
+    assert "    field: dataset" in lines, lines
     errors = [note for note in notes(nvim) if note["level"] == 4]
     assert len(errors) == 1 and "nosuch" in errors[0]["message"], notes(nvim)
     # The daemon's own sentence, as the structured error carries it, is what the notification says.
@@ -45,7 +46,7 @@ def test_an_error_shows_the_daemons_message_in_the_buffer_and_a_notification(nvi
 
     # A usage error is the grammar's, before anything reaches the daemon; the next command works.
     lines = entry(run(nvim, "train cards.train nosuchoption=1"), "train cards.train nosuchoption=1")
-    assert lines[0].startswith("error: "), lines
+    assert lines[0].startswith("  error: "), lines
     assert entry(run(nvim, "echo still here"), "echo still here")[0] == "still here"
 
 

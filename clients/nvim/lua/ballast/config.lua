@@ -12,8 +12,11 @@ M.defaults = {
   results_size = nil,
   -- Short (one-line) results also as virtual text at the end of the line that was sent.
   virtual_text = true,
-  -- Progress of long commands through vim.notify, at most once per `progress_interval_ms`.
+  -- Progress of long commands through vim.notify: only once a command has run `progress_delay_ms`,
+  -- then at most once per `progress_interval_ms`, ending with a "done" line (short commands show
+  -- none). With Neovim's own vim.notify the bars go to the command line only, not :messages.
   notify_progress = true,
+  progress_delay_ms = 2000,
   progress_interval_ms = 2000,
   -- Mappings in `.bal` buffers (false turns one off); `cancel` is the results buffer's.
   mappings = {

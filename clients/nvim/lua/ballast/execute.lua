@@ -31,23 +31,50 @@ end
 --- came from, for virtual text; nil for `:Ballast`. `on_done(err, result)` is optional.
 function M.run(code, range, on_done)
   local entry = results.begin(code)
+  local code_lines = vim.split(code, "\n", { plain = true })
   if range then
-    inline.running(range)
+    inline.running(range, results.next_statement(code_lines, 0))
   end
   tokens = tokens + 1
   local token = "nvim-" .. tokens
-  local params = { code = code, width = results.width(), progress_token = token }
+  local partial_token = "nvim-outputs-" .. tokens
+  local params = { code = code, width = results.width(), progress_token = token, partial_result_token = partial_token }
   local id
+  local finished = {} -- output indexes (0-based) already shown
+  local several_lines = code:find("\n%s*%S") ~= nil
+  local function label(output)
+    local name = tostring(output.command or "command")
+    return (several_lines and type(output.line) == "number") and string.format("%s (line %d)", name, output.line) or name
+  end
   progress.watch(token, function(value, text)
-    if text and value.kind ~= "end" then
-      results.status(entry, text)
+    if text and value.kind ~= "end" and not finished[value.command] then
+      results.progress(entry, value.line, text)
       if range then
         inline.progress(range, value.line, text)
       end
     end
   end)
+  -- Each OUTPUT as soon as its statement has run, so a long file fills the results as it goes.
+  progress.watch(partial_token, function(value)
+    if type(value.outputs) ~= "table" or type(value.index) ~= "number" then
+      return
+    end
+    for offset, output in ipairs(value.outputs) do
+      local index = value.index + offset - 1
+      finished[index] = true
+      progress.finished(token, index, output, label(output))
+      results.output(entry, index, output)
+      if range then
+        inline.output(range, output, results.next_statement(code_lines, output.line))
+      end
+    end
+  end)
   id = bridge.request("repl/execute", params, function(err, result)
+    for index, output in ipairs(type(result) == "table" and type(result.outputs) == "table" and result.outputs or {}) do
+      progress.finished(token, index - 1, output, label(output))
+    end
     progress.unwatch(token)
+    progress.unwatch(partial_token)
     if id then
       forget(id)
     end
@@ -59,7 +86,7 @@ function M.run(code, range, on_done)
       vim.notify("ballast: " .. (err.message or "the request failed"), vim.log.levels.ERROR, { title = "ballast" })
     else
       local outputs = type(result.outputs) == "table" and result.outputs or {}
-      results.finish(entry, code, outputs, result.status)
+      results.finish(entry, outputs, result.status)
       if range then
         inline.finish(range, outputs, result.status)
       end

@@ -139,9 +139,34 @@ local function follow(buf)
   end
 end
 
-local function first_line(code)
-  local line = code:match("^%s*([^\n]*)") or ""
-  local rest = select(2, code:gsub("\n%s*%S", ""))
+--- Whether a line of code holds a statement (not blank, not a comment).
+local function is_statement(line)
+  return line:match("%S") ~= nil and line:match("^%s*#") == nil
+end
+
+--- The 1-based number of the first line after `after` in `code_lines` that holds a statement, or nil.
+function M.next_statement(code_lines, after)
+  for number = (after or 0) + 1, #code_lines do
+    if is_statement(code_lines[number]) then
+      return number
+    end
+  end
+  return nil
+end
+
+-- The code's first statement line, and how many statement lines follow (a comment heads nothing).
+local function first_line(code_lines)
+  local first = M.next_statement(code_lines, 0)
+  if not first then
+    return vim.trim(code_lines[1] or "")
+  end
+  local rest = 0
+  for number = first + 1, #code_lines do
+    if is_statement(code_lines[number]) then
+      rest = rest + 1
+    end
+  end
+  local line = vim.trim(code_lines[first])
   if rest > 0 then
     line = string.format("%s  (+%d more line%s)", line, rest, rest == 1 and "" or "s")
   end
@@ -181,7 +206,73 @@ local function replace(entry, lines, highlights)
   follow(buf)
 end
 
---- Adds an entry for `code` (header and a status line) at the end; returns it.
+local function split_lines(text)
+  local lines = vim.split((text or ""):gsub("\n+$", ""), "\n", { plain = true })
+  return lines
+end
+
+-- An output's lines under its statement's own line (a second statement of that line, after `;`,
+-- under its command's name).
+local function output_lines(entry, output, previous_line, lines, highlights)
+  local code_line = entry.code_lines[output.line]
+  local header = code_line and vim.trim(code_line) or tostring(output.command)
+  if output.line == previous_line then
+    header = "⋯ " .. tostring(output.command)
+  end
+  table.insert(highlights, { #lines, "Title" })
+  table.insert(lines, "» " .. header)
+  local failed = type(output.error) == "table"
+  local highlight = (failed and output.error.code == -32800) and "WarningMsg" or "ErrorMsg"
+  for _, text in ipairs(split_lines(output.text)) do
+    if failed then
+      -- An error or a cancel reads `error: …` at column 0: indented like the tables around it.
+      table.insert(highlights, { #lines, highlight })
+      text = text ~= "" and ("  " .. text) or text
+    end
+    table.insert(lines, text)
+  end
+  table.insert(lines, "") -- a blank line between one statement's output and the next
+end
+
+-- Draws the entry: the outputs that have come (in their order), then, while the code runs, the
+-- line of the statement running and its status (progress, "… running", "cancelling…").
+local function render(entry)
+  local lines, highlights = {}, {}
+  local previous_line = nil
+  local count = 0
+  for index = 1, table.maxn(entry.outputs) do
+    local output = entry.outputs[index]
+    if output then
+      output_lines(entry, output, previous_line, lines, highlights)
+      previous_line = output.line
+      count = count + 1
+    end
+  end
+  if entry.running then
+    local running = entry.running
+    local code_line = running.line and entry.code_lines[running.line]
+    table.insert(highlights, { #lines, "Title" })
+    table.insert(lines, code_line and ("» " .. vim.trim(code_line)) or entry.header)
+    table.insert(highlights, { #lines, "Comment" })
+    table.insert(lines, "  " .. running.text)
+  else
+    if count == 0 then
+      table.insert(highlights, { #lines, "Title" })
+      table.insert(lines, entry.header)
+    end
+    if entry.status == "cancelled" and count == 0 then
+      -- (A command cancelled while it ran says so in its own text, as at the REPL.)
+      table.insert(highlights, { #lines, "WarningMsg" })
+      table.insert(lines, "  cancelled before it started")
+    end
+    if count == 0 then
+      table.insert(lines, "")
+    end
+  end
+  replace(entry, lines, highlights)
+end
+
+--- Adds an entry for `code` (the first statement's line and a status line) at the end; returns it.
 function M.begin(code)
   local buf = M.buffer()
   M.show()
@@ -195,70 +286,72 @@ function M.begin(code)
     end)
     size = 1 -- an empty buffer still has one (empty) line: the first entry takes its place
   end
+  local code_lines = vim.split(code, "\n", { plain = true })
   local entry = {
     buf = buf,
     size = size,
     highlights = namespace,
-    header = "» " .. first_line(code),
+    code_lines = code_lines,
+    header = "» " .. first_line(code_lines),
+    outputs = {}, -- 0-based output index + 1 → OUTPUT, as they come
+    running = { line = M.next_statement(code_lines, 0), text = "… running" },
   }
   table.insert(entries, entry)
-  M.status(entry, "… running")
+  render(entry)
   return entry
 end
 
 --- Replaces the entry's status line (progress, "cancelling…").
 function M.status(entry, text)
-  replace(entry, { entry.header, "  " .. text }, { { 0, "Title" }, { 1, "Comment" } })
+  if entry.running then
+    entry.running.text = text
+    render(entry)
+  end
 end
 
-local function split_lines(text)
-  local lines = vim.split((text or ""):gsub("\n+$", ""), "\n", { plain = true })
-  return lines
+--- Progress of the statement at `line` of the code: its line heads the status line.
+function M.progress(entry, line, text)
+  if entry.running then
+    if type(line) == "number" then
+      entry.running.line = line
+    end
+    entry.running.text = text
+    render(entry)
+  end
 end
 
---- Replaces the entry with what the command printed: `outputs` of a repl/execute result
---- ({command, line, text, error, …}), `source` the code that was sent, `status` its status.
-function M.finish(entry, source, outputs, status)
-  local code_lines = vim.split(source, "\n", { plain = true })
-  local lines, highlights = {}, {}
-  local previous_line = nil
-  for _, output in ipairs(outputs) do
-    -- Each output under the line it came from; a second statement of that line (after `;`)
-    -- under its command's name.
-    local header = code_lines[output.line] and vim.trim(code_lines[output.line]) or output.command
-    if output.line == previous_line then
-      header = "⋯ " .. tostring(output.command)
-    end
-    previous_line = output.line
-    table.insert(highlights, { #lines, "Title" })
-    table.insert(lines, "» " .. header)
-    local failed = type(output.error) == "table"
-    local highlight = status == "cancelled" and "WarningMsg" or "ErrorMsg"
-    for _, text in ipairs(split_lines(output.text)) do
-      if failed then
-        table.insert(highlights, { #lines, highlight })
-      end
-      table.insert(lines, text)
+--- One OUTPUT as soon as its statement has run (`index` 0-based, as the partial result says it);
+--- the next statement's line heads the status line until it reports.
+function M.output(entry, index, output)
+  if type(output) ~= "table" or entry.outputs[index + 1] then
+    return
+  end
+  entry.outputs[index + 1] = output
+  if entry.running then
+    entry.running.line = M.next_statement(entry.code_lines, output.line)
+    entry.running.text = "… running"
+  end
+  render(entry)
+end
+
+--- The reply: the outputs not shown yet (`outputs` of a repl/execute result, {command, line,
+--- text, error, …}) and its `status`; the entry stops running.
+function M.finish(entry, outputs, status)
+  for index, output in ipairs(outputs) do
+    if not entry.outputs[index] then
+      entry.outputs[index] = output
     end
   end
-  if #outputs == 0 then
-    table.insert(highlights, { 0, "Title" })
-    table.insert(lines, entry.header)
-  end
-  if status == "cancelled" and #outputs == 0 then
-    -- (A command cancelled while it ran says so in its own text, as at the REPL.)
-    table.insert(highlights, { #lines, "WarningMsg" })
-    table.insert(lines, "cancelled before it started")
-  end
-  table.insert(lines, "")
-  replace(entry, lines, highlights)
+  entry.running = nil
+  entry.status = status
+  render(entry)
 end
 
 --- Replaces the entry with an error the request itself got (bad params, bridge gone).
 function M.fail(entry, err)
   local lines = { entry.header }
   for _, text in ipairs(split_lines(string.format("error: %s (code %s)", err.message or "?", tostring(err.code)))) do
-    table.insert(lines, text)
+    table.insert(lines, "  " .. text)
   end
   table.insert(lines, "")
   local highlights = { { 0, "Title" } }
