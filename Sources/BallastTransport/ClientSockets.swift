@@ -84,17 +84,20 @@ public final class ClientSockets {
 
 extension Socket {
     /// A blocking receive bounded by the time left until `deadline`: one call, no poll set to build.
+    /// A deadline already passed still takes a message that is waiting (a drain with timeout 0).
     func receive(until deadline: Date) throws(TransportError) -> [Data]? {
         while true {
             let remaining = deadline.timeIntervalSinceNow
             // A deadline made from a NaN timeout is no time to wait (and would trap converting to
             // Int32): treat it as passed. An infinite one waits in slices of Int32.max ms.
-            guard !remaining.isNaN, remaining > 0 else { return nil }
+            guard !remaining.isNaN else { return nil }
+            let milliseconds = remaining > 0 ? Int32(min(remaining * 1000 + 1, Double(Int32.max))) : 0
             let frames = try transporting { () throws(ZMQError) in
-                try setReceiveTimeout(milliseconds: Int32(min(remaining * 1000 + 1, Double(Int32.max))))
+                try setReceiveTimeout(milliseconds: milliseconds)
                 return try receive()
             }
             if let frames { return frames }
+            if remaining <= 0 { return nil }
         }
     }
 }

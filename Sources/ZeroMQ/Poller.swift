@@ -13,8 +13,9 @@ public struct Poller {
 
     public init(_ sources: [Source]) { self.sources = sources }
 
-    /// Returns, for each source in order, whether it is readable. Waits at most `timeoutMilliseconds`
-    /// (-1 = forever). An interrupting signal ends the wait early with nothing readable.
+    /// Returns, for each source in order, whether it is readable (for a file descriptor: or at its
+    /// end, or in error). Waits at most `timeoutMilliseconds` (-1 = forever). An interrupting
+    /// signal ends the wait early with nothing readable.
     public func poll(timeoutMilliseconds: Int) throws(ZMQError) -> [Bool] {
         var items = [zmq_pollitem_t]()
         items.reserveCapacity(sources.count)
@@ -34,6 +35,12 @@ public struct Poller {
             if error.errno == EINTR { return Array(repeating: false, count: sources.count) }
             throw error
         }
-        return items.map { $0.revents & Int16(ZMQ_POLLIN) != 0 }
+        // A plain file descriptor at end of file or in error (a pipe whose writer closed: poll's
+        // POLLHUP, which zmq_poll reports as ZMQ_POLLERR) counts as readable: the read that
+        // follows says which, where reporting it not readable would spin the caller's loop.
+        return items.map { item in
+            let readable = Int16(item.socket == nil ? ZMQ_POLLIN | ZMQ_POLLERR : ZMQ_POLLIN)
+            return item.revents & readable != 0
+        }
     }
 }
