@@ -8,6 +8,7 @@
 #   6. restoring a 1M x 30 dataset from its column file at start vs dataset/load of its CSV (Benchmarks/restore_bench.py)
 #   7. a 1M x 30 float32 DataFrame up and down as binary frames vs the CSV path (Benchmarks/put_bench.py)
 #   8. BallastClassifier.fit vs scikit-learn LogisticRegression.fit, 100k and 1M x 30 (Benchmarks/estimator_bench.py)
+#   9. the front doors: ballast --stdio's repl/* and a Ballast kernel cell vs the raw protocol and ipykernel (Benchmarks/front_doors_bench.py)
 # Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
 # Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
 set -uo pipefail
@@ -68,6 +69,15 @@ header "7. DataFrames as binary frames: dataset/put and dataset/get vs to_csv + 
 
 header "8. scikit-learn estimator: BallastClassifier.fit vs LogisticRegression.fit"
 "$PYTHON" "$HERE/estimator_bench.py" || failed+=("estimator_bench.py exited with $?")
+
+header "9. Front doors: ballast --stdio's repl/* and a Jupyter cell vs the raw protocol and ipykernel"
+# The Jupyter part needs ipykernel and jupyter_client (clients/jupyter's requirements); without them
+# the script says so and measures the rest.
+if [ -x "$BIN/ballast" ]; then
+    BALLAST="$BIN/ballast" "$PYTHON" "$HERE/front_doors_bench.py" || failed+=("front_doors_bench.py exited with $?")
+else
+    echo "skipped: $BIN/ballast is missing: build it with 'make release'"
+fi
 
 echo
 echo "Benchmarks finished in $((SECONDS - started)) s."
