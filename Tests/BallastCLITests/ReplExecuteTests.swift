@@ -53,9 +53,26 @@ final class ReplExecuteTests: XCTestCase {
         XCTAssertEqual(line.text(report, width: 400), "██████░░░░░░░░░░░░░░░░░░  step 50 of 200  elapsed 5.0s  ETA 0:15  loss 0.25  val F1 0.500")
         XCTAssertEqual(line.text(report, width: 30).count, 30)
         XCTAssertEqual(line.lossByStep.map(\.1), [0.25])
-        let end = line.text(["kind": "end", "stop_reason": "epochs", "elapsed_s": 20], width: 400)
-        XCTAssertTrue(end.hasPrefix(String(repeating: "█", count: 24) + "  step 200 of 200  elapsed 0:20"), end)
+        let end = line.text(["kind": "end", "stop_reason": "epochs", "steps": 200, "elapsed_s": 20], width: 400)
+        XCTAssertTrue(end.hasPrefix(String(repeating: "█", count: 24) + "  200 steps (epochs)  elapsed 0:20"), end)
+        // Converged long before its limit: the steps it ran, not the limit.
+        let converged = line.text(["kind": "end", "stop_reason": "converged", "steps": 17, "elapsed_s": 1], width: 400)
+        XCTAssertTrue(converged.contains("  17 steps (converged)  "), converged)
+        XCTAssertFalse(converged.contains("of 200"), converged)
         let cancelled = line.text(["kind": "end", "stop_reason": "cancelled", "elapsed_s": 6], width: 400)
         XCTAssertTrue(cancelled.hasPrefix("██████░░"), cancelled)
+    }
+
+    func testAComparisonCountsItsArmsNotTheArmsSteps() {
+        var line = ProgressLine(started: Date())
+        line.take(["kind": "begin", "title": "Comparing"])
+        let report: JSONValue = ["kind": "report", "arm": "focal", "index": 3, "total": 8, "step": 10, "elapsed_s": 4]
+        line.take(report)
+        let text = line.text(report, width: 400)
+        XCTAssertTrue(text.contains("arm 3 of 8: focal"), text)
+        XCTAssertFalse(text.contains("step 10 of 8"), text)
+        XCTAssertTrue(text.hasPrefix(String(repeating: "█", count: 6) + "░"), "two of eight arms done: \(text)")
+        let end = line.text(["kind": "end", "arms": 8, "elapsed_s": 9], width: 400)
+        XCTAssertTrue(end.contains("8 arms done"), end)
     }
 }

@@ -46,32 +46,44 @@ public struct ProgressLine: Sendable {
     }
 
     /// The line's parts for `value` (the progress value just taken), the bar drawn by `bar`.
+    /// A training counts steps of its total (the most it may take); a comparison counts its arms
+    /// (`index` of `total`, the arm's own steps aside); an end says how many steps ran and why.
     func parts(_ value: JSONValue, bar paint: (String) -> String = { $0 }) -> [String] {
-        var value = value
-        if value["kind"]?.stringValue == "end" {
-            // The end carries no step: show the last report's, and a full bar unless the job stopped short.
+        let ended = value["kind"]?.stringValue == "end"
+        let stoppedShort = ["cancelled", "failed"].contains(value["stop_reason"]?.stringValue ?? "")
+        // The end carries no step of its own: the last report's, with the end's elapsed time.
+        var shown = value
+        if ended {
             var members = lastReport?.objectValue ?? [:]
             if let elapsed = value["elapsed_s"] { members["elapsed_s"] = elapsed }
-            if !["cancelled", "failed"].contains(value["stop_reason"]?.stringValue ?? "") {
-                members["percentage"] = 100
-                if let total = members["total"] { members["step"] = total }
-            }
-            value = .object(members)
+            shown = .object(members)
         }
-        let step = value["step"]?.intValue ?? value["index"]?.intValue ?? value["fit"]?.intValue
-        let total = value["total"]?.intValue
-        let elapsed = value["elapsed_s"]?.doubleValue ?? Date().timeIntervalSince(started)
-        var fraction = (value["percentage"]?.doubleValue).map { $0 / 100 }
-        if fraction == nil, let step, let total, total > 0 { fraction = Double(step) / Double(total) }
+        let arm = shown["arm"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        let step = arm != nil ? shown["index"]?.intValue : shown["step"]?.intValue ?? shown["index"]?.intValue ?? shown["fit"]?.intValue
+        let total = shown["total"]?.intValue
+        let elapsed = shown["elapsed_s"]?.doubleValue ?? Date().timeIntervalSince(started)
+        var fraction = (shown["percentage"]?.doubleValue).map { $0 / 100 }
+        if fraction == nil, let step, let total, total > 0 { fraction = Double(arm != nil ? step - 1 : step) / Double(total) }
+        if ended && !stoppedShort { fraction = 1 }
         let barWidth = 24
         let filled = Int(((fraction ?? 0) * Double(barWidth)).rounded(.down))
         var parts: [String] = []
-        let bar = String(repeating: "█", count: min(barWidth, filled)) + String(repeating: "░", count: max(0, barWidth - filled))
+        let bar = String(repeating: "█", count: min(barWidth, max(0, filled))) + String(repeating: "░", count: max(0, barWidth - max(0, filled)))
         parts.append(paint(bar))
-        if let step, let total { parts.append("step \(step) of \(total)") }
-        if let arm = value["arm"]?.stringValue, !arm.isEmpty { parts.append("arm \(arm)") }
+        if ended && !stoppedShort {
+            let reason = value["stop_reason"]?.stringValue.map { " (\($0))" } ?? ""
+            if let arms = value["arms"]?.intValue ?? (arm != nil ? total : nil) {
+                parts.append("\(arms) arms done\(reason)")
+            } else if let steps = value["steps"]?.intValue ?? step {
+                parts.append("\(steps) step\(steps == 1 ? "" : "s")\(reason)")
+            }
+        } else if let arm, let step, let total {
+            parts.append("arm \(step) of \(total): \(arm)")
+        } else if let step, let total {
+            parts.append("step \(step) of \(total)")
+        }
         parts.append("elapsed \(Fmt.duration(elapsed))")
-        if let step, let total, step > 0, total > step {
+        if !ended, arm == nil, let step, let total, step > 0, total > step {
             parts.append("ETA \(Fmt.duration(elapsed * Double(total - step) / Double(step)))")
         }
         if let loss = losses.last { parts.append("loss \(Fmt.compact(loss))") }
