@@ -53,7 +53,7 @@ import Testing
         #expect(output.text.hasPrefix("train DATASET [key=value…] [as NAME]\n  Train a model; shows live progress."))
         #expect(output.text.contains("  method: model/train\n"))
         #expect(output.text.contains("weights=<word>    → loss.weights.scheme\n"))
-        #expect(output.text.contains("stop_metric=<word>→ early_stopping.metric\n"))
+        #expect(output.text.contains("stop_metric=<word> → early_stopping.metric\n"), "a word as wide as the column keeps a blank before →")
     }
 
     @Test func versusSeedSetsOurRowsBesideTheSeeds() throws {

@@ -57,8 +57,9 @@ enum Charts {
         /// The plot as text; it records itself into the current `RenderCapture` too, so the
         /// front doors can show it as an image.
         func render() -> String {
-            RenderCapture.current?.record(self)
-            return text()
+            let drawn = text()
+            RenderCapture.current?.record(self, drawnAs: drawn)
+            return drawn
         }
 
         func text() -> String {

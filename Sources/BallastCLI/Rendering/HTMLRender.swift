@@ -14,9 +14,10 @@ enum HTMLRender {
     static let cellStyle = "padding:2px 10px;border-bottom:1px solid rgba(128,128,128,0.2);white-space:nowrap"
     static let bestRowStyle = "font-weight:bold;background:rgba(128,128,128,0.12)"
 
-    /// nil when none of `tables` is found in `text` (no table, or the text does not hold it).
-    static func fragment(_ text: String, tables: [RenderCapture.DrawnTable]) -> String? {
-        guard !tables.isEmpty else { return nil }
+    /// nil when none of `tables` is found in `text` (no table, or the text does not hold it),
+    /// unless `evenWithoutTables` (the text lost charts shown as images beside it).
+    static func fragment(_ text: String, tables: [RenderCapture.DrawnTable], evenWithoutTables: Bool = false) -> String? {
+        guard !tables.isEmpty || evenWithoutTables else { return nil }
         let plain = stripANSI(text)
         var parts: [String] = []
         var rest = plain[...]
@@ -29,7 +30,7 @@ enum HTMLRender {
             rest = rest[found.upperBound...]
             placed += 1
         }
-        guard placed > 0 else { return nil }
+        guard placed > 0 || evenWithoutTables else { return nil }
         parts.append(contentsOf: pre(rest))
         return "<div class=\"ballast-output\" style=\"\(containerStyle)\">" + parts.joined() + "</div>"
     }

@@ -26,6 +26,9 @@ final class RenderCapture: @unchecked Sendable {
     private let lock = NSLock()
     private var drawnTables: [DrawnTable] = []
     private var drawnCharts: [ChartImage] = []
+    /// The text form of each chart that became an image: the HTML leaves it out, as the image
+    /// shows the same.
+    private var drawnChartTexts: [String] = []
 
     init() {}
 
@@ -42,17 +45,29 @@ final class RenderCapture: @unchecked Sendable {
         lock.withLock { drawnTables.append(DrawnTable(table: table, text: text)) }
     }
 
-    /// Records a chart (Charts.Plot.render calls this); a plot with nothing to draw is left out.
-    func record(_ plot: Charts.Plot) {
+    /// Records a chart (Charts.Plot.render calls this, with the text it drew when it has drawn
+    /// it); a plot with nothing to draw is left out.
+    func record(_ plot: Charts.Plot, drawnAs text: String? = nil) {
         guard let svg = SVGChart(plot).svg else { return }
         let image = ChartImage(title: plot.title, svg: svg)
-        lock.withLock { drawnCharts.append(image) }
+        lock.withLock {
+            drawnCharts.append(image)
+            if let text { drawnChartTexts.append(text) }
+        }
     }
 
     /// `text` (the command's whole text output) as one HTML fragment: each recorded table as a
     /// <table> (header, right-aligned numbers, best-row marks kept), the rest as escaped <pre>
-    /// blocks, in order, inside <div class="ballast-output">. nil when no table was recorded.
+    /// blocks, in order, inside <div class="ballast-output">, without the text form of the charts
+    /// that are images. nil when the command drew neither a table nor such a chart.
     func html(for text: String) -> String? {
-        HTMLRender.fragment(text, tables: tables)
+        var rest = text
+        var removed = false
+        for chart in lock.withLock({ drawnChartTexts }) {
+            guard let found = rest.range(of: chart) else { continue }
+            rest.removeSubrange(found)
+            removed = true
+        }
+        return HTMLRender.fragment(rest, tables: tables, evenWithoutTables: removed)
     }
 }
