@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import CLIENT, PrivateDaemon, binary
+from helpers import CLIENT, KernelSession, PrivateDaemon, binary
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -57,3 +57,13 @@ def daemon(tmp_path: Path):
     private = PrivateDaemon.at(tmp_path / "ballast")
     yield private
     private.stop()
+
+
+@pytest.fixture
+def kernel(daemon):
+    """A Ballast kernel on the test's private daemon, with `cards` generated and split (20,000 rows)."""
+    session = KernelSession(daemon.env)
+    reply, _ = session.run("generate fraud rows=20000 seed=3 as cards\nsplit cards test=0.3 val=0.2 seed=0")
+    assert reply["content"]["status"] == "ok"
+    yield session
+    session.close()

@@ -5,22 +5,10 @@ from __future__ import annotations
 
 import collections
 
-import pytest
-
 from ballast_kernel.kernel import failure, refused_partial_results
-from helpers import KernelSession, content, of_type
+from helpers import content, of_type
 
-PREPARE = "generate fraud rows=20000 seed=3 as cards\nsplit cards test=0.3 val=0.2 seed=0"
 TRAINING = "train cards.train val=cards.validation model=mlp hidden=32 epochs=100 as net"  # a few seconds
-
-
-@pytest.fixture
-def kernel(daemon):
-    session = KernelSession(daemon.env)
-    reply, _ = session.run(PREPARE)
-    assert reply["content"]["status"] == "ok"
-    yield session
-    session.close()
 
 
 def shown(messages: list[dict]) -> list[dict]:

@@ -4,22 +4,10 @@ run the next cell."""
 
 from __future__ import annotations
 
-import pytest
+from helpers import content, of_type
 
-from helpers import KernelSession, content, of_type
-
-PREPARE = "generate fraud rows=20000 seed=3 as cards\nsplit cards test=0.3 val=0.2 seed=0"
 # Far longer than any test waits: only the interrupt ends it.
 ENDLESS_TRAINING = "train cards.train val=cards.validation model=mlp hidden=64 epochs=100000 as slow"
-
-
-@pytest.fixture
-def kernel(daemon):
-    session = KernelSession(daemon.env)
-    reply, _ = session.run(PREPARE)
-    assert reply["content"]["status"] == "ok"
-    yield session
-    session.close()
 
 
 def test_a_training_updates_one_progress_display_in_place(kernel):
