@@ -16,9 +16,9 @@ local STDERR_LINES_KEPT = 20
 local state = {
   job = nil, -- the job id while the bridge runs
   command = nil, -- the command line it was started with
-  partial = "", -- the part of standard output after its last newline
+  stdout_reader = nil, -- the line reader of its standard output
+  stderr_reader = nil, -- and of its standard error
   stderr = {}, -- its last lines of standard error, for messages
-  stderr_partial = "",
   pending = {}, -- id → callback(err, result)
   next_id = 1,
   stopping = false, -- true while we end it ourselves (no message then)
@@ -72,33 +72,53 @@ local function dispatch(message, line)
   end
 end
 
-local function on_stdout(_, data)
-  -- `data` is the output split at newlines: its first item continues the last partial line,
-  -- its last item is the start of the next one ("" when the output ended with a newline).
-  state.partial = state.partial .. data[1]
-  for index = 2, #data do
-    local line = state.partial
-    state.partial = data[index]
-    if line:match("%S") then
-      local ok, message = pcall(vim.fn.json_decode, line)
-      if ok then
-        dispatch(message, line)
-      else
-        warn("ballast: the bridge wrote a line that is not JSON: " .. line:sub(1, 200))
+--- Whole lines out of a job's output, for `on_line(line)`. jobstart hands the output over split
+--- at newlines: the first item continues the last partial line, the last item starts the next
+--- one ("" when the output ended with a newline). `flush()` hands over an unfinished last line.
+local function line_reader(on_line)
+  local partial = ""
+  return {
+    feed = function(data)
+      partial = partial .. data[1]
+      for index = 2, #data do
+        local line = partial
+        partial = data[index]
+        on_line(line)
       end
+    end,
+    flush = function()
+      if partial ~= "" then
+        on_line(partial)
+        partial = ""
+      end
+    end,
+  }
+end
+
+local function on_stdout_line(line)
+  if line:match("%S") then
+    local ok, message = pcall(vim.fn.json_decode, line)
+    if ok then
+      dispatch(message, line)
+    else
+      warn("ballast: the bridge wrote a line that is not JSON: " .. line:sub(1, 200))
     end
   end
 end
 
-local function on_stderr(_, data)
-  state.stderr_partial = state.stderr_partial .. data[1]
-  for index = 2, #data do
-    table.insert(state.stderr, state.stderr_partial)
-    state.stderr_partial = data[index]
-    if #state.stderr > STDERR_LINES_KEPT then
-      table.remove(state.stderr, 1)
-    end
+local function on_stderr_line(line)
+  table.insert(state.stderr, line)
+  if #state.stderr > STDERR_LINES_KEPT then
+    table.remove(state.stderr, 1)
   end
+end
+
+local function on_stdout(_, data)
+  state.stdout_reader.feed(data)
+end
+
+local function on_stderr(_, data)
+  state.stderr_reader.feed(data)
 end
 
 local function fail_pending(err)
@@ -113,10 +133,7 @@ local function on_exit(job, status)
   if state.job ~= job then
     return
   end
-  if state.stderr_partial ~= "" then
-    table.insert(state.stderr, state.stderr_partial)
-    state.stderr_partial = ""
-  end
+  state.stderr_reader.flush()
   local why = stderr_tail()
   local message = string.format("The ballast bridge (%s) exited with status %d%s", table.concat(state.command, " "), status,
     why ~= "" and (": " .. why) or ".")
@@ -148,7 +165,7 @@ function M.start()
         .. "Set $BALLAST, g:ballast_command or require(\"ballast\").setup{cmd = {…}}.", program, origin),
     }
   end
-  state.partial, state.stderr, state.stderr_partial = "", {}, ""
+  state.stdout_reader, state.stderr_reader, state.stderr = line_reader(on_stdout_line), line_reader(on_stderr_line), {}
   local ok, job = pcall(vim.fn.jobstart, command, {
     on_stdout = on_stdout,
     on_stderr = on_stderr,
