@@ -54,6 +54,12 @@ import Testing
         #expect(pres == ["before \(nasty)", "after <script>alert(1)</script>"])
     }
 
+    @Test func aSpecialCharacterACombiningMarkFollowsIsEscapedToo() {
+        // "<\u{301}" is one Character; escaping walks Unicode scalars.
+        #expect(HTMLRender.escape("<\u{301}b>\"\u{301}") == "&lt;\u{301}b&gt;&quot;\u{301}")
+        #expect(SVGChart.escape("a\u{7}<\u{301}") == "a&lt;\u{301}", "XML also drops the control character")
+    }
+
     @Test func theFragmentIsOneDivWithInlineStylesOnly() throws {
         let (text, capture) = drawn { t in
             var table = Table(["model", "F1"])

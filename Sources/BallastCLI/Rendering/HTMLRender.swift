@@ -79,17 +79,19 @@ enum HTMLRender {
         return cells.contains { $0 == "best" || $0.hasSuffix(" best") }
     }
 
+    /// Text for HTML and XML: the five special characters escaped. By Unicode scalar, not by
+    /// Character: a `<` that a combining mark follows is one Character, and is escaped too.
     static func escape(_ text: String) -> String {
         var out = ""
-        out.reserveCapacity(text.count)
-        for c in text {
-            switch c {
+        out.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
-            default: out.append(c)
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

@@ -156,22 +156,14 @@ struct SVGChart {
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 
-    /// Text for XML: the five special characters escaped, control characters (which XML 1.0
-    /// does not allow) left out.
+    /// Text for XML: escaped as for HTML, with the control characters XML 1.0 does not allow
+    /// left out.
     static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F || (0xFFFE...0xFFFF).contains(scalar.value): continue
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
+        var allowed = String.UnicodeScalarView()
+        allowed.append(contentsOf: text.unicodeScalars.filter { scalar in
+            !(scalar.value < 0x20 || scalar.value == 0x7F || (0xFFFE...0xFFFF).contains(scalar.value))
+        })
+        return HTMLRender.escape(String(allowed))
     }
 
     /// One axis: its domain (the data's, widened to round ticks unless fixed) and 4–6 ticks.
