@@ -5,6 +5,7 @@ import Foundation
 extension Handlers {
     /// `experiment/compare`, `experiment/sweep`: jobs, reporting per arm or per fit.
     func registerExperiments(into table: inout MethodTable) {
+        registerTune(into: &table)
         table.register(ExperimentCompare.self, lane: .jobs) { params, context in
             let names = [params.train, params.test] + (params.validation.map { [$0] } ?? [])
             let release = try workspace.lease(names)
@@ -130,7 +131,7 @@ extension Handlers {
 
     /// The experiments' shared config as wire JSON, without the loss, class weights and l2 that
     /// each arm or fit sets for itself (the l2 asked for, if any, is added back by the caller).
-    private static func describe(_ base: TrainingConfig) -> [String: JSONValue] {
+    static func describe(_ base: TrainingConfig) -> [String: JSONValue] {
         var config = (try? JSONValue(encoding: TrainingConfigSpec(base, lossName: .ce)))?.objectValue ?? [:]
         config["loss"] = nil
         config["class_weights"] = nil
