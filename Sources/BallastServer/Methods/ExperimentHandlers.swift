@@ -117,7 +117,7 @@ extension Handlers {
                         },
                         isCancelled: { context.cancellation.isCancelled })
                 }
-                guard let points else {
+                guard let points = points?.points else {
                     recorder.end(RunEvent(kind: .end, stopReason: .cancelled))
                     throw RPCError.cancelled(partial: ["run": .string(recorder.id)])
                 }
