@@ -12,6 +12,8 @@ extension Handlers {
             defer { release() }
             let data = try workspace.dataset(params.dataset)
             let plan = try TunePlan(params, raw: context.params, data: data)
+            let name = params.name ?? models.freeName()
+            try Workspace.validate(name: name)
             let paths = Self.tunePaths
             // The fold plan of all rows: a class of one row is refused before anything runs.
             let folds = try paths.translating {
@@ -21,8 +23,6 @@ extension Handlers {
             let fits = try paths.translating { try Tune.plannedFits(data: data, settings: plan.settings) }
             let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
-            let name = params.name ?? models.freeName()
-            try Workspace.validate(name: name)
             let reservation = try reserveModel(plan, data: data, name: name, workers: share.budget)
             defer { reservation.release() }
             var warnings: [String] = []
