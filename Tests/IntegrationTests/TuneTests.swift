@@ -80,10 +80,12 @@ final class TuneTests: XCTestCase {
         let daemon = try TestDaemon()
         let client = try daemon.client()
         try prepare(client)
-        // One run per kind of winner config: weights, resampling, a focal loss with its own α.
+        // One run per kind of winner config: weights, resampling, a focal loss without α (which
+        // model/train writes as α 0.5 with half the l2 and tolerance), a focal loss with its own α.
         let choices: [JSONValue] = [
             ["wce_balanced"],
             ["smote"],
+            ["focal_g1"],
             [["name": "focal_alpha", "loss": ["type": "focal", "gamma": 1, "alpha": 0.3]]],
         ]
         for (index, candidates) in choices.enumerated() {

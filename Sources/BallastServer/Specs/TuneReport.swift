@@ -64,8 +64,24 @@ struct TuneReport {
             resample?.k = max(1, min(k, rare - 1))
         }
         let threshold = outcome.winner.threshold.flatMap { $0 > 0 && $0 < 1 ? $0 : nil }
-        return ExperimentTune.WinnerConfig(model: ModelSpec(final.model), loss: wire.loss, optimizer: OptimizerSpec(final.optimizer),
-                                           l2: final.l2, seed: final.seed, resample: resample, threshold: threshold)
+        var config = ExperimentTune.WinnerConfig(model: ModelSpec(final.model), loss: wire.loss, optimizer: OptimizerSpec(final.optimizer),
+                                                 l2: final.l2, seed: final.seed, resample: resample, threshold: threshold)
+        if data.classCount == 2, case .focal(_, nil) = final.loss { Self.halveForNoAlpha(&config) }
+        return config
+    }
+
+    /// A focal loss without α on binary data, in words `model/train` takes: its focal loss gives
+    /// α 0.25 when none is given, and α 0.5 weighs both classes by ½, which halves J. Half the l2
+    /// keeps the minimiser, and half the gradient tolerance (L-BFGS), half Adam's ε or twice the
+    /// SGD step keeps every step: the same model, exactly (halving is exact in floating point).
+    static func halveForNoAlpha(_ config: inout ExperimentTune.WinnerConfig) {
+        config.loss.alpha = 0.5
+        config.l2 /= 2
+        switch config.optimizer.type {
+        case .lbfgs: config.optimizer.tol = config.optimizer.tol.map { $0 / 2 }
+        case .adam: config.optimizer.eps = config.optimizer.eps.map { $0 / 2 }
+        case .sgd: config.optimizer.lr = config.optimizer.lr.map { $0 * 2 }
+        }
     }
 
     var estimate: ExperimentTune.EstimateReport {
