@@ -44,9 +44,10 @@ final class TuneTests: XCTestCase {
         XCTAssertEqual(outcome.winner, outcome.leaderboard[0])
         XCTAssertEqual(outcome.leaderboard.map(\.mean), outcome.leaderboard.map(\.mean).sorted(by: >))
         XCTAssertNil(outcome.estimate)
+        XCTAssertEqual(outcome.plan.repeats, 3)  // 36 positives
         for score in outcome.leaderboard {
-            XCTAssertEqual(score.scores.count, 5)
-            XCTAssertEqual(score.mean, score.scores.reduce(0, +) / 5, accuracy: 1e-12)
+            XCTAssertEqual(score.scores.count, 15)
+            XCTAssertEqual(score.mean, score.scores.reduce(0, +) / 15, accuracy: 1e-12)
         }
     }
 
@@ -223,5 +224,29 @@ final class TuneTests: XCTestCase {
         XCTAssertThrowsError(try Tune.run(data: data, settings: settings([.ce], estimate: .holdout(fraction: 0.6)))) {
             XCTAssertEqual(($0 as? InvalidArgument)?.field, .holdout)
         }
+    }
+
+    func testGridsReplaceTheDefaultWeightsAndGammasAndNameTheirCandidates() {
+        let binary = TuneCandidate.defaults(classCount: 2, wGrid: [0.8, 0.95], gammaGrid: [3, 0.25], includeMLP: true)
+        XCTAssertEqual(binary.map(\.name), ["ce", "wce_w0.8", "wce_w0.95", "wce_balanced", "focal_g3", "focal_g0.25",
+                                             "over", "under", "smote", "mlp"])
+        XCTAssertEqual(binary[1].weights, .binary(w: 0.8))
+        XCTAssertEqual(binary[4].loss, .focal(gamma: 3, alpha: nil))
+        let multiclass = TuneCandidate.defaults(classCount: 4, wGrid: [0.8], gammaGrid: [0.5], includeMLP: false)
+        XCTAssertEqual(multiclass.map(\.name), ["ce", "wce_balanced", "wce_inverse_sqrt", "focal_g0.5"])
+    }
+
+    func testProgressNamesEachStageOfANestedEstimateAndEndsWithTheFinalFit() throws {
+        let data = try binary(rows: 300, rate: 0.1)
+        let stages = Mutex<[String]>([])
+        let chosen = settings([.ce, .wceBalanced], folds: 3, estimate: .nested(outerFolds: 2))
+        let outcome = try XCTUnwrap(Tune.run(data: data, settings: chosen,
+                                             onProgress: { progress in stages.withLock { $0.append(progress.stage) } }))
+        let seen = stages.withLock { $0 }
+        XCTAssertEqual(seen.count, try Tune.plannedFits(data: data, settings: chosen))
+        XCTAssertEqual(Set(seen), ["estimate (outer fold 1 of 2)", "estimate (outer fold 2 of 2)", "selection", "final"])
+        XCTAssertEqual(seen.last, "final")
+        XCTAssertEqual(outcome.estimate?.method, .nested(outerFolds: 2))
+        XCTAssertEqual(outcome.estimate?.scores.count, 2)
     }
 }

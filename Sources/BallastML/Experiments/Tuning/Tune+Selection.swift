@@ -69,8 +69,8 @@ extension Tune {
             if job.isCancelled() { return nil }
             for c in candidates.indices {
                 if failure[c] != nil {
-                    // Dropped in an earlier repeat: its fits of this repeat count as done.
-                    job.finished(folds.count, stage: stage, candidate: candidates[c].name)
+                    // Dropped in an earlier repeat: its fits of this repeat count as done, one by one.
+                    for _ in folds { job.finished(stage: stage, candidate: candidates[c].name) }
                     continue
                 }
                 var probabilities = [Float](repeating: 0, count: n * k)
