@@ -32,7 +32,9 @@ final class TuneParamsTests: XCTestCase {
     func testCandidatesAreCheckedOneByOneAtTheirPlace() throws {
         let unknown = try refused(["candidates": ["ce", "wce_w0.8"]], at: "candidates[1]")
         XCTAssertTrue(unknown.message.contains("'wce_w0.8'"), unknown.message)
-        XCTAssertTrue(unknown.message.contains("Did you mean"), unknown.message)
+        XCTAssertTrue(unknown.message.contains("\"grid\": {\"w\": [0.8]}"), unknown.message)
+        let misspelt = try refused(["candidates": ["smoat"]], at: "candidates[0]")
+        XCTAssertTrue(misspelt.message.hasSuffix("Did you mean 'smote'?"), misspelt.message)
         XCTAssertEqual(unknown.data?["known"]?.arrayValue?.first, "ce")
         XCTAssertEqual(unknown.data?["known"]?.arrayValue?.last, "mlp", "mlp may be named even when include_mlp is false")
         // A grid renames the candidates, and its names are then the known ones.
@@ -121,5 +123,6 @@ final class TuneParamsTests: XCTestCase {
                        "resample.colour")
         let run = try client.call("run/describe", params: ["run": .string(smote["run"]?.stringValue ?? "")])
         XCTAssertEqual(run["config"]?["resample"]?["method"], "smote", "the run records the resampling")
+        XCTAssertEqual(run["summary"]?["method"], "model/train")
     }
 }

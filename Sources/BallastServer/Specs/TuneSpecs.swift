@@ -53,7 +53,8 @@ struct TunePlan: Sendable {
             case .named(let name):
                 guard let known = defaults.all.first(where: { $0.name == name }) else {
                     let names = defaults.all.map(\.name)
-                    let hint = Suggestion.closest(to: name, among: names, maxDistance: 2).map { " Did you mean '\($0)'?" } ?? ""
+                    let hint = Self.gridHint(name, classCount: classCount)
+                        ?? Suggestion.closest(to: name, among: names, maxDistance: 2).map { " Did you mean '\($0)'?" } ?? ""
                     let kind = classCount == 2 ? "binary" : "multiclass"
                     throw RPCError(code: ErrorCode.invalidParams,
                                    message: "There is no default candidate named '\(name)' for \(kind) data (candidates: \(names.joined(separator: ", "))); describe your own as an object.\(hint)",
@@ -252,6 +253,15 @@ struct TunePlan: Sendable {
                                             includeMLP: params.includeMLP ?? false)
         let all = TuneCandidate.defaults(classCount: classCount, wGrid: params.grid?.w, gammaGrid: params.grid?.gamma, includeMLP: true)
         return (listed, all)
+    }
+
+    /// For a name of the grids' shape that the grid lacks (`wce_w0.8`, `focal_g3`): how to add it.
+    private static func gridHint(_ name: String, classCount: Int) -> String? {
+        for (prefix, key, binaryOnly) in [("wce_w", "w", true), ("focal_g", "gamma", false)] where name.hasPrefix(prefix) {
+            guard let value = Double(name.dropFirst(prefix.count)), value.isFinite, !binaryOnly || classCount == 2 else { return nil }
+            return " To try \(key) = \(TuneCandidate.shortest(value)), give \"grid\": {\"\(key)\": [\(TuneCandidate.shortest(value))]} (it replaces the default \(key) list)."
+        }
+        return nil
     }
 
     /// A candidate of the user's own: its loss as `model/train` takes it (class weights checked on
