@@ -115,6 +115,7 @@ final class TuneRequestTests: XCTestCase {
         let daemon = try TestDaemon()
         let client = try daemon.client()
         try prepare(client)
+        let earlier = try client.call("model/train", params: ["dataset": "d.train", "name": "never"])
         let id = client.upcomingID
         var cancelled = false
         var failure: RPCError?
@@ -132,7 +133,10 @@ final class TuneRequestTests: XCTestCase {
         let error = try XCTUnwrap(failure)
         XCTAssertEqual(error.code, ErrorCode.requestCancelled)
         let run = try XCTUnwrap(error.data?["run"]?.stringValue)
-        XCTAssertEqual(try client.call("model/list")["models"], [], "a cancelled tune stores no model")
+        let models = try client.call("model/list")["models"]?.arrayValue ?? []
+        XCTAssertEqual(models.compactMap { $0["name"]?.stringValue }, ["never"], "a cancelled tune stores no model")
+        XCTAssertEqual(try client.call("model/describe", params: ["model": "never"])["model"]?["run"], earlier["run"],
+                       "the model of the same name is left as it was")
         XCTAssertEqual(try client.call("run/describe", params: ["run": .string(run)])["summary"]?["status"], "cancelled")
         XCTAssertEqual(try client.call("dataset/drop", params: ["dataset": "d.train"])["dropped"], "d.train", "the dataset is free again")
     }
