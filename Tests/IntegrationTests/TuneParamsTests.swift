@@ -57,6 +57,8 @@ final class TuneParamsTests: XCTestCase {
         try refused(["grid": ["w": [0.5, 1.5]]], at: "grid.w[1]")
         try refused(["grid": ["w": [0.5]]], dataset: "mc", at: "grid.w")
         try refused(["grid": ["gamma": [1, 1]]], at: "grid.gamma[1]")
+        try refused(["grid": ["gamma": .array((0...1000).map { .double(Double($0)) })]], at: "grid.gamma")
+        try refused(["candidates": .array((0...1000).map { _ in ["loss": ["type": "ce"]] })], at: "candidates")
     }
 
     func testTheObjectiveCalibrationAndEstimateAreCheckedAgainstTheData() throws {

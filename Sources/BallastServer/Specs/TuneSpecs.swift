@@ -45,6 +45,11 @@ struct TunePlan: Sendable {
         guard !requested.isEmpty else {
             throw RPCError.invalidParams("candidates is empty: name at least one, or leave it out for the default ones.", field: "candidates")
         }
+        guard requested.count <= TrainingLimits.maxGridValues else {
+            throw RPCError.invalidParams(
+                "\(requested.count) candidates is too many: a tune takes at most \(TrainingLimits.maxGridValues) (each trains one model per fold and repeat).",
+                field: "candidates")
+        }
         for (index, choice) in requested.enumerated() {
             let field = "candidates[\(index)]"
             let candidate: TuneCandidate
@@ -227,6 +232,10 @@ struct TunePlan: Sendable {
     /// (`all`: the listed ones and `mlp`).
     private static func defaultCandidates(_ params: ExperimentTune.Params, classCount: Int) throws
         -> (listed: [TuneCandidate], all: [TuneCandidate]) {
+        for (key, values) in [("w", params.grid?.w), ("gamma", params.grid?.gamma)] where (values?.count ?? 0) > TrainingLimits.maxGridValues {
+            throw RPCError.invalidParams("grid.\(key) has \(values!.count) values; a tune takes at most \(TrainingLimits.maxGridValues).",
+                                         field: "grid.\(key)")
+        }
         if let w = params.grid?.w {
             guard classCount == 2 else {
                 throw RPCError.invalidParams("grid.w is the rare class's weight of binary data; this dataset has \(classCount) classes.",
