@@ -17,10 +17,14 @@ struct TuneReport {
         }
         let winner = ExperimentTune.Winner(candidate: outcome.winner.candidate.name, description: outcome.winner.candidate.summary,
                                            threshold: outcome.threshold, why: why, config: try config())
+        var notes = outcome.notes
+        if outcome.winner.threshold == 0 {
+            notes.append("The tuned threshold is 0, which flags every row: model/train takes thresholds inside (0, 1), so the winner's config leaves it out.")
+        }
         return ExperimentTune.Result(
             run: run, model: model, objective: plan.objective, leaderboard: leaderboard, winner: winner,
             folds: FoldPlanReport(outcome.plan), estimate: estimate, calibration: calibration, skipped: outcome.skipped,
-            notes: outcome.notes, warnings: warnings.isEmpty ? nil : warnings, seconds: outcome.seconds)
+            notes: notes, warnings: warnings.isEmpty ? nil : warnings, seconds: outcome.seconds)
     }
 
     /// "wce_w0.9 had the best mean F1 over 5 folds × 1 repeat (0.812 ± 0.031), 0.014 ahead of
@@ -43,6 +47,9 @@ struct TuneReport {
         }
         if let threshold = winner.threshold {
             sentence += "; its threshold \(Self.figure(threshold)) was tuned on out-of-fold predictions"
+            if let stored = outcome.threshold, outcome.calibration?.appliedToModel == true, stored != threshold {
+                sentence += " (\(Self.figure(stored)) on the calibrated probabilities the stored model gives)"
+            }
         } else if case .costMatrix = objective {
             sentence += "; each row takes the class of least expected cost"
         } else {
@@ -63,11 +70,20 @@ struct TuneReport {
             let rare = data.classCounts.filter { $0 > 0 }.min() ?? 1
             resample?.k = max(1, min(k, rare - 1))
         }
-        let threshold = outcome.winner.threshold.flatMap { $0 > 0 && $0 < 1 ? $0 : nil }
+        let threshold = outcome.winner.threshold.flatMap(Self.trainableThreshold)
         var config = ExperimentTune.WinnerConfig(model: ModelSpec(final.model), loss: wire.loss, optimizer: OptimizerSpec(final.optimizer),
                                                  l2: final.l2, seed: final.seed, resample: resample, threshold: threshold)
         if data.classCount == 2, case .focal(_, nil) = final.loss { Self.halveForNoAlpha(&config) }
         return config
+    }
+
+    /// `model/train` takes a threshold inside (0, 1). A tuned 1 ("flag only probabilities that
+    /// round to 1") is sent as the largest Double below 1, which float32 probabilities meet only at
+    /// 1: the same decisions. A tuned 0 (flag every row) has no such stand-in and is left out;
+    /// `notes` says so.
+    static func trainableThreshold(_ threshold: Double) -> Double? {
+        if threshold >= 1 { return Double(1).nextDown }
+        return threshold > 0 ? threshold : nil
     }
 
     /// A focal loss without α on binary data, in words `model/train` takes: its focal loss gives
@@ -100,7 +116,9 @@ struct TuneReport {
             .holdout
         }
         var calibrated: Double?
-        if let raw = outcome.winner.threshold, let positive = data.positiveClass {
+        // Isotonic's flat steps map raw scores below the threshold to its calibrated value too, so
+        // a calibrated threshold would not make the stored model's decisions: none is given.
+        if calibration.calibrator.method != .isotonic, let raw = outcome.winner.threshold, let positive = data.positiveClass {
             calibrated = calibration.calibrator.calibratedThreshold(raw, positiveClass: positive)
         }
         return .init(method: CalibrationName(calibration.calibrator.method), parameters: calibration.calibrator.parameters,

@@ -122,12 +122,33 @@ extension Tune {
             onHeldOutRows: evaluation != nil, appliedToModel: applied)
     }
 
-    static func calibrationNotes(settings: TuneSettings, selection: Selection, evaluation: HeldOutPredictions?, applied: Bool) -> [String] {
+    /// Why a calibration is not folded into the stored model, or nil when folding keeps the
+    /// tuned decisions exactly. Folding maps the threshold through the calibration, which keeps
+    /// "p ≥ t" only for a strictly increasing map and a threshold below the probabilities' saturation.
+    static func foldRefusal(_ calibrator: Calibrator, rawThreshold: Double?) -> String? {
+        if calibrator.method == .isotonic {
+            return "Isotonic calibration is a step function and cannot be folded into the model's output layer"
+        }
+        if calibrator.method == .platt, let slope = calibrator.parameters["a"], !(slope > 0) {
+            return "Platt's fit found the winner's out-of-fold scores running against the labels (slope a = \(rounded(slope))), so applying it would invert the model's decisions"
+        }
+        if let t = rawThreshold, !(t >= saturation && t <= 1 - saturation) {
+            return "The tuned threshold \(t) lies where the model's float probabilities saturate, so the calibration could not be folded without changing decisions"
+        }
+        return nil
+    }
+
+    /// Thresholds closer than this to 0 or 1 are not mapped through a calibration: float32
+    /// probabilities there no longer tell the model's scores apart.
+    static let saturation = 1e-6
+
+    static func calibrationNotes(settings: TuneSettings, selection: Selection, evaluation: HeldOutPredictions?, applied: Bool,
+                                 refusal: String?) -> [String] {
         guard let calibrator = selection.calibrator else { return [] }
         var notes: [String] = []
         if !applied {
-            let t = selection.rawThreshold.map { " Its threshold \(rounded($0)) is on that raw scale: it makes the same decisions as the calibrated threshold." } ?? ""
-            notes.append("\(calibrator.method == .isotonic ? "Isotonic calibration" : "This calibration") cannot be folded into the model's output layer: the stored model gives uncalibrated probabilities.\(t)")
+            let t = selection.rawThreshold.map { " Its threshold \(rounded($0)) is on that raw scale, as are its decisions." } ?? ""
+            notes.append("\(refusal ?? "This calibration cannot be folded into the model's output layer"): the stored model gives uncalibrated probabilities.\(t)")
         }
         if calibrator.method == .prior, case .focal = selection.winner.candidate.loss {
             notes.append("The winner uses focal loss, whose shift of the probabilities is not known: prior correction undid only its class weights and resampling.")

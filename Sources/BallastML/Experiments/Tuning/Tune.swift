@@ -69,7 +69,8 @@ public enum Tune {
         var threshold = selection.rawThreshold
         var calibration: CalibrationOutcome?
         if let calibrator = selection.calibrator {
-            let folded = calibrator.folded(into: model)
+            let refusal = foldRefusal(calibrator, rawThreshold: threshold)
+            let folded = refusal == nil ? calibrator.folded(into: model) : nil
             if let folded {
                 model = folded
                 if let raw = threshold, let positive = data.positiveClass {
@@ -78,7 +79,8 @@ public enum Tune {
             }
             calibration = calibrationOutcome(calibrator, selection: selection, evaluation: evaluation, data: data,
                                              applied: folded != nil)
-            notes += calibrationNotes(settings: settings, selection: selection, evaluation: evaluation, applied: folded != nil)
+            notes += calibrationNotes(settings: settings, selection: selection, evaluation: evaluation, applied: folded != nil,
+                                      refusal: refusal)
         }
         if case .mlp = selection.winner.candidate.model, finalFit.config.optimizer != settings.base.optimizer {
             notes.append("The mlp candidate trained with Adam's defaults (learning rate 0.001, 20 epochs, batches of 256), not the request's optimizer.")
