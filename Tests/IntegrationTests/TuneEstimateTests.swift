@@ -70,7 +70,8 @@ final class TuneEstimateTests: XCTestCase {
     }
 
     func testATuneWhoseModelsDoNotFitTheMemoryBudgetIsRefusedAndStoresNothing() throws {
-        let daemon = try TestDaemon { $0.memoryBudgetBytes = 60_000 }
+        // 1,000 rows × 5 features take 24 kB; a one-candidate tune's selection about 190 kB more.
+        let daemon = try TestDaemon { $0.memoryBudgetBytes = 400_000 }
         let client = try daemon.client()
         try generate(client, rows: 1000)
         let refused = try XCTUnwrap(client.rpcError("experiment/tune", [
@@ -78,6 +79,10 @@ final class TuneEstimateTests: XCTestCase {
         ]))
         XCTAssertEqual(refused.code, ErrorCode.resourceLimit, refused.message)
         XCTAssertEqual(try client.call("model/list")["models"], [])
+        // 900 candidates' out-of-fold probabilities (7.2 MB) are refused before any fit, not run out of memory.
+        let grid = JSONValue.array((1...900).map { .double(Double($0) / 1000) })
+        let wide = try XCTUnwrap(client.rpcError("experiment/tune", ["dataset": "d", "name": "wide", "grid": ["w": grid]]))
+        XCTAssertEqual(wide.code, ErrorCode.resourceLimit, wide.message)
         // A logistic tune fits, and its model is counted.
         let fits = try client.call("experiment/tune", params: ["dataset": "d", "name": "small", "candidates": ["ce"], "estimate": "none"])
         XCTAssertEqual(fits["model"], "small")

@@ -85,7 +85,36 @@ extension Handlers {
                        max(largest.working, sized.workingBytes(features: data.featureCount, classes: data.classCount)))
         }
         let (all, overflow) = largest.working.multipliedReportingOverflow(by: workers.current)
-        return try models.reserve(parameters: largest.parameters, working: overflow ? .max : all, for: name)
+        let working = Self.saturatingSum([overflow ? .max : all, Self.selectionBytes(plan, data: data, workers: workers.current)])
+        return try models.reserve(parameters: largest.parameters, working: working, for: name)
+    }
+
+    /// What a selection holds beside the models, as float32: every candidate's out-of-fold
+    /// probabilities for every repeat (kept until the leaderboard is made), each fold's training
+    /// and held-out rows (built once per repeat), and a resampled copy of the training rows per
+    /// concurrent fit (over-sampling to 1:1 about doubles them). A request whose grid, repeats or
+    /// folds would not fit is refused by the budget rather than run out of memory.
+    static func selectionBytes(_ plan: TunePlan, data: Dataset, workers: Int) -> Int {
+        let repeats = (try? FoldPlan.adapt(classCounts: data.classCounts, classLabels: data.classLabels,
+                                           folds: plan.settings.folds, repeats: plan.settings.repeats).repeats) ?? 20
+        let folds = min(plan.settings.folds, max(2, data.rowCount))
+        let whole = saturatingProduct([data.rowCount, data.featureCount, 4])
+        let outOfFold = saturatingProduct([plan.settings.candidates.count, repeats, data.rowCount, data.classCount, 4])
+        return saturatingSum([outOfFold, saturatingProduct([folds, whole]), saturatingProduct([2 * workers, whole])])
+    }
+
+    private static func saturatingProduct(_ factors: [Int]) -> Int {
+        factors.reduce(1) { product, factor in
+            let (result, overflow) = product.multipliedReportingOverflow(by: max(0, factor))
+            return overflow ? .max : result
+        }
+    }
+
+    private static func saturatingSum(_ terms: [Int]) -> Int {
+        terms.reduce(0) { sum, term in
+            let (result, overflow) = sum.addingReportingOverflow(term)
+            return overflow ? .max : result
+        }
     }
 
     /// The run's configuration: the base model, optimizer and seed, and what the tune was asked.
