@@ -41,7 +41,8 @@ import Testing
                                                   ["mean_predicted": 0.68, "fraction_positive": 0.7, "count": 20],
                                                   ["mean_predicted": 0.96, "fraction_positive": 0.98, "count": 84]]]],
         "skipped": ["under": "Fold 2 keeps no row of class '1' after under-sampling."],
-        "notes": ["Platt scaling was fitted on the winner's out-of-fold probabilities."],
+        "notes": ["Class '1' has only 3 rows, fewer than the 5 folds asked for: used 3 folds, repeated 5 times.",
+                  "Platt scaling was fitted on the winner's out-of-fold probabilities."],
         "warnings": ["The dataset's column 'x' is constant."],
     ]
 
@@ -59,7 +60,8 @@ import Testing
             "     3  ce          0.7000 ± 0.0500      0.200      0.8",
         ])
         #expect(all[6].hasPrefix("  * the winner, stored as model best."))
-        #expect(all[7] == "  chosen: wce_w0.9 (weighted CE, w = 0.9 for the rare class), threshold 0.520; 'evaluate best DATASET' scores it with that threshold")
+        #expect(all[7] == "  chosen: wce_w0.9 (weighted CE, w = 0.9 for the rare class), threshold 0.520 (0.430 before calibration); "
+                + "'evaluate best DATASET' scores it with that threshold")
         #expect(all[8] == "  why: wce_w0.9 had the best mean F1 over 5 folds × 1 repeat (0.812 ± 0.031), 0.014 ahead of smote; its threshold 0.43 was tuned on out-of-fold predictions.")
         #expect(all[9].hasPrefix("  config (model/train params): {") && all[9].contains("\"w\":0.9"))
         #expect(all[10] == "  folds: Class '1' has only 3 rows, fewer than the 5 folds asked for: used 3 folds, repeated 5 times.")
@@ -69,6 +71,8 @@ import Testing
                               + "  folded into the stored model: it predicts calibrated probabilities, its threshold 0.520 on that scale\n"
                               + "  reliability before calibration: fraction positive by mean predicted probability\n"))
         #expect(text.contains("\n  reliability after platt: fraction positive by mean predicted probability\n"))
+        // The fold plan's note, which the daemon lists in notes too, is said once.
+        #expect(text.components(separatedBy: "has only 3 rows").count == 2)
         #expect(all.suffix(3) == ["  skipped under: Fold 2 keeps no row of class '1' after under-sampling.",
                                   "  note: Platt scaling was fitted on the winner's out-of-fold probabilities.",
                                   "  warning: The dataset's column 'x' is constant."])

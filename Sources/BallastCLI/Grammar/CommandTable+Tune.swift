@@ -48,7 +48,7 @@ extension CommandTable {
             OptionSpec(key: "holdout", target: ["holdout"], kind: .number, help: "holdout: the fraction held out for estimate=holdout, in (0, 0.5] (default 0.2)"),
             OptionSpec(key: "outer_folds", target: ["outer_folds"], kind: .integer, help: "outer_folds: for estimate=nested, 2 to 10 (default 3; implies estimate=nested)"),
             OptionSpec(key: "candidates", target: ["candidates"], kind: .words, names: .choice(v.candidates),
-                       help: "candidates: a,b,… of the default ones (\(v.candidates.joined(separator: ", "))), or a JSON list of {name, loss, resample, model} (default all but mlp)"),
+                       help: "candidates: a,b,… of the default ones (\(v.candidates.joined(separator: ", "))), or a JSON list of {name, loss, resample, model} (default: those for the data, binary or multiclass; mlp only with mlp=true)"),
             OptionSpec(key: "mlp", target: ["include_mlp"], kind: .bool, help: "include_mlp: try a small network (hidden 32) too (default false)"),
             OptionSpec(key: "w", target: ["grid", "w"], kind: .grid, help: "grid.w: the rare class's weights for the wce_w… candidates (default 0.6,0.75,0.9,0.97)"),
             OptionSpec(key: "gamma", target: ["grid", "gamma"], kind: .grid, help: "grid.gamma: the focal candidates' γ (default 0.5,1,2)"),

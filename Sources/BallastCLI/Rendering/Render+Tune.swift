@@ -14,14 +14,21 @@ extension Render {
                      + "\(foldPlan(r["folds"])), \(Fmt.duration(r["seconds"]?.doubleValue ?? 0))"]
         lines.append(leaderboardTable(leaderboard, objective: objective, winner: winner, t).render(t))
         lines.append("  * the winner, stored as model \(r["model"]?.stringValue ?? "?"). Scores are out-of-fold, each fold's at the threshold tuned on the other folds.")
-        lines += winnerLines(r["winner"], model: r["model"]?.stringValue)
-        if let note = r["folds"]?["note"]?.stringValue { lines.append("  folds: \(note)") }
+        // A calibration folded into the model moved its threshold from the leaderboard's.
+        let folded = r["calibration"]?["applied_to_model"]?.boolValue == true
+        let rawThreshold = folded ? leaderboard.first { $0["candidate"]?.stringValue == winner }?["threshold"]?.doubleValue : nil
+        lines += winnerLines(r["winner"], rawThreshold: rawThreshold, model: r["model"]?.stringValue)
+        let foldNote = r["folds"]?["note"]?.stringValue
+        if let foldNote { lines.append("  folds: \(foldNote)") }
         lines += estimateLines(r["estimate"], objective: objective, t)
         lines += calibrationLines(r["calibration"], t)
         for (name, why) in (r["skipped"]?.objectValue ?? [:]).sorted(by: { $0.key < $1.key }) {
             lines.append("  skipped \(name): \(why.stringValue ?? "")")
         }
-        for note in r["notes"]?.arrayValue ?? [] { lines.append("  note: \(note.stringValue ?? JSONWriter.string(note))") }
+        // The fold plan's note is said once, with the folds.
+        for note in r["notes"]?.arrayValue ?? [] where note.stringValue == nil || note.stringValue != foldNote {
+            lines.append("  note: \(note.stringValue ?? JSONWriter.string(note))")
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -61,11 +68,18 @@ extension Render {
     }
 
     /// What Ballast chose, why, and the config that trains it again with `model/train`.
-    static func winnerLines(_ w: JSONValue?, model: String?) -> [String] {
+    /// `rawThreshold` is the winner's threshold on its uncalibrated scores (the leaderboard's), said
+    /// beside the stored one when a calibration moved it.
+    static func winnerLines(_ w: JSONValue?, rawThreshold: Double? = nil, model: String?) -> [String] {
         guard let w else { return [] }
         var chosen = "  chosen: \(w["candidate"]?.stringValue ?? "?")"
         if let description = w["description"]?.stringValue { chosen += " (\(description))" }
-        if let threshold = w["threshold"]?.doubleValue { chosen += ", threshold \(Fmt.num(threshold, 3))" }
+        if let threshold = w["threshold"]?.doubleValue {
+            chosen += ", threshold \(Fmt.num(threshold, 3))"
+            if let rawThreshold, Fmt.num(rawThreshold, 3) != Fmt.num(threshold, 3) {
+                chosen += " (\(Fmt.num(rawThreshold, 3)) before calibration)"
+            }
+        }
         var lines = [chosen + (model.map { "; 'evaluate \($0) DATASET' scores it with that threshold" } ?? "")]
         if let why = w["why"]?.stringValue { lines.append("  why: \(why)") }
         if let config = w["config"], config != .null { lines.append("  config (model/train params): " + JSONWriter.string(config)) }
