@@ -138,6 +138,12 @@ import Testing
         #expect(html.contains("why: wce_w0.9 had the best mean F1"))
     }
 
+    @Test func aTuneRunsMetricsAreOneColumnPerCandidateThoughItsNameHasADot() {
+        let grid = Render.metricGrid(["wce_w0.9.mean": 0.705, "ce.mean": 0.7541, "focal_g0.5.mean": 0.69, "estimate": 0.6987], .plain())
+        #expect(grid == ["  metric      ce  focal_g0.5  wce_w0.9\n  ──────  ──────  ──────────  ────────\n  mean    0.7541      0.6900    0.7050",
+                         "  estimate 0.6987"])
+    }
+
     @Test func theProgressLineNamesTheFitTheCandidateAndTheStage() {
         var line = ProgressLine(started: Date())
         line.take(["kind": "begin", "title": "Tuning 12 candidates × 5 folds on 9,000 rows", "total": 60])
