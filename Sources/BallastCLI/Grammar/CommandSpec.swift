@@ -89,8 +89,8 @@ public struct CommandSpec: Sendable {
     public var examples: [String] = []
     public var notes: String = ""
     /// Fills params implied by others (e.g. `weights=` implies `loss=wce`), and returns a note for
-    /// each implication the person should hear about.
-    var finish: (@Sendable (inout [String: JSONValue]) -> [String])?
+    /// each implication the person should hear about; refuses options that contradict each other.
+    var finish: (@Sendable (inout [String: JSONValue]) throws(UsageError) -> [String])?
 
     public var usage: String {
         var parts = [name]

@@ -6,7 +6,7 @@ import Foundation
 /// by two words (`runs compare`), so help, completion and parsing treat it as any other.
 extension CommandTable {
     /// The methods that make runs, for `runs method=`.
-    static let runMethods = [ModelTrain.method, ExperimentCompare.method, ExperimentSweep.method]
+    static let runMethods = [ModelTrain.method, ExperimentCompare.method, ExperimentSweep.method, ExperimentTune.method]
     /// What `run/list` sorts by besides a final metric (RunList.Params.sortBy).
     static let runSortColumns = ["started", "ended", "seconds"]
 

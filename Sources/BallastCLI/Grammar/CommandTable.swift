@@ -275,6 +275,7 @@ enum CommandTable {
                     summary: "Cross-validated search of one loss parameter (the seed's weight w, by k-fold).",
                     examples: ["sweep cards.train param=w grid=0.5:0.99:10", "sweep cards.train param=w grid=0.5,0.7,0.9 folds=3"],
                     finish: { inferOptimizer(&$0) }),
+        tuneCommand(v),
         ] + runCommands(v) + [
         CommandSpec(name: "events", method: RunEvents.method,
                     positionals: [Positional(metavar: "RUN", target: ["run"], kind: .text, names: .run)],

@@ -33,7 +33,7 @@ public enum Completion {
             // Completing an option's value: the key is the last word before '='.
             let key = String(before.last!.dropLast())
             guard let option = spec.options.first(where: { $0.key == key }) else { return [] }
-            return offered(option.names)
+            return listed(offered(option.names), after: option.kind == .words ? word : "")
         }
         if before.last == "as" { return [] }
         let positionalsSoFar = before.dropFirst(named).filter { !$0.contains("=") }.count
@@ -58,5 +58,14 @@ public enum Completion {
             if spec.asTarget != nil { candidates.append("as") }
         }
         return candidates
+    }
+
+    /// A list's next item (`candidates=ce,wce_` → `ce,wce_balanced`, …): each name not in the
+    /// list yet, after the items written so far; the names themselves for the first item.
+    static func listed(_ names: [String], after word: String) -> [String] {
+        guard let comma = word.lastIndex(of: ",") else { return names }
+        let head = String(word[...comma])
+        let written = Set(head.split(separator: ",").map(String.init))
+        return names.filter { !written.contains($0) }.map { head + $0 }
     }
 }

@@ -120,7 +120,7 @@ public struct Grammar: Sendable {
                 Self.set(&params, slot.target, try Self.value(positional[index], slot.kind, what: slot.metavar, workingDirectory: workingDirectory))
             }
         }
-        let notes = spec.finish?(&params) ?? []
+        let notes = try spec.finish?(&params) ?? []
         return Invocation(spec: spec, params: params, words: positional, notes: notes)
     }
 

@@ -72,10 +72,10 @@ enum HTMLRender {
         return html + "</tbody></table>"
     }
 
-    /// Whether the text marks the whole row best: its first cell ends in ` *` (compare) or a
-    /// cell ends in the word `best` (sweep's bar).
+    /// Whether the text marks the whole row best: a cell ends in ` *` (compare's first cell,
+    /// tune's candidate after its rank) or in the word `best` (sweep's bar).
     static func marksBestRow(_ cells: [String]) -> Bool {
-        if let first = cells.first, first.hasSuffix(" *") { return true }
+        if cells.contains(where: { $0.hasSuffix(" *") }) { return true }
         return cells.contains { $0 == "best" || $0.hasSuffix(" best") }
     }
 

@@ -47,7 +47,8 @@ public struct ProgressLine: Sendable {
 
     /// The line's parts for `value` (the progress value just taken), the bar drawn by `bar`.
     /// A training counts steps of its total (the most it may take); a comparison counts its arms
-    /// (`index` of `total`, the arm's own steps aside); an end says how many steps ran and why.
+    /// (`index` of `total`, the arm's own steps aside); a tune counts its fits (`fit` of `total`,
+    /// with the candidate and the stage); an end says how many steps ran and why.
     func parts(_ value: JSONValue, bar paint: (String) -> String = { $0 }) -> [String] {
         let ended = value["kind"]?.stringValue == "end"
         let stoppedShort = ["cancelled", "failed"].contains(value["stop_reason"]?.stringValue ?? "")
@@ -59,6 +60,8 @@ public struct ProgressLine: Sendable {
             shown = .object(members)
         }
         let arm = shown["arm"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+        // A tune counts its fits, each of a candidate in a stage (selection, estimate, final).
+        let candidate = shown["candidate"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         let step = arm != nil ? shown["index"]?.intValue : shown["step"]?.intValue ?? shown["index"]?.intValue ?? shown["fit"]?.intValue
         let total = shown["total"]?.intValue
         let elapsed = shown["elapsed_s"]?.doubleValue ?? Date().timeIntervalSince(started)
@@ -72,13 +75,18 @@ public struct ProgressLine: Sendable {
         parts.append(paint(bar))
         if ended && !stoppedShort {
             let reason = value["stop_reason"]?.stringValue.map { " (\($0))" } ?? ""
-            if let arms = value["arms"]?.intValue ?? (arm != nil ? total : nil) {
+            if let winner = value["winner"]?.stringValue {
+                parts.append("\((total ?? step).map { "\($0) fits" } ?? "done")\(reason), winner \(winner)")
+            } else if let arms = value["arms"]?.intValue ?? (arm != nil ? total : nil) {
                 parts.append("\(arms) arms done\(reason)")
             } else if let steps = value["steps"]?.intValue ?? step {
                 parts.append("\(steps) step\(steps == 1 ? "" : "s")\(reason)")
             }
         } else if let arm, let step, let total {
             parts.append("arm \(step) of \(total): \(arm)")
+        } else if let candidate, let step, let total {
+            let stage = shown["stage"]?.stringValue.flatMap { $0.isEmpty ? nil : " (\($0))" } ?? ""
+            parts.append("fit \(step) of \(total): \(candidate)\(stage)")
         } else if let step, let total {
             parts.append("step \(step) of \(total)")
         }

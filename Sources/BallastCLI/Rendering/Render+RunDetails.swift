@@ -33,14 +33,15 @@ extension Render {
         return lines.joined(separator: "\n")
     }
 
-    /// Dotted metrics as a grid: one column per first part (`train`, `validation`, an arm), one
-    /// row per figure; names without a dot on one line beneath.
+    /// Dotted metrics as a grid: one column per group (`train`, `validation`, an arm, a tune's
+    /// candidate), one row per figure; names without a dot on one line beneath. The figure follows
+    /// the last dot: a candidate's name may hold one (`wce_w0.9.mean`), a figure never does.
     static func metricGrid(_ metrics: [String: Double], _ t: Terminal) -> [String] {
         var groups: [String] = []
         var figures: [String] = []
         var loose: [(String, Double)] = []
         for (name, value) in metrics.sorted(by: { $0.key < $1.key }) {
-            guard let dot = name.firstIndex(of: ".") else { loose.append((name, value)); continue }
+            guard let dot = name.lastIndex(of: ".") else { loose.append((name, value)); continue }
             let group = String(name[..<dot]), figure = String(name[name.index(after: dot)...])
             if !groups.contains(group) { groups.append(group) }
             if !figures.contains(figure) { figures.append(figure) }

@@ -83,6 +83,7 @@ enum Render {
         case "drop-model": return "  dropped \(r["dropped"]?.stringValue ?? "?")"
         case "compare": return compare(r, t)
         case "sweep": return sweep(r, t)
+        case "tune": return tune(r, t)
         case "events":
             var table = Table(["seq", "kind", "step", "loss", "val F1", "other"], leftColumns: [1, 5])
             for e in r["events"]?.arrayValue ?? [] {

@@ -52,7 +52,8 @@ public final class Session {
     public static let controlOnlyMethods: Set<String> = [Status.method, RunCancel.method]
 
     /// The methods that report `$/progress`, shown live on a terminal.
-    static let progressMethods: Set<String> = [ModelTrain.method, ExperimentCompare.method, ExperimentSweep.method, DatasetLoad.method]
+    static let progressMethods: Set<String> = [ModelTrain.method, ExperimentCompare.method, ExperimentSweep.method, ExperimentTune.method,
+                                                DatasetLoad.method]
 
     // MARK: Connection
 
