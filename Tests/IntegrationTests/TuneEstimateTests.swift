@@ -42,7 +42,7 @@ final class TuneEstimateTests: XCTestCase {
         XCTAssertNotNil(parameters["b"], "\(parameters)")
         let run = try client.call("run/describe", params: ["run": .string(typed.run)])
         XCTAssertEqual(run["config"]?["outer_folds"], 3)
-        XCTAssertEqual(try XCTUnwrap(run["summary"]?["metrics"]?["estimate"]?.doubleValue), try XCTUnwrap(typed.estimate.objective),
+        XCTAssertEqual(try XCTUnwrap(run["summary"]?["metrics"]?["estimate.cost"]?.doubleValue), try XCTUnwrap(typed.estimate.objective),
                        accuracy: 1e-12)
     }
 

@@ -74,7 +74,7 @@ final class TuneRequestTests: XCTestCase {
         let run = try client.call("run/describe", params: ["run": .string(typed.run)])
         XCTAssertEqual(run["summary"]?["method"], "experiment/tune")
         XCTAssertEqual(run["summary"]?["model"], "best")
-        XCTAssertEqual(try XCTUnwrap(run["summary"]?["metrics"]?["objective"]?.doubleValue), board[0].mean, accuracy: 1e-12)
+        XCTAssertEqual(try XCTUnwrap(run["summary"]?["metrics"]?["cv.f1"]?.doubleValue), board[0].mean, accuracy: 1e-12)
         XCTAssertEqual(run["config"]?["candidates"]?.arrayValue?.count, defaults.count)
     }
 

@@ -4,11 +4,12 @@ enum RunMetricRanking: Equatable {
     case higherIsBetter, lowerIsBetter
 
     /// The metrics' own names (MetricsReport, the experiments' rows) where lower is better.
-    static let lowerIsBetterNames: Set<String> = ["loss", "log_loss", "brier", "objective"]
+    static let lowerIsBetterNames: Set<String> = ["loss", "log_loss", "brier", "objective", "cost"]
     /// Quality figures where higher is better. Anything else (steps, threshold, a sweep's
     /// `best.value`, its `sd`) is a fact about the run, not ranked.
     static let higherIsBetterNames: Set<String> = ["f1", "precision", "recall", "pr_auc", "roc_auc", "mcc", "accuracy",
-                                                   "balanced_accuracy", "g_mean", "macro_f1", "mean"]
+                                                   "balanced_accuracy", "g_mean", "macro_f1", "mean",
+                                                   "fbeta", "recall_at_precision", "precision_at_recall"]
 
     /// nil when the metric is not ranked.
     static func of(_ metric: String) -> RunMetricRanking? {

@@ -49,16 +49,19 @@ enum RunMetrics {
         (try? JSONValue(encoding: result.best)).map { flatten($0, prefix: "best.") } ?? [:]
     }
 
-    /// `experiment/tune`: the winner's cross-validated `objective` and `sd`, the honest
-    /// `estimate`, the stored `threshold`, and each candidate's mean (`wce_w0.9.mean`).
+    /// `experiment/tune`, each figure named by its objective so `runs compare` ranks it the
+    /// right way and never sets a cost beside an F1 under one name: the winner's cross-validated
+    /// `cv.<objective>` and `cv.sd`, the honest `estimate.<objective>`, the stored `threshold`,
+    /// and each candidate's mean (`wce_w0.9.f1`). `<objective>` is the wire's type (`f1`, `cost`, …).
     static func of(_ result: ExperimentTune.Result) -> [String: Double] {
+        let name = result.objective.type.rawValue
         var flat: [String: Double] = [:]
-        for row in result.leaderboard where row.mean.isFinite { flat[row.candidate + ".mean"] = row.mean }
+        for row in result.leaderboard where row.mean.isFinite { flat[row.candidate + "." + name] = row.mean }
         if let winner = result.leaderboard.first {
-            if winner.mean.isFinite { flat["objective"] = winner.mean }
-            if winner.sd.isFinite { flat["sd"] = winner.sd }
+            if winner.mean.isFinite { flat["cv." + name] = winner.mean }
+            if winner.sd.isFinite { flat["cv.sd"] = winner.sd }
         }
-        if let estimate = result.estimate.objective, estimate.isFinite { flat["estimate"] = estimate }
+        if let estimate = result.estimate.objective, estimate.isFinite { flat["estimate." + name] = estimate }
         if let threshold = result.winner.threshold, threshold.isFinite { flat["threshold"] = threshold }
         return flat
     }
