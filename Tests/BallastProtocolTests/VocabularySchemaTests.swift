@@ -22,6 +22,8 @@ final class VocabularySchemaTests: XCTestCase {
             "dataset_origin": DatasetOriginName.names, "threshold_word": Threshold.names,
             "stop_reason": StopReasonName.names, "unseen_levels": UnseenLevelsName.names,
             "run_status": RunStatusName.names, "sort_order": SortOrderName.names,
+            "objective": ObjectiveName.names, "calibration": CalibrationName.names, "estimate": EstimateName.names,
+            "candidate": CandidateName.names,
         ]
         let defs = try XCTUnwrap(schema["$defs"]?.objectValue)
         XCTAssertEqual(Set(defs.keys), Set(expected.keys), "every list in the schema has its enum, and the other way round")

@@ -33,4 +33,8 @@ public enum InputField: Sendable, Hashable, CaseIterable {
 
     // Experiments.
     case sweepGrid, sweepParameter
+
+    // Tuning (`experiment/tune`): the objective, the calibration method, the fold plan's repeats,
+    // the holdout fraction of the honest estimate, and the candidate list.
+    case objective, calibration, repeats, holdout, candidates
 }

@@ -140,12 +140,32 @@ public enum ExperimentSweep: RequestMethod {
         public var metric: MetricName
         public var results: [Point]
         public var best: Point
-        public init(run: String, param: SweepParamName, metric: MetricName, results: [Point], best: Point) {
+        /// Since 1.8: the folds asked for and used, and the repeats (each point's `folds` holds
+        /// repeats × folds scores, repeat-major). Absent from older daemons.
+        public var folds: FoldPlanReport?
+        public init(run: String, param: SweepParamName, metric: MetricName, results: [Point], best: Point,
+                    folds: FoldPlanReport? = nil) {
             self.run = run
             self.param = param
             self.metric = metric
             self.results = results
             self.best = best
+            self.folds = folds
         }
+    }
+}
+
+/// The cross-validation an experiment ran: the folds asked for, the folds used (fewer when a
+/// class has fewer rows than folds), the repeats, and a sentence when anything was adapted.
+public struct FoldPlanReport: Codable, Sendable, Equatable {
+    public var requested: Int
+    public var used: Int
+    public var repeats: Int
+    public var note: String?
+    public init(requested: Int, used: Int, repeats: Int, note: String? = nil) {
+        self.requested = requested
+        self.used = used
+        self.repeats = repeats
+        self.note = note
     }
 }

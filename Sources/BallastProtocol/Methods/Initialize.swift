@@ -98,6 +98,12 @@ public enum Initialize: RequestMethod {
         /// Since 1.5: the statuses `run/list` filters by, and its sort orders.
         public var runStatuses: [String]
         public var sortOrders: [String]
+        /// Since 1.8: `experiment/tune`'s objectives, calibrations, estimate methods and default
+        /// candidate names (with the default grids).
+        public var objectives: [String]
+        public var calibrations: [String]
+        public var estimates: [String]
+        public var candidates: [String]
 
         /// The daemon's methods and notifications, with every vocabulary list from `Vocabulary/`.
         public init(methods: [String], controlMethods: [String], notifications: [String]) {
@@ -124,6 +130,10 @@ public enum Initialize: RequestMethod {
             unseenLevels = UnseenLevelsName.names
             runStatuses = RunStatusName.names
             sortOrders = SortOrderName.names
+            objectives = ObjectiveName.names
+            calibrations = CalibrationName.names
+            estimates = EstimateName.names
+            candidates = CandidateName.names
         }
 
         /// A daemon of an older minor version advertises fewer lists: those it leaves out are
@@ -156,6 +166,10 @@ public enum Initialize: RequestMethod {
             unseenLevels = try list(.unseenLevels, UnseenLevelsName.names)
             runStatuses = try list(.runStatuses, RunStatusName.names)
             sortOrders = try list(.sortOrders, SortOrderName.names)
+            objectives = try list(.objectives, ObjectiveName.names)
+            calibrations = try list(.calibrations, CalibrationName.names)
+            estimates = try list(.estimates, EstimateName.names)
+            candidates = try list(.candidates, CandidateName.names)
         }
 
         enum CodingKeys: String, CodingKey {
@@ -169,7 +183,7 @@ public enum Initialize: RequestMethod {
             case unseenLevels = "unseen_levels"
             case runStatuses = "run_statuses"
             case sortOrders = "sort_orders"
-            case thresholds, encodings, decimals
+            case thresholds, encodings, decimals, objectives, calibrations, estimates, candidates
             case badLinePolicies = "bad_line_policies"
         }
     }

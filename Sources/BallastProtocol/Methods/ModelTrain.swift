@@ -6,10 +6,11 @@ public enum ModelTrain: RequestMethod {
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["dataset", "validation", "name", "model", "loss", "optimizer", "l2", "reduction",
-                                        "seed", "early_stopping", "threshold", "progress_token", "keep", "sample_weight"]
+                                        "seed", "early_stopping", "threshold", "progress_token", "keep", "sample_weight",
+                                        "resample"]
         public static var nestedFields: [String: any KnownFields.Type] {
             ["model": ModelSpec.self, "loss": LossSpec.self, "optimizer": OptimizerSpec.self, "early_stopping": EarlyStoppingSpec.self,
-             "sample_weight": BufferReference.self]
+             "sample_weight": BufferReference.self, "resample": ResampleSpec.self]
         }
         public var dataset: String
         public var validation: String?
@@ -37,6 +38,9 @@ public enum ModelTrain: RequestMethod {
         /// A float32 buffer, one weight per row of `dataset` (finite, at least 0, not all 0),
         /// multiplied into the class weights as scikit-learn's `sample_weight` is.
         public var sampleWeight: BufferReference?
+        /// Since 1.8: over-sampling, under-sampling or SMOTE of the training data (seeded by
+        /// `seed`) before training; validation data is never resampled.
+        public var resample: ResampleSpec?
 
         public init(dataset: String, validation: String? = nil, name: String? = nil, model: ModelSpec? = nil,
                     loss: LossSpec? = nil, optimizer: OptimizerSpec? = nil, l2: Double? = nil, seed: UInt64? = nil,
@@ -54,7 +58,7 @@ public enum ModelTrain: RequestMethod {
         }
 
         enum CodingKeys: String, CodingKey {
-            case dataset, validation, name, model, loss, optimizer, l2, reduction, seed, threshold, keep
+            case dataset, validation, name, model, loss, optimizer, l2, reduction, seed, threshold, keep, resample
             case earlyStopping = "early_stopping"
             case progressToken = "progress_token"
             case sampleWeight = "sample_weight"
@@ -107,5 +111,20 @@ public enum ModelTrain: RequestMethod {
             self.train = train
             self.validation = validation
         }
+    }
+}
+
+/// `{"method": "smote", "ratio": 1, "k": 5}`: `model/train`'s `resample` and a tune candidate's.
+/// `ratio` is minority rows over majority rows after resampling (default 1), `k` SMOTE's
+/// neighbours (default 5).
+public struct ResampleSpec: Codable, Sendable, Equatable, KnownFields {
+    public static let fieldNames = ["method", "ratio", "k"]
+    public var method: ResampleMethodName
+    public var ratio: Double?
+    public var k: Int?
+    public init(method: ResampleMethodName, ratio: Double? = nil, k: Int? = nil) {
+        self.method = method
+        self.ratio = ratio
+        self.k = k
     }
 }

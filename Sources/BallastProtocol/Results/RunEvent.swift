@@ -33,12 +33,17 @@ public struct RunEvent: Codable, Sendable, Equatable {
     public var fit: Int?
     public var value: Double?
     public var best: Double?
+    /// `experiment/tune`: the candidate just fitted and the stage (`selection`,
+    /// `estimate (outer fold 2 of 3)`, `final`), and at the end the winner.
+    public var candidate: String?
+    public var stage: String?
+    public var winner: String?
 
     public init(kind: WorkProgress.Kind, title: String? = nil, total: Int? = nil, step: Int? = nil, loss: Double? = nil,
                 elapsedSeconds: Double? = nil, percentage: Double? = nil, validation: ProgressMetrics? = nil,
                 stopReason: StopReasonName? = nil, steps: Int? = nil, objective: Double? = nil, message: String? = nil,
                 arm: ArmName? = nil, index: Int? = nil, arms: Int? = nil, fit: Int? = nil, value: Double? = nil,
-                best: Double? = nil) {
+                best: Double? = nil, candidate: String? = nil, stage: String? = nil, winner: String? = nil) {
         self.kind = kind
         self.title = title
         self.total = total
@@ -57,11 +62,14 @@ public struct RunEvent: Codable, Sendable, Equatable {
         self.fit = fit
         self.value = value
         self.best = best
+        self.candidate = candidate
+        self.stage = stage
+        self.winner = winner
     }
 
     enum CodingKeys: String, CodingKey {
         case run, seq, kind, title, total, step, loss, percentage, validation, steps, objective, message
-        case arm, index, arms, fit, value, best
+        case arm, index, arms, fit, value, best, candidate, stage, winner
         case elapsedSeconds = "elapsed_s"
         case stopReason = "stop_reason"
     }

@@ -54,6 +54,11 @@ struct WirePaths: Sendable {
         case .neighbours: return "k"
         case .sweepGrid: return "grid"
         case .sweepParameter: return "param"
+        case .objective: return "objective"
+        case .calibration: return "calibrate"
+        case .repeats: return "repeats"
+        case .holdout: return "holdout"
+        case .candidates: return "candidates"
         }
     }
 

@@ -10,7 +10,14 @@ extension Handlers {
             let names = [params.dataset] + (params.validation.map { [$0] } ?? [])
             let release = try workspace.lease(names)
             defer { release() }
-            let train = try workspace.dataset(params.dataset)
+            let given = try workspace.dataset(params.dataset)
+            if params.resample != nil, params.sampleWeight != nil {
+                throw RPCError.invalidParams("resample and sample_weight cannot be combined: resampled rows have no weights of their own.",
+                                             field: "resample")
+            }
+            // Resampled before the plan, so that class weights and the default l2 are those of the
+            // rows trained on, as each candidate's fit in experiment/tune does.
+            let train = try params.resample.map { try $0.apply(to: given, seed: params.seed ?? 0, path: "resample") } ?? given
             var validation: Dataset?
             var warnings: [String] = []
             if let validationName = params.validation {
@@ -34,13 +41,17 @@ extension Handlers {
             if (try? models.entry(name)) != nil { warnings.append("The model '\(name)' was replaced by this training.") }
             var datasets = [try runDataset(params.dataset, role: "dataset")]
             if let name = params.validation { datasets.append(try runDataset(name, role: "validation")) }
-            let config = try? JSONValue(encoding: TrainingConfigSpec(plan.config, lossName: plan.lossName))
+            var config = try? JSONValue(encoding: TrainingConfigSpec(plan.config, lossName: plan.lossName))
+            if let resample = params.resample, case .object(var members)? = config {
+                members["resample"] = try? JSONValue(encoding: resample)
+                config = .object(members)
+            }
             let details = RunDetails(datasets: datasets, model: name, modelType: ModelName(plan.config.model).rawValue,
                                      loss: plan.lossName.rawValue, config: config)
             return try runs.record(method: ModelTrain.method, outputName: name, details: details, context: context,
                                    metrics: RunMetrics.of) { recorder in
                 let job = TrainingJob(plan: plan, train: train, validation: validation, recorder: recorder,
-                                      cancellation: context.cancellation)
+                                      cancellation: context.cancellation, reportedTrain: params.resample == nil ? nil : given)
                 let outcome = try Self.trainingPaths.translating { try job.run(threads: share.budget) }
                 var entry = Models.Entry(model: outcome.training.model, config: plan.config, trainedOn: params.dataset,
                                          loss: plan.lossName, threshold: outcome.threshold, run: recorder.id)

@@ -11,6 +11,9 @@ struct TrainingJob {
     let validation: Dataset?
     let recorder: RunRecorder
     let cancellation: CancellationFlag
+    /// The rows the training metrics are measured on when they are not those trained on:
+    /// `model/train`'s `resample` trains on resampled rows but reports on the rows it was given.
+    var reportedTrain: Dataset? = nil
 
     struct Outcome {
         var training: TrainingOutcome
@@ -64,6 +67,7 @@ struct TrainingJob {
             throw RPCError.cancelled(partial: .object(partial))
         }
         // Each dataset is scored once; the threshold, the reports and the calibration share it.
+        let train = reportedTrain ?? train
         let trainProbabilities = try training.model.probabilities(train, threads: threads)
         let validationProbabilities = try validation.map { data throws(InvalidArgument) in try training.model.probabilities(data, threads: threads) }
         let threshold = resolvedThreshold(training.model, validationProbabilities)
