@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The seed's "trial and error" done properly: for each value of one parameter, the mean and
 /// standard deviation of a metric over stratified k folds.
 public enum SweepParameter: CaseIterable, Sendable, Hashable {
@@ -14,17 +16,31 @@ public struct SweepPoint: Sendable, Equatable {
     public var mean: Double
     /// Sample standard deviation over the folds (n − 1).
     public var sd: Double
+    /// repeats × folds scores, repeat-major.
     public var folds: [Double]
 }
 
+/// A sweep's points and the fold plan they were scored with.
+public struct SweepOutcome: Sendable, Equatable {
+    public var points: [SweepPoint]
+    public var plan: FoldPlan
+
+    public init(points: [SweepPoint], plan: FoldPlan) {
+        self.points = points
+        self.plan = plan
+    }
+}
+
 public enum Sweep {
-    /// Trains `grid.count × folds` models. Each fold's model is trained on the other folds and
-    /// scored on the held-out fold at the standard threshold. Returns nil when cancelled.
-    /// `l2` nil: scikit-learn's C = 1 for each fold's data and weights.
+    /// Trains `grid.count × folds × repeats` models, several at once on `threads.current` workers
+    /// (each fit single-threaded; results are the same for any thread count). The fold plan adapts
+    /// to a tiny class as `FoldPlan.adapt` says (fewer folds, more repeats). Each fold's model is
+    /// trained on the other folds and scored on the held-out fold at the standard threshold.
+    /// Returns nil when cancelled. `l2` nil: scikit-learn's C = 1 for each fold's data and weights.
     public static func run(data: Dataset, parameter: SweepParameter, grid: [Double], folds: Int, metric: SelectableMetric,
                            base: TrainingConfig, l2: Double?, threads: ThreadBudget = .allCores,
                            onFit: @Sendable (_ done: Int, _ total: Int, _ value: Double) -> Void = { _, _, _ in },
-                           isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> [SweepPoint]? {
+                           isCancelled: @escaping @Sendable () -> Bool = { false }) throws -> SweepOutcome? {
         guard !grid.isEmpty else { throw InvalidArgument(field: .sweepGrid, message: "The grid needs at least one value.") }
         guard grid.count <= TrainingLimits.maxGridValues else {
             throw InvalidArgument(field: .sweepGrid, message: "The grid has \(grid.count) values; a sweep takes at most \(TrainingLimits.maxGridValues) (each value trains one model per fold).")
@@ -32,35 +48,46 @@ public enum Sweep {
         if parameter == .w && data.classCount != 2 {
             throw InvalidArgument(field: .sweepParameter, message: "The weight w is the rare class's weight in binary WCE; this dataset has \(data.classCount) classes.")
         }
-        let heldOut = try Splitting.stratifiedKFold(classIndex: data.classIndex, classCount: data.classCount,
-                                                    folds: folds, seed: base.seed)
-        let splits = heldOut.map { test -> (Dataset, Dataset) in
-            var isTest = [Bool](repeating: false, count: data.rowCount)
-            for row in test { isTest[row] = true }
-            return (data.selecting(rows: (0..<data.rowCount).filter { !isTest[$0] }), data.selecting(rows: test))
-        }
+        let plan = try FoldPlan.adapt(classCounts: data.classCounts, classLabels: data.classLabels, folds: folds, repeats: nil)
+        let heldOut = try plan.heldOut(classIndex: data.classIndex, classCount: data.classCount, seed: base.seed)
+        let total = grid.count * plan.folds * plan.repeats
+        let done = Mutex<Int>(0)
         let observer = TrainingObserver(isCancelled: isCancelled)
-        var points: [SweepPoint] = []
-        var done = 0
-        for value in grid {
-            var scores: [Double] = []
-            for (train, test) in splits {
-                var config = try configure(base, parameter: parameter, value: value, train: train)
-                config.l2 = l2 ?? Comparison.defaultL2(config, train)
-                let outcome = try Trainer.train(config, on: train, threads: threads, observer: observer)
-                if outcome.stopReason == .cancelled { return nil }
-                let report = Metrics.report(classIndex: test.classIndex, probabilities: try outcome.model.probabilities(test, threads: threads),
-                                            classCount: test.classCount, classLabels: test.classLabels,
-                                            positiveClass: outcome.model.positiveClass, threshold: .standard)
-                scores.append(report.score(metric))
-                done += 1
-                onFit(done, grid.count * splits.count, value)
+        // scores[g] holds repeats × folds, repeat-major.
+        var scores = [[Double]](repeating: [], count: grid.count)
+        for r in 0..<plan.repeats {
+            let folds = heldOut[r]
+            let parts = Tune.foldParts(data, heldOut: folds, workers: threads.current)
+            let results = ParallelFits.run(count: grid.count * folds.count, workers: threads.current) { index -> Result<Double?, any Error> in
+                let g = index / folds.count, f = index % folds.count
+                if isCancelled() { return .success(nil) }
+                let (train, test) = parts[f]
+                let result = Result<Double?, any Error> {
+                    var config = try configure(base, parameter: parameter, value: grid[g], train: train)
+                    config.l2 = l2 ?? Comparison.defaultL2(config, train)
+                    let outcome = try Trainer.train(config, on: train, threads: .fixed(1), observer: observer)
+                    if outcome.stopReason == .cancelled { return nil }
+                    let report = Metrics.report(classIndex: test.classIndex,
+                                                probabilities: try outcome.model.probabilities(test, threads: .fixed(1)),
+                                                classCount: test.classCount, classLabels: test.classLabels,
+                                                positiveClass: outcome.model.positiveClass, threshold: .standard)
+                    return report.score(metric)
+                }
+                done.withLock { done in
+                    done += 1
+                    onFit(done, total, grid[g])
+                }
+                return result
             }
-            let mean = scores.reduce(0, +) / Double(scores.count)
-            let variance = scores.count > 1 ? scores.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(scores.count - 1) : 0
-            points.append(SweepPoint(value: value, mean: mean, sd: variance.squareRoot(), folds: scores))
+            for (index, result) in results.enumerated() {
+                guard let score = try result.get() else { return nil }
+                scores[index / folds.count].append(score)
+            }
         }
-        return points
+        let points = zip(grid, scores).map { value, scores in
+            SweepPoint(value: value, mean: Tune.mean(scores), sd: Tune.sampleSD(scores), folds: scores)
+        }
+        return SweepOutcome(points: points, plan: plan)
     }
 
     static func configure(_ base: TrainingConfig, parameter: SweepParameter, value: Double, train: Dataset) throws -> TrainingConfig {

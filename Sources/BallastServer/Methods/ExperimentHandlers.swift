@@ -5,6 +5,7 @@ import Foundation
 extension Handlers {
     /// `experiment/compare`, `experiment/sweep`: jobs, reporting per arm or per fit.
     func registerExperiments(into table: inout MethodTable) {
+        registerTune(into: &table)
         table.register(ExperimentCompare.self, lane: .jobs) { params, context in
             let names = [params.train, params.test] + (params.validation.map { [$0] } ?? [])
             let release = try workspace.lease(names)
@@ -89,6 +90,11 @@ extension Handlers {
                 throw RPCError.invalidParams("folds must be at least 2 and at most the dataset's \(data.rowCount) rows, got \(folds).",
                                              field: "folds")
             }
+            // The fold plan the sweep will run (fewer folds and repeats for a tiny class); a class of
+            // one row is refused here, before the run begins.
+            let plan = try WirePaths.standard.translating {
+                try FoldPlan.adapt(classCounts: data.classCounts, classLabels: data.classLabels, folds: folds, repeats: nil)
+            }
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
             let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
@@ -102,8 +108,10 @@ extension Handlers {
                                      modelType: ModelName(base.model).rawValue, config: .object(config))
             return try runs.record(method: ExperimentSweep.method, details: details, context: context,
                                    metrics: RunMetrics.of) { recorder in
-                recorder.begin(RunEvent(kind: .begin, title: "Sweeping \(params.param.rawValue) over \(params.grid.count) values × \(folds) folds",
-                                        total: params.grid.count * folds))
+                let fits = params.grid.count * plan.folds * plan.repeats
+                let repeats = plan.repeats == 1 ? "" : " × \(plan.repeats) repeats"
+                recorder.begin(RunEvent(kind: .begin, title: "Sweeping \(params.param.rawValue) over \(params.grid.count) values × \(plan.folds) folds\(repeats)",
+                                        total: fits))
                 // A grid value is a weight, a β or a γ: the engine's complaint about it points at `grid`.
                 let paths = WirePaths(overrides: [.binaryWeight: "grid", .effectiveNumberBeta: "grid", .focalGamma: "grid"])
                 let points = try paths.translating {
@@ -116,21 +124,22 @@ extension Handlers {
                         },
                         isCancelled: { context.cancellation.isCancelled })
                 }
-                guard let points else {
+                guard let outcome = points else {
                     recorder.end(RunEvent(kind: .end, stopReason: .cancelled))
                     throw RPCError.cancelled(partial: ["run": .string(recorder.id)])
                 }
-                let wire = points.map { ExperimentSweep.Point(value: $0.value, mean: $0.mean, sd: $0.sd, folds: $0.folds) }
+                let wire = outcome.points.map { ExperimentSweep.Point(value: $0.value, mean: $0.mean, sd: $0.sd, folds: $0.folds) }
                 let best = wire.max { $0.mean < $1.mean }!
                 recorder.end(RunEvent(kind: .end, stopReason: .completed, best: best.value))
-                return ExperimentSweep.Result(run: recorder.id, param: params.param, metric: metric, results: wire, best: best)
+                return ExperimentSweep.Result(run: recorder.id, param: params.param, metric: metric, results: wire, best: best,
+                                              folds: FoldPlanReport(outcome.plan))
             }
         }
     }
 
     /// The experiments' shared config as wire JSON, without the loss, class weights and l2 that
     /// each arm or fit sets for itself (the l2 asked for, if any, is added back by the caller).
-    private static func describe(_ base: TrainingConfig) -> [String: JSONValue] {
+    static func describe(_ base: TrainingConfig) -> [String: JSONValue] {
         var config = (try? JSONValue(encoding: TrainingConfigSpec(base, lossName: .ce)))?.objectValue ?? [:]
         config["loss"] = nil
         config["class_weights"] = nil

@@ -48,4 +48,18 @@ enum RunMetrics {
     static func of(_ result: ExperimentSweep.Result) -> [String: Double] {
         (try? JSONValue(encoding: result.best)).map { flatten($0, prefix: "best.") } ?? [:]
     }
+
+    /// `experiment/tune`: the winner's cross-validated `objective` and `sd`, the honest
+    /// `estimate`, the stored `threshold`, and each candidate's mean (`wce_w0.9.mean`).
+    static func of(_ result: ExperimentTune.Result) -> [String: Double] {
+        var flat: [String: Double] = [:]
+        for row in result.leaderboard where row.mean.isFinite { flat[row.candidate + ".mean"] = row.mean }
+        if let winner = result.leaderboard.first {
+            if winner.mean.isFinite { flat["objective"] = winner.mean }
+            if winner.sd.isFinite { flat["sd"] = winner.sd }
+        }
+        if let estimate = result.estimate.objective, estimate.isFinite { flat["estimate"] = estimate }
+        if let threshold = result.winner.threshold, threshold.isFinite { flat["threshold"] = threshold }
+        return flat
+    }
 }
