@@ -31,6 +31,10 @@ class ProgressBar:
         kind = value.get("kind")
         if kind == "begin":
             self._open(value.get("title") or self.method)
+            if self.method == "experiment/tune" and isinstance(value.get("total"), int):
+                self._counts_steps, self._unit = True, "fits"  # the fits planned: counted from the start
+                self._bar.total, self._bar.unit = value["total"], "fits"
+                self._bar.refresh()
         elif kind == "report":
             if self._bar is None:
                 self._open(self.method)

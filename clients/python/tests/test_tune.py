@@ -15,6 +15,7 @@ import pytest
 from ballast_client import Interrupted, RPCError
 from ballast_client.html import BEST_MARK, sweep_html, tune_html
 from ballast_client.results import HonestEstimate, MetricsReport, TuneCalibration, TuneResult
+from helpers import validate
 
 DEFAULT_BINARY = ["ce", "wce_w0.6", "wce_w0.75", "wce_w0.9", "wce_w0.97", "wce_balanced", "focal_g0.5", "focal_g1",
                   "focal_g2", "over", "under", "smote"]
@@ -65,6 +66,11 @@ def bl(start_daemon):
 
 
 # -- the result -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["default", "cost", "once", "twice"])
+def test_each_result_is_what_the_schema_says(tuned, which):
+    validate(tuned[which].raw, "experiment.tune.result")
 
 
 def test_the_leaderboard_is_a_frame_of_every_candidate_best_first(tuned):
@@ -220,7 +226,8 @@ def test_a_tune_shows_a_bar_of_fits_naming_the_candidate_unless_told_not_to(bl, 
     bl.experiment.tune("cards", candidates=FEW, estimate="none")
     shown = capsys.readouterr().err
     total = 3 * 5 + 1  # three candidates × five folds, then the final fit
-    assert "Tuning" in shown and f"{total}/{total} fits" in shown and "winner=" in shown
+    assert "Tuning" in shown and f"0/{total} fits" in shown, "counted in fits from the start"
+    assert f"{total}/{total} fits" in shown and "winner=" in shown
     assert "candidate=" in shown and "stage=" in shown
 
 
