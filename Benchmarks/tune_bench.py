@@ -21,14 +21,16 @@ Time for the SAME candidates (CE, w in the grid, balanced; each threshold tuned 
   scikit-learn: TunedThresholdClassifierCV per class weight, best CV score wins (n_jobs 1, and
   n_jobs -1); Ballast: experiment/tune candidates=[ce, wce_w0.6, …, wce_balanced], estimate none
   (with its default lbfgs tol 1e-6, and with scikit-learn's 1e-4). Also the default tune's time.
-  Medians over --reps timings (taking turns); Ballast's time is the request's round trip.
+  Ballast's timings are medians of --reps (default 3, cheap), scikit-learn's of --sklearn-reps
+  (default 1: tens of seconds a set), taking turns; Ballast's time is the request's round trip.
+  scikit-learn runs with numpy's BLAS on one thread (threadpoolctl), its fastest setting here.
 
 {0: 1-w, 1: w} is Ballast's wce_w<w> exactly (its default l2 is scikit-learn's C = 1 on the same
 weighted objective); {1: w/(1-w)} differs from it only by the scale of the weights, which with C = 1
 is a weaker penalty.
 
 Usage: BALLASTD=.build/release/ballastd python3 Benchmarks/tune_bench.py [--quick] [--reps 3]
-       [--sets hmda,spam] [--markdown]
+       [--sklearn-reps 1] [--sklearn-jobs] [--sets hmda,spam] [--markdown] [--records FILE.jsonl]
 Prints figures and one JSON line; judges nothing (the goals are printed beside the figures).
 """
 
@@ -327,20 +329,20 @@ def print_tables(records: list[dict], markdown: bool) -> dict:
         ratio = s["ballast"] / sklearn_best
         ratios.append(ratio)
         cells = [f"{r['set']:>16}"] + [f"{s[k]:>12.3f}" if k in s else f"{'—':>12}" for k in timing]
-        cells += [f"{ratio:>11.2f}x", f"{r['same_ballast'][0]:>12.3f}", f"{r['same_sklearn'][0]:>12.3f}"]
+        cells += [f"{ratio:>11.2g}x", f"{r['same_ballast'][0]:>12.3f}", f"{r['same_sklearn'][0]:>12.3f}"]
         print(line(cells))
     totals = {k: sum(r["seconds"].get(k, math.nan) for r in records) for k in timing}
     sklearn_total = min(v for k, v in totals.items() if k.startswith("sklearn") and not math.isnan(v))
     print(line([f"{'total':>16}"] + [f"{totals[k]:>12.3f}" for k in timing]
-               + [f"{totals['ballast'] / sklearn_total:>11.2f}x", f"{'':>12}", f"{'':>12}"]))
+               + [f"{totals['ballast'] / sklearn_total:>11.2g}x", f"{'':>12}", f"{'':>12}"]))
 
     best_sklearn = max(means["tuned"], means["grid"])
     print()
     print(f"Goals: tune's mean F1 {means['tune']:.4f} vs the best scikit-learn recipe's {best_sklearn:.4f} "
           f"({'beats' if means['tune'] > best_sklearn else 'does not beat'} it); vs CE {means['ce']:.4f} "
           f"({'never loses on average' if means['tune'] >= means['ce'] else 'loses on average'}); "
-          f"time for the same candidates {totals['ballast'] / sklearn_total:.2f}x scikit-learn's (goal at most 0.3x), "
-          f"median per set {statistics.median(ratios):.2f}x.")
+          f"time for the same candidates {totals['ballast'] / sklearn_total:.2g}x scikit-learn's (goal at most 0.3x), "
+          f"median per set {statistics.median(ratios):.2g}x.")
     print(f"Per set, tune beats / loses to: CE {wins['ce']}/{losses['ce']}, TunedThresholdClassifierCV "
           f"{wins['tuned']}/{losses['tuned']}, GridSearchCV {wins['grid']}/{losses['grid']} (of {len(records)}).")
     return {"f1_means": means, "cost_means": cost_means, "seconds_totals": totals,
@@ -357,6 +359,7 @@ def main() -> int:
                         help="also time scikit-learn with n_jobs=-1 (slower than n_jobs=1 on the 2-core machine)")
     parser.add_argument("--sets", help="comma-separated set names (default: all)")
     parser.add_argument("--markdown", action="store_true", help="tables as Markdown")
+    parser.add_argument("--records", help="append each set's record to this file as a JSON line, as it finishes")
     args = parser.parse_args()
     chosen = args.sets.split(",") if args.sets else (QUICK_SETS if args.quick else None)
     reps = 1 if args.quick else args.reps
@@ -390,6 +393,9 @@ def main() -> int:
                 set_started = time.perf_counter()
                 record = run_set(problem, ballast, reps, sklearn_reps, args.sklearn_jobs)
             records.append(record)
+            if args.records:
+                with open(args.records, "a", encoding="utf-8") as out:
+                    out.write(json.dumps(record, separators=(",", ":"), default=str) + "\n")
             print(f"  {problem.name:16} F1 ce {record['f1']['ce']:.3f} tuned {record['f1']['tuned']:.3f} "
                   f"grid {record['f1']['grid']:.3f} tune {record['f1']['tune']:.3f} ({record['tune_choice']}); "
                   f"same candidates {record['seconds']['ballast']:.2f}s vs {record['seconds']['sklearn']:.2f}s "
