@@ -32,7 +32,9 @@ final class TuneParamsTests: XCTestCase {
     func testCandidatesAreCheckedOneByOneAtTheirPlace() throws {
         let unknown = try refused(["candidates": ["ce", "wce_w0.8"]], at: "candidates[1]")
         XCTAssertTrue(unknown.message.contains("'wce_w0.8'"), unknown.message)
-        XCTAssertTrue(unknown.message.contains("Did you mean"), unknown.message)
+        XCTAssertTrue(unknown.message.contains("\"grid\": {\"w\": [0.8]}"), unknown.message)
+        let misspelt = try refused(["candidates": ["smoat"]], at: "candidates[0]")
+        XCTAssertTrue(misspelt.message.hasSuffix("Did you mean 'smote'?"), misspelt.message)
         XCTAssertEqual(unknown.data?["known"]?.arrayValue?.first, "ce")
         XCTAssertEqual(unknown.data?["known"]?.arrayValue?.last, "mlp", "mlp may be named even when include_mlp is false")
         // A grid renames the candidates, and its names are then the known ones.
@@ -55,6 +57,8 @@ final class TuneParamsTests: XCTestCase {
         try refused(["grid": ["w": [0.5, 1.5]]], at: "grid.w[1]")
         try refused(["grid": ["w": [0.5]]], dataset: "mc", at: "grid.w")
         try refused(["grid": ["gamma": [1, 1]]], at: "grid.gamma[1]")
+        try refused(["grid": ["gamma": .array((0...1000).map { .double(Double($0)) })]], at: "grid.gamma")
+        try refused(["candidates": .array((0...1000).map { _ in ["loss": ["type": "ce"]] })], at: "candidates")
     }
 
     func testTheObjectiveCalibrationAndEstimateAreCheckedAgainstTheData() throws {
@@ -121,5 +125,6 @@ final class TuneParamsTests: XCTestCase {
                        "resample.colour")
         let run = try client.call("run/describe", params: ["run": .string(smote["run"]?.stringValue ?? "")])
         XCTAssertEqual(run["config"]?["resample"]?["method"], "smote", "the run records the resampling")
+        XCTAssertEqual(run["summary"]?["method"], "model/train")
     }
 }

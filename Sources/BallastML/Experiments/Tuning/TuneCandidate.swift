@@ -8,8 +8,12 @@ public enum CandidateSampling: Sendable, Equatable {
 public struct TuneCandidate: Sendable, Equatable {
     public var name: String
     public var loss: LossKind
-    /// Computed on each fit's training rows; nil = plain CE weights.
+    /// Computed on each fit's training rows as trained on (after its resampling, like the l2
+    /// default); nil = plain CE weights.
     public var weights: WeightScheme?
+    /// Seeded per repeat and fold during selection, with the request's seed for the refits (so
+    /// `model/train` with the same `resample` and seed reproduces the final model). SMOTE's k is
+    /// capped at the smallest class's rows − 1 (at least 1) of each training part, with a note.
     public var sampling: CandidateSampling?
     /// nil = the base config's model.
     public var model: ModelKind?

@@ -25,9 +25,9 @@ public enum TuneObjective: Sendable, Equatable {
     public var name: String {
         switch self {
         case .f1: return "F1"
-        case .fBeta(let beta): return "F\(beta.shortDescription)"
-        case .recallAtPrecision(let p): return "recall at precision ≥ \(p.shortDescription)"
-        case .precisionAtRecall(let r): return "precision at recall ≥ \(r.shortDescription)"
+        case .fBeta(let beta): return "F\(shortest(beta))"
+        case .recallAtPrecision(let p): return "recall at precision ≥ \(shortest(p))"
+        case .precisionAtRecall(let r): return "precision at recall ≥ \(shortest(r))"
         case .balancedAccuracy: return "balanced accuracy"
         case .mcc: return "MCC"
         case .cost, .costMatrix: return "expected cost"
@@ -181,13 +181,11 @@ public enum TuneObjective: Sendable, Equatable {
 
 /// a / b, or 0 when b is 0 (scikit-learn's `zero_division = 0`).
 @inline(__always)
-func ratio(_ a: Double, _ b: Double) -> Double {
+private func ratio(_ a: Double, _ b: Double) -> Double {
     b == 0 ? 0 : a / b
 }
 
-extension Double {
-    /// Swift's shortest description, without a trailing ".0" for whole numbers ("2", "0.5").
-    var shortDescription: String {
-        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : description
-    }
+/// Swift's shortest description, without a trailing ".0" for whole numbers ("2", "0.5").
+private func shortest(_ x: Double) -> String {
+    x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : x.description
 }

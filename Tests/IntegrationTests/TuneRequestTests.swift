@@ -5,7 +5,7 @@ import XCTest
 
 /// `experiment/tune` through a real daemon: the leaderboard, the stored winner and its threshold,
 /// the winner's config trained again by `model/train`, progress, cancellation, a tiny class.
-final class TuneTests: XCTestCase {
+final class TuneRequestTests: XCTestCase {
     /// An imbalanced binary dataset `d` (5 % positives) split into `d.train` and `d.test`.
     private func prepare(_ client: Client, rows: Int = 3000, positiveRate: Double = 0.05) throws {
         _ = try client.call("dataset/generate", params: ["name": "d", "rows": .int(Int64(rows)), "features": 6, "informative": 3,
@@ -72,8 +72,10 @@ final class TuneTests: XCTestCase {
 
         // The run is recorded with the winner's figures.
         let run = try client.call("run/describe", params: ["run": .string(typed.run)])
-        XCTAssertEqual(run["method"], "experiment/tune")
-        XCTAssertEqual(try XCTUnwrap(run["metrics"]?["objective"]?.doubleValue), board[0].mean, accuracy: 1e-12)
+        XCTAssertEqual(run["summary"]?["method"], "experiment/tune")
+        XCTAssertEqual(run["summary"]?["model"], "best")
+        XCTAssertEqual(try XCTUnwrap(run["summary"]?["metrics"]?["objective"]?.doubleValue), board[0].mean, accuracy: 1e-12)
+        XCTAssertEqual(run["config"]?["candidates"]?.arrayValue?.count, defaults.count)
     }
 
     func testTheWinnersConfigSentBackToModelTrainTrainsTheSameModel() throws {
@@ -113,6 +115,7 @@ final class TuneTests: XCTestCase {
         let daemon = try TestDaemon()
         let client = try daemon.client()
         try prepare(client)
+        let earlier = try client.call("model/train", params: ["dataset": "d.train", "name": "never"])
         let id = client.upcomingID
         var cancelled = false
         var failure: RPCError?
@@ -130,8 +133,11 @@ final class TuneTests: XCTestCase {
         let error = try XCTUnwrap(failure)
         XCTAssertEqual(error.code, ErrorCode.requestCancelled)
         let run = try XCTUnwrap(error.data?["run"]?.stringValue)
-        XCTAssertEqual(try client.call("model/list")["models"], [], "a cancelled tune stores no model")
-        XCTAssertEqual(try client.call("run/describe", params: ["run": .string(run)])["status"], "cancelled")
+        let models = try client.call("model/list")["models"]?.arrayValue ?? []
+        XCTAssertEqual(models.compactMap { $0["name"]?.stringValue }, ["never"], "a cancelled tune stores no model")
+        XCTAssertEqual(try client.call("model/describe", params: ["model": "never"])["model"]?["run"], earlier["run"],
+                       "the model of the same name is left as it was")
+        XCTAssertEqual(try client.call("run/describe", params: ["run": .string(run)])["summary"]?["status"], "cancelled")
         XCTAssertEqual(try client.call("dataset/drop", params: ["dataset": "d.train"])["dropped"], "d.train", "the dataset is free again")
     }
 
@@ -140,7 +146,7 @@ final class TuneTests: XCTestCase {
         let client = try daemon.client()
         _ = try client.call("dataset/generate", params: ["name": "tiny", "rows": 60, "features": 3, "informative": 2,
                                                          "positive_rate": 0.05, "seed": 2])
-        let counts = try client.call("dataset/describe", params: ["dataset": "tiny"])["classes"]?.arrayValue?.compactMap { $0["count"]?.intValue }
+        let counts = try client.call("dataset/describe", params: ["dataset": "tiny"])["dataset"]?["classes"]?.arrayValue?.compactMap { $0["count"]?.intValue }
         XCTAssertEqual(counts, [57, 3])
         let result = try client.call("experiment/tune", params: ["dataset": "tiny", "estimate": "none"])
         XCTAssertEqual(try TuneSchemaChecker("experiment.tune.result").problems(result), [])
