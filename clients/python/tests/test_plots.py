@@ -196,7 +196,10 @@ def test_sweep_plot_draws_the_mean_the_sd_band_and_the_best_value(results):
         assert np.isclose(at_value, mean + sd).any() and np.isclose(at_value, mean - sd).any()
     assert legend_texts(ax) == ["mean F1", "± 1 sd", f"best: w = {best['value']:g} (F1 {best['mean']:.3f})"]
     assert ax.get_xlabel() == "w (the rare class's weight in binary WCE)"
-    assert ax.get_ylabel() == "F1, mean ± sd over 3 folds"
+    plan = sweep["folds"]  # 3 folds asked for; repeated when the rare class is small (protocol 1.8)
+    assert plan["used"] == 3 and all(len(entry["folds"]) == 3 * plan["repeats"] for entry in sweep["results"])
+    repeated = f" × {plan['repeats']} repeats" if plan["repeats"] > 1 else ""
+    assert ax.get_ylabel() == f"F1, mean ± sd over 3 folds{repeated}"
     with pytest.raises(ValueError, match="scored 'f1', not 'pr_auc'"):
         sweep_plot(sweep, metric="pr_auc")
 
