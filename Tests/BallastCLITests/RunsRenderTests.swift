@@ -94,7 +94,7 @@ import Testing
           validation.f1        0.6400   0.7700*       –
           validation.log_loss  0.3100   0.3500   0.2900*
           steps                     40       42       38
-          * each metric's best: the highest, or the lowest for a loss, log_loss, brier or objective.
+          * each metric's best: the highest, or the lowest for a loss, log_loss, brier, objective or cost.
         """)
     }
 
@@ -111,7 +111,7 @@ import Testing
           r3   ce               0.6400
           r5   wce              0.7700*
           r7   focal            0.7000
-          * each metric's best: the highest, or the lowest for a loss, log_loss, brier or objective.
+          * each metric's best: the highest, or the lowest for a loss, log_loss, brier, objective or cost.
         """)
     }
 

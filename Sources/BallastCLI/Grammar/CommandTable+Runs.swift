@@ -57,7 +57,7 @@ extension CommandTable {
                         summary: "Chosen metrics and params of runs side by side; * marks each metric's best.",
                         examples: ["runs compare r3 r5 r7", "runs compare r3 r5 metrics=validation.f1,validation.recall params=loss.type,seed"],
                         notes: "One column per run when there are fewer runs than rows to show, else one row per run. "
-                            + "Best is the highest, or the lowest for a loss, log_loss, brier or objective; counts and thresholds are not ranked."),
+                            + "Best is the highest, or the lowest for a loss, log_loss, brier, objective or cost; counts and thresholds are not ranked."),
             CommandSpec(name: "runs delete", method: RunDelete.method,
                         positionals: [runWords],
                         summary: "Forget finished runs and their records (the models they trained are kept).",

@@ -102,7 +102,7 @@ extension Render {
         }
         var lines = [table.render(t)]
         if metrics.contains(where: { RunMetricRanking.of($0) != nil }) && rows.count > 1 {
-            lines.append("  * each metric's best: the highest, or the lowest for a loss, log_loss, brier or objective.")
+            lines.append("  * each metric's best: the highest, or the lowest for a loss, log_loss, brier, objective or cost.")
         }
         return lines.joined(separator: "\n")
     }

@@ -13,7 +13,8 @@ extension Render {
                      + "(\(r["objective"]?["higher_is_better"]?.boolValue == false ? "lower" : "higher") is better), "
                      + "\(foldPlan(r["folds"])), \(Fmt.duration(r["seconds"]?.doubleValue ?? 0))"]
         lines.append(leaderboardTable(leaderboard, objective: objective, winner: winner, t).render(t))
-        lines.append("  * the winner, stored as model \(r["model"]?.stringValue ?? "?"). Scores are out-of-fold, each fold's at the threshold tuned on the other folds.")
+        let scored = r["winner"]?["threshold"]?.doubleValue == nil ? "" : ", each fold's at the threshold tuned on the other folds"
+        lines.append("  * the winner, stored as model \(r["model"]?.stringValue ?? "?"). Scores are out-of-fold\(scored).")
         // A calibration folded into the model moved its threshold from the leaderboard's.
         let folded = r["calibration"]?["applied_to_model"]?.boolValue == true
         let rawThreshold = folded ? leaderboard.first { $0["candidate"]?.stringValue == winner }?["threshold"]?.doubleValue : nil
@@ -41,7 +42,7 @@ extension Render {
     static func foldPlan(_ folds: JSONValue?) -> String {
         let used = folds?["used"]?.intValue ?? 0, repeats = folds?["repeats"]?.intValue ?? 1
         var text = "\(used) folds × \(repeats) repeat\(repeats == 1 ? "" : "s")"
-        if let requested = folds?["requested"]?.intValue, requested != used { text += " (\(requested) asked)" }
+        if let requested = folds?["requested"]?.intValue, requested != used { text += " (\(requested) folds asked)" }
         return text
     }
 
@@ -80,7 +81,8 @@ extension Render {
                 chosen += " (\(Fmt.num(rawThreshold, 3)) before calibration)"
             }
         }
-        var lines = [chosen + (model.map { "; 'evaluate \($0) DATASET' scores it with that threshold" } ?? "")]
+        let evaluate = w["threshold"]?.doubleValue == nil ? nil : model.map { "; 'evaluate \($0) DATASET' scores it with that threshold" }
+        var lines = [chosen + (evaluate ?? "")]
         if let why = w["why"]?.stringValue { lines.append("  why: \(why)") }
         if let config = w["config"], config != .null { lines.append("  config (model/train params): " + JSONWriter.string(config)) }
         return lines
@@ -91,7 +93,7 @@ extension Render {
     static func estimateLines(_ e: JSONValue?, objective: String, _ t: Terminal) -> [String] {
         let method = e?["method"]?.stringValue ?? EstimateName.none.rawValue
         guard method != EstimateName.none.rawValue, let value = e?["objective"]?.doubleValue else {
-            return ["  no honest estimate (estimate=none): the leaderboard's scores chose the winner, so they flatter it."]
+            return ["  no honest estimate: the leaderboard's scores chose the winner, so they flatter it."]
         }
         let rows = e?["rows"]?.intValue.map { " of \(Fmt.count($0)) rows" } ?? ""
         var lines: [String]
@@ -108,7 +110,12 @@ extension Render {
         } else {
             lines = ["  honest estimate (\(method)\(rows), never used to choose): \(objective) \(Fmt.num(value))"]
         }
-        if let metrics = e?["metrics"], metrics != .null { lines.append(evaluateTables(metrics, t)) }
+        if let metrics = e?["metrics"], metrics != .null {
+            if method == EstimateName.nested.rawValue {
+                lines.append("  every outer fold's test rows pooled, each decided by its own fold's winner:")
+            }
+            lines.append(evaluateTables(metrics, t))
+        }
         return lines
     }
 

@@ -17,7 +17,7 @@ struct TuneReport {
         }
         let winner = ExperimentTune.Winner(candidate: outcome.winner.candidate.name, description: outcome.winner.candidate.summary,
                                            threshold: outcome.threshold, why: why, config: try config())
-        var notes = outcome.notes
+        var notes = outcome.notes + floorNotes
         if outcome.winner.threshold == 0 {
             notes.append("The tuned threshold is 0, which flags every row: model/train takes thresholds inside (0, 1), so the winner's config leaves it out.")
         }
@@ -39,8 +39,9 @@ struct TuneReport {
         if outcome.leaderboard.count > 1 {
             let second = outcome.leaderboard[1]
             let gap = abs(winner.mean - second.mean)
+            let shown = Self.figure(gap) == "0" ? "less than 0.001" : Self.figure(gap)
             let side = gap == 0 ? "tied with \(second.candidate.name), listed earlier"
-                : "\(Self.figure(gap)) \(objective.higherIsBetter ? "ahead of" : "below") \(second.candidate.name)"
+                : "\(shown) \(objective.higherIsBetter ? "ahead of" : "below") \(second.candidate.name)"
             sentence += ", \(side)"
         } else {
             sentence += ", the only candidate that ran"
@@ -56,6 +57,25 @@ struct TuneReport {
             sentence += "; each row takes its most probable class"
         }
         return sentence + "."
+    }
+
+    /// For the constrained objectives, what a value below 0 means and how often the winner met
+    /// its floor: a fold that misses the floor scores the shortfall, not a recall or precision.
+    var floorNotes: [String] {
+        let objective = plan.settings.objective
+        let (kept, floor, value): (String, Double, String)
+        switch objective {
+        case .recallAtPrecision(let p): (kept, floor, value) = ("precision", p, "recall")
+        case .precisionAtRecall(let r): (kept, floor, value) = ("recall", r, "precision")
+        default: return []
+        }
+        let missed = outcome.winner.scores.filter { $0 < 0 }.count
+        var notes = ["A fold that misses the \(kept) floor \(Self.figure(floor)) scores its shortfall (\(kept) − \(Self.figure(floor)), below 0) rather than its \(value), "
+            + "so any threshold that meets the floor ranks above any that does not; the winner missed it in \(missed) of \(outcome.winner.scores.count) folds."]
+        if let estimate = outcome.estimate?.objective, estimate < 0 {
+            notes.append("On the honest-estimate rows the tuned threshold missed the \(kept) floor: \(kept) fell short by \(Self.figure(-estimate)).")
+        }
+        return notes
     }
 
     /// The winner as `model/train` params (without `dataset` and `name`): the final fit's model,

@@ -29,8 +29,9 @@ extension Tune {
         config.loss = candidate.loss
         if let model = candidate.model, model != settings.base.model {
             config.model = model
-            // An mlp added to a linear request trains with Adam's defaults, as scikit-learn's MLPClassifier.
-            if case .mlp = model { config.optimizer = .defaultAdam }
+            // An mlp added to a linear request trains with Adam's defaults, as scikit-learn's
+            // MLPClassifier, unless the request chose a mini-batch optimizer (lr=, epochs=).
+            if case .mlp = model, case .lbfgs = settings.base.optimizer { config.optimizer = .defaultAdam }
         }
         do {
             config.classWeights = try candidate.weights.map { scheme throws(InvalidArgument) in

@@ -82,8 +82,11 @@ public enum Tune {
             notes += calibrationNotes(settings: settings, selection: selection, evaluation: evaluation, applied: folded != nil,
                                       refusal: refusal)
         }
+        if case .costMatrix = settings.objective, data.classCount > 2 {
+            notes.append("The stored model keeps the probabilities, not the cost rule: model/evaluate and model/predict take the most probable class. To decide at the least expected cost, take model/predict's probabilities p and choose the class j with the least Σᵢ pᵢ·C[i][j].")
+        }
         if case .mlp = selection.winner.candidate.model, finalFit.config.optimizer != settings.base.optimizer {
-            notes.append("The mlp candidate trained with Adam's defaults (learning rate 0.001, 20 epochs, batches of 256), not the request's optimizer.")
+            notes.append("The mlp candidate trained with Adam's defaults (learning rate 0.001, 20 epochs, batches of 256): L-BFGS, the linear models' optimizer, does not train networks here. Ask for Adam or SGD (optimizer, lr, epochs) to set them.")
         }
         return TuneOutcome(leaderboard: selection.leaderboard, winner: selection.winner, plan: selection.plan,
                            threshold: threshold, calibration: calibration, estimate: estimate, model: model,

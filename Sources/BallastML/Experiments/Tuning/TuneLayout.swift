@@ -25,11 +25,19 @@ struct TuneLayout {
             let kept = Self.counts(split.train, data)
             if let short = counts.indices.first(where: { counts[$0] > 0 && (held[$0] < 1 || kept[$0] < 2) }) {
                 let outerFolds = min(3, Self.smallest(counts))
-                notes.append("A holdout of \(Self.percent(fraction)) of the rows cannot hold a row of class '\(data.classLabels[short])' (\(counts[short]) rows) and still leave 2 of it for the selection: the estimate is nested cross-validation with \(outerFolds) outer folds instead.")
+                let reason = "A holdout of \(Self.percent(fraction)) of the rows cannot hold a row of class '\(data.classLabels[short])' (\(counts[short]) rows) and still leave 2 of it for the selection"
                 try nest(data, outerFolds: outerFolds, settings: settings)
+                if case .nested = estimate {
+                    notes.append("\(reason): the estimate is nested cross-validation with \(outerFolds) outer folds instead.")
+                } else if let last = notes.popLast() {
+                    notes.append("\(reason), and nested cross-validation cannot stand in for it. \(last)")
+                }
             } else {
                 estimate = .holdout(fraction: fraction)
                 holdout = (split.train, split.test)
+                if let thin = counts.indices.first(where: { counts[$0] > 0 && held[$0] < 5 }) {
+                    notes.append("The holdout holds only \(held[thin]) row\(held[thin] == 1 ? "" : "s") of class '\(data.classLabels[thin])': the honest estimate rests on \(held[thin] == 1 ? "it" : "them") and is very uncertain; estimate=nested scores every row once.")
+                }
             }
         case .nested(let outerFolds):
             let m = Self.smallest(counts)
