@@ -47,7 +47,9 @@ import Testing
         #expect(try parse("tune d estimate=nested outer_folds=2").notes.isEmpty)
         #expect(usageError("tune d estimate=holdout outer_folds=2") == "outer_folds= goes with estimate=nested, not estimate=holdout.")
         #expect(usageError("tune d estimate=nested holdout=0.3")
-                == "holdout= is the fraction held out for estimate=holdout (the default), not for estimate=nested.")
+                == "holdout= is the fraction held out for estimate=holdout, not for estimate=nested.")
+        let held = try parse("tune d holdout=0.3")
+        #expect(held.params["estimate"] == "holdout" && held.notes == ["estimate: holdout (implied by holdout=)"])
     }
 
     @Test func theOptimizerIsImpliedAsForTrain() throws {

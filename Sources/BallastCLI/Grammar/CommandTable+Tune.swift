@@ -44,8 +44,8 @@ extension CommandTable {
             OptionSpec(key: "folds", target: ["folds"], kind: .integer, help: "folds: cross-validation folds (default 5; fewer when a class has fewer rows)"),
             OptionSpec(key: "repeats", target: ["repeats"], kind: .integer, help: "repeats: of the cross-validation, 1 to 20 (default by the rarest class: 1 from 50 rows, 3 from 10, else 5)"),
             OptionSpec(key: "estimate", target: ["estimate"], kind: .text, names: .choice(estimates),
-                       help: "estimate: \(spoken(estimates)) (default holdout): how the winner is scored on rows that did not choose it"),
-            OptionSpec(key: "holdout", target: ["holdout"], kind: .number, help: "holdout: the fraction held out for estimate=holdout, in (0, 0.5] (default 0.2)"),
+                       help: "estimate: \(spoken(estimates)) (default nested, every row chooses; holdout keeps a fraction out of the choice): how the winner is scored on rows that did not choose it"),
+            OptionSpec(key: "holdout", target: ["holdout"], kind: .number, help: "holdout: the fraction held out for estimate=holdout, in (0, 0.5] (default 0.2; implies estimate=holdout)"),
             OptionSpec(key: "outer_folds", target: ["outer_folds"], kind: .integer, help: "outer_folds: for estimate=nested, 2 to 10 (default 3; implies estimate=nested)"),
             OptionSpec(key: "candidates", target: ["candidates"], kind: .words, names: .choice(v.candidates),
                        help: "candidates: a,b,… of the default ones (\(v.candidates.joined(separator: ", "))), or a JSON list of {name, loss, resample, model} (default: those for the data, binary or multiclass; mlp only with mlp=true)"),
@@ -98,8 +98,13 @@ extension CommandTable {
                 throw UsageError(message: "outer_folds= goes with estimate=nested, not estimate=\(estimate!).")
             }
         }
-        if params["holdout"] != nil, let estimate, estimate != EstimateName.holdout.rawValue {
-            throw UsageError(message: "holdout= is the fraction held out for estimate=holdout (the default), not for estimate=\(estimate).")
+        if params["holdout"] != nil {
+            if estimate == nil {
+                params["estimate"] = .string(EstimateName.holdout.rawValue)
+                notes.append("estimate: holdout (implied by holdout=)")
+            } else if estimate != EstimateName.holdout.rawValue {
+                throw UsageError(message: "holdout= is the fraction held out for estimate=holdout, not for estimate=\(estimate!).")
+            }
         }
         return notes + inferOptimizer(&params)
     }

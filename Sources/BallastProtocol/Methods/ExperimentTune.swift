@@ -28,7 +28,7 @@ public enum ExperimentTune: RequestMethod {
         public var folds: Int?
         /// 1…20, default: 1, 3 or 5 by the smallest class's rows.
         public var repeats: Int?
-        /// Default `holdout`.
+        /// Default `nested` (or `holdout` when only `holdout` is given).
         public var estimate: EstimateName?
         /// The holdout's fraction of rows, 0 < f ≤ 0.5, default 0.2.
         public var holdout: Double?

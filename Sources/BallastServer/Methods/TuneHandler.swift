@@ -125,7 +125,7 @@ extension Handlers {
         config["calibrate"] = .string((params.calibrate ?? .none).rawValue)
         config["folds"] = .int(Int64(plan.settings.folds))
         config["repeats"] = params.repeats.map { .int(Int64($0)) }
-        config["estimate"] = .string((params.estimate ?? .holdout).rawValue)
+        config["estimate"] = .string((params.estimate ?? (params.holdout != nil ? .holdout : .nested)).rawValue)
         switch plan.settings.estimate {
         case .holdout(let fraction): config["holdout"] = .double(fraction)
         case .nested(let outer): config["outer_folds"] = .int(Int64(outer))

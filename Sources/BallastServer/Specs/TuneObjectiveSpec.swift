@@ -115,7 +115,9 @@ extension TunePlan {
     }
 
     static func estimate(_ params: ExperimentTune.Params) throws -> HonestEstimateMethod {
-        let method = params.estimate ?? .holdout
+        // The default is nested: selection and the final model use every row. A holdout fraction
+        // given alone asks for a holdout, as outer_folds alone asks for nested.
+        let method = params.estimate ?? (params.holdout != nil ? .holdout : .nested)
         if params.holdout != nil, method != .holdout {
             throw RPCError.invalidParams("holdout is the fraction of an estimate 'holdout'; this request's estimate is '\(method.rawValue)'.",
                                          field: "holdout")

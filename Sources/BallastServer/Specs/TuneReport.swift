@@ -28,23 +28,31 @@ struct TuneReport {
     }
 
     /// "wce_w0.9 had the best mean F1 over 5 folds × 1 repeat (0.812 ± 0.031), 0.014 ahead of
-    /// smote; its threshold 0.43 was tuned on out-of-fold predictions."
+    /// smote; its threshold 0.43 was tuned on out-of-fold predictions.", or, when the
+    /// one-standard-error rule kept a simpler candidate, how close the best mean was.
     var why: String {
         let objective = plan.settings.objective
         let winner = outcome.winner
         let folds = outcome.plan
         let best = objective.higherIsBetter ? "best" : "lowest"
-        var sentence = "\(winner.candidate.name) had the \(best) mean \(objective.name) over \(folds.folds) folds × \(folds.repeats) "
-            + "repeat\(folds.repeats == 1 ? "" : "s") (\(Self.figure(winner.mean)) ± \(Self.figure(winner.sd)))"
-        if outcome.leaderboard.count > 1 {
+        let over = "over \(folds.folds) folds × \(folds.repeats) repeat\(folds.repeats == 1 ? "" : "s")"
+        let own = "(\(Self.figure(winner.mean)) ± \(Self.figure(winner.sd)))"
+        // The leaderboard lists the winner, then the rest by mean: the second row is the best of the rest.
+        var sentence: String
+        if outcome.leaderboard.count < 2 {
+            sentence = "\(winner.candidate.name) had the \(best) mean \(objective.name) \(over) \(own), the only candidate that ran"
+        } else if case let top = outcome.leaderboard[1], objective.isBetter(top.mean, than: winner.mean) {
+            let standardError = top.sd / Double(max(1, top.scores.count)).squareRoot()
+            sentence = "\(winner.candidate.name) is the simplest candidate whose mean \(objective.name) \(over) \(own) is within "
+                + "one standard error of the \(best), \(top.candidate.name)'s \(Self.figure(top.mean)) (standard error "
+                + "\(Self.figure(standardError))): a gap that small is noise, so the simpler candidate was kept"
+        } else {
             let second = outcome.leaderboard[1]
             let gap = abs(winner.mean - second.mean)
             let shown = Self.figure(gap) == "0" ? "less than 0.001" : Self.figure(gap)
             let side = gap == 0 ? "tied with \(second.candidate.name), listed earlier"
                 : "\(shown) \(objective.higherIsBetter ? "ahead of" : "below") \(second.candidate.name)"
-            sentence += ", \(side)"
-        } else {
-            sentence += ", the only candidate that ran"
+            sentence = "\(winner.candidate.name) had the \(best) mean \(objective.name) \(over) \(own), \(side)"
         }
         if let threshold = winner.threshold {
             sentence += "; its threshold \(Self.figure(threshold)) was tuned on out-of-fold predictions"

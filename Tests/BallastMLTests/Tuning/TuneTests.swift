@@ -34,15 +34,22 @@ final class TuneTests: XCTestCase {
         XCTAssertEqual(one.leaderboard.count, 5)
     }
 
-    func testTheWinnerHasTheBestMeanAndTheLeaderboardIsSortedBestFirst() throws {
+    /// The one-standard-error rule: the winner is the first candidate within one standard error of
+    /// the best mean; the leaderboard lists it first, then the rest by mean.
+    func testTheWinnerIsTheFirstCandidateWithinOneStandardErrorOfTheBestAndListedFirst() throws {
         let data = try binary()
         let candidates = TuneCandidate.defaults(classCount: 2, wGrid: nil, gammaGrid: nil, includeMLP: false)
         XCTAssertEqual(candidates.map(\.name), ["ce", "wce_w0.6", "wce_w0.75", "wce_w0.9", "wce_w0.97", "wce_balanced",
                                                 "focal_g0.5", "focal_g1", "focal_g2", "over", "under", "smote"])
         let outcome = try XCTUnwrap(Tune.run(data: data, settings: settings(candidates, estimate: .none)))
-        XCTAssertEqual(outcome.winner.mean, outcome.leaderboard.map(\.mean).max())
+        let best = try XCTUnwrap(outcome.leaderboard.max { $0.mean < $1.mean })
+        let standardError = best.sd / Double(best.scores.count).squareRoot()
+        let within = candidates.filter { c in outcome.leaderboard.contains { $0.candidate == c && $0.mean >= best.mean - standardError } }
+        XCTAssertEqual(outcome.winner.candidate, within.first, "the first candidate, in the order given, within one standard error")
+        XCTAssertLessThan(outcome.winner.mean, best.mean, "this data's best mean is not the winner's: the rule is exercised")
         XCTAssertEqual(outcome.winner, outcome.leaderboard[0])
-        XCTAssertEqual(outcome.leaderboard.map(\.mean), outcome.leaderboard.map(\.mean).sorted(by: >))
+        let rest = outcome.leaderboard.dropFirst().map(\.mean)
+        XCTAssertEqual(rest, rest.sorted(by: >))
         XCTAssertNil(outcome.estimate)
         XCTAssertEqual(outcome.plan.repeats, 3)  // 36 positives
         for score in outcome.leaderboard {

@@ -418,8 +418,9 @@ class ExperimentAPI(_Namespace):
         or ``{"type": "cost", "matrix": [[...], ...]}`` (K×K, [truth][predicted]).
         ``calibrate``: ``"none"`` (default), ``"prior"``, ``"platt"``, ``"isotonic"``.
         ``folds`` (default 5; fewer when a class has fewer rows), ``repeats`` (default: 1, 3 or 5
-        by the smallest class's size). ``estimate``: ``"holdout"`` (default, a ``holdout``
-        fraction, default 0.2), ``"nested"`` (``outer_folds``, default 3) or ``"none"``.
+        by the smallest class's size). ``estimate``: ``"nested"`` (default; ``outer_folds``,
+        default 3), ``"holdout"`` (a ``holdout`` fraction, default 0.2; implied by ``holdout``) or
+        ``"none"``. The winner is the first candidate within one standard error of the best mean.
         ``model``, ``optimizer``, ``l2``, ``seed`` and ``keep`` as in :meth:`ModelAPI.train`.
 
         Returns a :class:`~ballast_client.results.TuneResult`: ``leaderboard`` (a DataFrame, best

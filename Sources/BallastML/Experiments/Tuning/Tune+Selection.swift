@@ -105,12 +105,9 @@ extension Tune {
                                          seconds: fitSeconds[c]))
         }
         let objective = settings.objective
-        var winnerIndex = 0
-        for i in scores.indices.dropFirst() where objective.isBetter(scores[i].mean, than: scores[winnerIndex].mean) {
-            winnerIndex = i
-        }
+        let winnerIndex = Self.oneStandardErrorWinner(scores, objective: objective)
         let winner = scores[winnerIndex]
-        let order = scores.indices.sorted { a, b in
+        let order = [winnerIndex] + scores.indices.filter { $0 != winnerIndex }.sorted { a, b in
             if objective.isBetter(scores[a].mean, than: scores[b].mean) { return true }
             if objective.isBetter(scores[b].mean, than: scores[a].mean) { return false }
             return a < b
@@ -241,5 +238,21 @@ extension Tune {
         guard values.count > 1 else { return 0 }
         let m = mean(values)
         return (values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(values.count - 1)).squareRoot()
+    }
+}
+
+extension Tune {
+    /// The one-standard-error rule (Breiman et al. 1984; Hastie, Tibshirani and Friedman, §7.10):
+    /// the best mean is itself noisy, so the winner is the first candidate, in the order given
+    /// (simplest first: CE, then weights, focal loss, resampling), whose mean is within one
+    /// standard error of the best mean. With a few dozen rare rows many candidates' means lie
+    /// within noise of each other, and choosing the largest of them picks noise.
+    static func oneStandardErrorWinner(_ scores: [CandidateScore], objective: TuneObjective) -> Int {
+        var best = 0
+        for i in scores.indices.dropFirst() where objective.isBetter(scores[i].mean, than: scores[best].mean) { best = i }
+        let n = Double(scores[best].scores.count)
+        let standardError = n > 1 ? scores[best].sd / n.squareRoot() : 0
+        let bar = objective.higherIsBetter ? scores[best].mean - standardError : scores[best].mean + standardError
+        return scores.indices.first { !objective.isBetter(bar, than: scores[$0].mean) } ?? best
     }
 }
