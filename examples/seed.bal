@@ -38,8 +38,8 @@ echo "-- tune: what Ballast would choose by itself. Each default candidate (CE; 
 echo "   balanced; focal at γ 0.5, 1, 2; over-, under-sampling and SMOTE) is cross-validated on cards.train, each"
 echo "   fold scored at the threshold tuned on the other folds. The winner is the simplest candidate within one"
 echo "   standard error of the best mean, calibrated (Platt) and stored as 'tuned'; the honest estimate repeats the"
-echo "   whole choice in 3 outer folds, each scored on rows its choice never saw. About half a minute here (release"
-echo "   build); estimate=holdout would take a quarter of that, at the price of choosing on fewer rows."
+echo "   whole choice in 3 outer folds, each scored on rows its choice never saw. About fifteen seconds here"
+echo "   (release build); estimate=holdout takes a quarter of that, at the price of choosing on fewer rows."
 tune cards.train calibrate=platt as tuned
 echo
 echo "-- evaluate: the tuned model, with its tuned threshold, on cards.test, which took no part in choosing"

@@ -35,7 +35,9 @@ extension Handlers {
                 let candidates = plan.settings.candidates.count
                 recorder.begin(RunEvent(
                     kind: .begin,
-                    title: "Tuning \(candidates) candidate\(candidates == 1 ? "" : "s") × \(folds.folds) folds on \(Self.grouped(data.rowCount)) rows",
+                    title: "Tuning \(candidates) candidate\(candidates == 1 ? "" : "s") on \(Self.grouped(data.rowCount)) rows: "
+                        + "\(Self.grouped(fits)) fits, \(folds.folds) folds × \(folds.repeats) repeat\(folds.repeats == 1 ? "" : "s")"
+                        + (Self.estimateWords(plan.settings.estimate).map { ", \($0)" } ?? ""),
                     total: fits))
                 let outcome = try paths.translating {
                     try Tune.run(
@@ -62,6 +64,15 @@ extension Handlers {
                                       winner: outcome.winner.candidate.name))
                 return result
             }
+        }
+    }
+
+    /// The honest estimate in a progress title's words; nil without one.
+    private static func estimateWords(_ estimate: HonestEstimateMethod) -> String? {
+        switch estimate {
+        case .holdout(let fraction): "a \(Int((fraction * 100).rounded())) % holdout"
+        case .nested(let outerFolds): "nested in \(outerFolds) outer folds"
+        case .none: nil
         }
     }
 
