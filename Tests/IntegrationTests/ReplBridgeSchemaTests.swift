@@ -7,7 +7,7 @@ import XCTest
 /// each lookup.
 final class ReplBridgeSchemaTests: XCTestCase {
     func testTheCheckerFindsWhatTheSchemaForbids() throws {
-        let schema = try ReplBridgeSchema("repl.execute.result")
+        let schema = try SchemaChecker("repl.execute.result")
         let output: JSONValue = ["command": "echo", "line": 1, "method": nil, "text": "hi", "html": nil, "charts": [], "result": nil]
         XCTAssertEqual(schema.problems(["outputs": [output], "status": "ok"]), [])
         guard case .object(var broken) = output else { return }
@@ -32,7 +32,7 @@ final class ReplBridgeSchemaTests: XCTestCase {
             "quit",
         ]
         var id: Int64 = 0
-        let result = try ReplBridgeSchema("repl.execute.result")
+        let result = try SchemaChecker("repl.execute.result")
         for code in executes {
             id += 1
             bridge.request(id, "repl/execute", ["code": .string(code), "progress_token": .int(id)])
@@ -47,10 +47,10 @@ final class ReplBridgeSchemaTests: XCTestCase {
         ]
         for (method, params) in lookups {
             id += 1
-            XCTAssertEqual(try ReplBridgeSchema(method + ".params").problems(params), [], "\(method) \(params)")
+            XCTAssertEqual(try SchemaChecker(method + ".params").problems(params), [], "\(method) \(params)")
             bridge.request(id, method.replacingOccurrences(of: "repl.", with: "repl/"), params)
             let reply = try XCTUnwrap(bridge.reply(to: .int(id)).reply?["result"], "\(method): \(bridge.standardError)")
-            XCTAssertEqual(try ReplBridgeSchema(method + ".result").problems(reply), [], "\(method) \(params): \(JSONWriter.string(reply))")
+            XCTAssertEqual(try SchemaChecker(method + ".result").problems(reply), [], "\(method) \(params): \(JSONWriter.string(reply))")
         }
         XCTAssertEqual(bridge.finish(), 0)
     }

@@ -206,7 +206,7 @@ final class ReplBridgeTests: XCTestCase {
         XCTAssertEqual(output["error"]?["data"]?["line"], 1)
         XCTAssertEqual(output["error"]?["data"]?["kind"], "unavailable")
         XCTAssertEqual(output["error"]?["data"]?["pid"], .int(Int64(daemon.processIdentifier)))
-        let schema = try ReplBridgeSchema("repl.execute.result")
+        let schema = try SchemaChecker("repl.execute.result")
         XCTAssertEqual(schema.problems(result), [], "the running one's reply")
         XCTAssertEqual(schema.problems(queued), [], "the queued one's reply")
         XCTAssertEqual(bridge.finish(), 3, "no daemon (ExitStatus.noDaemon)")

@@ -19,7 +19,7 @@ final class TuneEstimateTests: XCTestCase {
             "dataset": "d", "candidates": ["ce", "wce_w0.9", "wce_balanced"], "objective": ["type": "cost", "fp": 1, "fn": 10],
             "estimate": "nested", "outer_folds": 3, "folds": 3, "calibrate": "platt",
         ])
-        XCTAssertEqual(try TuneSchemaChecker("experiment.tune.result").problems(result), [])
+        XCTAssertEqual(try SchemaChecker("experiment.tune.result").problems(result), [])
         let typed = try result.decode(as: ExperimentTune.Result.self)
         XCTAssertEqual(typed.objective.higherIsBetter, false)
         XCTAssertEqual(typed.objective.fp, 1)
@@ -53,7 +53,7 @@ final class TuneEstimateTests: XCTestCase {
         let result = try client.call("experiment/tune", params: [
             "dataset": "d", "name": "iso", "candidates": ["ce", "wce_balanced"], "calibrate": "isotonic", "estimate": "none",
         ])
-        XCTAssertEqual(try TuneSchemaChecker("experiment.tune.result").problems(result), [])
+        XCTAssertEqual(try SchemaChecker("experiment.tune.result").problems(result), [])
         let typed = try result.decode(as: ExperimentTune.Result.self)
         let calibration = try XCTUnwrap(typed.calibration)
         XCTAssertEqual(calibration.method, .isotonic)

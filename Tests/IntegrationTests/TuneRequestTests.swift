@@ -21,7 +21,7 @@ final class TuneRequestTests: XCTestCase {
         let result = try client.call("experiment/tune", params: ["dataset": "d.train", "name": "best", "progress_token": "t"]) { method, params in
             if method == WorkProgress.method, let value = params["value"] { progress.append(value) }
         }
-        XCTAssertEqual(try TuneSchemaChecker("experiment.tune.result").problems(result), [])
+        XCTAssertEqual(try SchemaChecker("experiment.tune.result").problems(result), [])
         let typed = try result.decode(as: ExperimentTune.Result.self)
 
         // Best first, ranked 1…n, the winner on top; every default binary candidate either ranked or skipped.
@@ -151,7 +151,7 @@ final class TuneRequestTests: XCTestCase {
         let counts = try client.call("dataset/describe", params: ["dataset": "tiny"])["dataset"]?["classes"]?.arrayValue?.compactMap { $0["count"]?.intValue }
         XCTAssertEqual(counts, [57, 3])
         let result = try client.call("experiment/tune", params: ["dataset": "tiny", "estimate": "none"])
-        XCTAssertEqual(try TuneSchemaChecker("experiment.tune.result").problems(result), [])
+        XCTAssertEqual(try SchemaChecker("experiment.tune.result").problems(result), [])
         let folds = try result.decode(as: ExperimentTune.Result.self).folds
         XCTAssertEqual(folds.requested, 5)
         XCTAssertEqual(folds.used, 3)
@@ -161,7 +161,7 @@ final class TuneRequestTests: XCTestCase {
         // With the default holdout the rare class cannot spare a row for it and keep 2 per fold:
         // the estimate falls back or adapts, and the notes say what happened.
         let held = try client.call("experiment/tune", params: ["dataset": "tiny", "candidates": ["ce", "wce_balanced"]])
-        XCTAssertEqual(try TuneSchemaChecker("experiment.tune.result").problems(held), [])
+        XCTAssertEqual(try SchemaChecker("experiment.tune.result").problems(held), [])
         XCTAssertFalse(held["notes"]?.arrayValue?.isEmpty ?? true, "\(held)")
         // One row of a class is too few to cross-validate at all.
         _ = try client.call("dataset/generate", params: ["name": "one", "rows": 20, "features": 2, "positive_rate": 0.05, "seed": 2])
@@ -177,7 +177,7 @@ final class TuneRequestTests: XCTestCase {
         _ = try client.call("dataset/generate", params: ["preset": "multiclass", "name": "mc", "rows": 1500, "seed": 3])
         let result = try client.call("experiment/tune", params: ["dataset": "mc", "calibrate": "platt", "objective": "balanced_accuracy",
                                                                 "folds": 3])
-        XCTAssertEqual(try TuneSchemaChecker("experiment.tune.result").problems(result), [])
+        XCTAssertEqual(try SchemaChecker("experiment.tune.result").problems(result), [])
         let typed = try result.decode(as: ExperimentTune.Result.self)
         XCTAssertEqual(typed.leaderboard.map(\.candidate).filter { $0.hasPrefix("wce_w") || ["over", "under", "smote"].contains($0) }, [],
                        "the binary-only candidates are not tried on multiclass data")
@@ -194,7 +194,7 @@ final class TuneRequestTests: XCTestCase {
         let client = try daemon.client()
         _ = try client.call("dataset/generate", params: ["name": "tiny", "rows": 60, "features": 3, "positive_rate": 0.05, "seed": 2])
         let result = try client.call("experiment/sweep", params: ["dataset": "tiny", "param": "w", "grid": [0.5, 0.9], "folds": 5])
-        XCTAssertEqual(try TuneSchemaChecker("experiment.sweep.result").problems(result), [])
+        XCTAssertEqual(try SchemaChecker("experiment.sweep.result").problems(result), [])
         let typed = try result.decode(as: ExperimentSweep.Result.self)
         XCTAssertEqual(typed.folds, FoldPlanReport(requested: 5, used: 3, repeats: 5,
                                                    note: "Class '1' has only 3 rows, fewer than the 5 folds asked for: used 3 folds, repeated 5 times."))

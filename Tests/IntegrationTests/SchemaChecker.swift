@@ -1,11 +1,11 @@
 import BallastProtocol
 import Foundation
 
-/// Checks a value against a file of protocol/schema with the JSON Schema keywords the tune's
+/// Checks a value against a file of protocol/schema with the JSON Schema keywords the protocol's
 /// schemas use, `$ref`s into other files included (`vocabulary.json#/$defs/objective`,
 /// `model.train.result.json#/$defs/report`). A keyword it does not know is reported, so a schema
 /// that grows past the checker fails loudly instead of passing unchecked.
-struct TuneSchemaChecker {
+struct SchemaChecker {
     private var files: [String: JSONValue] = [:]
     private let name: String
 
