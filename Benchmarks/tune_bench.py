@@ -287,7 +287,6 @@ def run_set(problem, ballast: Ballast, reps: int, sklearn_reps: int, sklearn_job
 def print_tables(records: list[dict], markdown: bool) -> dict:
     f1_columns = ["ce", "tuned", "grid", "tune", "tune_all"]
     cost_columns = ["ce", "ce_bayes", "tuned", "tune"]
-    bar = "|" if markdown else " "
 
     def line(cells):
         return (f"| {' | '.join(cells)} |" if markdown else "  ".join(cells))

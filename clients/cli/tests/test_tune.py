@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-import pexpect
 from conftest import json_lines
 from test_repl import PROMPT, leave, spawn
 from test_stdio import bridge, receive, send
