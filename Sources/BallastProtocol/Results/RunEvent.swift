@@ -34,7 +34,7 @@ public struct RunEvent: Codable, Sendable, Equatable {
     public var value: Double?
     public var best: Double?
     /// `experiment/tune`: the candidate just fitted and the stage (`selection`,
-    /// `estimate (outer fold 2 of 3)`, `final`), and at the end the winner.
+    /// `estimate, outer fold 2 of 3`, `final`), and at the end the winner.
     public var candidate: String?
     public var stage: String?
     public var winner: String?

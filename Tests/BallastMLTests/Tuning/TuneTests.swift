@@ -251,7 +251,7 @@ final class TuneTests: XCTestCase {
                                              onProgress: { progress in stages.withLock { $0.append(progress.stage) } }))
         let seen = stages.withLock { $0 }
         XCTAssertEqual(seen.count, try Tune.plannedFits(data: data, settings: chosen))
-        XCTAssertEqual(Set(seen), ["estimate (outer fold 1 of 2)", "estimate (outer fold 2 of 2)", "selection", "final"])
+        XCTAssertEqual(Set(seen), ["estimate, outer fold 1 of 2", "estimate, outer fold 2 of 2", "selection", "final"])
         XCTAssertEqual(seen.last, "final")
         XCTAssertEqual(outcome.estimate?.method, .nested(outerFolds: 2))
         XCTAssertEqual(outcome.estimate?.scores.count, 2)

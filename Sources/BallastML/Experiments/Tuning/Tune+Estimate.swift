@@ -92,7 +92,7 @@ extension Tune {
         var predictions = HeldOutPredictions(classCount: data.classCount, classLabels: data.classLabels,
                                              positiveClass: data.positiveClass)
         for (o, test) in outer.enumerated() {
-            let stage = "estimate (outer fold \(o + 1) of \(outer.count))"
+            let stage = "estimate, outer fold \(o + 1) of \(outer.count)"
             var isTest = [Bool](repeating: false, count: data.rowCount)
             for row in test { isTest[row] = true }
             let train = data.selecting(rows: (0..<data.rowCount).filter { !isTest[$0] })

@@ -41,7 +41,7 @@ public enum Tune {
             guard let chosen = try select(selectionRows, settings: settings, stage: "selection", job: job) else { return nil }
             selection = chosen
             let heldOut = data.selecting(rows: split.holdout)
-            let refits = try fitAll([(selectionRows, "estimate (holdout)"), (data, "final")],
+            let refits = try fitAll([(selectionRows, "estimate, holdout"), (data, "final")],
                                     candidate: chosen.winner.candidate, settings: settings, job: job)
             guard let refits else { return nil }
             finalFit = refits[1]

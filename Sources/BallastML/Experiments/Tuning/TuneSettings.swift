@@ -37,7 +37,7 @@ public struct TuneSettings: Sendable {
 
 /// Reported after every fit (and for the fits of a skipped candidate when they are dropped).
 public struct TuneProgress: Sendable, Equatable {
-    /// "selection", "estimate (outer fold 2 of 3)", "estimate (holdout)", "final".
+    /// "selection", "estimate, outer fold 2 of 3", "estimate, holdout", "final".
     public var stage: String
     public var fitsDone: Int
     /// Of the whole job, known at the start (`Tune.plannedFits`).
