@@ -59,6 +59,11 @@ final class TuneParamsTests: XCTestCase {
         try refused(["grid": ["gamma": [1, 1]]], at: "grid.gamma[1]")
         try refused(["grid": ["gamma": .array((0...1000).map { .double(Double($0)) })]], at: "grid.gamma")
         try refused(["candidates": .array((0...1000).map { _ in ["loss": ["type": "ce"]] })], at: "candidates")
+        // With a list of candidates, options that would only shape the defaults are refused, not ignored.
+        let unusedGrid = try refused(["candidates": ["ce"], "grid": ["w": [0.8]]], at: "grid.w")
+        XCTAssertTrue(unusedGrid.message.contains("wce_w0.8"), unusedGrid.message)
+        try refused(["candidates": ["ce", "wce_w0.9"], "grid": ["gamma": [3]]], at: "grid.gamma")
+        try refused(["candidates": ["ce"], "include_mlp": true], at: "include_mlp")
     }
 
     func testTheObjectiveCalibrationAndEstimateAreCheckedAgainstTheData() throws {

@@ -41,6 +41,30 @@ extension TunePlan {
         return (listed, all)
     }
 
+    /// With a list of candidates, `grid` only names candidates and `include_mlp` only adds one to
+    /// the defaults: a grid none of whose names is listed, or `include_mlp` without `mlp` listed,
+    /// would be ignored without a word, so it is refused.
+    static func checkListedOptionsAreUsed(_ params: ExperimentTune.Params, candidates: [TuneCandidate], classCount: Int) throws {
+        let names = Set(candidates.map(\.name))
+        if params.includeMLP == true, !names.contains("mlp") {
+            throw RPCError.invalidParams(
+                "include_mlp adds 'mlp' to the default candidates, but this request lists its own without it: add \"mlp\" to candidates, or leave include_mlp out.",
+                field: "include_mlp")
+        }
+        let grids: [(key: String, values: [Double]?)] = [("w", params.grid?.w), ("gamma", params.grid?.gamma)]
+        for (key, values) in grids {
+            guard let values, !values.isEmpty else { continue }
+            let named = TuneCandidate.defaults(classCount: classCount, wGrid: key == "w" ? values : [],
+                                               gammaGrid: key == "gamma" ? values : [], includeMLP: false)
+                .map(\.name).filter { $0.hasPrefix(key == "w" ? "wce_w" : "focal_g") }
+            if !named.contains(where: names.contains) {
+                throw RPCError.invalidParams(
+                    "grid.\(key) names the candidates \(named.joined(separator: ", ")), but candidates lists none of them: add their names, or leave grid.\(key) out.",
+                    field: "grid.\(key)")
+            }
+        }
+    }
+
     /// For a name of the grids' shape that the grid lacks (`wce_w0.8`, `focal_g3`): how to add it.
     static func gridHint(_ name: String, classCount: Int) -> String? {
         for (prefix, key, binaryOnly) in [("wce_w", "w", true), ("focal_g", "gamma", false)] where name.hasPrefix(prefix) {

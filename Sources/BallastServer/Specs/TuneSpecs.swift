@@ -78,6 +78,7 @@ struct TunePlan: Sendable {
             candidates.append(candidate)
             wire[candidate.name] = wireCandidate
         }
+        if params.candidates != nil { try Self.checkListedOptionsAreUsed(params, candidates: candidates, classCount: classCount) }
         settings = TuneSettings(candidates: candidates, objective: objective, calibration: calibration, folds: folds,
                                 repeats: params.repeats, estimate: estimate, base: base, l2: params.l2)
         wireCandidates = wire
