@@ -17,6 +17,21 @@ from .reader import OutputReader, StderrTail
 STOP_PATIENCE = 3.0  # seconds the bridge gets to finish after its input ends, before SIGTERM
 
 
+def exited(pid: int) -> bool:
+    """Whether the child `pid` has exited (a zombie, or already reaped), from /proc on Linux;
+    False where there is no /proc to ask."""
+    if not os.path.isdir("/proc/self"):
+        return False
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            state = stat.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    except (OSError, IndexError):
+        return False
+    return state in ("Z", "X")
+
+
 class BridgeUnavailable(Exception):
     """The bridge could not be started, or it ended before it answered."""
 
@@ -62,7 +77,9 @@ class _Process:
 
     @property
     def alive(self) -> bool:
-        return self.popen.poll() is None and self.reader.is_alive()
+        # While the reader thread reaps the process, Popen.poll() cannot tell and says None: a
+        # killed bridge would then take the next cell and fail it. /proc still tells.
+        return self.popen.poll() is None and self.reader.is_alive() and not exited(self.popen.pid)
 
     def write(self, message: dict) -> None:
         assert self.popen.stdin is not None
