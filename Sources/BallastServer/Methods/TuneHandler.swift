@@ -96,7 +96,7 @@ extension Handlers {
                        max(largest.working, sized.workingBytes(features: data.featureCount, classes: data.classCount)))
         }
         let (all, overflow) = largest.working.multipliedReportingOverflow(by: workers.current)
-        let working = Self.saturatingSum([overflow ? .max : all, Self.selectionBytes(plan, data: data, workers: workers.current)])
+        let working = MemoryBudget.sum([overflow ? .max : all, Self.selectionBytes(plan, data: data, workers: workers.current)])
         return try models.reserve(parameters: largest.parameters, working: working, for: name)
     }
 
@@ -109,23 +109,9 @@ extension Handlers {
         let repeats = (try? FoldPlan.adapt(classCounts: data.classCounts, classLabels: data.classLabels,
                                            folds: plan.settings.folds, repeats: plan.settings.repeats).repeats) ?? 20
         let folds = min(plan.settings.folds, max(2, data.rowCount))
-        let whole = saturatingProduct([data.rowCount, data.featureCount, 4])
-        let outOfFold = saturatingProduct([plan.settings.candidates.count, repeats, data.rowCount, data.classCount, 4])
-        return saturatingSum([outOfFold, saturatingProduct([folds, whole]), saturatingProduct([2 * workers, whole])])
-    }
-
-    private static func saturatingProduct(_ factors: [Int]) -> Int {
-        factors.reduce(1) { product, factor in
-            let (result, overflow) = product.multipliedReportingOverflow(by: max(0, factor))
-            return overflow ? .max : result
-        }
-    }
-
-    private static func saturatingSum(_ terms: [Int]) -> Int {
-        terms.reduce(0) { sum, term in
-            let (result, overflow) = sum.addingReportingOverflow(term)
-            return overflow ? .max : result
-        }
+        let whole = MemoryBudget.product(data.rowCount, data.featureCount, 4)
+        let outOfFold = MemoryBudget.product(plan.settings.candidates.count, repeats, data.rowCount, data.classCount, 4)
+        return MemoryBudget.sum([outOfFold, MemoryBudget.product(folds, whole), MemoryBudget.product(2 * workers, whole)])
     }
 
     /// The run's configuration: the base model, optimizer and seed, and what the tune was asked.
@@ -136,7 +122,7 @@ extension Handlers {
         config["calibrate"] = .string((params.calibrate ?? .none).rawValue)
         config["folds"] = .int(Int64(plan.settings.folds))
         config["repeats"] = params.repeats.map { .int(Int64($0)) }
-        config["estimate"] = .string((params.estimate ?? (params.holdout != nil ? .holdout : .nested)).rawValue)
+        config["estimate"] = .string(TunePlan.estimateName(params).rawValue)
         switch plan.settings.estimate {
         case .holdout(let fraction): config["holdout"] = .double(fraction)
         case .nested(let outer): config["outer_folds"] = .int(Int64(outer))

@@ -114,10 +114,14 @@ extension TunePlan {
         }
     }
 
+    /// The estimate asked for. The default is nested: selection and the final model use every
+    /// row. A holdout fraction given alone asks for a holdout, as outer_folds alone asks for nested.
+    static func estimateName(_ params: ExperimentTune.Params) -> EstimateName {
+        params.estimate ?? (params.holdout != nil ? .holdout : .nested)
+    }
+
     static func estimate(_ params: ExperimentTune.Params) throws -> HonestEstimateMethod {
-        // The default is nested: selection and the final model use every row. A holdout fraction
-        // given alone asks for a holdout, as outer_folds alone asks for nested.
-        let method = params.estimate ?? (params.holdout != nil ? .holdout : .nested)
+        let method = estimateName(params)
         if params.holdout != nil, method != .holdout {
             throw RPCError.invalidParams("holdout is the fraction of an estimate 'holdout'; this request's estimate is '\(method.rawValue)'.",
                                          field: "holdout")
