@@ -42,10 +42,9 @@ struct TuneReport {
         if outcome.leaderboard.count < 2 {
             sentence = "\(winner.candidate.name) had the \(best) mean \(objective.name) \(over) \(own), the only candidate that ran"
         } else if case let top = outcome.leaderboard[1], objective.isBetter(top.mean, than: winner.mean) {
-            let standardError = top.sd / Double(max(1, top.scores.count)).squareRoot()
             sentence = "\(winner.candidate.name) is the simplest candidate whose mean \(objective.name) \(over) \(own) is within "
                 + "one standard error of the \(best), \(top.candidate.name)'s \(Self.figure(top.mean)) (standard error "
-                + "\(Self.figure(standardError))): a gap that small is noise, so the simpler candidate was kept"
+                + "\(Self.figure(top.standardError))): a gap that small is noise, so the simpler candidate was kept"
         } else {
             let second = outcome.leaderboard[1]
             let gap = abs(winner.mean - second.mean)

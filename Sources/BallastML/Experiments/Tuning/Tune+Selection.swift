@@ -250,9 +250,8 @@ extension Tune {
     static func oneStandardErrorWinner(_ scores: [CandidateScore], objective: TuneObjective) -> Int {
         var best = 0
         for i in scores.indices.dropFirst() where objective.isBetter(scores[i].mean, than: scores[best].mean) { best = i }
-        let n = Double(scores[best].scores.count)
-        let standardError = n > 1 ? scores[best].sd / n.squareRoot() : 0
-        let bar = objective.higherIsBetter ? scores[best].mean - standardError : scores[best].mean + standardError
+        let bar = objective.higherIsBetter ? scores[best].mean - scores[best].standardError
+            : scores[best].mean + scores[best].standardError
         return scores.indices.first { !objective.isBetter(bar, than: scores[$0].mean) } ?? best
     }
 }

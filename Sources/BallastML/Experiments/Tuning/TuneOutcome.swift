@@ -11,6 +11,12 @@ public struct CandidateScore: Sendable, Equatable {
     /// Summed fit time of its cross-validation fits.
     public var seconds: Double
 
+    /// The standard error of `mean`, sd/√n over its scores (0 for one score): the one-standard-error
+    /// rule's yardstick.
+    public var standardError: Double {
+        scores.count > 1 ? sd / Double(scores.count).squareRoot() : 0
+    }
+
     public init(candidate: TuneCandidate, mean: Double, sd: Double, scores: [Double], threshold: Double?, seconds: Double) {
         self.candidate = candidate
         self.mean = mean
