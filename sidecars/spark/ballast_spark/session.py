@@ -20,6 +20,14 @@ def start_spark(master: str, remote: Optional[str], app_name: str, confs: Sequen
         raise SidecarError("spark", f"pyspark is not installed for {shutil.which('python3') or 'this Python'} ({e}); {INSTALL_HINT}.") from None
     builder = SparkSession.builder.appName(app_name)
     if remote is not None:
+        try:
+            import grpc  # noqa: F401 — Spark Connect's client needs pyspark's `connect` extras
+            import pandas  # noqa: F401
+            import pyarrow  # noqa: F401
+            import google.rpc  # noqa: F401
+        except ImportError as e:
+            raise SidecarError("spark", f"Spark Connect needs pyspark's Connect client ({e}); install it with "
+                                        "python3 -m pip install 'pyspark[connect]==4.0.1'.") from None
         builder = builder.remote(remote)
     else:
         if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
