@@ -88,6 +88,7 @@ class RunningFit:
         if self.cancel_requested.is_set():
             self.poller.cancelling.set()
         self.poller.start()
+        cached_before = self._persistent_rdds()
         event: dict[str, Any]
         try:
             result = fit_logistic(spark, self.request, self.poller.set_stage, self.cancel_requested.is_set)
@@ -100,6 +101,7 @@ class RunningFit:
             event = self._error(SidecarError("spark", f"The Spark fit failed: {first_line(e)}"))
         finally:
             self.poller.stop()
+            self._unpersist_since(cached_before)
             try:
                 if self.sidecar.connect:
                     spark.removeTag(self.group)
@@ -111,6 +113,29 @@ class RunningFit:
         if event["event"] == "result" and self.cancel_requested.is_set():
             event = self._error(SidecarError("cancelled", "The Spark fit was cancelled."))
         self.sidecar.finished(self, event)
+
+    def _persistent_rdds(self) -> dict[int, Any]:
+        if self.sidecar.connect:
+            return {}
+        try:
+            return dict(self.sidecar.spark.sparkContext._jsc.getPersistentRDDs())
+        except Exception:  # noqa: BLE001
+            return {}
+
+    def _unpersist_since(self, before: dict[int, Any]) -> None:
+        """Frees what the fit cached and left behind. LogisticRegression unpersists its cached rows
+        when it finishes, but not when a job of it is cancelled or fails: without this, each
+        cancelled fit would hold its data in the executors' memory (and disk) until a GC."""
+        freed = 0
+        for rdd_id, rdd in self._persistent_rdds().items():
+            if rdd_id not in before:
+                try:
+                    rdd.unpersist(False)
+                    freed += 1
+                except Exception as e:  # noqa: BLE001
+                    log(f"could not free cached RDD {rdd_id}: {e}")
+        if freed:
+            log(f"freed {freed} cached RDD(s) that the fit {self.request.id!r} left behind")
 
     def _error(self, error: SidecarError) -> dict[str, Any]:
         if self.cancel_requested.is_set() and error.kind != "request":

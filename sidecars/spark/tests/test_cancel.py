@@ -10,9 +10,9 @@ CANCEL_BOUND = 120.0   # only catches a hang
 
 def start_endless_fit(sidecar, separable_data) -> str:
     request_id = sidecar.start_fit(**fit_request(separable_data, l2=0.0, tol=0.0, max_iter=1_000_000))
-    # Wait until L-BFGS iterates: the fitting stage with a finished job.
+    # Wait until L-BFGS iterates: the fitting stage, past the two jobs of reading and checking.
     sidecar.wait_for(lambda e: e.get("id") == request_id and e["event"] == "progress"
-                     and e["stage"] == "fitting" and e["jobs_done"] >= 2)
+                     and e["stage"] == "fitting" and e["jobs_done"] >= 6)
     return request_id
 
 
