@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from typing import Any, Optional
 
 from .protocol import EventWriter, SidecarError, parse_fit, parse_line, request_error
@@ -80,6 +81,8 @@ class RunningFit:
         writer = self.sidecar.writer
         tracker = None
         if self.sidecar.connect:
+            # Connect's active session is per thread, and pyspark.ml's remote calls look for it.
+            type(spark)._set_default_and_active_session(spark)
             spark.addTag(self.group)
         else:
             spark.sparkContext.setJobGroup(self.group, f"Ballast fit {self.request.id}", interruptOnCancel=True)
@@ -98,6 +101,7 @@ class RunningFit:
         except SidecarError as e:
             event = self._error(e)
         except Exception as e:  # noqa: BLE001 — anything else is Spark's failure, said in a sentence
+            traceback.print_exc(file=sys.stderr)   # the whole story, for the log; the event says it short
             event = self._error(SidecarError("spark", f"The Spark fit failed: {first_line(e)}"))
         finally:
             self.poller.stop()
