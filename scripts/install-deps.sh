@@ -24,8 +24,10 @@ done
 # The major version of the `java` on PATH (8 for "1.8.0_…"), or 0 when there is none.
 java_major() {
     command -v java >/dev/null 2>&1 || { echo 0; return; }
-    java -version 2>&1 | sed -n 's/.*version "\([0-9]*\)\.\{0,1\}\([0-9]*\).*/\1 \2/p' | head -n 1 |
-        awk '{ print ($1 == 1 ? $2 : $1) }'
+    local major
+    major=$(java -version 2>&1 | sed -n 's/.*version "\([0-9]*\)\.\{0,1\}\([0-9]*\).*/\1 \2/p' | head -n 1 |
+        awk '{ print ($1 == 1 ? $2 : $1) }')
+    echo "${major:-0}"   # a version it cannot read counts as too old
 }
 
 need_apt=()
