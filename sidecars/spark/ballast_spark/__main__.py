@@ -155,6 +155,7 @@ class Sidecar:
         self.connect = connect
         self._lock = threading.Lock()
         self.current: Optional[RunningFit] = None
+        self.spark_stopped = False
 
     def handle(self, line: str) -> bool:
         """Serves one request line; False once asked to shut down."""
@@ -190,6 +191,12 @@ class Sidecar:
             if self.current is fit:
                 self.current = None
         self.writer.send(event)
+        if event["event"] == "error" and event["kind"] == "spark" and not self.connect:
+            from .session import is_stopped
+            if is_stopped(self.spark):
+                log("Spark's context has stopped, so no later fit can run: the sidecar exits (the daemon starts a new one)")
+                self.spark_stopped = True
+                os.kill(os.getpid(), signal.SIGTERM)   # ends the main thread's wait on stdin
 
     def stop(self) -> None:
         with self._lock:
@@ -259,7 +266,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         log(f"stopping on an unexpected error: {first_line(e)}")
     finally:
         sidecar.stop()
-    return 0
+    return 1 if sidecar.spark_stopped else 0
 
 
 if __name__ == "__main__":
