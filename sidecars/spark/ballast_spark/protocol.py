@@ -1,0 +1,169 @@
+"""The sidecar's wire: JSON objects, one per line, UTF-8; requests on stdin, events on stdout.
+
+Requests (`op`): `fit`, `cancel`, `shutdown`. Events (`event`): `ready`, `progress`, `result`,
+`error`. The shapes are written out in sidecars/spark/README.md; this module turns a request line
+into a checked `FitRequest` (or a `SidecarError` naming the field) and writes events.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from dataclasses import dataclass
+from typing import IO, Any, Optional
+
+ERROR_KINDS = ("cancelled", "data", "request", "spark")
+
+
+class SidecarError(Exception):
+    """An error event waiting to be sent: its kind, a sentence for a person, and the field."""
+
+    def __init__(self, kind: str, message: str, field: Optional[str] = None):
+        assert kind in ERROR_KINDS, kind
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.field = field
+
+
+def request_error(message: str, field: Optional[str] = None) -> SidecarError:
+    return SidecarError("request", message, field)
+
+
+@dataclass(frozen=True)
+class CSVFormat:
+    delimiter: str = ","
+    header: bool = True
+
+
+@dataclass(frozen=True)
+class FitRequest:
+    id: str
+    path: str
+    format: str                    # "csv" | "parquet"
+    csv: CSVFormat
+    label: str
+    features: list[str]
+    classes: list[str]
+    positive: Optional[int]        # binomial: index in `classes` of the class whose P is modelled
+    class_weights: Optional[list[float]]
+    family: str                    # "binomial" | "multinomial"
+    l2: float
+    max_iter: int
+    tol: float
+
+
+def parse_line(line: str) -> dict[str, Any]:
+    """One request line as a JSON object, or a `request` error."""
+    try:
+        message = json.loads(line)
+    except json.JSONDecodeError as e:
+        raise request_error(f"A request line is not JSON ({e.msg} at column {e.colno}).") from None
+    if not isinstance(message, dict):
+        raise request_error("A request must be a JSON object.")
+    op = message.get("op")
+    if op not in ("fit", "cancel", "shutdown"):
+        raise request_error(f"Unknown op {json.dumps(op)}: expected \"fit\", \"cancel\" or \"shutdown\".", "op")
+    if op in ("fit", "cancel") and not isinstance(message.get("id"), str):
+        raise request_error(f"A {op} request needs an \"id\" string.", "id")
+    return message
+
+
+def _number(message: dict[str, Any], key: str, default: float, *, minimum: float = 0.0) -> float:
+    value = message.get(key, default)
+    if value is None:
+        value = default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < minimum:
+        raise request_error(f"\"{key}\" must be a finite number of at least {minimum:g}, got {json.dumps(value)}.", key)
+    return float(value)
+
+
+def _string_list(message: dict[str, Any], key: str) -> list[str]:
+    value = message.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise request_error(f"\"{key}\" must be a non-empty list of non-empty strings.", key)
+    return value
+
+
+def parse_fit(message: dict[str, Any]) -> FitRequest:
+    """Checks a `fit` request's fields and their agreement; the first fault is a `request` error."""
+    path = message.get("path")
+    if not isinstance(path, str) or not path:
+        raise request_error("\"path\" must name the data file or folder (a path or URL the Spark cluster can read).", "path")
+    fmt = message.get("format", "csv") or "csv"
+    if fmt not in ("csv", "parquet"):
+        raise request_error(f"\"format\" must be \"csv\" or \"parquet\", got {json.dumps(fmt)}.", "format")
+    csv_raw = message.get("csv") or {}
+    if not isinstance(csv_raw, dict):
+        raise request_error("\"csv\" must be an object with \"delimiter\" and \"header\".", "csv")
+    delimiter = csv_raw.get("delimiter", ",")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise request_error(f"\"csv.delimiter\" must be one character, got {json.dumps(delimiter)}.", "csv.delimiter")
+    header = csv_raw.get("header", True)
+    if not isinstance(header, bool):
+        raise request_error("\"csv.header\" must be true or false.", "csv.header")
+    label = message.get("label")
+    if not isinstance(label, str) or not label:
+        raise request_error("\"label\" must name the label column.", "label")
+    features = _string_list(message, "features")
+    if label in features:
+        raise request_error(f"The label column '{label}' is also listed as a feature.", f"features[{features.index(label)}]")
+    for i, name in enumerate(features):
+        if features.index(name) != i:
+            raise request_error(f"The feature '{name}' is listed twice.", f"features[{i}]")
+    classes = _string_list(message, "classes")
+    if len(set(classes)) != len(classes):
+        raise request_error("\"classes\" lists a label twice.", "classes")
+    if len(classes) < 2:
+        raise request_error("\"classes\" must list at least two labels.", "classes")
+    family = message.get("family", "binomial" if len(classes) == 2 else "multinomial")
+    if family not in ("binomial", "multinomial"):
+        raise request_error(f"\"family\" must be \"binomial\" or \"multinomial\", got {json.dumps(family)}.", "family")
+    positive = message.get("positive")
+    if family == "binomial":
+        if positive is None and len(classes) == 2:
+            positive = 1
+        if isinstance(positive, bool) or not isinstance(positive, int) or not 0 <= positive < len(classes):
+            raise request_error(f"A binomial fit needs \"positive\", the index in \"classes\" (0…{len(classes) - 1}) of the positive class.", "positive")
+    elif positive is not None and (isinstance(positive, bool) or not isinstance(positive, int) or not 0 <= positive < len(classes)):
+        raise request_error(f"\"positive\" must be null or an index in \"classes\" (0…{len(classes) - 1}).", "positive")
+    weights = message.get("class_weights")
+    if weights is not None:
+        if (not isinstance(weights, list) or len(weights) != len(classes)
+                or not all(isinstance(w, (int, float)) and not isinstance(w, bool) and math.isfinite(w) and w >= 0 for w in weights)
+                or not any(w > 0 for w in weights)):
+            raise request_error(f"\"class_weights\" must be null or {len(classes)} finite numbers of at least 0 (one per class, not all 0).", "class_weights")
+        weights = [float(w) for w in weights]
+    max_iter = message.get("max_iter", 100)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
+        raise request_error(f"\"max_iter\" must be a whole number of at least 1, got {json.dumps(max_iter)}.", "max_iter")
+    return FitRequest(
+        id=message["id"], path=path, format=fmt, csv=CSVFormat(delimiter=delimiter, header=header),
+        label=label, features=features, classes=classes, positive=positive, class_weights=weights,
+        family=family, l2=_number(message, "l2", 1e-4), max_iter=max_iter, tol=_number(message, "tol", 1e-6))
+
+
+class EventWriter:
+    """Writes events to the protocol channel, one JSON object per line, whole lines only.
+
+    Several threads send (the fit, its progress poller, the reader answering `busy`), so each line
+    is written and flushed under a lock.
+    """
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+        self._lock = threading.Lock()
+
+    def send(self, event: dict[str, Any]) -> None:
+        line = json.dumps(event, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        with self._lock:
+            self._stream.write(line + "\n")
+            self._stream.flush()
+
+    def ready(self, spark_version: str, master: str) -> None:
+        self.send({"event": "ready", "spark_version": spark_version, "master": master})
+
+    def error(self, request_id: Optional[str], error: SidecarError) -> None:
+        self.send({"event": "error", "id": request_id, "kind": error.kind, "message": error.message,
+                   "field": error.field})
