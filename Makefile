@@ -58,7 +58,7 @@ demo: release
 
 ## Benchmarks, each beside its peer measured in the same run. Not part of `make test`.
 bench: release
-	@scripts/install-deps.sh $(PY_TEST_REQUIREMENTS) $(BENCH_REQUIREMENTS)
+	@scripts/install-deps.sh --spark $(PY_TEST_REQUIREMENTS) $(BENCH_REQUIREMENTS)
 	@Benchmarks/run.sh $(CURDIR)/.build/release
 
 ## The protocol fuzzer at length: over a million seeded messages against the real daemon, with the

@@ -12,6 +12,7 @@
 #  10. experiment/tune vs scikit-learn's TunedThresholdClassifierCV and GridSearchCV on 27 imbalanced sets (Benchmarks/tune_bench.py)
 #  11. out of core: 1M to 50M rows loaded with storage=disk and trained under --memory-budget 2G, beside 2M rows in memory (Benchmarks/ooc_bench.py;
 #      OOC_BENCH_MAX_ROWS or OOC_BENCH_SCALE=0.01 make it smaller)
+#  12. Spark: model/train engine=spark (the pyspark sidecar, local mode) vs the local engine on the same 1M-row CSV (Benchmarks/spark_bench.py)
 # Usage: Benchmarks/run.sh BIN_FOLDER   (the folder holding a release ballastd, e.g. .build/release)
 # Prints figures; never judges them. Exits non-zero only if a benchmark failed to build or crashed.
 set -uo pipefail
@@ -88,6 +89,9 @@ header "10. Choosing for the user: experiment/tune vs scikit-learn's threshold a
 
 header "11. Out of core: a CSV past the memory budget, loaded to disk and trained, beside 2M rows in memory"
 "$PYTHON" "$HERE/ooc_bench.py" || failed+=("ooc_bench.py exited with $?")
+
+header "12. Spark: engine=spark (local mode) vs the local engine on the same file"
+"$PYTHON" "$HERE/spark_bench.py" || failed+=("spark_bench.py exited with $?")
 
 echo
 echo "Benchmarks finished in $((SECONDS - started)) s."
