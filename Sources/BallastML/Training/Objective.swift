@@ -29,7 +29,7 @@ struct RowSelection {
 /// pass knows the pass ran whole; the result never depends on how often the question is asked.
 struct Objective: @unchecked Sendable {
     let shape: NetworkShape
-    let features: [Float]
+    let features: FeatureMatrix
     let rowCount: Int
     let classIndex: [Int32]
     /// Sigmoid output: the class whose probability the output gives.
