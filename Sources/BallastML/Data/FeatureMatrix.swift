@@ -78,12 +78,6 @@ public struct FeatureMatrix: Sendable {
         if lower < upper { backing.release(lower..<upper) }
     }
 
-    /// Tells a backed matrix that none of its values are needed resident; does nothing when owned.
-    public func releaseAll() {
-        guard let backing, backing.count > 0 else { return }
-        backing.release(0..<backing.count)
-    }
-
     /// Bytes this matrix holds in process memory: the owned values, or nothing for a backed
     /// matrix (its pages belong to the OS's page cache and are released as passes go).
     public var residentBytes: Int { backing == nil ? owned.count * MemoryLayout<Float>.stride : 0 }
