@@ -102,7 +102,8 @@ final class FeatureMatrixTests: XCTestCase {
         let owned = Dataset(schema: schema, features: values, classIndex: [0, 1, 0, 1], classLabels: ["n", "y"],
                             positiveClass: 1, ids: ["r1", "r2", "r3", "r4"])
         var backed = owned
-        backed.features = FeatureMatrix(backing: RecordingBacking(values))
+        let backing = RecordingBacking(values)
+        backed.features = FeatureMatrix(backing: backing)
         XCTAssertEqual(backed, owned)
         XCTAssertEqual(backed.byteCount, owned.byteCount)
         XCTAssertEqual(owned.residentBytes, owned.byteCount)
@@ -110,6 +111,7 @@ final class FeatureMatrixTests: XCTestCase {
         let picked = backed.selecting(rows: [3, 0, 3])
         XCTAssertFalse(picked.features.isBacked, "a selection is a copy in memory")
         XCTAssertEqual(picked, owned.selecting(rows: [3, 0, 3]))
+        XCTAssertTrue(backing.releasedEverything, "the rows a selection read are let go")
     }
 
     /// Training reads a backed matrix through the same pointer, in the same chunks: the model is
