@@ -1,6 +1,7 @@
-/// A labelled table held in memory: the unit every part of Ballast works on.
+/// A labelled table: the unit every part of Ballast works on.
 ///
-/// Features are stored row-major as contiguous `Float` (float32), `rowCount × featureCount`.
+/// Features are stored row-major as contiguous `Float` (float32), `rowCount × featureCount`, in
+/// memory or in a mapped file (`FeatureMatrix`); the classes and ids are always in memory.
 /// Each row's class is an index into `classLabels`, which keeps the labels exactly as they
 /// were given (`"0"`, `"1"`, `"Yes"`, `"positive"`).
 ///
@@ -10,7 +11,7 @@ public struct Dataset: Sendable, Equatable {
     /// Its columns and the features they became; `featureNames` is `schema.featureNames`.
     public var schema: DatasetSchema
     public var featureNames: [String] { schema.featureNames }
-    public var features: [Float]
+    public var features: FeatureMatrix
     public var classIndex: [Int32]
     public var classLabels: [String]
     /// For binary data, the class index of the rare/positive class; `nil` for multiclass data.
@@ -27,6 +28,12 @@ public struct Dataset: Sendable, Equatable {
     }
 
     public init(schema: DatasetSchema, features: [Float], classIndex: [Int32],
+                classLabels: [String], positiveClass: Int?, ids: [String]? = nil) {
+        self.init(schema: schema, features: FeatureMatrix(features), classIndex: classIndex,
+                  classLabels: classLabels, positiveClass: positiveClass, ids: ids)
+    }
+
+    public init(schema: DatasetSchema, features: FeatureMatrix, classIndex: [Int32],
                 classLabels: [String], positiveClass: Int?, ids: [String]? = nil) {
         precondition(ids == nil || ids!.count == classIndex.count, "one id per row")
         self.ids = ids
@@ -53,13 +60,24 @@ public struct Dataset: Sendable, Equatable {
         return counts
     }
 
-    /// Bytes held by the feature matrix and the class column: what the memory budget counts.
+    /// Bytes of the feature matrix, the class column and the ids, wherever the features live.
     public var byteCount: Int {
-        features.count * MemoryLayout<Float>.stride + classIndex.count * MemoryLayout<Int32>.stride
+        features.count * MemoryLayout<Float>.stride + residentBytesBesideFeatures
+    }
+
+    /// Bytes held in process memory: the features only when owned (a backed matrix lives in the
+    /// page cache), the class column and the ids. What the memory budget counts.
+    public var residentBytes: Int {
+        features.residentBytes + residentBytesBesideFeatures
+    }
+
+    private var residentBytesBesideFeatures: Int {
+        classIndex.count * MemoryLayout<Int32>.stride
             + (ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0)
     }
 
-    /// A new dataset made of the given rows, in the given order (rows may repeat).
+    /// A new dataset made of the given rows, in the given order (rows may repeat). Its features are
+    /// always owned (in memory), even when these are backed.
     public func selecting(rows: [Int]) -> Dataset {
         let width = featureCount
         var picked = [Float](repeating: 0, count: rows.count * width)

@@ -23,25 +23,34 @@ extension DatasetColumnFile {
             self.fingerprint = fingerprint
         }
 
-        var json: JSONValue {
+        var json: JSONValue { json(format: DatasetColumnFile.format, version: DatasetColumnFile.version, fingerprint: .string(fingerprint)) }
+
+        /// The keys every dataset file writes; a row file names its own format and has no fingerprint.
+        func json(format: String, version: UInt32, fingerprint: JSONValue) -> JSONValue {
             let columns: [JSONValue] = schema.columns.map { column in
                 switch column {
                 case .numeric(let name): ["name": .string(name), "type": "numeric"]
                 case let .categorical(name, levels): ["name": .string(name), "type": "text", "levels": .array(levels.map { .string($0) })]
                 }
             }
-            return ["format": .string(DatasetColumnFile.format), "version": .int(Int64(DatasetColumnFile.version)),
+            return ["format": .string(format), "version": .int(Int64(version)),
                     "columns": .array(columns), "classes": .array(classes.map { .string($0) }),
                     "positive": positive.map { .int(Int64($0)) } ?? .null,
                     "ids": ids.map { .array($0.map { .string($0) }) } ?? .null,
-                    "fingerprint": .string(fingerprint)]
+                    "fingerprint": fingerprint]
         }
 
-        init(_ json: JSONValue) throws(MetadataProblem) {
+        /// Reads the metadata of a file of `format`; a row file's (`fingerprintRequired` false) may
+        /// leave the fingerprint null, read as "".
+        init(_ json: JSONValue, format: String = DatasetColumnFile.format, fingerprintRequired: Bool = true) throws(MetadataProblem) {
             func bad(_ what: String) -> MetadataProblem { MetadataProblem(reason: what) }
-            guard json["format"]?.stringValue == DatasetColumnFile.format else { throw bad("its metadata names no column-file format") }
+            guard json["format"]?.stringValue == format else {
+                throw bad(format == DatasetColumnFile.format ? "its metadata names no column-file format" : "its metadata names no \(format) format")
+            }
             guard let columnValues = json["columns"]?.arrayValue, let classValues = json["classes"]?.arrayValue,
-                  let fingerprint = json["fingerprint"]?.stringValue else { throw bad("its metadata lacks columns, classes or fingerprint") }
+                  let fingerprint = json["fingerprint"]?.stringValue ?? (fingerprintRequired ? nil : "") else {
+                throw bad("its metadata lacks columns, classes or fingerprint")
+            }
             var columns: [DatasetSchema.Column] = []
             for value in columnValues {
                 guard let name = value["name"]?.stringValue else { throw bad("a column has no name") }

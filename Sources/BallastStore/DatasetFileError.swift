@@ -17,14 +17,23 @@ public enum DatasetFileError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case let .missing(file):
-            return "Its column file \(file) is missing."
+            return "Its \(noun) \(file) is missing."
         case let .truncated(file, expected, actual):
-            return "Its column file \(file) is truncated: \(actual) bytes where its header says \(expected)."
+            return "Its \(noun) \(file) is truncated: \(actual) bytes where its header says \(expected)."
         case let .damaged(file, reason):
-            return "Its column file \(file) is damaged: \(reason)."
+            return "Its \(noun) \(file) is damaged: \(reason)."
         case let .system(file, step, code):
-            return "Its column file \(file) failed while \(step): \(String(cString: strerror(code)))."
+            return "Its \(noun) \(file) failed while \(step): \(String(cString: strerror(code)))."
         }
+    }
+
+    /// What the file is to a person: a disk-backed dataset's row file or a kept dataset's column file.
+    private var noun: String {
+        let file: String
+        switch self {
+        case let .missing(name), let .truncated(name, _, _), let .damaged(name, _), let .system(name, _, _): file = name
+        }
+        return file.hasSuffix(DatasetRowFile.fileExtension) ? "row file" : "column file"
     }
 
     /// `missing`, `damaged` (truncated included) or `unreadable`, as a client sees it.

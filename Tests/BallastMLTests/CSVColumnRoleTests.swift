@@ -20,7 +20,7 @@ final class CSVColumnRoleTests: XCTestCase {
         }
         XCTAssertEqual(table.dataset.featureNames, ["amount", "country=DE", "country=FR", "country=NL"])
         XCTAssertEqual(table.dataset.ids, ["a1", "a2", "a3", "a4"])
-        XCTAssertEqual(table.dataset.features[0..<4], [1.5, 1, 0, 0])
+        XCTAssertEqual(table.dataset.features.array[0..<4], [1.5, 1, 0, 0])
         XCTAssertEqual(table.dataset.classLabels, ["0", "1"])
     }
 

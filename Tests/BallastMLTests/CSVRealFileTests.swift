@@ -48,7 +48,7 @@ final class CSVBadLineTests: XCTestCase {
         }
         for threads in [1, 4] {
             let t = try loadCSV(text) { $0.badLines = .skip; $0.threads = threads }
-            XCTAssertEqual(t.dataset.features, expected, "threads \(threads)")
+            XCTAssertEqual(t.dataset.features.array, expected, "threads \(threads)")
             XCTAssertEqual(t.skippedLines, bad.count)
             XCTAssertEqual(t.firstSkippedLines, Array(bad.prefix(10)))
         }
@@ -62,7 +62,7 @@ final class CSVBadLineTests: XCTestCase {
         XCTAssertEqual(t.droppedRows, 6)
         XCTAssertEqual(t.dataset.rowCount, 30_000 - 12)
         XCTAssertFalse(t.dataset.features.contains { $0.isNaN })
-        XCTAssertEqual(t.dataset.features.prefix(3), [0, 3, 4])
+        XCTAssertEqual(t.dataset.features.array.prefix(3), [0, 3, 4])
     }
 
     func testATextCellInANumericColumnIsStillAnError() {
@@ -170,7 +170,7 @@ final class CSVHeaderSniffingTests: XCTestCase {
         let t = try loadCSV(keel)
         XCTAssertEqual(t.dataset.rowCount, 4)
         XCTAssertEqual(t.dataset.featureNames, ["x1=F", "x1=I", "x1=M", "x2", "x3"])
-        XCTAssertEqual(t.dataset.features.prefix(5), [0, 0, 1, 0.455, 0.365])
+        XCTAssertEqual(t.dataset.features.array.prefix(5), [0, 0, 1, 0.455, 0.365])
     }
 
     func testTextAboveNumbersIsAHeader() throws {

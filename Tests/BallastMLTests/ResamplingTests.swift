@@ -19,7 +19,7 @@ final class ResamplingTests: XCTestCase {
         let over = try Resampling.randomOver(data, ratio: 0.5, seed: 1)
         XCTAssertEqual(over.classCounts, [970, 485])  // ⌊0.5 × 970⌋
         // Originals first and unchanged; every new row copies a rare original.
-        XCTAssertEqual(Array(over.features.prefix(data.features.count)), data.features)
+        XCTAssertEqual(Array(over.features.prefix(data.features.count)), data.features.array)
         let rare = Set(rows(of: data).enumerated().filter { data.classIndex[$0.offset] == 1 }.map(\.element))
         for row in rows(of: over).dropFirst(1_000) { XCTAssert(rare.contains(row)) }
         XCTAssertEqual(over, try Resampling.randomOver(data, ratio: 0.5, seed: 1))
@@ -84,7 +84,7 @@ final class ResamplingTests: XCTestCase {
         let k = 3
         let smote = try Resampling.smote(data, ratio: 0.3, k: k, seed: 4)
         XCTAssertEqual(smote.classCounts, [970, 291])
-        XCTAssertEqual(Array(smote.features.prefix(data.features.count)), data.features)
+        XCTAssertEqual(Array(smote.features.prefix(data.features.count)), data.features.array)
         XCTAssertEqual(smote, try Resampling.smote(data, ratio: 0.3, k: k, seed: 4))
         XCTAssertNotEqual(smote, try Resampling.smote(data, ratio: 0.3, k: k, seed: 5))
 

@@ -17,6 +17,10 @@ struct RowSelection {
 /// The training objective J of one model shape on one dataset, with its gradient, computed in a
 /// single pass over the features.
 ///
+/// The features may be backed by a mapped file (`FeatureMatrix.isBacked`): a pass over all rows
+/// releases each chunk's rows once it has read them, so the file need not fit in memory. The
+/// values read are the same bytes either way, so the results are too.
+///
 /// Rows are cut into a fixed number of chunks that depends only on the number of rows evaluated;
 /// each chunk accumulates its loss and gradient in `Double` from zero, and the chunks' partial sums
 /// are added in chunk order. Threads only decide who computes which chunk, so the result is
@@ -29,7 +33,7 @@ struct RowSelection {
 /// pass knows the pass ran whole; the result never depends on how often the question is asked.
 struct Objective: @unchecked Sendable {
     let shape: NetworkShape
-    let features: [Float]
+    let features: FeatureMatrix
     let rowCount: Int
     let classIndex: [Int32]
     /// Sigmoid output: the class whose probability the output gives.
@@ -78,6 +82,9 @@ struct Objective: @unchecked Sendable {
                     let slot = out.value + chunk * stride
                     let g = gradient == nil ? nil : UnsafeMutableBufferPointer(start: slot + 1, count: p)
                     slot[0] = self.chunk(theta, rows: rows, lo: lo, hi: hi, gradient: g)
+                    // A pass over all rows in order is done with these: a backed matrix lets them
+                    // go, so what stays resident is about a chunk per worker, not the file.
+                    if rows.indices == nil { self.features.release(rows: lo..<hi, width: self.shape.inputCount) }
                     chunk += workers
                 }
             }
@@ -350,6 +357,7 @@ struct Objective: @unchecked Sendable {
                                 for o in 0..<outputs { target[o] = Float(probs[o]) }
                             }
                         }
+                        self.features.release(rows: (chunk * chunkRows)..<min(self.rowCount, (chunk + 1) * chunkRows), width: d)
                         chunk += workers
                     }
                 }

@@ -71,10 +71,10 @@ public struct TrainedModel: Sendable, Equatable {
             }
             flat += row
         }
-        return try probabilities(features: flat, rows: rows.count, threads: .allCores)
+        return try probabilities(features: FeatureMatrix(flat), rows: rows.count, threads: .allCores)
     }
 
-    private func probabilities(features: [Float], rows: Int, threads: ThreadBudget) throws(InvalidArgument) -> [Float] {
+    private func probabilities(features: FeatureMatrix, rows: Int, threads: ThreadBudget) throws(InvalidArgument) -> [Float] {
         guard let first = layers.first else {
             throw InvalidArgument(field: .model, message: "The model has no layers.")
         }

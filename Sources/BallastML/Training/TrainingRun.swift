@@ -190,6 +190,8 @@ struct TrainingRun {
                 }
                 batchStart = batchEnd
             }
+            // Shuffled batches touch rows all over a backed matrix: let them all go once an epoch.
+            objective.features.release(rows: 0..<n, width: objective.shape.inputCount)
             value = fullObjective(theta)
             if observer.isCancelled() { return cancelled(theta, steps: epoch - 1, initial: initial) }
             guard value.isFinite, theta.allSatisfy({ $0.isFinite }), value <= 1e6 * max(initial, 1e-300) else {

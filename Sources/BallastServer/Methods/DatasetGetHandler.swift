@@ -26,7 +26,7 @@ extension Handlers {
             let rows = min(limit, dataset.rowCount - offset)
             let page = offset..<(offset + rows)
             // Copied once, from the dataset's arrays into the reply's frames.
-            let features = LittleEndianArrays.data(dataset.features[(page.lowerBound * width)..<(page.upperBound * width)])
+            let features = LittleEndianArrays.data(ArraySlice(dataset.features[(page.lowerBound * width)..<(page.upperBound * width)]))
             let labels = LittleEndianArrays.data(dataset.classIndex[page])
             return DatasetGet.Result(
                 dataset: params.dataset, totalRows: dataset.rowCount, offset: offset, rows: rows,
