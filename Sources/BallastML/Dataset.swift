@@ -90,6 +90,8 @@ public struct Dataset: Sendable, Equatable {
                 }
             }
         }
+        // The picked rows are copies now: a backed matrix lets the pages it read go.
+        features.release(rows: 0..<rowCount, width: width)
         for (outRow, inRow) in rows.enumerated() { classes[outRow] = classIndex[inRow] }
         return Dataset(schema: schema, features: picked, classIndex: classes,
                        classLabels: classLabels, positiveClass: positiveClass, ids: ids.map { ids in rows.map { ids[$0] } })

@@ -42,7 +42,22 @@ public enum DatasetFingerprint {
             for id in ids { absorb(id) }
         }
         dataset.classIndex.withUnsafeBytes(absorb)
-        dataset.features.withUnsafeBytes(absorb)
+        // The features in slices, each released once hashed: a disk-backed dataset's file is read
+        // through without staying resident. The same bytes in the same order: the same digest.
+        var length = UInt64(dataset.features.count * MemoryLayout<Float>.stride).littleEndian
+        _ = withUnsafeBytes(of: &length) { crypto_generichash_update(state, $0.bindMemory(to: UInt8.self).baseAddress, 8) }
+        let width = max(1, dataset.featureCount)
+        let sliceRows = max(1, (1 << 24) / width)
+        dataset.features.withUnsafeBytes { bytes in
+            guard let base = bytes.bindMemory(to: UInt8.self).baseAddress else { return }
+            var row = 0
+            while row < dataset.rowCount {
+                let end = min(dataset.rowCount, row + sliceRows)
+                crypto_generichash_update(state, base + row * width * 4, UInt64((end - row) * width * 4))
+                dataset.features.release(rows: row..<end, width: width)
+                row = end
+            }
+        }
         var digest = [UInt8](repeating: 0, count: 32)
         crypto_generichash_final(state, &digest, digest.count)
         return digest.map { String(format: "%02x", $0) }.joined()
