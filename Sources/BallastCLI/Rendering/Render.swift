@@ -20,6 +20,9 @@ enum Render {
         case "load":
             var text = summary(r["dataset"] ?? .null)
             text += "\n  read in \(Fmt.num(r["seconds"]?.doubleValue, 2)) s (\(Fmt.num(r["mb_per_s"]?.doubleValue, 0)) MB/s)"
+            if r["dataset"]?["storage"]?.stringValue == DatasetStorageName.disk.rawValue {
+                text += "; on disk (\(Fmt.bytes(r["dataset"]?["disk_bytes"]?.doubleValue)) mapped, \(Fmt.bytes(r["dataset"]?["bytes"]?.doubleValue)) in memory)"
+            }
             if let dropped = r["dropped_rows"]?.intValue, dropped > 0 { text += "; \(Fmt.count(dropped)) rows dropped" }
             if let skipped = r["skipped_lines"]?["count"]?.intValue, skipped > 0 {
                 let lines = (r["skipped_lines"]?["first"]?.arrayValue ?? []).compactMap(\.intValue).map(String.init)

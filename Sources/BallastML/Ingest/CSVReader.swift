@@ -59,6 +59,25 @@ struct Reader {
     }
 
     func run() throws(DataError) -> LoadedTable {
+        let prepared = try prepare()
+        return try load(layout: prepared.layout, header: prepared.header, dataStart: prepared.dataStart,
+                        dataLine: prepared.dataLine, warnings: prepared.warnings)
+    }
+
+    /// What the start of a file settles for the whole of it: the layout (delimiter, columns, label,
+    /// roles, decimal mark, encoding so far), the header's bytes, and where the data begins.
+    struct Prepared {
+        let layout: Layout
+        let header: [[UInt8]]?
+        /// Offset of the first data record (past a byte-order mark, blank lines and the header).
+        let dataStart: Int
+        /// Its 1-based line.
+        let dataLine: Int
+        let warnings: [String]
+    }
+
+    /// Reads the start of the text: binary check, encoding, delimiter, header, label and roles.
+    func prepare() throws(DataError) -> Prepared {
         var start = 0
         if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
         let validStart = start < count ? try checkBinary(from: start) : true
@@ -188,7 +207,7 @@ struct Reader {
 
         let dataStart = headerPresent ? min(first.end + 1, count) : first.start
         let dataLine = headerPresent ? first.line + first.inner + 1 : first.line
-        return try load(layout: layout, header: header, dataStart: dataStart, dataLine: dataLine, warnings: warnings)
+        return Prepared(layout: layout, header: header, dataStart: dataStart, dataLine: dataLine, warnings: warnings)
     }
 
     /// Header names, or `x1…xN` and `label` without a header (or for an empty header cell).
@@ -253,6 +272,37 @@ struct Reader {
     func load(layout: Layout, header: [[UInt8]]?, dataStart: Int, dataLine: Int,
               warnings: [String]) throws(DataError) -> LoadedTable {
         let threads = options.threads == 0 ? coreCount() : options.threads
+        let parsed = try parseChunks(layout: layout, dataStart: dataStart, dataLine: dataLine, threads: threads)
+        if parsed.rows == 0 {
+            throw fail(.headerOnly, "\(path) has a header but no data rows.")
+        }
+        var matrix = parsed.matrix, classes = parsed.classes, firstRows = parsed.firstRows
+        let outputs = parsed.outputs
+        let keptRows = compactSkipped(outputs: outputs, firstRows: &firstRows, width: layout.width,
+                                      matrix: &matrix, classes: &classes)
+        if keptRows == 0 {
+            throw fail(.headerOnly, "Every data row of \(path) is a bad line (a wrong number of fields), so none is left.")
+        }
+
+        return try assemble(layout: layout, header: header, rows: keptRows, matrix: &matrix, classes: &classes,
+                            outputs: outputs, firstRows: firstRows, threads: threads, warnings: warnings)
+    }
+
+    /// The records of [dataStart, count) parsed into rows: the float32 matrix (one row a record,
+    /// bad lines skipped leave their rows unwritten), the chunk-local label ids, each chunk's
+    /// output and first row, the record count and the line after the last byte.
+    struct ParsedChunks {
+        var matrix: [Float]
+        var classes: [Int32]
+        var outputs: [ChunkOutput]
+        var firstRows: [Int]
+        var rows: Int
+        var endLine: Int
+    }
+
+    /// Cuts [dataStart, count) into chunks at record boundaries and parses them on `threads`
+    /// threads; throws the first chunk's error (a parse error, a line too long).
+    func parseChunks(layout: Layout, dataStart: Int, dataLine: Int, threads: Int) throws(DataError) -> ParsedChunks {
         let dataLength = count - dataStart
         let data = base + dataStart
         let dataEnd = base + count
@@ -325,7 +375,7 @@ struct Reader {
         }
         let rows = firstRows[chunkCount]
         if rows == 0 {
-            throw fail(.headerOnly, "\(path) has a header but no data rows.")
+            return ParsedChunks(matrix: [], classes: [], outputs: [], firstRows: [0], rows: 0, endLine: firstLines[chunkCount])
         }
 
         // 3. Parse every chunk into the matrix.
@@ -363,13 +413,7 @@ struct Reader {
             }
         }
         for out in outputs { if let error = out.error { throw error } }
-        let keptRows = compactSkipped(outputs: outputs, firstRows: &firstRows, width: width,
-                                      matrix: &matrix, classes: &classes)
-        if keptRows == 0 {
-            throw fail(.headerOnly, "Every data row of \(path) is a bad line (a wrong number of fields), so none is left.")
-        }
-
-        return try assemble(layout: layout, header: header, rows: keptRows, matrix: &matrix, classes: &classes,
-                            outputs: outputs, firstRows: firstRows, threads: threads, warnings: warnings)
+        return ParsedChunks(matrix: matrix, classes: classes, outputs: outputs, firstRows: firstRows, rows: rows,
+                            endLine: firstLines[chunkCount])
     }
 }

@@ -5,7 +5,7 @@ public enum DatasetLoad: RequestMethod {
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["path", "name", "label", "positive", "header", "delimiter", "missing",
                                         "max_levels", "on_bad_lines", "encoding", "decimal", "max_classes",
-                                        "schema", "unseen_levels", "columns", "ignore", "id", "progress_token", "keep"]
+                                        "schema", "unseen_levels", "columns", "ignore", "id", "progress_token", "keep", "storage"]
         public var path: String
         /// Default: the file name without its extension.
         public var name: String?
@@ -46,6 +46,10 @@ public enum DatasetLoad: RequestMethod {
         /// started with `--no-keep-datasets` or `--ephemeral`). Not kept, a dataset lives in memory
         /// only, and only its provenance is recorded.
         public var keep: Bool?
+        /// `memory` (default): the features are parsed into daemon memory. `disk`: the file is
+        /// streamed window by window into a row file in the daemon's spill folder, its features
+        /// mapped on demand (numeric features only; no `schema`, no `missing: impute_mean`).
+        public var storage: DatasetStorageName?
 
         public init(path: String, name: String? = nil, label: JSONValue? = nil, positive: String? = nil,
                     header: HeaderModeName? = nil, delimiter: String? = nil, missing: MissingPolicyName? = nil, maxLevels: Int? = nil,
@@ -70,7 +74,7 @@ public enum DatasetLoad: RequestMethod {
             case maxLevels = "max_levels"
             case onBadLines = "on_bad_lines"
             case maxClasses = "max_classes"
-            case schema, columns, ignore, id, keep
+            case schema, columns, ignore, id, keep, storage
             case unseenLevels = "unseen_levels"
             case progressToken = "progress_token"
         }

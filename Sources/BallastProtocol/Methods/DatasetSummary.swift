@@ -9,8 +9,12 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     public var imbalanceRatio: Double
     /// The positive (rare) class label for binary data; absent for multiclass data.
     public var positive: String?
-    /// Bytes held in daemon memory (features and labels).
+    /// Bytes held in daemon memory (features and labels; for a disk dataset, its labels and ids).
     public var bytes: Int
+    /// Where the features are; nil from a daemon before 1.9 (memory).
+    public var storage: DatasetStorageName?
+    /// A disk dataset's bytes on disk (its row file's features and classes).
+    public var diskBytes: Int?
     /// True when a dataset of the same name was replaced.
     public var replaced: Bool?
     /// What the person should know, such as datasets made from the replaced one that still hold its data.
@@ -18,8 +22,10 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
 
     public init(name: String, rows: Int, features: Int, featureNames: [String], classes: [ClassCount],
                 imbalanceRatio: Double, positive: String?, bytes: Int, replaced: Bool? = nil,
-                warnings: [String]? = nil) {
+                warnings: [String]? = nil, storage: DatasetStorageName? = nil, diskBytes: Int? = nil) {
         self.warnings = warnings
+        self.storage = storage
+        self.diskBytes = diskBytes
         self.name = name
         self.rows = rows
         self.features = features
@@ -32,7 +38,8 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, rows, features, classes, positive, bytes, replaced, warnings
+        case name, rows, features, classes, positive, bytes, replaced, warnings, storage
+        case diskBytes = "disk_bytes"
         case featureNames = "feature_names"
         case imbalanceRatio = "imbalance_ratio"
     }
@@ -45,4 +52,14 @@ public struct ClassCount: Codable, Sendable, Equatable {
         self.label = label
         self.count = count
     }
+}
+
+/// `storage` of `dataset/load` and of a dataset's summary: where the features are.
+public enum DatasetStorageName: String, WireName {
+    /// Parsed into daemon memory.
+    case memory
+    /// In a row file on disk, mapped on demand.
+    case disk
+    public static let kind = "storage"
+    public static let kinds = "storages"
 }

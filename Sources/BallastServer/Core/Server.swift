@@ -105,6 +105,8 @@ public final class Server: Sendable {
             log(.warning, "The previous daemon stopped during \(store.interruptedAtOpen.count) run(s); they are kept as interrupted: \(store.interruptedAtOpen.joined(separator: ", ")).")
         }
         log(.info, "Keeping the workspace in \(store.path).")
+        // Row files of disk datasets an earlier daemon left (they are not kept) go now.
+        do { _ = try workspace.spill.path(stateDirectory: directory) } catch { log(.warning, error.message) }
         restoreWorkspace(from: store)
     }
 

@@ -95,12 +95,42 @@ struct CSVFile: ~Copyable {
         }
     }
 
-    /// Reads from the start into `buffer` until it is full or the file ends (it may have shrunk
+    /// Streams the file window by window through the parser (`CSVStream`), reading each window
+    /// with `pread`: memory holds one window and its rows, never the file. Refuses a binary file on
+    /// its first block first. `append` takes each window's rows (the row file's writer).
+    ///
+    /// - Throws: `DataError`, `CSVStream.NeedsMemory`, or what `append` throws.
+    func stream(options: CSVOptions, windowBytes: Int, append: CSVStream.Append) throws -> StreamedTable {
+        try checkText()
+        let descriptor = self.descriptor, path = self.path
+        return try CSVStream.load(size: size, path: path, options: options, windowBytes: windowBytes,
+                                  read: { buffer, offset throws(DataError) in
+                                      try Self.read(descriptor, path: path, into: buffer, at: offset)
+                                  },
+                                  append: append)
+    }
+
+    /// About how many records the file holds, from the newlines of its first MiB (for the memory
+    /// budget's estimate of a disk load's classes); at least 1.
+    func estimatedRecords() throws(DataError) -> Int {
+        let sample = UnsafeMutableRawBufferPointer.allocate(byteCount: min(size, 1 << 20), alignment: 1)
+        defer { sample.deallocate() }
+        let filled = try read(into: sample)
+        let newlines = max(1, sample[..<filled].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) })
+        return max(1, Int((Double(size) / Double(max(1, filled))) * Double(newlines)))
+    }
+
+    /// Reads from `offset` into `buffer` until it is full or the file ends (it may have shrunk
     /// since it was opened); returns how many bytes were read.
     private func read(into buffer: UnsafeMutableRawBufferPointer) throws(DataError) -> Int {
+        try Self.read(descriptor, path: path, into: buffer, at: 0)
+    }
+
+    private static func read(_ descriptor: Int32, path: String, into buffer: UnsafeMutableRawBufferPointer,
+                             at offset: Int) throws(DataError) -> Int {
         var filled = 0
         while filled < buffer.count {
-            let got = pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(filled))
+            let got = pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
             if got < 0 {
                 let code = errno
                 if code == EINTR { continue }

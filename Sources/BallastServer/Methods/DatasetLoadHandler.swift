@@ -14,6 +14,9 @@ extension Handlers {
                                              field: "positive")
             }
             let name = params.name ?? Self.defaultName(for: path)
+            if params.storage == .disk {
+                return try loadToDisk(params, path: path, name: name, options: options, context: context)
+            }
             // A numeric CSV needs at least two bytes of text per four-byte float, so twice the
             // file's size bounds the matrix: refuse before reading rather than after. A file read
             // into memory rather than mapped (`CSVFile.access`) also holds its text meanwhile. The
@@ -28,7 +31,12 @@ extension Handlers {
                                                doing: "Loading \(path) (\(Workspace.megabytes(size)) of text, \(how))",
                                                replacing: .dataset(name))
             } catch let refusal as RPCError {
-                throw refusal.adding(["path": .string(path)])
+                var refusal = refusal.adding(["path": .string(path)])
+                if refusal.code == ErrorCode.resourceLimit, params.schema == nil {
+                    refusal.message = refusal.message.replacingOccurrences(of: ", or raise --memory-budget.",
+                                                                           with: ", raise --memory-budget, or load it with storage=\"disk\" (its features then stay on disk, mapped as they are read).")
+                }
+                throw refusal
             }
             context.progress(RunEvent(kind: .begin, title: "Loading \(path)"))
             let started = Date()

@@ -10,6 +10,8 @@ extension DatasetSummary {
                   classes: zip(dataset.classLabels, counts).map { ClassCount(label: $0, count: $1) },
                   imbalanceRatio: Double(present.max() ?? 0) / Double(max(1, present.min() ?? 1)),
                   positive: dataset.positiveClass.map { dataset.classLabels[$0] },
-                  bytes: dataset.byteCount, replaced: replaced, warnings: warnings.isEmpty ? nil : warnings)
+                  bytes: dataset.residentBytes, replaced: replaced, warnings: warnings.isEmpty ? nil : warnings,
+                  storage: dataset.features.isBacked ? .disk : .memory,
+                  diskBytes: dataset.features.isBacked ? (dataset.features.count + dataset.rowCount) * 4 : nil)
     }
 }

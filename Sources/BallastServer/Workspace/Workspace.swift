@@ -31,8 +31,12 @@ public final class Workspace: Sendable {
         var unavailable: [String: DatasetUnavailable] = [:]
     }
 
-    /// Shared with `Models`: datasets and models count against the same limit.
+    /// Shared with `Models`: datasets and models count against the same limit. A dataset holds
+    /// what it keeps in memory (`Dataset.residentBytes`): all of it, or for a disk dataset its
+    /// classes and ids (its features are mapped from its row file).
     public let budget: MemoryBudget
+    /// Where disk datasets' row files live.
+    public let spill = SpillFolder()
     private let state = Mutex(State())
     /// Keeps datasets in the store (nil for an ephemeral daemon). Its lock is held for the whole
     /// of a `store` or `drop`, so the store's rows change in the order memory does; it is taken
@@ -108,7 +112,10 @@ public final class Workspace: Sendable {
             let sourceFingerprints = state.withLock { state in
                 Dictionary(provenance.sources.compactMap { name in state.datasets[name].map { (name, $0.fingerprint) } }) { a, _ in a }
             }
-            let written = keeper.keeps(provenance.keep) ? try keeper.writeFiles(entries) : [:]
+            // A disk dataset is not copied into a column file (its row file may be far larger
+            // than memory): only its provenance is recorded, and it does not survive a restart.
+            let written = keeper.keeps(provenance.keep)
+                ? try keeper.writeFiles(entries.filter { !$0.entry.dataset.features.isBacked }) : [:]
             var replacedFiles: [String] = []
             let replaced: [String: Bool]
             do throws(RPCError) {
@@ -147,7 +154,7 @@ public final class Workspace: Sendable {
                 }
             }
             let names = entries.map { "'\($0.name)'" }.joined(separator: ", ")
-            let before = try budget.hold(Dictionary(entries.map { (.dataset($0.name), $0.entry.dataset.byteCount) }) { _, last in last },
+            let before = try budget.hold(Dictionary(entries.map { (.dataset($0.name), $0.entry.dataset.residentBytes) }) { _, last in last },
                                          doing: entries.count == 1 ? "Keeping the dataset \(names)" : "Keeping the datasets \(names)")
             do throws(RPCError) { try commit() } catch {
                 budget.putBack(before)
@@ -192,7 +199,7 @@ public final class Workspace: Sendable {
             }
             guard held, let entry else { return 0 }
             budget.release(.dataset(name))
-            return entry.dataset.byteCount
+            return entry.dataset.residentBytes
         }
     }
 
@@ -202,6 +209,11 @@ public final class Workspace: Sendable {
     /// start, after the datasets kept by the previous daemon are back (`restore`).
     func keep(with keeper: DatasetKeeper) {
         persisting.withLock { $0 = keeper }
+    }
+
+    /// Whether a request's `keep` keeps what it makes on this daemon (never on an ephemeral one).
+    func keeps(_ asked: Bool?) -> Bool {
+        persisting.withLock { $0?.keeps(asked) ?? false }
     }
 
     /// Puts back a dataset the store kept, counted against the memory budget but not written again.

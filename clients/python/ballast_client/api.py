@@ -85,6 +85,7 @@ class DatasetAPI(_Namespace):
              encoding: str | None = None, decimal: str | None = None, max_classes: int | None = None,
              columns: Sequence[Any] | None = None, ignore: Sequence[str] | None = None, id: str | int | None = None,
              schema: str | None = None, unseen_levels: str | None = None, keep: bool | None = None,
+             storage: str | None = None,
              timeout: float | None = None, progress: bool = True) -> DatasetSummary:
         """``dataset/load``: read a CSV file (on the daemon's machine) into a named dataset.
 
@@ -99,13 +100,17 @@ class DatasetAPI(_Namespace):
         ``max_classes`` (default 1000), ``columns`` / ``ignore`` (the only feature columns /
         columns not read), ``id`` (a column that identifies rows), ``schema`` (a dataset or model
         whose columns the file must have), ``unseen_levels`` (with ``schema``: ``"error"`` default
-        or ``"zeros"``), ``keep`` (default true: kept in the state directory). Returns the summary (``rows``, ``classes``, ``imbalance_ratio``, …) with
-        ``dropped_rows``, ``warnings``, ``seconds``.
+        or ``"zeros"``), ``keep`` (default true: kept in the state directory), ``storage``
+        (``"memory"`` default, or ``"disk"``: the file is streamed into a row file in the daemon's
+        spill folder and its features mapped from there, so a file larger than memory loads;
+        numeric features only, no ``schema``, no ``missing="impute_mean"``; a disk dataset does
+        not survive a restart). Returns the summary (``rows``, ``classes``, ``imbalance_ratio``,
+        ``storage``, ``disk_bytes`` for disk, …) with ``dropped_rows``, ``warnings``, ``seconds``.
         """
         params = _params(path=path, name=name, label=label, positive=positive, header=header, delimiter=delimiter,
                          missing=missing, max_levels=max_levels, on_bad_lines=on_bad_lines, encoding=encoding,
                          decimal=decimal, max_classes=max_classes, columns=columns, ignore=ignore, id=id,
-                         schema=schema, unseen_levels=unseen_levels, keep=keep)
+                         schema=schema, unseen_levels=unseen_levels, keep=keep, storage=storage)
         return DatasetSummary(self._call("dataset/load", params, timeout=timeout, progress=progress))
 
     def generate(self, *, preset: str | None = None, name: str | None = None, seed: int | None = None,

@@ -127,7 +127,11 @@ def test_datasets_and_weights(bl, tmp_path):
     csv.write_text("a,b,label\n" + "".join(f"{i},{i % 7},{'yes' if i % 5 == 0 else 'no'}\n" for i in range(60)))
     loaded = bl.dataset.load(str(csv), name="small", progress=False)
     assert loaded.rows == 60 and loaded.dataset["name"] == "small" and loaded.positive == "yes"
-    assert loaded.to_pandas().loc["yes", "count"] == 12
+    assert loaded.to_pandas().loc["yes", "count"] == 12 and loaded.storage == "memory"
+    on_disk = bl.dataset.load(str(csv), name="small.disk", storage="disk", keep=False, progress=False)
+    assert on_disk.storage == "disk" and on_disk.disk_bytes == 60 * 3 * 4 and on_disk.rows == 60
+    assert on_disk.to_pandas().equals(loaded.to_pandas())
+    assert bl.dataset.drop("small.disk").dropped == "small.disk"
 
     listed = bl.dataset.list()
     assert {"cards", "cards.train", "small"} <= set(listed.to_pandas().index)

@@ -1,0 +1,125 @@
+import BallastML
+import BallastProtocol
+import BallastStore
+import Foundation
+
+/// `dataset/load` with `storage: "disk"`: the file is streamed window by window into a row file
+/// in the spill folder (`DatasetRowFile`), whose features are then mapped, so a file larger than
+/// the memory budget (or the machine's memory) loads. Memory holds one window's parse at a time,
+/// then the dataset's classes and ids.
+extension Handlers {
+    /// Bytes of text per window: `BALLAST_LOAD_WINDOW_BYTES` when set (tests make it tiny so
+    /// records, quotes and labels straddle windows), else `CSVStream.defaultWindowBytes`.
+    static var loadWindowBytes: Int {
+        if let text = ProcessInfo.processInfo.environment["BALLAST_LOAD_WINDOW_BYTES"], let bytes = Int(text), bytes > 0 {
+            return bytes
+        }
+        return CSVStream.defaultWindowBytes
+    }
+
+    func loadToDisk(_ params: DatasetLoad.Params, path: String, name: String, options: CSVOptions,
+                    context: RequestContext) throws -> DatasetLoad.Result {
+        // Refused before anything is read: what needs the whole file in memory.
+        if params.schema != nil {
+            throw RPCError.invalidParams("storage=disk cannot match a file to a schema yet; load it in memory with the schema, or without a schema to disk.",
+                                         field: "storage")
+        }
+        if options.missing == .imputeMean {
+            throw RPCError.invalidParams("storage=disk cannot impute means (they need the whole file before the first row is written); use missing=drop_rows or error, or load it in memory.",
+                                         field: "storage")
+        }
+        try Workspace.validate(name: name)
+        let file = try CSVFile(opening: path)
+        let size = file.size
+        let window = Self.loadWindowBytes
+        let records = try file.estimatedRecords()
+        // One window's text and its parse (at most twice its bytes), and 4 bytes a row of classes.
+        let needed = MemoryBudget.sum([MemoryBudget.product(min(window, size), 3), MemoryBudget.product(records, 4)])
+        do {
+            try workspace.budget.checkRoom(needed, doing: "Loading \(path) to disk (\(Workspace.megabytes(size)) of text, read \(Workspace.megabytes(min(window, size))) at a time, and about \(records) rows' classes)",
+                                           replacing: .dataset(name))
+        } catch {
+            throw error.adding(["path": .string(path)])
+        }
+        let stateDirectory = state.store.directory?.path
+        let rowPath = try workspace.spill.newFile(for: name, stateDirectory: stateDirectory)
+        context.progress(RunEvent(kind: .begin, title: "Loading \(path) to disk"))
+        let started = Date()
+        let (table, dataset) = try Self.spill(file, to: rowPath, keeping: name, window: window, options: options, context: context)
+        let seconds = Date().timeIntervalSince(started)
+        var warnings = table.warnings
+        if workspace.keeps(params.keep) {
+            warnings.append("The dataset '\(name)' is on disk and will not survive a restart of the daemon (a disk dataset is not kept yet); load it again after one.")
+        }
+        let orphaned = workspace.replacementWarnings(name)
+        var made = params
+        made.path = path
+        let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: table.missingPerFeature),
+                                           madeBy: DatasetProvenance(DatasetLoad.self, made, sources: [], keep: params.keep))
+        context.progress(RunEvent(kind: .end, message: "Loaded \(dataset.rowCount) rows to disk"))
+        return DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: dataset, replaced: replaced, warnings: orphaned),
+                                  droppedRows: table.droppedRows, encodedColumns: [],
+                                  skippedLines: .init(count: table.skippedLines, first: table.firstSkippedLines),
+                                  warnings: warnings,
+                                  seconds: seconds, megabytesPerSecond: Double(size) / 1_000_000 / max(seconds, 1e-9))
+    }
+}
+
+extension Handlers {
+    /// Streams `file` into a row file at `rowPath` and maps it; on any failure the partial file is removed.
+    static func spill(_ file: borrowing CSVFile, to rowPath: String, keeping name: String, window: Int, options: CSVOptions,
+                      context: RequestContext) throws -> (StreamedTable, Dataset) {
+        let spilled = SpilledRows(path: rowPath)
+        do {
+            let table = try file.stream(options: options, windowBytes: window) { features, classes in
+                try context.checkCancellation()
+                try spilled.append(features: features, classes: classes)
+                context.progress(RunEvent(kind: .report, message: "\(spilled.rowCount) rows"))
+            }
+            return (table, try spilled.finish(table))
+        } catch {
+            spilled.abandon()
+            if let refusal = error as? CSVStream.NeedsMemory {
+                var data: [String: JSONValue] = ["field": "storage", "path": .string(file.path)]
+                if let column = refusal.column { data["column"] = .string(column) }
+                throw RPCError(code: ErrorCode.invalidParams, message: refusal.message, data: .object(data))
+            }
+            if let failure = error as? DatasetFileError { throw failure.rpcError(keeping: name) }
+            throw error
+        }
+    }
+}
+
+/// The row file a disk load writes: made at the first window (its width known then), finished
+/// into a mapped dataset, or removed when the load fails.
+///
+/// - Important: one owner, the load that made it; used from its thread only.
+private final class SpilledRows {
+    let path: String
+    private var writer: DatasetRowFile.Writer?
+
+    init(path: String) { self.path = path }
+
+    var rowCount: Int { writer?.rowCount ?? 0 }
+
+    func append(features: UnsafeBufferPointer<Float>, classes: UnsafeBufferPointer<Int32>) throws {
+        if writer == nil {
+            writer = try DatasetRowFile.Writer(path: path, featureCount: features.count / max(1, classes.count))
+        }
+        try writer!.append(features: features, classes: classes)
+    }
+
+    /// Remaps the provisional classes and maps the file; it is deleted when the dataset goes away.
+    func finish(_ table: StreamedTable) throws -> Dataset {
+        guard let writer else { throw DataError(kind: .headerOnly, message: "No rows were read.", path: path) }
+        let dataset = try writer.finish(schema: table.schema, classLabels: table.classLabels, positiveClass: table.positiveClass,
+                                        ids: table.ids, classRemap: table.classRemap, deleteWhenUnused: true)
+        self.writer = nil
+        return dataset
+    }
+
+    func abandon() {
+        writer?.abandon()
+        writer = nil
+    }
+}
