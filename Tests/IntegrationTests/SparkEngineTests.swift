@@ -174,6 +174,26 @@ final class SparkEngineTests: XCTestCase {
         refused(["dataset": "small", "engine": "hadoop"], at: "engine")
     }
 
+    /// A sidecar whose Python cannot be started is -32010 at `engine`, saying what is missing;
+    /// no JVM is involved (a daemon of its own, with a Python that does not exist).
+    func testASidecarThatCannotStartIsNotAvailableAtEngine() throws {
+        if let reason = Self.skipReason { throw XCTSkip(reason) }
+        let daemon = try TestDaemon { configuration in
+            configuration.spark.sidecarDirectory = BuiltProducts.repositoryRoot.appendingPathComponent("sidecars/spark").path
+            configuration.spark.python = "/nonexistent/python3"
+        }
+        let client = try daemon.client()
+        try load(client, "small.csv", as: "small")
+        do {
+            _ = try client.call("model/train", params: ["dataset": "small", "engine": "spark"])
+            XCTFail("a sidecar that cannot start trained a model")
+        } catch ClientError.rpc(let error) {
+            XCTAssertEqual(error.code, ErrorCode.invalidData, error.message)
+            XCTAssertEqual(error.data?["field"], "engine")
+            XCTAssertEqual(error.data?["reason"], "spark_unavailable")
+        }
+    }
+
     /// A sidecar that dies during a fit answers -32603 naming it; the next fit starts another.
     /// (Named to run last: it costs a second JVM start.)
     func testZSidecarDeathAnswersInternalErrorAndTheNextFitRestartsIt() throws {

@@ -116,7 +116,7 @@ final class SparkSidecar: Sendable {
                 log(.warning, "The Spark sidecar failed while starting: \(message)")
             case .exited:
                 forget(sidecar)
-                throw Self.startFailure(sidecar)
+                throw Self.startFailure(sidecar, python: launch.python)
             default:
                 continue
             }
@@ -135,8 +135,11 @@ final class SparkSidecar: Sendable {
 
     /// A sidecar that ended before `ready`: missing pyspark, Java or the sidecar package is said
     /// with the install command; anything else as its last line.
-    static func startFailure(_ sidecar: SidecarProcess) -> SparkFailure {
+    static func startFailure(_ sidecar: SidecarProcess, python: String) -> SparkFailure {
         let tail = sidecar.errorTail.joined(separator: "\n")
+        if tail.contains("env: ") && tail.contains(python) {
+            return .unavailable("engine=spark runs its sidecar with \(python), which could not be run (\(sidecar.lastErrorLine)); give a Python with ballastd --spark-python or $BALLAST_PYTHON.")
+        }
         if tail.contains("No module named 'pyspark'") || tail.contains("No module named pyspark") {
             return .unavailable("engine=spark needs pyspark, which the sidecar's Python cannot import: \(SparkLaunch.installHint).")
         }
