@@ -9,8 +9,9 @@ CLI_TEST_REQUIREMENTS := clients/cli/requirements-test.txt
 NVIM_TEST_REQUIREMENTS := clients/nvim/requirements-test.txt
 BENCH_REQUIREMENTS := Benchmarks/requirements.txt
 JUPYTER_TEST_REQUIREMENTS := clients/jupyter/requirements-test.txt
+SPARK_TEST_REQUIREMENTS := sidecars/spark/requirements-test.txt
 
-.PHONY: all deps build release test test-swift test-python demo bench fuzz soak clean
+.PHONY: all deps build release test test-swift test-python test-spark demo bench fuzz soak clean
 
 all: build
 
@@ -28,7 +29,7 @@ release: deps
 
 ## Every test: the Swift packages' own, then each client's (they replay protocol/examples too).
 test: deps
-	@scripts/install-deps.sh --neovim $(PY_TEST_REQUIREMENTS) $(CLI_TEST_REQUIREMENTS) $(NVIM_TEST_REQUIREMENTS) $(JUPYTER_TEST_REQUIREMENTS)
+	@scripts/install-deps.sh --neovim --spark $(PY_TEST_REQUIREMENTS) $(CLI_TEST_REQUIREMENTS) $(NVIM_TEST_REQUIREMENTS) $(JUPYTER_TEST_REQUIREMENTS) $(SPARK_TEST_REQUIREMENTS)
 	$(SWIFT) build --build-tests
 	$(MAKE) test-swift test-python
 
@@ -40,6 +41,11 @@ test-python:
 	cd clients/cli && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q tests
 	cd clients/nvim && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
 	cd clients/jupyter && BALLAST=$(CURDIR)/.build/debug/ballast BALLASTD=$(CURDIR)/.build/debug/ballastd $(PYTHON) -m pytest -q
+	$(MAKE) test-spark
+
+## The Spark sidecar on local Spark (one JVM for the run), against scikit-learn's fits.
+test-spark:
+	cd sidecars/spark && $(PYTHON) -m pytest -q
 
 ## The main job on the embedded default: the seed's experiment on the synthetic fraud dataset,
 ## as a `ballast` script (examples/seed.bal) run against a private daemon (its own connection file

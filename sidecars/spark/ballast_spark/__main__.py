@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import threading
+import traceback
 from typing import Any, Optional
 
 from .protocol import EventWriter, SidecarError, parse_fit, parse_line, request_error
@@ -80,6 +81,8 @@ class RunningFit:
         writer = self.sidecar.writer
         tracker = None
         if self.sidecar.connect:
+            # Connect's active session is per thread, and pyspark.ml's remote calls look for it.
+            type(spark)._set_default_and_active_session(spark)
             spark.addTag(self.group)
         else:
             spark.sparkContext.setJobGroup(self.group, f"Ballast fit {self.request.id}", interruptOnCancel=True)
@@ -88,6 +91,7 @@ class RunningFit:
         if self.cancel_requested.is_set():
             self.poller.cancelling.set()
         self.poller.start()
+        cached_before = self._persistent_rdds()
         event: dict[str, Any]
         try:
             result = fit_logistic(spark, self.request, self.poller.set_stage, self.cancel_requested.is_set)
@@ -97,9 +101,11 @@ class RunningFit:
         except SidecarError as e:
             event = self._error(e)
         except Exception as e:  # noqa: BLE001 — anything else is Spark's failure, said in a sentence
+            traceback.print_exc(file=sys.stderr)   # the whole story, for the log; the event says it short
             event = self._error(SidecarError("spark", f"The Spark fit failed: {first_line(e)}"))
         finally:
             self.poller.stop()
+            self._unpersist_since(cached_before)
             try:
                 if self.sidecar.connect:
                     spark.removeTag(self.group)
@@ -111,6 +117,29 @@ class RunningFit:
         if event["event"] == "result" and self.cancel_requested.is_set():
             event = self._error(SidecarError("cancelled", "The Spark fit was cancelled."))
         self.sidecar.finished(self, event)
+
+    def _persistent_rdds(self) -> dict[int, Any]:
+        if self.sidecar.connect:
+            return {}
+        try:
+            return dict(self.sidecar.spark.sparkContext._jsc.getPersistentRDDs())
+        except Exception:  # noqa: BLE001
+            return {}
+
+    def _unpersist_since(self, before: dict[int, Any]) -> None:
+        """Frees what the fit cached and left behind. LogisticRegression unpersists its cached rows
+        when it finishes, but not when a job of it is cancelled or fails: without this, each
+        cancelled fit would hold its data in the executors' memory (and disk) until a GC."""
+        freed = 0
+        for rdd_id, rdd in self._persistent_rdds().items():
+            if rdd_id not in before:
+                try:
+                    rdd.unpersist(False)
+                    freed += 1
+                except Exception as e:  # noqa: BLE001
+                    log(f"could not free cached RDD {rdd_id}: {e}")
+        if freed:
+            log(f"freed {freed} cached RDD(s) that the fit {self.request.id!r} left behind")
 
     def _error(self, error: SidecarError) -> dict[str, Any]:
         if self.cancel_requested.is_set() and error.kind != "request":
@@ -126,6 +155,7 @@ class Sidecar:
         self.connect = connect
         self._lock = threading.Lock()
         self.current: Optional[RunningFit] = None
+        self.spark_stopped = False
 
     def handle(self, line: str) -> bool:
         """Serves one request line; False once asked to shut down."""
@@ -161,6 +191,12 @@ class Sidecar:
             if self.current is fit:
                 self.current = None
         self.writer.send(event)
+        if event["event"] == "error" and event["kind"] == "spark" and not self.connect:
+            from .session import is_stopped
+            if is_stopped(self.spark):
+                log("Spark's context has stopped, so no later fit can run: the sidecar exits (the daemon starts a new one)")
+                self.spark_stopped = True
+                os.kill(os.getpid(), signal.SIGTERM)   # ends the main thread's wait on stdin
 
     def stop(self) -> None:
         with self._lock:
@@ -230,7 +266,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         log(f"stopping on an unexpected error: {first_line(e)}")
     finally:
         sidecar.stop()
-    return 0
+    return 1 if sidecar.spark_stopped else 0
 
 
 if __name__ == "__main__":

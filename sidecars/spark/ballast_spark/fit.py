@@ -114,8 +114,8 @@ def fit_logistic(spark: Any, request: FitRequest, set_stage: Callable[[str], Non
     prepared = frame.select(label, weight.alias("weight"),
                             array_to_vector(F.array(*[f.value for f in features])).alias("features"))
 
-    set_stage("fitting")
     check_cancel()
+    set_stage("fitting")
     options: dict[str, Any] = dict(featuresCol="features", labelCol="label", regParam=request.l2, elasticNetParam=0.0,
                                    standardization=False, fitIntercept=True, maxIter=request.max_iter, tol=request.tol,
                                    family=request.family)
@@ -150,10 +150,13 @@ def read_frame(spark: Any, request: FitRequest) -> Any:
     """The file as a DataFrame (CSV: every column as text), or a `data` error at `path`."""
     try:
         if request.format == "parquet":
-            return spark.read.parquet(request.path)
-        return (spark.read.option("header", request.csv.header).option("sep", request.csv.delimiter)
-                .option("quote", '"').option("escape", '"').option("inferSchema", False)
-                .option("encoding", "UTF-8").option("mode", "PERMISSIVE").csv(request.path))
+            frame = spark.read.parquet(request.path)
+        else:
+            frame = (spark.read.option("header", request.csv.header).option("sep", request.csv.delimiter)
+                     .option("quote", '"').option("escape", '"').option("inferSchema", False)
+                     .option("encoding", "UTF-8").option("mode", "PERMISSIVE").csv(request.path))
+        frame.schema   # Spark Connect reads lazily: a missing file shows only when the schema is asked for
+        return frame
     except Exception as e:  # noqa: BLE001
         raise read_error(e, request) from None
 

@@ -20,6 +20,14 @@ def start_spark(master: str, remote: Optional[str], app_name: str, confs: Sequen
         raise SidecarError("spark", f"pyspark is not installed for {shutil.which('python3') or 'this Python'} ({e}); {INSTALL_HINT}.") from None
     builder = SparkSession.builder.appName(app_name)
     if remote is not None:
+        try:
+            import grpc  # noqa: F401 — Spark Connect's client needs pyspark's `connect` extras
+            import pandas  # noqa: F401
+            import pyarrow  # noqa: F401
+            import google.rpc  # noqa: F401
+        except ImportError as e:
+            raise SidecarError("spark", f"Spark Connect needs pyspark's Connect client ({e}); install it with "
+                                        "python3 -m pip install 'pyspark[connect]==4.0.1'.") from None
         builder = builder.remote(remote)
     else:
         if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
@@ -38,10 +46,23 @@ def start_spark(master: str, remote: Optional[str], app_name: str, confs: Sequen
     try:
         spark = builder.getOrCreate()
     except Exception as e:  # noqa: BLE001 — whatever stopped Spark, the daemon needs it as a sentence
-        raise SidecarError("spark", f"Spark could not start at {remote or master}: {first_line(e)}") from None
+        reason = first_line(e)
+        if "stopped SparkContext" in reason:
+            reason = ("the cluster manager never accepted the application (is the master running at that address, "
+                      "and does it have free cores?); Spark's log on the sidecar's stderr says more")
+        raise SidecarError("spark", f"Spark could not start at {remote or master}: {reason}") from None
     if remote is None:
         spark.sparkContext.setLogLevel("WARN")
     return spark
+
+
+def is_stopped(spark: Any) -> bool:
+    """Whether a classic session's SparkContext has stopped (its cluster gone, its JVM failing):
+    no later fit can run, so the sidecar exits and the daemon starts a new one."""
+    try:
+        return bool(spark.sparkContext._jsc.sc().isStopped())
+    except Exception:  # noqa: BLE001 — a JVM that no longer answers is stopped too
+        return True
 
 
 def first_line(error: BaseException) -> str:
