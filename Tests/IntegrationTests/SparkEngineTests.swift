@@ -217,7 +217,7 @@ final class SparkEngineTests: XCTestCase {
         XCTAssertTrue(killed, "the sidecar was running a fit")
         let answer = try XCTUnwrap(failure, "the fit failed")
         XCTAssertEqual(answer.code, ErrorCode.internalError)
-        XCTAssertTrue(answer.message.hasPrefix("The Spark sidecar stopped"), answer.message)
+        XCTAssertTrue(answer.message.hasPrefix("The Spark sidecar stopped: killed by signal 9"), answer.message)
         try load(client, "small.csv", as: "small")
         let next = try client.call("model/train", params: ["dataset": "small", "name": "after_death", "engine": "spark"])
         XCTAssertEqual(next["model"], "after_death")

@@ -14,6 +14,10 @@ final class SidecarProcess: Sendable {
     private let mailbox = Mutex<[SparkEvent]>([])
     private let arrived = DispatchSemaphore(value: 0)
     private let stderrTail = Mutex<[String]>([])
+    /// Lines written on stderr so far, to tell a fit's own lines from older ones.
+    private let stderrLines = Atomic<Int>(0)
+    /// How the process ended ("killed by signal 9", "exit status 1"), once it has.
+    private let ending = Mutex<String?>(nil)
     private let exited = Atomic<Bool>(false)
     private let readyFlag = Atomic<Bool>(false)
     let startedAt = Date()
@@ -42,6 +46,7 @@ final class SidecarProcess: Sendable {
         Thread.detachNewThread { [self] in
             Self.readLines(stderrReader) { line in
                 log(.debug, "Spark sidecar: \(line)")
+                stderrLines.add(1, ordering: .relaxed)
                 stderrTail.withLock { tail in
                     tail.append(line)
                     if tail.count > 40 { tail.removeFirst(tail.count - 40) }
@@ -57,7 +62,12 @@ final class SidecarProcess: Sendable {
             }
             // Its stderr is read to the end first, so the last line is there for the message.
             _ = stderrDone.wait(timeout: .now() + 5)
-            self.process.withLock { $0.waitUntilExit() }
+            let how = self.process.withLock { process in
+                process.waitUntilExit()
+                return process.terminationReason == .uncaughtSignal ? "killed by signal \(process.terminationStatus)"
+                    : "exit status \(process.terminationStatus)"
+            }
+            ending.withLock { $0 = how }
             exited.store(true, ordering: .releasing)
             arrived.signal()
         }
@@ -73,6 +83,17 @@ final class SidecarProcess: Sendable {
     }
 
     var errorTail: [String] { stderrTail.withLock { $0 } }
+
+    /// How many lines it has written on stderr so far (a mark for `diedMessage(since:)`).
+    var errorLineCount: Int { stderrLines.load(ordering: .relaxed) }
+
+    /// Why it stopped, for a person: how it ended, and its last stderr line when it wrote one
+    /// after `mark` (older lines belong to earlier fits and would mislead).
+    func diedMessage(since mark: Int) -> String {
+        let how = ending.withLock { $0 } ?? "it ended"
+        let fresh = errorLineCount > mark ? lastErrorLine : nil
+        return fresh.map { "\(how); its last words: \($0)" } ?? "\(how), without a word on stderr"
+    }
 
     /// The next event, `exited` once the process has ended and every event it wrote was taken,
     /// or `timedOut` after `timeout` seconds without either.

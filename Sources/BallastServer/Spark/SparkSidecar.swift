@@ -47,7 +47,8 @@ final class SparkSidecar: Sendable {
         let sidecar = try readySidecar(cancellation)
         var request = request
         request.id = "fit-\(fits.add(1, ordering: .relaxed).newValue)"
-        guard sidecar.send(request.json) else { throw died(sidecar) }
+        let mark = sidecar.errorLineCount
+        guard sidecar.send(request.json) else { throw died(sidecar, since: mark) }
         var cancelSent: Date?
         while true {
             if cancellation.isCancelled && cancelSent == nil {
@@ -62,7 +63,7 @@ final class SparkSidecar: Sendable {
             }
             switch sidecar.next(timeout: 0.2) {
             case .timedOut: continue
-            case .exited: throw died(sidecar)
+            case .exited: throw died(sidecar, since: mark)
             case .event(let event):
                 switch event {
                 case let .progress(id, stage, done, total) where id == request.id:
@@ -124,9 +125,12 @@ final class SparkSidecar: Sendable {
         return sidecar
     }
 
-    private func died(_ sidecar: SidecarProcess) -> SparkFailure {
+    private func died(_ sidecar: SidecarProcess, since mark: Int) -> SparkFailure {
+        // Its stdout ends before the process has been reaped: wait briefly for how it ended.
+        let deadline = Date().addingTimeInterval(5)
+        while !sidecar.hasExited && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
         forget(sidecar)
-        return .died(sidecar.lastErrorLine)
+        return .died(sidecar.diedMessage(since: mark))
     }
 
     private func forget(_ sidecar: SidecarProcess) {
