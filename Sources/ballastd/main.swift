@@ -77,6 +77,18 @@ struct BallastDaemon: ParsableCommand {
     @Option(help: "The least severe messages logged: \(Self.levelNames).")
     var logLevel = "info"
 
+    @Option(help: "The Spark master that engine=spark fits on, passed to the Spark sidecar (default: local[*], Spark inside the sidecar on this machine).")
+    var sparkMaster: String?
+
+    @Option(help: "A Spark Connect server (sc://host:port) that engine=spark fits on, instead of --spark-master.")
+    var sparkConnect: String?
+
+    @Option(help: "The Spark sidecar's folder, holding the ballast_spark package. Default: $BALLAST_SPARK_SIDECAR, else sidecars/spark of the checkout ballastd was built in, else an installed ballast_spark.")
+    var sparkSidecar: String?
+
+    @Option(help: "The Python that runs the Spark sidecar (it needs pyspark and a Java runtime). Default: $BALLAST_PYTHON, else python3.")
+    var sparkPython: String?
+
     static let levelNames = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
 
     func validate() throws {
@@ -94,6 +106,18 @@ struct BallastDaemon: ParsableCommand {
         }
         if let workers, workers < 1 { throw ValidationError("--workers must be at least 1.") }
         if !(stopGrace >= 0 && stopGrace.isFinite) { throw ValidationError("--stop-grace must be a number of seconds, 0 or more.") }
+        if sparkMaster != nil && sparkConnect != nil {
+            throw ValidationError("--spark-master and --spark-connect each say where Spark runs: give one of them.")
+        }
+        if let sparkConnect, !sparkConnect.hasPrefix("sc://") {
+            throw ValidationError("--spark-connect takes a Spark Connect address, like sc://spark.example.com:15002.")
+        }
+        if let sparkSidecar {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: sparkSidecar, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ValidationError("--spark-sidecar \(sparkSidecar) is not a folder.")
+            }
+        }
         if replayCache < 1 { throw ValidationError("--replay-cache must be at least 1.") }
         // initialize announces it, so that clients refuse a larger frame: a limit, never libzmq's -1.
         if maxMessageBytes < 1 { throw ValidationError("--max-message-bytes must be at least 1.") }
@@ -131,6 +155,8 @@ struct BallastDaemon: ParsableCommand {
         config.stateDirectory = ephemeral ? nil : (stateDir ?? StateDirectory.defaultPath)
         config.keepDatasets = !noKeepDatasets
         config.stateMaxBytes = stateMaxBytes.flatMap(Self.bytes)
+        config.spark = SparkSettings(sidecarDirectory: sparkSidecar.map { URL(fileURLWithPath: $0).standardizedFileURL.path },
+                                     python: sparkPython, master: sparkMaster, connect: sparkConnect)
         // The process's one bootstrap: every Logger made from here on writes ballastd's lines.
         LoggingSystem.bootstrap { LogLineHandler(label: $0) }
         var logger = Logger(label: LogLineHandler.daemonLabel)

@@ -23,7 +23,7 @@ final class VocabularySchemaTests: XCTestCase {
             "stop_reason": StopReasonName.names, "unseen_levels": UnseenLevelsName.names,
             "run_status": RunStatusName.names, "sort_order": SortOrderName.names,
             "objective": ObjectiveName.names, "calibration": CalibrationName.names, "estimate": EstimateName.names,
-            "candidate": CandidateName.names,
+            "candidate": CandidateName.names, "engine": EngineName.names, "source_format": SourceFormatName.names,
         ]
         let defs = try XCTUnwrap(schema["$defs"]?.objectValue)
         XCTAssertEqual(Set(defs.keys), Set(expected.keys), "every list in the schema has its enum, and the other way round")

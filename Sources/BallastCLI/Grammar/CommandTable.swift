@@ -182,12 +182,15 @@ enum CommandTable {
                         OptionSpec(key: "patience", target: ["early_stopping", "patience"], kind: .integer, help: "early_stopping.patience"),
                         OptionSpec(key: "stop_metric", target: ["early_stopping", "metric"], kind: .text, names: .choice(v.metrics), help: "early_stopping.metric"),
                         OptionSpec(key: "min_delta", target: ["early_stopping", "min_delta"], kind: .number, help: "early_stopping.min_delta"),
+                        OptionSpec(key: "engine", target: ["engine"], kind: .text, names: .choice(v.engines), help: "engine: \(spoken(v.engines)) (spark: logistic or softmax with ce or wce, fitted by Spark)"),
+                        OptionSpec(key: "source", target: ["source", "path"], kind: .path, names: .file, help: "source.path: the file Spark reads (default: the CSV the dataset was loaded from)"),
                     ] + modelOptions,
                     asTarget: ["name"],
                     summary: "Train a model; shows live progress. Ctrl-C cancels the training.",
                     examples: ["train cards.train val=cards.validation loss=ce as ce",
                                "train cards.train val=cards.validation weights=inverse as wce",
-                               "train cards.train val=cards.validation model=mlp hidden=32 epochs=20 as net"],
+                               "train cards.train val=cards.validation model=mlp hidden=32 epochs=20 as net",
+                               "train cards weights=balanced engine=spark as spark_wce"],
                     notes: "weights=, w= or beta= without loss= mean loss=wce; w= alone means weights=binary, beta= alone weights=effective_number.",
                     finish: { params in
                         if case .object(var loss)? = params["loss"] {

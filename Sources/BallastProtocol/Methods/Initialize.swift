@@ -104,9 +104,15 @@ public enum Initialize: RequestMethod {
         public var calibrations: [String]
         public var estimates: [String]
         public var candidates: [String]
+        /// Since 1.9: where `model/train` can fit: always `local`, and `spark` when the daemon
+        /// found its Spark sidecar.
+        public var engines: [String]
 
-        /// The daemon's methods and notifications, with every vocabulary list from `Vocabulary/`.
-        public init(methods: [String], controlMethods: [String], notifications: [String]) {
+        /// The daemon's methods and notifications, with every vocabulary list from `Vocabulary/`;
+        /// `engines` are those this daemon can use (default: every `EngineName`).
+        public init(methods: [String], controlMethods: [String], notifications: [String],
+                    engines: [String] = EngineName.names) {
+            self.engines = engines
             self.methods = methods
             self.controlMethods = controlMethods
             self.notifications = notifications
@@ -170,6 +176,8 @@ public enum Initialize: RequestMethod {
             calibrations = try list(.calibrations, CalibrationName.names)
             estimates = try list(.estimates, EstimateName.names)
             candidates = try list(.candidates, CandidateName.names)
+            // A daemon before 1.9 fits locally only.
+            engines = try list(.engines, [EngineName.local.rawValue])
         }
 
         enum CodingKeys: String, CodingKey {
@@ -183,7 +191,7 @@ public enum Initialize: RequestMethod {
             case unseenLevels = "unseen_levels"
             case runStatuses = "run_statuses"
             case sortOrders = "sort_orders"
-            case thresholds, encodings, decimals, objectives, calibrations, estimates, candidates
+            case thresholds, encodings, decimals, objectives, calibrations, estimates, candidates, engines
             case badLinePolicies = "bad_line_policies"
         }
     }

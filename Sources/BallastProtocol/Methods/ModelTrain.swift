@@ -7,10 +7,10 @@ public enum ModelTrain: RequestMethod {
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["dataset", "validation", "name", "model", "loss", "optimizer", "l2", "reduction",
                                         "seed", "early_stopping", "threshold", "progress_token", "keep", "sample_weight",
-                                        "resample"]
+                                        "resample", "engine", "source"]
         public static var nestedFields: [String: any KnownFields.Type] {
             ["model": ModelSpec.self, "loss": LossSpec.self, "optimizer": OptimizerSpec.self, "early_stopping": EarlyStoppingSpec.self,
-             "sample_weight": BufferReference.self, "resample": ResampleSpec.self]
+             "sample_weight": BufferReference.self, "resample": ResampleSpec.self, "source": TrainingSource.self]
         }
         public var dataset: String
         public var validation: String?
@@ -41,6 +41,12 @@ public enum ModelTrain: RequestMethod {
         /// Since 1.8: over-sampling, under-sampling or SMOTE of the training data (seeded by
         /// `seed`) before training; validation data is never resampled.
         public var resample: ResampleSpec?
+        /// Since 1.9: `local` (default) or `spark`: a logistic or softmax model with CE or WCE, fitted
+        /// by Spark's MLlib through the daemon's Spark sidecar, then kept and used as a local one.
+        public var engine: EngineName?
+        /// Since 1.9, spark only: the file Spark reads, with the dataset's columns. Default: the
+        /// CSV the dataset was loaded from.
+        public var source: TrainingSource?
 
         public init(dataset: String, validation: String? = nil, name: String? = nil, model: ModelSpec? = nil,
                     loss: LossSpec? = nil, optimizer: OptimizerSpec? = nil, l2: Double? = nil, seed: UInt64? = nil,
@@ -58,7 +64,7 @@ public enum ModelTrain: RequestMethod {
         }
 
         enum CodingKeys: String, CodingKey {
-            case dataset, validation, name, model, loss, optimizer, l2, reduction, seed, threshold, keep, resample
+            case dataset, validation, name, model, loss, optimizer, l2, reduction, seed, threshold, keep, resample, engine, source
             case earlyStopping = "early_stopping"
             case progressToken = "progress_token"
             case sampleWeight = "sample_weight"
@@ -111,6 +117,21 @@ public enum ModelTrain: RequestMethod {
             self.train = train
             self.validation = validation
         }
+    }
+}
+
+/// Since 1.9: `{"path": "/data/cards.parquet", "format": "parquet"}`, `model/train`'s `source`
+/// with `engine: "spark"`: a file Spark reads (on its cluster, the path is the cluster's), holding
+/// the dataset's feature columns and its label column under the same names. `format` defaults to
+/// the path's extension (`.parquet` or else `csv`); a CSV has a header line and the dataset's
+/// delimiter.
+public struct TrainingSource: Codable, Sendable, Equatable, KnownFields {
+    public static let fieldNames = ["path", "format"]
+    public var path: String
+    public var format: SourceFormatName?
+    public init(path: String, format: SourceFormatName? = nil) {
+        self.path = path
+        self.format = format
     }
 }
 

@@ -17,6 +17,7 @@ public final class Server: Sendable {
     let workspace: Workspace
     let models: Models
     let computeShare: ComputeShare
+    let spark: SparkSidecar
     private let state = Mutex(Running())
     private let finished = DispatchSemaphore(value: 0)
 
@@ -45,6 +46,7 @@ public final class Server: Sendable {
         self.computeShare = ComputeShare(slots: configuration.jobWorkers)
         self.workspace = Workspace(memoryBudget: configuration.memoryBudgetBytes)
         self.models = Models(budget: workspace.budget)
+        self.spark = SparkSidecar(configuration.spark, log: configuration.log)
     }
 
     var log: Log { configuration.log }
@@ -159,7 +161,7 @@ public final class Server: Sendable {
                 _ = sessions.count   // forgets the sessions whose grace has passed
                 return sessions.isInitialized(session)
             },
-            log: log, maxMessageBytes: config.maxMessageBytes))
+            spark: spark, log: log, maxMessageBytes: config.maxMessageBytes))
         let dispatcher = Dispatcher(table: handlers.requestTable(), controlTable: handlers.controlTable(),
                                     sessions: sessions, authenticator: authenticator, lifecycle: lifecycle,
                                     jobThreads: config.jobThreadLimit, outlets: outlets, log: log)
@@ -193,6 +195,9 @@ public final class Server: Sendable {
     }
 
     public var connectionInfo: ConnectionInfo? { state.withLock { $0.info } }
+
+    /// The pid of the Spark sidecar while one runs (nil before the first spark fit).
+    public var sparkSidecarProcessID: Int32? { spark.processID }
 
     // MARK: Stopping
 
@@ -228,6 +233,7 @@ public final class Server: Sendable {
                 log(.warning, "Stopping: \(abandoned) request(s) did not answer within \(configuration.stopGraceSeconds) s; they were answered with a shutdown error.")
             }
             dispatcher?.ordered.drain(timeout: 1)
+            spark.stop()
             sockets?.stop()
             if let info, let current = try? ConnectionInfo.read(from: configuration.connectionFile), current.pid == info.pid {
                 try? FileManager.default.removeItem(atPath: configuration.connectionFile)

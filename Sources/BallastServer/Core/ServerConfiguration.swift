@@ -48,6 +48,9 @@ public struct ServerConfiguration: Sendable {
     public var sessionGraceSeconds: Double = 5
     /// An unfinished `dataset/put` upload with no chunk for this long is discarded.
     public var uploadIdleSeconds: Double = 600
+    /// Where the Spark sidecar is and how it reaches Spark (`--spark-sidecar`, `--spark-python`,
+    /// `--spark-master`, `--spark-connect`).
+    public var spark = SparkSettings()
     public var log = Log()
 
     public init() {}

@@ -20,6 +20,8 @@ struct ServerState: Sendable {
     let store: Store
     /// The unfinished `dataset/put` uploads.
     let uploads: Uploads
+    /// The Spark sidecar `engine: "spark"` fits with (started on first use).
+    let spark: SparkSidecar
     let log: Log
     /// The request socket's per-frame limit (`--max-message-bytes`), which `initialize` announces.
     let maxMessageBytes: Int64

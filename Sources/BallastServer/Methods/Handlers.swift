@@ -41,6 +41,7 @@ struct Handlers: Sendable {
     func capabilities() -> Initialize.Capabilities {
         Initialize.Capabilities(
             methods: requestTable().methodNames, controlMethods: controlTable().methodNames,
-            notifications: [Exit.method, CancelRequest.method, WorkProgress.method, Welcome.method, RunEvent.method])
+            notifications: [Exit.method, CancelRequest.method, WorkProgress.method, Welcome.method, RunEvent.method],
+            engines: state.spark.isAvailable ? EngineName.names : [EngineName.local.rawValue])
     }
 }

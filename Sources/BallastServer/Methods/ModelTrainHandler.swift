@@ -7,6 +7,11 @@ extension Handlers {
     /// dropped or replaced under it. A cancelled or failed training stores no model.
     func registerModelTrain(into table: inout MethodTable) {
         table.register(ModelTrain.self, lane: .jobs, buffers: ["sample_weight"]) { params, context in
+            if params.engine == .spark { return try trainWithSpark(params, context: context) }
+            if params.source != nil {
+                throw RPCError.invalidParams("source is the file engine=spark reads; the local engine trains on the dataset in memory.",
+                                             field: "source")
+            }
             let names = [params.dataset] + (params.validation.map { [$0] } ?? [])
             let release = try workspace.lease(names)
             defer { release() }

@@ -61,6 +61,7 @@ extension DatasetKeeper {
                 var entry = Workspace.Entry(dataset: dataset, origin: DatasetOriginName(rawValue: row.origin) ?? .loaded,
                                             missingPerFeature: missing, derivedFrom: row.derivedFrom)
                 entry.fingerprint = fingerprint
+                entry.provenance = row.provenance
                 do throws(RPCError) {
                     // The exact check, ids counted.
                     try workspace.restore(row.name, entry, lastUsed: row.lastUsed)

@@ -19,6 +19,9 @@ public final class Workspace: Sendable {
         public var derivedFrom: String? = nil
         /// `DatasetFingerprint.of(dataset)`, taken once when it is stored (runs record it).
         public internal(set) var fingerprint = ""
+        /// `{"method", "params"}` of the request that made it (`DatasetProvenance`), set when it is
+        /// stored or restored: `engine: "spark"` reads the CSV a loaded dataset came from.
+        var provenance: JSONValue? = nil
     }
 
     private struct State {
@@ -105,6 +108,7 @@ public final class Workspace: Sendable {
         let entries = entries.map { name, entry in
             var entry = entry
             if entry.fingerprint.isEmpty { entry.fingerprint = DatasetFingerprint.of(entry.dataset) }
+            if entry.provenance == nil { entry.provenance = ["method": .string(provenance.method), "params": provenance.params] }
             return (name: name, entry: entry)
         }
         return try persisting.withLock { (keeper) throws(RPCError) -> [String: Bool] in

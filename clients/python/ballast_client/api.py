@@ -231,6 +231,7 @@ class ModelAPI(_Namespace):
               l2: float | None = None, reduction: str | None = None, seed: int | None = None,
               early_stopping: dict | None = None, threshold: float | str | None = None,
               resample: dict | str | None = None, sample_weight: Any = None, keep: bool | None = None,
+              engine: str | None = None, source: dict | str | None = None,
               timeout: float | None = None, progress: bool = True) -> TrainResult:
         """``model/train``: train a model on ``dataset`` (a job; the bar shows the loss and, with
         ``validation``, the validation F1).
@@ -247,13 +248,18 @@ class ModelAPI(_Namespace):
         "ratio": 1, "k": 5}``, or the method's name alone: the training data resampled before
         training, seeded by ``seed``), ``name`` (default ``m1``, ``m2``, …), ``sample_weight``
         (one weight per row of ``dataset``, any 1-D array-like: sent as a float32 binary frame),
-        ``keep`` (default true: kept in the state directory).
+        ``keep`` (default true: kept in the state directory), ``engine`` (``"local"`` default, or
+        ``"spark"``: a logistic or softmax model with CE or WCE fitted by Spark through the daemon's
+        Spark sidecar, then kept and used as a local one; ``client.capabilities["engines"]`` says
+        whether the daemon has it), ``source`` (spark only: the file Spark reads, a path or
+        ``{"path": ..., "format": "csv" | "parquet"}``; default the CSV the dataset was loaded from).
         Returns the model's name, the run, ``steps``, ``stop_reason``, ``metrics.train`` and
         ``metrics.validation`` (:class:`~ballast_client.results.MetricsReport`), …
         """
         params = _params(dataset=dataset, validation=validation, name=name, model=_typed(model), loss=_typed(loss),
                          optimizer=_typed(optimizer), l2=l2, reduction=reduction, seed=seed,
-                         early_stopping=early_stopping, threshold=threshold, resample=_resample(resample), keep=keep)
+                         early_stopping=early_stopping, threshold=threshold, resample=_resample(resample), keep=keep,
+                         engine=engine, source={"path": source} if isinstance(source, str) else source)
         buffers = None
         if sample_weight is not None:
             import numpy as np

@@ -141,6 +141,20 @@ def test_datasets_and_weights(bl, tmp_path):
     assert unknown.value.code == -32001
 
 
+def test_model_train_sends_engine_and_source(bl, tmp_path):
+    # Refused before Spark is asked, so no JVM is needed: the params reach the daemon as typed.
+    bl.dataset.generate(preset="fraud", name="cards", rows=300, seed=3)
+    with pytest.raises(RPCError) as no_file:
+        bl.model.train("cards", engine="spark", progress=False)
+    assert no_file.value.code == -32602 and no_file.value.data["field"] == "source"
+    with pytest.raises(RPCError) as focal:
+        bl.model.train("cards", engine="spark", source=str(tmp_path / "cards.csv"), loss="focal", progress=False)
+    assert focal.value.data["field"] == "loss.type" and "focal loss stays local" in focal.value.message
+    with pytest.raises(RPCError) as local:
+        bl.model.train("cards", source={"path": str(tmp_path / "cards.csv"), "format": "csv"}, progress=False)
+    assert local.value.data["field"] == "source"
+
+
 def test_models(bl, tmp_path):
     bl.dataset.generate(preset="fraud", name="cards", rows=3000, seed=3, positive_rate=0.05)
     bl.dataset.split("cards", test=0.3, validation=0.2, seed=0)

@@ -1,0 +1,53 @@
+import BallastML
+import BallastProtocol
+
+/// What `engine: "spark"` does not do, refused at the field a person would change, and the
+/// sidecar's failures said on the wire.
+enum SparkRefusals {
+    static let scope = "engine=spark trains logistic and softmax models with CE or WCE"
+
+    /// The params Spark's fit cannot honour.
+    static func check(_ params: ModelTrain.Params) throws(RPCError) {
+        func refuse(_ field: String, _ why: String) throws(RPCError) {
+            throw RPCError.invalidParams("\(scope); \(why)", field: field)
+        }
+        if params.model?.type == .mlp { try refuse("model.type", "the MLP stays local.") }
+        if params.loss?.type == .focal { try refuse("loss.type", "focal loss stays local.") }
+        if let optimizer = params.optimizer {
+            if optimizer.type != .lbfgs { try refuse("optimizer.type", "Spark fits with its own L-BFGS, so \(optimizer.type.rawValue) stays local.") }
+            if optimizer.memory != nil { try refuse("optimizer.memory", "Spark's L-BFGS keeps its own number of corrections.") }
+        }
+        if params.resample != nil { try refuse("resample", "resampling stays local (Spark reads the file's rows as they are).") }
+        if params.sampleWeight != nil { try refuse("sample_weight", "per-row weights stay local (Spark weighs rows by their class).") }
+        if params.validation != nil { try refuse("validation", "validation data and early stopping stay local; evaluate the stored model with model/evaluate.") }
+        if params.earlyStopping != nil { try refuse("early_stopping", "early stopping stays local.") }
+    }
+
+    /// Spark reads the file's columns by name: each feature must be a column, not a one-hot level.
+    static func check(_ data: Dataset) throws(RPCError) {
+        if let text = data.schema.columns.first(where: { if case .categorical = $0 { true } else { false } }) {
+            throw RPCError.invalidParams("\(scope) on numeric columns; the column '\(text.name)' holds text, one-hot encoded by the daemon, which Spark would not see the same way.",
+                                         field: "engine")
+        }
+    }
+
+    /// A failed spark fit on the wire: cancelled is -32800 as a local cancel; missing pyspark or
+    /// Java -32010 at `engine`; the sidecar's data errors -32010 at `source` (or `dataset`);
+    /// a sidecar that died -32603.
+    static func wire(_ failure: SparkFailure, source: Bool, run: String) -> RPCError {
+        switch failure {
+        case .cancelled:
+            return .cancelled(partial: ["run": .string(run), "steps": 0])
+        case .unavailable(let message):
+            return RPCError(code: ErrorCode.invalidData, message: message, data: ["field": "engine", "reason": "spark_unavailable"])
+        case .died(let lastLine):
+            return RPCError(code: ErrorCode.internalError, message: "The Spark sidecar stopped: \(lastLine)",
+                            data: ["reason": "spark_sidecar_stopped"])
+        case let .reported(kind, message, field):
+            var data: [String: JSONValue] = ["field": .string(source ? "source" : "dataset"), "spark_kind": .string(kind)]
+            if let field { data["spark_field"] = .string(field) }
+            let code = kind == "data" ? ErrorCode.invalidData : ErrorCode.internalError
+            return RPCError(code: code, message: kind == "data" ? message : "Spark failed: \(message)", data: .object(data))
+        }
+    }
+}
