@@ -59,9 +59,13 @@ if $with_spark; then
 fi
 
 for requirements in "$@"; do
-    # A requirement file is satisfied when every module it names imports.
+    # A requirement file is satisfied when every module it names imports and its `# check:` lines
+    # (Python statements, such as a version test) run without error: an import alone would accept
+    # an old version that the code cannot use (pyspark 3.x imports, yet every Spark fit fails).
     modules=$(sed -n 's/^# import: //p' "$requirements")
-    if [ -n "$modules" ] && python3 -c "import $modules" >/dev/null 2>&1; then
+    checks=$(sed -n 's/^# check: //p' "$requirements")
+    if [ -n "$modules" ] && python3 -c "import $modules
+$checks" >/dev/null 2>&1; then
         continue
     fi
     echo "Installing the Python packages of $requirements…"

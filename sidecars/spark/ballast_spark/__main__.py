@@ -26,7 +26,9 @@ def take_stdout() -> io.TextIOWrapper:
     channel = os.dup(1)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    return io.TextIOWrapper(os.fdopen(channel, "wb", buffering=0), encoding="utf-8", newline="\n", write_through=True)
+    # Buffered, so a short write to the pipe is completed by the buffer, never half a line; the
+    # EventWriter flushes after every event.
+    return io.TextIOWrapper(os.fdopen(channel, "wb"), encoding="utf-8", newline="\n")
 
 
 def log(message: str) -> None:
@@ -73,27 +75,47 @@ class RunningFit:
             context.cancelJobGroup(self.group)
 
     def _run(self) -> None:
-        from .fit import Cancelled, fit_logistic
-        from .progress import ProgressPoller
         from .session import first_line
 
         spark = self.sidecar.spark
+        event: Optional[dict[str, Any]] = None
+        try:
+            event = self._fit(spark)
+        except BaseException as e:  # noqa: BLE001 — whatever happened, the fit ends with an event
+            traceback.print_exc(file=sys.stderr)
+            event = self._error(SidecarError("spark", f"The Spark fit failed: {first_line(e)}"))
+        finally:
+            if event is None:
+                event = self._error(SidecarError("spark", "The Spark fit failed."))
+            self.sidecar.finished(self, event)
+
+    def _fit(self, spark: Any) -> dict[str, Any]:
+        """The fit's answer: its result or error event. Everything that talks to Spark is inside the
+        `try`, so a JVM that died since the last fit becomes a `spark` error, not a silent thread."""
+        from .fit import Cancelled, fit_logistic
+        from .progress import ProgressPoller
+        from .session import first_line, is_stopped
+
         writer = self.sidecar.writer
-        tracker = None
-        if self.sidecar.connect:
-            # Connect's active session is per thread, and pyspark.ml's remote calls look for it.
-            type(spark)._set_default_and_active_session(spark)
-            spark.addTag(self.group)
-        else:
-            spark.sparkContext.setJobGroup(self.group, f"Ballast fit {self.request.id}", interruptOnCancel=True)
-            tracker = spark.sparkContext.statusTracker()
-        self.poller = ProgressPoller(writer.send, self.request.id, tracker, self.group, self.cancel_jobs)
-        if self.cancel_requested.is_set():
-            self.poller.cancelling.set()
-        self.poller.start()
-        cached_before = self._persistent_rdds()
+        cached_before: dict[int, Any] = {}
         event: dict[str, Any]
         try:
+            if not self.sidecar.connect and is_stopped(spark):
+                raise SidecarError("spark", "Spark's context has stopped (its JVM or cluster went away); "
+                                            "the sidecar exits so that a fresh one can serve the fit.")
+            tracker = None
+            if self.sidecar.connect:
+                # Connect's active session is per thread, and pyspark.ml's remote calls look for it.
+                type(spark)._set_default_and_active_session(spark)
+                spark.addTag(self.group)
+            else:
+                spark.sparkContext.setJobGroup(self.group, f"Ballast fit {self.request.id}", interruptOnCancel=True)
+                tracker = spark.sparkContext.statusTracker()
+            self.poller = ProgressPoller(writer.send, self.request.id, tracker, self.group, self.cancel_jobs)
+            if self.cancel_requested.is_set():
+                self.poller.cancelling.set()
+            self.poller.start()
+            cached_before = self._persistent_rdds()
             result = fit_logistic(spark, self.request, self.poller.set_stage, self.cancel_requested.is_set)
             event = {"event": "result", "id": self.request.id, **result}
         except Cancelled:
@@ -104,9 +126,10 @@ class RunningFit:
             traceback.print_exc(file=sys.stderr)   # the whole story, for the log; the event says it short
             event = self._error(SidecarError("spark", f"The Spark fit failed: {first_line(e)}"))
         finally:
-            self.poller.stop()
-            self._unpersist_since(cached_before)
+            if self.poller is not None:
+                self.poller.stop()
             try:
+                self._unpersist_since(cached_before)
                 if self.sidecar.connect:
                     spark.removeTag(self.group)
                 else:
@@ -116,7 +139,7 @@ class RunningFit:
         # A cancel that arrived before the answer wins: the daemon has told its client "cancelled".
         if event["event"] == "result" and self.cancel_requested.is_set():
             event = self._error(SidecarError("cancelled", "The Spark fit was cancelled."))
-        self.sidecar.finished(self, event)
+        return event
 
     def _persistent_rdds(self) -> dict[int, Any]:
         if self.sidecar.connect:

@@ -169,15 +169,24 @@ def read_error(error: Exception, request: FitRequest) -> SidecarError:
 
 
 def resolve_columns(frame: Any, request: FitRequest) -> dict[str, str]:
-    """Each requested name → the frame's column. A CSV read without a header also answers to
-    Ballast's names for it: the last column is `label`, the others `x1…xN`."""
+    """Each requested name → the frame's column. A CSV read without a header answers to the names
+    the request's `columns` gives in file order; without `columns`, to Ballast's default names for
+    it: the last column is `label`, the others `x1…xN`."""
     columns = list(frame.columns)
     aliases = {name: name for name in columns}
+    listed = columns
     if request.format == "csv" and not request.csv.header and columns:
-        aliases.setdefault("label", columns[-1])
-        for i, name in enumerate(columns[:-1]):
-            aliases.setdefault(f"x{i + 1}", name)
-    shown = ", ".join(columns[:20]) + (f", … ({len(columns)} in all)" if len(columns) > 20 else "")
+        if request.columns is not None:
+            if len(request.columns) != len(columns):
+                raise data_error(f"{request.path} has {plural(len(columns), 'column')} but \"columns\" names "
+                                 f"{len(request.columns)}.", "columns")
+            aliases = dict(zip(request.columns, columns))
+            listed = request.columns
+        else:
+            aliases.setdefault("label", columns[-1])
+            for i, name in enumerate(columns[:-1]):
+                aliases.setdefault(f"x{i + 1}", name)
+    shown = ", ".join(listed[:20]) + (f", … ({len(listed)} in all)" if len(listed) > 20 else "")
     resolved = {}
     for name, field in [(request.label, "label")] + [(n, f"features[{i}]") for i, n in enumerate(request.features)]:
         if name not in aliases:

@@ -52,6 +52,9 @@ class FitRequest:
     l2: float
     max_iter: int
     tol: float
+    # A CSV without a header: every column's name in file order (Ballast's loader names them
+    # `x1…xN` around the label column, wherever it sits). None: the last column is `label`.
+    columns: Optional[list[str]] = None
 
 
 def parse_line(line: str) -> dict[str, Any]:
@@ -135,13 +138,20 @@ def parse_fit(message: dict[str, Any]) -> FitRequest:
                 or not any(w > 0 for w in weights)):
             raise request_error(f"\"class_weights\" must be null or {len(classes)} finite numbers of at least 0 (one per class, not all 0).", "class_weights")
         weights = [float(w) for w in weights]
+    columns = message.get("columns")
+    if columns is not None:
+        columns = _string_list(message, "columns")
+        for i, name in enumerate(columns):
+            if columns.index(name) != i:
+                raise request_error(f"The column '{name}' is named twice in \"columns\".", f"columns[{i}]")
     max_iter = message.get("max_iter", 100)
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
         raise request_error(f"\"max_iter\" must be a whole number of at least 1, got {json.dumps(max_iter)}.", "max_iter")
     return FitRequest(
         id=message["id"], path=path, format=fmt, csv=CSVFormat(delimiter=delimiter, header=header),
         label=label, features=features, classes=classes, positive=positive, class_weights=weights,
-        family=family, l2=_number(message, "l2", 1e-4), max_iter=max_iter, tol=_number(message, "tol", 1e-6))
+        family=family, l2=_number(message, "l2", 1e-4), max_iter=max_iter, tol=_number(message, "tol", 1e-6),
+        columns=columns)
 
 
 class EventWriter:

@@ -15,9 +15,15 @@ LOG_CONFIG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "log4j2.pr
 def start_spark(master: str, remote: Optional[str], app_name: str, confs: Sequence[tuple[str, str]]) -> Any:
     """A SparkSession, or a `spark` SidecarError saying what is missing and how to get it."""
     try:
-        from pyspark.sql import SparkSession
+        import pyspark
     except ImportError as e:
         raise SidecarError("spark", f"pyspark is not installed for {shutil.which('python3') or 'this Python'} ({e}); {INSTALL_HINT}.") from None
+    version = str(getattr(pyspark, "__version__", "unknown"))
+    if major_version(version) < 4:
+        # Every fit would fail on pyspark 3.x (Column.try_cast is 4.0+): refuse at start, saying so.
+        raise SidecarError("spark", f"pyspark {version} is installed for {shutil.which('python3') or 'this Python'}, but the "
+                                    f"sidecar needs pyspark 4 (4.0.1); {INSTALL_HINT}.")
+    from pyspark.sql import SparkSession
     builder = SparkSession.builder.appName(app_name)
     if remote is not None:
         try:
@@ -54,6 +60,12 @@ def start_spark(master: str, remote: Optional[str], app_name: str, confs: Sequen
     if remote is None:
         spark.sparkContext.setLogLevel("WARN")
     return spark
+
+
+def major_version(version: str) -> int:
+    """4 for "4.0.1"; 0 when the version cannot be read (counts as too old)."""
+    head = version.split(".", 1)[0]
+    return int(head) if head.isdigit() else 0
 
 
 def is_stopped(spark: Any) -> bool:

@@ -107,6 +107,8 @@ def test_numeric_labels_match_the_classes_as_numbers(sidecar, data_dir):
     ({"format": "json"}, "format"),
     ({"csv": {"delimiter": ";;", "header": True}}, "csv.delimiter"),
     ({"path": ""}, "path"),
+    ({"columns": ["f1", "f2", "f1"]}, "columns[2]"),
+    ({"columns": []}, "columns"),
 ])
 def test_a_malformed_fit_is_refused_at_its_field(sidecar, data_dir, overrides, field):
     path = small_csv(data_dir, "good.csv", GOOD_ROWS)
@@ -115,6 +117,12 @@ def test_a_malformed_fit_is_refused_at_its_field(sidecar, data_dir, overrides, f
     request_id = sidecar.start_fit(**request)
     answer, _ = sidecar.wait_for(lambda e: e.get("id") == request_id)
     assert (answer["event"], answer["kind"], answer["field"]) == ("error", "request", field), answer
+
+
+def test_headerless_column_names_that_do_not_match_the_file(sidecar, data_dir):
+    path = small_csv(data_dir, "headerless.csv", GOOD_ROWS[1:], header=GOOD_ROWS[0])
+    expect_error(sidecar, "data", "columns", "has 3 columns", "names 2",
+                 **small_request(path, csv={"delimiter": ",", "header": False}, columns=["f1", "Class"], features=["f1"]))
 
 
 def test_lines_that_are_not_requests_are_answered_without_an_id(sidecar):
@@ -136,8 +144,11 @@ def run_without_spark(env: dict, tmp_path: Path) -> tuple[int, list[str], str]:
 
 
 def test_without_java_the_sidecar_says_how_to_install_it(tmp_path):
-    python_dir = str(Path(sys.executable).parent)
-    env = sidecar_environment(PATH=python_dir, JAVA_HOME=None)
+    # A folder holding only this Python: the interpreter's own folder (/usr/bin on Debian) has java too.
+    only_python = tmp_path / "bin"
+    only_python.mkdir()
+    (only_python / "python3").symlink_to(sys.executable)
+    env = sidecar_environment(PATH=str(only_python), JAVA_HOME=None)
     code, lines, stderr = run_without_spark(env, tmp_path)
     assert code == 1, stderr
     assert len(lines) == 1, lines
@@ -153,3 +164,16 @@ def test_without_pyspark_the_sidecar_says_how_to_install_it(tmp_path):
     code, lines, stderr = run_without_spark(env, tmp_path)
     assert code == 1, stderr
     assert len(lines) == 1 and "pyspark is not installed" in lines[0] and "install-deps.sh --spark" in lines[0], lines
+
+
+def test_pyspark_3_is_refused_at_start_with_the_install_hint(tmp_path):
+    fake = tmp_path / "fake" / "pyspark"
+    fake.mkdir(parents=True)
+    (fake / "__init__.py").write_text("__version__ = '3.5.3'  # a test stand-in: imports, but lacks Column.try_cast\n")
+    env = sidecar_environment()
+    env["PYTHONPATH"] = str(tmp_path / "fake") + ":" + str(SIDECAR_DIR)
+    code, lines, stderr = run_without_spark(env, tmp_path)
+    assert code == 1, stderr
+    assert len(lines) == 1, lines
+    assert '"kind":"spark"' in lines[0] and "pyspark 3.5.3" in lines[0] and "needs pyspark 4" in lines[0], lines
+    assert "install-deps.sh --spark" in lines[0], lines

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from conftest import fit_request, write_csv
+from conftest import float32_text, fit_request, write_csv
 
 RELATIVE = 1e-4
 
@@ -98,6 +98,24 @@ def test_parquet_and_a_headerless_semicolon_csv_give_the_csv_fit(sidecar, binary
         assert answer["event"] == "result", answer
         np.testing.assert_allclose(answer["coefficients"], expected["coefficients"], rtol=1e-9)
         np.testing.assert_allclose(answer["intercepts"], expected["intercepts"], rtol=1e-9)
+
+
+def test_a_headerless_csv_with_the_label_in_the_middle_is_read_by_the_given_column_names(sidecar, binary_data, data_dir):
+    # Ballast's loader names a headerless file's columns x1…xN around the label column, wherever it
+    # sits; the daemon sends those names as `columns`, in file order.
+    path = data_dir / "binary-label-third.csv"
+    X = binary_data.X.astype(np.float32)
+    with open(path, "w", encoding="utf-8") as f:
+        for row, y in zip(X, binary_data.y):
+            cells = [float32_text(v) for v in row]
+            f.write(",".join(cells[:2] + [str(y)] + cells[2:]) + "\n")
+    expected, _ = sidecar.fit(**fit_request(binary_data))
+    answer, _ = sidecar.fit(**fit_request(binary_data, path=str(path), csv={"delimiter": ",", "header": False},
+                                          columns=["x1", "x2", "label", "x3", "x4", "x5"],
+                                          label="label", features=["x1", "x2", "x3", "x4", "x5"]))
+    assert answer["event"] == "result", answer
+    np.testing.assert_allclose(answer["coefficients"], expected["coefficients"], rtol=1e-9)
+    np.testing.assert_allclose(answer["intercepts"], expected["intercepts"], rtol=1e-9)
 
 
 def test_a_subset_of_features_in_another_order(sidecar, binary_data):
