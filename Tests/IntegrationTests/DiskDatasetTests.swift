@@ -190,9 +190,24 @@ final class DiskDatasetTests: XCTestCase {
         let loaded = try client.call("dataset/load", params: ["path": .string(path), "storage": "disk"])
         XCTAssertEqual(loaded["dataset"]?["rows"], 8_000)
         XCTAssertEqual(loaded["dataset"]?["bytes"], .int(8_000 * 4), "only the classes are held in memory")
-        // A split would hold it all in memory: refused under the budget.
-        let split = try XCTUnwrap(client.rpcError("dataset/split", ["dataset": "wide", "test": 0.5]))
-        XCTAssertEqual(split.code, ErrorCode.resourceLimit)
+        // Whatever copies its rows into memory is refused before a row is copied, at the field
+        // that named the dataset, and the daemon goes on serving.
+        let copies: [(method: String, params: JSONValue, field: String)] = [
+            ("dataset/split", ["dataset": "wide", "test": 0.5], "dataset"),
+            ("dataset/kfold", ["dataset": "wide", "folds": 3, "materialize": true], "dataset"),
+            ("dataset/standardize", ["fit": "wide"], "apply[0]"),
+            ("dataset/resample", ["dataset": "wide", "method": "over"], "dataset"),
+            ("model/train", ["dataset": "wide", "resample": ["method": "under"]], "resample"),
+            ("experiment/sweep", ["dataset": "wide", "param": "w", "grid": [0.5, 0.9], "folds": 3], "dataset"),
+            ("experiment/compare", ["train": "wide", "test": "wide", "arms": ["ce", "smote"]], "arms[1]"),
+        ]
+        for copy in copies {
+            let refused = try XCTUnwrap(client.rpcError(copy.method, copy.params), copy.method)
+            XCTAssertEqual(refused.code, ErrorCode.resourceLimit, "\(copy.method): \(refused.message)")
+            XCTAssertEqual(refused.data?["field"], .string(copy.field), copy.method)
+            XCTAssertEqual(refused.data?["storage"], "disk", copy.method)
+            XCTAssertTrue(refused.message.contains("rows of a disk dataset into memory"), refused.message)
+        }
         _ = try client.call("model/train", params: ["dataset": "wide", "name": "m"])
     }
 }

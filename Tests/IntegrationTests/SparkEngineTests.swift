@@ -96,6 +96,25 @@ final class SparkEngineTests: XCTestCase {
         XCTAssertNotNil(predicted["predictions"] ?? predicted["probabilities"], "\(predicted)")
     }
 
+    /// A CSV without a header line, its label third: Ballast names its columns x1…xN around
+    /// `label`, and Spark reads the file by those names, so both fit the same model.
+    func testAHeaderlessFileWithTheLabelInsideTrainsAsLocally() throws {
+        let client = try client()
+        let lines = try String(contentsOfFile: Self.folder + "/small.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+        let moved = lines.map { line -> String in
+            var fields = line.split(separator: ",").map(String.init)
+            fields.insert(fields.removeLast(), at: 2)
+            return fields.joined(separator: ",")
+        }
+        try (moved.joined(separator: "\n") + "\n").write(toFile: Self.folder + "/headerless.csv", atomically: true, encoding: .utf8)
+        _ = try client.call("dataset/load", params: ["path": .string(Self.folder + "/headerless.csv"), "name": "bare", "label": 2])
+        let loss: JSONValue = ["type": "wce", "weights": ["scheme": "balanced"]]
+        _ = try client.call("model/train", params: ["dataset": "bare", "name": "local_bare", "loss": loss,
+                                                    "optimizer": ["type": "lbfgs", "tol": 1e-10]])
+        _ = try client.call("model/train", params: ["dataset": "bare", "name": "spark_bare", "loss": loss, "engine": "spark"])
+        assertAgree(try coefficients(client, "spark_bare"), try coefficients(client, "local_bare"))
+    }
+
     /// `reduction: "sum"` is the same minimiser with regParam l2/Σsᵢ, and its objective is the sum's.
     func testSumReductionAgreesWithTheLocalFit() throws {
         let client = try client()

@@ -11,6 +11,7 @@ extension Handlers {
                                              field: "stratify")
             }
             let source = try workspace.dataset(params.dataset)
+            try workspace.checkRoomToCopy(source, rows: source.rowCount, doing: "Splitting '\(params.dataset)'")
             let parts = try Splitting.stratifiedSplit(classIndex: source.classIndex, classCount: source.classCount,
                                                       test: params.test ?? 0.3, validation: params.validation ?? 0,
                                                       seed: params.seed ?? 0)
@@ -36,6 +37,10 @@ extension Handlers {
             let source = try workspace.dataset(params.dataset)
             let folds = try Splitting.stratifiedKFold(classIndex: source.classIndex, classCount: source.classCount,
                                                       folds: params.folds ?? 5, seed: params.seed ?? 0)
+            if params.materialize ?? false {
+                try workspace.checkRoomToCopy(source, rows: MemoryBudget.product(source.rowCount, folds.count),
+                                              doing: "Making \(folds.count) folds of '\(params.dataset)'")
+            }
             var made: [(name: String, entry: Workspace.Entry)] = []
             var result: [DatasetKFold.Fold] = []
             for (index, heldOut) in folds.enumerated() {
@@ -71,8 +76,11 @@ extension Handlers {
             }
             var made: [(name: String, entry: Workspace.Entry)] = []
             var warnings: [String] = []
+            var copiedRows = 0
             for (index, name) in targets.enumerated() {
                 let entry = try workspace.entry(name, field: "apply")
+                copiedRows += entry.dataset.rowCount
+                try workspace.checkRoomToCopy(entry.dataset, rows: copiedRows, doing: "Standardizing '\(name)'", field: "apply[\(index)]")
                 // The scaler's means are per feature of `fit`: the data is matched to its columns first.
                 let (data, said) = try Self.align(entry.dataset, named: name, field: "apply[\(index)]", to: fitted.schema,
                                                   classes: entry.dataset.classLabels, positive: entry.dataset.positiveClass)
@@ -93,6 +101,9 @@ extension Handlers {
         table.register(DatasetResample.self) { params, _ in
             let source = try workspace.dataset(params.dataset)
             let ratio = params.ratio ?? 1, seed = params.seed ?? 0
+            // Over-sampling and SMOTE make up to twice the rows (the rare class grown to the common one's size).
+            try workspace.checkRoomToCopy(source, rows: MemoryBudget.product(source.rowCount, params.method == .under ? 1 : 2),
+                                          doing: "Resampling '\(params.dataset)'")
             let resampled: Dataset
             switch params.method {
             case .over: resampled = try Resampling.randomOver(source, ratio: ratio, seed: seed)

@@ -28,6 +28,10 @@ extension Handlers {
                                              field: "arms[\(index)]")
             }
             let arms = armNames.map(ComparisonArm.init)
+            if let at = armNames.firstIndex(where: { [.over, .under, .smote].contains($0) }) {
+                try workspace.checkRoomToCopy(train, rows: MemoryBudget.product(train.rowCount, 2),
+                                              doing: "The resampling arms of the comparison", field: "arms[\(at)]")
+            }
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
             let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
@@ -95,6 +99,9 @@ extension Handlers {
             let plan = try WirePaths.standard.translating {
                 try FoldPlan.adapt(classCounts: data.classCounts, classLabels: data.classLabels, folds: folds, repeats: nil)
             }
+            // Each repeat copies every fold's training and held-out rows at once.
+            try workspace.checkRoomToCopy(data, rows: MemoryBudget.product(data.rowCount, plan.folds),
+                                          doing: "Sweeping \(plan.folds) folds of '\(params.dataset)'")
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
             let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }

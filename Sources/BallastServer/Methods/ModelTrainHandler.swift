@@ -20,6 +20,10 @@ extension Handlers {
                 throw RPCError.invalidParams("resample and sample_weight cannot be combined: resampled rows have no weights of their own.",
                                              field: "resample")
             }
+            if let resample = params.resample {
+                try workspace.checkRoomToCopy(given, rows: MemoryBudget.product(given.rowCount, resample.method == .under ? 1 : 2),
+                                              doing: "Resampling '\(params.dataset)'", field: "resample")
+            }
             // Resampled before the plan, so that class weights and the default l2 are those of the
             // rows trained on, as each candidate's fit in experiment/tune does.
             let train = try params.resample.map { try $0.apply(to: given, seed: params.seed ?? 0, path: "resample") } ?? given

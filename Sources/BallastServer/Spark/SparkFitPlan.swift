@@ -29,7 +29,8 @@ struct SparkFitPlan: Sendable {
         let positive = binomial ? Self.positiveClass(of: train) : nil
         data = (train.classLabels, positive, train.schema, config.model)
         request = SparkFitRequest(
-            id: "", path: source.path, format: source.format, delimiter: source.delimiter, header: true, label: source.label,
+            id: "", path: source.path, format: source.format, delimiter: source.delimiter, header: source.header,
+            columns: source.columns, label: source.label,
             features: train.featureNames, classes: train.classLabels, positive: positive, classWeights: config.classWeights,
             family: binomial ? .binomial : .multinomial,
             regParam: config.reduction == .sum ? config.l2 / weightSum : config.l2,

@@ -10,6 +10,8 @@ struct SparkFitRequest: Sendable, Equatable {
     /// CSV only: the delimiter and whether the first line names the columns.
     var delimiter: String = ","
     var header: Bool = true
+    /// CSV without a header: every column's name in file order, as the daemon named them.
+    var columns: [String]?
     var label: String
     var features: [String]
     var classes: [String]
@@ -33,6 +35,7 @@ struct SparkFitRequest: Sendable, Equatable {
             "max_iter": .int(Int64(maxIterations)), "tol": .double(tolerance),
         ]
         if format == .csv { fields["csv"] = ["delimiter": .string(delimiter), "header": .bool(header)] }
+        if format == .csv, !header, let columns { fields["columns"] = .array(columns.map { .string($0) }) }
         return .object(fields)
     }
 }
@@ -46,6 +49,8 @@ struct SparkFitResult: Sendable, Equatable {
     var objectiveHistory: [Double]
     var rows: Int
     var weightSum: Double
+    /// Rows per class, in `classes` order, as Spark counted them.
+    var classCounts: [Int]
     var seconds: Double
 }
 
@@ -77,7 +82,9 @@ enum SparkEvent: Sendable, Equatable {
             self = .result(id: id!, SparkFitResult(
                 coefficients: rows, intercepts: json["intercepts"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
                 iterations: int("iterations"), objectiveHistory: json["objective_history"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
-                rows: int("rows"), weightSum: number("weight_sum") ?? .nan, seconds: number("seconds") ?? 0))
+                rows: int("rows"), weightSum: number("weight_sum") ?? .nan,
+                classCounts: json["class_counts"]?.arrayValue?.compactMap { $0.intValue.map { Int($0) } } ?? [],
+                seconds: number("seconds") ?? 0))
         case "error":
             self = .error(id: id, kind: json["kind"]?.stringValue ?? "spark",
                           message: json["message"]?.stringValue ?? "The Spark sidecar reported an error without a message.",

@@ -42,7 +42,7 @@ enum SparkRefusals {
             return RPCError(code: ErrorCode.invalidData, message: message, data: ["field": "engine", "reason": "spark_unavailable"])
         case .died(let lastLine):
             return RPCError(code: ErrorCode.internalError, message: "The Spark sidecar stopped: \(lastLine)",
-                            data: ["reason": "spark_sidecar_stopped"])
+                            data: ["field": "engine", "reason": "spark_sidecar_stopped"])
         case let .reported(kind, message, field):
             var data: [String: JSONValue] = ["field": .string(source ? "source" : "dataset"), "spark_kind": .string(kind)]
             if let field { data["spark_field"] = .string(field) }

@@ -10,6 +10,10 @@ struct SparkSource: Sendable, Equatable {
     var format: SourceFormatName
     var delimiter: String
     var label: String
+    /// CSV: whether its first line names the columns. A file loaded without one (Ballast named
+    /// its columns `x1…xN` around `label`) is read with `columns`, those names in file order.
+    var header = true
+    var columns: [String]?
 
     static let noFileHint = "Spark reads files: give source (a CSV or Parquet file with the dataset's columns and label)"
 
@@ -22,6 +26,12 @@ struct SparkSource: Sendable, Equatable {
                 throw RPCError(code: ErrorCode.notFound, message: "There is no file at \(path) for Spark to read.",
                                data: ["field": "source.path", "path": .string(path)])
             }
+            // Its first line is read here: a FIFO or a device would block the request.
+            if !path.contains("://"), format == .csv,
+               (try? FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType) != .typeRegular {
+                throw RPCError.invalidParams("\(path) is not a regular file (a folder, pipe or device); Spark's CSV source must be a file.",
+                                             field: "source.path")
+            }
         } else {
             guard let load, let loadedFrom = load["path"]?.stringValue else {
                 let how = entry.provenance?["method"]?.stringValue.map { "made by \($0)" } ?? "not loaded from a file"
@@ -32,10 +42,37 @@ struct SparkSource: Sendable, Equatable {
             path = loadedFrom
             format = .csv
         }
-        let header = format == .csv ? Self.headerFields(path) : nil
-        let delimiter = Self.delimiter(load?["delimiter"]?.stringValue, header: header)
+        let firstLine = format == .csv ? Self.headerFields(path) : nil
+        let delimiter = Self.delimiter(load?["delimiter"]?.stringValue, header: firstLine)
         self.delimiter = delimiter
-        label = try Self.labelName(load?["label"], header: header.map { Self.split($0, by: delimiter) })
+        let fields = firstLine.map { Self.split($0, by: delimiter) }
+        if let fields, let columns = Self.headerlessColumns(fields, features: entry.dataset.featureNames,
+                                                             hasIDs: entry.dataset.ids != nil, label: load?["label"]) {
+            header = false
+            self.columns = columns
+            label = "label"
+            return
+        }
+        if load?["header"]?.stringValue == HeaderModeName.absent.rawValue {
+            throw RPCError.invalidParams("The dataset '\(name)' was loaded with header=absent, and Spark could not tell its columns apart (an id column, or another count of fields); give source a file with a header line.",
+                                         field: "engine")
+        }
+        label = try Self.labelName(load?["label"], header: fields)
+    }
+
+    /// The names Ballast gave a CSV's columns when the file had no header line: its features are
+    /// `x1…xN` (none of them on the first line), no id column, and the first line holds N + 1
+    /// fields; the label sits at the load's `label` index, else last. Nil for any other file.
+    static func headerlessColumns(_ firstLine: [String], features: [String], hasIDs: Bool, label: JSONValue?) -> [String]? {
+        let generated = (1...max(1, features.count)).map { "x\($0)" }
+        guard !hasIDs, !features.isEmpty, features == generated, firstLine.count == features.count + 1,
+              !features.contains(where: firstLine.contains) else { return nil }
+        if let name = label?.stringValue, name != "label" { return nil }
+        let labelAt = label?.intValue.map { Int($0) } ?? features.count
+        guard (0...features.count).contains(labelAt) else { return nil }
+        var names = features
+        names.insert("label", at: labelAt)
+        return names
     }
 
     /// A loaded dataset Spark would read other rows or values from than the daemon did.
@@ -46,7 +83,6 @@ struct SparkSource: Sendable, Equatable {
         }
         if let missing = load["missing"]?.stringValue, missing != MissingPolicyName.error.rawValue { try refuse("missing=\(missing)") }
         if load["on_bad_lines"]?.stringValue == OnBadLinesName.skip.rawValue { try refuse("on_bad_lines=skip") }
-        if load["header"]?.stringValue == HeaderModeName.absent.rawValue { try refuse("header=absent (Spark finds columns by their names)") }
         if load["decimal"]?.stringValue == DecimalName.comma.rawValue { try refuse("decimal=\",\"") }
         if let encoding = load["encoding"]?.stringValue, encoding != EncodingName.auto.rawValue, encoding != EncodingName.utf8.rawValue {
             try refuse("encoding=\(encoding)")
