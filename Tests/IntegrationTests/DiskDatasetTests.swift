@@ -120,6 +120,12 @@ final class DiskDatasetTests: XCTestCase {
         XCTAssertNotEqual(replaced, files)
         _ = try client.call("dataset/drop", params: ["dataset": "big"])
         XCTAssertEqual(try rowFiles(), [], "dropping a disk dataset deletes its row file")
+
+        // A daemon that stops takes its disk datasets' files with it (they do not survive a restart).
+        _ = try client.call("dataset/load", params: ["path": .string(path), "name": "again", "storage": "disk", "keep": false])
+        XCTAssertEqual(try rowFiles().count, 1)
+        _ = daemon.stop()
+        XCTAssertEqual(try rowFiles(), [], "stopping removes the row files")
     }
 
     func testErrorsNameTheFilesLinesAcrossWindows() throws {

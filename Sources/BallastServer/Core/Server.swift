@@ -234,6 +234,7 @@ public final class Server: Sendable {
             }
             dispatcher?.ordered.drain(timeout: 1)
             spark.stop()
+            workspace.spill.removeAll()
             sockets?.stop()
             if let info, let current = try? ConnectionInfo.read(from: configuration.connectionFile), current.pid == info.pid {
                 try? FileManager.default.removeItem(atPath: configuration.connectionFile)

@@ -10,9 +10,11 @@ import Synchronization
 /// Stale files, left by a daemon that stopped without dropping its disk datasets (they are not
 /// kept across restarts), are removed when the folder is first used: every file in `spill/` (this
 /// daemon holds the state directory's lock and has written nothing there yet), and the temporary
-/// folders of ephemeral daemons whose process is gone.
+/// folders of ephemeral daemons whose process is gone. A daemon that stops gracefully removes its
+/// own (`removeAll`).
 public final class SpillFolder: Sendable {
-    private let folder = Mutex<String?>(nil)
+    /// The folder once made, and whether it is an ephemeral daemon's own (removed at stop).
+    private let folder = Mutex<(path: String, temporary: Bool)?>(nil)
 
     public init() {}
 
@@ -21,9 +23,9 @@ public final class SpillFolder: Sendable {
     /// - Throws: -32603 saying why the folder could not be made.
     func path(stateDirectory: String?) throws(RPCError) -> String {
         try folder.withLock { (folder) throws(RPCError) -> String in
-            if let folder { return folder }
+            if let folder { return folder.path }
             let made = if let stateDirectory { try Self.persistent(in: stateDirectory) } else { try Self.temporary() }
-            folder = made
+            folder = (made, stateDirectory == nil)
             return made
         }
     }
@@ -31,6 +33,18 @@ public final class SpillFolder: Sendable {
     /// A new row file's path for the dataset `name`.
     func newFile(for name: String, stateDirectory: String?) throws(RPCError) -> String {
         try path(stateDirectory: stateDirectory) + "/" + name + "-" + UUID().uuidString.prefix(8).lowercased() + ".rows"
+    }
+
+    /// Removes every row file, and an ephemeral daemon's own folder, when the daemon stops: disk
+    /// datasets are not kept across restarts, so their files would only fill the disk. Mappings
+    /// still open stay readable until they are unmapped (an unlinked file lives on while mapped).
+    func removeAll() {
+        folder.withLock { folder in
+            guard let (path, temporary) = folder else { return }
+            for file in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] { unlink(path + "/" + file) }
+            if temporary { rmdir(path) }
+            folder = nil
+        }
     }
 
     private static func persistent(in directory: String) throws(RPCError) -> String {
