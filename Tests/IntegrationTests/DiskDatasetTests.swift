@@ -184,6 +184,22 @@ final class DiskDatasetTests: XCTestCase {
         XCTAssertEqual(client.rpcError("dataset/load", ["path": .string(path), "storage": "tape"])?.data?["field"], "storage")
     }
 
+    /// With the daemon's own window (64 MiB) a budget of a few MB could not take even the window:
+    /// the window shrinks to what is free, so a file several times the budget loads to disk.
+    func testUnderASmallBudgetTheWindowShrinksToWhatIsFree() throws {
+        unsetenv("BALLAST_LOAD_WINDOW_BYTES")
+        let daemon = try TestDaemon { $0.memoryBudgetBytes = 4_000_000 }
+        let client = try daemon.client()
+        let columns = (1...12).map { "x\($0)" }.joined(separator: ",")
+        let path = try write("long.csv", columns + ",label\n" + (0..<150_000).map { row in
+            (1...12).map { "\((row * $0) % 1000).125" }.joined(separator: ",") + (row % 50 == 0 ? ",1\n" : ",0\n")
+        }.joined())
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        XCTAssertGreaterThan(size, 2 * 4_000_000, "the file is several times the budget")
+        let loaded = try client.call("dataset/load", params: ["path": .string(path), "storage": "disk"])
+        XCTAssertEqual(loaded["dataset"]?["rows"], 150_000)
+    }
+
     func testAFileTooBigForTheBudgetInMemoryLoadsToDisk() throws {
         let daemon = try TestDaemon { $0.memoryBudgetBytes = 200_000 }
         let client = try daemon.client()

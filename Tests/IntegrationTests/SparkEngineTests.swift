@@ -191,6 +191,16 @@ final class SparkEngineTests: XCTestCase {
         refused(["dataset": "small", "engine": "local", "source": ["path": .string(Self.folder + "/small.csv")]], at: "source")
         refused(["dataset": "small", "source": ["path": .string(Self.folder + "/absent.csv")]], at: "source.path", code: ErrorCode.notFound)
         refused(["dataset": "small", "engine": "hadoop"], at: "engine")
+        refused(["dataset": "small", "source": ["path": .string(Self.folder)]], at: "source.path")
+        // A file that changed since it was loaded would give Spark other data than the dataset's.
+        let copy = Self.folder + "/changing.csv"
+        try FileManager.default.copyItem(atPath: Self.folder + "/small.csv", toPath: copy)
+        _ = try client.call("dataset/load", params: ["path": .string(copy), "name": "changing", "label": "Class"])
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: copy))
+        handle.seekToEndOfFile()
+        handle.write(Data("0.1,0.2,0.3,0.4,1\n".utf8))
+        try handle.close()
+        refused(["dataset": "changing"], at: "engine")
     }
 
     /// A sidecar whose Python cannot be started is -32010 at `engine`, saying what is missing;

@@ -29,12 +29,17 @@ extension Handlers {
                                          field: "storage")
         }
         try Workspace.validate(name: name)
+        let stamp = FileStamp(path: path)
         let file = try CSVFile(opening: path)
         let size = file.size
-        let window = Self.loadWindowBytes
         let records = try file.estimatedRecords()
         // One window's text and its parse (at most twice its bytes), and 4 bytes a row of classes.
-        let needed = MemoryBudget.sum([MemoryBudget.product(min(window, size), 3), MemoryBudget.product(records, 4)])
+        // Under a small budget the window shrinks to what is free (not below 1 MiB), so a file
+        // too large for memory still loads where its classes fit.
+        let classBytes = MemoryBudget.product(records, 4)
+        let room = max(0, workspace.budget.limit - workspace.budget.used - classBytes)
+        let window = min(Self.loadWindowBytes, max(1 << 20, room / 3))
+        let needed = MemoryBudget.sum([MemoryBudget.product(min(window, size), 3), classBytes])
         do {
             try workspace.budget.checkRoom(needed, doing: "Loading \(path) to disk (\(Workspace.megabytes(size)) of text, read \(Workspace.megabytes(min(window, size))) at a time, and about \(records) rows' classes)",
                                            replacing: .dataset(name))
@@ -54,7 +59,8 @@ extension Handlers {
         let orphaned = workspace.replacementWarnings(name)
         var made = params
         made.path = path
-        let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: table.missingPerFeature),
+        let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: table.missingPerFeature,
+                                                             loadedFile: stamp),
                                            madeBy: DatasetProvenance(DatasetLoad.self, made, sources: [], keep: params.keep))
         context.progress(RunEvent(kind: .end, message: "Loaded \(dataset.rowCount) rows to disk"))
         return DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: dataset, replaced: replaced, warnings: orphaned),

@@ -22,6 +22,7 @@ extension Handlers {
             // into memory rather than mapped (`CSVFile.access`) also holds its text meanwhile. The
             // size is the open file's, the one that is parsed; the dataset this one replaces
             // counts as free.
+            let stamp = FileStamp(path: path)
             let file = try CSVFile(opening: path)
             let size = file.size
             let (factor, how) = file.access == .mapped ? (2, "at most twice that once parsed")
@@ -53,7 +54,7 @@ extension Handlers {
             let orphaned = workspace.replacementWarnings(name)
             var made = params
             made.path = path
-            let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: missing),
+            let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: missing, loadedFile: stamp),
                                                madeBy: DatasetProvenance(DatasetLoad.self, made, sources: params.schema.map { [$0] } ?? [],
                                                                          keep: params.keep))
             context.progress(RunEvent(kind: .end, message: "Loaded \(dataset.rowCount) rows"))

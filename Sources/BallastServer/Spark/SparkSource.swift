@@ -20,7 +20,8 @@ struct SparkSource: Sendable, Equatable {
     init(_ source: TrainingSource?, dataset name: String, entry: Workspace.Entry) throws(RPCError) {
         let load = entry.provenance?["method"]?.stringValue == DatasetLoad.method ? entry.provenance?["params"] : nil
         if let source {
-            path = Handlers.absolutePath(source.path)
+            // A URL (hdfs://, s3a://, file://) is the cluster's to resolve; a local path is made absolute.
+            path = source.path.contains("://") ? source.path : Handlers.absolutePath(source.path)
             format = source.format ?? (path.lowercased().hasSuffix(".parquet") ? .parquet : .csv)
             guard FileManager.default.fileExists(atPath: path) || path.contains("://") else {
                 throw RPCError(code: ErrorCode.notFound, message: "There is no file at \(path) for Spark to read.",
@@ -39,6 +40,10 @@ struct SparkSource: Sendable, Equatable {
                                              field: "source")
             }
             try Self.checkReadAlike(load, dataset: name)
+            if let stamp = entry.loadedFile, FileStamp(path: loadedFrom) != stamp {
+                throw RPCError.invalidParams("\(loadedFrom) changed since the dataset '\(name)' was loaded from it (its size or modification time differs), so Spark would fit other data than the dataset holds; load it again first.",
+                                             field: "engine")
+            }
             path = loadedFrom
             format = .csv
         }

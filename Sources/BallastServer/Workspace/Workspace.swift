@@ -22,6 +22,9 @@ public final class Workspace: Sendable {
         /// `{"method", "params"}` of the request that made it (`DatasetProvenance`), set when it is
         /// stored or restored: `engine: "spark"` reads the CSV a loaded dataset came from.
         var provenance: JSONValue? = nil
+        /// The CSV's size and modification time when it was loaded by this daemon (nil for a
+        /// dataset not loaded from a file, or restored at start).
+        var loadedFile: FileStamp? = nil
     }
 
     private struct State {
