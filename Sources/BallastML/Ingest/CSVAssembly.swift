@@ -222,33 +222,7 @@ extension Reader {
             labels = kept
             classCounts = keptCounts
         }
-        if labels.count < 2 && options.labelsMustBeClasses {
-            let labelName = names[layout.labelColumn]
-            let quoting = layout.quoting
-            let which = quoting.recognised
-                ? "the label '\(CSVQuoting.clip(labels.first ?? ""))' in column '\(CSVQuoting.clip(labelName))'"
-                : "the same label in column \(layout.labelColumn + 1)"
-            var error = fail(.singleClass, "Every row of \(path) has \(which); classification needs at least two classes.")
-            error.field = quoting.recognised ? labelName : nil
-            error.column = layout.labelColumn + 1
-            throw error
-        }
-        var positiveClass: Int? = nil
-        if let wanted = options.positive {
-            guard let index = labels.firstIndex(of: wanted) else {
-                let shown = layout.quoting.recognised
-                    ? ": " + labels.prefix(20).map(CSVQuoting.clip).joined(separator: ", ") + (labels.count > 20 ? ", …" : "")
-                    : " (\(labels.count) of them; not shown: the file does not look like CSV data)"
-                throw fail(.unknownPositive, "The positive class '\(wanted)' is not among the labels present\(shown).")
-            }
-            if labels.count != 2 {
-                throw fail(.invalidOption,
-                           "A positive class only applies to binary data, but \(path) has \(labels.count) classes.")
-            }
-            positiveClass = index
-        } else if labels.count == 2 {
-            positiveClass = classCounts[0] < classCounts[1] ? 0 : 1
-        }
+        let positiveClass = try layout.positiveClass(labels: labels, counts: classCounts, names: names, options: options, path: path)
 
         let dataset = Dataset(schema: schema, features: matrix, classIndex: classes,
                               classLabels: labels, positiveClass: positiveClass, ids: ids)

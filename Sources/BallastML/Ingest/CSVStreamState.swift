@@ -188,35 +188,7 @@ struct StreamState {
             counts.append(sortedCounts[i])
         }
         let remap = labelStrings.map { finalIndex[sortedIndex[$0]!] }
-        if classLabels.count < 2 && options.labelsMustBeClasses {
-            let labelName = names[layout.labelColumn]
-            let quoting = layout.quoting
-            let which = quoting.recognised
-                ? "the label '\(CSVQuoting.clip(classLabels.first ?? ""))' in column '\(CSVQuoting.clip(labelName))'"
-                : "the same label in column \(layout.labelColumn + 1)"
-            var error = DataError(kind: .singleClass, message: "Every row of \(path) has \(which); classification needs at least two classes.",
-                                  path: path)
-            error.field = quoting.recognised ? labelName : nil
-            error.column = layout.labelColumn + 1
-            throw error
-        }
-        var positiveClass: Int? = nil
-        if let wanted = options.positive {
-            guard let index = classLabels.firstIndex(of: wanted) else {
-                let shown = layout.quoting.recognised
-                    ? ": " + classLabels.prefix(20).map(CSVQuoting.clip).joined(separator: ", ") + (classLabels.count > 20 ? ", …" : "")
-                    : " (\(classLabels.count) of them; not shown: the file does not look like CSV data)"
-                throw DataError(kind: .unknownPositive, message: "The positive class '\(wanted)' is not among the labels present\(shown).",
-                                path: path)
-            }
-            if classLabels.count != 2 {
-                throw DataError(kind: .invalidOption,
-                                message: "A positive class only applies to binary data, but \(path) has \(classLabels.count) classes.", path: path)
-            }
-            positiveClass = index
-        } else if classLabels.count == 2 {
-            positiveClass = counts[0] < counts[1] ? 0 : 1
-        }
+        let positiveClass = try layout.positiveClass(labels: classLabels, counts: counts, names: names, options: options, path: path)
         let schema = DatasetSchema(columns: layout.sourceColumns.map { .numeric(name: names[$0]) })
         return StreamedTable(schema: schema, classLabels: classLabels, positiveClass: positiveClass,
                              ids: layout.idColumn == nil ? nil : ids.map(decoding.decode),
