@@ -41,6 +41,20 @@ import Testing
         #expect(!Render.result("models", ["models": []], params: [:], terminal: .plain()).contains("not available"))
     }
 
+    /// A disk dataset's listing and summary say what it keeps on disk beside what it holds in memory.
+    @Test func aDiskDatasetSaysWhatItKeepsOnDisk() {
+        let disk: JSONValue = ["name": "big", "rows": 1000, "features": 2, "classes": [["label": "0", "count": 990], ["label": "1", "count": 10]],
+                               "imbalance_ratio": 99, "bytes": 4000, "storage": "disk", "disk_bytes": 12000]
+        let listed = Render.result("datasets", ["datasets": [disk], "bytes_used": 4000, "memory_budget": 1_000_000], params: [:], terminal: .plain())
+        #expect(listed.contains("4.0 kB (+12.0 kB on disk)"), "\(listed)")
+        let loaded = Render.result("load", ["dataset": disk, "dropped_rows": 0, "encoded_columns": [], "skipped_lines": ["count": 0, "first": []],
+                                            "warnings": [], "seconds": 0.01, "mb_per_s": 1], params: [:], terminal: .plain())
+        #expect(loaded.contains("; 4.0 kB (+12.0 kB on disk)"), "\(loaded)")
+        let memory: JSONValue = ["name": "small", "rows": 10, "features": 2, "classes": [["label": "0", "count": 9], ["label": "1", "count": 1]],
+                                 "imbalance_ratio": 9, "bytes": 120, "storage": "memory"]
+        #expect(!Render.result("datasets", ["datasets": [memory]], params: [:], terminal: .plain()).contains("on disk"))
+    }
+
     @Test func aLoadSaysWhichBadLinesItSkipped() {
         let summary: JSONValue = ["name": "d", "rows": 3, "features": 2, "feature_names": ["a", "b"],
                                   "classes": [["label": "0", "count": 2], ["label": "1", "count": 1]],

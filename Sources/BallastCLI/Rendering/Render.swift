@@ -20,9 +20,6 @@ enum Render {
         case "load":
             var text = summary(r["dataset"] ?? .null)
             text += "\n  read in \(Fmt.num(r["seconds"]?.doubleValue, 2)) s (\(Fmt.num(r["mb_per_s"]?.doubleValue, 0)) MB/s)"
-            if r["dataset"]?["storage"]?.stringValue == DatasetStorageName.disk.rawValue {
-                text += "; on disk (\(Fmt.bytes(r["dataset"]?["disk_bytes"]?.doubleValue)) mapped, \(Fmt.bytes(r["dataset"]?["bytes"]?.doubleValue)) in memory)"
-            }
             if let dropped = r["dropped_rows"]?.intValue, dropped > 0 { text += "; \(Fmt.count(dropped)) rows dropped" }
             if let skipped = r["skipped_lines"]?["count"]?.intValue, skipped > 0 {
                 let lines = (r["skipped_lines"]?["first"]?.arrayValue ?? []).compactMap(\.intValue).map(String.init)
@@ -115,7 +112,7 @@ enum Render {
         text += "; classes \(classes.joined(separator: ", "))"
         if let ratio = d["imbalance_ratio"]?.doubleValue { text += "; imbalance \(Fmt.num(ratio, 1)):1" }
         if let positive = d["positive"]?.stringValue { text += "; positive '\(positive)'" }
-        text += "; \(Fmt.bytes(d["bytes"]?.doubleValue))"
+        text += "; \(memory(d))"
         if d["replaced"]?.boolValue == true { text += " (replaced)" }
         return text
     }
@@ -126,9 +123,16 @@ enum Render {
         for d in datasets {
             let classes = (d["classes"]?.arrayValue ?? []).map { "\($0["label"]?.stringValue ?? "?"): \(Fmt.count($0["count"]?.intValue))" }
             table.add([d["name"]?.stringValue ?? "?", Fmt.count(d["rows"]?.intValue), String(d["features"]?.intValue ?? 0),
-                       classes.joined(separator: ", "), Fmt.num(d["imbalance_ratio"]?.doubleValue, 1) + ":1", Fmt.bytes(d["bytes"]?.doubleValue)])
+                       classes.joined(separator: ", "), Fmt.num(d["imbalance_ratio"]?.doubleValue, 1) + ":1", memory(d)])
         }
         return table.render(t)
+    }
+
+    /// What a dataset holds in memory, and for a disk dataset what it keeps on disk beside.
+    static func memory(_ d: JSONValue) -> String {
+        let held = Fmt.bytes(d["bytes"]?.doubleValue)
+        guard d["storage"]?.stringValue == DatasetStorageName.disk.rawValue else { return held }
+        return "\(held) (+\(Fmt.bytes(d["disk_bytes"]?.doubleValue)) on disk)"
     }
 
     static func describe(_ r: JSONValue, _ t: Terminal) -> String {
