@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SIDECAR_DIR, fit_request, sidecar_environment
+from conftest import SIDECAR_DIR, sidecar_environment
 
 GOOD_ROWS = ["1.0,2.0,0", "0.5,-1.0,1", "2.5,0.0,0", "-1.0,1.5,1", "0.0,0.25,0", "3.0,-2.0,1"]
 
