@@ -137,7 +137,7 @@ def measure(executable: str, path: Path, rows: int, storage: str, budget: str | 
     steps = max(1, trained["steps"])
     return {
         "rows": rows, "storage": storage, "megabytes": path.stat().st_size / 1e6,
-        "ingest_mb_s": loaded["megabytes_per_second"], "load_s": load_wall,
+        "ingest_mb_s": loaded["mb_per_s"], "load_s": load_wall,
         "train_s": trained["seconds"], "steps": steps, "s_per_iter": trained["seconds"] / steps,
         "rows_per_s": rows * steps / trained["seconds"], "objective": trained["objective"],
         "rss_after_load_mb": after_load["VmRSS"] * 1024 / 1e6, "peak_rss_mb": final["VmHWM"] * 1024 / 1e6,
