@@ -126,6 +126,13 @@ final class DiskDatasetTests: XCTestCase {
         XCTAssertEqual(try rowFiles().count, 1)
         _ = daemon.stop()
         XCTAssertEqual(try rowFiles(), [], "stopping removes the row files")
+        // The next daemon says why it is gone, and how to load it again.
+        let next = try TestDaemon(stateDirectory: state)
+        let listed = try next.client().call("dataset/list")
+        let gone = try XCTUnwrap(listed["unavailable"]?.arrayValue?.first { $0["name"] == "again" }, "\(listed)")
+        XCTAssertEqual(gone["reason"], "not_kept")
+        XCTAssertTrue(gone["message"]?.stringValue?.contains("loaded with storage=disk") == true, "\(gone)")
+        _ = next.stop()
     }
 
     func testErrorsNameTheFilesLinesAcrossWindows() throws {

@@ -36,7 +36,9 @@ extension DatasetKeeper {
                                                                provenance: row.provenance, fingerprint: row.fingerprint))
             }
             guard row.kept else {
-                unavailable(.notKept, "It was made with \"keep\": false or on a daemon started with --no-keep-datasets.")
+                let onDisk = row.provenance["params"]?["storage"]?.stringValue == DatasetStorageName.disk.rawValue
+                unavailable(.notKept, onDisk ? "It was loaded with storage=disk, and a disk dataset is not kept across restarts (its row file goes when the daemon stops)."
+                                             : "It was made with \"keep\": false or on a daemon started with --no-keep-datasets.")
                 continue
             }
             guard let file = row.file else {
