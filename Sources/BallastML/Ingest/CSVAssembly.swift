@@ -146,18 +146,8 @@ extension Reader {
         if anyMissing && options.missing == .dropRows {
             var drop: [Int] = []
             for out in outputs { drop.append(contentsOf: out.rowsWithMissing) }
-            var kept = 0
-            var k = 0
-            matrix.withUnsafeMutableBufferPointer { m in
-                for r in 0..<rows {
-                    if k < drop.count && drop[k] == r { k += 1; continue }
-                    if kept != r {
-                        (m.baseAddress! + kept * finalWidth).update(from: m.baseAddress! + r * finalWidth, count: finalWidth)
-                        classes[kept] = classes[r]
-                        if ids != nil { ids![kept] = ids![r] }
-                    }
-                    kept += 1
-                }
+            let kept = compactRows(rows, dropping: drop, width: finalWidth, matrix: &matrix, classes: &classes) { from, to in
+                if ids != nil { ids![to] = ids![from] }
             }
             dropped = rows - kept
             if kept == 0 {

@@ -131,17 +131,9 @@ struct StreamState {
         let width = layout.width
         let drop = outputs.flatMap(\.rowsWithMissing)
         let idsBase = ids.count - (layout.idColumn == nil ? 0 : rows)
-        var kept = 0, k = 0
-        matrix.withUnsafeMutableBufferPointer { m in
-            for r in 0..<rows {
-                if k < drop.count && drop[k] == r { k += 1; continue }
-                if kept != r {
-                    (m.baseAddress! + kept * width).update(from: m.baseAddress! + r * width, count: width)
-                    classes[kept] = classes[r]
-                    if layout.idColumn != nil { ids[idsBase + kept] = ids[idsBase + r] }
-                }
-                kept += 1
-            }
+        let hasIDs = layout.idColumn != nil
+        let kept = compactRows(rows, dropping: drop, width: width, matrix: &matrix, classes: &classes) { from, to in
+            if hasIDs { ids[idsBase + to] = ids[idsBase + from] }
         }
         if layout.idColumn != nil { ids.removeLast(rows - kept) }
         return kept
