@@ -150,13 +150,18 @@ class RawClient:
 
 
 class Daemon:
-    def __init__(self, executable: str):
+    """A private, ephemeral ballastd; `extra` adds command-line arguments (ooc_bench.py's budget),
+    and `stop_seconds` is how long a SIGTERM is given before a kill."""
+
+    def __init__(self, executable: str, extra: tuple[str, ...] = (), stop_seconds: float = 15):
+        self.stop_seconds = stop_seconds
         self.folder = Path(tempfile.mkdtemp(prefix="ballast-load-bench-"))
         self.connection_file = self.folder / "ballastd.json"
         self.log = open(self.folder / "ballastd.log", "wb")
         self.process = subprocess.Popen(
             # Ephemeral: the benchmark measures reading, and must not leave datasets in the user's state directory.
-            [executable, "--connection-file", str(self.connection_file), "--log-level", "warning", "--ephemeral"],
+            [executable, "--connection-file", str(self.connection_file), "--log-level", "warning", "--ephemeral",
+             *extra],
             stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while not self.connection_file.exists():
@@ -179,7 +184,7 @@ class Daemon:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(15)
+                self.process.wait(self.stop_seconds)
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()

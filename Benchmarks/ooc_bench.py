@@ -28,10 +28,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -83,39 +80,10 @@ def data_file(rows: int) -> Path:
     return path
 
 
-class Daemon(load_bench.Daemon):
-    """load_bench's daemon with extra command-line arguments (the memory budget)."""
-
-    def __init__(self, executable: str, extra: list[str]):
-        self.folder = Path(tempfile.mkdtemp(prefix="ballast-ooc-bench-"))
-        self.connection_file = self.folder / "ballastd.json"
-        self.log = open(self.folder / "ballastd.log", "wb")
-        self.process = subprocess.Popen(
-            [executable, "--connection-file", str(self.connection_file), "--log-level", "warning", "--ephemeral", *extra],
-            stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 20
-        while not self.connection_file.exists():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"ballastd wrote no connection file; log: {self.folder / 'ballastd.log'}")
-            time.sleep(0.02)
-
-    def stop(self) -> int | None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
-        return self.process.returncode
-
-
 def measure(executable: str, path: Path, rows: int, storage: str, budget: str | None) -> dict:
     """One fresh daemon: load `path` with `storage`, train WCE L-BFGS for ITERATIONS iterations."""
-    daemon = Daemon(executable, ["--memory-budget", budget] if budget else [])
+    # A generous stop: a daemon holding a mapped 6 GB file unmaps and removes it as it stops.
+    daemon = load_bench.Daemon(executable, ("--memory-budget", budget) if budget else (), stop_seconds=60)
     client = None
     try:
         client, _ = load_bench.connect(daemon.connection_file)

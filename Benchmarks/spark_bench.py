@@ -60,7 +60,7 @@ def main() -> int:
         return 0
 
     path = ooc_bench.data_file(args.rows)
-    daemon = ooc_bench.Daemon(args.ballastd, [])
+    daemon = load_bench.Daemon(args.ballastd, stop_seconds=60)
     client = None
     try:
         client, _ = load_bench.connect(daemon.connection_file)
