@@ -34,7 +34,7 @@ public enum DatasetColumnFile {
     static let magic = Array("BLSTCOLS".utf8)
     static let format = "ballast-dataset-columns"
     static let version: UInt32 = 1
-    static let headerBytes = 64
+    static let headerBytes = DatasetFileHeader.byteCount
     static let alignment = 64
     /// Rows gathered into one column buffer at a time when writing.
     static let chunkRows = 1 << 16
@@ -98,20 +98,11 @@ public enum DatasetColumnFile {
     }
 
     static func header(_ bytes: UnsafeRawBufferPointer, file: String) throws(DatasetFileError) -> Header {
-        func damaged(_ reason: String) -> DatasetFileError { .damaged(file: file, reason: reason) }
-        guard bytes.count >= headerBytes else { throw .truncated(file: file, expected: headerBytes, actual: bytes.count) }
-        guard bytes.prefix(8).elementsEqual(magic) else { throw damaged("it does not start as a Ballast column file") }
-        func word(_ offset: Int) -> Int {
-            let value = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            return value > UInt64(Int.max) ? Int.max : Int(value)
-        }
-        let fileVersion = bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
-        guard fileVersion == version else { throw damaged("it is version \(fileVersion); this daemon reads version \(version)") }
-        let metadataLength = word(16), rows = word(24), width = word(32), dataOffset = word(40), declaredSize = word(48)
-        guard declaredSize == bytes.count else { throw .truncated(file: file, expected: declaredSize, actual: bytes.count) }
-        guard metadataLength <= declaredSize, dataOffset % alignment == 0, dataOffset >= headerBytes + metadataLength,
-              sum([dataOffset, product(product(rows, width), 4), product(rows, 4)]) == declaredSize else {
-            throw damaged("its header's sizes do not add up")
+        let words = try DatasetFileHeader.read(bytes, magic: magic, version: version, format: "a Ballast column file", file: file)
+        let metadataLength = words.metadataLength, rows = words.rows, width = words.features, dataOffset = words.dataOffset
+        guard metadataLength <= words.fileSize, dataOffset % alignment == 0, dataOffset >= headerBytes + metadataLength,
+              sum([dataOffset, product(product(rows, width), 4), product(rows, 4)]) == words.fileSize else {
+            throw .damaged(file: file, reason: "its header's sizes do not add up")
         }
         return Header(rows: rows, features: width, metadataLength: metadataLength, dataOffset: dataOffset)
     }
@@ -171,13 +162,10 @@ public enum DatasetColumnFile {
             let metadata = JSONWriter.data(Metadata(dataset, fingerprint: fingerprint).json)
             let dataOffset = (headerBytes + metadata.count + alignment - 1) / alignment * alignment
             fileSize = dataOffset + dataset.features.count * 4 + dataset.rowCount * 4
-            var header = [UInt8]()
+            var header = DatasetFileHeader(metadataLength: metadata.count, rows: dataset.rowCount,
+                                           features: dataset.featureCount, dataOffset: dataOffset,
+                                           fileSize: fileSize, extra: 0).bytes(magic: magic, version: version)
             header.reserveCapacity(dataOffset)
-            header += magic
-            func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { header += $0 } }
-            append(version)
-            append(UInt32(0))
-            for value in [metadata.count, dataset.rowCount, dataset.featureCount, dataOffset, fileSize, 0] { append(UInt64(value)) }
             header += metadata
             header += [UInt8](repeating: 0, count: dataOffset - header.count)
             prefix = header

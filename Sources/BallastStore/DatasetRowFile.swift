@@ -33,7 +33,7 @@ public enum DatasetRowFile {
     static let magic = Array("BLSTROWS".utf8)
     static let format = "ballast-dataset-rows"
     static let version: UInt32 = 1
-    static let headerBytes = 64
+    static let headerBytes = DatasetFileHeader.byteCount
     /// Where the features start: a page boundary, so releasing rows never touches the header.
     static let dataOffset = 4096
     /// The name every row file ends with.
@@ -90,40 +90,24 @@ public enum DatasetRowFile {
     }
 
     static func header(_ bytes: UnsafeRawBufferPointer, file: String) throws(DatasetFileError) -> Header {
-        func damaged(_ reason: String) -> DatasetFileError { .damaged(file: file, reason: reason) }
-        guard bytes.count >= headerBytes else { throw .truncated(file: file, expected: headerBytes, actual: bytes.count) }
-        guard bytes.prefix(8).elementsEqual(magic) else { throw damaged("it does not start as a Ballast row file") }
-        func word(_ offset: Int) -> Int {
-            let value = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            return value > UInt64(Int.max) ? Int.max : Int(value)
-        }
-        let fileVersion = bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
-        guard fileVersion == version else { throw damaged("it is version \(fileVersion); this daemon reads version \(version)") }
-        let metadataLength = word(16), rows = word(24), width = word(32), dataOffset = word(40)
-        let declaredSize = word(48), metadataOffset = word(56)
-        guard declaredSize == bytes.count else { throw .truncated(file: file, expected: declaredSize, actual: bytes.count) }
+        let words = try DatasetFileHeader.read(bytes, magic: magic, version: version, format: "a Ballast row file", file: file)
+        let rows = words.rows, width = words.features, dataOffset = words.dataOffset, metadataOffset = words.extra
         let product = DatasetColumnFile.product, sum = DatasetColumnFile.sum
         guard dataOffset >= headerBytes, dataOffset % 4096 == 0,
               metadataOffset == sum([dataOffset, product(product(rows, width), 4), product(rows, 4)]),
-              sum([metadataOffset, metadataLength]) == declaredSize else {
-            throw damaged("its header's sizes do not add up")
+              sum([metadataOffset, words.metadataLength]) == words.fileSize else {
+            throw .damaged(file: file, reason: "its header's sizes do not add up")
         }
         return Header(rows: rows, features: width, dataOffset: dataOffset,
-                      metadataOffset: metadataOffset, metadataLength: metadataLength)
+                      metadataOffset: metadataOffset, metadataLength: words.metadataLength)
     }
 
     /// The header's 64 bytes for a file of `rows` rows of `features` values and `metadataLength`
     /// bytes of metadata.
     static func headerBytes(rows: Int, features: Int, metadataLength: Int) -> [UInt8] {
         let metadataOffset = dataOffset + rows * features * 4 + rows * 4
-        var header = magic
-        header.reserveCapacity(headerBytes)
-        func append<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { header += $0 } }
-        append(version)
-        append(UInt32(0))
-        for value in [metadataLength, rows, features, dataOffset, metadataOffset + metadataLength, metadataOffset] {
-            append(UInt64(value))
-        }
-        return header
+        return DatasetFileHeader(metadataLength: metadataLength, rows: rows, features: features, dataOffset: dataOffset,
+                                 fileSize: metadataOffset + metadataLength, extra: metadataOffset)
+            .bytes(magic: magic, version: version)
     }
 }
