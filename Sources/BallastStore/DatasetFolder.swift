@@ -42,19 +42,37 @@ public final class DatasetFolder: Sendable {
         dataset + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) + fileExtension
     }
 
-    /// Whether `name` is a column file's own name in this folder: no `/`, not starting with `.`
-    /// (so neither `.`, `..` nor a temporary file), ending in `.columns`. Names come from the
-    /// store, which a person may have edited: `O_NOFOLLOW` guards only the last component, so
-    /// `../ballast.sqlite` would otherwise reach the store itself.
-    public static func isColumnFileName(_ name: String) -> Bool {
-        !name.isEmpty && !name.utf8.contains(UInt8(ascii: "/")) && !name.hasPrefix(".") && name.hasSuffix(fileExtension)
-            && name.utf8.count > fileExtension.utf8.count && !name.utf8.contains(0)
+    /// A new row file name for a disk dataset kept in this folder (`DatasetRowFile`), random as
+    /// `newFileName`'s are.
+    public static func newRowFileName(for dataset: String) -> String {
+        dataset + "-" + String(UInt64.random(in: 0...UInt64.max), radix: 16) + DatasetRowFile.fileExtension
     }
 
-    /// Refuses a name that is not a column file's own name (`isColumnFileName`).
+    /// Whether `name` is a dataset file's own name in this folder: no `/`, not starting with `.`
+    /// (so neither `.`, `..` nor a temporary file), ending in `.columns` (a column file) or
+    /// `.rows` (a kept disk dataset's row file). Names come from the store, which a person may
+    /// have edited: `O_NOFOLLOW` guards only the last component, so `../ballast.sqlite` would
+    /// otherwise reach the store itself.
+    public static func isDatasetFileName(_ name: String) -> Bool {
+        guard !name.isEmpty, !name.utf8.contains(UInt8(ascii: "/")), !name.hasPrefix("."), !name.utf8.contains(0) else { return false }
+        return [fileExtension, DatasetRowFile.fileExtension].contains { name.hasSuffix($0) && name.utf8.count > $0.utf8.count }
+    }
+
+    /// Whether `name` names a kept disk dataset's row file rather than a column file.
+    public static func isRowFileName(_ name: String) -> Bool {
+        isDatasetFileName(name) && name.hasSuffix(DatasetRowFile.fileExtension)
+    }
+
+    /// The full path of the file `name`, after checking it is a dataset file's own name.
+    public func pathOfFile(named name: String) throws(DatasetFileError) -> String {
+        try checkName(name)
+        return shown(name)
+    }
+
+    /// Refuses a name that is not a dataset file's own name (`isDatasetFileName`).
     private func checkName(_ name: String) throws(DatasetFileError) {
-        guard Self.isColumnFileName(name) else {
-            throw .damaged(file: path + "/" + name, reason: "the store names it '\(name)', which is not a column file's name in the datasets folder")
+        guard Self.isDatasetFileName(name) else {
+            throw .damaged(file: path + "/" + name, reason: "the store names it '\(name)', which is not a dataset file's name in the datasets folder")
         }
     }
 
@@ -140,7 +158,7 @@ public final class DatasetFolder: Sendable {
         return try body(UnsafeRawBufferPointer(start: mapped, count: size))
     }
 
-    /// Removes `name` if it is there; a file already gone is no error. Only a column file's own
+    /// Removes `name` if it is there; a file already gone is no error. Only a dataset file's own
     /// name, or a temporary file's (`ownEntries`), is removed.
     public func remove(named name: String) throws(DatasetFileError) {
         let temporary = name.hasPrefix(".") && name.hasSuffix(".tmp") && !name.utf8.contains(UInt8(ascii: "/"))
@@ -152,10 +170,10 @@ public final class DatasetFolder: Sendable {
         }
     }
 
-    /// The entries of the folder that Ballast made: column files and temporary files.
+    /// The entries of the folder that Ballast made: column files, row files and temporary files.
     public func ownEntries() -> [String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        return entries.filter { $0.hasSuffix(Self.fileExtension) || ($0.hasPrefix(".") && $0.hasSuffix(".tmp")) }
+        return entries.filter { Self.isDatasetFileName($0) || ($0.hasPrefix(".") && $0.hasSuffix(".tmp")) }
     }
 
     /// The size of `name`, or nil when it is not there.

@@ -39,6 +39,15 @@ public enum DatasetRowFile {
     /// The name every row file ends with.
     public static let fileExtension = ".rows"
 
+    /// What opening the row file at `path` will hold in memory besides its ids: 4 bytes a row of
+    /// classes (its features stay mapped). Reads the header only, checked as `open` checks it, so
+    /// it can be weighed against the memory budget first.
+    public static func residentBytesWithoutIDs(path: String) throws(DatasetFileError) -> Int {
+        let mapping = try FileMapping(path: path)
+        let header = try header(UnsafeRawBufferPointer(start: mapping.base, count: mapping.length), file: path)
+        return DatasetColumnFile.product(header.rows, 4)
+    }
+
     /// Maps the row file at `path` and returns its dataset: the features stay mapped (backed),
     /// the classes are read into memory and checked. With `deleteWhenUnused` the file is removed
     /// when the last copy of the dataset goes away (never when opening it fails).

@@ -23,19 +23,21 @@ final class StoreFullDiskTests: XCTestCase {
         XCTAssertEqual(try store.models().readable, [])
     }
 
-    func testOnlyAColumnFilesOwnNameIsOpenedOrRemoved() throws {
+    func testOnlyADatasetFilesOwnNameIsOpenedOrRemoved() throws {
         let directory = try temporaryStateDirectory(self)
         let store = try Store(directory: directory)
         defer { try? store.close() }
         let folder = try XCTUnwrap(store.datasetFolder)
-        for name in ["../" + Store.fileName, "..", ".", "", "a/b.columns", ".columns", ".hidden.columns", "d.json"] {
-            XCTAssertFalse(DatasetFolder.isColumnFileName(name), name)
+        for name in ["../" + Store.fileName, "..", ".", "", "a/b.columns", ".columns", ".rows", "a/b.rows", ".hidden.columns", "d.json"] {
+            XCTAssertFalse(DatasetFolder.isDatasetFileName(name), name)
             XCTAssertThrowsError(try folder.remove(named: name), name) { error in
                 XCTAssertEqual((error as? DatasetFileError)?.kind, "damaged", name)
             }
             XCTAssertThrowsError(try folder.withMappedFile(named: name) { _ in }, name)
         }
-        XCTAssertTrue(DatasetFolder.isColumnFileName("cards.train-1f.columns"))
+        XCTAssertTrue(DatasetFolder.isDatasetFileName("cards.train-1f.columns"))
+        XCTAssertTrue(DatasetFolder.isRowFileName("cards-1f.rows"))
+        XCTAssertFalse(DatasetFolder.isRowFileName("cards-1f.columns"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: directory.path + "/" + Store.fileName))
     }
 }

@@ -100,38 +100,40 @@ final class DiskDatasetTests: XCTestCase {
         let client = try daemon.client()
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale), "a row file an earlier daemon left is removed at start")
         let path = try write("plain.csv", "a,b,label\n" + (0..<300).map { "\($0),\($0 % 7),\($0 % 4 == 0 ? 1 : 0)\n" }.joined())
-        let loaded = try client.call("dataset/load", params: ["path": .string(path), "name": "big", "storage": "disk"])
-        XCTAssertTrue(loaded["warnings"]?.arrayValue?.contains { $0.stringValue?.contains("will not survive a restart") == true } == true,
-                      "\(loaded["warnings"] ?? .null)")
-        func rowFiles() throws -> [String] {
-            try FileManager.default.contentsOfDirectory(atPath: state + "/spill").filter { $0.hasSuffix(".rows") }
+        _ = try client.call("dataset/load", params: ["path": .string(path), "name": "big", "storage": "disk"])
+        func rowFiles(_ subfolder: String) throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: state + "/" + subfolder).filter { $0.hasSuffix(".rows") }
         }
-        let files = try rowFiles()
-        XCTAssertEqual(files.count, 1)
-        let attributes = try FileManager.default.attributesOfItem(atPath: state + "/spill/" + files[0])
+        // Kept (the default): the row file is written straight into the datasets folder.
+        let kept = try rowFiles("datasets")
+        XCTAssertEqual(kept.count, 1)
+        XCTAssertEqual(try rowFiles("spill"), [])
+        let attributes = try FileManager.default.attributesOfItem(atPath: state + "/datasets/" + kept[0])
         XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+
+        // Replaced by a load that is not kept: the kept file goes, the new one is a spill file.
+        _ = try client.call("dataset/load", params: ["path": .string(path), "name": "big", "storage": "disk", "keep": false])
+        XCTAssertEqual(try rowFiles("datasets"), [])
+        let spilled = try rowFiles("spill")
+        XCTAssertEqual(spilled.count, 1)
+        let spillAttributes = try FileManager.default.attributesOfItem(atPath: state + "/spill/" + spilled[0])
+        XCTAssertEqual((spillAttributes[.posixPermissions] as? NSNumber)?.intValue, 0o600)
         let folderAttributes = try FileManager.default.attributesOfItem(atPath: state + "/spill")
         XCTAssertEqual((folderAttributes[.posixPermissions] as? NSNumber)?.intValue, 0o700)
-
-        // Replaced: the old file goes, the new one stays.
-        _ = try client.call("dataset/load", params: ["path": .string(path), "name": "big", "storage": "disk", "keep": false])
-        let replaced = try rowFiles()
-        XCTAssertEqual(replaced.count, 1)
-        XCTAssertNotEqual(replaced, files)
         _ = try client.call("dataset/drop", params: ["dataset": "big"])
-        XCTAssertEqual(try rowFiles(), [], "dropping a disk dataset deletes its row file")
+        XCTAssertEqual(try rowFiles("spill"), [], "dropping a disk dataset deletes its row file")
 
-        // A daemon that stops takes its disk datasets' files with it (they do not survive a restart).
+        // A daemon that stops takes the spill files of datasets not kept with it.
         _ = try client.call("dataset/load", params: ["path": .string(path), "name": "again", "storage": "disk", "keep": false])
-        XCTAssertEqual(try rowFiles().count, 1)
+        XCTAssertEqual(try rowFiles("spill").count, 1)
         _ = daemon.stop()
-        XCTAssertEqual(try rowFiles(), [], "stopping removes the row files")
+        XCTAssertEqual(try rowFiles("spill"), [], "stopping removes the spill files")
         // The next daemon says why it is gone, and how to load it again.
         let next = try TestDaemon(stateDirectory: state)
         let listed = try next.client().call("dataset/list")
         let gone = try XCTUnwrap(listed["unavailable"]?.arrayValue?.first { $0["name"] == "again" }, "\(listed)")
         XCTAssertEqual(gone["reason"], "not_kept")
-        XCTAssertTrue(gone["message"]?.stringValue?.contains("loaded with storage=disk") == true, "\(gone)")
+        XCTAssertTrue(gone["message"]?.stringValue?.contains("\"keep\": false") == true, "\(gone)")
         _ = next.stop()
     }
 

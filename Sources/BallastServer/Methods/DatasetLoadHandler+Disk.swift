@@ -4,9 +4,10 @@ import BallastStore
 import Foundation
 
 /// `dataset/load` with `storage: "disk"`: the file is streamed window by window into a row file
-/// in the spill folder (`DatasetRowFile`), whose features are then mapped, so a file larger than
-/// the memory budget (or the machine's memory) loads. Memory holds one window's parse at a time,
-/// then the dataset's classes and ids.
+/// (`DatasetRowFile`), whose features are then mapped, so a file larger than the memory budget
+/// (or the machine's memory) loads. Memory holds one window's parse at a time, then the dataset's
+/// classes and ids. The row file goes into the datasets folder when the dataset is kept (it is
+/// what a restart maps again), else into the spill folder.
 extension Handlers {
     /// Bytes of text per window: `BALLAST_LOAD_WINDOW_BYTES` when set (tests make it tiny so
     /// records, quotes and labels straddle windows), else `CSVStream.defaultWindowBytes`.
@@ -47,34 +48,40 @@ extension Handlers {
             throw error.adding(["path": .string(path)])
         }
         let stateDirectory = state.store.directory?.path
-        let rowPath = try workspace.spill.newFile(for: name, stateDirectory: stateDirectory)
+        let rowFile = try workspace.newRowFile(for: name, keep: params.keep, stateDirectory: stateDirectory)
         context.progress(RunEvent(kind: .begin, title: "Loading \(path) to disk"))
         let started = Date()
-        let (table, dataset) = try Self.spill(file, to: rowPath, keeping: name, window: window, options: options, context: context)
+        let (table, dataset) = try Self.spill(file, to: rowFile.path, keeping: name, deleteWhenUnused: rowFile.kept == nil,
+                                              window: window, options: options, context: context)
         let seconds = Date().timeIntervalSince(started)
-        var warnings = table.warnings
-        if workspace.keeps(params.keep) {
-            warnings.append("The dataset '\(name)' is on disk and will not survive a restart of the daemon (a disk dataset is not kept yet); load it again after one.")
-        }
         let orphaned = workspace.replacementWarnings(name)
         var made = params
         made.path = path
-        let replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: table.missingPerFeature,
-                                                             loadedFile: stamp),
+        let replaced: Bool
+        do {
+            replaced = try workspace.store(name, .init(dataset: dataset, origin: .loaded, missingPerFeature: table.missingPerFeature,
+                                                       loadedFile: stamp, keptRowFile: rowFile.kept),
                                            madeBy: DatasetProvenance(DatasetLoad.self, made, sources: [], keep: params.keep))
+        } catch {
+            // Not stored: a kept row file is nobody's now (a spill file goes with its dataset).
+            if rowFile.kept != nil { unlink(rowFile.path) }
+            throw error
+        }
         context.progress(RunEvent(kind: .end, message: "Loaded \(dataset.rowCount) rows to disk"))
         return DatasetLoad.Result(dataset: DatasetSummary(name: name, dataset: dataset, replaced: replaced, warnings: orphaned),
                                   droppedRows: table.droppedRows, encodedColumns: [],
                                   skippedLines: .init(count: table.skippedLines, first: table.firstSkippedLines),
-                                  warnings: warnings,
+                                  warnings: table.warnings,
                                   seconds: seconds, megabytesPerSecond: Double(size) / 1_000_000 / max(seconds, 1e-9))
     }
 }
 
 extension Handlers {
-    /// Streams `file` into a row file at `rowPath` and maps it; on any failure the partial file is removed.
-    static func spill(_ file: borrowing CSVFile, to rowPath: String, keeping name: String, window: Int, options: CSVOptions,
-                      context: RequestContext) throws -> (StreamedTable, Dataset) {
+    /// Streams `file` into a row file at `rowPath` and maps it; on any failure the partial file
+    /// is removed. With `deleteWhenUnused` (a spill file) the file goes when the dataset does;
+    /// a kept row file is the keeper's to remove.
+    static func spill(_ file: borrowing CSVFile, to rowPath: String, keeping name: String, deleteWhenUnused: Bool, window: Int,
+                      options: CSVOptions, context: RequestContext) throws -> (StreamedTable, Dataset) {
         let spilled = SpilledRows(path: rowPath)
         do {
             let table = try file.stream(options: options, windowBytes: window) { features, classes in
@@ -82,7 +89,7 @@ extension Handlers {
                 try spilled.append(features: features, classes: classes)
                 context.progress(RunEvent(kind: .report, message: "\(spilled.rowCount) rows"))
             }
-            return (table, try spilled.finish(table))
+            return (table, try spilled.finish(table, deleteWhenUnused: deleteWhenUnused))
         } catch {
             spilled.abandon()
             if let refusal = error as? CSVStream.NeedsMemory {
@@ -115,11 +122,11 @@ private final class SpilledRows {
         try writer!.append(features: features, classes: classes)
     }
 
-    /// Remaps the provisional classes and maps the file; it is deleted when the dataset goes away.
-    func finish(_ table: StreamedTable) throws -> Dataset {
+    /// Remaps the provisional classes and maps the file.
+    func finish(_ table: StreamedTable, deleteWhenUnused: Bool) throws -> Dataset {
         guard let writer else { throw DataError(kind: .headerOnly, message: "No rows were read.", path: path) }
         let dataset = try writer.finish(schema: table.schema, classLabels: table.classLabels, positiveClass: table.positiveClass,
-                                        ids: table.ids, classRemap: table.classRemap, deleteWhenUnused: true)
+                                        ids: table.ids, classRemap: table.classRemap, deleteWhenUnused: deleteWhenUnused)
         self.writer = nil
         return dataset
     }

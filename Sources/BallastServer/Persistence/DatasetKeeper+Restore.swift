@@ -10,8 +10,8 @@ extension DatasetKeeper {
         var unavailable: [DatasetUnavailable] = []
     }
 
-    /// Puts every kept dataset back into `workspace` from its column file (mapped, never a CSV
-    /// parsed), checked against its fingerprint. A dataset not kept, evicted, or whose file is
+    /// Puts every kept dataset back into `workspace` from its column file, or a disk dataset from
+    /// its row file (mapped, never a CSV parsed), checked against its fingerprint. A dataset not kept, evicted, or whose file is
     /// missing, damaged or unreadable, whose row no longer decodes, or that no longer fits the
     /// memory budget (judged from its header, before it is read), is reported, and the others
     /// load. Files in the folder that no row names (left by a crash between writing a file and
@@ -36,9 +36,7 @@ extension DatasetKeeper {
                                                                provenance: row.provenance, fingerprint: row.fingerprint))
             }
             guard row.kept else {
-                let onDisk = row.provenance["params"]?["storage"]?.stringValue == DatasetStorageName.disk.rawValue
-                unavailable(.notKept, onDisk ? "It was loaded with storage=disk, and a disk dataset is not kept across restarts (its row file goes when the daemon stops)."
-                                             : "It was made with \"keep\": false or on a daemon started with --no-keep-datasets.")
+                unavailable(.notKept, "It was made with \"keep\": false or on a daemon started with --no-keep-datasets.")
                 continue
             }
             guard let file = row.file else {
@@ -48,14 +46,16 @@ extension DatasetKeeper {
             do throws(DatasetFileError) {
                 // Weighed against the budget from the header before anything is allocated: a
                 // lowered --memory-budget reports the dataset over_budget instead of reading it.
-                let header = try DatasetColumnFile.header(named: file, in: folder)
+                let onDisk = DatasetFolder.isRowFileName(file)
+                let needed = onDisk ? try DatasetRowFile.residentBytesWithoutIDs(path: folder.pathOfFile(named: file))
+                                    : try DatasetColumnFile.header(named: file, in: folder).bytesWithoutIDs
                 do throws(RPCError) {
-                    try workspace.budget.checkRoom(header.bytesWithoutIDs, doing: "Restoring the dataset '\(row.name)'")
+                    try workspace.budget.checkRoom(needed, doing: "Restoring the dataset '\(row.name)'")
                 } catch {
                     unavailable(.overBudget, "It no longer fits in the memory budget: \(error.message)")
                     continue
                 }
-                let (dataset, fingerprint) = try DatasetColumnFile.read(named: file, in: folder)
+                let (dataset, fingerprint) = onDisk ? try readRowFile(named: file) : try DatasetColumnFile.read(named: file, in: folder)
                 guard fingerprint == row.fingerprint else {
                     throw DatasetFileError.damaged(file: folder.path + "/" + file, reason: "it holds other data than the store recorded")
                 }
@@ -64,6 +64,8 @@ extension DatasetKeeper {
                                             missingPerFeature: missing, derivedFrom: row.derivedFrom)
                 entry.fingerprint = fingerprint
                 entry.provenance = row.provenance
+                entry.keptRowFile = onDisk ? file : nil
+                entry.loadedFile = FileStamp(json: row.provenance["file"])
                 do throws(RPCError) {
                     // The exact check, ids counted.
                     try workspace.restore(row.name, entry, lastUsed: row.lastUsed)
@@ -83,7 +85,15 @@ extension DatasetKeeper {
         return restored
     }
 
-    /// Removes column files no row names, and temporary files a crash left.
+    /// A kept disk dataset, mapped again from its row file (its features stay on disk), and its
+    /// fingerprint: a pass over the whole file, in released slices, so a row file changed or
+    /// damaged since it was kept is refused as a column file would be.
+    private func readRowFile(named file: String) throws(DatasetFileError) -> (Dataset, String) {
+        let dataset = try DatasetRowFile.open(path: folder.pathOfFile(named: file), deleteWhenUnused: false)
+        return (dataset, DatasetFingerprint.of(dataset))
+    }
+
+    /// Removes dataset files no row names, and temporary files a crash left.
     private func removeStrayFiles(named kept: Set<String>) {
         for entry in folder.ownEntries() where !kept.contains(entry) {
             do {

@@ -52,6 +52,33 @@ struct DatasetKeeper: Sendable {
         return written
     }
 
+    /// Where a disk load that will be kept writes its row file: a new name in the datasets folder,
+    /// so the file the load streams is itself what is kept (a disk dataset is never copied into
+    /// a column file).
+    func newRowFile(for name: String) throws(RPCError) -> (file: String, path: String) {
+        let file = DatasetFolder.newRowFileName(for: name)
+        do { return (file, try folder.pathOfFile(named: file)) } catch { throw error.rpcError(keeping: name) }
+    }
+
+    /// The row files of kept disk datasets among `entries`, already written by their loads, as
+    /// `writeFiles` reports column files. One alone larger than `--state-max-bytes` is not kept:
+    /// its file is unlinked at once (the dataset reads on from its mapping until it goes).
+    func adoptRowFiles(_ entries: [(name: String, entry: Workspace.Entry)]) -> [String: Written] {
+        var adopted: [String: Written] = [:]
+        for (name, entry) in entries {
+            guard let file = entry.keptRowFile else { continue }
+            let size = folder.size(ofEntry: file) ?? 0
+            if let maxBytes, size > maxBytes {
+                log(.warning, "The disk dataset '\(name)' needs \(MemoryBudget.megabytes(size)) on disk, more than --state-max-bytes (\(MemoryBudget.megabytes(maxBytes))) allows: it is not kept, and only its provenance is.")
+                remove(file)
+                adopted[name] = Written(file: nil, bytes: 0)
+            } else {
+                adopted[name] = Written(file: file, bytes: size)
+            }
+        }
+        return adopted
+    }
+
     /// Removes column files written for datasets that were not stored after all.
     func discard(_ written: [String: Written]) {
         for file in written.values.compactMap(\.file) { remove(file) }
@@ -67,10 +94,16 @@ struct DatasetKeeper: Sendable {
                 written: [String: Written], sourceFingerprints: [String: String]) throws(RPCError) -> [String] {
         let now = Date()
         let rows = entries.map { name, entry in
-            StoredDataset(name: name, provenance: provenance.json(fingerprints: sourceFingerprints), origin: entry.origin.rawValue,
-                          derivedFrom: entry.derivedFrom, missing: entry.missingPerFeature, fingerprint: entry.fingerprint,
-                          rows: entry.dataset.rowCount, features: entry.dataset.featureCount, file: written[name]?.file,
-                          bytes: written[name]?.bytes ?? 0, kept: written[name] != nil, stored: now, lastUsed: now)
+            var made = provenance.json(fingerprints: sourceFingerprints)
+            // The file a load read, as it was: a restart keeps telling whether it changed since.
+            if let stamp = entry.loadedFile, case .object(var fields) = made {
+                fields["file"] = stamp.json
+                made = .object(fields)
+            }
+            return StoredDataset(name: name, provenance: made, origin: entry.origin.rawValue,
+                                 derivedFrom: entry.derivedFrom, missing: entry.missingPerFeature, fingerprint: entry.fingerprint,
+                                 rows: entry.dataset.rowCount, features: entry.dataset.featureCount, file: written[name]?.file,
+                                 bytes: written[name]?.bytes ?? 0, kept: written[name] != nil, stored: now, lastUsed: now)
         }
         do { return try store.keepDatasets(rows) } catch {
             let names = entries.map { "'\($0.name)'" }.joined(separator: ", ")

@@ -25,6 +25,9 @@ public final class Workspace: Sendable {
         /// The CSV's size and modification time when it was loaded by this daemon (nil for a
         /// dataset not loaded from a file, or restored at start).
         var loadedFile: FileStamp? = nil
+        /// A disk dataset's row file when its load wrote it into the datasets folder to be kept
+        /// (`DatasetKeeper.newRowFile`); nil for a spill file that goes when the daemon stops.
+        var keptRowFile: String? = nil
     }
 
     private struct State {
@@ -119,10 +122,11 @@ public final class Workspace: Sendable {
             let sourceFingerprints = state.withLock { state in
                 Dictionary(provenance.sources.compactMap { name in state.datasets[name].map { (name, $0.fingerprint) } }) { a, _ in a }
             }
-            // A disk dataset is not copied into a column file (its row file may be far larger
-            // than memory): only its provenance is recorded, and it does not survive a restart.
+            // A disk dataset is never copied into a column file (its rows may be far larger than
+            // memory): the row file its load wrote into the datasets folder is what is kept.
             let written = keeper.keeps(provenance.keep)
-                ? try keeper.writeFiles(entries.filter { !$0.entry.dataset.features.isBacked }) : [:]
+                ? try keeper.writeFiles(entries.filter { !$0.entry.dataset.features.isBacked })
+                    .merging(keeper.adoptRowFiles(entries)) { columns, _ in columns } : [:]
             var replacedFiles: [String] = []
             let replaced: [String: Bool]
             do throws(RPCError) {
@@ -223,10 +227,20 @@ public final class Workspace: Sendable {
         persisting.withLock { $0?.keeps(asked) ?? false }
     }
 
+    /// Where a disk load of `name` writes its row file: into the datasets folder when the
+    /// dataset will be kept (`kept` is its name there), else into the spill folder.
+    func newRowFile(for name: String, keep: Bool?, stateDirectory: String?) throws(RPCError) -> (path: String, kept: String?) {
+        if let keeper = persisting.withLock({ $0 }), keeper.keeps(keep) {
+            let made = try keeper.newRowFile(for: name)
+            return (made.path, made.file)
+        }
+        return (try spill.newFile(for: name, stateDirectory: stateDirectory), nil)
+    }
+
     /// Puts back a dataset the store kept, counted against the memory budget but not written again.
     func restore(_ name: String, _ entry: Entry, lastUsed: Date) throws(RPCError) {
         try state.withLock { (state) throws(RPCError) in
-            try budget.hold([.dataset(name): entry.dataset.byteCount], doing: "Restoring the dataset '\(name)'")
+            try budget.hold([.dataset(name): entry.dataset.residentBytes], doing: "Restoring the dataset '\(name)'")
             state.datasets[name] = entry
             state.lastUsed[name] = lastUsed
         }
