@@ -2,13 +2,14 @@ import BallastProtocol
 import Foundation
 import Synchronization
 
-/// Where the row files of disk datasets (`dataset/load` with `storage: "disk"`) live:
+/// Where the row files of disk datasets (`dataset/load` with `storage: "disk"`) that are not kept
+/// live (a kept one's row file is written into the datasets folder instead, `DatasetKeeper`):
 /// `<state dir>/spill/` for a daemon with a state directory, a private folder of its own in the
 /// temporary directory (`ballast-spill-<pid>-XXXXXX`) for an ephemeral one. Both are 0700; each
 /// row file is 0600 and deleted when its dataset goes away (dropped or replaced).
 ///
-/// Stale files, left by a daemon that stopped without dropping its disk datasets (they are not
-/// kept across restarts), are removed when the folder is first used: every file in `spill/` (this
+/// Stale files, left by a daemon that stopped without dropping its disk datasets (a spill file is
+/// never kept across restarts), are removed when the folder is first used: every file in `spill/` (this
 /// daemon holds the state directory's lock and has written nothing there yet), and the temporary
 /// folders of ephemeral daemons whose process is gone. A daemon that stops gracefully removes its
 /// own (`removeAll`).
@@ -35,8 +36,8 @@ public final class SpillFolder: Sendable {
         try path(stateDirectory: stateDirectory) + "/" + name + "-" + UUID().uuidString.prefix(8).lowercased() + ".rows"
     }
 
-    /// Removes every row file, and an ephemeral daemon's own folder, when the daemon stops: disk
-    /// datasets are not kept across restarts, so their files would only fill the disk. Mappings
+    /// Removes every row file, and an ephemeral daemon's own folder, when the daemon stops: the
+    /// datasets they hold are not kept, so their files would only fill the disk. Mappings
     /// still open stay readable until they are unmapped (an unlinked file lives on while mapped).
     func removeAll() {
         folder.withLock { folder in
