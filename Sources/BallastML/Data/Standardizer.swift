@@ -23,18 +23,19 @@ public struct Standardizer: Sendable, Equatable {
         guard rows > 0, width > 0 else {
             return Standardizer(mean: mean, scale: [Double](repeating: 1, count: width))
         }
-        data.features.withUnsafeBufferPointer { values in
+        // Row by row (`withRows`): a row-index view is read in place, never gathered.
+        data.features.withRows(width: width) { values in
             mean.withUnsafeMutableBufferPointer { mean in
                 for row in 0..<rows {
-                    let start = row * width
-                    for j in 0..<width { mean[j] += Double(values[start + j]) }
+                    let start = values[row]
+                    for j in 0..<width { mean[j] += Double(start[j]) }
                 }
                 for j in 0..<width { mean[j] /= Double(rows) }
                 squares.withUnsafeMutableBufferPointer { squares in
                     for row in 0..<rows {
-                        let start = row * width
+                        let start = values[row]
                         for j in 0..<width {
-                            let d = Double(values[start + j]) - mean[j]
+                            let d = Double(start[j]) - mean[j]
                             squares[j] += d * d
                         }
                     }

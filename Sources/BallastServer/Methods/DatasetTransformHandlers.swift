@@ -11,7 +11,8 @@ extension Handlers {
                                              field: "stratify")
             }
             let source = try workspace.dataset(params.dataset)
-            try workspace.checkRoomToCopy(source, rows: source.rowCount, doing: "Splitting '\(params.dataset)'")
+            // The parts of a disk dataset are row-index views of it: a map, the classes and ids a row.
+            try workspace.checkRoomForViews(source, rows: source.rowCount, doing: "Splitting '\(params.dataset)'")
             let parts = try Splitting.stratifiedSplit(classIndex: source.classIndex, classCount: source.classCount,
                                                       test: params.test ?? 0.3, validation: params.validation ?? 0,
                                                       seed: params.seed ?? 0)
@@ -38,8 +39,10 @@ extension Handlers {
             let folds = try Splitting.stratifiedKFold(classIndex: source.classIndex, classCount: source.classCount,
                                                       folds: params.folds ?? 5, seed: params.seed ?? 0)
             if params.materialize ?? false {
-                try workspace.checkRoomToCopy(source, rows: MemoryBudget.product(source.rowCount, folds.count),
-                                              doing: "Making \(folds.count) folds of '\(params.dataset)'")
+                // Each row is in one fold's held-out part and every other fold's training part,
+                // as views of a disk dataset (a map, the class and id a row).
+                try workspace.checkRoomForViews(source, rows: MemoryBudget.product(source.rowCount, folds.count),
+                                                doing: "Making \(folds.count) folds of '\(params.dataset)'")
             }
             var made: [(name: String, entry: Workspace.Entry)] = []
             var result: [DatasetKFold.Fold] = []
@@ -101,9 +104,15 @@ extension Handlers {
         table.register(DatasetResample.self) { params, _ in
             let source = try workspace.dataset(params.dataset)
             let ratio = params.ratio ?? 1, seed = params.seed ?? 0
-            // Over-sampling and SMOTE make up to twice the rows (the rare class grown to the common one's size).
-            try workspace.checkRoomToCopy(source, rows: MemoryBudget.product(source.rowCount, params.method == .under ? 1 : 2),
-                                          doing: "Resampling '\(params.dataset)'")
+            // Over-sampling and SMOTE make up to twice the rows (the rare class grown to the common
+            // one's size). Over- and under-sampling pick rows: views of a disk dataset. SMOTE makes
+            // new rows, and the picked ones with them, in memory.
+            let resampledRows = MemoryBudget.product(source.rowCount, params.method == .under ? 1 : 2)
+            if params.method == .smote {
+                try workspace.checkRoomToCopy(source, rows: resampledRows, doing: "Resampling '\(params.dataset)'")
+            } else {
+                try workspace.checkRoomForViews(source, rows: resampledRows, doing: "Resampling '\(params.dataset)'")
+            }
             let resampled: Dataset
             switch params.method {
             case .over: resampled = try Resampling.randomOver(source, ratio: ratio, seed: seed)
