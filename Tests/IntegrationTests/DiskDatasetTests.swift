@@ -305,7 +305,8 @@ final class DiskDatasetTests: XCTestCase {
             params.merge(extra) { $1 }
             _ = try client.call("model/train", params: .object(params))
             let evaluated = try client.call("model/evaluate", params: ["model": .string(model), "dataset": .string(test), "curves": false])
-            return (try parameters(client, model: model), evaluated["metrics"])
+            let metrics = ["log_loss", "accuracy", "balanced_accuracy", "per_class", "pr_auc", "roc_auc", "mcc", "confusion", "brier"]
+            return (try parameters(client, model: model), .object(Dictionary(uniqueKeysWithValues: metrics.map { ($0, evaluated[$0] ?? .null) })))
         }
         let runs: [(train: String, test: String, extra: [String: JSONValue])] = [
             ("d.train", "d.test", ["loss": ["type": "wce", "weights": ["scheme": "inverse"]]]),
@@ -316,9 +317,16 @@ final class DiskDatasetTests: XCTestCase {
             let viewed = try trainAndEvaluate(onDisk, train: run.train, test: run.test, model: "m\(index)", extra: run.extra)
             let copied = try trainAndEvaluate(inMemory, train: run.train, test: run.test, model: "m\(index)", extra: run.extra)
             XCTAssertEqual(viewed.0, copied.0, "\(run.train): the same model")
-            XCTAssertNotNil(viewed.1, "\(run.test): metrics")
+            XCTAssertNotNil(viewed.1?["log_loss"]?.doubleValue, "\(run.test): metrics")
             XCTAssertEqual(viewed.1, copied.1, "\(run.test): the same metrics")
         }
+
+        // A sweep's folds are views too: it runs under the budget, and finds what the copies find.
+        let sweep: JSONValue = ["dataset": "d", "param": "w", "grid": [0.5, 0.9], "folds": 3, "seed": 1]
+        let swept = try onDisk.call("experiment/sweep", params: sweep), sweptCopies = try inMemory.call("experiment/sweep", params: sweep)
+        XCTAssertNotNil(swept["results"]?.arrayValue?.first)
+        XCTAssertEqual(swept["results"], sweptCopies["results"])
+        XCTAssertEqual(swept["best"], sweptCopies["best"])
 
         // Dropping the base leaves its views readable: they hold its mapping, and its row file
         // stays (unlinked only when the last view goes).
