@@ -280,6 +280,7 @@ final class DiskDatasetTests: XCTestCase {
             let rows = try XCTUnwrap(summary["rows"]?.intValue)
             XCTAssertEqual(summary["bytes"], .int(rows * 8), "\(name): a map entry and a class a row")
             XCTAssertEqual(summary["disk_bytes"], .int(rows * 41 * 4), "\(name): the base's rows it reads")
+            XCTAssertNil(summary["warnings"], "\(name): made with keep false, nothing to warn of")
         }
         let listed = try onDisk.call("dataset/list")["datasets"]?.arrayValue ?? []
         let folds = listed.filter { $0["name"]?.stringValue?.contains(".fold") == true }
@@ -320,6 +321,13 @@ final class DiskDatasetTests: XCTestCase {
             XCTAssertNotNil(viewed.1?["log_loss"]?.doubleValue, "\(run.test): metrics")
             XCTAssertEqual(viewed.1, copied.1, "\(run.test): the same metrics")
         }
+
+        // Kept (the default), a view says it will not survive a restart, as its disk base does.
+        let over = try onDisk.call("dataset/resample", params: ["dataset": "d.train", "method": "over", "name": "d.over"])
+        XCTAssertEqual(over["view"], true)
+        XCTAssertTrue(over["warnings"]?.arrayValue?.contains { $0.stringValue?.contains("will not survive a restart") == true } == true,
+                      "\(over["warnings"] ?? .null)")
+        _ = try onDisk.call("dataset/drop", params: ["dataset": "d.over"])
 
         // A sweep's folds are views too: it runs under the budget, and finds what the copies find.
         let sweep: JSONValue = ["dataset": "d", "param": "w", "grid": [0.5, 0.9], "folds": 3, "seed": 1]

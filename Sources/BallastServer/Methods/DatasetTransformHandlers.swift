@@ -23,7 +23,8 @@ extension Handlers {
                                                           missingPerFeature: Array(repeating: 0, count: source.featureCount),
                                                           derivedFrom: params.dataset)))
             }
-            let warnings = made.map { workspace.replacementWarnings($0.name, besides: made.map(\.name)) }
+            let warnings = made.map { workspace.replacementWarnings($0.name, besides: made.map(\.name))
+                + Self.viewWarning($0.name, $0.entry.dataset, of: params.dataset, keep: params.keep) }
             let replaced = try workspace.store(made, madeBy: DatasetProvenance(DatasetSplit.self, params, sources: [params.dataset],
                                                                                keep: params.keep))
             let names = Set(made.map(\.name))
@@ -120,7 +121,7 @@ extension Handlers {
             case .smote: resampled = try Resampling.smote(source, ratio: ratio, k: params.k ?? 5, seed: seed)
             }
             let name = params.name ?? "\(params.dataset).\(params.method.rawValue)"
-            let warnings = workspace.replacementWarnings(name)
+            let warnings = workspace.replacementWarnings(name) + Self.viewWarning(name, resampled, of: params.dataset, keep: params.keep)
             let replaced = try workspace.store(name, .init(dataset: resampled, origin: .resampled,
                                                            missingPerFeature: Array(repeating: 0, count: resampled.featureCount),
                                                            derivedFrom: params.dataset),
@@ -128,5 +129,12 @@ extension Handlers {
                                                                          keep: params.keep))
             return DatasetSummary(name: name, dataset: resampled, replaced: replaced, warnings: warnings)
         }
+    }
+
+    /// What a person keeping a view should know: it reads its base's row file, so like a disk
+    /// dataset it is not written to the state directory and will not come back after a restart.
+    static func viewWarning(_ name: String, _ dataset: Dataset, of base: String, keep: Bool?) -> [String] {
+        guard dataset.features.isView, keep ?? true else { return [] }
+        return ["'\(name)' is a view of the disk dataset '\(base)' (it reads that dataset's row file) and, like it, will not survive a restart of the daemon; make it again after one."]
     }
 }
