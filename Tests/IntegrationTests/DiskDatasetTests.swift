@@ -225,7 +225,6 @@ final class DiskDatasetTests: XCTestCase {
         // before a row is copied, at the field that named the dataset, and the daemon goes on
         // serving. Splits, folds and over/under-sampling make views instead (tested below).
         let copies: [(method: String, params: JSONValue, field: String)] = [
-            ("dataset/standardize", ["fit": "wide"], "apply[0]"),
             ("dataset/resample", ["dataset": "wide", "method": "smote"], "dataset"),
             ("model/train", ["dataset": "wide", "resample": ["method": "under"]], "resample"),
             ("experiment/compare", ["train": "wide", "test": "wide", "arms": ["ce", "smote"]], "arms[1]"),
@@ -238,6 +237,12 @@ final class DiskDatasetTests: XCTestCase {
             XCTAssertTrue(refused.message.contains("rows of a disk dataset into memory"), refused.message)
         }
         _ = try client.call("model/train", params: ["dataset": "wide", "name": "m"])
+        // Standardizing writes new values, but into a new row file a chunk at a time: it stays on disk.
+        let standardized = try client.call("dataset/standardize", params: ["fit": "wide"])
+        XCTAssertEqual(standardized["outputs"]?["wide"], "wide.std")
+        let listed = try client.call("dataset/list")["datasets"]?.arrayValue?.first { $0["name"] == "wide.std" }
+        XCTAssertEqual(listed?["storage"], "disk")
+        XCTAssertEqual(listed?["bytes"], .int(8_000 * 4))
     }
 
     /// 8,000 rows × 40 features: 1.3 MB of values, far more than the disk daemon's budget can copy.
@@ -320,6 +325,23 @@ final class DiskDatasetTests: XCTestCase {
             XCTAssertEqual(viewed.0, copied.0, "\(run.train): the same model")
             XCTAssertNotNil(viewed.1?["log_loss"]?.doubleValue, "\(run.test): metrics")
             XCTAssertEqual(viewed.1, copied.1, "\(run.test): the same metrics")
+        }
+
+        // Standardizing views writes the scaled rows to new row files: the copies' values, bit for bit.
+        var scalers: [JSONValue] = []
+        for client in [onDisk, inMemory] {
+            let scaled = try client.call("dataset/standardize", params: ["fit": "d.train", "apply": ["d.train", "d.test"], "keep": false])
+            scalers.append(.array([scaled["mean"] ?? .null, scaled["scale"] ?? .null]))
+        }
+        XCTAssertEqual(scalers[0], scalers[1], "the fit on a view is the fit on the copy")
+        for name in ["d.train.std", "d.test.std"] {
+            let a = try onDisk.getAll(name), b = try inMemory.getAll(name)
+            XCTAssertTrue(a.features.map(\.bitPattern) == b.features.map(\.bitPattern), name)
+            XCTAssertEqual(a.classes, b.classes, name)
+            let summary = try onDisk.call("dataset/list")["datasets"]?.arrayValue?.first { $0["name"] == .string(name) }
+            XCTAssertEqual(summary?["storage"], "disk", name)
+            XCTAssertNil(summary?["view"], "\(name) has a row file of its own")
+            _ = try onDisk.call("dataset/drop", params: ["dataset": .string(name)])
         }
 
         // Kept (the default), a view says it will not survive a restart, as its disk base does.

@@ -24,7 +24,7 @@ extension Handlers {
                                                           derivedFrom: params.dataset)))
             }
             let warnings = made.map { workspace.replacementWarnings($0.name, besides: made.map(\.name))
-                + Self.viewWarning($0.name, $0.entry.dataset, of: params.dataset, keep: params.keep) }
+                + viewWarning($0.name, $0.entry.dataset, of: params.dataset, keep: params.keep) }
             let replaced = try workspace.store(made, madeBy: DatasetProvenance(DatasetSplit.self, params, sources: [params.dataset],
                                                                                keep: params.keep))
             let names = Set(made.map(\.name))
@@ -80,17 +80,25 @@ extension Handlers {
             }
             var made: [(name: String, entry: Workspace.Entry)] = []
             var warnings: [String] = []
-            var copiedRows = 0
             for (index, name) in targets.enumerated() {
                 let entry = try workspace.entry(name, field: "apply")
-                copiedRows += entry.dataset.rowCount
-                try workspace.checkRoomToCopy(entry.dataset, rows: copiedRows, doing: "Standardizing '\(name)'", field: "apply[\(index)]")
                 // The scaler's means are per feature of `fit`: the data is matched to its columns first.
                 let (data, said) = try Self.align(entry.dataset, named: name, field: "apply[\(index)]", to: fitted.schema,
                                                   classes: entry.dataset.classLabels, positive: entry.dataset.positiveClass)
                 warnings += said
-                let scaled = try WirePaths(overrides: [.dataset: "apply[\(index)]"]).translating { try scaler.apply(data) }
-                made.append((inPlace ? name : name + suffix,
+                let output = inPlace ? name : name + suffix
+                let scaled: Dataset
+                if data.features.isBacked {
+                    // A disk dataset (or a view of one) is standardized into a new row file: it
+                    // stays on disk, and only a chunk of rows and the classes are held meanwhile.
+                    scaled = try standardizeToDisk(data, with: scaler, named: output, field: "apply[\(index)]")
+                    if workspace.keeps(params.keep) {
+                        warnings.append("'\(output)' is on disk and will not survive a restart of the daemon (a disk dataset is not kept yet); make it again after one.")
+                    }
+                } else {
+                    scaled = try WirePaths(overrides: [.dataset: "apply[\(index)]"]).translating { try scaler.apply(data) }
+                }
+                made.append((output,
                              .init(dataset: scaled, origin: .standardized,
                                    missingPerFeature: Self.missing(entry.missingPerFeature, of: entry.dataset, as: data),
                                    derivedFrom: inPlace ? nil : name)))
@@ -121,7 +129,7 @@ extension Handlers {
             case .smote: resampled = try Resampling.smote(source, ratio: ratio, k: params.k ?? 5, seed: seed)
             }
             let name = params.name ?? "\(params.dataset).\(params.method.rawValue)"
-            let warnings = workspace.replacementWarnings(name) + Self.viewWarning(name, resampled, of: params.dataset, keep: params.keep)
+            let warnings = workspace.replacementWarnings(name) + viewWarning(name, resampled, of: params.dataset, keep: params.keep)
             let replaced = try workspace.store(name, .init(dataset: resampled, origin: .resampled,
                                                            missingPerFeature: Array(repeating: 0, count: resampled.featureCount),
                                                            derivedFrom: params.dataset),
@@ -133,8 +141,8 @@ extension Handlers {
 
     /// What a person keeping a view should know: it reads its base's row file, so like a disk
     /// dataset it is not written to the state directory and will not come back after a restart.
-    static func viewWarning(_ name: String, _ dataset: Dataset, of base: String, keep: Bool?) -> [String] {
-        guard dataset.features.isView, keep ?? true else { return [] }
+    func viewWarning(_ name: String, _ dataset: Dataset, of base: String, keep: Bool?) -> [String] {
+        guard dataset.features.isView, workspace.keeps(keep) else { return [] }
         return ["'\(name)' is a view of the disk dataset '\(base)' (it reads that dataset's row file) and, like it, will not survive a restart of the daemon; make it again after one."]
     }
 }
