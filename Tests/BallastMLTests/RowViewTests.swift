@@ -188,6 +188,23 @@ final class RowViewTests: XCTestCase {
         XCTAssertEqual(smote, try Resampling.smote(copy, ratio: 1, k: 5, seed: 4))
     }
 
+    /// Matching a view's columns to another order reads it in place and gives the copy's result.
+    func testAligningAViewToReorderedColumnsEqualsAligningTheCopy() throws {
+        let data = try TrainingFixtures.small(rows: 400, features: 3, seed: 41)
+        let (backed, _) = Self.backed(data)
+        let rows = Array((0..<400).reversed().filter { $0 % 4 != 0 })
+        let view = backed.selecting(rows: rows), copy = data.selecting(rows: rows)
+        let names = data.featureNames
+        let reordered = DatasetSchema.numeric([names[2], names[0], names[1]])
+        let gathers = FeatureMatrix.gatherCount
+        let fromView = try view.aligned(to: reordered, classes: data.classLabels, positiveClass: data.positiveClass, unseenLevels: .refuse)
+        let fromCopy = try copy.aligned(to: reordered, classes: data.classLabels, positiveClass: data.positiveClass, unseenLevels: .refuse)
+        XCTAssertTrue(fromView.reordered)
+        XCTAssertEqual(fromView.dataset, fromCopy.dataset)
+        XCTAssertEqual(fromView.dataset.features[0], copy.features[2])
+        XCTAssertEqual(FeatureMatrix.gatherCount, gathers)
+    }
+
     /// A view past `gatherLimit` refuses to be gathered (it would be an unannounced copy of the
     /// whole selection); the readers every pass uses need no gather, so they work at any size.
     func testALargeViewIsReadInPlaceEvenPastTheGatherLimit() throws {
