@@ -76,24 +76,15 @@ public struct Dataset: Sendable, Equatable {
             + (ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0)
     }
 
-    /// A new dataset made of the given rows, in the given order (rows may repeat). Its features are
-    /// always owned (in memory), even when these are backed.
+    /// A new dataset made of the given rows, in the given order (rows may repeat). The classes and
+    /// ids are picked into new arrays. The features are an owned copy of the picked rows when these
+    /// are owned; when they are backed (a disk dataset, or a view of one) the result's features are
+    /// a row-index view of the same backing (`FeatureMatrix.selecting(rows:width:)`): 4 or 8 bytes
+    /// a row, no values copied, and `residentBytes` counts the map.
     public func selecting(rows: [Int]) -> Dataset {
-        let width = featureCount
-        var picked = [Float](repeating: 0, count: rows.count * width)
         var classes = [Int32](repeating: 0, count: rows.count)
-        features.withUnsafeBufferPointer { source in
-            picked.withUnsafeMutableBufferPointer { target in
-                for (outRow, inRow) in rows.enumerated() {
-                    let from = source.baseAddress! + inRow * width
-                    (target.baseAddress! + outRow * width).update(from: from, count: width)
-                }
-            }
-        }
-        // The picked rows are copies now: a backed matrix lets the pages it read go.
-        features.release(rows: 0..<rowCount, width: width)
         for (outRow, inRow) in rows.enumerated() { classes[outRow] = classIndex[inRow] }
-        return Dataset(schema: schema, features: picked, classIndex: classes,
+        return Dataset(schema: schema, features: features.selecting(rows: rows, width: featureCount), classIndex: classes,
                        classLabels: classLabels, positiveClass: positiveClass, ids: ids.map { ids in rows.map { ids[$0] } })
     }
 }

@@ -47,13 +47,14 @@ public enum DatasetColumnFile {
             layout.prefix.withUnsafeBytes { sink($0) }
             let rows = dataset.rowCount, width = dataset.featureCount
             var column = [Float](repeating: 0, count: min(rows, chunkRows))
-            dataset.features.withUnsafeBufferPointer { features in
+            // Read row by row (`withRows`): a row-index view is written without being gathered first.
+            dataset.features.withRows(width: width) { features in
                 for feature in 0..<width {
                     var start = 0
                     while start < rows {
                         let count = min(chunkRows, rows - start)
                         column.withUnsafeMutableBufferPointer { target in
-                            for row in 0..<count { target[row] = features[(start + row) * width + feature] }
+                            for row in 0..<count { target[row] = features[start + row][feature] }
                         }
                         column.withUnsafeBytes { sink(UnsafeRawBufferPointer(rebasing: $0.prefix(count * 4))) }
                         start += count

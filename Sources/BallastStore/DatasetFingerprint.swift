@@ -48,14 +48,29 @@ public enum DatasetFingerprint {
         _ = withUnsafeBytes(of: &length) { crypto_generichash_update(state, $0.bindMemory(to: UInt8.self).baseAddress, 8) }
         let width = max(1, dataset.featureCount)
         let sliceRows = max(1, (1 << 24) / width)
-        dataset.features.withUnsafeBytes { bytes in
-            guard let base = bytes.bindMemory(to: UInt8.self).baseAddress else { return }
-            var row = 0
-            while row < dataset.rowCount {
-                let end = min(dataset.rowCount, row + sliceRows)
-                crypto_generichash_update(state, base + row * width * 4, UInt64((end - row) * width * 4))
-                dataset.features.release(rows: row..<end, width: width)
-                row = end
+        if dataset.features.isView {
+            // A view's rows, one at a time through its row map: the bytes a copy of them would hold,
+            // in the same order, so the digest is the copy's. The base is let go once at the end.
+            if dataset.featureCount > 0 {
+                dataset.features.withRows(width: dataset.featureCount) { rows in
+                    for k in 0..<rows.count {
+                        rows[k].withMemoryRebound(to: UInt8.self, capacity: width * 4) {
+                            _ = crypto_generichash_update(state, $0, UInt64(width * 4))
+                        }
+                    }
+                }
+            }
+            dataset.features.release(rows: 0..<dataset.rowCount, width: width)
+        } else {
+            dataset.features.withUnsafeBytes { bytes in
+                guard let base = bytes.bindMemory(to: UInt8.self).baseAddress else { return }
+                var row = 0
+                while row < dataset.rowCount {
+                    let end = min(dataset.rowCount, row + sliceRows)
+                    crypto_generichash_update(state, base + row * width * 4, UInt64((end - row) * width * 4))
+                    dataset.features.release(rows: row..<end, width: width)
+                    row = end
+                }
             }
         }
         var digest = [UInt8](repeating: 0, count: 32)

@@ -109,9 +109,9 @@ final class FeatureMatrixTests: XCTestCase {
         XCTAssertEqual(owned.residentBytes, owned.byteCount)
         XCTAssertEqual(backed.residentBytes, owned.byteCount - values.count * 4)
         let picked = backed.selecting(rows: [3, 0, 3])
-        XCTAssertFalse(picked.features.isBacked, "a selection is a copy in memory")
+        XCTAssertTrue(picked.features.isView, "a selection of a backed dataset is a row-index view (RowViewTests)")
         XCTAssertEqual(picked, owned.selecting(rows: [3, 0, 3]))
-        XCTAssertTrue(backing.releasedEverything, "the rows a selection read are let go")
+        XCTAssertFalse(owned.selecting(rows: [3, 0, 3]).features.isBacked, "a selection of an owned dataset is a copy")
     }
 
     /// Training reads a backed matrix through the same pointer, in the same chunks: the model is

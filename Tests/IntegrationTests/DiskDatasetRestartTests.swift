@@ -4,7 +4,8 @@ import Foundation
 import XCTest
 
 /// A kept disk dataset through a restart of a real daemon on one state directory: its row file,
-/// written by the load straight into the datasets folder, is mapped again at start (no CSV read),
+/// written by the load (or a standardize) straight into the datasets folder, is mapped again at
+/// start (no CSV read), while its views (splits) are reported as not kept,
 /// checked against its fingerprint, and trains to the same model; the CSV it came from is still
 /// checked for changes before Spark reads it; a damaged or missing row file is
 /// reported with how to load it again while the daemon serves on; `--state-max-bytes` and
@@ -52,7 +53,11 @@ final class DiskDatasetRestartTests: XCTestCase {
         let head = try client.call("dataset/head", params: ["dataset": "big", "rows": 20])
         let model = try train(client, model: "before")
         XCTAssertNotEqual(model, .null)
-        XCTAssertEqual(try rowFiles().count, 1)
+        // A split is a view (a row map, not kept); a standardized copy is a row file of its own (kept).
+        _ = try client.call("dataset/split", params: ["dataset": "big", "test": 0.25, "seed": 2])
+        _ = try client.call("dataset/standardize", params: ["fit": "big"])
+        let scaled = try client.call("dataset/head", params: ["dataset": "big.std", "rows": 20])
+        XCTAssertEqual(try rowFiles().count, 2)
         _ = first.stop()
 
         // The CSV changes: what comes back can only come from the row file.
@@ -64,7 +69,13 @@ final class DiskDatasetRestartTests: XCTestCase {
         let listed = try again.call("dataset/list")
         let entry = try XCTUnwrap(listed["datasets"]?.arrayValue?.first { $0["name"] == "big" }, "\(listed)")
         XCTAssertEqual(entry["storage"], "disk", "it is still on disk, mapped")
-        XCTAssertEqual(listed["unavailable"]?.arrayValue ?? [], [])
+        XCTAssertEqual(try again.call("dataset/head", params: ["dataset": "big.std", "rows": 20]), scaled)
+        let views = (listed["unavailable"]?.arrayValue ?? []).filter { $0["reason"] == "not_kept" }
+        XCTAssertEqual(Set(views.compactMap { $0["name"]?.stringValue }), ["big.train", "big.test"], "\(listed)")
+        for view in views {
+            XCTAssertTrue(view["message"]?.stringValue?.contains("view of a disk dataset") == true, "\(view)")
+            XCTAssertTrue(view["message"]?.stringValue?.contains("dataset/split") == true, "says how to make it again: \(view)")
+        }
         XCTAssertEqual(try again.call("dataset/describe", params: ["dataset": "big"]), before)
         XCTAssertEqual(try again.call("dataset/head", params: ["dataset": "big", "rows": 20]), head)
         XCTAssertEqual(try train(again, model: "after"), model, "the restored rows train to the same model, bit for bit")
@@ -78,6 +89,7 @@ final class DiskDatasetRestartTests: XCTestCase {
 
         // Dropped: its row file goes, and the next start does not look for it.
         _ = try again.call("dataset/drop", params: ["dataset": "big"])
+        _ = try again.call("dataset/drop", params: ["dataset": "big.std"])
         XCTAssertEqual(try rowFiles(), [])
         _ = second.stop()
         let third = try TestDaemon(stateDirectory: state)

@@ -84,9 +84,11 @@ final class DiskDatasetTests: XCTestCase {
         XCTAssertNotNil(a["layers"]?.arrayValue?.first, "three classes: a softmax model's layers")
         XCTAssertEqual(a, b, "training on the disk dataset gives the in-memory dataset's model")
 
-        // A split of a disk dataset is an ordinary in-memory dataset.
+        // A split of a disk dataset is made of row-index views of its row file (more in
+        // testSplitsAndFoldsOfADiskDatasetAreViewsThatNeedNoRoomForACopy).
         let split = try client.call("dataset/split", params: ["dataset": "disk", "test": 0.25, "seed": 1])
-        XCTAssertEqual(split["datasets"]?.arrayValue?.compactMap { $0["storage"]?.stringValue }, ["memory", "memory"])
+        XCTAssertEqual(split["datasets"]?.arrayValue?.compactMap { $0["storage"]?.stringValue }, ["disk", "disk"])
+        XCTAssertEqual(split["datasets"]?.arrayValue?.compactMap { $0["view"]?.boolValue }, [true, true])
         let listed = try client.call("dataset/list")["datasets"]?.arrayValue?.first { $0["name"] == "disk" }
         XCTAssertEqual(listed?["storage"], "disk")
     }
@@ -221,15 +223,12 @@ final class DiskDatasetTests: XCTestCase {
         let loaded = try client.call("dataset/load", params: ["path": .string(path), "storage": "disk"])
         XCTAssertEqual(loaded["dataset"]?["rows"], 8_000)
         XCTAssertEqual(loaded["dataset"]?["bytes"], .int(8_000 * 4), "only the classes are held in memory")
-        // Whatever copies its rows into memory is refused before a row is copied, at the field
-        // that named the dataset, and the daemon goes on serving.
+        // Whatever copies its rows into memory (writes new values or makes new rows) is refused
+        // before a row is copied, at the field that named the dataset, and the daemon goes on
+        // serving. Splits, folds and over/under-sampling make views instead (tested below).
         let copies: [(method: String, params: JSONValue, field: String)] = [
-            ("dataset/split", ["dataset": "wide", "test": 0.5], "dataset"),
-            ("dataset/kfold", ["dataset": "wide", "folds": 3, "materialize": true], "dataset"),
-            ("dataset/standardize", ["fit": "wide"], "apply[0]"),
-            ("dataset/resample", ["dataset": "wide", "method": "over"], "dataset"),
+            ("dataset/resample", ["dataset": "wide", "method": "smote"], "dataset"),
             ("model/train", ["dataset": "wide", "resample": ["method": "under"]], "resample"),
-            ("experiment/sweep", ["dataset": "wide", "param": "w", "grid": [0.5, 0.9], "folds": 3], "dataset"),
             ("experiment/compare", ["train": "wide", "test": "wide", "arms": ["ce", "smote"]], "arms[1]"),
         ]
         for copy in copies {
@@ -240,5 +239,143 @@ final class DiskDatasetTests: XCTestCase {
             XCTAssertTrue(refused.message.contains("rows of a disk dataset into memory"), refused.message)
         }
         _ = try client.call("model/train", params: ["dataset": "wide", "name": "m"])
+        // Standardizing writes new values, but into a new row file a chunk at a time: it stays on disk.
+        let standardized = try client.call("dataset/standardize", params: ["fit": "wide"])
+        XCTAssertEqual(standardized["outputs"]?["wide"], "wide.std")
+        let listed = try client.call("dataset/list")["datasets"]?.arrayValue?.first { $0["name"] == "wide.std" }
+        XCTAssertEqual(listed?["storage"], "disk")
+        XCTAssertEqual(listed?["bytes"], .int(8_000 * 4))
+    }
+
+    /// 8,000 rows × 40 features: 1.3 MB of values, far more than the disk daemon's budget can copy.
+    private func wideFile() throws -> String {
+        let columns = (1...40).map { "x\($0)" }.joined(separator: ",")
+        return try write("views.csv", columns + ",label\n" + (0..<8_000).map { row in
+            (1...40).map { "\(Float((row * $0 + $0 * $0) % 997) / 97 - 5)" }.joined(separator: ",")
+                + (row % 9 == 0 || (row % 7 == 0 && row % 3 == 1) ? ",1\n" : ",0\n")
+        }.joined())
+    }
+
+    /// Splits and folds of a disk dataset are row-index views of its row file: under a budget far
+    /// too small for a copy they are made anyway, hold only a map, classes (and ids) a row, say
+    /// they are views, and train, evaluate and read exactly as the in-memory load's copies do.
+    /// Dropping the base leaves the views working; its row file goes with the last of them.
+    func testSplitsAndFoldsOfADiskDatasetAreViewsThatNeedNoRoomForACopy() throws {
+        setenv("BALLAST_LOAD_WINDOW_BYTES", "65536", 1)
+        let path = try wideFile()
+        let state = folder + "/state"
+        let disk = try TestDaemon(stateDirectory: state) { $0.memoryBudgetBytes = 1_000_000 }
+        let memory = try TestDaemon()
+        let onDisk = try disk.client(), inMemory = try memory.client()
+        _ = try onDisk.call("dataset/load", params: ["path": .string(path), "name": "d", "storage": "disk", "keep": false])
+        _ = try inMemory.call("dataset/load", params: ["path": .string(path), "name": "d", "keep": false])
+        let copyBytes = 8_000 * 41 * 4
+        XCTAssertGreaterThan(copyBytes, 1_000_000, "a copy of the rows could never fit the disk daemon's budget")
+
+        var summaries: [String: JSONValue] = [:]
+        for (index, client) in [onDisk, inMemory].enumerated() {
+            let split = try client.call("dataset/split", params: ["dataset": "d", "test": 0.25, "seed": 4, "keep": false])
+            if index == 0 {
+                for part in split["datasets"]?.arrayValue ?? [] { summaries[part["name"]?.stringValue ?? "?"] = part }
+            }
+            _ = try client.call("dataset/kfold", params: ["dataset": "d", "folds": 3, "seed": 2, "materialize": true, "keep": false])
+        }
+        XCTAssertEqual(Set(summaries.keys), ["d.train", "d.test"])
+        for (name, summary) in summaries {
+            XCTAssertEqual(summary["storage"], "disk", name)
+            XCTAssertEqual(summary["view"], true, name)
+            let rows = try XCTUnwrap(summary["rows"]?.intValue)
+            XCTAssertEqual(summary["bytes"], .int(rows * 8), "\(name): a map entry and a class a row")
+            XCTAssertEqual(summary["disk_bytes"], .int(rows * 41 * 4), "\(name): the base's rows it reads")
+            XCTAssertNil(summary["warnings"], "\(name): made with keep false, nothing to warn of")
+        }
+        let listed = try onDisk.call("dataset/list")["datasets"]?.arrayValue ?? []
+        let folds = listed.filter { $0["name"]?.stringValue?.contains(".fold") == true }
+        XCTAssertEqual(folds.count, 6)
+        XCTAssertTrue(folds.allSatisfy { $0["view"] == true && $0["storage"] == "disk" }, "\(folds)")
+        XCTAssertNil(listed.first { $0["name"] == "d" }?["view"], "the base is no view")
+
+        // The parts are the in-memory copies' rows, bit for bit, with the same fingerprints.
+        for name in ["d.train", "d.test", "d.fold2.train", "d.fold3.test"] {
+            let a = try onDisk.getAll(name), b = try inMemory.getAll(name)
+            XCTAssertTrue(a.features.map(\.bitPattern) == b.features.map(\.bitPattern), name)
+            XCTAssertEqual(a.classes, b.classes, name)
+            func fingerprint(_ client: Client) throws -> JSONValue? {
+                try client.call("dataset/describe", params: ["dataset": .string(name)])["fingerprint"]
+            }
+            XCTAssertEqual(try fingerprint(onDisk), try fingerprint(inMemory), name)
+        }
+
+        // Training on the views gives the copies' models; evaluating on views gives their metrics.
+        func trainAndEvaluate(_ client: Client, train: String, test: String, model: String,
+                              extra: [String: JSONValue] = [:]) throws -> (JSONValue, JSONValue?) {
+            var params: [String: JSONValue] = ["dataset": .string(train), "name": .string(model), "seed": 3]
+            params.merge(extra) { $1 }
+            _ = try client.call("model/train", params: .object(params))
+            let evaluated = try client.call("model/evaluate", params: ["model": .string(model), "dataset": .string(test), "curves": false])
+            let metrics = ["log_loss", "accuracy", "balanced_accuracy", "per_class", "pr_auc", "roc_auc", "mcc", "confusion", "brier"]
+            return (try parameters(client, model: model), .object(Dictionary(uniqueKeysWithValues: metrics.map { ($0, evaluated[$0] ?? .null) })))
+        }
+        let runs: [(train: String, test: String, extra: [String: JSONValue])] = [
+            ("d.train", "d.test", ["loss": ["type": "wce", "weights": ["scheme": "inverse"]]]),
+            ("d.fold1.train", "d.fold1.test", [:]),
+            ("d.fold3.train", "d.fold3.test", ["optimizer": ["type": "adam", "epochs": 2, "batch_size": 256]]),
+        ]
+        for (index, run) in runs.enumerated() {
+            let viewed = try trainAndEvaluate(onDisk, train: run.train, test: run.test, model: "m\(index)", extra: run.extra)
+            let copied = try trainAndEvaluate(inMemory, train: run.train, test: run.test, model: "m\(index)", extra: run.extra)
+            XCTAssertEqual(viewed.0, copied.0, "\(run.train): the same model")
+            XCTAssertNotNil(viewed.1?["log_loss"]?.doubleValue, "\(run.test): metrics")
+            XCTAssertEqual(viewed.1, copied.1, "\(run.test): the same metrics")
+        }
+
+        // Standardizing views writes the scaled rows to new row files: the copies' values, bit for bit.
+        var scalers: [JSONValue] = []
+        for client in [onDisk, inMemory] {
+            let scaled = try client.call("dataset/standardize", params: ["fit": "d.train", "apply": ["d.train", "d.test"], "keep": false])
+            scalers.append(.array([scaled["mean"] ?? .null, scaled["scale"] ?? .null]))
+        }
+        XCTAssertEqual(scalers[0], scalers[1], "the fit on a view is the fit on the copy")
+        for name in ["d.train.std", "d.test.std"] {
+            let a = try onDisk.getAll(name), b = try inMemory.getAll(name)
+            XCTAssertTrue(a.features.map(\.bitPattern) == b.features.map(\.bitPattern), name)
+            XCTAssertEqual(a.classes, b.classes, name)
+            let summary = try onDisk.call("dataset/list")["datasets"]?.arrayValue?.first { $0["name"] == .string(name) }
+            XCTAssertEqual(summary?["storage"], "disk", name)
+            XCTAssertNil(summary?["view"], "\(name) has a row file of its own")
+            _ = try onDisk.call("dataset/drop", params: ["dataset": .string(name)])
+        }
+
+        // Kept (the default), a view says it will not survive a restart (its base does).
+        let over = try onDisk.call("dataset/resample", params: ["dataset": "d.train", "method": "over", "name": "d.over"])
+        XCTAssertEqual(over["view"], true)
+        XCTAssertTrue(over["warnings"]?.arrayValue?.contains { $0.stringValue?.contains("not kept across restarts") == true } == true,
+                      "\(over["warnings"] ?? .null)")
+        _ = try onDisk.call("dataset/drop", params: ["dataset": "d.over"])
+
+        // A sweep's folds are views too: it runs under the budget, and finds what the copies find.
+        let sweep: JSONValue = ["dataset": "d", "param": "w", "grid": [0.5, 0.9], "folds": 3, "seed": 1]
+        let swept = try onDisk.call("experiment/sweep", params: sweep), sweptCopies = try inMemory.call("experiment/sweep", params: sweep)
+        XCTAssertNotNil(swept["results"]?.arrayValue?.first)
+        XCTAssertEqual(swept["results"], sweptCopies["results"])
+        XCTAssertEqual(swept["best"], sweptCopies["best"])
+
+        // Dropping the base leaves its views readable: they hold its mapping, and its spill file
+        // (it was loaded with keep false) stays, unlinked only when the last view goes.
+        func rowFiles() throws -> [String] {
+            try FileManager.default.contentsOfDirectory(atPath: state + "/spill").filter { $0.hasSuffix(".rows") }
+        }
+        XCTAssertEqual(try rowFiles().count, 1)
+        _ = try onDisk.call("dataset/drop", params: ["dataset": "d"])
+        XCTAssertEqual(try rowFiles().count, 1, "the views still read the row file")
+        let again = try trainAndEvaluate(onDisk, train: "d.train", test: "d.test", model: "after",
+                                         extra: ["loss": ["type": "wce", "weights": ["scheme": "inverse"]]])
+        XCTAssertEqual(again.0, try parameters(onDisk, model: "m0"))
+        for name in ["d.train", "d.test"] + (1...3).flatMap { ["d.fold\($0).train", "d.fold\($0).test"] } {
+            _ = try onDisk.call("dataset/drop", params: ["dataset": .string(name)])
+        }
+        XCTAssertEqual(try rowFiles(), [], "the row file goes with the last view")
+        _ = disk.stop()
+        _ = memory.stop()
     }
 }

@@ -91,16 +91,16 @@ public enum Resampling {
             let rows = plan.rowsByClass[c]
             let neighbours = nearestNeighbours(data, rows: rows, k: k)
             var synthetic = [Float](repeating: 0, count: extra * width)
-            data.features.withUnsafeBufferPointer { values in
+            data.features.withRows(width: width) { values in
                 for s in 0..<extra {
                     let i = random.nextInt(below: rows.count)
                     let j = neighbours[i * k + random.nextInt(below: k)]
                     let gap = random.nextUnit()
-                    let a = rows[i] * width
-                    let b = rows[j] * width
+                    let a = values[rows[i]]
+                    let b = values[rows[j]]
                     for f in 0..<width {
-                        let x = Double(values[a + f])
-                        synthetic[s * width + f] = Float(x + gap * (Double(values[b + f]) - x))
+                        let x = Double(a[f])
+                        synthetic[s * width + f] = Float(x + gap * (Double(b[f]) - x))
                     }
                 }
             }
@@ -119,9 +119,10 @@ public enum Resampling {
         let width = data.featureCount
         // Gather the class's rows contiguously.
         var points = [Double](repeating: 0, count: n * width)
-        data.features.withUnsafeBufferPointer { values in
+        data.features.withRows(width: width) { values in
             for (i, row) in rows.enumerated() {
-                for f in 0..<width { points[i * width + f] = Double(values[row * width + f]) }
+                let from = values[row]
+                for f in 0..<width { points[i * width + f] = Double(from[f]) }
             }
         }
         var result = [Int](repeating: 0, count: n * k)

@@ -100,11 +100,13 @@ extension Dataset {
         }
         let width = schema.featureNames.count, oldWidth = featureCount
         var values = [Float](repeating: 0, count: rowCount * width)
-        features.withUnsafeBufferPointer { from in
+        // Row by row (`withRows`): a row-index view is read in place, never gathered first.
+        features.withRows(width: oldWidth) { from in
             values.withUnsafeMutableBufferPointer { to in
                 for row in 0..<rowCount {
+                    let fromRow = from[row]
                     for (target, source) in sources.enumerated() {
-                        if let source { to[row * width + target] = from[row * oldWidth + source] }
+                        if let source { to[row * width + target] = fromRow[source] }
                     }
                 }
             }

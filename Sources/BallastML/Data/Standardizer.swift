@@ -23,18 +23,19 @@ public struct Standardizer: Sendable, Equatable {
         guard rows > 0, width > 0 else {
             return Standardizer(mean: mean, scale: [Double](repeating: 1, count: width))
         }
-        data.features.withUnsafeBufferPointer { values in
+        // Row by row (`withRows`): a row-index view is read in place, never gathered.
+        data.features.withRows(width: width) { values in
             mean.withUnsafeMutableBufferPointer { mean in
                 for row in 0..<rows {
-                    let start = row * width
-                    for j in 0..<width { mean[j] += Double(values[start + j]) }
+                    let start = values[row]
+                    for j in 0..<width { mean[j] += Double(start[j]) }
                 }
                 for j in 0..<width { mean[j] /= Double(rows) }
                 squares.withUnsafeMutableBufferPointer { squares in
                     for row in 0..<rows {
-                        let start = row * width
+                        let start = values[row]
                         for j in 0..<width {
-                            let d = Double(values[start + j]) - mean[j]
+                            let d = Double(start[j]) - mean[j]
                             squares[j] += d * d
                         }
                     }
@@ -52,22 +53,42 @@ public struct Standardizer: Sendable, Equatable {
         return Standardizer(mean: mean, scale: scale)
     }
 
-    /// `(x − mean) / scale` per feature, computed in `Double`, stored as `Float`.
+    /// `(x − mean) / scale` per feature, computed in `Double`, stored as `Float`. The result's
+    /// features are new values in memory (of a disk dataset or a view too: the caller checks the
+    /// budget, or writes them to disk a chunk at a time with `standardize(_:rows:into:)`).
     public func apply(_ data: Dataset) throws(InvalidArgument) -> Dataset {
         let width = data.featureCount
         guard width == mean.count, width == scale.count else {
             throw InvalidArgument(field: .dataset,
                                   message: "The standardizer was fitted on \(mean.count) features but the data has \(width).")
         }
-        var result = data
-        result.features.withUnsafeMutableBufferPointer { values in
-            for row in 0..<data.rowCount {
-                let start = row * width
-                for j in 0..<width {
-                    values[start + j] = Float((Double(values[start + j]) - mean[j]) / scale[j])
+        var scaled = [Float](repeating: 0, count: data.rowCount * width)
+        if width > 0 && data.rowCount > 0 {
+            data.features.withRows(width: width) { rows in
+                scaled.withUnsafeMutableBufferPointer { target in
+                    standardize(rows, rows: 0..<data.rowCount, into: target.baseAddress!)
                 }
             }
         }
+        var result = data
+        result.features = FeatureMatrix(scaled)
         return result
+    }
+
+    /// `apply`'s values for `rows` of `source` (read through `FeatureMatrix.withRows`, so a view
+    /// is read in place), written row-major from `target`: `rows.count × width` values.
+    public func standardize(_ source: FeatureRows, rows: Range<Int>, into target: UnsafeMutablePointer<Float>) {
+        let width = source.width
+        precondition(width == mean.count && width == scale.count, "the rows have the fitted number of features")
+        mean.withUnsafeBufferPointer { mean in
+            scale.withUnsafeBufferPointer { scale in
+                var out = target
+                for row in rows {
+                    let values = source[row]
+                    for j in 0..<width { out[j] = Float((Double(values[j]) - mean[j]) / scale[j]) }
+                    out += width
+                }
+            }
+        }
     }
 }

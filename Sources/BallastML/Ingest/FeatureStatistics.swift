@@ -31,11 +31,12 @@ extension Dataset {
         var lows = [Double](repeating: .infinity, count: width)
         var highs = [Double](repeating: -.infinity, count: width)
         var squares = [Double](repeating: 0, count: width)
-        features.withUnsafeBufferPointer { m in
+        // Row by row (`withRows`): a row-index view is read in place, never gathered.
+        features.withRows(width: width) { m in
             for r in 0..<rows {
-                let row = r * width
+                let row = m[r]
                 for c in 0..<width {
-                    let v = Double(m[row + c])
+                    let v = Double(row[c])
                     sums[c] += v
                     if v < lows[c] { lows[c] = v }
                     if v > highs[c] { highs[c] = v }
@@ -44,9 +45,9 @@ extension Dataset {
             let n = Double(rows)
             let means = sums.map { $0 / n }
             for r in 0..<rows {
-                let row = r * width
+                let row = m[r]
                 for c in 0..<width {
-                    let d = Double(m[row + c]) - means[c]
+                    let d = Double(row[c]) - means[c]
                     squares[c] += d * d
                 }
             }

@@ -18,7 +18,11 @@ struct RowSelection {
 /// single pass over the features.
 ///
 /// The features may be backed by a mapped file (`FeatureMatrix.isBacked`): a pass over all rows
-/// releases each chunk's rows once it has read them, so the file need not fit in memory. The
+/// releases each chunk's rows once it has read them, so the file need not fit in memory. They may
+/// also be a row-index view of a mapped file (a split or fold of a disk dataset): rows are read
+/// through `FeatureMatrix.withRows`, row `k` being the view's `map[k]` (or `map[indices[k]]` for a
+/// mini-batch), and the whole base is released after a full pass, since a chunk's rows are not
+/// contiguous in it. The
 /// values read are the same bytes either way, so the results are too.
 ///
 /// Rows are cut into a fixed number of chunks that depends only on the number of rows evaluated;
@@ -84,7 +88,10 @@ struct Objective: @unchecked Sendable {
                     slot[0] = self.chunk(theta, rows: rows, lo: lo, hi: hi, gradient: g)
                     // A pass over all rows in order is done with these: a backed matrix lets them
                     // go, so what stays resident is about a chunk per worker, not the file.
-                    if rows.indices == nil { self.features.release(rows: lo..<hi, width: self.shape.inputCount) }
+                    // A view's rows are scattered over its base: it lets the whole base go after the pass.
+                    if rows.indices == nil && !self.features.isView {
+                        self.features.release(rows: lo..<hi, width: self.shape.inputCount)
+                    }
                     chunk += workers
                 }
             }
@@ -94,6 +101,7 @@ struct Objective: @unchecked Sendable {
                 DispatchQueue.concurrentPerform(iterations: workers, execute: work)
             }
         }
+        if rows.indices == nil && features.isView { features.release(rows: 0..<rowCount, width: shape.inputCount) }
         // Checked once more after every worker has finished: a pass cut short is no result.
         if isCancelled() { return .nan }
         var loss = 0.0
@@ -143,16 +151,15 @@ struct Objective: @unchecked Sendable {
         let terms = UnsafeMutablePointer<Double>.allocate(capacity: block)
         let scaled = UnsafeMutablePointer<Double>.allocate(capacity: block)
         defer { logits.deallocate(); signs.deallocate(); weights.deallocate(); terms.deallocate(); scaled.deallocate() }
-        features.withUnsafeBufferPointer { x in
+        features.withRows(width: d) { x in
             classIndex.withUnsafeBufferPointer { y in
                 lossFactor.withUnsafeBufferPointer { factor in
-                    let xs = x.baseAddress!
                     var start = lo
                     while start < hi {
                         let end = min(hi, start + block)
                         for k in start..<end {
                             let row = rows.indices.map { $0[k] } ?? k
-                            logits[k - start] = Kernels.dot(xs + row * d, w, d) + b
+                            logits[k - start] = Kernels.dot(x[row], w, d) + b
                         }
                         if focal {
                             for k in start..<end {
@@ -182,7 +189,7 @@ struct Objective: @unchecked Sendable {
                                 var acc = SIMD4<Double>()
                                 for k in start..<end {
                                     let row = rows.indices.map { $0[k] } ?? k
-                                    let xv = UnsafeRawPointer(xs + row * d + j).loadUnaligned(as: SIMD4<Float>.self)
+                                    let xv = UnsafeRawPointer(x[row] + j).loadUnaligned(as: SIMD4<Float>.self)
                                     acc += logits[k - start] * SIMD4<Double>(xv)
                                 }
                                 for lane in 0..<4 { g[j + lane] += acc[lane] }
@@ -192,7 +199,7 @@ struct Objective: @unchecked Sendable {
                                 var acc = 0.0
                                 for k in start..<end {
                                     let row = rows.indices.map { $0[k] } ?? k
-                                    acc += logits[k - start] * Double(xs[row * d + j])
+                                    acc += logits[k - start] * Double(x[row][j])
                                 }
                                 g[j] += acc
                                 j += 1
@@ -227,14 +234,14 @@ struct Objective: @unchecked Sendable {
         defer { activations.deallocate(); delta.deallocate(); previousDelta.deallocate() }
         let th = theta.baseAddress!
         var loss = 0.0
-        features.withUnsafeBufferPointer { x in
+        features.withRows(width: d) { x in
             classIndex.withUnsafeBufferPointer { y in
                 lossFactor.withUnsafeBufferPointer { factor in
                     for k in lo..<hi {
                         // A row of a wide network costs as much as thousands of logistic rows.
                         if (k - lo) & 63 == 63 && isCancelled() { return }
                         let row = rows.indices.map { $0[k] } ?? k
-                        let xr = x.baseAddress! + row * d
+                        let xr = x[row]
                         // Forward.
                         for layer in 0..<layers {
                             let inputs = sizes[layer]
@@ -328,11 +335,11 @@ struct Objective: @unchecked Sendable {
                 let probs = UnsafeMutablePointer<Double>.allocate(capacity: outputs)
                 defer { activations.deallocate(); probs.deallocate() }
                 let th = theta.baseAddress!
-                self.features.withUnsafeBufferPointer { x in
+                self.features.withRows(width: d) { x in
                     var chunk = worker
                     while chunk < chunks {
                         for row in (chunk * chunkRows)..<min(self.rowCount, (chunk + 1) * chunkRows) {
-                            let xr = x.baseAddress! + row * d
+                            let xr = x[row]
                             for layer in 0..<layers {
                                 let inputs = sizes[layer]
                                 let weights = th + self.shape.weightOffsets[layer]
@@ -357,13 +364,17 @@ struct Objective: @unchecked Sendable {
                                 for o in 0..<outputs { target[o] = Float(probs[o]) }
                             }
                         }
-                        self.features.release(rows: (chunk * chunkRows)..<min(self.rowCount, (chunk + 1) * chunkRows), width: d)
+                        if !self.features.isView {
+                            self.features.release(rows: (chunk * chunkRows)..<min(self.rowCount, (chunk + 1) * chunkRows), width: d)
+                        }
                         chunk += workers
                     }
                 }
             }
             if workers <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         }
+        // A view's rows are scattered over its base: it lets the whole base go once, after the pass.
+        if features.isView { features.release(rows: 0..<rowCount, width: d) }
         return result
     }
 }

@@ -13,8 +13,13 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     public var bytes: Int
     /// Where the features are; nil from a daemon before 1.9 (memory).
     public var storage: DatasetStorageName?
-    /// A disk dataset's bytes on disk (its row file's features and classes).
+    /// A disk dataset's bytes on disk (its row file's features and classes); for a view, the bytes
+    /// of the rows it reads in its base's file (shared with the base: no file of its own).
     public var diskBytes: Int?
+    /// True for a row-index view of a disk dataset (a split, fold, over- or under-sample of one,
+    /// since 1.10): `storage` is "disk", the features are read from the base dataset's row file
+    /// through a row map, and `bytes` counts the map, classes and ids. Absent otherwise.
+    public var view: Bool?
     /// True when a dataset of the same name was replaced.
     public var replaced: Bool?
     /// What the person should know, such as datasets made from the replaced one that still hold its data.
@@ -22,7 +27,8 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
 
     public init(name: String, rows: Int, features: Int, featureNames: [String], classes: [ClassCount],
                 imbalanceRatio: Double, positive: String?, bytes: Int, replaced: Bool? = nil,
-                warnings: [String]? = nil, storage: DatasetStorageName? = nil, diskBytes: Int? = nil) {
+                warnings: [String]? = nil, storage: DatasetStorageName? = nil, diskBytes: Int? = nil, view: Bool? = nil) {
+        self.view = view
         self.warnings = warnings
         self.storage = storage
         self.diskBytes = diskBytes
@@ -38,7 +44,7 @@ public struct DatasetSummary: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, rows, features, classes, positive, bytes, replaced, warnings, storage
+        case name, rows, features, classes, positive, bytes, replaced, warnings, storage, view
         case diskBytes = "disk_bytes"
         case featureNames = "feature_names"
         case imbalanceRatio = "imbalance_ratio"

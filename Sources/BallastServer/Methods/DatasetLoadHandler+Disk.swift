@@ -64,7 +64,7 @@ extension Handlers {
                                            madeBy: DatasetProvenance(DatasetLoad.self, made, sources: [], keep: params.keep))
         } catch {
             // Not stored: a kept row file is nobody's now (a spill file goes with its dataset).
-            if rowFile.kept != nil { unlink(rowFile.path) }
+            workspace.removeKeptRowFiles(rowFile.kept.map { [$0] } ?? [])
             throw error
         }
         context.progress(RunEvent(kind: .end, message: "Loaded \(dataset.rowCount) rows to disk"))

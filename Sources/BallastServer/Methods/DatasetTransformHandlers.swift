@@ -11,7 +11,8 @@ extension Handlers {
                                              field: "stratify")
             }
             let source = try workspace.dataset(params.dataset)
-            try workspace.checkRoomToCopy(source, rows: source.rowCount, doing: "Splitting '\(params.dataset)'")
+            // The parts of a disk dataset are row-index views of it: a map, the classes and ids a row.
+            try workspace.checkRoomForViews(source, rows: source.rowCount, doing: "Splitting '\(params.dataset)'")
             let parts = try Splitting.stratifiedSplit(classIndex: source.classIndex, classCount: source.classCount,
                                                       test: params.test ?? 0.3, validation: params.validation ?? 0,
                                                       seed: params.seed ?? 0)
@@ -22,7 +23,8 @@ extension Handlers {
                                                           missingPerFeature: Array(repeating: 0, count: source.featureCount),
                                                           derivedFrom: params.dataset)))
             }
-            let warnings = made.map { workspace.replacementWarnings($0.name, besides: made.map(\.name)) }
+            let warnings = made.map { workspace.replacementWarnings($0.name, besides: made.map(\.name))
+                + viewWarning($0.name, $0.entry.dataset, of: params.dataset, keep: params.keep) }
             let replaced = try workspace.store(made, madeBy: DatasetProvenance(DatasetSplit.self, params, sources: [params.dataset],
                                                                                keep: params.keep))
             let names = Set(made.map(\.name))
@@ -38,8 +40,10 @@ extension Handlers {
             let folds = try Splitting.stratifiedKFold(classIndex: source.classIndex, classCount: source.classCount,
                                                       folds: params.folds ?? 5, seed: params.seed ?? 0)
             if params.materialize ?? false {
-                try workspace.checkRoomToCopy(source, rows: MemoryBudget.product(source.rowCount, folds.count),
-                                              doing: "Making \(folds.count) folds of '\(params.dataset)'")
+                // Each row is in one fold's held-out part and every other fold's training part,
+                // as views of a disk dataset (a map, the class and id a row).
+                try workspace.checkRoomForViews(source, rows: MemoryBudget.product(source.rowCount, folds.count),
+                                                doing: "Making \(folds.count) folds of '\(params.dataset)'")
             }
             var made: [(name: String, entry: Workspace.Entry)] = []
             var result: [DatasetKFold.Fold] = []
@@ -76,24 +80,37 @@ extension Handlers {
             }
             var made: [(name: String, entry: Workspace.Entry)] = []
             var warnings: [String] = []
-            var copiedRows = 0
             for (index, name) in targets.enumerated() {
                 let entry = try workspace.entry(name, field: "apply")
-                copiedRows += entry.dataset.rowCount
-                try workspace.checkRoomToCopy(entry.dataset, rows: copiedRows, doing: "Standardizing '\(name)'", field: "apply[\(index)]")
                 // The scaler's means are per feature of `fit`: the data is matched to its columns first.
                 let (data, said) = try Self.align(entry.dataset, named: name, field: "apply[\(index)]", to: fitted.schema,
                                                   classes: entry.dataset.classLabels, positive: entry.dataset.positiveClass)
                 warnings += said
-                let scaled = try WirePaths(overrides: [.dataset: "apply[\(index)]"]).translating { try scaler.apply(data) }
-                made.append((inPlace ? name : name + suffix,
+                let output = inPlace ? name : name + suffix
+                let scaled: Dataset
+                var keptRowFile: String? = nil
+                if data.features.isBacked {
+                    // A disk dataset (or a view of one) is standardized into a new row file: it
+                    // stays on disk, and only a chunk of rows and the classes are held meanwhile.
+                    (scaled, keptRowFile) = try standardizeToDisk(data, with: scaler, named: output, field: "apply[\(index)]",
+                                                                  keep: params.keep)
+                } else {
+                    scaled = try WirePaths(overrides: [.dataset: "apply[\(index)]"]).translating { try scaler.apply(data) }
+                }
+                made.append((output,
                              .init(dataset: scaled, origin: .standardized,
                                    missingPerFeature: Self.missing(entry.missingPerFeature, of: entry.dataset, as: data),
-                                   derivedFrom: inPlace ? nil : name)))
+                                   derivedFrom: inPlace ? nil : name, keptRowFile: keptRowFile)))
             }
-            try workspace.store(made, madeBy: DatasetProvenance(DatasetStandardize.self, params,
-                                                                sources: [params.fit] + targets.filter { $0 != params.fit },
-                                                                keep: params.keep))
+            do {
+                try workspace.store(made, madeBy: DatasetProvenance(DatasetStandardize.self, params,
+                                                                    sources: [params.fit] + targets.filter { $0 != params.fit },
+                                                                    keep: params.keep))
+            } catch {
+                // Not stored: the row files written to be kept are nobody's now.
+                workspace.removeKeptRowFiles(made.compactMap(\.entry.keptRowFile))
+                throw error
+            }
             let outputs = Dictionary(uniqueKeysWithValues: zip(targets, made.map(\.name)))
             return DatasetStandardize.Result(mean: scaler.mean, scale: scaler.scale, outputs: outputs,
                                              warnings: warnings.isEmpty ? nil : warnings)
@@ -101,9 +118,15 @@ extension Handlers {
         table.register(DatasetResample.self) { params, _ in
             let source = try workspace.dataset(params.dataset)
             let ratio = params.ratio ?? 1, seed = params.seed ?? 0
-            // Over-sampling and SMOTE make up to twice the rows (the rare class grown to the common one's size).
-            try workspace.checkRoomToCopy(source, rows: MemoryBudget.product(source.rowCount, params.method == .under ? 1 : 2),
-                                          doing: "Resampling '\(params.dataset)'")
+            // Over-sampling and SMOTE make up to twice the rows (the rare class grown to the common
+            // one's size). Over- and under-sampling pick rows: views of a disk dataset. SMOTE makes
+            // new rows, and the picked ones with them, in memory.
+            let resampledRows = MemoryBudget.product(source.rowCount, params.method == .under ? 1 : 2)
+            if params.method == .smote {
+                try workspace.checkRoomToCopy(source, rows: resampledRows, doing: "Resampling '\(params.dataset)'")
+            } else {
+                try workspace.checkRoomForViews(source, rows: resampledRows, doing: "Resampling '\(params.dataset)'")
+            }
             let resampled: Dataset
             switch params.method {
             case .over: resampled = try Resampling.randomOver(source, ratio: ratio, seed: seed)
@@ -111,7 +134,7 @@ extension Handlers {
             case .smote: resampled = try Resampling.smote(source, ratio: ratio, k: params.k ?? 5, seed: seed)
             }
             let name = params.name ?? "\(params.dataset).\(params.method.rawValue)"
-            let warnings = workspace.replacementWarnings(name)
+            let warnings = workspace.replacementWarnings(name) + viewWarning(name, resampled, of: params.dataset, keep: params.keep)
             let replaced = try workspace.store(name, .init(dataset: resampled, origin: .resampled,
                                                            missingPerFeature: Array(repeating: 0, count: resampled.featureCount),
                                                            derivedFrom: params.dataset),
@@ -119,5 +142,13 @@ extension Handlers {
                                                                          keep: params.keep))
             return DatasetSummary(name: name, dataset: resampled, replaced: replaced, warnings: warnings)
         }
+    }
+
+    /// What a person keeping a view should know: it reads its base's row file and holds only a
+    /// row map, which is not written to the state directory, so it will not come back after a
+    /// restart (its base does, when kept).
+    func viewWarning(_ name: String, _ dataset: Dataset, of base: String, keep: Bool?) -> [String] {
+        guard dataset.features.isView, workspace.keeps(keep) else { return [] }
+        return ["'\(name)' is a view of the disk dataset '\(base)' (it reads that dataset's row file, copying no row), and a view is not kept across restarts; after one, make it again with the same request (it is quick: no row is copied)."]
     }
 }

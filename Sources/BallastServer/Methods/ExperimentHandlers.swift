@@ -99,8 +99,8 @@ extension Handlers {
             let plan = try WirePaths.standard.translating {
                 try FoldPlan.adapt(classCounts: data.classCounts, classLabels: data.classLabels, folds: folds, repeats: nil)
             }
-            // Each repeat copies every fold's training and held-out rows at once.
-            try workspace.checkRoomToCopy(data, rows: MemoryBudget.product(data.rowCount, plan.folds),
+            // Each repeat selects every fold's training and held-out rows at once (views of a disk dataset).
+            try workspace.checkRoomForViews(data, rows: MemoryBudget.product(data.rowCount, plan.folds),
                                           doing: "Sweeping \(plan.folds) folds of '\(params.dataset)'")
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
             let share = computeShare.enter(cancellation: context.cancellation)

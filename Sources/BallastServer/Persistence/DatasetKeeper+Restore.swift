@@ -36,7 +36,9 @@ extension DatasetKeeper {
                                                                provenance: row.provenance, fingerprint: row.fingerprint))
             }
             guard row.kept else {
-                unavailable(.notKept, "It was made with \"keep\": false or on a daemon started with --no-keep-datasets.")
+                unavailable(.notKept, row.provenance["view"] == true
+                    ? "It was a view of a disk dataset (a row map over that dataset's row file), and views are not kept across restarts."
+                    : "It was made with \"keep\": false or on a daemon started with --no-keep-datasets.")
                 continue
             }
             guard let file = row.file else {

@@ -95,9 +95,11 @@ struct DatasetKeeper: Sendable {
         let now = Date()
         let rows = entries.map { name, entry in
             var made = provenance.json(fingerprints: sourceFingerprints)
-            // The file a load read, as it was: a restart keeps telling whether it changed since.
-            if let stamp = entry.loadedFile, case .object(var fields) = made {
-                fields["file"] = stamp.json
+            if case .object(var fields) = made {
+                // The file a load read, as it was: a restart keeps telling whether it changed since.
+                if let stamp = entry.loadedFile { fields["file"] = stamp.json }
+                // A view is never kept: said at the next start as why it did not come back.
+                if entry.dataset.features.isView { fields["view"] = true }
                 made = .object(fields)
             }
             return StoredDataset(name: name, provenance: made, origin: entry.origin.rawValue,

@@ -237,6 +237,13 @@ public final class Workspace: Sendable {
         return (try spill.newFile(for: name, stateDirectory: stateDirectory), nil)
     }
 
+    /// Removes row files written into the datasets folder for datasets that were not stored
+    /// after all (their mappings stay readable until the datasets go).
+    func removeKeptRowFiles(_ files: [String]) {
+        guard !files.isEmpty, let keeper = persisting.withLock({ $0 }) else { return }
+        keeper.discard(Dictionary(uniqueKeysWithValues: files.map { ($0, DatasetKeeper.Written(file: $0, bytes: 0)) }))
+    }
+
     /// Puts back a dataset the store kept, counted against the memory budget but not written again.
     func restore(_ name: String, _ entry: Entry, lastUsed: Date) throws(RPCError) {
         try state.withLock { (state) throws(RPCError) in
