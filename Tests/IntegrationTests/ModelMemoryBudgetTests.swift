@@ -78,26 +78,30 @@ final class ModelMemoryBudgetTests: XCTestCase {
     }
 
     func testATrainedModelThatDoesNotFitIsRefusedAndTheDaemonKeepsServing() throws {
-        let daemon = try TestDaemon { $0.memoryBudgetBytes = 12_000 }
+        // The dataset (8,000) and, while "small" trains, its report: 400 rows × (2 probabilities
+        // + 1 ranking key) × 4 bytes = 4,800, beside the model and the optimizer's state.
+        let daemon = try TestDaemon { $0.memoryBudgetBytes = 16_000 }
         let client = try daemon.client()
         _ = try client.call("dataset/generate", params: ["name": "toy", "rows": 400, "features": 4])
         _ = try client.call("model/train", params: ["dataset": "toy", "name": "small"])
         XCTAssertEqual(try bytesUsed(client), Int64(Self.datasetBytes + Self.modelBytes["logistic"]!))
         // 4 × 1,000 + 1,000 + 1,000 + 1 = 6,001 parameters: 25,028 bytes for the model, and while
-        // it trains 6,001 × 5 doubles (parameters, gradient, Adam's two moments, a step) = 240,040.
+        // it trains 6,001 × 5 doubles (parameters, gradient, Adam's two moments, a step) = 240,040,
+        // and the report's 4,800.
         let refused = try XCTUnwrap(client.rpcError("model/train", ["dataset": "toy", "name": "big",
                                                                    "model": ["type": "mlp", "hidden": [1_000]],
                                                                    "optimizer": ["type": "adam", "epochs": 1]]))
         XCTAssertEqual(refused.code, ErrorCode.resourceLimit, refused.message)
-        XCTAssertEqual(refused.data?["bytes_needed"], 265_068)
+        XCTAssertEqual(refused.data?["bytes_needed"], 269_868)
+        XCTAssertEqual(refused.data?["field"], "dataset")
         XCTAssertTrue(refused.message.contains("memory budget"), refused.message)
         XCTAssertEqual(try client.call("model/list")["models"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["small"])
 
-        let dataset = try XCTUnwrap(client.rpcError("dataset/generate", ["name": "more", "rows": 200, "features": 4]))
+        let dataset = try XCTUnwrap(client.rpcError("dataset/generate", ["name": "more", "rows": 400, "features": 4]))
         XCTAssertEqual(dataset.code, ErrorCode.resourceLimit, "datasets see the bytes models hold")
-        XCTAssertTrue(dataset.message.hasPrefix("Generating the dataset 'more' needs 4.0 kB, but 3.0 kB of"), dataset.message)
+        XCTAssertTrue(dataset.message.hasPrefix("Generating the dataset 'more' needs 8.0 kB, but 7.0 kB of"), dataset.message)
         XCTAssertEqual(try client.call(Ping.method)["pong"], true)
         XCTAssertEqual(try client.call("model/drop", params: ["model": "small"])["dropped"], "small")
-        XCTAssertNoThrow(try client.call("dataset/generate", params: ["name": "more", "rows": 200, "features": 4]))
+        XCTAssertNoThrow(try client.call("dataset/generate", params: ["name": "more", "rows": 400, "features": 4]))
     }
 }

@@ -7,6 +7,9 @@ public enum Metrics {
         stride(from: positiveClass, to: probabilities.count, by: 2).map { probabilities[$0] }
     }
 
+    /// Bytes `report` allocates for `rows` rows besides its inputs: one ranking's keys at a time.
+    public static func workingBytes(rows: Int) -> Int { ScoreRanking.workingBytes(rows: rows) }
+
     /// Lower clip for probabilities in log loss: float32 machine epsilon, as scikit-learn 1.9
     /// (`np.finfo(y_proba.dtype).eps`) uses for float32 input; the upper clip is 1 − ε.
     public static let logLossEpsilon = Double(Float.ulpOfOne)
@@ -25,7 +28,8 @@ public enum Metrics {
     ///
     /// n = 0 is allowed and gives an all-zero report (AUCs 0.5, AP 0, zero confusion). Mismatched sizes or
     /// class indices out of range trap (also in `-Ounchecked` builds). Cost: one O(n·K) pass plus one
-    /// O(n) radix ranking per AUC column (1 for binary, K for multiclass); no per-row allocation.
+    /// O(n) radix ranking per AUC column (1 for binary, K for multiclass), each holding 4 bytes a row
+    /// while it runs (`workingBytes`) and keeping no curve point.
     public static func report(classIndex: [Int32], probabilities: [Float], classCount: Int,
                               classLabels: [String], positiveClass: Int?, threshold: ThresholdRule) -> MetricReport {
         let n = classIndex.count, k = classCount
@@ -42,17 +46,17 @@ public enum Metrics {
                 var logLoss = 0.0, brier = 0.0
                 let low = logLossEpsilon, high = 1 - logLossEpsilon
                 var usedThreshold: Double?
-                var rankedPositive: RankedScores?
+                var rankedPositive: RankingSummary?
 
                 if let positive = binaryPositive {
-                    let ranked = RankedScores(scores: p, stride: 2, offset: positive, count: n,
-                                              classIndex: y, positiveClass: Int32(positive))
+                    let ranked = RankingSummary(scores: p, stride: 2, offset: positive, count: n,
+                                                classIndex: y, positiveClass: Int32(positive))
                     rankedPositive = ranked
                     let t: Double
                     switch threshold {
                     case .standard: t = 0.5
                     case .value(let v): t = v
-                    case .bestF1: t = Thresholds.bestF1(ranked)
+                    case .bestF1: t = ranked.bestF1Threshold
                     }
                     usedThreshold = t
                     let negative = 1 - positive
@@ -107,8 +111,8 @@ public enum Metrics {
                 } else {
                     var apSum = 0.0, apCount = 0, rocSum = 0.0, rocCount = 0
                     for c in 0..<k {
-                        let ranked = RankedScores(scores: p, stride: k, offset: c, count: n,
-                                                  classIndex: y, positiveClass: Int32(c))
+                        let ranked = RankingSummary(scores: p, stride: k, offset: c, count: n,
+                                                    classIndex: y, positiveClass: Int32(c))
                         if let ap = ranked.averagePrecision { apSum += ap; apCount += 1 }
                         if let roc = ranked.rocAUC { rocSum += roc; rocCount += 1 }
                     }

@@ -1,14 +1,15 @@
 /// One score column sorted once (descending) and collapsed to its distinct values: the shared
-/// input of every ranking metric (ROC/PR curves, ROC AUC, average precision, best-F1 threshold).
+/// input of the ranking metrics that need every point (ROC/PR curves, the tuning objectives).
 ///
 /// `thresholds[i]` is the i-th largest distinct score; `truePositives[i]` / `falsePositives[i]`
 /// count the rows with score ≥ `thresholds[i]` that are / are not positive. This is scikit-learn's
 /// `_binary_clf_curve` (`confusion_matrix_at_thresholds`), so ties are handled the same way: rows
 /// with equal scores enter together.
 ///
-/// Sorting is an LSD radix sort on the float's bit pattern (3 passes of 11 bits, with passes that
-/// would move nothing skipped), so ranking is O(n) with two `n`-sized buffers and no per-row
-/// allocation. `-0.0` is ranked as `+0.0`; NaN scores are not supported (they rank above +∞).
+/// The points come from `ScoreRanking.walk` (4 bytes a row while it runs). They take 20 bytes a
+/// distinct score, which is up to 20 bytes a row: reports that need only the AUCs and the best-F1
+/// threshold use `RankingSummary`, which keeps no point. `-0.0` is ranked as `+0.0`; NaN scores are
+/// not supported (they rank above +∞).
 struct RankedScores {
     var thresholds: [Float] = []
     var truePositives: [Int] = []
@@ -23,65 +24,14 @@ struct RankedScores {
     init(scores: UnsafeBufferPointer<Float>, stride: Int, offset: Int, count n: Int,
          classIndex: UnsafeBufferPointer<Int32>, positiveClass: Int32) {
         guard n > 0 else { return }
-        let keys = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
-        let spare = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
-        let histogram = UnsafeMutableBufferPointer<Int>.allocate(capacity: 3 * 2048)
-        defer { keys.deallocate(); spare.deallocate(); histogram.deallocate() }
-        histogram.initialize(repeating: 0)
-        var index = offset
-        for i in 0..<n {
-            var score = scores[index]
-            index += stride
-            if score == 0 { score = 0 }  // -0.0 → +0.0
-            let bits = score.bitPattern
-            let sortable = bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
-            let key = UInt64(sortable) << 32 | (classIndex[i] == positiveClass ? 1 : 0)
-            keys[i] = key
-            histogram[Int(truncatingIfNeeded: (key >> 32) & 0x7FF)] += 1
-            histogram[2048 + Int(truncatingIfNeeded: (key >> 43) & 0x7FF)] += 1
-            histogram[4096 + Int(truncatingIfNeeded: key >> 54)] += 1
-        }
-        var source = keys, target = spare
-        for pass in 0..<3 {
-            let base = pass * 2048
-            let shift = UInt64(32 + 11 * pass)
-            // A pass where every key has the same digit would leave the order unchanged.
-            var skip = false
-            for digit in 0..<2048 where histogram[base + digit] != 0 {
-                skip = histogram[base + digit] == n
-                break
-            }
-            if skip { continue }
-            var start = 0
-            for digit in 0..<2048 {
-                let c = histogram[base + digit]
-                histogram[base + digit] = start
-                start += c
-            }
-            for key in source {
-                let digit = base + Int(truncatingIfNeeded: (key >> shift) & 0x7FF)
-                target[histogram[digit]] = key
-                histogram[digit] += 1
-            }
-            swap(&source, &target)
-        }
-        let sorted = source
         thresholds.reserveCapacity(min(n, 65_536))
         truePositives.reserveCapacity(min(n, 65_536))
         falsePositives.reserveCapacity(min(n, 65_536))
-        var i = n - 1
-        var tp = 0
-        while i >= 0 {
-            let value = sorted[i] >> 32
-            repeat {
-                tp += Int(truncatingIfNeeded: sorted[i] & 1)
-                i -= 1
-            } while i >= 0 && sorted[i] >> 32 == value
-            let bits = UInt32(truncatingIfNeeded: value)
-            let original = bits & 0x8000_0000 != 0 ? bits & 0x7FFF_FFFF : ~bits
-            thresholds.append(Float(bitPattern: original))
+        ScoreRanking.walk(scores: scores, stride: stride, offset: offset, count: n,
+                          classIndex: classIndex, positiveClass: positiveClass) { threshold, tp, fp in
+            thresholds.append(threshold)
             truePositives.append(tp)
-            falsePositives.append(n - 1 - i - tp)
+            falsePositives.append(fp)
         }
     }
 

@@ -22,7 +22,7 @@ public enum Thresholds {
     ///
     /// Candidates are the distinct values of `positiveProbability` (predict positive iff p ≥ t), so
     /// the answer is always one of the given probabilities and reproduces the best F1 exactly when
-    /// passed back as `.value`. O(n) (radix sort), no per-row allocation.
+    /// passed back as `.value`. O(n) (radix sort), 4 bytes a row while it runs.
     ///
     /// If there is no positive row (or n = 0), F1 is 0 at every threshold and the answer is 0.5.
     public static func bestF1(classIndex: [Int32], positiveProbability: [Float], positiveClass: Int) -> Double {
@@ -30,11 +30,25 @@ public enum Thresholds {
                 "bestF1: \(classIndex.count) classes for \(positiveProbability.count) probabilities")
         let ranked = positiveProbability.withUnsafeBufferPointer { scores in
             classIndex.withUnsafeBufferPointer { classes in
-                RankedScores(scores: scores, stride: 1, offset: 0, count: classes.count,
-                             classIndex: classes, positiveClass: Int32(truncatingIfNeeded: positiveClass))
+                RankingSummary(scores: scores, stride: 1, offset: 0, count: classes.count,
+                               classIndex: classes, positiveClass: Int32(truncatingIfNeeded: positiveClass))
             }
         }
-        return bestF1(ranked)
+        return ranked.bestF1Threshold
+    }
+
+    /// `bestF1(classIndex:positiveProbability:positiveClass:)` of binary probabilities as
+    /// `TrainedModel.probabilities` gives them (row-major n × 2), read in place: no column is copied.
+    public static func bestF1(classIndex: [Int32], binaryProbabilities probabilities: [Float], positiveClass: Int) -> Double {
+        require(probabilities.count == 2 * classIndex.count && (positiveClass == 0 || positiveClass == 1),
+                "bestF1: \(probabilities.count) probabilities for \(classIndex.count) rows × 2 classes")
+        let ranked = probabilities.withUnsafeBufferPointer { scores in
+            classIndex.withUnsafeBufferPointer { classes in
+                RankingSummary(scores: scores, stride: 2, offset: positiveClass, count: classes.count,
+                               classIndex: classes, positiveClass: Int32(positiveClass))
+            }
+        }
+        return ranked.bestF1Threshold
     }
 
     static func bestF1(_ ranked: RankedScores) -> Double {

@@ -43,9 +43,12 @@ extension Handlers {
             defer { share.leave() }
             let name = params.name ?? models.freeName()
             try Workspace.validate(name: name)
+            // The metrics are measured on the rows given (not the resampled ones) and on the validation rows.
+            let reportBytes = TrainingPlan.reportBytes(classes: train.classCount, rows: [given.rowCount] + (validation.map { [$0.rowCount] } ?? []))
             let reservation = try models.reserve(parameters: plan.parameterCount(features: train.featureCount, classes: train.classCount),
-                                                 working: plan.workingBytes(features: train.featureCount, classes: train.classCount),
-                                                 for: name)
+                                                 working: MemoryBudget.sum([plan.workingBytes(features: train.featureCount, classes: train.classCount),
+                                                                            reportBytes]),
+                                                 for: name, field: "dataset")
             defer { reservation.release() }
             if (try? models.entry(name)) != nil { warnings.append("The model '\(name)' was replaced by this training.") }
             var datasets = [try runDataset(params.dataset, role: "dataset")]

@@ -28,7 +28,7 @@ extension Handlers {
         let name = params.name ?? models.freeName()
         try Workspace.validate(name: name)
         let reservation = try models.reserve(parameters: plan.parameterCount(features: train.featureCount, classes: train.classCount),
-                                             working: 0, for: name)
+                                             working: TrainingPlan.reportBytes(classes: train.classCount, rows: [train.rowCount]), for: name, field: "dataset")
         defer { reservation.release() }
         var warnings: [String] = []
         if (try? models.entry(name)) != nil { warnings.append("The model '\(name)' was replaced by this training.") }

@@ -73,6 +73,17 @@ struct TrainingPlan: Sendable {
         return o1 || o2 || vectors < 0 ? .max : bytes
     }
 
+    /// Bytes a training's metrics hold besides the data, saturating at `Int.max`: the class
+    /// probabilities of every row scored (4 bytes a class a row; the training rows and the
+    /// validation rows are held at once for the threshold, the reports and the calibration), and
+    /// the keys of one ranking at a time (4 bytes a row of the largest). At 50 million binary rows
+    /// that is 600 MB, which must fit the budget before the training starts, not be found missing
+    /// after an hour of iterations.
+    static func reportBytes(classes: Int, rows: [Int]) -> Int {
+        let probabilities = MemoryBudget.sum(rows.map { MemoryBudget.product($0, classes, MemoryLayout<Float>.size) })
+        return MemoryBudget.sum([probabilities, Metrics.workingBytes(rows: rows.max() ?? 0)])
+    }
+
     /// How many weights and biases the trained model will have, saturating at `Int.max`.
     func parameterCount(features: Int, classes: Int) -> Int {
         let hidden: [Int] = if case .mlp(let sizes) = config.model { sizes } else { [] }

@@ -67,6 +67,8 @@ struct TrainingJob {
             throw RPCError.cancelled(partial: .object(partial))
         }
         // Each dataset is scored once; the threshold, the reports and the calibration share it.
+        // What they hold is counted by `TrainingPlan.reportBytes` (the probabilities, one ranking's
+        // keys); the calibration makes its corrected rows one at a time.
         let train = reportedTrain ?? train
         let trainProbabilities = try training.model.probabilities(train, threads: threads)
         let validationProbabilities = try validation.map { data throws(InvalidArgument) in try training.model.probabilities(data, threads: threads) }
@@ -94,8 +96,7 @@ struct TrainingJob {
     private func resolvedThreshold(_ model: TrainedModel, _ validationProbabilities: [Float]?) -> ThresholdRule {
         guard case .bestF1 = plan.threshold, let validation, let probabilities = validationProbabilities,
               let positive = model.positiveClass else { return plan.threshold }
-        let positiveColumn = Metrics.positiveColumn(probabilities, positiveClass: positive)
-        return .value(Thresholds.bestF1(classIndex: validation.classIndex, positiveProbability: positiveColumn, positiveClass: positive))
+        return .value(Thresholds.bestF1(classIndex: validation.classIndex, binaryProbabilities: probabilities, positiveClass: positive))
     }
 
     static func report(_ model: TrainedModel, on data: Dataset, threshold: ThresholdRule, threads: ThreadBudget) throws -> MetricReport {

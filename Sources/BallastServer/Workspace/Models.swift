@@ -132,10 +132,17 @@ public final class Models: Sendable {
     /// Holds the bytes of a model a training will make, and of its working state, from before
     /// it starts: a training that would not fit is refused before any work. Storing the model
     /// turns the reservation into the model's bytes; release it when the training ends.
-    public func reserve(parameters: Int, working: Int, for name: String) throws(RPCError) -> Reservation {
+    /// `working` counts the optimizer's state and the final metrics' (see `TrainingPlan`); a
+    /// refusal names `field` (the dataset whose rows make it large) when given.
+    public func reserve(parameters: Int, working: Int, for name: String, field: String? = nil) throws(RPCError) -> Reservation {
         let holder = MemoryBudget.Holder.training(UUID().uuidString)
         let (bytes, overflow) = Self.byteCount(parameters: parameters).addingReportingOverflow(working)
-        try budget.hold([holder: overflow ? .max : bytes], doing: "Training the model '\(name)' (its parameters and the optimizer's state)")
+        do {
+            try budget.hold([holder: overflow ? .max : bytes],
+                            doing: "Training the model '\(name)' (its parameters, the optimizer's state and the final metrics' scores)")
+        } catch {
+            throw field.map { error.adding(["field": .string($0)]) } ?? error
+        }
         return Reservation(holder: holder, budget: budget)
     }
 
