@@ -67,8 +67,9 @@ struct SparkSweepRequest: Sendable, Equatable {
         fields["class_weights"] = nil
         fields["l2"] = nil
         fields["folds"] = .int(Int64(folds))
-        // Seeds are UInt64: written as JSON integers beyond Int64 when they must be.
-        fields["seeds"] = .array(seeds.map { $0 <= UInt64(Int64.max) ? .int(Int64($0)) : .double(Double($0)) })
+        // Seeds are UInt64 (a repeat's derived seed often above Int64.max): sent as the signed
+        // integer of the same 64 bits, which the sidecar reads back as those bits.
+        fields["seeds"] = .array(seeds.map { .int(Int64(bitPattern: $0)) })
         fields["fits"] = .array(fits.map { fit in
             ["repeat": .int(Int64(fit.repeatIndex)), "fold": .int(Int64(fit.fold)),
              "class_weights": fit.classWeights.map { .array($0.map { .double($0) }) } ?? .null,

@@ -157,7 +157,7 @@ def test_model_train_sends_engine_and_source(bl, tmp_path):
 
 def test_sweep_sends_engine_and_source(bl, tmp_path):
     # Refused before Spark is asked, so no JVM is needed: the params reach the daemon as typed.
-    bl.dataset.generate(preset="fraud", name="cards", rows=300, seed=3)
+    bl.dataset.generate(preset="fraud", name="cards", rows=300, seed=3, positive_rate=0.2)
     with pytest.raises(RPCError) as no_file:
         bl.experiment.sweep("cards", "w", [0.5, 0.8], folds=3, engine="spark", progress=False)
     assert no_file.value.code == -32602 and no_file.value.data["field"] == "source"

@@ -182,8 +182,9 @@ def parse_sweep(message: dict[str, Any]) -> SweepRequest:
         raise request_error(f"\"folds\" must be a whole number of at least 2, got {json.dumps(folds)}.", "folds")
     seeds = message.get("seeds")
     if (not isinstance(seeds, list) or not seeds
-            or not all(isinstance(s, int) and not isinstance(s, bool) and 0 <= s < 1 << 64 for s in seeds)):
-        raise request_error("\"seeds\" must list one fold seed (0 … 2⁶⁴−1) per repeat.", "seeds")
+            or not all(isinstance(s, int) and not isinstance(s, bool) and -(1 << 63) <= s < 1 << 64 for s in seeds)):
+        raise request_error("\"seeds\" must list one 64-bit fold seed per repeat (−2⁶³ … 2⁶⁴−1: its bits).", "seeds")
+    seeds = [s & ((1 << 64) - 1) for s in seeds]
     raw_fits = message.get("fits")
     if not isinstance(raw_fits, list) or not raw_fits:
         raise request_error("\"fits\" must list at least one fit.", "fits")

@@ -134,7 +134,8 @@ def test_each_folds_scores_agree_with_scikit_learn_on_the_same_folds(sidecar, lo
 
 def test_folds_are_stratified_and_dealt_as_the_daemon_counts_them(sidecar, small_data):
     from ballast_spark.sweep import held_out_counts
-    answer, _ = run_sweep(sidecar, sweep_request(small_data, seeds=(1, 2), grid=(0.5,)))
+    # The second seed as the daemon sends one above 2⁶³: the signed integer of its bits.
+    answer, _ = run_sweep(sidecar, sweep_request(small_data, seeds=(1, -3), grid=(0.5,)))
     assert answer["event"] == "result", answer
     counts = answer["class_counts"]
     for repeat in answer["fold_counts"]:
@@ -142,6 +143,45 @@ def test_folds_are_stratified_and_dealt_as_the_daemon_counts_them(sidecar, small
         for c in range(2):
             per_fold = [fold[c] for fold in repeat]
             assert max(per_fold) - min(per_fold) <= 1 and sum(per_fold) == counts[c]
+
+
+def test_a_multinomial_sweep_agrees_with_scikit_learn_on_the_same_folds(sidecar, local_spark, multiclass_data):
+    """Three classes, argmax, effective-number-like weights: the confusion counts are scikit-learn's."""
+    from ballast_spark.sweep import held_out_counts
+    counts = np.bincount(multiclass_data.y, minlength=3).tolist()
+    held = held_out_counts(counts, FOLDS)
+    weights = [1.0, 1.5, 2.5]
+    fits = []
+    for f in range(FOLDS):
+        train_counts = [n - h for n, h in zip(counts, held[f])]
+        fits.append({"repeat": 0, "fold": f, "class_weights": weights,
+                     "l2": 1.0 / sum(n * w for n, w in zip(train_counts, weights))})
+    request = fit_request(multiclass_data, label="kind", positive=None, family="multinomial",
+                          folds=FOLDS, seeds=[SEED], fits=fits)
+    for key in ("class_weights", "l2"):
+        request.pop(key)
+    answer, _ = run_sweep(sidecar, request)
+    assert answer["event"] == "result", answer
+    from ballast_spark.fit import read_checked
+    from ballast_spark.protocol import parse_sweep
+    from ballast_spark.sweep import prepared_frame
+    parsed = parse_sweep({"op": "sweep", "id": "folds", **request})
+    rows = [(int(r["class"]), tuple(r["features"].toArray().tolist()), int(r["fold_0"]))
+            for r in prepared_frame(read_checked(local_spark, parsed.fit, lambda: None), parsed).collect()]
+    for fit, got in zip(fits, answer["fits"]):
+        train = [r for r in rows if r[2] != fit["fold"]]
+        test = [r for r in rows if r[2] == fit["fold"]]
+        y = np.array([r[0] for r in train])
+        sample = np.array([weights[c] for c in y])
+        model = LogisticRegression(C=1.0 / (fit["l2"] * sample.sum()), tol=1e-12, max_iter=100_000)
+        model.fit(np.array([r[1] for r in train]), y, sample_weight=sample)
+        p = model.predict_proba(np.array([r[1] for r in test]))
+        truth = np.array([r[0] for r in test])
+        predicted = p.argmax(axis=1)
+        confusion = [[int(np.sum((truth == t) & (predicted == q))) for q in range(3)] for t in range(3)]
+        assert got["confusion"] == confusion, (fit, got, confusion)
+        p_truth = np.clip(p[np.arange(len(truth)), truth], 2.0 ** -23, 1 - 2.0 ** -23)
+        assert got["log_loss_sum"] == pytest.approx(float(-np.log(p_truth).sum()), rel=1e-6)
 
 
 def test_the_same_seed_gives_the_same_folds_whatever_the_partitioning(local_spark, small_data):
