@@ -229,6 +229,24 @@ final class SparkEngineTests: XCTestCase {
         XCTAssertEqual(run["config"]?["param"], "w")
     }
 
+    /// A small class: the spark sweep runs the local sweep's fold plan (fewer folds or repeats,
+    /// each repeat's seed derived as the local one's, often above Int64.max on the pipe).
+    func testSweepOnASmallClassRunsTheLocalFoldPlan() throws {
+        let client = try client()
+        try SparkData.write(rows: 150, features: 3, seed: 5, to: Self.folder + "/tiny.csv")
+        try load(client, "tiny.csv", as: "tiny")
+        var params: [String: JSONValue] = ["dataset": "tiny", "param": "w", "grid": [0.7], "folds": 3, "metric": "mcc", "seed": 9]
+        let local = try client.call("experiment/sweep", params: .object(params))
+        params["engine"] = "spark"
+        let spark = try client.call("experiment/sweep", params: .object(params))
+        let plan = try XCTUnwrap(spark["folds"])
+        XCTAssertEqual(plan, local["folds"], "the same fold plan as the local sweep")
+        let repeats = try XCTUnwrap(plan["repeats"]?.intValue)
+        XCTAssertGreaterThan(repeats, 1, "the data's small class makes the plan repeat: \(plan)")
+        let scores = try XCTUnwrap(spark["results"]?.arrayValue?.first?["folds"]?.arrayValue)
+        XCTAssertEqual(Int64(scores.count), repeats * (plan["used"]?.intValue ?? 0))
+    }
+
     /// What a spark sweep cannot do is refused at its field, before Spark is asked.
     func testSweepRefusalsNameTheirField() throws {
         let client = try client()
