@@ -203,6 +203,107 @@ final class SparkEngineTests: XCTestCase {
         refused(["dataset": "changing"], at: "engine")
     }
 
+    /// `experiment/sweep` with engine=spark: the local sweep's shape (a point per grid value with
+    /// one score per fold, `best` among them, the fold plan), the run recording the engine.
+    func testSweepOnSparkReturnsTheSweepShape() throws {
+        let client = try client()
+        try load(client, "small.csv", as: "small")
+        let result = try client.call("experiment/sweep", params: ["dataset": "small", "param": "w", "grid": [0.5, 0.8],
+                                                                  "folds": 3, "metric": "f1", "engine": "spark", "seed": 3,
+                                                                  "progress_token": "sweep"])
+        let points = try XCTUnwrap(result["results"]?.arrayValue)
+        XCTAssertEqual(points.compactMap { $0["value"]?.doubleValue }, [0.5, 0.8])
+        let folds = try XCTUnwrap(result["folds"])
+        XCTAssertEqual(folds["used"]?.intValue ?? folds["folds"]?.intValue, 3, "\(folds)")
+        for point in points {
+            let scores = try XCTUnwrap(point["folds"]?.arrayValue?.compactMap(\.doubleValue))
+            XCTAssertEqual(scores.count, 3)
+            XCTAssertTrue(scores.allSatisfy { (0...1).contains($0) }, "\(scores)")
+            let mean = scores.reduce(0, +) / 3
+            XCTAssertEqual(try XCTUnwrap(point["mean"]?.doubleValue), mean, accuracy: 1e-12)
+        }
+        XCTAssertTrue(points.contains(try XCTUnwrap(result["best"])), "best is one of the grid's points")
+        XCTAssertEqual(result["metric"], "f1")
+        let run = try client.call("run/describe", params: ["run": try XCTUnwrap(result["run"])])
+        XCTAssertEqual(run["config"]?["engine"], "spark", "the run records the engine")
+        XCTAssertEqual(run["config"]?["param"], "w")
+    }
+
+    /// A small class: the spark sweep runs the local sweep's fold plan (fewer folds or repeats,
+    /// each repeat's seed derived as the local one's, often above Int64.max on the pipe).
+    func testSweepOnASmallClassRunsTheLocalFoldPlan() throws {
+        let client = try client()
+        try SparkData.write(rows: 150, features: 3, seed: 5, to: Self.folder + "/tiny.csv")
+        try load(client, "tiny.csv", as: "tiny")
+        var params: [String: JSONValue] = ["dataset": "tiny", "param": "w", "grid": [0.7], "folds": 3, "metric": "mcc", "seed": 9]
+        let local = try client.call("experiment/sweep", params: .object(params))
+        params["engine"] = "spark"
+        let spark = try client.call("experiment/sweep", params: .object(params))
+        let plan = try XCTUnwrap(spark["folds"])
+        XCTAssertEqual(plan, local["folds"], "the same fold plan as the local sweep")
+        let repeats = try XCTUnwrap(plan["repeats"]?.intValue)
+        XCTAssertGreaterThan(repeats, 1, "the data's small class makes the plan repeat: \(plan)")
+        let scores = try XCTUnwrap(spark["results"]?.arrayValue?.first?["folds"]?.arrayValue)
+        XCTAssertEqual(Int64(scores.count), repeats * (plan["used"]?.intValue ?? 0))
+    }
+
+    /// What a spark sweep cannot do is refused at its field, before Spark is asked.
+    func testSweepRefusalsNameTheirField() throws {
+        let client = try client()
+        try load(client, "small.csv", as: "small")
+        func refused(_ changes: [String: JSONValue], at field: String, line: UInt = #line) {
+            var params: [String: JSONValue] = ["dataset": "small", "param": "w", "grid": [0.5, 0.8], "folds": 3, "engine": "spark"]
+            params.merge(changes) { $1 }
+            do {
+                _ = try client.call("experiment/sweep", params: .object(params))
+                XCTFail("\(params) was accepted", line: line)
+            } catch ClientError.rpc(let error) {
+                XCTAssertEqual(error.code, ErrorCode.invalidParams, error.message, line: line)
+                XCTAssertEqual(error.data?["field"]?.stringValue, field, error.message, line: line)
+            } catch {
+                XCTFail("\(error)", line: line)
+            }
+        }
+        refused(["param": "gamma", "grid": [0, 2]], at: "param")
+        refused(["metric": "pr_auc"], at: "metric")
+        refused(["metric": "roc_auc"], at: "metric")
+        refused(["model": ["type": "mlp", "hidden": [4]]], at: "model.type")
+        refused(["optimizer": ["type": "adam"]], at: "optimizer.type")
+        refused(["engine": "hadoop"], at: "engine")
+        refused(["engine": "local", "source": ["path": .string(Self.folder + "/small.csv")]], at: "source")
+        refused(["grid": [1.5]], at: "grid")
+    }
+
+    /// A cancelled spark sweep answers -32800 as a local one does, and the next sweep runs.
+    func testSweepCancelAnswersRequestCancelledAndTheNextSweepWorks() throws {
+        let client = try client()
+        try load(client, "large.csv", as: "large")
+        let id = client.upcomingID
+        var cancelSent = false
+        var failure: RPCError?
+        do {
+            _ = try client.call("experiment/sweep", params: ["dataset": "large", "param": "w", "grid": [0.5, 0.8], "folds": 3,
+                                                             "engine": "spark", "progress_token": "cancel_sweep"]) { method, params in
+                if method == WorkProgress.method && params["value"]?["kind"] == "report" && !cancelSent {
+                    cancelSent = true
+                    try? client.cancel(id)
+                }
+            }
+        } catch {
+            if case .rpc(let rpc) = error { failure = rpc }
+        }
+        XCTAssertTrue(cancelSent, "the sweep reported progress")
+        let answer = try XCTUnwrap(failure, "the sweep was cancelled, not finished")
+        XCTAssertEqual(answer.code, ErrorCode.requestCancelled)
+        XCTAssertNotNil(answer.data?["run"], "the partial answer names the run, as the local sweep's")
+        try load(client, "small.csv", as: "small")
+        let next = try client.call("experiment/sweep", params: ["dataset": "small", "param": "beta", "grid": [0.9, 0.99],
+                                                                "folds": 3, "metric": "loss", "engine": "spark"])
+        let means = try XCTUnwrap(next["results"]?.arrayValue?.compactMap { $0["mean"]?.doubleValue })
+        XCTAssertEqual(means.count, 2)
+        XCTAssertTrue(means.allSatisfy { $0 < 0 && $0.isFinite }, "the loss metric is the negated log loss: \(means)")
+    }
+
     /// A sidecar whose Python cannot be started is -32010 at `engine`, saying what is missing;
     /// no JVM is involved (a daemon of its own, with a Python that does not exist).
     func testASidecarThatCannotStartIsNotAvailableAtEngine() throws {

@@ -277,9 +277,12 @@ enum CommandTable {
                         OptionSpec(key: "grid", target: ["grid"], kind: .grid, help: "grid: from:to:count (evenly spaced, ends included) or a,b,…"),
                         OptionSpec(key: "folds", target: ["folds"], kind: .integer, help: "folds (default 5)"),
                         OptionSpec(key: "metric", target: ["metric"], kind: .text, names: .choice(v.metrics), help: "metric (default f1)"),
+                        OptionSpec(key: "engine", target: ["engine"], kind: .text, names: .choice(v.engines), help: "engine: \(spoken(v.engines)) (spark: each fold's logistic or softmax fit on Spark, param w or beta)"),
+                        OptionSpec(key: "source", target: ["source", "path"], kind: .path, names: .file, help: "source.path: the file Spark reads (default: the CSV the dataset was loaded from)"),
                     ] + modelOptions,
                     summary: "Cross-validated search of one loss parameter (the seed's weight w, by k-fold).",
-                    examples: ["sweep cards.train param=w grid=0.5:0.99:10", "sweep cards.train param=w grid=0.5,0.7,0.9 folds=3"],
+                    examples: ["sweep cards.train param=w grid=0.5:0.99:10", "sweep cards.train param=w grid=0.5,0.7,0.9 folds=3",
+                               "sweep cards param=w grid=0.5,0.8 folds=3 engine=spark"],
                     finish: { inferOptimizer(&$0) }),
         tuneCommand(v),
         ] + runCommands(v) + [

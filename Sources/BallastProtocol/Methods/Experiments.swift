@@ -89,9 +89,9 @@ public enum ExperimentSweep: RequestMethod {
 
     public struct Params: Codable, Sendable, Equatable, KnownFields {
         public static let fieldNames = ["dataset", "param", "grid", "folds", "metric", "model", "optimizer", "l2",
-                                        "seed", "progress_token"]
+                                        "seed", "progress_token", "engine", "source"]
         public static var nestedFields: [String: any KnownFields.Type] {
-            ["model": ModelSpec.self, "optimizer": OptimizerSpec.self]
+            ["model": ModelSpec.self, "optimizer": OptimizerSpec.self, "source": TrainingSource.self]
         }
         public var dataset: String
         /// `w` (the rare class's weight in the seed's binary WCE), `beta` (effective number), `gamma` (focal loss).
@@ -106,6 +106,13 @@ public enum ExperimentSweep: RequestMethod {
         public var l2: Double?
         public var seed: UInt64?
         public var progressToken: JSONValue?
+        /// Since 1.10: `local` (default) or `spark`: each fold's logistic or softmax fit runs on
+        /// Spark through the daemon's sidecar, folds assigned inside Spark (`w` and `beta` only;
+        /// `pr_auc` and `roc_auc` stay local).
+        public var engine: EngineName?
+        /// Since 1.10, spark only: the file Spark reads, as `model/train`'s. Default: the CSV the
+        /// dataset was loaded from.
+        public var source: TrainingSource?
 
         public init(dataset: String, param: SweepParamName, grid: [Double], folds: Int? = nil, metric: MetricName? = nil) {
             self.dataset = dataset
@@ -116,7 +123,7 @@ public enum ExperimentSweep: RequestMethod {
         }
 
         enum CodingKeys: String, CodingKey {
-            case dataset, param, grid, folds, metric, model, optimizer, l2, seed
+            case dataset, param, grid, folds, metric, model, optimizer, l2, seed, engine, source
             case progressToken = "progress_token"
         }
     }

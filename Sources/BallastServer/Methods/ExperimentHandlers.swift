@@ -83,6 +83,11 @@ extension Handlers {
             }
         }
         table.register(ExperimentSweep.self, lane: .jobs) { params, context in
+            if params.engine == .spark { return try sweepWithSpark(params, context: context) }
+            if params.source != nil {
+                throw RPCError.invalidParams("source is the file engine=spark reads; the local engine sweeps the dataset in memory.",
+                                             field: "source")
+            }
             let release = try workspace.lease([params.dataset])
             defer { release() }
             let data = try workspace.dataset(params.dataset)
@@ -155,7 +160,7 @@ extension Handlers {
     }
 
     /// Model, optimizer and seed for the experiments; the loss, weights and l2 are set per arm or fit.
-    private func baseConfig(model: ModelSpec?, optimizer: OptimizerSpec?, seed: UInt64?, data: Dataset) throws -> TrainingConfig {
+    func baseConfig(model: ModelSpec?, optimizer: OptimizerSpec?, seed: UInt64?, data: Dataset) throws -> TrainingConfig {
         try TrainingPlan(.init(model: model, loss: nil, optimizer: optimizer, l2: nil, reduction: nil, seed: seed,
                                earlyStopping: nil, threshold: nil, hasValidation: false),
                          data: data).config

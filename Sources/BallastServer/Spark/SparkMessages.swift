@@ -40,6 +40,75 @@ struct SparkFitRequest: Sendable, Equatable {
     }
 }
 
+/// One `sweep` request: the data fields of a `fit` (its `class_weights` and `l2` unused), the
+/// number of folds, one fold seed per repeat, and the fits in the order they run and come back.
+struct SparkSweepRequest: Sendable, Equatable {
+    struct Fit: Sendable, Equatable {
+        var repeatIndex: Int
+        var fold: Int
+        var classWeights: [Double]?
+        /// Spark's `regParam` for this fit.
+        var regParam: Double
+    }
+
+    var data: SparkFitRequest
+    var folds: Int
+    var seeds: [UInt64]
+    var fits: [Fit]
+
+    var id: String {
+        get { data.id }
+        set { data.id = newValue }
+    }
+
+    var json: JSONValue {
+        guard case .object(var fields) = data.json else { return data.json }
+        fields["op"] = "sweep"
+        fields["class_weights"] = nil
+        fields["l2"] = nil
+        fields["folds"] = .int(Int64(folds))
+        // Seeds are UInt64 (a repeat's derived seed often above Int64.max): sent as the signed
+        // integer of the same 64 bits, which the sidecar reads back as those bits.
+        fields["seeds"] = .array(seeds.map { .int(Int64(bitPattern: $0)) })
+        fields["fits"] = .array(fits.map { fit in
+            ["repeat": .int(Int64(fit.repeatIndex)), "fold": .int(Int64(fit.fold)),
+             "class_weights": fit.classWeights.map { .array($0.map { .double($0) }) } ?? .null,
+             "l2": .double(fit.regParam)]
+        })
+        return .object(fields)
+    }
+}
+
+/// What a sweep returned: for each fit (in request order) the held-out fold's confusion counts
+/// (`[truth][predicted]`, at 0.5 on P(positive) for binary data, argmax otherwise) and its summed
+/// clipped log loss; the rows per class Spark read, and per repeat and fold the held-out rows per class.
+struct SparkSweepResult: Sendable, Equatable {
+    struct Fit: Sendable, Equatable {
+        var confusion: [[Int]]
+        var logLossSum: Double
+        var rows: Int
+        var iterations: Int
+    }
+
+    var fits: [Fit]
+    var classCounts: [Int]
+    var foldCounts: [[[Int]]]
+    var seconds: Double
+
+    init(json: JSONValue) {
+        func ints(_ value: JSONValue?) -> [Int] { value?.arrayValue?.compactMap { $0.intValue.map { Int($0) } } ?? [] }
+        fits = json["fits"]?.arrayValue?.map { fit in
+            Fit(confusion: fit["confusion"]?.arrayValue?.map { ints($0) } ?? [],
+                logLossSum: fit["log_loss_sum"]?.doubleValue ?? .nan,
+                rows: fit["rows"]?.intValue.map { Int($0) } ?? 0,
+                iterations: fit["iterations"]?.intValue.map { Int($0) } ?? 0)
+        } ?? []
+        classCounts = ints(json["class_counts"])
+        foldCounts = json["fold_counts"]?.arrayValue?.map { $0.arrayValue?.map { ints($0) } ?? [] } ?? []
+        seconds = json["seconds"]?.doubleValue ?? 0
+    }
+}
+
 /// What the sidecar's fit returned: binomial, one row of coefficients for the positive class;
 /// multinomial, one row per class in `classes` order.
 struct SparkFitResult: Sendable, Equatable {
@@ -54,11 +123,32 @@ struct SparkFitResult: Sendable, Equatable {
     var seconds: Double
 }
 
+extension SparkFitResult {
+    init(json: JSONValue) {
+        func number(_ key: String) -> Double? { json[key]?.doubleValue }
+        func int(_ key: String) -> Int { json[key]?.intValue.map { Int($0) } ?? 0 }
+        let rows = json["coefficients"]?.arrayValue?.map { $0.arrayValue?.compactMap(\.doubleValue) ?? [] } ?? []
+        self.init(coefficients: rows, intercepts: json["intercepts"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
+                  iterations: int("iterations"), objectiveHistory: json["objective_history"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
+                  rows: int("rows"), weightSum: number("weight_sum") ?? .nan,
+                  classCounts: json["class_counts"]?.arrayValue?.compactMap { $0.intValue.map { Int($0) } } ?? [],
+                  seconds: number("seconds") ?? 0)
+    }
+}
+
+/// A sweep's fits done and in all.
+struct SparkFitCount: Sendable, Equatable {
+    var done: Int
+    var total: Int
+}
+
 /// One event line from the sidecar's stdout.
 enum SparkEvent: Sendable, Equatable {
     case ready(sparkVersion: String, master: String)
-    case progress(id: String, stage: String, tasksDone: Int, tasksTotal: Int)
-    case result(id: String, SparkFitResult)
+    /// `fits`: a sweep's fits done and in all, once one has ended.
+    case progress(id: String, stage: String, tasksDone: Int, tasksTotal: Int, fits: SparkFitCount?)
+    /// The result's fields, read as a fit's or a sweep's by the request that waits for it.
+    case result(id: String, JSONValue)
     case error(id: String?, kind: String, message: String, field: String?)
     /// A line that is not an event this daemon knows; logged and ignored.
     case unknown(String)
@@ -69,22 +159,16 @@ enum SparkEvent: Sendable, Equatable {
             return
         }
         let id = json["id"]?.stringValue
-        func number(_ key: String) -> Double? { json[key]?.doubleValue }
         func int(_ key: String) -> Int { json[key]?.intValue.map { Int($0) } ?? 0 }
         switch event {
         case "ready":
             self = .ready(sparkVersion: json["spark_version"]?.stringValue ?? "?", master: json["master"]?.stringValue ?? "?")
         case "progress" where id != nil:
+            let fits = json["fits_total"] != nil ? SparkFitCount(done: int("fits_done"), total: int("fits_total")) : nil
             self = .progress(id: id!, stage: json["stage"]?.stringValue ?? "fitting", tasksDone: int("tasks_done"),
-                             tasksTotal: int("tasks_total"))
+                             tasksTotal: int("tasks_total"), fits: fits)
         case "result" where id != nil:
-            let rows = json["coefficients"]?.arrayValue?.map { $0.arrayValue?.compactMap(\.doubleValue) ?? [] } ?? []
-            self = .result(id: id!, SparkFitResult(
-                coefficients: rows, intercepts: json["intercepts"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
-                iterations: int("iterations"), objectiveHistory: json["objective_history"]?.arrayValue?.compactMap(\.doubleValue) ?? [],
-                rows: int("rows"), weightSum: number("weight_sum") ?? .nan,
-                classCounts: json["class_counts"]?.arrayValue?.compactMap { $0.intValue.map { Int($0) } } ?? [],
-                seconds: number("seconds") ?? 0))
+            self = .result(id: id!, json)
         case "error":
             self = .error(id: id, kind: json["kind"]?.stringValue ?? "spark",
                           message: json["message"]?.stringValue ?? "The Spark sidecar reported an error without a message.",

@@ -6,21 +6,46 @@ import BallastProtocol
 enum SparkRefusals {
     static let scope = "engine=spark trains logistic and softmax models with CE or WCE"
 
-    /// The params Spark's fit cannot honour.
-    static func check(_ params: ModelTrain.Params) throws(RPCError) {
-        func refuse(_ field: String, _ why: String) throws(RPCError) {
-            throw RPCError.invalidParams("\(scope); \(why)", field: field)
-        }
-        if params.model?.type == .mlp { try refuse("model.type", "the MLP stays local.") }
-        if params.loss?.type == .focal { try refuse("loss.type", "focal loss stays local.") }
-        if let optimizer = params.optimizer {
+    private static func refuse(_ field: String, _ why: String) throws(RPCError) {
+        throw RPCError.invalidParams("\(scope); \(why)", field: field)
+    }
+
+    /// The model and optimizer Spark cannot fit: shared by `model/train` and `experiment/sweep`.
+    static func check(model: ModelSpec?, optimizer: OptimizerSpec?) throws(RPCError) {
+        if model?.type == .mlp { try refuse("model.type", "the MLP stays local.") }
+        if let optimizer {
             if optimizer.type != .lbfgs { try refuse("optimizer.type", "Spark fits with its own L-BFGS, so \(optimizer.type.rawValue) stays local.") }
             if optimizer.memory != nil { try refuse("optimizer.memory", "Spark's L-BFGS keeps its own number of corrections.") }
         }
+    }
+
+    /// The params Spark's fit cannot honour.
+    static func check(_ params: ModelTrain.Params) throws(RPCError) {
+        try check(model: params.model, optimizer: nil)
+        if params.loss?.type == .focal { try refuse("loss.type", "focal loss stays local.") }
+        try check(model: nil, optimizer: params.optimizer)
         if params.resample != nil { try refuse("resample", "resampling stays local (Spark reads the file's rows as they are).") }
         if params.sampleWeight != nil { try refuse("sample_weight", "per-row weights stay local (Spark weighs rows by their class).") }
         if params.validation != nil { try refuse("validation", "validation data and early stopping stay local; evaluate the stored model with model/evaluate.") }
         if params.earlyStopping != nil { try refuse("early_stopping", "early stopping stays local.") }
+    }
+
+    /// The sweep params Spark cannot honour: γ is focal loss, and the ranking metrics need every
+    /// held-out score, which would have to leave Spark row by row.
+    static func check(_ params: ExperimentSweep.Params) throws(RPCError) {
+        try check(model: params.model, optimizer: params.optimizer)
+        if params.param == .gamma { try refuse("param", "γ is the focal loss's, and focal loss stays local (sweep w or beta).") }
+        if let metric = params.metric, metric == .prAUC || metric == .rocAUC {
+            throw RPCError.invalidParams("engine=spark scores each fold from its confusion counts and log loss, computed inside Spark; \(metric.rawValue) ranks every held-out row's score (scikit-learn's average precision and ROC AUC, which Spark's evaluator computes otherwise), so it stays local. Pick f1, recall, precision, mcc, balanced_accuracy, g_mean or loss.",
+                                         field: "metric")
+        }
+    }
+
+    /// engine=spark on a daemon that cannot find its sidecar.
+    static var unavailable: RPCError {
+        RPCError(code: ErrorCode.invalidData,
+                 message: "engine=spark is not available: the Spark sidecar was not found. Give its folder with ballastd --spark-sidecar DIR (a checkout's sidecars/spark), and \(SparkLaunch.installHint).",
+                 data: ["field": "engine", "reason": "spark_unavailable"])
     }
 
     /// Spark reads the file's columns by name: each feature must be a column, not a one-hot level.

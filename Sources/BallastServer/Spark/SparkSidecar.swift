@@ -6,7 +6,7 @@ import Synchronization
 /// first spark fit and kept warm for the next, one fit at a time (others wait their turn, and a
 /// cancelled waiter leaves the queue), started again when it died, stopped with the daemon.
 ///
-/// It speaks JSON lines: `fit`, `cancel` and `shutdown` requests on its stdin, `ready`,
+/// It speaks JSON lines: `fit`, `sweep`, `cancel` and `shutdown` requests on its stdin, `ready`,
 /// `progress`, `result` and `error` events on its stdout (protocol/README.md, "Spark").
 final class SparkSidecar: Sendable {
     let launch: SparkLaunch
@@ -40,23 +40,47 @@ final class SparkSidecar: Sendable {
     /// the sidecar's progress (stage, tasks done, tasks in all). Blocks until the fit ends.
     func fit(_ request: SparkFitRequest, cancellation: CancellationFlag,
              progress: (String, Int, Int) -> Void) throws(SparkFailure) -> SparkFitResult {
+        var request = request
+        let answer = try run(cancellation: cancellation, request: { id in
+            request.id = id
+            return request.json
+        }, progress: { stage, done, total, _ in progress(stage, done, total) })
+        return SparkFitResult(json: answer)
+    }
+
+    /// Runs `request`'s sweep (its `id` is set here): one fit per entry of its `fits`, folds
+    /// assigned inside Spark. `progress` gets the stage, the tasks and the fits done so far.
+    func sweep(_ request: SparkSweepRequest, cancellation: CancellationFlag,
+               progress: (String, Int, Int, SparkFitCount?) -> Void) throws(SparkFailure) -> SparkSweepResult {
+        var request = request
+        let answer = try run(cancellation: cancellation, request: { id in
+            request.id = id
+            return request.json
+        }, progress: progress)
+        return SparkSweepResult(json: answer)
+    }
+
+    /// Sends the request line `request(id)` once it is this request's turn and the sidecar is
+    /// ready, passes its progress on, and returns its result event. A cancel is sent once, and the
+    /// request ends as cancelled when the sidecar says so (or is stopped after the grace period).
+    private func run(cancellation: CancellationFlag, request: (String) -> JSONValue,
+                     progress: (String, Int, Int, SparkFitCount?) -> Void) throws(SparkFailure) -> JSONValue {
         while turn.wait(timeout: .now() + 0.1) == .timedOut {
             if cancellation.isCancelled { throw .cancelled }
         }
         defer { turn.signal() }
         let sidecar = try readySidecar(cancellation)
-        var request = request
-        request.id = "fit-\(fits.add(1, ordering: .relaxed).newValue)"
+        let id = "fit-\(fits.add(1, ordering: .relaxed).newValue)"
         let mark = sidecar.errorLineCount
-        guard sidecar.send(request.json) else { throw died(sidecar, since: mark) }
+        guard sidecar.send(request(id)) else { throw died(sidecar, since: mark) }
         var cancelSent: Date?
         while true {
             if cancellation.isCancelled && cancelSent == nil {
-                sidecar.send(["op": "cancel", "id": .string(request.id)])
+                sidecar.send(["op": "cancel", "id": .string(id)])
                 cancelSent = Date()
             }
             if let cancelSent, Date().timeIntervalSince(cancelSent) > Self.cancelGraceSeconds {
-                log(.warning, "The Spark sidecar did not end a cancelled fit within \(Int(Self.cancelGraceSeconds)) s; stopping it.")
+                log(.warning, "The Spark sidecar did not end a cancelled request within \(Int(Self.cancelGraceSeconds)) s; stopping it.")
                 forget(sidecar)
                 sidecar.stop(graceSeconds: 0)
                 throw .cancelled
@@ -66,12 +90,12 @@ final class SparkSidecar: Sendable {
             case .exited: throw died(sidecar, since: mark)
             case .event(let event):
                 switch event {
-                case let .progress(id, stage, done, total) where id == request.id:
-                    progress(stage, done, total)
-                case let .result(id, result) where id == request.id:
+                case let .progress(eventID, stage, done, total, fitCount) where eventID == id:
+                    progress(stage, done, total, fitCount)
+                case let .result(eventID, result) where eventID == id:
                     if cancelSent != nil { throw .cancelled }
                     return result
-                case let .error(id, kind, message, field) where id == request.id || id == nil:
+                case let .error(eventID, kind, message, field) where eventID == id || eventID == nil:
                     if kind == "cancelled" || cancelSent != nil { throw .cancelled }
                     throw .reported(kind: kind, message: message, field: field)
                 case .unknown(let line):

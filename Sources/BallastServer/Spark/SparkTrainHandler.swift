@@ -14,11 +14,7 @@ extension Handlers {
         let entry = try workspace.entry(params.dataset)
         let train = entry.dataset
         try SparkRefusals.check(train)
-        guard state.spark.isAvailable else {
-            throw RPCError(code: ErrorCode.invalidData,
-                           message: "engine=spark is not available: the Spark sidecar was not found. Give its folder with ballastd --spark-sidecar DIR (a checkout's sidecars/spark), and \(SparkLaunch.installHint).",
-                           data: ["field": "engine", "reason": "spark_unavailable"])
-        }
+        guard state.spark.isAvailable else { throw SparkRefusals.unavailable }
         let source = try SparkSource(params.source, dataset: params.dataset, entry: entry)
         let plan = try TrainingPlan(
             .init(model: params.model, loss: params.loss, optimizer: params.optimizer, l2: params.l2, reduction: params.reduction,

@@ -394,15 +394,23 @@ class ExperimentAPI(_Namespace):
 
     def sweep(self, dataset: str, param: str, grid: Sequence[float], *, folds: int | None = None,
               metric: str | None = None, model: dict | str | None = None, optimizer: dict | str | None = None,
-              l2: float | None = None, seed: int | None = None, timeout: float | None = None,
+              l2: float | None = None, seed: int | None = None, engine: str | None = None,
+              source: dict | str | None = None, timeout: float | None = None,
               progress: bool = True) -> Sweep:
         """``experiment/sweep``: cross-validate ``param`` (``"w"``, ``"beta"`` or ``"gamma"``) over
         ``grid`` (at most 1,000 values) with ``folds`` stratified folds (default 5; fewer, repeated,
         when a class has fewer rows: the result's ``folds`` says what ran), scored by ``metric``
         (default ``"f1"``). ``to_pandas()``: one row per value (mean, sd, folds: every repeat's
-        folds' scores); ``best``: the value with the highest mean."""
+        folds' scores); ``best``: the value with the highest mean.
+
+        ``engine`` (``"local"`` default, or ``"spark"``: each fold's logistic or softmax fit runs on
+        Spark through the daemon's sidecar, its folds assigned inside Spark; ``param`` ``"w"`` or
+        ``"beta"``, any ``metric`` but ``"pr_auc"`` and ``"roc_auc"``), ``source`` (spark only: the
+        file Spark reads, a path or ``{"path": ..., "format": "csv" | "parquet"}``; default the CSV
+        the dataset was loaded from), as ``model.train`` takes them."""
         params = _params(dataset=dataset, param=param, grid=list(grid), folds=folds, metric=metric,
-                         model=_typed(model), optimizer=_typed(optimizer), l2=l2, seed=seed)
+                         model=_typed(model), optimizer=_typed(optimizer), l2=l2, seed=seed, engine=engine,
+                         source={"path": source} if isinstance(source, str) else source)
         return Sweep(self._call("experiment/sweep", params, timeout=timeout, progress=progress))
 
     def tune(self, dataset: str, *, name: str | None = None, candidates: str | dict | Sequence[str | dict] | None = None,

@@ -155,6 +155,23 @@ def test_model_train_sends_engine_and_source(bl, tmp_path):
     assert local.value.data["field"] == "source"
 
 
+def test_sweep_sends_engine_and_source(bl, tmp_path):
+    # Refused before Spark is asked, so no JVM is needed: the params reach the daemon as typed.
+    bl.dataset.generate(preset="fraud", name="cards", rows=300, seed=3, positive_rate=0.2)
+    with pytest.raises(RPCError) as no_file:
+        bl.experiment.sweep("cards", "w", [0.5, 0.8], folds=3, engine="spark", progress=False)
+    assert no_file.value.code == -32602 and no_file.value.data["field"] == "source"
+    with pytest.raises(RPCError) as focal:
+        bl.experiment.sweep("cards", "gamma", [1, 2], engine="spark", source=str(tmp_path / "cards.csv"), progress=False)
+    assert focal.value.data["field"] == "param" and "focal loss stays local" in focal.value.message
+    with pytest.raises(RPCError) as ranking:
+        bl.experiment.sweep("cards", "w", [0.5], metric="pr_auc", engine="spark", progress=False)
+    assert ranking.value.data["field"] == "metric"
+    with pytest.raises(RPCError) as local:
+        bl.experiment.sweep("cards", "w", [0.5], source={"path": str(tmp_path / "cards.csv")}, progress=False)
+    assert local.value.data["field"] == "source"
+
+
 def test_models(bl, tmp_path):
     bl.dataset.generate(preset="fraud", name="cards", rows=3000, seed=3, positive_rate=0.05)
     bl.dataset.split("cards", test=0.3, validation=0.2, seed=0)

@@ -17,7 +17,7 @@ import threading
 import traceback
 from typing import Any, Optional
 
-from .protocol import EventWriter, SidecarError, parse_fit, parse_line, request_error
+from .protocol import EventWriter, SidecarError, SweepRequest, parse_fit, parse_line, parse_sweep, request_error
 
 
 def take_stdout() -> io.TextIOWrapper:
@@ -116,7 +116,12 @@ class RunningFit:
                 self.poller.cancelling.set()
             self.poller.start()
             cached_before = self._persistent_rdds()
-            result = fit_logistic(spark, self.request, self.poller.set_stage, self.cancel_requested.is_set)
+            if isinstance(self.request, SweepRequest):
+                from .sweep import run_sweep
+                result = run_sweep(spark, self.request, self.poller.set_stage, self.cancel_requested.is_set,
+                                   self.poller.set_fits)
+            else:
+                result = fit_logistic(spark, self.request, self.poller.set_stage, self.cancel_requested.is_set)
             event = {"event": "result", "id": self.request.id, **result}
         except Cancelled:
             event = self._error(SidecarError("cancelled", "The Spark fit was cancelled."))
@@ -197,7 +202,7 @@ class Sidecar:
                 else:
                     running.cancel()
                 return True
-            request = parse_fit(message)
+            request = parse_sweep(message) if op == "sweep" else parse_fit(message)
             with self._lock:
                 if self.current is not None:
                     raise request_error(f"The sidecar is busy with the fit {self.current.request.id!r}; "

@@ -29,36 +29,34 @@ def data_error(message: str, field: Optional[str]) -> SidecarError:
     return SidecarError("data", message, field)
 
 
-def fit_logistic(spark: Any, request: FitRequest, set_stage: Callable[[str], None],
-                 cancelled: Callable[[], bool]) -> dict[str, Any]:
-    """The `result` event of `request` (without `event` and `id`), or a SidecarError."""
+class Checked:
+    """A file read and checked as Ballast's loader would: its frame, each row's class index (an
+    expression), its features (float32-rounded), the aggregated summary and the rows per class."""
+
+    def __init__(self, frame: Any, label_text: Any, class_index: Any, features: list["FeatureColumn"],
+                 summary: dict[str, Any], class_counts: list[int]):
+        self.frame, self.label_text, self.class_index, self.features = frame, label_text, class_index, features
+        self.summary, self.class_counts = summary, class_counts
+        self.rows = int(summary["rows"] or 0)
+
+
+def read_checked(spark: Any, request: FitRequest, check_cancel: Callable[[], None],
+                 extra: Callable[[Any], list[Any]] = lambda class_index: []) -> Checked:
+    """Reads `request`'s file and checks its label and features (a `data` error names the first
+    fault). `extra(class_index)` adds aggregates to the same pass over the data."""
     from pyspark.sql import functions as F
-    from pyspark.ml.classification import LogisticRegression
-    from pyspark.ml.functions import array_to_vector
 
-    started = time.monotonic()
-
-    def check_cancel() -> None:
-        if cancelled():
-            raise Cancelled()
-
-    set_stage("reading")
     frame = read_frame(spark, request)
     check_cancel()
     columns = resolve_columns(frame, request)
     label_text, label_missing, class_index = label_expressions(F, frame, columns[request.label], request.classes)
     features = [feature_expressions(F, frame, columns[name]) for name in request.features]
-    weights = request.class_weights or [1.0] * len(request.classes)
-    weight = F.lit(None).cast("double")
-    for k, w in enumerate(weights):
-        weight = F.when(class_index == k, F.lit(float(w))).otherwise(weight)
 
     def count(condition: Any) -> Any:
         return F.sum(F.when(condition, 1).otherwise(0))
 
     checks = [F.count(F.lit(1)).alias("rows"), count(label_missing).alias("label_missing"),
-              count(class_index.isNull() & ~label_missing).alias("label_unknown"),
-              F.sum(weight).alias("weight_sum")]
+              count(class_index.isNull() & ~label_missing).alias("label_unknown")] + extra(class_index)
     checks += [count(class_index == k).alias(f"class_{k}") for k in range(len(request.classes))]
     for i, feature in enumerate(features):
         checks += [count(feature.missing).alias(f"missing_{i}"), count(feature.text).alias(f"text_{i}"),
@@ -94,6 +92,39 @@ def fit_logistic(spark: Any, request: FitRequest, set_stage: Callable[[str], Non
             raise data_error(f"Column '{name}' holds an infinite value (or one too large for float32) in "
                              f"{plural(summary[f'nonfinite_{i}'], 'row')} of {where}.", field)
     class_counts = [int(summary[f"class_{k}"] or 0) for k in range(len(request.classes))]
+    return Checked(frame, label_text, class_index, features, summary, class_counts)
+
+
+def weight_column(F: Any, class_index: Any, weights: list[float]) -> Any:
+    """Each row's class weight, from its class index."""
+    weight = F.lit(None).cast("double")
+    for k, w in enumerate(weights):
+        weight = F.when(class_index == k, F.lit(float(w))).otherwise(weight)
+    return weight
+
+
+def fit_logistic(spark: Any, request: FitRequest, set_stage: Callable[[str], None],
+                 cancelled: Callable[[], bool]) -> dict[str, Any]:
+    """The `result` event of `request` (without `event` and `id`), or a SidecarError."""
+    from pyspark.sql import functions as F
+    from pyspark.ml.classification import LogisticRegression
+    from pyspark.ml.functions import array_to_vector
+
+    started = time.monotonic()
+
+    def check_cancel() -> None:
+        if cancelled():
+            raise Cancelled()
+
+    set_stage("reading")
+    weights = request.class_weights or [1.0] * len(request.classes)
+    checked = read_checked(spark, request, check_cancel,
+                           lambda class_index: [F.sum(weight_column(F, class_index, weights)).alias("weight_sum")])
+    summary, rows, where = checked.summary, checked.rows, request.path
+    class_index, features = checked.class_index, checked.features
+    weight = weight_column(F, class_index, weights)
+    frame = checked.frame
+    class_counts = checked.class_counts
     weighted = [k for k in range(len(request.classes)) if class_counts[k] > 0 and weights[k] > 0]
     if request.family == "binomial":
         positive = request.positive

@@ -22,6 +22,7 @@ class ProgressPoller:
         self._group = group
         self._while_cancelling = while_cancelling
         self._stage: Optional[str] = None
+        self._fits: Optional[tuple[int, int]] = None   # a sweep's fits done and in all
         self._last: Optional[tuple[Any, ...]] = None
         # Finished jobs' counts, kept: the tracker forgets old jobs (spark.ui.retainedJobs) and a
         # long L-BFGS run starts one job per iteration, yet the counts must only grow.
@@ -41,6 +42,11 @@ class ProgressPoller:
     def set_stage(self, stage: str) -> None:
         with self._lock:
             self._stage = stage
+        self._report()
+
+    def set_fits(self, done: int, total: int) -> None:
+        with self._lock:
+            self._fits = (done, total)
         self._report()
 
     def _run(self) -> None:
@@ -86,9 +92,12 @@ class ProgressPoller:
                 done, total, jobs_done = self._counts()
             except Exception:  # noqa: BLE001 — a tracker call racing the end of the fit
                 return
-            state = (stage, done, total, jobs_done)
+            state = (stage, done, total, jobs_done, self._fits)
             if state == self._last:
                 return
             self._last = state
-            self._send({"event": "progress", "id": self._id, "stage": stage, "tasks_done": done,
-                        "tasks_total": total, "jobs_done": jobs_done})
+            event = {"event": "progress", "id": self._id, "stage": stage, "tasks_done": done,
+                     "tasks_total": total, "jobs_done": jobs_done}
+            if self._fits is not None:
+                event["fits_done"], event["fits_total"] = self._fits
+            self._send(event)

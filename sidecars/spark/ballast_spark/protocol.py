@@ -1,6 +1,6 @@
 """The sidecar's wire: JSON objects, one per line, UTF-8; requests on stdin, events on stdout.
 
-Requests (`op`): `fit`, `cancel`, `shutdown`. Events (`event`): `ready`, `progress`, `result`,
+Requests (`op`): `fit`, `sweep`, `cancel`, `shutdown`. Events (`event`): `ready`, `progress`, `result`,
 `error`. The shapes are written out in sidecars/spark/README.md; this module turns a request line
 into a checked `FitRequest` (or a `SidecarError` naming the field) and writes events.
 """
@@ -66,9 +66,9 @@ def parse_line(line: str) -> dict[str, Any]:
     if not isinstance(message, dict):
         raise request_error("A request must be a JSON object.")
     op = message.get("op")
-    if op not in ("fit", "cancel", "shutdown"):
-        raise request_error(f"Unknown op {json.dumps(op)}: expected \"fit\", \"cancel\" or \"shutdown\".", "op")
-    if op in ("fit", "cancel") and not isinstance(message.get("id"), str):
+    if op not in ("fit", "sweep", "cancel", "shutdown"):
+        raise request_error(f"Unknown op {json.dumps(op)}: expected \"fit\", \"sweep\", \"cancel\" or \"shutdown\".", "op")
+    if op in ("fit", "sweep", "cancel") and not isinstance(message.get("id"), str):
         raise request_error(f"A {op} request needs an \"id\" string.", "id")
     return message
 
@@ -152,6 +152,56 @@ def parse_fit(message: dict[str, Any]) -> FitRequest:
         label=label, features=features, classes=classes, positive=positive, class_weights=weights,
         family=family, l2=_number(message, "l2", 1e-4), max_iter=max_iter, tol=_number(message, "tol", 1e-6),
         columns=columns)
+
+
+@dataclass(frozen=True)
+class SweepFit:
+    """One fit of a sweep: trained on every fold of `repeat` but `fold`, scored on `fold`."""
+    repeat: int
+    fold: int
+    class_weights: Optional[list[float]]
+    l2: float
+
+
+@dataclass(frozen=True)
+class SweepRequest:
+    """A `sweep`: the data fields of a `fit` (its `class_weights` and `l2` unused), the number of
+    folds, one fold seed per repeat, and the fits in the order they run and are answered."""
+    id: str
+    fit: FitRequest
+    folds: int
+    seeds: list[int]
+    fits: list[SweepFit]
+
+
+def parse_sweep(message: dict[str, Any]) -> SweepRequest:
+    """Checks a `sweep` request: the `fit` fields, then `folds`, `seeds` and `fits`."""
+    fit = parse_fit({**message, "class_weights": None, "l2": 0})
+    folds = message.get("folds")
+    if isinstance(folds, bool) or not isinstance(folds, int) or folds < 2:
+        raise request_error(f"\"folds\" must be a whole number of at least 2, got {json.dumps(folds)}.", "folds")
+    seeds = message.get("seeds")
+    if (not isinstance(seeds, list) or not seeds
+            or not all(isinstance(s, int) and not isinstance(s, bool) and -(1 << 63) <= s < 1 << 64 for s in seeds)):
+        raise request_error("\"seeds\" must list one 64-bit fold seed per repeat (−2⁶³ … 2⁶⁴−1: its bits).", "seeds")
+    seeds = [s & ((1 << 64) - 1) for s in seeds]
+    raw_fits = message.get("fits")
+    if not isinstance(raw_fits, list) or not raw_fits:
+        raise request_error("\"fits\" must list at least one fit.", "fits")
+    fits = []
+    for i, raw in enumerate(raw_fits):
+        where = f"fits[{i}]"
+        if not isinstance(raw, dict):
+            raise request_error(f"{where} must be an object with repeat, fold, class_weights and l2.", where)
+        repeat, fold = raw.get("repeat"), raw.get("fold")
+        if isinstance(repeat, bool) or not isinstance(repeat, int) or not 0 <= repeat < len(seeds):
+            raise request_error(f"{where}.repeat must be an index in \"seeds\" (0…{len(seeds) - 1}).", f"{where}.repeat")
+        if isinstance(fold, bool) or not isinstance(fold, int) or not 0 <= fold < folds:
+            raise request_error(f"{where}.fold must be a fold index (0…{folds - 1}).", f"{where}.fold")
+        weights = parse_fit({**message, "class_weights": raw.get("class_weights"), "l2": raw.get("l2")}).class_weights \
+            if raw.get("class_weights") is not None else None
+        fits.append(SweepFit(repeat=repeat, fold=fold, class_weights=weights, l2=_number(raw, "l2", 0.0)))
+    return SweepRequest(id=message["id"], fit=fit, folds=folds, seeds=seeds, fits=fits)
 
 
 class EventWriter:
