@@ -127,6 +127,18 @@ public enum Metrics {
         }
     }
 
+    /// The report of predictions known only by their confusion counts (`confusion[truth][predicted]`)
+    /// and their summed clipped log loss (Σ −log p_y, ≥ 0), as an engine that scores elsewhere
+    /// (Spark) returns them: the figures of `report` at `threshold` (nil: argmax), with the ranking
+    /// metrics (PR and ROC AUC) and the Brier score, which need every score, set to NaN.
+    public static func report(confusion: [[Int]], classLabels: [String], positiveClass: Int?,
+                              threshold: Double?, logLossSum: Double) -> MetricReport {
+        let n = confusion.reduce(0) { $0 + $1.reduce(0, +) }
+        return summarize(confusion: confusion.flatMap { $0 }, classCount: confusion.count, classLabels: classLabels,
+                         positiveClass: positiveClass, threshold: threshold,
+                         logLoss: n > 0 ? logLossSum / Double(n) : 0, brier: .nan, prAUC: .nan, rocAUC: .nan)
+    }
+
     /// The confusion-matrix metrics (per-class P/R/F1, accuracy, balanced accuracy, macro F1, MCC, G-mean).
     static func summarize(confusion flat: [Int], classCount k: Int, classLabels: [String], positiveClass: Int?,
                           threshold: Double?, logLoss: Double, brier: Double,

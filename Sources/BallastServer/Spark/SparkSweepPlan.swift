@@ -78,7 +78,10 @@ struct SparkSweepPlan: Sendable {
         var scores = [[Double]](repeating: [], count: grid.count)
         for (index, fit) in result.fits.enumerated() {
             let g = (index / plan.folds) % grid.count
-            scores[g].append(SparkFoldScore.score(metric, confusion: fit.confusion, positive: positive, logLossSum: fit.logLossSum))
+            // Scored at 0.5 (binary) or by argmax, as the local sweep scores its held-out folds.
+            let report = Metrics.report(confusion: fit.confusion, classLabels: request.data.classes, positiveClass: positive,
+                                        threshold: positive == nil ? nil : 0.5, logLossSum: fit.logLossSum)
+            scores[g].append(report.score(metric))
         }
         return zip(grid, scores).map { value, scores in
             let mean = scores.isEmpty ? 0 : scores.reduce(0, +) / Double(scores.count)
