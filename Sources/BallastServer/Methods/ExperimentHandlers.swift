@@ -110,12 +110,7 @@ extension Handlers {
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: data)
             let share = computeShare.enter(cancellation: context.cancellation)
             defer { share.leave() }
-            var config = Self.describe(base)
-            config["param"] = .string(params.param.rawValue)
-            config["grid"] = .array(params.grid.map { .double($0) })
-            config["folds"] = .int(Int64(folds))
-            config["metric"] = .string(metric.rawValue)
-            config["l2"] = params.l2.map { .double($0) }
+            let config = Self.describeSweep(params, base: base, folds: folds)
             let details = RunDetails(datasets: [try runDataset(params.dataset, role: "dataset")],
                                      modelType: ModelName(base.model).rawValue, config: .object(config))
             return try runs.record(method: ExperimentSweep.method, details: details, context: context,
@@ -151,6 +146,17 @@ extension Handlers {
 
     /// The experiments' shared config as wire JSON, without the loss, class weights and l2 that
     /// each arm or fit sets for itself (the l2 asked for, if any, is added back by the caller).
+    /// A sweep's run config: the base training's, and what the sweep varied and scored.
+    static func describeSweep(_ params: ExperimentSweep.Params, base: TrainingConfig, folds: Int) -> [String: JSONValue] {
+        var config = describe(base)
+        config["param"] = .string(params.param.rawValue)
+        config["grid"] = .array(params.grid.map { .double($0) })
+        config["folds"] = .int(Int64(folds))
+        config["metric"] = .string((params.metric ?? .f1).rawValue)
+        config["l2"] = params.l2.map { .double($0) }
+        return config
+    }
+
     static func describe(_ base: TrainingConfig) -> [String: JSONValue] {
         var config = (try? JSONValue(encoding: TrainingConfigSpec(base, lossName: .ce)))?.objectValue ?? [:]
         config["loss"] = nil

@@ -38,12 +38,7 @@ extension Handlers {
         let source = try SparkSource(params.source, dataset: params.dataset, entry: entry)
         let sweep = try SparkSweepPlan(params: params, data: data, base: base, plan: plan, source: source)
 
-        var config = Self.describe(base)
-        config["param"] = .string(params.param.rawValue)
-        config["grid"] = .array(params.grid.map { .double($0) })
-        config["folds"] = .int(Int64(folds))
-        config["metric"] = .string(metric.rawValue)
-        config["l2"] = params.l2.map { .double($0) }
+        var config = Self.describeSweep(params, base: base, folds: folds)
         config["engine"] = .string(EngineName.spark.rawValue)
         config["source"] = ["path": .string(source.path), "format": .string(source.format.rawValue)]
         if let tolerance = params.optimizer?.tol { config["spark_tol"] = .double(tolerance) }

@@ -107,7 +107,6 @@ def fit_logistic(spark: Any, request: FitRequest, set_stage: Callable[[str], Non
                  cancelled: Callable[[], bool]) -> dict[str, Any]:
     """The `result` event of `request` (without `event` and `id`), or a SidecarError."""
     from pyspark.sql import functions as F
-    from pyspark.ml.classification import LogisticRegression
     from pyspark.ml.functions import array_to_vector
 
     started = time.monotonic()
@@ -147,16 +146,8 @@ def fit_logistic(spark: Any, request: FitRequest, set_stage: Callable[[str], Non
 
     check_cancel()
     set_stage("fitting")
-    options: dict[str, Any] = dict(featuresCol="features", labelCol="label", regParam=request.l2, elasticNetParam=0.0,
-                                   standardization=False, fitIntercept=True, maxIter=request.max_iter, tol=request.tol,
-                                   family=request.family)
-    if request.class_weights is not None:
-        options["weightCol"] = "weight"
-    try:
-        model = LogisticRegression(**options).fit(prepared)
-    except Exception as e:  # noqa: BLE001
-        check_cancel()
-        raise SidecarError("spark", f"Spark's LogisticRegression failed: {first_line(e)}") from None
+    model = fit_ballast_objective(prepared, request, l2=request.l2, weighted=request.class_weights is not None,
+                                  check_cancel=check_cancel)
     check_cancel()
     coefficients = model.coefficientMatrix.toArray().tolist()
     intercepts = model.interceptVector.toArray().tolist()
@@ -171,6 +162,24 @@ def fit_logistic(spark: Any, request: FitRequest, set_stage: Callable[[str], Non
             "objective_history": [x if math.isfinite(x) else None for x in history],
             "rows": int(rows), "weight_sum": float(summary["weight_sum"]), "class_counts": class_counts,
             "seconds": round(time.monotonic() - started, 3)}
+
+
+def fit_ballast_objective(frame: Any, request: FitRequest, *, l2: float, weighted: bool,
+                          check_cancel: Callable[[], None], which: str = "") -> Any:
+    """Spark's `LogisticRegression` on `frame` (`label`, `weight`, `features`) set up so that it
+    minimises Ballast's J: regParam = l2, no elastic net, no standardisation, the weights as
+    `weightCol` (the mapping is in the README). `which` names the fit in the error ("on fold 2")."""
+    from pyspark.ml.classification import LogisticRegression
+    options: dict[str, Any] = dict(featuresCol="features", labelCol="label", regParam=l2, elasticNetParam=0.0,
+                                   standardization=False, fitIntercept=True, maxIter=request.max_iter, tol=request.tol,
+                                   family=request.family)
+    if weighted:
+        options["weightCol"] = "weight"
+    try:
+        return LogisticRegression(**options).fit(frame)
+    except Exception as e:  # noqa: BLE001
+        check_cancel()
+        raise SidecarError("spark", f"Spark's LogisticRegression failed{which}: {first_line(e)}") from None
 
 
 def plural(n: int, noun: str) -> str:

@@ -16,9 +16,8 @@ import math
 import time
 from typing import Any, Callable
 
-from .fit import Cancelled, Checked, read_checked, weight_column
+from .fit import Cancelled, Checked, fit_ballast_objective, read_checked, weight_column
 from .protocol import SidecarError, SweepRequest
-from .session import first_line
 
 # Rows of a class are ranked within this many hash buckets at a time (each a window partition),
 # so that no single task sorts a whole class of a cluster-sized file.
@@ -93,7 +92,6 @@ def run_sweep(spark: Any, request: SweepRequest, set_stage: Callable[[str], None
               fit_done: Callable[[int, int], None]) -> dict[str, Any]:
     """The `result` event of a sweep (without `event` and `id`), or a SidecarError / Cancelled."""
     from pyspark.sql import functions as F
-    from pyspark.ml.classification import LogisticRegression
     from pyspark.ml.functions import vector_to_array
 
     started = time.monotonic()
@@ -131,16 +129,8 @@ def run_sweep(spark: Any, request: SweepRequest, set_stage: Callable[[str], None
             label = label.alias("label", metadata={"ml_attr": {"type": "nominal", "name": "label",
                                                               "num_vals": 2 if binomial else k}})
             train = data.where(fold != fit.fold).select(label, weight.alias("weight"), "features")
-            options: dict[str, Any] = dict(featuresCol="features", labelCol="label", regParam=fit.l2, elasticNetParam=0.0,
-                                           standardization=False, fitIntercept=True, maxIter=fit_request.max_iter,
-                                           tol=fit_request.tol, family=fit_request.family)
-            if fit.class_weights is not None:
-                options["weightCol"] = "weight"
-            try:
-                model = LogisticRegression(**options).fit(train)
-            except Exception as e:  # noqa: BLE001
-                check_cancel()
-                raise SidecarError("spark", f"Spark's LogisticRegression failed on fold {fit.fold + 1}: {first_line(e)}") from None
+            model = fit_ballast_objective(train, fit_request, l2=fit.l2, weighted=fit.class_weights is not None,
+                                          check_cancel=check_cancel, which=f" on fold {fit.fold + 1}")
             check_cancel()
             scored = model.transform(data.where(fold == fit.fold).select("class", "features"))
             # P of each class in `classes` order (binomial: Spark's [negative, positive] put back).
