@@ -150,4 +150,40 @@ final class DiskDatasetRestartTests: XCTestCase {
         XCTAssertEqual(listed["unavailable"]?.arrayValue?.first { $0["name"] == "big" }?["reason"], "evicted", "\(listed)")
         _ = next.stop()
     }
+
+    func testARefusedStandardizeLeavesNoKeptRowFileAndABadSuffixIsRefusedFirst() throws {
+        let path = try csv()
+        let daemon = try TestDaemon(stateDirectory: state)
+        let client = try daemon.client()
+        _ = try client.call("dataset/load", params: ["path": .string(path), "name": "big", "storage": "disk"])
+        XCTAssertEqual(try rowFiles().count, 1)
+        // The first target is written to disk before the second is found missing: nothing stays.
+        let missing = try XCTUnwrap(client.rpcError("dataset/standardize", ["fit": "big", "apply": ["big", "nope"]]))
+        XCTAssertEqual(missing.data?["field"], "apply", missing.message)
+        XCTAssertEqual(try rowFiles().count, 1, "the standardized copy of 'big' written before the refusal is removed")
+        // A suffix that makes a bad name is refused at suffix, before any row is written.
+        let suffix = try XCTUnwrap(client.rpcError("dataset/standardize", ["fit": "big", "suffix": " scaled"]))
+        XCTAssertEqual(suffix.code, -32602)
+        XCTAssertEqual(suffix.data?["field"], "suffix", suffix.message)
+        XCTAssertEqual(try rowFiles().count, 1)
+        _ = daemon.stop()
+    }
+
+    func testEvaluatingMoreRowsThanTheBudgetHoldsIsRefusedAtDatasetWithTheWayOut() throws {
+        let path = try csv(rows: 20_000)
+        let daemon = try TestDaemon(stateDirectory: state) { $0.memoryBudgetBytes = 1_200_000 }
+        let client = try daemon.client()
+        _ = try client.call("dataset/load", params: ["path": .string(path), "name": "big", "storage": "disk"])
+        _ = try client.call("model/train", params: ["dataset": "big", "name": "m", "loss": ["type": "wce"]])
+        // Probabilities twice (8 bytes a class a row), the positive column, two rankings: 1.6 MB.
+        let refused = try XCTUnwrap(client.rpcError("model/evaluate", ["model": "m", "dataset": "big"]))
+        XCTAssertEqual(refused.code, -32011)
+        XCTAssertEqual(refused.data?["field"], "dataset")
+        XCTAssertTrue(refused.message.contains("curves: false"), refused.message)
+        // Without the curves it fits, and the budget is given back afterwards.
+        let report = try client.call("model/evaluate", params: ["model": "m", "dataset": "big", "curves": false])
+        XCTAssertNotNil(report["positive"]?["recall"]?.doubleValue, "\(report)")
+        XCTAssertNotNil(try client.call("model/evaluate", params: ["model": "m", "dataset": "big", "curves": false])["positive"])
+        _ = daemon.stop()
+    }
 }

@@ -228,7 +228,7 @@ final class DiskDatasetTests: XCTestCase {
         // serving. Splits, folds and over/under-sampling make views instead (tested below).
         let copies: [(method: String, params: JSONValue, field: String)] = [
             ("dataset/resample", ["dataset": "wide", "method": "smote"], "dataset"),
-            ("model/train", ["dataset": "wide", "resample": ["method": "under"]], "resample"),
+            ("model/train", ["dataset": "wide", "resample": ["method": "smote"]], "resample"),
             ("experiment/compare", ["train": "wide", "test": "wide", "arms": ["ce", "smote"]], "arms[1]"),
         ]
         for copy in copies {
@@ -239,6 +239,8 @@ final class DiskDatasetTests: XCTestCase {
             XCTAssertTrue(refused.message.contains("rows of a disk dataset into memory"), refused.message)
         }
         _ = try client.call("model/train", params: ["dataset": "wide", "name": "m"])
+        // Under-sampling inside a training picks rows: a view, which fits where a copy would not.
+        _ = try client.call("model/train", params: ["dataset": "wide", "name": "m_under", "resample": ["method": "under"]])
         // Standardizing writes new values, but into a new row file a chunk at a time: it stays on disk.
         let standardized = try client.call("dataset/standardize", params: ["fit": "wide"])
         XCTAssertEqual(standardized["outputs"]?["wide"], "wide.std")

@@ -80,34 +80,47 @@ extension Handlers {
             }
             var made: [(name: String, entry: Workspace.Entry)] = []
             var warnings: [String] = []
-            for (index, name) in targets.enumerated() {
-                let entry = try workspace.entry(name, field: "apply")
-                // The scaler's means are per feature of `fit`: the data is matched to its columns first.
-                let (data, said) = try Self.align(entry.dataset, named: name, field: "apply[\(index)]", to: fitted.schema,
-                                                  classes: entry.dataset.classLabels, positive: entry.dataset.positiveClass)
-                warnings += said
-                let output = inPlace ? name : name + suffix
-                let scaled: Dataset
-                var keptRowFile: String? = nil
-                if data.features.isBacked {
-                    // A disk dataset (or a view of one) is standardized into a new row file: it
-                    // stays on disk, and only a chunk of rows and the classes are held meanwhile.
-                    (scaled, keptRowFile) = try standardizeToDisk(data, with: scaler, named: output, field: "apply[\(index)]",
-                                                                  keep: params.keep)
-                } else {
-                    scaled = try WirePaths(overrides: [.dataset: "apply[\(index)]"]).translating { try scaler.apply(data) }
+            // Every output name is checked before a row is written: a bad suffix is refused at once.
+            for name in targets where !inPlace {
+                do throws(RPCError) { try Workspace.validate(name: name + suffix) } catch {
+                    throw RPCError.invalidParams(error.message, field: "suffix")
                 }
-                made.append((output,
-                             .init(dataset: scaled, origin: .standardized,
-                                   missingPerFeature: Self.missing(entry.missingPerFeature, of: entry.dataset, as: data),
-                                   derivedFrom: inPlace ? nil : name, keptRowFile: keptRowFile)))
             }
             do {
+                for (index, name) in targets.enumerated() {
+                    let entry = try workspace.entry(name, field: "apply")
+                    // A disk dataset whose columns are in another order than `fit`'s is matched to them
+                    // by a copy in memory: weighed first (a disk dataset in `fit`'s order is not copied).
+                    if entry.dataset.featureNames != fitted.featureNames {
+                        try workspace.checkRoomToCopy(entry.dataset, rows: entry.dataset.rowCount,
+                                                      doing: "Matching '\(name)' to the columns of '\(params.fit)'", field: "apply[\(index)]")
+                    }
+                    // The scaler's means are per feature of `fit`: the data is matched to its columns first.
+                    let (data, said) = try Self.align(entry.dataset, named: name, field: "apply[\(index)]", to: fitted.schema,
+                                                      classes: entry.dataset.classLabels, positive: entry.dataset.positiveClass)
+                    warnings += said
+                    let output = inPlace ? name : name + suffix
+                    let scaled: Dataset
+                    var keptRowFile: String? = nil
+                    if data.features.isBacked {
+                        // A disk dataset (or a view of one) is standardized into a new row file: it
+                        // stays on disk, and only a chunk of rows and the classes are held meanwhile.
+                        (scaled, keptRowFile) = try standardizeToDisk(data, with: scaler, named: output, field: "apply[\(index)]",
+                                                                      keep: params.keep)
+                    } else {
+                        scaled = try WirePaths(overrides: [.dataset: "apply[\(index)]"]).translating { try scaler.apply(data) }
+                    }
+                    made.append((output,
+                                 .init(dataset: scaled, origin: .standardized,
+                                       missingPerFeature: Self.missing(entry.missingPerFeature, of: entry.dataset, as: data),
+                                       derivedFrom: inPlace ? nil : name, keptRowFile: keptRowFile)))
+                }
                 try workspace.store(made, madeBy: DatasetProvenance(DatasetStandardize.self, params,
                                                                     sources: [params.fit] + targets.filter { $0 != params.fit },
                                                                     keep: params.keep))
             } catch {
-                // Not stored: the row files written to be kept are nobody's now.
+                // Not stored (a later target refused, or the store failed): the row files written
+                // to be kept are nobody's now.
                 workspace.removeKeptRowFiles(made.compactMap(\.entry.keptRowFile))
                 throw error
             }

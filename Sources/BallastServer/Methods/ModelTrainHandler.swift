@@ -21,8 +21,13 @@ extension Handlers {
                                              field: "resample")
             }
             if let resample = params.resample {
-                try workspace.checkRoomToCopy(given, rows: MemoryBudget.product(given.rowCount, resample.method == .under ? 1 : 2),
-                                              doing: "Resampling '\(params.dataset)'", field: "resample")
+                // Over- and under-sampling pick rows (views of a disk dataset); SMOTE makes new ones.
+                let rows = MemoryBudget.product(given.rowCount, resample.method == .under ? 1 : 2)
+                if resample.method == .smote {
+                    try workspace.checkRoomToCopy(given, rows: rows, doing: "Resampling '\(params.dataset)'", field: "resample")
+                } else {
+                    try workspace.checkRoomForViews(given, rows: rows, doing: "Resampling '\(params.dataset)'", field: "resample")
+                }
             }
             // Resampled before the plan, so that class weights and the default l2 are those of the
             // rows trained on, as each candidate's fit in experiment/tune does.

@@ -11,13 +11,17 @@ extension Handlers {
             let (data, warnings) = try Self.align(try workspace.dataset(params.dataset), named: params.dataset, field: "dataset",
                                                   to: entry.model.schema, classes: entry.model.classLabels,
                                                   positive: entry.model.positiveClass, unseenLevels: UnseenLevels(params.unseenLevels))
+            let wantsCurves = params.curves ?? true
+            let release = try holdEvaluationMemory(rows: data.rowCount, classes: data.classCount, curves: wantsCurves,
+                                                   dataset: params.dataset)
+            defer { release() }
             let probabilities = Self.priorCorrected(try entry.model.probabilities(data), entry: entry, asked: params.priorCorrection)
             let threshold = try evaluationThreshold(params.threshold, entry: entry, validation: params.validation,
                                                     unseenLevels: UnseenLevels(params.unseenLevels))
             let report = Metrics.report(classIndex: data.classIndex, probabilities: probabilities, classCount: data.classCount,
                                         classLabels: data.classLabels, positiveClass: entry.model.positiveClass, threshold: threshold)
             var curves: BallastProtocol.Curves?
-            if params.curves ?? true, let positive = entry.model.positiveClass, data.classCount == 2 {
+            if wantsCurves, let positive = entry.model.positiveClass, data.classCount == 2 {
                 let column = Metrics.positiveColumn(probabilities, positiveClass: positive)
                 let pr = BallastML.Curves.precisionRecall(classIndex: data.classIndex, positiveProbability: column, positiveClass: positive)
                 let roc = BallastML.Curves.roc(classIndex: data.classIndex, positiveProbability: column, positiveClass: positive)

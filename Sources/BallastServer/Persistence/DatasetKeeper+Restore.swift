@@ -42,7 +42,7 @@ extension DatasetKeeper {
                 continue
             }
             guard let file = row.file else {
-                unavailable(.evicted, "Its column file was evicted to stay within --state-max-bytes.")
+                unavailable(.evicted, "Its file was evicted (or never kept) to stay within --state-max-bytes.")
                 continue
             }
             do throws(DatasetFileError) {
