@@ -50,6 +50,10 @@ import Testing
         let loaded = Render.result("load", ["dataset": disk, "dropped_rows": 0, "encoded_columns": [], "skipped_lines": ["count": 0, "first": []],
                                             "warnings": [], "seconds": 0.01, "mb_per_s": 1], params: [:], terminal: .plain())
         #expect(loaded.contains("; 4.0 kB (+12.0 kB on disk)"), "\(loaded)")
+        var view = disk
+        if case .object(var fields) = view { fields["name"] = "big.train"; fields["view"] = true; view = .object(fields) }
+        let views = Render.result("datasets", ["datasets": [view], "bytes_used": 4000, "memory_budget": 1_000_000], params: [:], terminal: .plain())
+        #expect(views.contains("4.0 kB (view of 12.0 kB on disk)"), "a view owns no file: \(views)")
         let memory: JSONValue = ["name": "small", "rows": 10, "features": 2, "classes": [["label": "0", "count": 9], ["label": "1", "count": 1]],
                                  "imbalance_ratio": 9, "bytes": 120, "storage": "memory"]
         #expect(!Render.result("datasets", ["datasets": [memory]], params: [:], terminal: .plain()).contains("on disk"))

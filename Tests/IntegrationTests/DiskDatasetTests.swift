@@ -241,6 +241,8 @@ final class DiskDatasetTests: XCTestCase {
         _ = try client.call("model/train", params: ["dataset": "wide", "name": "m"])
         // Under-sampling inside a training picks rows: a view, which fits where a copy would not.
         _ = try client.call("model/train", params: ["dataset": "wide", "name": "m_under", "resample": ["method": "under"]])
+        let compared = try client.call("experiment/compare", params: ["train": "wide", "test": "wide", "arms": ["ce", "under"]])
+        XCTAssertEqual(compared["rows"]?.arrayValue?.count, 2, "compare's under-sampling arm is a view too: \(compared)")
         // Standardizing writes new values, but into a new row file a chunk at a time: it stays on disk.
         let standardized = try client.call("dataset/standardize", params: ["fit": "wide"])
         XCTAssertEqual(standardized["outputs"]?["wide"], "wide.std")

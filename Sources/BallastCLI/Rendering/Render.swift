@@ -128,10 +128,14 @@ enum Render {
         return table.render(t)
     }
 
-    /// What a dataset holds in memory, and for a disk dataset what it keeps on disk beside.
+    /// What a dataset holds in memory, and for a disk dataset what it keeps on disk beside; a view
+    /// (a row map over another disk dataset's file) owns no file, so it says whose rows it reads.
     static func memory(_ d: JSONValue) -> String {
         let held = Fmt.bytes(d["bytes"]?.doubleValue)
         guard d["storage"]?.stringValue == DatasetStorageName.disk.rawValue else { return held }
+        if d["view"] == true {
+            return "\(held) (view of \(Fmt.bytes(d["disk_bytes"]?.doubleValue)) on disk)"
+        }
         return "\(held) (+\(Fmt.bytes(d["disk_bytes"]?.doubleValue)) on disk)"
     }
 

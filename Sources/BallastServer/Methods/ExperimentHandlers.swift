@@ -28,9 +28,14 @@ extension Handlers {
                                              field: "arms[\(index)]")
             }
             let arms = armNames.map(ComparisonArm.init)
-            if let at = armNames.firstIndex(where: { [.over, .under, .smote].contains($0) }) {
+            // Over- and under-sampling arms pick rows (views of a disk dataset); SMOTE makes new ones.
+            if let at = armNames.firstIndex(of: .smote) {
                 try workspace.checkRoomToCopy(train, rows: MemoryBudget.product(train.rowCount, 2),
-                                              doing: "The resampling arms of the comparison", field: "arms[\(at)]")
+                                              doing: "The SMOTE arm of the comparison", field: "arms[\(at)]")
+            }
+            if let at = armNames.firstIndex(where: { [.over, .under].contains($0) }) {
+                try workspace.checkRoomForViews(train, rows: MemoryBudget.product(train.rowCount, 2),
+                                                doing: "The resampling arms of the comparison", field: "arms[\(at)]")
             }
             let base = try baseConfig(model: params.model, optimizer: params.optimizer, seed: params.seed, data: train)
             let share = computeShare.enter(cancellation: context.cancellation)
