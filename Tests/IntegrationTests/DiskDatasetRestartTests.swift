@@ -76,6 +76,10 @@ final class DiskDatasetRestartTests: XCTestCase {
             XCTAssertTrue(view["message"]?.stringValue?.contains("view of a disk dataset") == true, "\(view)")
             XCTAssertTrue(view["message"]?.stringValue?.contains("dataset/split") == true, "says how to make it again: \(view)")
         }
+        // A training on it says why it is gone, as describe does, not only that the name is unknown.
+        let gone = try XCTUnwrap(again.rpcError("model/train", ["dataset": "big.train"]))
+        XCTAssertEqual(gone.data?["reason"], "not_kept", gone.message)
+        XCTAssertTrue(gone.message.contains("did not come back"), gone.message)
         XCTAssertEqual(try again.call("dataset/describe", params: ["dataset": "big"]), before)
         XCTAssertEqual(try again.call("dataset/head", params: ["dataset": "big", "rows": 20]), head)
         XCTAssertEqual(try train(again, model: "after"), model, "the restored rows train to the same model, bit for bit")

@@ -54,7 +54,7 @@ extension DatasetKeeper {
                 do throws(RPCError) {
                     try workspace.budget.checkRoom(needed, doing: "Restoring the dataset '\(row.name)'")
                 } catch {
-                    unavailable(.overBudget, "It no longer fits in the memory budget: \(error.message)")
+                    unavailable(.overBudget, "It no longer fits in the memory budget: \(error.message) Its file is kept: restart the daemon with a larger --memory-budget to bring it back.")
                     continue
                 }
                 let (dataset, fingerprint) = onDisk ? try readRowFile(named: file) : try DatasetColumnFile.read(named: file, in: folder)
@@ -73,7 +73,7 @@ extension DatasetKeeper {
                     try workspace.restore(row.name, entry, lastUsed: row.lastUsed)
                     restored.names.append(row.name)
                 } catch {
-                    unavailable(.overBudget, "It no longer fits in the memory budget: \(error.message)")
+                    unavailable(.overBudget, "It no longer fits in the memory budget: \(error.message) Its file is kept: restart the daemon with a larger --memory-budget to bring it back.")
                 }
             } catch {
                 let reason: DatasetUnavailableName = switch error.kind {

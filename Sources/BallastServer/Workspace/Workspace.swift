@@ -71,12 +71,7 @@ public final class Workspace: Sendable {
             return (found, state.unavailable[name])
         }
         if let found { return found }
-        if let unavailable {
-            throw RPCError(code: ErrorCode.notFound, message: "The dataset '\(name)' did not come back at this start: \(unavailable.message)",
-                           data: ["field": .string(field), "name": .string(name), "reason": .string(unavailable.reason.rawValue),
-                                  "provenance": unavailable.provenance ?? .null])
-        }
-        throw .notFound("dataset", name, field: field, known: datasetNames)
+        throw Self.missing(name, field: field, unavailable: unavailable, known: datasetNames)
     }
 
     /// The datasets made from the one named `name`, which keep its data when it is replaced.
@@ -91,6 +86,15 @@ public final class Workspace: Sendable {
         guard (try? entry(name)) != nil, !children.isEmpty else { return [] }
         return ["'\(name)' was replaced, but \(children.map { "'\($0)'" }.joined(separator: ", ")) "
                 + "\(children.count == 1 ? "was" : "were") made from the data it held and still hold\(children.count == 1 ? "s" : "") it."]
+    }
+
+    /// The -32001 for a dataset not held: why it did not come back at this start and how to make
+    /// it again when an earlier daemon had it, else the names that are known.
+    private static func missing(_ name: String, field: String, unavailable: DatasetUnavailable?, known: [String]) -> RPCError {
+        guard let unavailable else { return .notFound("dataset", name, field: field, known: known) }
+        return RPCError(code: ErrorCode.notFound, message: "The dataset '\(name)' did not come back at this start: \(unavailable.message)",
+                        data: ["field": .string(field), "name": .string(name), "reason": .string(unavailable.reason.rawValue),
+                               "provenance": unavailable.provenance ?? .null])
     }
 
     public func dataset(_ name: String, field: String = "dataset") throws(RPCError) -> Dataset {
@@ -272,7 +276,7 @@ public final class Workspace: Sendable {
     public func lease(_ names: [String]) throws(RPCError) -> @Sendable () -> Void {
         try state.withLock { (state) throws(RPCError) in
             for name in names where state.datasets[name] == nil {
-                throw .notFound("dataset", name, field: "dataset", known: state.datasets.keys.sorted())
+                throw Self.missing(name, field: "dataset", unavailable: state.unavailable[name], known: state.datasets.keys.sorted())
             }
             for name in names { state.leases[name, default: 0] += 1 }
         }
