@@ -201,6 +201,21 @@ final class SparkEngineTests: XCTestCase {
         handle.write(Data("0.1,0.2,0.3,0.4,1\n".utf8))
         try handle.close()
         refused(["dataset": "changing"], at: "engine")
+        // A source with other rows than the dataset is refused as soon as Spark has counted them,
+        // before any fit (or, for a sweep, before any of its many fits).
+        let fewer = Self.folder + "/fewer.csv"
+        let lines = try String(contentsOfFile: Self.folder + "/small.csv", encoding: .utf8).split(separator: "\n")
+        try (lines.dropLast(3).joined(separator: "\n") + "\n").write(toFile: fewer, atomically: true, encoding: .utf8)
+        refused(["dataset": "small", "source": ["path": .string(fewer)]], at: "source")
+        do {
+            _ = try client.call("experiment/sweep", params: ["dataset": "small", "param": "w", "grid": [0.5, 0.9], "folds": 2,
+                                                             "engine": "spark", "source": ["path": .string(fewer)]])
+            XCTFail("a sweep of other rows was accepted")
+        } catch ClientError.rpc(let error) {
+            XCTAssertEqual(error.data?["field"], "source", error.message)
+            XCTAssertEqual(error.data?["spark_field"], "class_counts", "refused when counted, before the fits: \(error.message)")
+            XCTAssertTrue(error.message.contains("other rows"), error.message)
+        }
     }
 
     /// `experiment/sweep` with engine=spark: the local sweep's shape (a point per grid value with

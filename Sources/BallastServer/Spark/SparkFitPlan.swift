@@ -34,7 +34,8 @@ struct SparkFitPlan: Sendable {
             features: train.featureNames, classes: train.classLabels, positive: positive, classWeights: config.classWeights,
             family: binomial ? .binomial : .multinomial,
             regParam: config.reduction == .sum ? config.l2 / weightSum : config.l2,
-            maxIterations: maxIterations, tolerance: tolerance ?? Self.defaultTolerance)
+            maxIterations: maxIterations, tolerance: tolerance ?? Self.defaultTolerance,
+            classCounts: train.classCounts)
     }
 
     /// The positive class of binary data as the local trainer picks it: the dataset's, else the

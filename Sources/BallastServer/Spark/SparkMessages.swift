@@ -23,6 +23,8 @@ struct SparkFitRequest: Sendable, Equatable {
     var regParam: Double
     var maxIterations: Int
     var tolerance: Double
+    /// The dataset's rows per class: Spark reading other counts is refused before any fit runs.
+    var classCounts: [Int]? = nil
 
     var json: JSONValue {
         var fields: [String: JSONValue] = [
@@ -36,6 +38,7 @@ struct SparkFitRequest: Sendable, Equatable {
         ]
         if format == .csv { fields["csv"] = ["delimiter": .string(delimiter), "header": .bool(header)] }
         if format == .csv, !header, let columns { fields["columns"] = .array(columns.map { .string($0) }) }
+        if let classCounts { fields["class_counts"] = .array(classCounts.map { .int(Int64($0)) }) }
         return .object(fields)
     }
 }

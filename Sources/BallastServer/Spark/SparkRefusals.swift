@@ -68,6 +68,11 @@ enum SparkRefusals {
         case .died(let lastLine):
             return RPCError(code: ErrorCode.internalError, message: "The Spark sidecar stopped: \(lastLine)",
                             data: ["field": "engine", "reason": "spark_sidecar_stopped"])
+        case let .reported(kind, message, field) where kind == "data" && field == "class_counts":
+            // Read and counted before any fit: the weights, l2 and metrics are the dataset's.
+            return RPCError(code: ErrorCode.invalidParams,
+                            message: "Spark read other rows than the dataset holds (\(message)); the class weights, l2 and metrics are the dataset's, so Spark must read its rows. Give source the same data (as CSV or Parquet), or load the file itself as the dataset (storage=disk when it is larger than memory).",
+                            data: ["field": .string(source ? "source" : "engine"), "spark_field": "class_counts"])
         case let .reported(kind, message, field):
             var data: [String: JSONValue] = ["field": .string(source ? "source" : "dataset"), "spark_kind": .string(kind)]
             if let field { data["spark_field"] = .string(field) }

@@ -49,7 +49,8 @@ struct SparkSweepPlan: Sendable {
             id: "", path: source.path, format: source.format, delimiter: source.delimiter, header: source.header,
             columns: source.columns, label: source.label, features: data.featureNames, classes: data.classLabels,
             positive: positive, classWeights: nil, family: binomial ? .binomial : .multinomial, regParam: 0,
-            maxIterations: maxIterations, tolerance: params.optimizer?.tol ?? SparkFitPlan.defaultTolerance)
+            maxIterations: maxIterations, tolerance: params.optimizer?.tol ?? SparkFitPlan.defaultTolerance,
+            classCounts: data.classCounts)
         request = SparkSweepRequest(data: data, folds: plan.folds,
                                     seeds: (0..<plan.repeats).map { FoldPlan.seed(base.seed, repeat: $0) }, fits: fits)
     }

@@ -92,6 +92,11 @@ def read_checked(spark: Any, request: FitRequest, check_cancel: Callable[[], Non
             raise data_error(f"Column '{name}' holds an infinite value (or one too large for float32) in "
                              f"{plural(summary[f'nonfinite_{i}'], 'row')} of {where}.", field)
     class_counts = [int(summary[f"class_{k}"] or 0) for k in range(len(request.classes))]
+    if request.class_counts is not None and class_counts != request.class_counts:
+        def spoken(counts: list[int]) -> str:
+            return ", ".join(f"{c}: {n}" for c, n in zip(request.classes, counts))
+        raise data_error(f"{where} holds per class {spoken(class_counts)} rows, not the dataset's {spoken(request.class_counts)}",
+                         "class_counts")
     return Checked(frame, label_text, class_index, features, summary, class_counts)
 
 

@@ -55,6 +55,9 @@ class FitRequest:
     # A CSV without a header: every column's name in file order (Ballast's loader names them
     # `x1…xN` around the label column, wherever it sits). None: the last column is `label`.
     columns: Optional[list[str]] = None
+    # Rows per class (in `classes` order) of the dataset the fit stands for: Spark reading other
+    # counts is a `data` error at `class_counts` before any fit runs. None: not checked.
+    class_counts: Optional[list[int]] = None
 
 
 def parse_line(line: str) -> dict[str, Any]:
@@ -144,6 +147,11 @@ def parse_fit(message: dict[str, Any]) -> FitRequest:
         for i, name in enumerate(columns):
             if columns.index(name) != i:
                 raise request_error(f"The column '{name}' is named twice in \"columns\".", f"columns[{i}]")
+    counts = message.get("class_counts")
+    if counts is not None and (not isinstance(counts, list) or len(counts) != len(classes)
+                               or not all(isinstance(c, int) and not isinstance(c, bool) and c >= 0 for c in counts)):
+        raise request_error(f"\"class_counts\" must be null or {len(classes)} whole numbers of at least 0 (rows per class).",
+                            "class_counts")
     max_iter = message.get("max_iter", 100)
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
         raise request_error(f"\"max_iter\" must be a whole number of at least 1, got {json.dumps(max_iter)}.", "max_iter")
@@ -151,7 +159,7 @@ def parse_fit(message: dict[str, Any]) -> FitRequest:
         id=message["id"], path=path, format=fmt, csv=CSVFormat(delimiter=delimiter, header=header),
         label=label, features=features, classes=classes, positive=positive, class_weights=weights,
         family=family, l2=_number(message, "l2", 1e-4), max_iter=max_iter, tol=_number(message, "tol", 1e-6),
-        columns=columns)
+        columns=columns, class_counts=counts)
 
 
 @dataclass(frozen=True)

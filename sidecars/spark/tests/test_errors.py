@@ -53,6 +53,14 @@ def test_a_label_column_the_file_lacks(sidecar, data_dir):
     expect_error(sidecar, "data", "label", "'Target'", **small_request(path, label="Target"))
 
 
+def test_other_class_counts_than_the_dataset_are_refused_before_fitting(sidecar, data_dir):
+    path = small_csv(data_dir, "good.csv", GOOD_ROWS)
+    expect_error(sidecar, "data", "class_counts", "0: 3, 1: 3", "0: 4, 1: 3", **small_request(path, class_counts=[4, 3]))
+    # The dataset's own counts pass, and the sidecar serves on.
+    answer, _ = sidecar.fit(**small_request(path, class_counts=[3, 3]))
+    assert answer["event"] == "result", answer
+
+
 def test_a_label_outside_the_classes(sidecar, data_dir):
     path = small_csv(data_dir, "unknown-label.csv", GOOD_ROWS + ["1.0,1.0,2", "2.0,2.0,2"])
     expect_error(sidecar, "data", "label", "2 rows", "'2'", "0, 1", **small_request(path))
