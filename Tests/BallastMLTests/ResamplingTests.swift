@@ -52,6 +52,25 @@ final class ResamplingTests: XCTestCase {
         XCTAssertEqual(try Resampling.randomUnder(data, ratio: 0.5, seed: 0).classCounts, [200, 100, 100])
     }
 
+    /// The rows a resampling is weighed for before it is made are the rows it makes.
+    func testResultRowsAreTheRowsTheResamplingMakes() throws {
+        let multiclass = try SyntheticData.generate(SyntheticSpec(rows: 1_000, features: 3, informative: 2,
+                                                                  classProportions: [0.6, 0.3, 0.1], separation: 2, seed: 1))
+        for data in [try binary(), multiclass] {
+            for ratio in [0.05, 0.25, 0.5, 1] {
+                let counts = data.classCounts
+                if let over = try? Resampling.randomOver(data, ratio: ratio, seed: 3) {
+                    XCTAssertEqual(Resampling.resultRows(classCounts: counts, ratio: ratio, over: true), over.rowCount, "over \(ratio)")
+                    XCTAssertEqual(try Resampling.smote(data, ratio: ratio, k: 5, seed: 3).rowCount, over.rowCount, "smote \(ratio)")
+                }
+                if let under = try? Resampling.randomUnder(data, ratio: ratio, seed: 3) {
+                    XCTAssertEqual(Resampling.resultRows(classCounts: counts, ratio: ratio, over: false), under.rowCount, "under \(ratio)")
+                }
+            }
+        }
+        XCTAssertEqual(Resampling.resultRows(classCounts: [970, 30], ratio: 0.05, over: true), 1_000 + 48 - 30)
+    }
+
     func testRatioErrors() throws {
         let data = try binary()
         for ratio in [0, -1, 1.5, .nan] {

@@ -202,6 +202,22 @@ public enum Resampling {
     }
 
     /// The largest class, the earliest on a tie.
+    /// Rows a resampling of data with `classCounts` at `ratio` will hold, to weigh it before it is
+    /// made: over-sampling (random or SMOTE) adds `⌊ratio × n_majority⌋ − n` rows to each smaller
+    /// class, under-sampling keeps `⌊n_smallest / ratio⌋` majority rows and `n_smallest` of the
+    /// others. A ratio the resampling will refuse gives the rows as they are.
+    public static func resultRows(classCounts counts: [Int], ratio: Double, over: Bool) -> Int {
+        let total = counts.reduce(0, +)
+        guard ratio > 0, ratio <= 1, let smallest = counts.min(), !counts.isEmpty else { return total }
+        let majority = majorityClass(counts)
+        if over {
+            let target = Int((ratio * Double(counts[majority])).rounded(.down))
+            return total + counts.enumerated().reduce(0) { sum, pair in pair.offset == majority ? sum : sum + max(0, target - pair.element) }
+        }
+        let majorityTarget = min(counts[majority], Int((Double(smallest) / ratio).rounded(.down)))
+        return counts.enumerated().reduce(0) { sum, pair in sum + (pair.offset == majority ? majorityTarget : min(pair.element, smallest)) }
+    }
+
     static func majorityClass(_ counts: [Int]) -> Int {
         var best = 0
         for c in counts.indices where counts[c] > counts[best] { best = c }

@@ -131,10 +131,9 @@ extension Handlers {
         table.register(DatasetResample.self) { params, _ in
             let source = try workspace.dataset(params.dataset)
             let ratio = params.ratio ?? 1, seed = params.seed ?? 0
-            // Over-sampling and SMOTE make up to twice the rows (the rare class grown to the common
-            // one's size). Over- and under-sampling pick rows: views of a disk dataset. SMOTE makes
-            // new rows, and the picked ones with them, in memory.
-            let resampledRows = MemoryBudget.product(source.rowCount, params.method == .under ? 1 : 2)
+            // Over- and under-sampling pick rows: views of a disk dataset. SMOTE makes new rows, and
+            // the picked ones with them, in memory. Weighed for the rows the result will hold.
+            let resampledRows = Resampling.resultRows(classCounts: source.classCounts, ratio: ratio, over: params.method != .under)
             if params.method == .smote {
                 try workspace.checkRoomToCopy(source, rows: resampledRows, doing: "Resampling '\(params.dataset)'")
             } else {

@@ -22,7 +22,7 @@ extension Handlers {
             }
             if let resample = params.resample {
                 // Over- and under-sampling pick rows (views of a disk dataset); SMOTE makes new ones.
-                let rows = MemoryBudget.product(given.rowCount, resample.method == .under ? 1 : 2)
+                let rows = resample.resultRows(of: given)
                 if resample.method == .smote {
                     try workspace.checkRoomToCopy(given, rows: rows, doing: "Resampling '\(params.dataset)'", field: "resample")
                 } else {
