@@ -2,41 +2,11 @@ import Foundation
 import XCTest
 @testable import BallastML
 
-/// A backing over memory the test owns that counts whole-base releases: a mapped file without a file.
-private final class ViewedBacking: FeatureBacking, @unchecked Sendable {
-    // @unchecked: `storage` is written only in init; `wholeReleases` only under `lock`.
-    private let storage: UnsafeMutableBufferPointer<Float>
-    private let lock = NSLock()
-    private var released: [Range<Int>] = []
-
-    init(_ values: [Float]) {
-        storage = .allocate(capacity: values.count)
-        _ = storage.initialize(from: values)
-    }
-
-    deinit { storage.deallocate() }
-
-    var base: UnsafePointer<Float> { UnsafePointer(storage.baseAddress ?? UnsafeMutablePointer(bitPattern: 16)!) }
-    var count: Int { storage.count }
-
-    func release(_ range: Range<Int>) {
-        lock.lock()
-        released.append(range)
-        lock.unlock()
-    }
-
-    var releases: [Range<Int>] {
-        lock.lock()
-        defer { lock.unlock() }
-        return released
-    }
-}
-
 /// Row-index views: a selection of a disk-backed dataset reads the base through a row map instead
 /// of copying it, and everything computed on it is what the copy gives, bit for bit.
 final class RowViewTests: XCTestCase {
-    private static func backed(_ data: Dataset) -> (Dataset, ViewedBacking) {
-        let backing = ViewedBacking(data.features.array)
+    private static func backed(_ data: Dataset) -> (Dataset, RecordingBacking) {
+        let backing = RecordingBacking(data.features.array)
         var backed = data
         backed.features = FeatureMatrix(backing: backing)
         return (backed, backing)
@@ -60,7 +30,7 @@ final class RowViewTests: XCTestCase {
         XCTAssertEqual(view.features.residentBytes, 3 * 4, "a view holds its row map: 4 bytes a row")
         XCTAssertEqual(view.residentBytes, copy.residentBytes - copy.features.count * 4 + 3 * 4)
         XCTAssertEqual(view.byteCount, copy.byteCount, "byteCount counts the values wherever they live")
-        XCTAssertTrue(backing.releases.isEmpty, "making a view reads and releases nothing")
+        XCTAssertTrue(backing.released.isEmpty, "making a view reads and releases nothing")
         view.features.withRows(width: 2) { rows in
             XCTAssertEqual(rows.count, 3)
             XCTAssertEqual(rows[0], backing.base + 6, "row 0 of the view is row 3 of the base, in place")
@@ -98,7 +68,7 @@ final class RowViewTests: XCTestCase {
     func testAViewOutlivesItsBase() throws {
         let data = try TrainingFixtures.small(rows: 50, features: 3, seed: 2)
         var view: Dataset?
-        weak var weakBacking: ViewedBacking?
+        weak var weakBacking: RecordingBacking?
         do {
             let (backed, backing) = Self.backed(data)
             weakBacking = backing
@@ -140,7 +110,7 @@ final class RowViewTests: XCTestCase {
                                          data.selecting(rows: rows).selecting(rows: inner))] {
                 XCTAssertTrue(view.features.isView)
                 let weights = weighted ? (0..<view.rowCount).map { Double($0 % 4) * 0.5 + 0.25 } : nil
-                let releasesBefore = backing.releases.count
+                let releasesBefore = backing.released.count
                 let gathers = FeatureMatrix.gatherCount
                 let onCopy = try Trainer.train(config, on: copy, sampleWeights: weights, threads: .fixed(3))
                 let onView = try Trainer.train(config, on: view, sampleWeights: weights, threads: .fixed(3))
@@ -150,7 +120,7 @@ final class RowViewTests: XCTestCase {
                 let viewProbabilities = try onCopy.model.probabilities(view, threads: .fixed(2))
                 XCTAssertEqual(viewProbabilities, try onCopy.model.probabilities(copy, threads: .fixed(2)), "\(name), \(label)")
                 XCTAssertEqual(FeatureMatrix.gatherCount, gathers, "\(name), \(label): the view was read in place")
-                let newReleases = backing.releases.dropFirst(releasesBefore)
+                let newReleases = backing.released.dropFirst(releasesBefore)
                 XCTAssertFalse(newReleases.isEmpty, "\(name), \(label): the base was let go after the passes")
                 XCTAssertTrue(newReleases.allSatisfy { $0 == 0..<backing.count }, "\(name), \(label): a view releases its whole base")
             }
