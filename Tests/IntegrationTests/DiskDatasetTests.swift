@@ -363,6 +363,19 @@ final class DiskDatasetTests: XCTestCase {
         XCTAssertNotNil(swept["results"]?.arrayValue?.first)
         XCTAssertEqual(swept["results"], sweptCopies["results"])
         XCTAssertEqual(swept["best"], sweptCopies["best"])
+        // So are a tune's: weighed as views, it runs where copies of its folds would not fit.
+        let tune: JSONValue = ["dataset": "d", "candidates": ["ce", "wce_balanced"], "folds": 3, "estimate": "none", "seed": 1,
+                               "keep": false]
+        let tuned = try onDisk.call("experiment/tune", params: tune), tunedCopies = try inMemory.call("experiment/tune", params: tune)
+        func withoutTimes(_ board: JSONValue?) -> [JSONValue] {
+            (board?.arrayValue ?? []).map { row in
+                var fields = row.objectValue ?? [:]
+                fields["seconds"] = nil
+                return .object(fields)
+            }
+        }
+        XCTAssertEqual(withoutTimes(tuned["leaderboard"]).count, 2)
+        XCTAssertEqual(withoutTimes(tuned["leaderboard"]), withoutTimes(tunedCopies["leaderboard"]))
 
         // Dropping the base leaves its views readable: they hold its mapping, and its spill file
         // (it was loaded with keep false) stays, unlinked only when the last view goes.

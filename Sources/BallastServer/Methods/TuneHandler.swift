@@ -103,15 +103,22 @@ extension Handlers {
     /// What a selection holds beside the models, as float32: every candidate's out-of-fold
     /// probabilities for every repeat (kept until the leaderboard is made), each fold's training
     /// and held-out rows (built once per repeat), and a resampled copy of the training rows per
-    /// concurrent fit (over-sampling to 1:1 about doubles them). A request whose grid, repeats or
-    /// folds would not fit is refused by the budget rather than run out of memory.
+    /// concurrent fit (over-sampling to 1:1 about doubles them). Of a disk dataset the folds and
+    /// the over- and under-samples are row-index views (a row map and the classes, 8 bytes a
+    /// row); only SMOTE copies. A request whose grid, repeats or folds would not fit is refused by
+    /// the budget rather than run out of memory.
     static func selectionBytes(_ plan: TunePlan, data: Dataset, workers: Int) -> Int {
         let repeats = (try? FoldPlan.adapt(classCounts: data.classCounts, classLabels: data.classLabels,
                                            folds: plan.settings.folds, repeats: plan.settings.repeats).repeats) ?? 20
         let folds = min(plan.settings.folds, max(2, data.rowCount))
-        let whole = MemoryBudget.product(data.rowCount, data.featureCount, 4)
+        let copy = MemoryBudget.product(data.rowCount, data.featureCount, 4)
+        let view = MemoryBudget.product(data.rowCount, 8)
+        let onDisk = data.features.isBacked
+        let smote = plan.settings.candidates.contains { if case .smote? = $0.sampling { true } else { false } }
+        let whole = onDisk ? view : copy
+        let resampled = onDisk && !smote ? view : copy
         let outOfFold = MemoryBudget.product(plan.settings.candidates.count, repeats, data.rowCount, data.classCount, 4)
-        return MemoryBudget.sum([outOfFold, MemoryBudget.product(folds, whole), MemoryBudget.product(2 * workers, whole)])
+        return MemoryBudget.sum([outOfFold, MemoryBudget.product(folds, whole), MemoryBudget.product(2 * workers, resampled)])
     }
 
     /// The run's configuration: the base model, optimizer and seed, and what the tune was asked.
