@@ -59,6 +59,17 @@ import Testing
         #expect(!Render.result("datasets", ["datasets": [memory]], params: [:], terminal: .plain()).contains("on disk"))
     }
 
+    /// A sweep whose folds were repeated (a small class) says so under its table.
+    @Test func aSweepSaysWhyItHasMoreScoresThanFolds() {
+        let note = "Class '1' has only 24 rows: the 3 folds were repeated 3 times for a steadier estimate."
+        let sweep: JSONValue = ["param": "w", "metric": "f1", "run": "r3", "best": ["value": 0.7, "mean": 0.8, "sd": 0.01],
+                                "results": [["value": 0.7, "mean": 0.8, "sd": 0.01, "folds": [0.8, 0.79, 0.81, 0.8, 0.8, 0.8, 0.79, 0.81, 0.8]]],
+                                "folds": ["requested": 3, "used": 3, "repeats": 3, "note": .string(note)]]
+        let text = Render.result("sweep", sweep, params: [:], terminal: .plain())
+        #expect(text.contains("over 9 folds"), "\(text)")
+        #expect(text.contains(note), "\(text)")
+    }
+
     @Test func aLoadSaysWhichBadLinesItSkipped() {
         let summary: JSONValue = ["name": "d", "rows": 3, "features": 2, "feature_names": ["a", "b"],
                                   "classes": [["label": "0", "count": 2], ["label": "1", "count": 1]],

@@ -54,6 +54,8 @@ extension Render {
         }
         let folds = points.first?["folds"]?.arrayValue?.count ?? 0
         var text = table.render(t) + "\n  best \(param)=\(best.map(Fmt.compact) ?? "?"): \(metric) \(Fmt.num(r["best"]?["mean"]?.doubleValue)) ± \(Fmt.num(r["best"]?["sd"]?.doubleValue)) over \(folds) folds (run \(r["run"]?.stringValue ?? "?"))"
+        // Why there are more scores than folds asked (a small class: the folds were repeated).
+        if let note = r["folds"]?["note"]?.stringValue { text += "\n  " + note }
         if let chart = Charts.sweepPlot(r, width: Charts.width(forTerminal: t.width)) { text += "\n" + chart.render() }
         return text
     }
