@@ -93,7 +93,7 @@ final class ModelMemoryBudgetTests: XCTestCase {
                                                                    "optimizer": ["type": "adam", "epochs": 1]]))
         XCTAssertEqual(refused.code, ErrorCode.resourceLimit, refused.message)
         XCTAssertEqual(refused.data?["bytes_needed"], 269_868)
-        XCTAssertEqual(refused.data?["field"], "dataset")
+        XCTAssertEqual(refused.data?["field"], "model.hidden", "the network's size, not the rows, made it large")
         XCTAssertTrue(refused.message.contains("memory budget"), refused.message)
         XCTAssertEqual(try client.call("model/list")["models"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["small"])
 

@@ -50,10 +50,13 @@ extension Handlers {
             try Workspace.validate(name: name)
             // The metrics are measured on the rows given (not the resampled ones) and on the validation rows.
             let reportBytes = TrainingPlan.reportBytes(classes: train.classCount, rows: [given.rowCount] + (validation.map { [$0.rowCount] } ?? []))
-            let reservation = try models.reserve(parameters: plan.parameterCount(features: train.featureCount, classes: train.classCount),
-                                                 working: MemoryBudget.sum([plan.workingBytes(features: train.featureCount, classes: train.classCount),
-                                                                            reportBytes]),
-                                                 for: name, field: "dataset")
+            let parameters = plan.parameterCount(features: train.featureCount, classes: train.classCount)
+            let working = plan.workingBytes(features: train.featureCount, classes: train.classCount)
+            // A refusal points at what made the reservation large: a network's size, or the rows.
+            let modelBytes = MemoryBudget.sum([Models.byteCount(parameters: parameters), working])
+            let field = modelBytes > reportBytes && params.model?.hidden != nil ? "model.hidden" : "dataset"
+            let reservation = try models.reserve(parameters: parameters, working: MemoryBudget.sum([working, reportBytes]),
+                                                 for: name, field: field)
             defer { reservation.release() }
             if (try? models.entry(name)) != nil { warnings.append("The model '\(name)' was replaced by this training.") }
             var datasets = [try runDataset(params.dataset, role: "dataset")]
