@@ -11,10 +11,10 @@ extension DatasetKeeper {
     }
 
     /// Puts every kept dataset back into `workspace` from its column file, or a disk dataset from
-    /// its row file (mapped, never a CSV parsed), checked against its fingerprint. A dataset not kept, evicted, or whose file is
-    /// missing, damaged or unreadable, whose row no longer decodes, or that no longer fits the
-    /// memory budget (judged from its header, before it is read), is reported, and the others
-    /// load. Files in the folder that no row names (left by a crash between writing a file and
+    /// its row file (mapped, never a CSV parsed), checked against its fingerprint. A dataset not
+    /// kept, evicted, or whose file is missing, damaged or unreadable, whose row no longer
+    /// decodes, or that no longer fits the memory budget (judged from its header, before it is
+    /// read), is reported, and the others load. Files in the folder that no row names (left by a crash between writing a file and
     /// recording it) are removed; a damaged row's file, when its name reads, is left.
     func restore(into workspace: Workspace) -> Restored {
         let rows: StoredRows<StoredDataset>

@@ -22,8 +22,8 @@ public final class Workspace: Sendable {
         /// `{"method", "params"}` of the request that made it (`DatasetProvenance`), set when it is
         /// stored or restored: `engine: "spark"` reads the CSV a loaded dataset came from.
         var provenance: JSONValue? = nil
-        /// The CSV's size and modification time when it was loaded by this daemon (nil for a
-        /// dataset not loaded from a file, or restored at start).
+        /// The CSV's size and modification time when it was loaded (nil for a dataset not loaded
+        /// from a file); recorded with a kept dataset's provenance and restored with it at start.
         var loadedFile: FileStamp? = nil
         /// A disk dataset's row file when its load wrote it into the datasets folder to be kept
         /// (`DatasetKeeper.newRowFile`); nil for a spill file that goes when the daemon stops.
