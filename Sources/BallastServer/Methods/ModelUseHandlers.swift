@@ -12,8 +12,9 @@ extension Handlers {
                                                   to: entry.model.schema, classes: entry.model.classLabels,
                                                   positive: entry.model.positiveClass, unseenLevels: UnseenLevels(params.unseenLevels))
             let wantsCurves = params.curves ?? true
-            let release = try holdEvaluationMemory(rows: data.rowCount, classes: data.classCount, curves: wantsCurves,
-                                                   dataset: params.dataset)
+            // Curves are drawn for binary data only.
+            let release = try holdEvaluationMemory(rows: data.rowCount, classes: data.classCount,
+                                                   curves: wantsCurves && data.classCount == 2, dataset: params.dataset)
             defer { release() }
             let probabilities = Self.priorCorrected(try entry.model.probabilities(data), entry: entry, asked: params.priorCorrection)
             let threshold = try evaluationThreshold(params.threshold, entry: entry, validation: params.validation,
