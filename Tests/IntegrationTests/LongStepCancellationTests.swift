@@ -13,22 +13,10 @@ final class LongStepCancellationTests: XCTestCase {
         let daemon = try TestDaemon()
         let client = try daemon.client()
         _ = try client.call("dataset/generate", params: ["preset": "fraud", "name": "wide", "rows": 10_000, "seed": 1])
-        let id = client.upcomingID
-        var cancelSent = false
-        var failure: RPCError?
-        do {
-            _ = try client.call("model/train", params: [
-                "dataset": "wide", "name": "wide", "progress_token": "wide", "model": ["type": "mlp", "hidden": [256, 256]],
-                "optimizer": ["type": "adam", "epochs": 2, "batch_size": 10_000],
-            ], timeout: 300) { method, params in
-                if method == WorkProgress.method && params["value"]?["kind"] == "report" && !cancelSent {
-                    cancelSent = true
-                    try? client.cancel(id)
-                }
-            }
-        } catch {
-            if case .rpc(let rpc) = error { failure = rpc }
-        }
+        let (cancelSent, failure) = client.callCancellingAtFirstProgress("model/train", [
+            "dataset": "wide", "name": "wide", "progress_token": "wide", "model": ["type": "mlp", "hidden": [256, 256]],
+            "optimizer": ["type": "adam", "epochs": 2, "batch_size": 10_000],
+        ], timeout: 300)
         XCTAssertTrue(cancelSent, "step 1 was reported")
         let answer = try XCTUnwrap(failure, "the training was cancelled, not finished")
         XCTAssertEqual(answer.code, ErrorCode.requestCancelled)

@@ -138,20 +138,8 @@ final class SparkEngineTests: XCTestCase {
     func testCancelAnswersRequestCancelledAndTheNextFitWorks() throws {
         let client = try client()
         try load(client, "large.csv", as: "large")
-        let id = client.upcomingID
-        var cancelSent = false
-        var failure: RPCError?
-        do {
-            _ = try client.call("model/train", params: ["dataset": "large", "name": "cancelled", "engine": "spark",
-                                                        "progress_token": "cancel"]) { method, params in
-                if method == WorkProgress.method && params["value"]?["kind"] == "report" && !cancelSent {
-                    cancelSent = true
-                    try? client.cancel(id)
-                }
-            }
-        } catch {
-            if case .rpc(let rpc) = error { failure = rpc }
-        }
+        let (cancelSent, failure) = client.callCancellingAtFirstProgress(
+            "model/train", ["dataset": "large", "name": "cancelled", "engine": "spark", "progress_token": "cancel"])
         XCTAssertTrue(cancelSent, "the fit reported progress")
         let answer = try XCTUnwrap(failure, "the fit was cancelled, not finished")
         XCTAssertEqual(answer.code, ErrorCode.requestCancelled)
@@ -293,20 +281,9 @@ final class SparkEngineTests: XCTestCase {
     func testSweepCancelAnswersRequestCancelledAndTheNextSweepWorks() throws {
         let client = try client()
         try load(client, "large.csv", as: "large")
-        let id = client.upcomingID
-        var cancelSent = false
-        var failure: RPCError?
-        do {
-            _ = try client.call("experiment/sweep", params: ["dataset": "large", "param": "w", "grid": [0.5, 0.8], "folds": 3,
-                                                             "engine": "spark", "progress_token": "cancel_sweep"]) { method, params in
-                if method == WorkProgress.method && params["value"]?["kind"] == "report" && !cancelSent {
-                    cancelSent = true
-                    try? client.cancel(id)
-                }
-            }
-        } catch {
-            if case .rpc(let rpc) = error { failure = rpc }
-        }
+        let (cancelSent, failure) = client.callCancellingAtFirstProgress(
+            "experiment/sweep", ["dataset": "large", "param": "w", "grid": [0.5, 0.8], "folds": 3, "engine": "spark",
+                                 "progress_token": "cancel_sweep"])
         XCTAssertTrue(cancelSent, "the sweep reported progress")
         let answer = try XCTUnwrap(failure, "the sweep was cancelled, not finished")
         XCTAssertEqual(answer.code, ErrorCode.requestCancelled)

@@ -63,25 +63,10 @@ final class TrainingTests: XCTestCase {
         let daemon = try TestDaemon()
         let client = try daemon.client()
         try client.prepareCards(rows: 60_000)
-        let id = client.upcomingID
-        var cancelled = false
-        let failure = try XCTUnwrap({ () -> RPCError? in
-            do {
-                _ = try client.call("model/train", params: [
-                    "dataset": "cards.train", "validation": "cards.validation", "name": "long", "progress_token": 1,
-                    "model": ["type": "mlp", "hidden": [16]], "optimizer": ["type": "adam", "epochs": 100000],
-                ]) { method, _ in
-                    if method == WorkProgress.method && !cancelled {
-                        cancelled = true
-                        try? client.cancel(id)
-                    }
-                }
-                return nil
-            } catch {
-                if case .rpc(let rpc) = error as? ClientError { return rpc }
-                return nil
-            }
-        }())
+        let failure = try XCTUnwrap(client.callCancellingAtFirstProgress("model/train", [
+            "dataset": "cards.train", "validation": "cards.validation", "name": "long", "progress_token": 1,
+            "model": ["type": "mlp", "hidden": [16]], "optimizer": ["type": "adam", "epochs": 100000],
+        ], reportsOnly: false).failure)
         XCTAssertEqual(failure.code, ErrorCode.requestCancelled)
         XCTAssertNotNil(failure.data?["steps"]?.intValue)
         XCTAssertNotNil(failure.data?["run"]?.stringValue)

@@ -118,20 +118,9 @@ final class TuneRequestTests: XCTestCase {
         let client = try daemon.client()
         try prepare(client)
         let earlier = try client.call("model/train", params: ["dataset": "d.train", "name": "never"])
-        let id = client.upcomingID
-        var cancelled = false
-        var failure: RPCError?
-        do {
-            _ = try client.call("experiment/tune", params: ["dataset": "d.train", "name": "never", "progress_token": 1, "include_mlp": true,
-                                                            "repeats": 20]) { method, _ in
-                if method == WorkProgress.method && !cancelled {
-                    cancelled = true
-                    try? client.cancel(id)
-                }
-            }
-        } catch {
-            if case .rpc(let rpc) = error as? ClientError { failure = rpc }
-        }
+        let (_, failure) = client.callCancellingAtFirstProgress(
+            "experiment/tune", ["dataset": "d.train", "name": "never", "progress_token": 1, "include_mlp": true, "repeats": 20],
+            reportsOnly: false)
         let error = try XCTUnwrap(failure)
         XCTAssertEqual(error.code, ErrorCode.requestCancelled)
         let run = try XCTUnwrap(error.data?["run"]?.stringValue)
