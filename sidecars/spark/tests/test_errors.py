@@ -163,24 +163,25 @@ def test_without_java_the_sidecar_says_how_to_install_it(tmp_path):
     assert '"kind":"spark"' in lines[0] and "Java is not installed" in lines[0] and "install-deps.sh --spark" in lines[0]
 
 
-def test_without_pyspark_the_sidecar_says_how_to_install_it(tmp_path):
+def run_with_fake_pyspark(tmp_path, init_source: str):
+    """The sidecar started with a stand-in `pyspark` package whose `__init__.py` is `init_source`."""
     fake = tmp_path / "fake" / "pyspark"
     fake.mkdir(parents=True)
-    (fake / "__init__.py").write_text("raise ImportError('No module named pyspark (a test stand-in)')\n")
+    (fake / "__init__.py").write_text(init_source)
     env = sidecar_environment()
     env["PYTHONPATH"] = str(tmp_path / "fake") + ":" + str(SIDECAR_DIR)
-    code, lines, stderr = run_without_spark(env, tmp_path)
+    return run_without_spark(env, tmp_path)
+
+
+def test_without_pyspark_the_sidecar_says_how_to_install_it(tmp_path):
+    code, lines, stderr = run_with_fake_pyspark(tmp_path, "raise ImportError('No module named pyspark (a test stand-in)')\n")
     assert code == 1, stderr
     assert len(lines) == 1 and "pyspark is not installed" in lines[0] and "install-deps.sh --spark" in lines[0], lines
 
 
 def test_pyspark_3_is_refused_at_start_with_the_install_hint(tmp_path):
-    fake = tmp_path / "fake" / "pyspark"
-    fake.mkdir(parents=True)
-    (fake / "__init__.py").write_text("__version__ = '3.5.3'  # a test stand-in: imports, but lacks Column.try_cast\n")
-    env = sidecar_environment()
-    env["PYTHONPATH"] = str(tmp_path / "fake") + ":" + str(SIDECAR_DIR)
-    code, lines, stderr = run_without_spark(env, tmp_path)
+    code, lines, stderr = run_with_fake_pyspark(
+        tmp_path, "__version__ = '3.5.3'  # a test stand-in: imports, but lacks Column.try_cast\n")
     assert code == 1, stderr
     assert len(lines) == 1, lines
     assert '"kind":"spark"' in lines[0] and "pyspark 3.5.3" in lines[0] and "needs pyspark 4" in lines[0], lines
