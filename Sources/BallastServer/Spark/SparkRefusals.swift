@@ -70,14 +70,26 @@ enum SparkRefusals {
                             data: ["field": "engine", "reason": "spark_sidecar_stopped"])
         case let .reported(kind, message, field) where kind == "data" && field == "class_counts":
             // Read and counted before any fit: the weights, l2 and metrics are the dataset's.
-            return RPCError(code: ErrorCode.invalidParams,
-                            message: "Spark read other rows than the dataset holds (\(message)); the class weights, l2 and metrics are the dataset's, so Spark must read its rows. Give source the same data (as CSV or Parquet), or load the file itself as the dataset (storage=disk when it is larger than memory).",
-                            data: ["field": .string(source ? "source" : "engine"), "spark_field": "class_counts"])
+            return otherRows(message, source: source).adding(["spark_field": "class_counts"])
         case let .reported(kind, message, field):
             var data: [String: JSONValue] = ["field": .string(source ? "source" : "dataset"), "spark_kind": .string(kind)]
             if let field { data["spark_field"] = .string(field) }
             let code = kind == "data" ? ErrorCode.invalidData : ErrorCode.internalError
             return RPCError(code: code, message: kind == "data" ? message : "Spark failed: \(message)", data: .object(data))
         }
+    }
+
+    /// Spark read other rows than the dataset holds (`detail` says how the counts differ): refused,
+    /// since the class weights, l2 and metrics are worked out from the dataset's counts. At
+    /// `source` when one was given, else at `engine`.
+    static func otherRows(_ detail: String, dataset: String? = nil, source: Bool) -> RPCError {
+        RPCError.invalidParams("Spark read other rows than the dataset \(dataset.map { "'\($0)' " } ?? "")holds (\(detail)); the class weights, l2 and metrics are the dataset's, so Spark must read its rows. Give source the same data (as CSV or Parquet), or load the file itself as the dataset (storage=disk when it is larger than memory).",
+                               field: source ? "source" : "engine")
+    }
+
+    /// `otherRows` for counts a finished Spark job reported, per class by label.
+    static func otherRows(read: [Int], expected: [Int], labels: [String], dataset: String, source: Bool) -> RPCError {
+        let spoken = { (counts: [Int]) in zip(labels, counts).map { "\($0): \($1)" }.joined(separator: ", ") }
+        return otherRows("per class \(spoken(read)) against \(spoken(expected))", dataset: dataset, source: source)
     }
 }

@@ -71,9 +71,8 @@ extension Handlers {
             // Each fold's class weights and l2 were worked out from the dataset's class counts:
             // Spark must have read its rows (as model/train checks).
             if result.classCounts != data.classCounts {
-                let counts = { (counts: [Int]) in zip(data.classLabels, counts).map { "\($0): \($1)" }.joined(separator: ", ") }
-                throw RPCError.invalidParams("Spark read other rows than the dataset '\(params.dataset)' holds (per class \(counts(result.classCounts)) against \(counts(data.classCounts))); each fold's class weights and l2 are worked out from the dataset's counts, so Spark must sweep its rows. Give source the same data, or load the file itself as the dataset.",
-                                             field: params.source == nil ? "engine" : "source")
+                throw SparkRefusals.otherRows(read: result.classCounts, expected: data.classCounts, labels: data.classLabels,
+                                              dataset: params.dataset, source: params.source != nil)
             }
             let wire = try sweep.points(metric: SelectableMetric(metric), result: result)
             let best = wire.max { $0.mean < $1.mean }!

@@ -57,9 +57,8 @@ extension Handlers {
             // fitted its rows, not another file's (a sample loaded here, the whole on the cluster),
             // nor a file its loader read otherwise (quoted newlines, another line ending).
             if result.classCounts != train.classCounts {
-                let counts = { (counts: [Int]) in zip(train.classLabels, counts).map { "\($0): \($1)" }.joined(separator: ", ") }
-                throw RPCError.invalidParams("Spark read other rows than the dataset '\(params.dataset)' holds (per class \(counts(result.classCounts)) against \(counts(train.classCounts))); the class weights, l2 and metrics are the dataset's, so Spark must fit its rows. Give source the same data (as CSV or Parquet), or load the file itself as the dataset (storage=disk when it is larger than memory).",
-                                             field: params.source == nil ? "engine" : "source")
+                throw SparkRefusals.otherRows(read: result.classCounts, expected: train.classCounts, labels: train.classLabels,
+                                              dataset: params.dataset, source: params.source != nil)
             }
             let model = try fit.model(from: result)
             let threads = computeShare.enter(cancellation: context.cancellation)
