@@ -81,7 +81,12 @@ struct DatasetKeeper: Sendable {
 
     /// Removes column files written for datasets that were not stored after all.
     func discard(_ written: [String: Written]) {
-        for file in written.values.compactMap(\.file) { remove(file) }
+        remove(files: written.values.compactMap(\.file))
+    }
+
+    /// Removes dataset files of this folder by name (a file already gone is no error).
+    func remove(files: [String]) {
+        for file in files { remove(file) }
     }
 
     /// Records the datasets about to be stored, replacing rows of their names, in one synced

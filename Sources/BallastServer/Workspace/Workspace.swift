@@ -244,8 +244,8 @@ public final class Workspace: Sendable {
     /// Removes row files written into the datasets folder for datasets that were not stored
     /// after all (their mappings stay readable until the datasets go).
     func removeKeptRowFiles(_ files: [String]) {
-        guard !files.isEmpty, let keeper = persisting.withLock({ $0 }) else { return }
-        keeper.discard(Dictionary(uniqueKeysWithValues: files.map { ($0, DatasetKeeper.Written(file: $0, bytes: 0)) }))
+        guard !files.isEmpty else { return }
+        persisting.withLock { $0 }?.remove(files: files)
     }
 
     /// Puts back a dataset the store kept, counted against the memory budget but not written again.
