@@ -134,11 +134,8 @@ extension Handlers {
             // Over- and under-sampling pick rows: views of a disk dataset. SMOTE makes new rows, and
             // the picked ones with them, in memory. Weighed for the rows the result will hold.
             let resampledRows = Resampling.resultRows(classCounts: source.classCounts, ratio: ratio, over: params.method != .under)
-            if params.method == .smote {
-                try workspace.checkRoomToCopy(source, rows: resampledRows, doing: "Resampling '\(params.dataset)'")
-            } else {
-                try workspace.checkRoomForViews(source, rows: resampledRows, doing: "Resampling '\(params.dataset)'")
-            }
+            try workspace.checkRoomToResample(source, smote: params.method == .smote, rows: resampledRows,
+                                              doing: "Resampling '\(params.dataset)'")
             let resampled: Dataset
             switch params.method {
             case .over: resampled = try Resampling.randomOver(source, ratio: ratio, seed: seed)

@@ -21,13 +21,8 @@ extension Handlers {
                                              field: "resample")
             }
             if let resample = params.resample {
-                // Over- and under-sampling pick rows (views of a disk dataset); SMOTE makes new ones.
-                let rows = resample.resultRows(of: given)
-                if resample.method == .smote {
-                    try workspace.checkRoomToCopy(given, rows: rows, doing: "Resampling '\(params.dataset)'", field: "resample")
-                } else {
-                    try workspace.checkRoomForViews(given, rows: rows, doing: "Resampling '\(params.dataset)'", field: "resample")
-                }
+                try workspace.checkRoomToResample(given, smote: resample.method == .smote, rows: resample.resultRows(of: given),
+                                                  doing: "Resampling '\(params.dataset)'", field: "resample")
             }
             // Resampled before the plan, so that class weights and the default l2 are those of the
             // rows trained on, as each candidate's fit in experiment/tune does.

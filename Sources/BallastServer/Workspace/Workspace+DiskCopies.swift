@@ -47,4 +47,14 @@ extension Workspace {
             throw refusal.adding(["field": .string(field), "storage": "disk"])
         }
     }
+
+    /// Room for a resampling of `dataset` into `rows` rows: SMOTE makes new rows (a copy, weighed
+    /// by `checkRoomToCopy`), over- and under-sampling pick rows (views, `checkRoomForViews`).
+    func checkRoomToResample(_ dataset: Dataset, smote: Bool, rows: Int, doing: String, field: String = "dataset") throws(RPCError) {
+        if smote {
+            try checkRoomToCopy(dataset, rows: rows, doing: doing, field: field)
+        } else {
+            try checkRoomForViews(dataset, rows: rows, doing: doing, field: field)
+        }
+    }
 }
