@@ -72,8 +72,12 @@ public struct Dataset: Sendable, Equatable {
     }
 
     private var residentBytesBesideFeatures: Int {
-        classIndex.count * MemoryLayout<Int32>.stride
-            + (ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0)
+        classIndex.count * MemoryLayout<Int32>.stride + Self.idBytes(ids)
+    }
+
+    /// Bytes a list of row ids holds in memory (each string and its UTF-8 text); 0 for none.
+    public static func idBytes(_ ids: [String]?) -> Int {
+        ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0
     }
 
     /// A new dataset made of the given rows, in the given order (rows may repeat). The classes and

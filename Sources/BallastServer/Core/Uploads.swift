@@ -34,7 +34,7 @@ final class Uploads: Sendable {
             max(reservedBytes, MemoryBudget.sum([features.count * 4, classIndex.count * 4, idBytes]))
         }
 
-        var idBytes: Int { ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0 }
+        var idBytes: Int { Dataset.idBytes(ids) }
 
         mutating func append(_ chunk: UploadChunk) {
             chunk.features.append(to: &features)

@@ -95,7 +95,7 @@ extension Handlers {
     private static func bytesAfter(_ upload: Uploads.Upload, _ chunk: UploadChunk) -> Int {
         let rows = MemoryBudget.sum([upload.features.count * 4, upload.classIndex.count * 4, upload.idBytes,
                                      chunk.features.count * 4, chunk.rows * 4,
-                                     chunk.ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0])
+                                     Dataset.idBytes(chunk.ids)])
         return max(upload.reservedBytes, rows)
     }
 

@@ -29,7 +29,7 @@ extension Handlers {
         }
         let rowBytes = max(1, width * MemoryLayout<Float>.stride)
         let chunkRows = max(1, min(data.rowCount, Self.standardizeChunkBytes / rowBytes))
-        let idBytes = data.ids?.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } ?? 0
+        let idBytes = Dataset.idBytes(data.ids)
         do {
             try workspace.budget.checkRoom(MemoryBudget.sum([MemoryBudget.product(chunkRows, rowBytes),
                                                              MemoryBudget.product(data.rowCount, MemoryLayout<Int32>.stride), idBytes]),

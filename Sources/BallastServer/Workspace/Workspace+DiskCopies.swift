@@ -35,9 +35,8 @@ extension Workspace {
     ///     each row is in one held-out part and four training parts).
     func checkRoomForViews(_ dataset: Dataset, rows: Int, doing: String, field: String = "dataset") throws(RPCError) {
         guard dataset.features.isBacked else { return }
-        let idBytes = dataset.ids.map { ids in
-            ids.isEmpty ? 0 : ids.reduce(0) { $0 + MemoryLayout<String>.stride + $1.utf8.count } / ids.count + 1
-        } ?? 0
+        // An id a row, at the dataset's mean id size (rounded up).
+        let idBytes = dataset.ids.map { ids in ids.isEmpty ? 0 : Dataset.idBytes(ids) / ids.count + 1 } ?? 0
         let rowBytes = MemoryBudget.sum([dataset.rowCount <= Int(UInt32.max) ? MemoryLayout<UInt32>.stride : MemoryLayout<Int>.stride,
                                          MemoryLayout<Int32>.stride, idBytes])
         do {
